@@ -1,0 +1,51 @@
+import type {Cluster} from '../ports/cluster.js';
+import type {ActionTarget, AppendEvent} from '../timeline/events.js';
+import type {EnvInfo} from '../store/types.js';
+
+export type ActionKind = 'rollback' | 'scale' | 'restart' | 'command';
+
+export interface ActionContext {
+	env: EnvInfo;
+	cluster: Cluster | null;
+	append: AppendEvent;
+	/** Called with each line of streamed output (commands). */
+	onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
+	signal: AbortSignal;
+}
+
+export interface ActionOutcome {
+	/** One line: "revision 3 -> 2", "replicas 4 -> 6", "exit 0". */
+	summary: string;
+	exitCode?: number;
+	/** Redacted, capped output excerpt for the timeline. */
+	output?: string;
+}
+
+/**
+ * A prepared action: everything the confirmation dialog must show, plus how to run it.
+ * Described by core (source/actions), drawn by UI (source/ui/dialogs/confirm-dialog.tsx).
+ */
+export interface ActionRequest {
+	/** Unique per request; links the requested/confirmed/succeeded events. */
+	id: string;
+	kind: ActionKind;
+	title: string;
+	dangerous: boolean;
+	target: ActionTarget;
+	/** "before -> after", e.g. "revision 3 (api:1.4.0) -> revision 2 (api:1.3.2)". */
+	change: string;
+	/** Equivalent kubectl command, or the exact command text for command actions. */
+	kubectl?: string;
+	/** Extra preview lines (images that change, when each revision was created, HPA warnings). */
+	details: string[];
+	warnings: string[];
+	/** When set, the user must type this exact text to confirm (production rollback/scale). */
+	typeToConfirm?: string;
+	/** For scale: the editable replica count, validated by `validateInput`. */
+	input?: {label: string; value: string};
+	validateInput?: (value: string) => string | null;
+	/** Returns a new request with the input applied (scale recomputes change and kubectl). */
+	withInput?: (value: string) => ActionRequest;
+	timeoutMs: number;
+	run(ctx: ActionContext): Promise<ActionOutcome>;
+}

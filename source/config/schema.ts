@@ -1,0 +1,109 @@
+import {z} from 'zod';
+
+const duration = z.number().int().positive();
+
+const tls = {
+	/** Path to a PEM CA bundle for https endpoints with a private CA. */
+	ca: z.string().optional(),
+	insecureSkipVerify: z.boolean().default(false),
+};
+
+const auth = {
+	/** File holding a bearer token (read at start; never logged). */
+	bearerTokenFile: z.string().optional(),
+	username: z.string().optional(),
+	/** Password, or passwordFile. Redacted everywhere. */
+	password: z.string().optional(),
+	passwordFile: z.string().optional(),
+};
+
+export const serviceSchema = z
+	.object({
+		name: z.string().min(1),
+		/** Health URL; a JSON deep-health body gets one sub-row per dependency. */
+		health: z.string().url().optional(),
+		deployment: z.string().optional(),
+		/** /metrics URL for direct scrape mode (used when no Prometheus server is configured). */
+		scrape: z.string().url().optional(),
+		timeoutMs: duration.default(2000),
+		warnMs: duration.optional(),
+		criticalMs: duration.optional(),
+		headers: z.record(z.string()).optional(),
+		...tls,
+	})
+	.strict();
+
+export const querySchema = z
+	.object({
+		id: z.string().regex(/^[\w.-]+$/, 'use letters, digits, _ . -'),
+		title: z.string().optional(),
+		promql: z.string().min(1),
+		unit: z.string().optional(),
+		warn: z.number().optional(),
+		critical: z.number().optional(),
+		direction: z.enum(['above', 'below']).optional(),
+	})
+	.strict();
+
+export const commandSchema = z
+	.object({
+		id: z.string().min(1),
+		title: z.string().optional(),
+		argv: z.array(z.string()).min(1),
+		timeoutMs: duration.optional(),
+		dangerous: z.boolean().default(true),
+	})
+	.strict();
+
+export const contextSchema = z
+	.object({
+		production: z.boolean().default(false),
+		readonly: z.boolean().default(false),
+	})
+	.strict();
+
+export const configSchema = z
+	.object({
+		title: z.string().optional(),
+		severity: z.enum(['SEV1', 'SEV2', 'SEV3', 'SEV4']).optional(),
+		prometheus: z.object({url: z.string().url(), timeoutMs: duration.default(5000), ...auth, ...tls}).strict().optional(),
+		alertmanager: z.object({url: z.string().url(), timeoutMs: duration.default(5000), ...auth, ...tls}).strict().optional(),
+		kubernetes: z
+			.object({
+				kubeconfig: z.string().optional(),
+				context: z.string().optional(),
+				namespace: z.string().optional(),
+				production: z.boolean().optional(),
+				readonly: z.boolean().optional(),
+				/** Per-context settings: `contexts: {prod-eu: {production: true}}`. */
+				contexts: z.record(contextSchema).optional(),
+			})
+			.strict()
+			.optional(),
+		services: z.array(serviceSchema).default([]),
+		queries: z.array(querySchema).default([]),
+		commands: z.array(commandSchema).default([]),
+		/** Built-in runbook id or path to a YAML/Markdown runbook. */
+		runbook: z.string().optional(),
+		/** Extra directories of runbooks (YAML or Markdown). */
+		runbooks: z.array(z.string()).default([]),
+		refresh: z
+			.object({
+				healthMs: duration.default(5000),
+				metricsMs: duration.default(5000),
+				alertsMs: duration.default(15000),
+			})
+			.strict()
+			.default({}),
+		/** After an action, how long to watch the primary query before calling it recovered. */
+		recovery: z.object({watchSeconds: duration.default(120)}).strict().default({}),
+		/** Extra regular expressions whose matches are masked before anything reaches the timeline. */
+		redact: z.array(z.string()).default([]),
+		stateDir: z.string().optional(),
+	})
+	.strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type QueryConfig = z.infer<typeof querySchema>;
+export type CommandConfig = z.infer<typeof commandSchema>;

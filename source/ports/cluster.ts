@@ -1,0 +1,93 @@
+/**
+ * The Cluster port: what the cockpit needs from Kubernetes, in compact rows rather than whole API
+ * objects. Implemented on @kubernetes/client-node (source/clients/kube-cluster.ts) and by the demo's
+ * simulated cluster (source/demo/cluster.ts). Semantics follow kubectl:
+ *  - undo:    `kubectl rollout undo` restores the pod template of the previous (or chosen) revision's ReplicaSet;
+ *  - scale:   `kubectl scale` goes through the scale subresource;
+ *  - restart: `kubectl rollout restart` sets the kubectl.kubernetes.io/restartedAt template annotation.
+ */
+
+export interface PodInfo {
+	name: string;
+	namespace: string;
+	/** Owning deployment, resolved through the pod's ReplicaSet owner (name minus pod-template-hash). */
+	deployment?: string;
+	phase: string;
+	ready: number;
+	containers: number;
+	restarts: number;
+	/** Current waiting reason of a container, e.g. CrashLoopBackOff, ImagePullBackOff. */
+	waitingReason?: string;
+	/** Last termination reason of a container, e.g. OOMKilled, Error. */
+	lastTerminationReason?: string;
+	node?: string;
+	/** ISO time the pod was created. */
+	createdAt: string;
+	/** True when the pod has a deletionTimestamp. */
+	terminating?: boolean;
+}
+
+export interface DeploymentInfo {
+	name: string;
+	namespace: string;
+	/** deployment.kubernetes.io/revision annotation. */
+	revision: number;
+	/** spec.replicas */
+	replicas: number;
+	readyReplicas: number;
+	updatedReplicas: number;
+	availableReplicas: number;
+	images: string[];
+	generation: number;
+	observedGeneration: number;
+	/** True when the rollout has finished: observed, all replicas updated and available, none old. */
+	rolloutComplete: boolean;
+	createdAt: string;
+}
+
+export interface RevisionInfo {
+	revision: number;
+	replicaSet: string;
+	images: string[];
+	createdAt: string;
+	changeCause?: string;
+}
+
+export type ClusterChange =
+	| {kind: 'pod'; type: 'upsert'; pod: PodInfo}
+	| {kind: 'pod'; type: 'delete'; name: string}
+	| {kind: 'deployment'; type: 'upsert'; deployment: DeploymentInfo}
+	| {kind: 'deployment'; type: 'delete'; name: string};
+
+export interface ClusterWatcher {
+	/** A full list arrived (first list, or a relist after 410 Gone or a reconnect). Replaces everything. */
+	reset(pods: PodInfo[], deployments: DeploymentInfo[]): void;
+	/** One object changed. */
+	change(change: ClusterChange): void;
+	/** The watch broke; it will retry after `retryInMs` (null when it gave up, e.g. 403 Forbidden). */
+	error(error: Error, retryInMs: number | null): void;
+}
+
+export interface MutationResult {
+	/** What changed, for the timeline: e.g. "revision 3 -> 2" or "replicas 4 -> 6". */
+	summary: string;
+	before: string;
+	after: string;
+}
+
+export interface Cluster {
+	readonly context: string;
+	readonly namespace: string;
+	/** List then watch pods and deployments. Resolves once the watch is running; stops when signal aborts. */
+	watch(watcher: ClusterWatcher, signal: AbortSignal): Promise<void>;
+	/** Rollout history from the deployment's ReplicaSets, newest first. */
+	history(deployment: string, signal?: AbortSignal): Promise<RevisionInfo[]>;
+	/** `kubectl rollout undo deployment/NAME [--to-revision=N]` */
+	undo(deployment: string, toRevision?: number, signal?: AbortSignal): Promise<MutationResult>;
+	/** `kubectl scale deployment/NAME --replicas=N` */
+	scale(deployment: string, replicas: number, signal?: AbortSignal): Promise<MutationResult>;
+	/** `kubectl rollout restart deployment/NAME` */
+	restart(deployment: string, signal?: AbortSignal): Promise<MutationResult>;
+	/** Name of a HorizontalPodAutoscaler targeting the deployment, or null. */
+	autoscalerFor(deployment: string, signal?: AbortSignal): Promise<string | null>;
+}

@@ -1,0 +1,196 @@
+import {createStore, type StoreApi} from 'zustand/vanilla';
+import type {AlertInfo} from '../ports/metrics.js';
+import type {ClusterChange, DeploymentInfo, PodInfo} from '../ports/cluster.js';
+import type {AnyTimelineEvent} from '../timeline/events.js';
+import type {Runbook} from '../runbook/model.js';
+import {applyEvent, emptyIncident} from './incident.js';
+import {
+	paneIds,
+	type Dialog,
+	type EnvInfo,
+	type HealthRow,
+	type IncidentState,
+	type MetricRow,
+	type PaneId,
+	type Tone,
+} from './types.js';
+
+/** Bounds, so that nothing grows without limit during a long incident. */
+export const limits = {
+	timelineEvents: 5000,
+	outputLines: 500,
+	warnings: 50,
+};
+
+export interface IncidentActions {
+	// Sources (named after what happened)
+	feedLoading(feed: string): void;
+	feedFailed(feed: string, error: string, at?: number): void;
+	healthReceived(rows: HealthRow[], at?: number): void;
+	metricsReceived(rows: MetricRow[], at?: number): void;
+	alertsReceived(alerts: AlertInfo[], at?: number): void;
+	clusterReset(pods: PodInfo[], deployments: DeploymentInfo[], at?: number): void;
+	clusterChanged(changes: ClusterChange[], at?: number): void;
+	// Timeline
+	eventsAppended(events: AnyTimelineEvent[]): void;
+	// Runbooks
+	runbookLoaded(runbook: Runbook | null): void;
+	runbooksAvailable(runbooks: Runbook[]): void;
+	// UI
+	focusChanged(pane: PaneId): void;
+	selectionMoved(pane: PaneId, delta: number, count: number): void;
+	selectionSet(pane: PaneId, index: number): void;
+	filterChanged(pane: PaneId, filter: string): void;
+	dialogOpened(dialog: Dialog): void;
+	dialogClosed(): void;
+	helpToggled(show?: boolean): void;
+	flashed(text: string, tone?: Tone): void;
+	// Actions
+	actionStarted(actionId: string, title: string): void;
+	actionOutput(actionId: string, line: string): void;
+	actionFinished(actionId: string): void;
+	warned(message: string): void;
+}
+
+export type IncidentStore = StoreApi<IncidentState & IncidentActions>;
+
+export interface StoreOptions {
+	incidentId?: string;
+	env?: Partial<EnvInfo>;
+	now?: () => number;
+	initial?: Partial<IncidentState>;
+}
+
+const defaultEnv: EnvInfo = {demo: false, readonly: false, context: '', namespace: 'default', production: false};
+
+function zeroPerPane<T>(value: T): Record<PaneId, T> {
+	return Object.fromEntries(paneIds.map(id => [id, value])) as Record<PaneId, T>;
+}
+
+/** A fresh store per cockpit (and per test): nothing is module-global. Usable without React. */
+export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
+	const now = options.now ?? Date.now;
+	return createStore<IncidentState & IncidentActions>()((set, get) => ({
+		env: {...defaultEnv, ...options.env},
+		incident: emptyIncident(options.incidentId ?? 'incident', new Date(now()).toISOString()),
+		timeline: [],
+		feeds: {},
+		health: [],
+		metrics: [],
+		alerts: [],
+		cluster: {pods: {}, deployments: {}},
+		runbook: null,
+		runbooks: [],
+		ui: {focus: 'health', selected: zeroPerPane(0), filter: zeroPerPane(''), dialog: null, help: false},
+		activity: {},
+		warnings: [],
+		...options.initial,
+
+		feedLoading(feed) {
+			set(s => ({feeds: {...s.feeds, [feed]: {...s.feeds[feed], status: s.feeds[feed]?.lastOkAt ? s.feeds[feed]!.status : 'loading', lastAttemptAt: now()}}}));
+		},
+		feedFailed(feed, error, at = now()) {
+			set(s => ({feeds: {...s.feeds, [feed]: {...s.feeds[feed], status: 'error', error, lastAttemptAt: at}}}));
+		},
+		healthReceived(rows, at = now()) {
+			set(s => ({health: rows, feeds: {...s.feeds, health: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+		},
+		metricsReceived(rows, at = now()) {
+			set(s => ({metrics: rows, feeds: {...s.feeds, metrics: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+		},
+		alertsReceived(alerts, at = now()) {
+			set(s => ({alerts, feeds: {...s.feeds, alerts: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+		},
+		clusterReset(pods, deployments, at = now()) {
+			set(s => ({
+				cluster: {
+					pods: Object.fromEntries(pods.map(p => [p.name, p])),
+					deployments: Object.fromEntries(deployments.map(d => [d.name, d])),
+				},
+				feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}},
+			}));
+		},
+		clusterChanged(changes, at = now()) {
+			if (changes.length === 0) return;
+			set(s => {
+				const pods = {...s.cluster.pods};
+				const deployments = {...s.cluster.deployments};
+				for (const change of changes) {
+					if (change.kind === 'pod') {
+						if (change.type === 'upsert') pods[change.pod.name] = change.pod;
+						else delete pods[change.name];
+					} else if (change.type === 'upsert') {
+						deployments[change.deployment.name] = change.deployment;
+					} else {
+						delete deployments[change.name];
+					}
+				}
+				return {cluster: {pods, deployments}, feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}};
+			});
+		},
+		eventsAppended(events) {
+			const {timeline} = get();
+			const known = new Set(timeline.map(e => e.id));
+			const fresh = events.filter(e => !known.has(e.id));
+			if (fresh.length === 0) return;
+			let {incident} = get();
+			for (const event of fresh) incident = applyEvent(incident, event);
+			let next = [...timeline, ...fresh];
+			// Journals from two operators interleave: keep the list in time order.
+			if (timeline.length > 0 && fresh.some(e => e.at < timeline.at(-1)!.at)) next.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+			if (next.length > limits.timelineEvents) next = next.slice(-limits.timelineEvents);
+			set({timeline: next, incident});
+		},
+		runbookLoaded(runbook) {
+			set({runbook});
+		},
+		runbooksAvailable(runbooks) {
+			set({runbooks});
+		},
+		focusChanged(pane) {
+			set(s => ({ui: {...s.ui, focus: pane}}));
+		},
+		selectionMoved(pane, delta, count) {
+			set(s => {
+				const current = s.ui.selected[pane];
+				const next = count === 0 ? 0 : Math.max(0, Math.min(count - 1, current + delta));
+				return next === current ? s : {ui: {...s.ui, selected: {...s.ui.selected, [pane]: next}}};
+			});
+		},
+		selectionSet(pane, index) {
+			set(s => ({ui: {...s.ui, selected: {...s.ui.selected, [pane]: Math.max(0, index)}}}));
+		},
+		filterChanged(pane, filter) {
+			set(s => ({ui: {...s.ui, filter: {...s.ui.filter, [pane]: filter}, selected: {...s.ui.selected, [pane]: 0}}}));
+		},
+		dialogOpened(dialog) {
+			set(s => ({ui: {...s.ui, dialog, help: false}}));
+		},
+		dialogClosed() {
+			set(s => ({ui: {...s.ui, dialog: null}}));
+		},
+		helpToggled(show) {
+			set(s => ({ui: {...s.ui, help: show ?? !s.ui.help}}));
+		},
+		flashed(text, tone = 'info') {
+			set(s => ({ui: {...s.ui, flash: {text, tone, at: now()}}}));
+		},
+		actionStarted(actionId, title) {
+			set({activity: {running: {actionId, title, startedAt: now(), output: []}}});
+		},
+		actionOutput(actionId, line) {
+			set(s => {
+				const running = s.activity.running;
+				if (running?.actionId !== actionId) return s;
+				const output = [...running.output, line];
+				return {activity: {running: {...running, output: output.length > limits.outputLines ? output.slice(-limits.outputLines) : output}}};
+			});
+		},
+		actionFinished(actionId) {
+			set(s => (s.activity.running?.actionId === actionId ? {activity: {}} : s));
+		},
+		warned(message) {
+			set(s => ({warnings: [...s.warnings, message].slice(-limits.warnings)}));
+		},
+	}));
+}

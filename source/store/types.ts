@@ -1,0 +1,139 @@
+import type {AlertInfo} from '../ports/metrics.js';
+import type {DeploymentInfo, PodInfo} from '../ports/cluster.js';
+import type {AnyTimelineEvent, IncidentStatus, Severity} from '../timeline/events.js';
+import type {Runbook} from '../runbook/model.js';
+
+/** A formatter's verdict; the theme maps tones to colours, or to symbols when colour is off. */
+export type Tone = 'ok' | 'warn' | 'crit' | 'muted' | 'info';
+
+/** The health of one data source's feed (not of the thing it measures). */
+export interface FeedState {
+	status: 'idle' | 'loading' | 'ok' | 'error';
+	/** Last error message, shown with the age of the last good data. */
+	error?: string;
+	/** Epoch ms of the last successful fetch. */
+	lastOkAt?: number;
+	/** Epoch ms of the last attempt. */
+	lastAttemptAt?: number;
+}
+
+export interface DependencyRow {
+	name: string;
+	status: string;
+	ok: boolean;
+	latencyMs?: number;
+	tone: Tone;
+}
+
+export interface HealthRow {
+	name: string;
+	url: string;
+	ok: boolean;
+	/** HTTP status code, absent when the request failed. */
+	status?: number;
+	latencyMs?: number;
+	tone: Tone;
+	/** Short reason when not ok: "timeout after 2000 ms", "HTTP 503", "connection refused". */
+	detail?: string;
+	dependencies: DependencyRow[];
+	checkedAt: number;
+}
+
+export interface SeriesRow {
+	/** Shortened label set, e.g. `route=/checkout` ("" for a single unlabelled series). */
+	labels: string;
+	value: number | null;
+	/** Recent values, oldest first, for the sparkline (bounded). */
+	history: number[];
+	tone: Tone;
+}
+
+export type Unit = 'ratio' | 'percent' | 'seconds' | 'ms' | 'bytes' | 'rps' | 'count' | string;
+
+export interface MetricRow {
+	id: string;
+	title: string;
+	promql: string;
+	unit: Unit;
+	warn?: number;
+	critical?: number;
+	/** Whether higher values are worse (default) or lower values are. */
+	direction: 'above' | 'below';
+	series: SeriesRow[];
+	tone: Tone;
+	/** Error for this query alone (bad PromQL, unsupported in direct mode). */
+	error?: string;
+}
+
+export interface ClusterData {
+	pods: Record<string, PodInfo>;
+	deployments: Record<string, DeploymentInfo>;
+}
+
+export const paneIds = ['health', 'metrics', 'pods', 'runbook', 'timeline'] as const;
+export type PaneId = (typeof paneIds)[number];
+
+export interface IncidentInfo {
+	id: string;
+	title: string;
+	severity: Severity;
+	status: IncidentStatus;
+	/** ISO time the incident opened. */
+	openedAt: string;
+	closedAt?: string;
+	/** When each status was first reached. */
+	milestones: Partial<Record<IncidentStatus, string>>;
+	pinned: Record<string, true>;
+	/** Checked runbook steps by step id. */
+	checkedSteps: Record<string, true>;
+	runbookId?: string;
+}
+
+export interface EnvInfo {
+	demo: boolean;
+	readonly: boolean;
+	context: string;
+	namespace: string;
+	production: boolean;
+	/** Where the journal lives, shown in help and errors. */
+	journalPath?: string;
+}
+
+/** A dialog the UI shows; described by core, drawn by UI. */
+export type Dialog =
+	| {kind: 'confirm'; request: import('../actions/types.js').ActionRequest}
+	| {kind: 'prompt'; purpose: 'note' | 'filter' | 'scale'; title: string; value: string; hint?: string; error?: string}
+	| {kind: 'details'; title: string; lines: string[]}
+	| {kind: 'quit'}
+	| {kind: 'pick-runbook'}
+	| {kind: 'message'; title: string; lines: string[]; tone: Tone};
+
+export interface ActivityState {
+	/** Action running now (one at a time), with streamed output lines. */
+	running?: {actionId: string; title: string; startedAt: number; output: string[]};
+}
+
+export interface IncidentState {
+	env: EnvInfo;
+	incident: IncidentInfo;
+	timeline: AnyTimelineEvent[];
+	feeds: Record<string, FeedState>;
+	health: HealthRow[];
+	metrics: MetricRow[];
+	alerts: AlertInfo[];
+	cluster: ClusterData;
+	runbook: Runbook | null;
+	/** Other runbooks the picker offers. */
+	runbooks: Runbook[];
+	ui: {
+		focus: PaneId;
+		selected: Record<PaneId, number>;
+		filter: Record<PaneId, string>;
+		dialog: Dialog | null;
+		help: boolean;
+		/** Transient one-line message in the footer. */
+		flash?: {text: string; tone: Tone; at: number};
+	};
+	activity: ActivityState;
+	warnings: string[];
+}

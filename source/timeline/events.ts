@@ -1,0 +1,94 @@
+/**
+ * Timeline events: one JSON line each in the incident's journal. The journal is the source of truth;
+ * the incident on screen is a replay of it (source/store/incident.ts).
+ */
+
+export const severities = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type Severity = (typeof severities)[number];
+
+export const statuses = ['investigating', 'identified', 'mitigated', 'resolved'] as const;
+export type IncidentStatus = (typeof statuses)[number];
+
+export type SignalLevel = 'ok' | 'warn' | 'crit' | 'info';
+
+export interface ActionTarget {
+	context: string;
+	namespace: string;
+	/** e.g. "deployment/api" or "command" */
+	object: string;
+}
+
+export interface EventData {
+	'incident.opened': {title: string; severity: Severity; demo?: boolean; context?: string; namespace?: string};
+	'incident.closed': {summary?: string};
+	'severity.changed': {from: Severity; to: Severity};
+	'status.changed': {from: IncidentStatus; to: IncidentStatus};
+	'note.added': {text: string};
+	'event.pinned': {eventId: string; pinned: boolean};
+	'runbook.selected': {id: string; title: string; source: string; reason?: string};
+	'step.checked': {runbookId: string; stepId: string; title: string; auto?: boolean};
+	'step.unchecked': {runbookId: string; stepId: string; title: string};
+	'action.requested': {actionId: string; kind: string; target: ActionTarget; change: string; kubectl?: string};
+	'action.confirmed': {actionId: string; kind: string; target: ActionTarget; change: string; kubectl?: string};
+	'action.cancelled': {actionId: string; kind: string; target: ActionTarget; change: string};
+	'action.succeeded': {
+		actionId: string;
+		kind: string;
+		target: ActionTarget;
+		change: string;
+		kubectl?: string;
+		durationMs: number;
+		exitCode?: number;
+		output?: string;
+	};
+	'action.failed': {
+		actionId: string;
+		kind: string;
+		target: ActionTarget;
+		change: string;
+		kubectl?: string;
+		durationMs: number;
+		exitCode?: number;
+		error: string;
+		output?: string;
+	};
+	'command.output': {actionId: string; stream: 'stdout' | 'stderr'; text: string; truncated?: boolean};
+	/** Something the cockpit observed by itself. */
+	signal: {
+		kind:
+			| 'health.flip'
+			| 'threshold.crossed'
+			| 'alert.firing'
+			| 'alert.resolved'
+			| 'pod.oomkilled'
+			| 'pod.crashloop'
+			| 'rollout.started'
+			| 'rollout.finished'
+			| 'escalation.due'
+			| 'recovery.verified'
+			| 'recovery.failed';
+		level: SignalLevel;
+		/** One line for the timeline. */
+		message: string;
+		subject?: string;
+		value?: number;
+	};
+}
+
+export type EventType = keyof EventData;
+
+export interface TimelineEvent<T extends EventType = EventType> {
+	v: 1;
+	id: string;
+	/** ISO-8601 time */
+	at: string;
+	/** user@host */
+	by: string;
+	type: T;
+	data: EventData[T];
+}
+
+export type AnyTimelineEvent = {[K in EventType]: TimelineEvent<K>}[EventType];
+
+/** Appends an event: resolves only once the event is on disk (fsynced). */
+export type AppendEvent = <T extends EventType>(type: T, data: EventData[T]) => Promise<TimelineEvent<T>>;

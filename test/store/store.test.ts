@@ -1,0 +1,73 @@
+import {describe, expect, it} from 'vitest';
+import {createIncidentStore, limits} from '../../source/store/store.js';
+import {replay} from '../../source/store/incident.js';
+import type {AnyTimelineEvent} from '../../source/timeline/events.js';
+
+let seq = 0;
+function event(type: AnyTimelineEvent['type'], data: unknown, at = `2026-11-22T03:00:${String(seq % 60).padStart(2, '0')}.000Z`): AnyTimelineEvent {
+	return {v: 1, id: `e${++seq}`, at, by: 'alice@bastion', type, data} as AnyTimelineEvent;
+}
+
+describe('incident store', () => {
+	it('is a fresh store per call', () => {
+		const a = createIncidentStore();
+		const b = createIncidentStore();
+		a.getState().focusChanged('pods');
+		expect(b.getState().ui.focus).toBe('health');
+	});
+
+	it('replays the journal into incident state', () => {
+		const events = [
+			event('incident.opened', {title: 'Checkout 5xx', severity: 'SEV2'}, '2026-11-22T03:00:00.000Z'),
+			event('status.changed', {from: 'investigating', to: 'identified'}, '2026-11-22T03:05:00.000Z'),
+			event('severity.changed', {from: 'SEV2', to: 'SEV1'}, '2026-11-22T03:06:00.000Z'),
+			event('step.checked', {runbookId: 'r', stepId: 's1', title: 'x'}, '2026-11-22T03:07:00.000Z'),
+			event('step.checked', {runbookId: 'r', stepId: 's2', title: 'y'}, '2026-11-22T03:07:30.000Z'),
+			event('step.unchecked', {runbookId: 'r', stepId: 's1', title: 'x'}, '2026-11-22T03:08:00.000Z'),
+		];
+		const incident = replay('inc-1', events);
+		expect(incident).toMatchObject({title: 'Checkout 5xx', severity: 'SEV1', status: 'identified', checkedSteps: {s2: true}});
+		expect(incident.milestones).toEqual({investigating: '2026-11-22T03:00:00.000Z', identified: '2026-11-22T03:05:00.000Z'});
+
+		const store = createIncidentStore({incidentId: 'inc-1'});
+		store.getState().eventsAppended(events.slice(0, 3));
+		store.getState().eventsAppended(events); // duplicates from following the journal are ignored
+		expect(store.getState().timeline).toHaveLength(events.length);
+		expect(store.getState().incident).toEqual(incident);
+	});
+
+	it('keeps interleaved events from two operators in time order', () => {
+		const store = createIncidentStore();
+		store.getState().eventsAppended([event('note.added', {text: 'b'}, '2026-11-22T03:00:02.000Z')]);
+		store.getState().eventsAppended([event('note.added', {text: 'a'}, '2026-11-22T03:00:01.000Z')]);
+		expect(store.getState().timeline.map(e => (e.data as {text: string}).text)).toEqual(['a', 'b']);
+	});
+
+	it('bounds the timeline and streamed output', () => {
+		const store = createIncidentStore();
+		const many = Array.from({length: limits.timelineEvents + 10}, (_, i) => event('note.added', {text: String(i)}, `2026-11-22T03:00:00.${String(i % 1000).padStart(3, '0')}Z`));
+		store.getState().eventsAppended(many);
+		expect(store.getState().timeline.length).toBe(limits.timelineEvents);
+		store.getState().actionStarted('a1', 'cmd');
+		for (let i = 0; i < limits.outputLines + 5; i++) store.getState().actionOutput('a1', `line ${i}`);
+		expect(store.getState().activity.running?.output).toHaveLength(limits.outputLines);
+		expect(store.getState().activity.running?.output.at(-1)).toBe(`line ${limits.outputLines + 4}`);
+	});
+
+	it('marks a failed feed as error and keeps its last good data', () => {
+		const store = createIncidentStore({now: () => 1000});
+		store.getState().healthReceived([{name: 'api', url: 'http://x', ok: true, tone: 'ok', dependencies: [], checkedAt: 1000}], 1000);
+		store.getState().feedFailed('health', 'timeout after 2000 ms', 5000);
+		const state = store.getState();
+		expect(state.health).toHaveLength(1);
+		expect(state.feeds.health).toMatchObject({status: 'error', error: 'timeout after 2000 ms', lastOkAt: 1000});
+	});
+
+	it('clamps selection to the list', () => {
+		const store = createIncidentStore();
+		store.getState().selectionMoved('pods', 5, 3);
+		expect(store.getState().ui.selected.pods).toBe(2);
+		store.getState().selectionMoved('pods', -10, 3);
+		expect(store.getState().ui.selected.pods).toBe(0);
+	});
+});
