@@ -1,0 +1,120 @@
+import type {Labels} from '../ports/metrics.js';
+import type {Tone} from '../store/types.js';
+
+/** Formats a metric value with its unit, compactly, for a narrow pane. */
+export function formatValue(value: number | null | undefined, unit = ''): string {
+	if (value === null || value === undefined || Number.isNaN(value)) return '—';
+	if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
+	switch (unit) {
+		case 'ratio':
+			return `${trim(value * 100, value * 100 < 10 ? 2 : 1)}%`;
+		case 'percent':
+			return `${trim(value, value < 10 ? 2 : 1)}%`;
+		case 'seconds':
+		case 's':
+			return Math.abs(value) < 1 ? `${trim(value * 1000, value * 1000 < 10 ? 1 : 0)} ms` : `${trim(value, 2)} s`;
+		case 'ms':
+			return Math.abs(value) >= 1000 ? `${trim(value / 1000, 2)} s` : `${trim(value, value < 10 ? 1 : 0)} ms`;
+		case 'bytes':
+			return formatBytes(value);
+		case 'rps':
+			return `${compact(value)}/s`;
+		case '':
+		case 'count':
+			return compact(value);
+		default:
+			return `${compact(value)} ${unit}`;
+	}
+}
+
+function trim(value: number, digits: number): string {
+	return Number(value.toFixed(digits)).toString();
+}
+
+function compact(value: number): string {
+	const abs = Math.abs(value);
+	if (abs >= 1e9) return `${trim(value / 1e9, 1)}G`;
+	if (abs >= 1e6) return `${trim(value / 1e6, 1)}M`;
+	if (abs >= 1e4) return `${trim(value / 1e3, 1)}k`;
+	return trim(value, abs < 1 ? 3 : abs < 100 ? 2 : 0);
+}
+
+export function formatBytes(value: number): string {
+	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+	let v = value;
+	let i = 0;
+	while (Math.abs(v) >= 1024 && i < units.length - 1) {
+		v /= 1024;
+		i++;
+	}
+	return `${trim(v, v < 10 && i > 0 ? 1 : 0)} ${units[i]}`;
+}
+
+export interface Thresholds {
+	warn?: number;
+	critical?: number;
+	/** 'above' (default): higher is worse. 'below': lower is worse (availability, ready replicas). */
+	direction?: 'above' | 'below';
+}
+
+/** ok / warn / crit for a value against its thresholds; muted when there is no value. */
+export function toneFor(value: number | null | undefined, t: Thresholds): Tone {
+	if (value === null || value === undefined || Number.isNaN(value)) return 'muted';
+	const worse = t.direction === 'below' ? (a: number, b: number) => a <= b : (a: number, b: number) => a >= b;
+	if (t.critical !== undefined && worse(value, t.critical)) return 'crit';
+	if (t.warn !== undefined && worse(value, t.warn)) return 'warn';
+	return 'ok';
+}
+
+const toneRank: Record<Tone, number> = {muted: 0, info: 0, ok: 1, warn: 2, crit: 3};
+
+/** The worst of several tones (for a row made of several series, or a pane title). */
+export function worstTone(tones: Iterable<Tone>): Tone {
+	let worst: Tone = 'muted';
+	for (const tone of tones) if (toneRank[tone] > toneRank[worst]) worst = tone;
+	return worst;
+}
+
+export function toneLevel(tone: Tone): 'ok' | 'warn' | 'crit' | 'unknown' {
+	return tone === 'ok' || tone === 'warn' || tone === 'crit' ? tone : 'unknown';
+}
+
+const bars = '▁▂▃▄▅▆▇█';
+
+/** A sparkline of the last `width` values, scaled between their min and max (or 0 when all are positive). */
+export function sparkline(values: readonly number[], width: number): string {
+	const recent = values.slice(-width).filter(v => Number.isFinite(v));
+	if (recent.length === 0) return '';
+	let min = Math.min(...recent);
+	const max = Math.max(...recent);
+	if (min > 0 && min / max > 0.5) min = Math.min(min, max * 0.5);
+	const span = max - min;
+	return recent.map(v => bars[span === 0 ? 0 : Math.min(bars.length - 1, Math.floor(((v - min) / span) * (bars.length - 1) + 0.5))]).join('');
+}
+
+/** Labels shortened for a row: drops labels every series shares (job, instance, __name__). */
+export function shortLabels(labels: Labels, shared: ReadonlySet<string> = new Set()): string {
+	return Object.entries(labels)
+		.filter(([k]) => k !== '__name__' && !shared.has(k))
+		.map(([k, v]) => `${k}=${v}`)
+		.join(',');
+}
+
+/** Label names whose value is the same across all series (hidden in rows). */
+export function sharedLabelNames(all: readonly Labels[]): Set<string> {
+	const shared = new Set<string>();
+	if (all.length < 2) return new Set(all[0] ? Object.keys(all[0]).filter(k => k === 'job' || k === 'instance') : []);
+	for (const key of Object.keys(all[0]!)) if (all.every(l => l[key] === all[0]![key])) shared.add(key);
+	return shared;
+}
+
+/** "4s", "3m12s", "2h05m", "3d4h": the age of data or of an incident. */
+export function formatAge(ms: number): string {
+	const s = Math.max(0, Math.floor(ms / 1000));
+	if (s < 60) return `${s}s`;
+	const m = Math.floor(s / 60);
+	if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+	const h = Math.floor(m / 60);
+	if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`;
+	return `${Math.floor(h / 24)}d${h % 24}h`;
+}
