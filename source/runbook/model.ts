@@ -73,12 +73,20 @@ export interface RunbookSection {
 	title: string;
 	level: number;
 	line?: number;
+	/** Alert names this section answers (Markdown: an alert-name heading or an `Alert:` field). */
+	alerts?: string[];
+	/** `Severity:` field text found in this section, as written. */
+	severity?: string;
+	/** `Threshold:` field text found in this section, as written. */
+	threshold?: string;
 }
 
 export interface AlertMatcher {
 	name: string;
 	/** Label equality matchers. */
 	labels?: Record<string, string>;
+	/** Label regex matchers (`=~`), fully anchored like Prometheus. */
+	labelsRegex?: Record<string, string>;
 }
 
 export interface Escalation {

@@ -1,0 +1,201 @@
+import {existsSync, statSync} from 'node:fs';
+import {readdir, readFile, stat} from 'node:fs/promises';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {LocatedError} from '../config/located-error.js';
+import type {Runbook} from './model.js';
+import {parseMarkdownRunbook} from './markdown.js';
+import {parseYamlRunbook} from './yaml.js';
+
+/**
+ * The runbook library: built-in runbooks (the package's `runbooks/` directory, or a map embedded
+ * by the bundler), extra directories from the config, and single files named on the command line.
+ */
+
+/** A directory of runbook files, or an embedded map of file name -> file text. */
+export type RunbookSource = string | Record<string, string>;
+
+/**
+ * Set by the bundler (esbuild `define: {__INCIDENT_TUI_RUNBOOKS__: JSON.stringify(map)}`) so the
+ * single-file build carries the built-in library; undefined when running from source.
+ */
+declare const __INCIDENT_TUI_RUNBOOKS__: Record<string, string> | undefined;
+
+const YAML_EXT = /\.ya?ml$/i;
+const LISTED_EXT = /\.(ya?ml|md|markdown)$/i;
+const FILE_EXT = /\.(ya?ml|md|markdown|txt|mdx)$/i;
+
+/** The built-in `runbooks/` directory, found relative to this module (source tree or dist/). */
+export function builtinRunbookDir(): string {
+	const candidates = ['../../runbooks/', '../runbooks/', './runbooks/'].map(rel => fileURLToPath(new URL(rel, import.meta.url)));
+	return candidates.find(dir => existsSync(dir) && statSync(dir).isDirectory()) ?? candidates[0]!;
+}
+
+/** The built-ins: the embedded map when the bundle has one, else the directory. */
+export function defaultBuiltins(): RunbookSource {
+	return typeof __INCIDENT_TUI_RUNBOOKS__ !== 'undefined' && __INCIDENT_TUI_RUNBOOKS__ ? __INCIDENT_TUI_RUNBOOKS__ : builtinRunbookDir();
+}
+
+/** Parses runbook text by file name: YAML for .yaml/.yml, Markdown for anything else. */
+export function parseRunbookText(text: string, file: string, source = file): Runbook {
+	return YAML_EXT.test(file) ? parseYamlRunbook(text, file, source) : parseMarkdownRunbook(text, file, source);
+}
+
+function readProblem(file: string, error: unknown): LocatedError {
+	const code = (error as NodeJS.ErrnoException).code;
+	const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a runbook file' : (code ?? String(error));
+	return new LocatedError(file, undefined, undefined, undefined, `cannot read runbook: ${reason}`);
+}
+
+export async function loadRunbookFile(file: string, source = file): Promise<Runbook> {
+	let text: string;
+	try {
+		text = await readFile(file, 'utf8');
+	} catch (error) {
+		throw readProblem(file, error);
+	}
+	return parseRunbookText(text, file, source);
+}
+
+interface Loaded {
+	runbooks: Runbook[];
+	errors: LocatedError[];
+}
+
+function asLocated(file: string, error: unknown): LocatedError {
+	return error instanceof LocatedError ? error : new LocatedError(file, undefined, undefined, undefined, (error as Error).message ?? String(error));
+}
+
+async function loadSource(source: RunbookSource, builtin: boolean): Promise<Loaded> {
+	const out: Loaded = {runbooks: [], errors: []};
+	if (typeof source !== 'string') {
+		for (const name of Object.keys(source).filter(n => LISTED_EXT.test(n)).sort()) {
+			try {
+				const runbook = parseRunbookText(source[name]!, name, '');
+				runbook.source = `builtin:${runbook.id}`;
+				out.runbooks.push(runbook);
+			} catch (error) {
+				out.errors.push(asLocated(name, error));
+			}
+		}
+		return out;
+	}
+	let names: string[];
+	try {
+		const info = await stat(source);
+		if (!info.isDirectory()) {
+			try {
+				out.runbooks.push(await loadRunbookFile(source));
+			} catch (error) {
+				out.errors.push(asLocated(source, error));
+			}
+			return out;
+		}
+		names = (await readdir(source)).filter(n => LISTED_EXT.test(n)).sort();
+	} catch (error) {
+		out.errors.push(readProblem(source, error));
+		return out;
+	}
+	for (const name of names) {
+		const file = path.join(source, name);
+		try {
+			const runbook = await loadRunbookFile(file);
+			if (builtin) runbook.source = `builtin:${runbook.id}`;
+			out.runbooks.push(runbook);
+		} catch (error) {
+			out.errors.push(asLocated(file, error));
+		}
+	}
+	return out;
+}
+
+export interface LibraryOptions {
+	/** Where the built-ins come from; defaults to defaultBuiltins(). */
+	builtins?: RunbookSource;
+}
+
+/**
+ * Every runbook the picker and the alert matcher can choose from: the runbooks in `dirs` (files or
+ * directories, in order) first, then the built-ins whose id no earlier runbook took. Broken files
+ * do not stop the others; they come back in `errors`.
+ */
+export async function listRunbooks(dirs: string[] = [], options: LibraryOptions = {}): Promise<Loaded> {
+	const out: Loaded = {runbooks: [], errors: []};
+	const seen = new Set<string>();
+	const sources: Array<[RunbookSource, boolean]> = [...dirs.map(d => [d, false] as [RunbookSource, boolean]), [options.builtins ?? defaultBuiltins(), true]];
+	for (const [source, builtin] of sources) {
+		const loaded = await loadSource(source, builtin);
+		out.errors.push(...loaded.errors);
+		for (const runbook of loaded.runbooks) {
+			if (seen.has(runbook.id)) continue;
+			seen.add(runbook.id);
+			out.runbooks.push(runbook);
+		}
+	}
+	return out;
+}
+
+/**
+ * A runbook by reference: a path to a .yaml/.yml (YAML) or .md/.markdown/.txt/anything (Markdown)
+ * file, or the id of a runbook in `dirs` or among the built-ins.
+ */
+export async function loadRunbook(ref: string, options: LibraryOptions & {dirs?: string[]; cwd?: string} = {}): Promise<Runbook> {
+	const cwd = options.cwd ?? process.cwd();
+	const file = path.resolve(cwd, ref);
+	const looksLikePath = FILE_EXT.test(ref) || ref.includes('/') || ref.includes(path.sep);
+	if (looksLikePath || (existsSync(file) && statSync(file).isFile())) return loadRunbookFile(file);
+	const {runbooks, errors} = await listRunbooks((options.dirs ?? []).map(d => path.resolve(cwd, d)), options);
+	const found = runbooks.find(r => r.id === ref);
+	if (found) return found;
+	const broken = errors.find(e => path.basename(e.file).replace(FILE_EXT, '') === ref);
+	if (broken) throw broken;
+	const ids = runbooks.map(r => r.id).sort();
+	throw new LocatedError(ref, undefined, undefined, undefined, `no runbook with this id and no such file; known runbooks: ${ids.join(', ') || 'none'}`);
+}
+
+/** Alert labels that fill variables of the same name, declared or not. */
+export const WELL_KNOWN_LABELS = ['namespace', 'deployment', 'service', 'job', 'instance', 'pod', 'container', 'cluster'] as const;
+
+export interface VariableSources {
+	/** Labels of the alert that chose the runbook. */
+	alertLabels?: Record<string, string>;
+	/** Values from the incident config (e.g. {namespace} of the kube context). */
+	config?: Record<string, string>;
+	/** `--var name=value` from the command line: wins over everything. */
+	cli?: Record<string, string>;
+}
+
+/**
+ * Variable values, lowest to highest precedence: runbook defaults, config, alert labels, cli.
+ * `missing`: required variables without a value. `invalid`: values outside `allowed` or `pattern`.
+ */
+export function resolveVariables(runbook: Runbook, sources: VariableSources): {values: Record<string, string>; missing: string[]; invalid: Array<{name: string; value: string; problem: string}>} {
+	const values: Record<string, string> = {};
+	const declared = new Set(runbook.variables.map(v => v.name));
+	for (const variable of runbook.variables) if (variable.default !== undefined) values[variable.name] = variable.default;
+	Object.assign(values, sources.config ?? {});
+	for (const [label, value] of Object.entries(sources.alertLabels ?? {})) {
+		if (declared.has(label) || (WELL_KNOWN_LABELS as readonly string[]).includes(label)) values[label] = value;
+	}
+	Object.assign(values, sources.cli ?? {});
+	const missing: string[] = [];
+	const invalid: Array<{name: string; value: string; problem: string}> = [];
+	for (const variable of runbook.variables) {
+		const value = values[variable.name];
+		if (value === undefined || value === '') {
+			if (variable.required) missing.push(variable.name);
+			continue;
+		}
+		if (variable.allowed && !variable.allowed.includes(value)) invalid.push({name: variable.name, value, problem: `must be one of ${variable.allowed.join(', ')}`});
+		if (variable.pattern !== undefined) {
+			let ok = true;
+			try {
+				ok = new RegExp(`^(?:${variable.pattern})$`).test(value);
+			} catch {
+				ok = false;
+			}
+			if (!ok) invalid.push({name: variable.name, value, problem: `must match ${variable.pattern}`});
+		}
+	}
+	return {values, missing, invalid};
+}

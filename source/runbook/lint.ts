@@ -1,0 +1,147 @@
+import {readdir, readFile, stat} from 'node:fs/promises';
+import path from 'node:path';
+import {isScalar} from 'yaml';
+import {LocatedError, parseYamlLocated, type ParsedYaml} from '../config/located-error.js';
+import type {Runbook} from './model.js';
+import {parseRunbookText, WELL_KNOWN_LABELS} from './library.js';
+import {checkPromql} from './promql-check.js';
+import {templateVariables} from './template.js';
+
+export {inspectRunbook, type InspectedRunbook} from './inspect.js';
+
+export interface LintIssue {
+	line?: number;
+	column?: number;
+	message: string;
+}
+
+export interface LintResult {
+	file: string;
+	errors: LintIssue[];
+	warnings: LintIssue[];
+}
+
+const RUNBOOK_EXT = /\.(ya?ml|md|markdown)$/i;
+
+/** Labels an alert usually carries: `{{these}}` are filled at run time even when undeclared. */
+const KNOWN_LABELS = new Set<string>([...WELL_KNOWN_LABELS, 'alertname', 'severity', 'env', 'environment', 'region', 'app', 'node', 'context']);
+
+async function expand(paths: string[]): Promise<Array<{file: string; error?: string}>> {
+	const out: Array<{file: string; error?: string}> = [];
+	for (const given of paths) {
+		let info;
+		try {
+			info = await stat(given);
+		} catch (error) {
+			out.push({file: given, error: `cannot read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String(error)}`});
+			continue;
+		}
+		if (!info.isDirectory()) {
+			out.push({file: given});
+			continue;
+		}
+		const entries = await readdir(given, {recursive: true});
+		const files = entries.filter(name => RUNBOOK_EXT.test(name)).sort();
+		if (files.length === 0) out.push({file: given, error: 'no runbooks here (.yaml, .yml, .md, .markdown)'});
+		for (const name of files) out.push({file: path.join(given, name)});
+	}
+	return out;
+}
+
+/** Where the PromQL text of query `index` starts in a YAML file (block scalars start on the next line). */
+function yamlPromqlLine(parsed: ParsedYaml | undefined, index: number): number | undefined {
+	if (!parsed) return undefined;
+	const node = parsed.doc.getIn(['queries', index, 'promql'], true);
+	if (!isScalar(node) || !node.range) return undefined;
+	const line = parsed.lines.linePos(node.range[0]).line;
+	return node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? line + 1 : line;
+}
+
+/** Checks one loaded runbook: PromQL syntax, unknown variables, untitled steps, emptiness. */
+export function lintRunbook(runbook: Runbook, parsedYaml?: ParsedYaml): {errors: LintIssue[]; warnings: LintIssue[]} {
+	const errors: LintIssue[] = [];
+	const warnings: LintIssue[] = [];
+	const at = (line: number | undefined): {line?: number} => (line ? {line} : {});
+
+	if (runbook.steps.length === 0 && runbook.queries.length === 0) errors.push({line: 1, message: 'empty runbook: no steps (list items, "Step N" headings, code blocks) and no queries found'});
+
+	runbook.queries.forEach((query, index) => {
+		const problem = checkPromql(query.promql);
+		if (!problem) return;
+		const base = runbook.format === 'yaml' ? (yamlPromqlLine(parsedYaml, index) ?? query.line) : query.line;
+		errors.push({...at(base !== undefined ? base + problem.line : undefined), column: problem.column, message: `query '${query.id}': ${problem.message} (column ${problem.column} of the expression)`});
+	});
+
+	const declared = new Set(runbook.variables.map(v => v.name));
+	const unknown = (text: string | undefined, line: number | undefined, what: string) => {
+		if (!text) return;
+		for (const name of templateVariables(text)) {
+			if (declared.has(name) || KNOWN_LABELS.has(name)) continue;
+			errors.push({...at(line), message: `unknown variable {{${name}}} in ${what}: declare it under variables (name, default) or use an alert label (${[...WELL_KNOWN_LABELS].join(', ')})`});
+		}
+	};
+	for (const query of runbook.queries) unknown(query.promql, query.line, `query '${query.id}'`);
+	for (const step of runbook.steps) {
+		const label = step.title ? `step '${step.title}'` : `step '${step.id}'`;
+		if (!step.title.trim()) errors.push({...at(step.line), message: `step '${step.id}' has no title`});
+		for (const command of step.commands) {
+			unknown(command.script, command.line ?? step.line, `a command of ${label}`);
+			for (const arg of command.argv ?? []) unknown(arg, command.line ?? step.line, `a command of ${label}`);
+		}
+		if (step.action && 'deployment' in step.action) unknown(step.action.deployment, step.line, `the ${step.action.kind} action of ${label}`);
+		if (step.doneWhen && 'health' in step.doneWhen) unknown(step.doneWhen.health, step.line, `doneWhen of ${label}`);
+	}
+
+	if (runbook.format === 'yaml' && runbook.alerts.length === 0) warnings.push({line: 1, message: 'answers no alerts: it is only used when chosen by id or in the picker'});
+	for (const variable of runbook.variables) {
+		if (variable.required && variable.default === undefined && !KNOWN_LABELS.has(variable.name)) warnings.push({message: `variable '${variable.name}' is required and has no default: it must come from the command line or the config`});
+	}
+	return {errors, warnings};
+}
+
+/** Lints runbook files and directories (YAML and Markdown). Never throws for a broken file. */
+export async function lintRunbooks(paths: string[]): Promise<LintResult[]> {
+	const results: LintResult[] = [];
+	for (const {file, error} of await expand(paths)) {
+		if (error) {
+			results.push({file, errors: [{message: error}], warnings: []});
+			continue;
+		}
+		let text: string;
+		try {
+			text = await readFile(file, 'utf8');
+		} catch (readError) {
+			results.push({file, errors: [{message: `cannot read: ${(readError as NodeJS.ErrnoException).code ?? String(readError)}`}], warnings: []});
+			continue;
+		}
+		try {
+			const runbook = parseRunbookText(text, file);
+			const parsed = runbook.format === 'yaml' ? parseYamlLocated(text, file) : undefined;
+			results.push({file, ...lintRunbook(runbook, parsed)});
+		} catch (loadError) {
+			if (!(loadError instanceof LocatedError)) throw loadError;
+			const issue: LintIssue = {message: loadError.key ? `${loadError.key}: ${loadError.problem}` : loadError.problem};
+			if (loadError.line !== undefined) issue.line = loadError.line;
+			if (loadError.column !== undefined) issue.column = loadError.column;
+			results.push({file, errors: [issue], warnings: []});
+		}
+	}
+	return results;
+}
+
+/** `file:line:col: error: message` lines and a one-line summary, for the terminal. */
+export function formatLint(results: LintResult[]): string {
+	const out: string[] = [];
+	let errors = 0;
+	let warnings = 0;
+	for (const result of results) {
+		const where = (issue: LintIssue) => `${result.file}${issue.line ? `:${issue.line}${issue.column ? `:${issue.column}` : ''}` : ''}`;
+		for (const issue of result.errors) out.push(`${where(issue)}: error: ${issue.message}`);
+		for (const issue of result.warnings) out.push(`${where(issue)}: warning: ${issue.message}`);
+		errors += result.errors.length;
+		warnings += result.warnings.length;
+	}
+	const files = results.length;
+	out.push(`${files} file${files === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+	return out.join('\n');
+}

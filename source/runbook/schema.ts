@@ -1,0 +1,139 @@
+import {z} from 'zod';
+
+/**
+ * The YAML runbook format (see README "Runbooks"). Validated with zod; the loader
+ * (source/runbook/yaml.ts) turns issues into LocatedErrors with file, line, column and key.
+ */
+
+const id = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, _ . - (starting with a letter or digit)');
+const text = z.union([z.string(), z.array(z.string())]);
+
+export const alertSchema = z.union([
+	z.string().min(1),
+	z
+		.object({
+			name: z.string().min(1),
+			/** Label equality matchers. */
+			labels: z.record(z.string()).optional(),
+			/** Label regex matchers, fully anchored. */
+			labelsRegex: z.record(z.string()).optional(),
+		})
+		.strict(),
+]);
+
+export const variableSchema = z
+	.object({
+		name: z.string().regex(/^[A-Za-z_]\w*$/, 'use letters, digits and _ (not starting with a digit)'),
+		description: z.string().optional(),
+		default: z.union([z.string(), z.number(), z.boolean()]).transform(String).optional(),
+		required: z.boolean().optional(),
+		secret: z.boolean().optional(),
+		allowed: z.array(z.union([z.string(), z.number()]).transform(String)).min(1).optional(),
+		pattern: z.string().optional(),
+	})
+	.strict();
+
+export const querySchema = z
+	.object({
+		id,
+		title: z.string().optional(),
+		promql: z.string().min(1),
+		unit: z.string().optional(),
+		warn: z.number().optional(),
+		critical: z.number().optional(),
+		direction: z.enum(['above', 'below']).optional(),
+	})
+	.strict();
+
+export const commandSchema = z
+	.object({
+		id: id.optional(),
+		title: z.string().optional(),
+		argv: z.array(z.string()).min(1).optional(),
+		script: z.string().min(1).optional(),
+		lang: z.string().optional(),
+		timeoutMs: z.number().int().positive().optional(),
+	})
+	.strict()
+	.refine(c => (c.argv ? 1 : 0) + (c.script ? 1 : 0) === 1, {message: 'give exactly one of argv or script'});
+
+const deployment = z.string().min(1).optional();
+export const actionSchema = z.discriminatedUnion(
+	'kind',
+	[
+		z.object({kind: z.literal('rollback'), deployment, toRevision: z.number().int().positive().optional()}).strict(),
+		z.object({kind: z.literal('scale'), deployment, replicas: z.number().int().min(0).optional()}).strict(),
+		z.object({kind: z.literal('restart'), deployment}).strict(),
+	],
+	{errorMap: (issue, ctx) => (issue.code === 'invalid_union_discriminator' ? {message: 'kind must be rollback, scale or restart'} : {message: ctx.defaultError})},
+);
+
+export const doneWhenSchema = z.union([
+	z
+		.object({
+			query: id,
+			below: z.number().optional(),
+			above: z.number().optional(),
+			forSeconds: z.number().int().min(0).optional(),
+		})
+		.strict()
+		.refine(d => (d.below === undefined) !== (d.above === undefined), {message: 'give exactly one of below or above'}),
+	z.object({health: z.string().min(1)}).strict(),
+]);
+
+export const stepSchema = z
+	.object({
+		id: id.optional(),
+		title: z.string().min(1, 'a step needs a title'),
+		section: z.string().optional(),
+		body: text.optional(),
+		/** One query id to watch, or several. */
+		query: id.optional(),
+		queries: z.array(id).optional(),
+		/** argv form: never passes through a shell. */
+		command: z.array(z.string()).min(1).optional(),
+		/** Shell script form, run with bash -c after confirmation; variables are shell-quoted. */
+		script: z.string().min(1).optional(),
+		commands: z.array(commandSchema).optional(),
+		action: actionSchema.optional(),
+		doneWhen: doneWhenSchema.optional(),
+		role: z.string().optional(),
+	})
+	.strict();
+
+export const escalationSchema = z.object({afterMinutes: z.number().positive(), to: z.string().min(1)}).strict();
+
+export const runbookSchema = z
+	.object({
+		id,
+		title: z.string().min(1),
+		summary: z.string().optional(),
+		severity: z.string().optional(),
+		alerts: z.array(alertSchema).default([]),
+		variables: z.array(variableSchema).default([]),
+		queries: z.array(querySchema).default([]),
+		primaryQuery: id.optional(),
+		steps: z.array(stepSchema).min(1, 'a runbook needs at least one step'),
+		escalation: z.array(escalationSchema).default([]),
+	})
+	.strict();
+
+/** Front matter of Markdown runbooks: the metadata part of the YAML format; other keys (tags, owner...) are ignored. */
+export const frontMatterSchema = z
+	.object({
+		id: id.optional(),
+		title: z.string().optional(),
+		summary: z.string().optional(),
+		description: z.string().optional(),
+		severity: z.union([z.string(), z.number()]).transform(String).optional(),
+		alerts: z.union([alertSchema, z.array(alertSchema)]).optional(),
+		variables: z.array(variableSchema).optional(),
+		queries: z.array(querySchema).optional(),
+		primaryQuery: id.optional(),
+		escalation: z.array(escalationSchema).optional(),
+	})
+	.passthrough();
+
+export type RunbookFile = z.infer<typeof runbookSchema>;
+export type FrontMatter = z.infer<typeof frontMatterSchema>;
+export type AlertEntry = z.infer<typeof alertSchema>;

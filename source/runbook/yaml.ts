@@ -1,0 +1,153 @@
+import {LocatedError, locate, parseYamlLocated, zodToLocated, formatPath, type ParsedYaml} from '../config/located-error.js';
+import type {AlertMatcher, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep, RunbookVariable} from './model.js';
+import {runbookSchema, type AlertEntry} from './schema.js';
+import {IdAllocator, slugify} from './ids.js';
+
+type Path = ReadonlyArray<string | number>;
+
+export function toAlertMatcher(entry: AlertEntry): AlertMatcher {
+	if (typeof entry === 'string') return {name: entry};
+	const matcher: AlertMatcher = {name: entry.name};
+	if (entry.labels) matcher.labels = entry.labels;
+	if (entry.labelsRegex) matcher.labelsRegex = entry.labelsRegex;
+	return matcher;
+}
+
+/** Checks that apply to variables in both formats; returns [path suffix, problem] pairs. */
+export function variableProblems(variables: RunbookVariable[]): Array<{index: number; key: string; problem: string}> {
+	const problems: Array<{index: number; key: string; problem: string}> = [];
+	const seen = new Set<string>();
+	variables.forEach((variable, index) => {
+		if (seen.has(variable.name)) problems.push({index, key: 'name', problem: `duplicate variable '${variable.name}'`});
+		seen.add(variable.name);
+		let pattern: RegExp | undefined;
+		if (variable.pattern !== undefined) {
+			try {
+				pattern = new RegExp(`^(?:${variable.pattern})$`);
+			} catch (error) {
+				problems.push({index, key: 'pattern', problem: `invalid regular expression: ${(error as Error).message}`});
+			}
+		}
+		if (variable.default !== undefined) {
+			if (variable.allowed && !variable.allowed.includes(variable.default)) problems.push({index, key: 'default', problem: `default '${variable.default}' is not one of the allowed values (${variable.allowed.join(', ')})`});
+			if (pattern && !pattern.test(variable.default)) problems.push({index, key: 'default', problem: `default '${variable.default}' does not match pattern ${variable.pattern}`});
+		}
+	});
+	return problems;
+}
+
+function lineOf(parsed: ParsedYaml, path: Path): number | undefined {
+	return locate(parsed, path).line;
+}
+
+function fail(parsed: ParsedYaml, file: string, path: Path, problem: string): never {
+	const {line, column} = locate(parsed, path);
+	throw new LocatedError(file, line ?? 1, column, formatPath(path), problem);
+}
+
+function textLines(body: string | string[] | undefined): string[] {
+	if (body === undefined) return [];
+	const all = Array.isArray(body) ? body : [body];
+	return all.flatMap(part => part.replace(/\n+$/, '').split('\n'));
+}
+
+/** Parses and validates a YAML runbook. Throws LocatedError (file, line, column, key) on any problem. */
+export function parseYamlRunbook(text: string, file: string, source = file): Runbook {
+	const parsed = parseYamlLocated(text, file);
+	if (parsed.value === null || parsed.value === undefined || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+		throw new LocatedError(file, lineOf(parsed, []) ?? 1, undefined, undefined, 'a runbook must be a YAML mapping with id, title and steps');
+	}
+	const result = runbookSchema.safeParse(parsed.value);
+	if (!result.success) {
+		const error = zodToLocated(result.error, parsed, file);
+		// Every error carries a line, even when the path points nowhere (an empty document).
+		if (error.line === undefined) throw new LocatedError(file, 1, undefined, error.key, error.problem);
+		throw error;
+	}
+	const data = result.data;
+
+	for (const problem of variableProblems(data.variables.map(v => ({...v})))) fail(parsed, file, ['variables', problem.index, problem.key], problem.problem);
+
+	const queries: RunbookQuery[] = [];
+	const queryIds = new Set<string>();
+	data.queries.forEach((q, index) => {
+		if (queryIds.has(q.id)) fail(parsed, file, ['queries', index, 'id'], `duplicate query id '${q.id}'`);
+		queryIds.add(q.id);
+		const query: RunbookQuery = {id: q.id, title: q.title ?? q.id, promql: q.promql.trim(), line: lineOf(parsed, ['queries', index])};
+		if (q.unit !== undefined) query.unit = q.unit;
+		if (q.warn !== undefined) query.warn = q.warn;
+		if (q.critical !== undefined) query.critical = q.critical;
+		if (q.direction !== undefined) query.direction = q.direction;
+		queries.push(query);
+	});
+	if (data.primaryQuery !== undefined && !queryIds.has(data.primaryQuery)) fail(parsed, file, ['primaryQuery'], `unknown query id '${data.primaryQuery}' (declared: ${[...queryIds].join(', ') || 'none'})`);
+
+	const stepIds = new IdAllocator();
+	// Explicit ids win over generated ones, so reserve them first (and report duplicates).
+	const explicit = new Set<string>();
+	data.steps.forEach((s, index) => {
+		if (s.id === undefined) return;
+		if (explicit.has(s.id)) fail(parsed, file, ['steps', index, 'id'], `duplicate step id '${s.id}'`);
+		explicit.add(s.id);
+		stepIds.reserve(s.id);
+	});
+
+	const sections: RunbookSection[] = [];
+	const steps: RunbookStep[] = data.steps.map((s, index) => {
+		const at = ['steps', index] as const;
+		const stepId = s.id ?? stepIds.next(slugify(s.title), `step-${index + 1}`);
+		const line = lineOf(parsed, at);
+		const watch = [...(s.query ? [s.query] : []), ...(s.queries ?? [])];
+		watch.forEach((qid, i) => {
+			if (!queryIds.has(qid)) fail(parsed, file, s.query && i === 0 ? [...at, 'query'] : [...at, 'queries', s.query ? i - 1 : i], `unknown query id '${qid}' (declared: ${[...queryIds].join(', ') || 'none'})`);
+		});
+		if (s.doneWhen && 'query' in s.doneWhen && !queryIds.has(s.doneWhen.query)) fail(parsed, file, [...at, 'doneWhen', 'query'], `unknown query id '${s.doneWhen.query}' (declared: ${[...queryIds].join(', ') || 'none'})`);
+		if (s.section !== undefined && !sections.some(section => section.title === s.section)) sections.push({title: s.section, level: 2, line});
+
+		const commands: RunbookCommand[] = [];
+		const commandIds = new IdAllocator();
+		const add = (command: Omit<RunbookCommand, 'id'> & {id?: string}, path: Path) => {
+			const cid = command.id ?? commandIds.next(`${stepId}-cmd`, `${stepId}-cmd`);
+			if (command.id) {
+				if (commandIds.has(cid)) fail(parsed, file, [...path, 'id'], `duplicate command id '${cid}' in step '${stepId}'`);
+				commandIds.reserve(cid);
+			}
+			commands.push({...command, id: cid, line: lineOf(parsed, path), ...(s.section ? {section: s.section} : {})});
+		};
+		if (s.command) add({argv: s.command, lang: 'argv'}, [...at, 'command']);
+		if (s.script) add({script: s.script, lang: 'bash'}, [...at, 'script']);
+		(s.commands ?? []).forEach((c, i) => {
+			const command: Omit<RunbookCommand, 'id'> & {id?: string} = {lang: c.lang ?? (c.argv ? 'argv' : 'bash')};
+			if (c.id) command.id = c.id;
+			if (c.title) command.title = c.title;
+			if (c.argv) command.argv = c.argv;
+			if (c.script) command.script = c.script;
+			if (c.timeoutMs) command.timeoutMs = c.timeoutMs;
+			add(command, [...at, 'commands', i]);
+		});
+
+		const step: RunbookStep = {id: stepId, title: s.title, depth: 0, text: textLines(s.body), queries: [...new Set(watch)], commands, line};
+		if (s.section !== undefined) step.section = s.section;
+		if (s.action) step.action = {...s.action};
+		if (s.doneWhen) step.doneWhen = {...s.doneWhen};
+		if (s.role) step.role = s.role;
+		return step;
+	});
+
+	const runbook: Runbook = {
+		id: data.id,
+		title: data.title,
+		source,
+		format: 'yaml',
+		alerts: data.alerts.map(toAlertMatcher),
+		variables: data.variables.map(v => ({...v})),
+		queries,
+		sections,
+		steps,
+		escalation: data.escalation.map(e => ({...e})),
+	};
+	if (data.summary !== undefined) runbook.summary = data.summary;
+	if (data.severity !== undefined) runbook.severity = data.severity;
+	if (data.primaryQuery !== undefined) runbook.primaryQuery = data.primaryQuery;
+	return runbook;
+}
