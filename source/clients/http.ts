@@ -1,0 +1,212 @@
+/**
+ * HTTP GET with a hard deadline, a body cap, and errors a tired operator can read.
+ *
+ * Built on node:http / node:https rather than fetch: a custom CA file and skip-verify are plain
+ * request options there (undici would need its own Agent package), and a socket that accepts and
+ * then never answers, or trickles bytes, is cut by one timer covering the whole exchange.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import {readFile} from 'node:fs/promises';
+
+export type HttpErrorKind = 'timeout' | 'refused' | 'dns' | 'tls' | 'reset' | 'http' | 'body' | 'aborted';
+
+export class HttpError extends Error {
+	constructor(
+		readonly kind: HttpErrorKind,
+		message: string,
+		readonly url: string,
+		readonly status?: number,
+	) {
+		super(message);
+		this.name = 'HttpError';
+	}
+}
+
+export interface HttpGetOptions {
+	timeoutMs: number;
+	signal?: AbortSignal;
+	headers?: Record<string, string>;
+	/** Path to a PEM CA bundle. */
+	ca?: string;
+	insecureSkipVerify?: boolean;
+	bearerToken?: string;
+	basicAuth?: {username: string; password: string};
+	/** Body size cap in bytes (default 8 MiB). */
+	maxBytes?: number;
+}
+
+export interface HttpResponse {
+	status: number;
+	statusText: string;
+	body: string;
+	latencyMs: number;
+	contentType?: string;
+}
+
+export const defaultMaxBytes = 8 * 1024 * 1024;
+
+/** Strips credentials from a URL before it appears in a message. */
+export function displayUrl(url: string): string {
+	try {
+		const u = new URL(url);
+		if (u.username || u.password) {
+			u.username = '';
+			u.password = '';
+		}
+		return u.toString();
+	} catch {
+		return url;
+	}
+}
+
+function sizeText(bytes: number): string {
+	return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KiB` : `${bytes} bytes`;
+}
+
+const tlsCodes = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|ERR_OSSL)/;
+
+/** Turns a socket-level error into a short classified message. */
+export function classifyError(error: unknown, url: string): HttpError {
+	if (error instanceof HttpError) return error;
+	const err = error as NodeJS.ErrnoException & {hostname?: string; address?: string; port?: number};
+	const shown = displayUrl(url);
+	let host = '';
+	let hostPort = '';
+	try {
+		const u = new URL(url);
+		host = u.hostname;
+		hostPort = `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+	} catch {
+		// keep empty
+	}
+	const code = err?.code ?? '';
+	if (code === 'ECONNREFUSED') return new HttpError('refused', `connection refused (${hostPort})`, url);
+	if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new HttpError('refused', `host unreachable (${hostPort})`, url);
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NONAME') {
+		return new HttpError('dns', `DNS lookup failed for ${host}`, url);
+	}
+	if (code === 'ECONNRESET' || code === 'EPIPE' || err?.message === 'socket hang up') {
+		return new HttpError('reset', `connection reset by ${hostPort} (${shown})`, url);
+	}
+	if (code === 'ETIMEDOUT') return new HttpError('timeout', `connection timed out (${hostPort})`, url);
+	if (tlsCodes.test(code)) return new HttpError('tls', `TLS error for ${host}: ${err.message} (set ca: or insecureSkipVerify: in the config)`, url);
+	return new HttpError('reset', `request to ${shown} failed: ${err?.message ?? String(error)}`, url);
+}
+
+const caCache = new Map<string, Promise<string>>();
+
+async function loadCa(path: string, url: string): Promise<string> {
+	let pending = caCache.get(path);
+	if (!pending) {
+		pending = readFile(path, 'utf8');
+		caCache.set(path, pending);
+		pending.catch(() => caCache.delete(path));
+	}
+	try {
+		return await pending;
+	} catch (error) {
+		throw new HttpError('tls', `cannot read CA file ${path}: ${(error as Error).message}`, url);
+	}
+}
+
+/**
+ * GET `url`. Resolves for every HTTP status (callers decide what a 503 means; see `assertOk`);
+ * rejects with an `HttpError` for timeouts, network, TLS and body-size failures.
+ */
+export async function httpGet(url: string, options: HttpGetOptions): Promise<HttpResponse> {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		throw new HttpError('http', `not a valid URL: ${url}`, url);
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new HttpError('http', `unsupported URL scheme ${parsed.protocol} (${url})`, url);
+	const isHttps = parsed.protocol === 'https:';
+	const ca = isHttps && options.ca ? await loadCa(options.ca, url) : undefined;
+	const maxBytes = options.maxBytes ?? defaultMaxBytes;
+	const shown = displayUrl(url);
+
+	const headers: Record<string, string> = {'user-agent': 'incident-tui', ...options.headers};
+	if (options.bearerToken) headers.authorization = `Bearer ${options.bearerToken}`;
+	else if (options.basicAuth) headers.authorization = `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}`;
+	else if (parsed.username) headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')}`;
+
+	if (options.signal?.aborted) throw new HttpError('aborted', `request cancelled (${shown})`, url);
+
+	return new Promise<HttpResponse>((resolve, reject) => {
+		const started = performance.now();
+		let settled = false;
+		const requestOptions: https.RequestOptions = {method: 'GET', headers};
+		if (isHttps) {
+			if (ca) requestOptions.ca = ca;
+			if (options.insecureSkipVerify) requestOptions.rejectUnauthorized = false;
+		}
+		const req = (isHttps ? https : http).request(parsed, requestOptions);
+
+		const finish = (error: HttpError | null, response?: HttpResponse) => {
+			if (settled) return;
+			settled = true;
+			clearTimeout(timer);
+			options.signal?.removeEventListener('abort', onAbort);
+			if (error) {
+				req.destroy();
+				reject(error);
+			} else {
+				resolve(response!);
+			}
+		};
+		const onAbort = () => finish(new HttpError('aborted', `request cancelled (${shown})`, url));
+		// One deadline for connect + headers + whole body: a server that accepts and never answers, or trickles, is cut here.
+		const timer = setTimeout(() => finish(new HttpError('timeout', `timeout after ${options.timeoutMs} ms (${shown})`, url)), options.timeoutMs);
+		options.signal?.addEventListener('abort', onAbort, {once: true});
+
+		req.on('error', error => finish(classifyError(error, url)));
+		req.on('response', res => {
+			const declared = Number(res.headers['content-length']);
+			if (Number.isFinite(declared) && declared > maxBytes) {
+				finish(new HttpError('body', `response body too large: ${sizeText(declared)} > limit ${sizeText(maxBytes)} (${shown})`, url, res.statusCode));
+				return;
+			}
+			const chunks: Buffer[] = [];
+			let size = 0;
+			res.on('data', (chunk: Buffer) => {
+				size += chunk.length;
+				if (size > maxBytes) {
+					finish(new HttpError('body', `response body too large: more than ${sizeText(maxBytes)} (${shown})`, url, res.statusCode));
+					return;
+				}
+				chunks.push(chunk);
+			});
+			res.on('error', error => finish(classifyError(error, url)));
+			res.on('aborted', () => finish(new HttpError('reset', `connection closed mid-body by ${parsed.host} (${shown})`, url)));
+			res.on('end', () => {
+				if (!res.complete) {
+					finish(new HttpError('reset', `connection closed mid-body by ${parsed.host} (${shown})`, url));
+					return;
+				}
+				const status = res.statusCode ?? 0;
+				finish(null, {
+					status,
+					statusText: res.statusMessage || http.STATUS_CODES[status] || '',
+					body: Buffer.concat(chunks).toString('utf8'),
+					latencyMs: Math.round(performance.now() - started),
+					contentType: res.headers['content-type'],
+				});
+			});
+		});
+		req.end();
+	});
+}
+
+/** "HTTP 503 Service Unavailable" */
+export function statusLine(status: number, statusText?: string): string {
+	const text = statusText || http.STATUS_CODES[status] || '';
+	return `HTTP ${status}${text ? ` ${text}` : ''}`;
+}
+
+/** Throws an `HttpError` of kind 'http' unless the status is 2xx. */
+export function assertOk(response: HttpResponse, url: string): HttpResponse {
+	if (response.status >= 200 && response.status < 300) return response;
+	throw new HttpError('http', `${statusLine(response.status, response.statusText)} (${displayUrl(url)})`, url, response.status);
+}

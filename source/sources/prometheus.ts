@@ -1,0 +1,201 @@
+/**
+ * The Metrics port on the Prometheus HTTP API: /api/v1/query, /api/v1/query_range, /api/v1/alerts.
+ */
+import {readFile} from 'node:fs/promises';
+import {displayUrl, httpGet, HttpError, statusLine, type HttpGetOptions, type HttpResponse} from '../clients/http.js';
+import type {AlertInfo, InstantSample, Labels, Metrics, RangeSeries} from '../ports/metrics.js';
+
+export interface EndpointOptions {
+	url: string;
+	timeoutMs?: number;
+	bearerTokenFile?: string;
+	username?: string;
+	password?: string;
+	passwordFile?: string;
+	ca?: string;
+	insecureSkipVerify?: boolean;
+}
+
+async function readSecret(path: string, what: string): Promise<string> {
+	try {
+		return (await readFile(path, 'utf8')).trim();
+	} catch (error) {
+		throw new Error(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+	}
+}
+
+/**
+ * An authenticated GET against one configured endpoint (Prometheus or Alertmanager). Secrets are
+ * read from their files on first use and kept in memory; they never appear in messages.
+ */
+export class Endpoint {
+	private auth?: Promise<Pick<HttpGetOptions, 'bearerToken' | 'basicAuth'>>;
+
+	constructor(
+		readonly options: EndpointOptions,
+		/** "Prometheus" or "Alertmanager", for messages. */
+		readonly label: string,
+	) {}
+
+	private credentials(): Promise<Pick<HttpGetOptions, 'bearerToken' | 'basicAuth'>> {
+		this.auth ??= (async () => {
+			const o = this.options;
+			if (o.bearerTokenFile) return {bearerToken: await readSecret(o.bearerTokenFile, 'bearerTokenFile')};
+			if (o.username !== undefined) {
+				const password = o.passwordFile ? await readSecret(o.passwordFile, 'passwordFile') : (o.password ?? '');
+				return {basicAuth: {username: o.username, password}};
+			}
+			return {};
+		})();
+		// A missing file may appear later: do not cache the failure.
+		this.auth.catch(() => (this.auth = undefined));
+		return this.auth;
+	}
+
+	/** `path` is joined to the configured URL, keeping any path prefix (http://host/prometheus). */
+	urlFor(path: string, params: Record<string, string> = {}): string {
+		const base = new URL(this.options.url);
+		base.pathname = `${base.pathname.replace(/\/+$/, '')}${path}`;
+		for (const [k, v] of Object.entries(params)) base.searchParams.set(k, v);
+		return base.toString();
+	}
+
+	async get(path: string, params: Record<string, string>, signal: AbortSignal): Promise<{response: HttpResponse; url: string}> {
+		const url = this.urlFor(path, params);
+		const response = await httpGet(url, {
+			timeoutMs: this.options.timeoutMs ?? 5000,
+			signal,
+			headers: {accept: 'application/json'},
+			...(this.options.ca ? {ca: this.options.ca} : {}),
+			insecureSkipVerify: this.options.insecureSkipVerify ?? false,
+			...(await this.credentials()),
+		});
+		return {response, url};
+	}
+
+	/** GET and parse JSON, turning every way it can go wrong into one readable message. */
+	async getJson(path: string, params: Record<string, string>, signal: AbortSignal): Promise<{status: number; json: unknown}> {
+		const {response, url} = await this.get(path, params, signal);
+		const where = displayUrl(this.urlFor(path));
+		if (response.status === 401 || response.status === 403) {
+			throw new HttpError(
+				'http',
+				`${this.label} at ${where} answered ${statusLine(response.status, response.statusText)}: check bearerTokenFile or username/password in the config`,
+				url,
+				response.status,
+			);
+		}
+		let json: unknown;
+		try {
+			json = JSON.parse(response.body);
+		} catch {
+			const snippet = response.body.replace(/\s+/g, ' ').trim().slice(0, 80);
+			const what = response.contentType ? `a ${response.contentType.split(';')[0]} body` : 'a body that is not JSON';
+			if (response.status < 200 || response.status >= 300) {
+				throw new HttpError('http', `${this.label} at ${where} answered ${statusLine(response.status, response.statusText)}${snippet ? `: ${snippet}` : ''}`, url, response.status);
+			}
+			throw new HttpError('body', `${this.label} at ${where} returned ${what} instead of JSON${snippet ? `: "${snippet}"` : ' (empty)'}; is the URL right?`, url, response.status);
+		}
+		return {status: response.status, json};
+	}
+}
+
+/** Prometheus's sample values are strings: "1.5", "NaN", "+Inf", "-Inf". */
+export function parseSampleValue(value: unknown): number {
+	if (typeof value === 'number') return value;
+	if (typeof value !== 'string') return Number.NaN;
+	if (value === '+Inf' || value === 'Inf') return Number.POSITIVE_INFINITY;
+	if (value === '-Inf') return Number.NEGATIVE_INFINITY;
+	return Number(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function labelsOf(value: unknown): Labels {
+	if (!isRecord(value)) return {};
+	return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+function pointOf(value: unknown): [number, number] {
+	if (!Array.isArray(value) || value.length < 2) throw new Error('malformed sample');
+	return [Number(value[0]), parseSampleValue(value[1])];
+}
+
+export class PrometheusMetrics implements Metrics {
+	readonly endpoint: Endpoint;
+
+	constructor(options: EndpointOptions) {
+		this.endpoint = new Endpoint(options, 'Prometheus');
+	}
+
+	get url(): string {
+		return this.endpoint.options.url;
+	}
+
+	/** Runs an API call and returns `data`, or throws with Prometheus's own error text. */
+	private async call(path: string, params: Record<string, string>, signal: AbortSignal, promql?: string): Promise<Record<string, unknown>> {
+		const {status, json} = await this.endpoint.getJson(path, params, signal);
+		const where = displayUrl(this.endpoint.urlFor(path));
+		if (!isRecord(json)) throw new Error(`Prometheus at ${where} returned JSON without a status field; is the URL right?`);
+		if (json.status === 'error') {
+			const kind = typeof json.errorType === 'string' ? `${json.errorType}: ` : '';
+			const text = typeof json.error === 'string' ? json.error : 'unknown error';
+			const prefix = status >= 500 ? `Prometheus failed (${statusLine(status)})` : 'Prometheus rejected the query';
+			throw new HttpError('http', `${prefix}: ${kind}${text}${promql ? ` (${promql})` : ''}`, where, status);
+		}
+		if (status < 200 || status >= 300) throw new HttpError('http', `Prometheus at ${where} answered ${statusLine(status)}`, where, status);
+		if (json.status !== 'success' || !isRecord(json.data)) throw new Error(`Prometheus at ${where} returned an unexpected answer (no data); is the URL right?`);
+		return json.data;
+	}
+
+	/** Instant query; `timeSec` pins the evaluation time (default: now, as Prometheus decides). */
+	async instant(promql: string, signal: AbortSignal, timeSec?: number): Promise<InstantSample[]> {
+		const params: Record<string, string> = {query: promql};
+		if (timeSec !== undefined) params.time = String(timeSec);
+		const data = await this.call('/api/v1/query', params, signal, promql);
+		const result = data.result;
+		switch (data.resultType) {
+			case 'scalar': {
+				const [, value] = pointOf(result);
+				return [{labels: {}, value}];
+			}
+			case 'vector': {
+				if (!Array.isArray(result)) throw new Error('Prometheus returned a malformed vector');
+				return result.map(item => ({labels: labelsOf(item?.metric), value: pointOf(item?.value)[1]}));
+			}
+			case 'matrix': {
+				// A bare range selector: show each series' latest point.
+				if (!Array.isArray(result)) throw new Error('Prometheus returned a malformed matrix');
+				return result.flatMap(item => {
+					const values = Array.isArray(item?.values) ? item.values : [];
+					const last = values.at(-1);
+					return last === undefined ? [] : [{labels: labelsOf(item?.metric), value: pointOf(last)[1]}];
+				});
+			}
+			default:
+				throw new Error(`Prometheus returned a ${String(data.resultType)} result for "${promql}"; a query must return numbers`);
+		}
+	}
+
+	async range(promql: string, startSec: number, endSec: number, stepSec: number, signal: AbortSignal): Promise<RangeSeries[]> {
+		const data = await this.call('/api/v1/query_range', {query: promql, start: String(startSec), end: String(endSec), step: String(stepSec)}, signal, promql);
+		if (data.resultType !== 'matrix' || !Array.isArray(data.result)) throw new Error(`Prometheus returned a ${String(data.resultType)} result for a range query`);
+		return data.result.map(item => ({labels: labelsOf(item?.metric), points: (Array.isArray(item?.values) ? item.values : []).map(pointOf)}));
+	}
+
+	async alerts(signal: AbortSignal): Promise<AlertInfo[]> {
+		const data = await this.call('/api/v1/alerts', {}, signal);
+		if (!Array.isArray(data.alerts)) return [];
+		return data.alerts.filter(isRecord).map(a => {
+			const labels = labelsOf(a.labels);
+			const annotations = labelsOf(a.annotations);
+			const alert: AlertInfo = {name: labels.alertname ?? 'unnamed', state: typeof a.state === 'string' ? a.state : 'firing', labels};
+			if (typeof a.activeAt === 'string') alert.activeAt = a.activeAt;
+			const summary = annotations.summary ?? annotations.description;
+			if (summary) alert.summary = summary;
+			return alert;
+		});
+	}
+}

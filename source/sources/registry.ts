@@ -1,0 +1,85 @@
+/**
+ * The one place live sources are registered. Adding a source is one module plus one line in
+ * `sourceEntries` below.
+ */
+import type {Config} from '../config/schema.js';
+import type {Cluster} from '../ports/cluster.js';
+import type {Metrics} from '../ports/metrics.js';
+import type {IncidentStore} from '../store/store.js';
+import type {AppendEvent} from '../timeline/events.js';
+import {startAlertsSource} from './alerts.js';
+import {startHealthSource} from './health.js';
+// TODO(kubernetes helper): enable once source/sources/kubernetes.ts exports
+// `startKubernetesSource(ctx: SourceContext, cluster: Cluster): () => void`.
+// import {startKubernetesSource} from './kubernetes.js';
+import {dedupe, startMetricsSource, type QueryDef} from './metrics.js';
+import {PrometheusMetrics} from './prometheus.js';
+import {ScrapeMetrics, scrapeTargets} from './scrape.js';
+
+export interface SourceContext {
+	config: Config;
+	store: IncidentStore;
+	append: AppendEvent;
+	signal: AbortSignal;
+	now?: () => number;
+}
+
+export interface StartSourcesContext extends SourceContext {
+	/** Metrics backend; default: `createMetricsBackend(config)`. */
+	metrics?: Metrics | null;
+	cluster?: Cluster | null;
+	/** Queries from the active runbook (already templated), after the config's. */
+	extraQueries?: QueryDef[];
+}
+
+/** A metrics backend that needs its own loop (direct scrape mode). */
+export interface StartableMetrics extends Metrics {
+	start(signal: AbortSignal): () => void;
+}
+
+function isStartable(metrics: Metrics): metrics is StartableMetrics {
+	return typeof (metrics as Partial<StartableMetrics>).start === 'function';
+}
+
+/** Prometheus when `prometheus.url` is set, else direct scrape over services with `scrape:` URLs, else null. */
+export function createMetricsBackend(config: Config): Metrics | null {
+	if (config.prometheus) return new PrometheusMetrics(config.prometheus);
+	const targets = scrapeTargets(config.services);
+	if (targets.length > 0) return new ScrapeMetrics({targets, intervalMs: config.refresh.metricsMs});
+	return null;
+}
+
+interface SourceEntry {
+	id: string;
+	start: (ctx: StartSourcesContext & {metrics: Metrics | null}) => () => void;
+}
+
+const sourceEntries: SourceEntry[] = [
+	{id: 'health', start: ctx => startHealthSource(ctx)},
+	{
+		id: 'metrics',
+		start: ctx => (ctx.metrics ? startMetricsSource({...ctx, metrics: ctx.metrics, queries: dedupe([...ctx.config.queries, ...(ctx.extraQueries ?? [])])}) : () => {}),
+	},
+	{id: 'alerts', start: ctx => startAlertsSource(ctx)},
+	// {id: 'kubernetes', start: ctx => (ctx.cluster ? startKubernetesSource(ctx, ctx.cluster) : () => {})},
+];
+
+/** Starts every source; the returned function (or aborting ctx.signal) stops them all. */
+export function startSources(ctx: StartSourcesContext): () => void {
+	const metrics = ctx.metrics === undefined ? createMetricsBackend(ctx.config) : ctx.metrics;
+	const stops: Array<() => void> = [];
+	if (metrics && isStartable(metrics)) stops.push(metrics.start(ctx.signal));
+	for (const entry of sourceEntries) {
+		try {
+			stops.push(entry.start({...ctx, metrics}));
+		} catch (error) {
+			ctx.store.getState().feedFailed(entry.id, `could not start: ${(error as Error).message}`);
+		}
+	}
+	let stopped = false;
+	return () => {
+		if (stopped) return;
+		stopped = true;
+		for (const stop of stops.reverse()) stop();
+	};
+}
