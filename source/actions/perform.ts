@@ -1,0 +1,92 @@
+import type {AppendEvent, TimelineEvent} from '../timeline/events.js';
+import type {ActionContext, ActionRequest} from './types.js';
+
+/**
+ * How the UI runs any action (Kubernetes or command): every step lands in the journal, fsynced,
+ * before the screen moves on. The kubectl equivalent (or exact command text) goes with each event.
+ */
+
+/** Logs that the operator opened the confirmation for this action. */
+export function requestAction(request: ActionRequest, append: AppendEvent): Promise<TimelineEvent<'action.requested'>> {
+	return append('action.requested', {
+		actionId: request.id,
+		kind: request.kind,
+		target: request.target,
+		change: request.change,
+		...(request.kubectl ? {kubectl: request.kubectl} : {}),
+	});
+}
+
+/** Logs that the operator declined (esc or n): a cancel is part of the story too. */
+export function cancelAction(request: ActionRequest, append: AppendEvent): Promise<TimelineEvent<'action.cancelled'>> {
+	return append('action.cancelled', {actionId: request.id, kind: request.kind, target: request.target, change: request.change});
+}
+
+function errorDetails(error: unknown): {message: string; exitCode?: number; output?: string} {
+	const value = error as {message?: unknown; exitCode?: unknown; output?: unknown} | undefined;
+	return {
+		message: typeof value?.message === 'string' && value.message ? value.message : String(error),
+		...(typeof value?.exitCode === 'number' ? {exitCode: value.exitCode} : {}),
+		...(typeof value?.output === 'string' && value.output ? {output: value.output} : {}),
+	};
+}
+
+/**
+ * Runs a confirmed action: appends action.confirmed (if that cannot be written, the action does not
+ * run), runs it under the request's timeout and the caller's signal, then appends action.succeeded
+ * or action.failed with the duration, exit code and redacted output. Throws only when the journal
+ * cannot be written.
+ */
+export async function performAction(request: ActionRequest, ctx: ActionContext): Promise<'succeeded' | 'failed'> {
+	const base = {actionId: request.id, kind: request.kind, target: request.target, change: request.change, ...(request.kubectl ? {kubectl: request.kubectl} : {})};
+	await ctx.append('action.confirmed', base);
+
+	const controller = new AbortController();
+	let timedOut = false;
+	const timer = setTimeout(() => {
+		timedOut = true;
+		controller.abort(new Error(`timed out after ${request.timeoutMs} ms`));
+	}, request.timeoutMs);
+	const onAbort = () => controller.abort(ctx.signal.reason);
+	if (ctx.signal.aborted) onAbort();
+	else ctx.signal.addEventListener('abort', onAbort, {once: true});
+
+	const started = performance.now();
+	let outcome: Awaited<ReturnType<ActionRequest['run']>> | undefined;
+	let failure: ReturnType<typeof errorDetails> | undefined;
+	try {
+		if (controller.signal.aborted) throw new Error('cancelled by the operator before it started');
+		outcome = await request.run({...ctx, signal: controller.signal});
+	} catch (error) {
+		failure = errorDetails(error);
+		if (timedOut) failure.message = `timed out after ${formatDuration(request.timeoutMs)}`;
+		else if (ctx.signal.aborted && !/cancel/i.test(failure.message)) failure.message = `cancelled by the operator (${failure.message})`;
+	} finally {
+		clearTimeout(timer);
+		ctx.signal.removeEventListener('abort', onAbort);
+	}
+	const durationMs = Math.round(performance.now() - started);
+
+	if (outcome && !failure) {
+		await ctx.append('action.succeeded', {
+			...base,
+			durationMs,
+			...(outcome.exitCode === undefined ? {} : {exitCode: outcome.exitCode}),
+			...(outcome.output ? {output: outcome.output} : {}),
+		});
+		return 'succeeded';
+	}
+	const {message, exitCode, output} = failure ?? {message: 'the action returned no outcome'};
+	await ctx.append('action.failed', {
+		...base,
+		durationMs,
+		error: message,
+		...(exitCode === undefined ? {} : {exitCode}),
+		...(output ? {output} : {}),
+	});
+	return 'failed';
+}
+
+function formatDuration(ms: number): string {
+	return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
