@@ -102,11 +102,12 @@ export interface EnvInfo {
 /** A dialog the UI shows; described by core, drawn by UI. */
 export type Dialog =
 	| {kind: 'confirm'; request: import('../actions/types.js').ActionRequest}
-	| {kind: 'prompt'; purpose: 'note' | 'filter' | 'scale'; title: string; value: string; hint?: string; error?: string}
+	| {kind: 'prompt'; purpose: 'note' | 'filter'; title: string; value: string}
 	| {kind: 'details'; title: string; lines: string[]}
+	/** Live output of the running action; replaced by 'details' when it ends. */
+	| {kind: 'output'; actionId: string; title: string}
 	| {kind: 'quit'}
-	| {kind: 'pick-runbook'}
-	| {kind: 'message'; title: string; lines: string[]; tone: Tone};
+	| {kind: 'pick'; purpose: 'runbook' | 'severity' | 'status'; title: string; items: Array<{label: string; value: string}>};
 
 export interface ActivityState {
 	/** Action running now (one at a time), with streamed output lines. */

@@ -1,0 +1,365 @@
+import type {DeploymentInfo, PodInfo} from '../ports/cluster.js';
+import type {Runbook, RunbookStep} from '../runbook/model.js';
+import {formatValue, sparkline, toneFor} from '../sources/format.js';
+import type {HealthRow, IncidentState, MetricRow, Tone} from './types.js';
+
+/**
+ * Selectors: store state -> the rows each pane shows. Rows are built once per data change (memoized
+ * on the identity of their inputs), never per frame, and pod rows are cached per PodInfo object so
+ * a change to one pod out of 10,000 reformats one row.
+ */
+
+export interface Cell {
+	text: string;
+	tone?: Tone;
+	/** Fixed column width; the last cell without width takes the rest. */
+	width?: number;
+	align?: 'left' | 'right';
+	bold?: boolean;
+	/** Shows the row's age (from `createdAt`), computed at render for visible rows only. */
+	age?: boolean;
+}
+
+export type RowRef =
+	| {kind: 'health'; service: string}
+	| {kind: 'metric'; id: string}
+	| {kind: 'deployment'; name: string}
+	| {kind: 'pod'; name: string; deployment?: string}
+	| {kind: 'section'; title: string}
+	| {kind: 'step'; id: string}
+	| {kind: 'event'; id: string};
+
+export interface Row {
+	key: string;
+	cells: Cell[];
+	tone: Tone;
+	ref: RowRef;
+	/** Pod creation time; the pane renders its age only for visible rows. */
+	createdAt?: string;
+	/** Text searched by `/` filters. */
+	search: string;
+}
+
+function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+	let lastArgs: A | undefined;
+	let last: R;
+	return (...args: A) => {
+		if (lastArgs && lastArgs.length === args.length && lastArgs.every((a, i) => Object.is(a, args[i]))) return last;
+		lastArgs = args;
+		last = fn(...args);
+		return last;
+	};
+}
+
+export function applyFilter(rows: readonly Row[], filter: string): readonly Row[] {
+	const needle = filter.trim().toLowerCase();
+	if (!needle) return rows;
+	return rows.filter(row => row.search.includes(needle));
+}
+
+// ---- Health ----------------------------------------------------------------------------------
+
+function buildHealthRows(health: readonly HealthRow[]): Row[] {
+	const rows: Row[] = [];
+	for (const service of health) {
+		const latency = service.latencyMs === undefined ? '' : formatValue(service.latencyMs, 'ms');
+		rows.push({
+			key: `h:${service.name}`,
+			tone: service.tone,
+			ref: {kind: 'health', service: service.name},
+			search: `${service.name} ${service.url} ${service.detail ?? ''}`.toLowerCase(),
+			cells: [
+				{text: service.name, width: 14, bold: true},
+				{text: service.status ? String(service.status) : '---', width: 4, tone: service.ok ? 'ok' : 'crit'},
+				{text: latency, width: 8, align: 'right', tone: service.tone},
+				{text: service.ok ? (service.tone === 'warn' ? 'slow' : 'healthy') : (service.detail ?? 'unhealthy'), tone: service.ok ? service.tone : 'crit'},
+			],
+		});
+		for (const dep of service.dependencies) {
+			rows.push({
+				key: `h:${service.name}:${dep.name}`,
+				tone: dep.tone,
+				ref: {kind: 'health', service: service.name},
+				search: `${service.name} ${dep.name} ${dep.status}`.toLowerCase(),
+				cells: [
+					{text: `└ ${dep.name}`, width: 14},
+					{text: '', width: 4},
+					{text: dep.latencyMs === undefined ? '' : formatValue(dep.latencyMs, 'ms'), width: 8, align: 'right', tone: dep.tone},
+					{text: dep.status, tone: dep.tone},
+				],
+			});
+		}
+	}
+	return rows;
+}
+
+export const selectHealthRows = memo(buildHealthRows);
+
+// ---- Metrics ---------------------------------------------------------------------------------
+
+export function thresholdText(metric: Pick<MetricRow, 'warn' | 'critical' | 'unit' | 'direction'>): string {
+	const parts: string[] = [];
+	const op = metric.direction === 'below' ? '≤' : '≥';
+	if (metric.warn !== undefined) parts.push(`warn${op}${formatValue(metric.warn, metric.unit)}`);
+	if (metric.critical !== undefined) parts.push(`crit${op}${formatValue(metric.critical, metric.unit)}`);
+	return parts.join(' ');
+}
+
+function buildMetricRows(metrics: readonly MetricRow[]): Row[] {
+	const rows: Row[] = [];
+	for (const metric of metrics) {
+		const single = metric.series.length <= 1 ? metric.series[0] : undefined;
+		const search = `${metric.id} ${metric.title} ${metric.promql}`.toLowerCase();
+		if (metric.error && metric.series.length === 0) {
+			rows.push({key: `m:${metric.id}`, tone: 'crit', ref: {kind: 'metric', id: metric.id}, search, cells: [{text: metric.title, width: 16, bold: true}, {text: `✗ ${metric.error}`, tone: 'crit'}]});
+			continue;
+		}
+		rows.push({
+			key: `m:${metric.id}`,
+			tone: metric.tone,
+			ref: {kind: 'metric', id: metric.id},
+			search,
+			cells: [
+				{text: metric.title, width: 16, bold: true},
+				{text: single ? formatValue(single.value, metric.unit) : metric.series.length === 0 ? 'no data' : `${metric.series.length} series`, width: 9, align: 'right', tone: single?.tone ?? metric.tone},
+				{text: single ? sparkline(single.history, 20) : '', width: 21, tone: single?.tone ?? metric.tone},
+				{text: thresholdText(metric), tone: 'muted'},
+			],
+		});
+		if (!single) {
+			for (const series of metric.series) {
+				rows.push({
+					key: `m:${metric.id}:${series.labels}`,
+					tone: series.tone,
+					ref: {kind: 'metric', id: metric.id},
+					search: `${search} ${series.labels}`.toLowerCase(),
+					cells: [
+						{text: `└ ${series.labels || '{}'}`, width: 16},
+						{text: formatValue(series.value, metric.unit), width: 9, align: 'right', tone: series.tone},
+						{text: sparkline(series.history, 20), width: 21, tone: series.tone},
+						{text: ''},
+					],
+				});
+			}
+		}
+	}
+	return rows;
+}
+
+export const selectMetricRows = memo(buildMetricRows);
+
+// ---- Pods ------------------------------------------------------------------------------------
+
+export function podTone(pod: PodInfo): Tone {
+	if (pod.waitingReason === 'CrashLoopBackOff' || pod.waitingReason === 'ImagePullBackOff' || pod.waitingReason === 'ErrImagePull' || pod.phase === 'Failed') return 'crit';
+	if (pod.lastTerminationReason === 'OOMKilled' || pod.terminating || pod.phase === 'Pending' || pod.ready < pod.containers) return 'warn';
+	return pod.phase === 'Succeeded' ? 'muted' : 'ok';
+}
+
+export function podStatus(pod: PodInfo): string {
+	if (pod.terminating) return 'Terminating';
+	if (pod.waitingReason) return pod.waitingReason;
+	return pod.phase;
+}
+
+const podRowCache = new WeakMap<PodInfo, Row>();
+
+function podRow(pod: PodInfo): Row {
+	const cached = podRowCache.get(pod);
+	if (cached) return cached;
+	const tone = podTone(pod);
+	const status = podStatus(pod);
+	const last = pod.lastTerminationReason ?? '';
+	const row: Row = {
+		key: `p:${pod.name}`,
+		tone,
+		ref: {kind: 'pod', name: pod.name, deployment: pod.deployment},
+		createdAt: pod.createdAt,
+		search: `${pod.name} ${pod.deployment ?? ''} ${status} ${last} ${pod.node ?? ''}`.toLowerCase(),
+		cells: [
+			{text: `  ${pod.name}`, width: 32},
+			{text: `${pod.ready}/${pod.containers}`, width: 5, tone: pod.ready < pod.containers ? 'warn' : 'ok'},
+			{text: status, width: 17, tone},
+			{text: String(pod.restarts), width: 4, align: 'right', tone: pod.restarts > 0 ? 'warn' : 'muted'},
+			{text: last, width: 10, tone: last === 'OOMKilled' ? 'crit' : last ? 'warn' : 'muted'},
+			{text: '', width: 7, align: 'right', age: true},
+			{text: pod.node ?? '', tone: 'muted'},
+		],
+	};
+	podRowCache.set(pod, row);
+	return row;
+}
+
+export function deploymentTone(d: DeploymentInfo): Tone {
+	if (d.replicas > 0 && d.readyReplicas === 0) return 'crit';
+	if (!d.rolloutComplete || d.readyReplicas < d.replicas) return 'warn';
+	return 'ok';
+}
+
+export function rolloutText(d: DeploymentInfo): string {
+	if (d.rolloutComplete) return 'rolled out';
+	return `rolling ${d.updatedReplicas}/${d.replicas} updated`;
+}
+
+function deploymentRow(d: DeploymentInfo, pods: readonly PodInfo[]): Row {
+	const problems = pods.filter(p => podTone(p) === 'crit').length;
+	const tone = problems > 0 ? 'crit' : deploymentTone(d);
+	return {
+		key: `d:${d.name}`,
+		tone,
+		ref: {kind: 'deployment', name: d.name},
+		search: `${d.name} ${d.images.join(' ')}`.toLowerCase(),
+		cells: [
+			{text: `▾ ${d.name}`, width: 32, bold: true},
+			{text: `${d.readyReplicas}/${d.replicas}`, width: 5, tone: d.readyReplicas < d.replicas ? 'warn' : 'ok'},
+			{text: `rev ${d.revision}`, width: 17},
+			{text: '', width: 4},
+			{text: rolloutText(d), tone: d.rolloutComplete ? 'muted' : 'warn'},
+		],
+	};
+}
+
+function byName(a: {name: string}, b: {name: string}): number {
+	return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function buildPodRows(pods: Record<string, PodInfo>, deployments: Record<string, DeploymentInfo>): Row[] {
+	const groups = new Map<string, PodInfo[]>();
+	for (const pod of Object.values(pods)) {
+		const group = pod.deployment && deployments[pod.deployment] ? pod.deployment : '';
+		let list = groups.get(group);
+		if (!list) groups.set(group, (list = []));
+		list.push(pod);
+	}
+	const rows: Row[] = [];
+	for (const d of Object.values(deployments).sort(byName)) {
+		const members = (groups.get(d.name) ?? []).sort(byName);
+		rows.push(deploymentRow(d, members));
+		for (const pod of members) rows.push(podRow(pod));
+	}
+	const loose = groups.get('');
+	if (loose?.length) {
+		rows.push({key: 'd:', tone: 'muted', ref: {kind: 'section', title: 'other pods'}, search: '', cells: [{text: '▾ (no deployment)', bold: true}]});
+		for (const pod of loose.sort(byName)) rows.push(podRow(pod));
+	}
+	return rows;
+}
+
+export const selectPodRows = memo(buildPodRows);
+
+/** Filter that keeps a deployment's header row when any of its pods matches. */
+export function filterPodRows(rows: readonly Row[], filter: string): readonly Row[] {
+	const needle = filter.trim().toLowerCase();
+	if (!needle) return rows;
+	const out: Row[] = [];
+	let header: Row | undefined;
+	let headerMatched = false;
+	for (const row of rows) {
+		if (row.ref.kind === 'deployment' || row.ref.kind === 'section') {
+			header = row;
+			headerMatched = row.search.includes(needle);
+			if (headerMatched) out.push(row);
+			continue;
+		}
+		if (headerMatched || row.search.includes(needle)) {
+			if (header && !headerMatched && out.at(-1) !== header && !out.includes(header)) out.push(header);
+			out.push(row);
+		}
+	}
+	return out;
+}
+
+export const selectFilteredPodRows = memo((rows: readonly Row[], filter: string) => filterPodRows(rows, filter));
+
+// ---- Runbook ---------------------------------------------------------------------------------
+
+export function stepMarks(step: RunbookStep): string {
+	const marks: string[] = [];
+	if (step.action) marks.push(`⟲ ${step.action.kind}`);
+	if (step.commands.length > 0) marks.push(`$ ${step.commands.length > 1 ? `×${step.commands.length}` : 'cmd'}`);
+	if (step.queries.length > 0) marks.push('◷');
+	if (step.doneWhen) marks.push('auto');
+	return marks.join(' ');
+}
+
+function buildRunbookRows(runbook: Runbook | null, checked: Record<string, true>, metrics: readonly MetricRow[]): Row[] {
+	if (!runbook) return [];
+	const byId = new Map(metrics.map(m => [m.id, m]));
+	const rows: Row[] = [];
+	let section: string | undefined;
+	let number = 0;
+	for (const step of runbook.steps) {
+		if (step.section && step.section !== section) {
+			section = step.section;
+			rows.push({key: `s:${section}:${rows.length}`, tone: 'info', ref: {kind: 'section', title: section}, search: section.toLowerCase(), cells: [{text: section, bold: true, tone: 'info'}]});
+		}
+		if (step.depth === 0) number++;
+		const done = Boolean(checked[step.id]);
+		const watched = step.queries.map(id => byId.get(id)).find(Boolean);
+		const watchedValue = watched?.series[0];
+		rows.push({
+			key: `st:${step.id}`,
+			tone: done ? 'muted' : 'ok',
+			ref: {kind: 'step', id: step.id},
+			search: `${step.title} ${step.text.join(' ')}`.toLowerCase(),
+			cells: [
+				{text: `${'  '.repeat(step.depth)}${done ? '[x]' : '[ ]'} ${step.depth === 0 ? `${number}. ` : ''}${step.title}`, tone: done ? 'muted' : undefined},
+				{
+					text: watched && watchedValue ? `${formatValue(watchedValue.value, watched.unit)} ` : '',
+					tone: watched ? toneFor(watchedValue?.value, watched) : undefined,
+					width: watched ? 8 : 0,
+					align: 'right',
+				},
+				{text: stepMarks(step), tone: 'muted', width: 14, align: 'right'},
+			],
+		});
+	}
+	return rows;
+}
+
+export const selectRunbookRows = memo(buildRunbookRows);
+
+// ---- Summaries for pane titles -------------------------------------------------------------
+
+export function healthSummary(health: readonly HealthRow[]): {text: string; tone: Tone} {
+	if (health.length === 0) return {text: 'no services', tone: 'muted'};
+	const bad = health.filter(h => !h.ok).length;
+	const slow = health.filter(h => h.ok && h.tone === 'warn').length;
+	if (bad > 0) return {text: `${bad}/${health.length} down`, tone: 'crit'};
+	if (slow > 0) return {text: `${slow} slow`, tone: 'warn'};
+	return {text: `${health.length}/${health.length} up`, tone: 'ok'};
+}
+
+export function podsSummary(pods: Record<string, PodInfo>, deployments: Record<string, DeploymentInfo>): {text: string; tone: Tone} {
+	const list = Object.values(pods);
+	let crit = 0;
+	let warn = 0;
+	for (const pod of list) {
+		const tone = podTone(pod);
+		if (tone === 'crit') crit++;
+		else if (tone === 'warn') warn++;
+	}
+	const rolling = Object.values(deployments).filter(d => !d.rolloutComplete).length;
+	const parts = [`${list.length} pods`];
+	if (crit) parts.push(`${crit} failing`);
+	if (warn) parts.push(`${warn} degraded`);
+	if (rolling) parts.push(`${rolling} rolling`);
+	return {text: parts.join(' · '), tone: crit ? 'crit' : warn || rolling ? 'warn' : list.length ? 'ok' : 'muted'};
+}
+
+export const selectPodsSummary = memo(podsSummary);
+
+export function runbookProgress(runbook: Runbook | null, checked: Record<string, true>): {done: number; total: number} {
+	if (!runbook) return {done: 0, total: 0};
+	return {done: runbook.steps.filter(s => checked[s.id]).length, total: runbook.steps.length};
+}
+
+/** The deployment the selected Pods row refers to (a pod's owner or the deployment row itself). */
+export function selectedDeployment(state: IncidentState): string | undefined {
+	const rows = selectFilteredPodRows(selectPodRows(state.cluster.pods, state.cluster.deployments), state.ui.filter.pods);
+	const row = rows[state.ui.selected.pods];
+	if (!row) return undefined;
+	if (row.ref.kind === 'deployment') return row.ref.name;
+	if (row.ref.kind === 'pod') return row.ref.deployment;
+	return undefined;
+}

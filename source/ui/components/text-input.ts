@@ -1,0 +1,16 @@
+import type {Key} from 'ink';
+
+/**
+ * One-line text editing as a pure reducer (ink-ui's pattern). Written here rather than adding
+ * ink-text-input because the dialogs need the edit step as a function they own (the confirm dialog
+ * validates each keystroke), and it is ten lines.
+ * Returns the new value, or null when the key is not an edit.
+ */
+export function editText(value: string, input: string, key: Key): string | null {
+	if (key.backspace || key.delete) return [...value].slice(0, -1).join('');
+	if (key.ctrl && input === 'u') return '';
+	if (key.ctrl || key.meta || key.return || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return null;
+	// Pasted text can arrive as one chunk; keep printable characters only.
+	const printable = [...input].filter(ch => ch >= ' ' && ch !== '\u007f').join('');
+	return printable ? value + printable : null;
+}

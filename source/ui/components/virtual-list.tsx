@@ -1,0 +1,36 @@
+import React, {useRef} from 'react';
+import {Box, Text} from 'ink';
+import type {Row} from '../../store/selectors.js';
+import {formatAge} from '../../sources/format.js';
+import {scrollOffset} from '../layout.js';
+import {RowLine} from './row-line.js';
+
+/**
+ * Renders only the rows that fit (10,000 pods cost the same as 20). The scroll offset follows the
+ * selection; rows are built by selectors outside render, so a frame only lays out visible rows.
+ */
+export function VirtualList(props: {rows: readonly Row[]; selected: number; height: number; width: number; focused: boolean; now?: number; empty?: string}) {
+	const offsetRef = useRef(0);
+	const {rows, height} = props;
+	if (height <= 0) return null;
+	if (rows.length === 0) {
+		return <Text dimColor wrap="truncate-end">{`  ${props.empty ?? 'nothing to show'}`}</Text>;
+	}
+	const selected = Math.min(props.selected, rows.length - 1);
+	const offset = scrollOffset(selected, rows.length, height, offsetRef.current);
+	offsetRef.current = offset;
+	const visible = rows.slice(offset, offset + height);
+	return (
+		<Box flexDirection="column" height={height}>
+			{visible.map((row, i) => (
+				<RowLine
+					key={row.key}
+					row={row}
+					width={props.width}
+					selected={props.focused && offset + i === selected}
+					age={row.createdAt && props.now ? formatAge(props.now - Date.parse(row.createdAt)) : undefined}
+				/>
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,45 @@
+import type {ActionRequest} from '../actions/types.js';
+import type {RowRef} from '../store/selectors.js';
+import type {IncidentStatus, Severity} from '../timeline/events.js';
+
+/**
+ * What the UI may ask for. Components never do I/O: they call these, and the session
+ * (source/session/cockpit.ts) does the work, writes the journal, and updates the store.
+ */
+export interface CockpitController {
+	quit(): void;
+	toggleStep(stepId: string): void;
+	/** Prepares a rollback/scale/restart of a deployment and opens its confirmation. */
+	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string): void;
+	/** Prepares the selected step's command or built-in action and opens its confirmation. */
+	requestStep(stepId: string): void;
+	/** Runs a confirmed request. `input` is the typed value (replicas for scale). */
+	confirm(request: ActionRequest, input?: string): void;
+	cancel(request: ActionRequest): void;
+	/** Cancels the command that is running now (esc). */
+	cancelRunning(): void;
+	addNote(text: string): void;
+	togglePin(eventId: string): void;
+	setSeverity(severity: Severity): void;
+	setStatus(status: IncidentStatus): void;
+	selectRunbook(id: string): void;
+	/** Opens a details view of a row. */
+	showDetails(ref: RowRef): void;
+}
+
+/** A controller that does nothing, for component tests that only render. */
+export const inertController: CockpitController = {
+	quit() {},
+	toggleStep() {},
+	requestDeploymentAction() {},
+	requestStep() {},
+	confirm() {},
+	cancel() {},
+	cancelRunning() {},
+	addNote() {},
+	togglePin() {},
+	setSeverity() {},
+	setStatus() {},
+	selectRunbook() {},
+	showDetails() {},
+};

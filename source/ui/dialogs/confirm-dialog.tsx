@@ -1,0 +1,115 @@
+import React, {useState} from 'react';
+import {Text, useInput} from 'ink';
+import type {ActionRequest} from '../../actions/types.js';
+import {Command, matches} from '../keymap.js';
+import {useController, useTheme} from '../context.js';
+import {editText} from '../components/text-input.js';
+import {DialogFrame} from './dialog-frame.js';
+
+/**
+ * Names exactly what will change: context, namespace, object, before -> after, and the kubectl
+ * equivalent. Scale edits the replica count here; production rollback/scale require typing the
+ * deployment's name. Enter confirms, esc cancels (and the cancel is logged by the controller).
+ */
+export function ConfirmDialog(props: {request: ActionRequest; width: number; height: number; isActive: boolean}) {
+	const theme = useTheme();
+	const controller = useController();
+	const [request, setRequest] = useState(props.request);
+	const [value, setValue] = useState(props.request.input?.value ?? '');
+	const [typed, setTyped] = useState('');
+	const [error, setError] = useState<string | null>(null);
+	const editingInput = Boolean(request.input);
+	const mustType = request.typeToConfirm;
+	// Which text field keys go to: the replica count first (scale), then the name to type (production).
+	const [field, setField] = useState<'input' | 'name' | null>(editingInput ? 'input' : mustType ? 'name' : null);
+
+	useInput(
+		(input, key) => {
+			if (matches(Command.Cancel, input, key) || (!editingInput && !mustType && input === 'n')) {
+				controller.cancel(request);
+				return;
+			}
+			if (matches(Command.Confirm, input, key) || (!editingInput && !mustType && input === 'y')) {
+				if (editingInput) {
+					const problem = request.validateInput?.(value) ?? null;
+					if (problem) {
+						setError(problem);
+						return;
+					}
+				}
+				if (mustType && typed !== mustType) {
+					setError(`type “${mustType}” exactly to confirm`);
+					return;
+				}
+				const final = editingInput && request.withInput ? request.withInput(value) : request;
+				controller.confirm(final, editingInput ? value : undefined);
+				return;
+			}
+			if (key.tab && editingInput && mustType) {
+				setField(field === 'input' ? 'name' : 'input');
+				return;
+			}
+			if (field === 'input') {
+				const next = editText(value, input, key);
+				if (next === null) return;
+				setValue(next);
+				const problem = request.validateInput?.(next) ?? null;
+				setError(problem);
+				if (!problem && request.withInput) setRequest(request.withInput(next));
+				return;
+			}
+			if (field !== 'name') return;
+			const next = editText(typed, input, key);
+			if (next !== null) {
+				setTyped(next);
+				setError(null);
+			}
+		},
+		{isActive: props.isActive},
+	);
+
+	const t = request.target;
+	const lines: Array<[string, string]> = [
+		['context', t.context || '(none)'],
+		['namespace', t.namespace],
+		['object', t.object],
+		['change', request.change],
+	];
+	if (request.kubectl) lines.push([request.kind === 'command' ? 'runs' : 'kubectl', request.kubectl]);
+	const tone = request.dangerous ? 'warn' : 'info';
+	return (
+		<DialogFrame
+			title={`${request.title}?`}
+			width={props.width}
+			height={props.height}
+			tone={tone}
+			footer={mustType && editingInput ? 'enter confirm · tab next field · esc cancel' : mustType || editingInput ? 'enter confirm · esc cancel' : 'y/enter confirm · n/esc cancel'}
+		>
+			{lines.map(([label, text]) => (
+				<Text key={label} wrap="truncate-end">
+					<Text dimColor>{label.padEnd(10)}</Text>
+					<Text bold={label === 'change'}>{text}</Text>
+				</Text>
+			))}
+			{request.details.map((line, i) => (
+				<Text key={`d${i}`} wrap="truncate-end" dimColor>{`          ${line}`}</Text>
+			))}
+			{request.warnings.map((line, i) => (
+				<Text key={`w${i}`} wrap="truncate-end" color={theme.colorOf('warn')}>{`${theme.symbolOf('warn')} ${line}`}</Text>
+			))}
+			{request.input ? (
+				<Text>
+					<Text dimColor>{`${request.input.label}: `.padEnd(10)}</Text>
+					<Text inverse={field === 'input'}>{value || ' '}</Text>
+				</Text>
+			) : null}
+			{mustType ? (
+				<Text>
+					<Text color={theme.colorOf('crit')}>{`Production: type “${mustType}” to confirm: `}</Text>
+					<Text inverse={field === 'name'}>{typed || ' '}</Text>
+				</Text>
+			) : null}
+			{error ? <Text color={theme.colorOf('crit')}>{`${theme.symbolOf('crit')} ${error}`}</Text> : null}
+		</DialogFrame>
+	);
+}

@@ -1,0 +1,51 @@
+import React, {useState} from 'react';
+import {Text, useInput} from 'ink';
+import {Command, matches} from '../keymap.js';
+import {useController, useIncident} from '../context.js';
+import {scrollOffset} from '../layout.js';
+import {DialogFrame} from './dialog-frame.js';
+
+/** Scrollable lines: an item's details, or the live output of the running command. */
+export function DetailsDialog(props: {title: string; lines?: string[]; live?: boolean; width: number; height: number; isActive: boolean}) {
+	const controller = useController();
+	const dialogClosed = useIncident(s => s.dialogClosed);
+	const running = useIncident(s => s.activity.running);
+	const lines = props.live ? (running?.output ?? []) : (props.lines ?? []);
+	const visible = Math.max(1, props.height - 4);
+	const [top, setTop] = useState<number | null>(null); // null: follow the end
+	const start = top ?? Math.max(0, lines.length - visible);
+
+	useInput(
+		(input, key) => {
+			if (matches(Command.Cancel, input, key)) {
+				if (props.live && running) controller.cancelRunning();
+				else dialogClosed();
+				return;
+			}
+			if (matches(Command.Confirm, input, key) || input === 'q') {
+				dialogClosed();
+				return;
+			}
+			const page = (matches(Command.PageDown, input, key) ? visible : 0) - (matches(Command.PageUp, input, key) ? visible : 0);
+			const step = (matches(Command.Down, input, key) ? 1 : 0) - (matches(Command.Up, input, key) ? 1 : 0) + page;
+			if (step !== 0) setTop(scrollOffset(Math.max(0, Math.min(lines.length - 1, start + (step > 0 ? visible - 1 + step : step))), lines.length, visible, start));
+		},
+		{isActive: props.isActive},
+	);
+
+	return (
+		<DialogFrame
+			title={props.title}
+			width={props.width}
+			height={props.height}
+			footer={props.live && running ? 'esc cancels the command · enter hides (it keeps running)' : '↑/↓ scroll · enter/esc close'}
+		>
+			{lines.slice(start, start + visible).map((line, i) => (
+				<Text key={start + i} wrap="truncate-end">
+					{line}
+				</Text>
+			))}
+			{props.live && !running ? <Text dimColor>(finished)</Text> : null}
+		</DialogFrame>
+	);
+}

@@ -1,0 +1,27 @@
+import React, {type ReactNode} from 'react';
+import {Box, Text} from 'ink';
+import type {Tone} from '../../store/types.js';
+import {useTheme} from '../context.js';
+
+/** A bordered box in the body area. Dialogs replace the panes while open, so nothing overlaps. */
+export function DialogFrame(props: {title: string; width: number; height: number; tone?: Tone; footer?: string; children: ReactNode}) {
+	const theme = useTheme();
+	const width = Math.min(props.width, 100);
+	return (
+		<Box width={props.width} height={props.height} justifyContent="center">
+			<Box flexDirection="column" width={width} height={props.height} borderStyle="round" borderColor={theme.colorOf(props.tone ?? 'info')} paddingX={1} overflow="hidden">
+				<Text bold wrap="truncate-end" color={theme.colorOf(props.tone ?? 'info')}>
+					{props.title}
+				</Text>
+				<Box flexDirection="column" flexGrow={1} overflow="hidden">
+					{props.children}
+				</Box>
+				{props.footer ? (
+					<Text dimColor wrap="truncate-end">
+						{props.footer}
+					</Text>
+				) : null}
+			</Box>
+		</Box>
+	);
+}

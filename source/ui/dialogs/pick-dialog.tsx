@@ -1,0 +1,30 @@
+import React from 'react';
+import {useInput} from 'ink';
+import SelectInput from 'ink-select-input';
+import {Command, matches} from '../keymap.js';
+import {useController, useIncident} from '../context.js';
+import type {IncidentStatus, Severity} from '../../timeline/events.js';
+import {DialogFrame} from './dialog-frame.js';
+
+/** A picker (ink-select-input) for the active runbook, the severity or the status. */
+export function PickDialog(props: {purpose: 'runbook' | 'severity' | 'status'; title: string; items: Array<{label: string; value: string}>; width: number; height: number; isActive: boolean}) {
+	const controller = useController();
+	const dialogClosed = useIncident(s => s.dialogClosed);
+	useInput(
+		(input, key) => {
+			if (matches(Command.Cancel, input, key)) dialogClosed();
+		},
+		{isActive: props.isActive},
+	);
+	const onSelect = (item: {value: string}) => {
+		dialogClosed();
+		if (props.purpose === 'runbook') controller.selectRunbook(item.value);
+		else if (props.purpose === 'severity') controller.setSeverity(item.value as Severity);
+		else controller.setStatus(item.value as IncidentStatus);
+	};
+	return (
+		<DialogFrame title={props.title} width={props.width} height={props.height} footer="↑/↓ choose · enter select · esc cancel">
+			<SelectInput items={props.items.map(i => ({...i, key: i.value}))} onSelect={onSelect} isFocused={props.isActive} limit={Math.max(1, props.height - 4)} />
+		</DialogFrame>
+	);
+}

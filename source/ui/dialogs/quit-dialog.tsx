@@ -1,0 +1,25 @@
+import React from 'react';
+import {Text, useInput} from 'ink';
+import {Command, matches} from '../keymap.js';
+import {useController, useIncident} from '../context.js';
+import {DialogFrame} from './dialog-frame.js';
+
+export function QuitDialog(props: {width: number; height: number; isActive: boolean}) {
+	const controller = useController();
+	const dialogClosed = useIncident(s => s.dialogClosed);
+	const id = useIncident(s => s.incident.id);
+	const status = useIncident(s => s.incident.status);
+	useInput(
+		(input, key) => {
+			if (input === 'y' || matches(Command.Confirm, input, key) || matches(Command.Quit, input, key)) controller.quit();
+			else if (input === 'n' || matches(Command.Cancel, input, key)) dialogClosed();
+		},
+		{isActive: props.isActive},
+	);
+	return (
+		<DialogFrame title="Quit incident-tui?" width={props.width} height={Math.min(props.height, 7)} tone="warn" footer="y/enter/q quit · n/esc stay">
+			<Text wrap="truncate-end">{`The incident is still ${status}. Everything is saved in its journal.`}</Text>
+			<Text wrap="truncate-end">{`Resume with: incident-tui --incident ${id}`}</Text>
+		</DialogFrame>
+	);
+}

@@ -1,0 +1,42 @@
+import React from 'react';
+import {Box, Text} from 'ink';
+import {footerHints} from './keymap.js';
+import {useIncident, useNow, useTheme} from './context.js';
+
+/** Key hints for the focused pane (disabled ones marked in read-only mode), or a recent message. */
+export function Footer(props: {width: number}) {
+	const theme = useTheme();
+	const focus = useIncident(s => s.ui.focus);
+	const readonly = useIncident(s => s.env.readonly);
+	const flash = useIncident(s => s.ui.flash);
+	const running = useIncident(s => s.activity.running);
+	const now = useNow();
+	if (running) {
+		const last = running.output.at(-1) ?? '';
+		return (
+			<Box width={props.width} height={1}>
+				<Text wrap="truncate-end" color={theme.colorOf('info')}>{`⟳ ${running.title} (${Math.floor((now - running.startedAt) / 1000)}s, esc cancels) ${last}`}</Text>
+			</Box>
+		);
+	}
+	if (flash && now - flash.at < 6000) {
+		return (
+			<Box width={props.width} height={1}>
+				<Text wrap="truncate-end" color={theme.colorOf(flash.tone)}>{`${theme.symbolOf(flash.tone)} ${flash.text}`}</Text>
+			</Box>
+		);
+	}
+	const hints = footerHints(focus, readonly);
+	return (
+		<Box width={props.width} height={1}>
+			<Text wrap="truncate-end">
+				{hints.map(hint => (
+					<Text key={hint.label} dimColor={hint.disabled} strikethrough={hint.disabled && theme.color}>
+						<Text bold inverse={!hint.disabled}>{hint.label}</Text>
+						{` ${hint.help}${hint.disabled ? '(ro)' : ''}  `}
+					</Text>
+				))}
+			</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,34 @@
+import React from 'react';
+import {Box, Text} from 'ink';
+import {formatAge} from '../sources/format.js';
+import type {Tone} from '../store/types.js';
+import {useIncident, useNow, useTheme} from './context.js';
+
+const severityTone: Record<string, Tone> = {SEV1: 'crit', SEV2: 'crit', SEV3: 'warn', SEV4: 'info'};
+const statusTone: Record<string, Tone> = {investigating: 'crit', identified: 'warn', mitigated: 'info', resolved: 'ok'};
+
+/** One line: badges, severity, status, elapsed time, title, context/namespace. */
+export function Header(props: {width: number}) {
+	const theme = useTheme();
+	const incident = useIncident(s => s.incident);
+	const env = useIncident(s => s.env);
+	const now = useNow();
+	const end = incident.closedAt ? Date.parse(incident.closedAt) : now;
+	const elapsed = formatAge(end - Date.parse(incident.openedAt));
+	return (
+		<Box width={props.width} height={1}>
+			<Text wrap="truncate-end">
+				{env.demo ? <Text inverse bold color={theme.colorOf('info')}>{' DEMO '}</Text> : null}
+				{env.readonly ? <Text inverse bold color={theme.colorOf('warn')}>{' READ-ONLY '}</Text> : null}
+				{env.production && !env.demo ? <Text inverse bold color={theme.colorOf('crit')}>{' PROD '}</Text> : null}
+				<Text> </Text>
+				<Text bold color={theme.colorOf(severityTone[incident.severity] ?? 'info')}>{incident.severity}</Text>
+				<Text> </Text>
+				<Text color={theme.colorOf(statusTone[incident.status] ?? 'info')}>{incident.status}</Text>
+				<Text>{` ${elapsed} `}</Text>
+				<Text bold>{incident.title}</Text>
+				<Text dimColor>{`  ${incident.id}  ${env.context ? `${env.context}/` : ''}${env.namespace}`}</Text>
+			</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,166 @@
+import type {Key} from 'ink';
+
+/**
+ * Every shortcut in one place. Handlers ask `matches(Command.X, input, key)`; the help overlay and
+ * the footer hints are generated from this table, and a test checks every command has a key and a
+ * help line.
+ */
+export enum Command {
+	Help = 'help',
+	Quit = 'quit',
+	ForceQuit = 'forceQuit',
+	NextPane = 'nextPane',
+	PrevPane = 'prevPane',
+	FocusHealth = 'focusHealth',
+	FocusMetrics = 'focusMetrics',
+	FocusPods = 'focusPods',
+	FocusRunbook = 'focusRunbook',
+	FocusTimeline = 'focusTimeline',
+	Up = 'up',
+	Down = 'down',
+	PageUp = 'pageUp',
+	PageDown = 'pageDown',
+	Top = 'top',
+	Bottom = 'bottom',
+	ToggleStep = 'toggleStep',
+	Details = 'details',
+	Rollback = 'rollback',
+	Scale = 'scale',
+	Restart = 'restart',
+	RunCommand = 'runCommand',
+	Note = 'note',
+	Filter = 'filter',
+	Pin = 'pin',
+	Severity = 'severity',
+	Status = 'status',
+	PickRunbook = 'pickRunbook',
+	Cancel = 'cancel',
+	Confirm = 'confirm',
+}
+
+export type Scope = 'global' | 'list' | 'pods' | 'runbook' | 'timeline' | 'dialog';
+
+export interface Binding {
+	/** Printable keys (matched against `input`) or named keys (matched against Ink's `key` flags). */
+	keys: string[];
+	/** What the help overlay and footer show for the keys, e.g. "u". */
+	label: string;
+	help: string;
+	scope: Scope;
+	/** Mutates the cluster or runs a command: removed in read-only mode. */
+	dangerous?: boolean;
+}
+
+type NamedKey = 'up' | 'down' | 'pageup' | 'pagedown' | 'home' | 'end' | 'tab' | 'shift+tab' | 'return' | 'escape';
+
+export const keymap: Record<Command, Binding> = {
+	[Command.Help]: {keys: ['?'], label: '?', help: 'Show or hide this help', scope: 'global'},
+	[Command.Quit]: {keys: ['q'], label: 'q', help: 'Quit (asks while the incident is open)', scope: 'global'},
+	[Command.ForceQuit]: {keys: ['ctrl+c'], label: 'C-c', help: 'Quit at once (the journal is already on disk)', scope: 'global'},
+	[Command.NextPane]: {keys: ['tab'], label: 'tab', help: 'Focus the next pane', scope: 'global'},
+	[Command.PrevPane]: {keys: ['shift+tab'], label: 'S-tab', help: 'Focus the previous pane', scope: 'global'},
+	[Command.FocusHealth]: {keys: ['1'], label: '1', help: 'Focus Health', scope: 'global'},
+	[Command.FocusMetrics]: {keys: ['2'], label: '2', help: 'Focus Metrics', scope: 'global'},
+	[Command.FocusPods]: {keys: ['3'], label: '3', help: 'Focus Pods', scope: 'global'},
+	[Command.FocusRunbook]: {keys: ['4'], label: '4', help: 'Focus Runbook', scope: 'global'},
+	[Command.FocusTimeline]: {keys: ['5'], label: '5', help: 'Focus Timeline', scope: 'global'},
+	[Command.Up]: {keys: ['up', 'k'], label: '↑/k', help: 'Move the selection up', scope: 'list'},
+	[Command.Down]: {keys: ['down', 'j'], label: '↓/j', help: 'Move the selection down', scope: 'list'},
+	[Command.PageUp]: {keys: ['pageup', 'ctrl+u'], label: 'PgUp', help: 'Move up one page', scope: 'list'},
+	[Command.PageDown]: {keys: ['pagedown', 'ctrl+d'], label: 'PgDn', help: 'Move down one page', scope: 'list'},
+	[Command.Top]: {keys: ['home', 'g'], label: 'g', help: 'Go to the first row', scope: 'list'},
+	[Command.Bottom]: {keys: ['end', 'G'], label: 'G', help: 'Go to the last row', scope: 'list'},
+	[Command.Details]: {keys: ['return'], label: 'enter', help: 'Open the selected item’s details', scope: 'list'},
+	[Command.Filter]: {keys: ['/'], label: '/', help: 'Filter the focused list', scope: 'list'},
+	[Command.ToggleStep]: {keys: [' '], label: 'space', help: 'Check or uncheck the selected runbook step', scope: 'runbook'},
+	[Command.RunCommand]: {keys: ['x'], label: 'x', help: 'Run the selected step’s command or action (after confirmation)', scope: 'runbook', dangerous: true},
+	[Command.Rollback]: {keys: ['u'], label: 'u', help: 'Roll back the deployment (rollout undo)', scope: 'pods', dangerous: true},
+	[Command.Scale]: {keys: ['s'], label: 's', help: 'Scale the deployment', scope: 'pods', dangerous: true},
+	[Command.Restart]: {keys: ['r'], label: 'r', help: 'Restart the deployment (rollout restart)', scope: 'pods', dangerous: true},
+	[Command.Pin]: {keys: ['p'], label: 'p', help: 'Pin or unpin the selected timeline event', scope: 'timeline'},
+	[Command.Note]: {keys: ['n'], label: 'n', help: 'Add a note to the timeline', scope: 'global'},
+	[Command.Severity]: {keys: ['S'], label: 'S', help: 'Change the incident severity', scope: 'global'},
+	[Command.Status]: {keys: ['T'], label: 'T', help: 'Change the incident status (investigating → resolved)', scope: 'global'},
+	[Command.PickRunbook]: {keys: ['b'], label: 'b', help: 'Choose the active runbook', scope: 'global'},
+	[Command.Cancel]: {keys: ['escape'], label: 'esc', help: 'Close the dialog, cancel the action or running command', scope: 'dialog'},
+	[Command.Confirm]: {keys: ['return'], label: 'enter', help: 'Confirm the dialog', scope: 'dialog'},
+};
+
+function pressed(name: string, input: string, key: Key): boolean {
+	switch (name as NamedKey) {
+		case 'up':
+			return key.upArrow;
+		case 'down':
+			return key.downArrow;
+		case 'pageup':
+			return key.pageUp;
+		case 'pagedown':
+			return key.pageDown;
+		case 'home':
+			return key.home;
+		case 'end':
+			return key.end;
+		case 'tab':
+			return key.tab && !key.shift;
+		case 'shift+tab':
+			return key.tab && key.shift;
+		case 'return':
+			return key.return;
+		case 'escape':
+			return key.escape;
+		default:
+			break;
+	}
+	if (name.startsWith('ctrl+')) return key.ctrl && input === name.slice(5);
+	// Printable keys: exact, case-sensitive; never while ctrl/meta is held.
+	return !key.ctrl && !key.meta && input === name;
+}
+
+export function matches(command: Command, input: string, key: Key): boolean {
+	return keymap[command].keys.some(name => pressed(name, input, key));
+}
+
+/** The first command of `candidates` the key press matches. */
+export function commandFor(input: string, key: Key, candidates: readonly Command[]): Command | undefined {
+	return candidates.find(command => matches(command, input, key));
+}
+
+export const paneCommands = {
+	health: [Command.Details, Command.Filter],
+	metrics: [Command.Details, Command.Filter],
+	pods: [Command.Rollback, Command.Scale, Command.Restart, Command.Details, Command.Filter],
+	runbook: [Command.ToggleStep, Command.RunCommand, Command.Details, Command.Filter],
+	timeline: [Command.Pin, Command.Details, Command.Filter],
+} as const;
+
+/** Footer hints for the focused pane: its own commands first, then the global essentials. */
+export function footerHints(pane: keyof typeof paneCommands, readonly: boolean): Array<{label: string; help: string; disabled: boolean}> {
+	const commands: Command[] = [...paneCommands[pane], Command.Note, Command.Help, Command.Quit];
+	return commands.map(command => {
+		const binding = keymap[command];
+		return {label: binding.label, help: shortHelp[command] ?? binding.help, disabled: Boolean(readonly && binding.dangerous)};
+	});
+}
+
+const shortHelp: Partial<Record<Command, string>> = {
+	[Command.Rollback]: 'rollback',
+	[Command.Scale]: 'scale',
+	[Command.Restart]: 'restart',
+	[Command.Details]: 'details',
+	[Command.Filter]: 'filter',
+	[Command.ToggleStep]: 'check',
+	[Command.RunCommand]: 'run',
+	[Command.Pin]: 'pin',
+	[Command.Note]: 'note',
+	[Command.Help]: 'help',
+	[Command.Quit]: 'quit',
+};
+
+export const scopeTitles: Record<Scope, string> = {
+	global: 'Everywhere',
+	list: 'In a list',
+	pods: 'Pods pane',
+	runbook: 'Runbook pane',
+	timeline: 'Timeline pane',
+	dialog: 'In a dialog',
+};

@@ -1,0 +1,27 @@
+import React from 'react';
+import {applyFilter, selectMetricRows} from '../../store/selectors.js';
+import {worstTone} from '../../sources/format.js';
+import {useIncident, useNow} from '../context.js';
+import {VirtualList} from '../components/virtual-list.js';
+import {bodyRows, feedProblem, Pane} from './pane.js';
+import type {PaneProps} from './pane-props.js';
+
+export function MetricsPane(props: PaneProps) {
+	const metrics = useIncident(s => s.metrics);
+	const alerts = useIncident(s => s.alerts);
+	const feed = useIncident(s => s.feeds.metrics);
+	const selected = useIncident(s => s.ui.selected.metrics);
+	const filter = useIncident(s => s.ui.filter.metrics);
+	const now = useNow();
+	const rows = applyFilter(selectMetricRows(metrics), filter);
+	const firing = alerts.filter(a => a.state === 'firing');
+	const summary = firing.length > 0
+		? {text: `${firing.length} firing: ${firing.map(a => a.name).join(', ')}`, tone: 'crit' as const}
+		: {text: metrics.length ? `${metrics.length} queries` : 'no queries', tone: worstTone(metrics.map(m => m.tone))};
+	const problem = feedProblem(feed, now);
+	return (
+		<Pane id="metrics" width={props.width} height={props.height} focused={props.focused} summary={summary} problem={problem} extra={filter ? `/${filter}` : undefined}>
+			<VirtualList rows={rows} selected={selected} height={bodyRows(props.height, problem)} width={props.width} focused={props.focused} empty="no queries (config queries[] or the runbook's)" />
+		</Pane>
+	);
+}

@@ -1,0 +1,5 @@
+export interface PaneProps {
+	width: number;
+	height: number;
+	focused: boolean;
+}

@@ -1,0 +1,43 @@
+import {describe, expect, it} from 'vitest';
+import {computeLayout, minPaneHeight, scrollOffset} from '../../source/ui/layout.js';
+import {paneIds} from '../../source/store/types.js';
+
+describe('layout', () => {
+	it('stacks all five panes at 80x24 and fills the body exactly', () => {
+		for (const focus of paneIds) {
+			const layout = computeLayout(80, 23, focus);
+			expect(layout.columns).toHaveLength(1);
+			const column = layout.columns[0]!;
+			expect(column.map(b => b.id)).toEqual([...paneIds]);
+			expect(column.reduce((sum, b) => sum + b.height, 0)).toBe(layout.bodyHeight);
+			expect(layout.bodyHeight).toBe(21);
+			for (const box of column) expect(box.height).toBeGreaterThanOrEqual(minPaneHeight);
+			// The focused pane gets the most room.
+			expect(Math.max(...column.map(b => b.height))).toBe(column.find(b => b.id === focus)!.height);
+		}
+	});
+
+	it('uses two columns on wide terminals and fills both', () => {
+		const layout = computeLayout(200, 59, 'pods');
+		expect(layout.columns).toHaveLength(2);
+		const [left, right] = layout.columns as [typeof layout.columns[0], typeof layout.columns[0]];
+		expect(left[0]!.width + right[0]!.width + 1).toBe(200);
+		for (const column of layout.columns) expect(column.reduce((s, b) => s + b.height, 0)).toBe(layout.bodyHeight);
+	});
+
+	it('gives short panes only what they need and the rest to others', () => {
+		const layout = computeLayout(100, 40, 'pods', {health: 3, metrics: 4});
+		const column = layout.columns[0]!;
+		expect(column.find(b => b.id === 'health')!.height).toBe(3);
+		expect(column.find(b => b.id === 'metrics')!.height).toBe(4);
+		expect(column.reduce((s, b) => s + b.height, 0)).toBe(layout.bodyHeight);
+	});
+
+	it('scrolls to keep the selection visible', () => {
+		expect(scrollOffset(0, 100, 10, 0)).toBe(0);
+		expect(scrollOffset(15, 100, 10, 0)).toBe(6);
+		expect(scrollOffset(5, 100, 10, 6)).toBe(5);
+		expect(scrollOffset(99, 100, 10, 0)).toBe(90);
+		expect(scrollOffset(3, 5, 10, 7)).toBe(0);
+	});
+});
