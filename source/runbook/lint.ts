@@ -93,9 +93,6 @@ export function lintRunbook(runbook: Runbook, parsedYaml?: ParsedYaml): {errors:
 	}
 
 	if (runbook.format === 'yaml' && runbook.alerts.length === 0) warnings.push({line: 1, message: 'answers no alerts: it is only used when chosen by id or in the picker'});
-	for (const variable of runbook.variables) {
-		if (variable.required && variable.default === undefined && !KNOWN_LABELS.has(variable.name)) warnings.push({message: `variable '${variable.name}' is required and has no default: it must come from the command line or the config`});
-	}
 	return {errors, warnings};
 }
 

@@ -101,7 +101,7 @@ export const stepSchema = z
 	})
 	.strict();
 
-export const escalationSchema = z.object({afterMinutes: z.number().positive(), to: z.string().min(1)}).strict();
+export const escalationSchema = z.object({afterMinutes: z.number().min(0), to: z.string().min(1)}).strict();
 
 export const runbookSchema = z
 	.object({
