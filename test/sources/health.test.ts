@@ -1,0 +1,179 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {checkService, parseDeepHealth, startHealthSource, statusTone} from '../../source/sources/health.js';
+import {closedPort, startServer, type LocalServer} from '../clients/local-server.js';
+import {waitFor} from '../support/wait.js';
+import {makeConfig, makeContext} from './support.js';
+
+let servers: LocalServer[] = [];
+afterEach(async () => {
+	await Promise.all(servers.map(s => s.close()));
+	servers = [];
+});
+
+async function serve(handler: Parameters<typeof startServer>[0]): Promise<LocalServer> {
+	const server = await startServer(handler);
+	servers.push(server);
+	return server;
+}
+
+function json(body: unknown, status = 200) {
+	return (_req: unknown, res: import('node:http').ServerResponse) => {
+		res.statusCode = status;
+		res.setHeader('content-type', 'application/json');
+		res.end(JSON.stringify(body));
+	};
+}
+
+const service = (url: string, extra: Record<string, unknown> = {}) => makeConfig({services: [{name: 'api', health: url, ...extra}]}).services[0]!;
+const signal = new AbortController().signal;
+
+describe('parseDeepHealth', () => {
+	it('reads a services map with latency_ms', () => {
+		expect(parseDeepHealth({status: 'degraded', services: {mongodb: {status: 'unhealthy', latency_ms: 1200}, redis: {status: 'ok', latencyMs: 3}}})).toEqual([
+			{name: 'mongodb', status: 'unhealthy', ok: false, latencyMs: 1200, tone: 'crit'},
+			{name: 'redis', status: 'ok', ok: true, latencyMs: 3, tone: 'ok'},
+		]);
+	});
+
+	it('reads checks, dependencies and arrays', () => {
+		expect(parseDeepHealth({checks: {db: {status: 'pass', responseTime: 12}}})).toEqual([{name: 'db', status: 'pass', ok: true, latencyMs: 12, tone: 'ok'}]);
+		expect(parseDeepHealth({dependencies: [{name: 'kafka', status: 'warn', latency: '1.5s'}]})).toEqual([{name: 'kafka', status: 'warn', ok: true, latencyMs: 1500, tone: 'warn'}]);
+		expect(parseDeepHealth([{name: 'a', status: 'green'}, {name: 'b', status: 'red'}]).map(r => r.tone)).toEqual(['ok', 'crit']);
+	});
+
+	it('reads Spring Boot actuator and ASP.NET shapes', () => {
+		expect(parseDeepHealth({status: 'UP', components: {db: {status: 'UP', details: {database: 'PostgreSQL'}}, diskSpace: {status: 'DOWN'}}})).toEqual([
+			{name: 'db', status: 'UP', ok: true, tone: 'ok'},
+			{name: 'diskSpace', status: 'DOWN', ok: false, tone: 'crit'},
+		]);
+		expect(parseDeepHealth({status: 'Healthy', entries: {sql: {status: 'Degraded', duration: '00:00:00.0250000'}}})).toEqual([{name: 'sql', status: 'Degraded', ok: true, latencyMs: 25, tone: 'warn'}]);
+	});
+
+	it('accepts plain string and boolean values, ignores bodies without dependencies', () => {
+		expect(parseDeepHealth({services: {db: 'ok', cache: false}}).map(r => [r.name, r.tone])).toEqual([
+			['db', 'ok'],
+			['cache', 'crit'],
+		]);
+		expect(parseDeepHealth({status: 'ok'})).toEqual([]);
+		expect(parseDeepHealth('OK')).toEqual([]);
+		expect(parseDeepHealth(null)).toEqual([]);
+	});
+
+	it('classifies status words', () => {
+		for (const word of ['ok', 'healthy', 'UP', 'pass', 'green']) expect(statusTone(word)).toBe('ok');
+		for (const word of ['degraded', 'warn']) expect(statusTone(word)).toBe('warn');
+		for (const word of ['down', 'unhealthy', 'fail', 'whatever']) expect(statusTone(word)).toBe('crit');
+	});
+});
+
+describe('checkService', () => {
+	it('reports status, latency and dependencies', async () => {
+		const server = await serve(json({status: 'ok', services: {db: {status: 'ok', latency_ms: 4}}}));
+		const row = await checkService(service(`${server.url}/health`), signal);
+		expect(row).toMatchObject({name: 'api', ok: true, status: 200, tone: 'ok', dependencies: [{name: 'db', ok: true, latencyMs: 4}]});
+		expect(row.latencyMs).toBeGreaterThanOrEqual(0);
+	});
+
+	it('marks a 503 as unhealthy with the status line', async () => {
+		const server = await serve(json({status: 'down'}, 503));
+		const row = await checkService(service(server.url), signal);
+		expect(row).toMatchObject({ok: false, status: 503, tone: 'crit', detail: 'HTTP 503 Service Unavailable'});
+	});
+
+	it('marks a 200 with an unhealthy overall status as unhealthy', async () => {
+		const server = await serve(json({status: 'unhealthy', services: {mongodb: {status: 'unhealthy', latency_ms: 1200}}}));
+		const row = await checkService(service(server.url), signal);
+		expect(row).toMatchObject({ok: false, tone: 'crit', detail: 'status unhealthy'});
+		expect(row.dependencies[0]).toMatchObject({name: 'mongodb', ok: false, latencyMs: 1200});
+	});
+
+	it('a failing dependency behind a healthy answer makes the row a warning', async () => {
+		const server = await serve(json({services: {mongodb: {status: 'down'}}}));
+		const row = await checkService(service(server.url), signal);
+		expect(row).toMatchObject({ok: true, tone: 'warn', detail: 'mongodb down'});
+	});
+
+	it('applies latency thresholds', async () => {
+		const server = await serve(json({status: 'ok'}));
+		// The slow server waits 30 ms before answering, so its latency is above criticalMs 5 whatever the machine.
+		const slow = await serve((_req, res) => {
+			const timer = setTimeout(() => res.end('ok'), 30);
+			res.on('close', () => clearTimeout(timer));
+		});
+		expect((await checkService(service(server.url, {warnMs: 60_000, criticalMs: 120_000}), signal)).tone).toBe('ok');
+		const row = await checkService(service(slow.url, {warnMs: 1, criticalMs: 5}), signal);
+		expect(row).toMatchObject({ok: true, tone: 'crit'});
+		expect(row.detail).toMatch(/^slow: /);
+	});
+
+	it('reports a timeout, a refused connection and a DNS failure as unhealthy rows', async () => {
+		const hang = await serve(() => {});
+		const timeout = await checkService(service(hang.url, {timeoutMs: 100}), signal);
+		expect(timeout).toMatchObject({ok: false, tone: 'crit', detail: `timeout after 100 ms (${hang.url}/)`});
+		const port = await closedPort();
+		expect((await checkService(service(`http://127.0.0.1:${port}/health`), signal)).detail).toBe(`connection refused (127.0.0.1:${port})`);
+		expect((await checkService(service('http://nonexistent.invalid/health', {timeoutMs: 5000}), signal)).detail).toBe('DNS lookup failed for nonexistent.invalid');
+	});
+
+	it('treats a non-JSON 200 as healthy without dependencies', async () => {
+		const server = await serve((_req, res) => res.end('OK'));
+		expect(await checkService(service(server.url), signal)).toMatchObject({ok: true, status: 200, dependencies: []});
+	});
+});
+
+describe('startHealthSource', () => {
+	it('writes rows to the store and one signal per flip, not per poll', async () => {
+		let healthy = true;
+		let polls = 0;
+		const server = await serve((_req, res) => {
+			polls++;
+			res.statusCode = healthy ? 200 : 503;
+			res.end(healthy ? 'ok' : 'down');
+		});
+		const ctx = makeContext(makeConfig({services: [{name: 'api', health: server.url}], refresh: {healthMs: 20}}));
+		const stop = startHealthSource(ctx);
+		try {
+			await waitFor(() => ctx.store.getState().health[0]?.ok === true, {message: 'first healthy row'});
+			expect(ctx.signals()).toEqual([]); // a healthy first observation is not a flip
+			healthy = false;
+			await waitFor(() => ctx.store.getState().health[0]?.ok === false, {message: 'unhealthy row'});
+			const after = polls;
+			await waitFor(() => polls >= after + 3, {message: 'more polls while unhealthy'});
+			expect(ctx.signals()).toHaveLength(1);
+			expect(ctx.signals()[0]).toMatchObject({kind: 'health.flip', level: 'crit', message: 'api unhealthy: HTTP 503 Service Unavailable', subject: 'api'});
+			healthy = true;
+			await waitFor(() => ctx.signals().length === 2, {message: 'recovery flip'});
+			expect(ctx.signals()[1]).toMatchObject({kind: 'health.flip', level: 'ok', subject: 'api'});
+			expect(ctx.store.getState().feeds.health?.status).toBe('ok');
+		} finally {
+			stop();
+		}
+	});
+
+	it('reports an unhealthy first observation, once', async () => {
+		const port = await closedPort();
+		const ctx = makeContext(makeConfig({services: [{name: 'db', health: `http://127.0.0.1:${port}/`}], refresh: {healthMs: 20}}));
+		const stop = startHealthSource(ctx);
+		try {
+			await waitFor(() => ctx.signals().length === 1, {message: 'first unhealthy signal'});
+			const checkedAt = ctx.store.getState().health[0]!.checkedAt;
+			await waitFor(() => ctx.store.getState().health[0]!.checkedAt > checkedAt + 40 || null, {message: 'later polls'});
+			expect(ctx.signals()).toEqual([{kind: 'health.flip', level: 'crit', message: `db unhealthy: connection refused (127.0.0.1:${port})`, subject: 'db'}]);
+		} finally {
+			stop();
+		}
+	});
+
+	it('does not repeat a flip already in the timeline (restart)', async () => {
+		const port = await closedPort();
+		const ctx = makeContext(makeConfig({services: [{name: 'db', health: `http://127.0.0.1:${port}/`}], refresh: {healthMs: 20}}));
+		await ctx.append('signal', {kind: 'health.flip', level: 'crit', message: 'db unhealthy: earlier', subject: 'db'});
+		const stop = startHealthSource(ctx);
+		try {
+			await waitFor(() => ctx.store.getState().health.length === 1, {message: 'a row'});
+			expect(ctx.signals()).toHaveLength(1);
+		} finally {
+			stop();
+		}
+	});
+});
