@@ -1,0 +1,810 @@
+/**
+ * The Cluster port on @kubernetes/client-node 1.4 (imported dynamically: it takes ~0.5 s to load and
+ * must not delay the first frame).
+ *
+ * - watch(): list (paged) then watch pods, deployments and ReplicaSets; keeps only compact rows
+ *   (PodInfo, DeploymentInfo, and a ReplicaSet -> Deployment name map), never whole API objects.
+ *   Resumes from the last resourceVersion (bookmarks included) after a normal end, relists on
+ *   410 Gone (HTTP or ERROR event), reconnects with exponential backoff on network errors, and
+ *   gives up on a resource that RBAC forbids, with the API server's message naming verb and resource.
+ * - undo/scale/restart: kubectl's semantics (rollout undo, scale subresource, rollout restart), with
+ *   the right patch content types and a field manager naming the tool and the incident. All three
+ *   pass through one read-only guard that throws before any request is made.
+ */
+import {isDeepStrictEqual} from 'node:util';
+import {existsSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {join} from 'node:path';
+import type * as K8s from '@kubernetes/client-node';
+import type {
+	Cluster,
+	ClusterWatcher,
+	DeploymentInfo,
+	MutationResult,
+	PodInfo,
+	RevisionInfo,
+} from '../ports/cluster.js';
+import {describeKubeError, KubeError, parseStatus, statusCodeOf, type KubeStatus} from './kube-errors.js';
+
+export interface KubeClusterOptions {
+	/** Path to a kubeconfig; default $KUBECONFIG, then ~/.kube/config. */
+	kubeconfig?: string;
+	/** Context to use instead of the kubeconfig's current-context. */
+	context?: string;
+	/** Namespace; default the context's namespace, else "default". */
+	namespace?: string;
+	/** When true, every mutating method throws before sending anything. */
+	readonly: boolean;
+	/** Sent as ?fieldManager= on every mutation, e.g. "incident-tui/inc-20261122-0304". */
+	fieldManager: string;
+	/** Reconnect backoff of the watches (tests shorten it). Default 500 ms doubling to 30 s. */
+	backoff?: {initialMs: number; maxMs: number};
+	/** Server-side watch timeout; the watch is then resumed from the last resourceVersion. Default ~5 min. */
+	watchTimeoutSeconds?: number;
+	/** Page size of the lists (limit/continue). Default 500, like kubectl. */
+	pageSize?: number;
+}
+
+export interface KubeCluster extends Cluster {
+	/** API server URL of the context. */
+	readonly server: string;
+	readonly readonly: boolean;
+}
+
+export const revisionAnnotation = 'deployment.kubernetes.io/revision';
+export const changeCauseAnnotation = 'kubernetes.io/change-cause';
+export const restartedAtAnnotation = 'kubectl.kubernetes.io/restartedAt';
+const podTemplateHashLabel = 'pod-template-hash';
+
+/** Annotations `kubectl rollout undo` leaves as they are on the deployment instead of copying them from the ReplicaSet. */
+const undoSkippedAnnotations = new Set([
+	'kubectl.kubernetes.io/last-applied-configuration',
+	revisionAnnotation,
+	'deployment.kubernetes.io/revision-history',
+	'deployment.kubernetes.io/desired-replicas',
+	'deployment.kubernetes.io/max-replicas',
+	'deprecated.deployment.rollback.to',
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Compact rows. The converters accept both client-node's typed models (Dates) and raw watch JSON.
+
+type Time = string | Date | undefined | null;
+
+interface RawOwner {
+	kind?: string;
+	name?: string;
+	uid?: string;
+	controller?: boolean;
+}
+
+interface RawMeta {
+	name?: string;
+	namespace?: string;
+	uid?: string;
+	resourceVersion?: string;
+	generation?: number;
+	creationTimestamp?: Time;
+	deletionTimestamp?: Time;
+	labels?: Record<string, string>;
+	annotations?: Record<string, string>;
+	ownerReferences?: RawOwner[];
+}
+
+interface RawContainerStatus {
+	ready?: boolean;
+	restartCount?: number;
+	state?: {waiting?: {reason?: string}; terminated?: {reason?: string}};
+	lastState?: {terminated?: {reason?: string}};
+}
+
+export interface RawPod {
+	metadata?: RawMeta;
+	spec?: {nodeName?: string; containers?: unknown[]};
+	status?: {phase?: string; containerStatuses?: RawContainerStatus[]};
+}
+
+interface RawTemplate {
+	metadata?: {labels?: Record<string, string>; annotations?: Record<string, string>};
+	spec?: {containers?: Array<{name?: string; image?: string}>};
+}
+
+export interface RawDeployment {
+	metadata?: RawMeta;
+	spec?: {replicas?: number; paused?: boolean; template?: RawTemplate; selector?: {matchLabels?: Record<string, string>}};
+	status?: {
+		observedGeneration?: number;
+		replicas?: number;
+		updatedReplicas?: number;
+		readyReplicas?: number;
+		availableReplicas?: number;
+		conditions?: Array<{type?: string; reason?: string}>;
+	};
+}
+
+export interface RawReplicaSet {
+	metadata?: RawMeta;
+	spec?: {template?: RawTemplate};
+}
+
+function iso(time: Time): string {
+	if (!time) return '';
+	return typeof time === 'string' ? time : time.toISOString();
+}
+
+/** The deployment owning a pod: through its ReplicaSet (known map first, else the name minus the pod-template-hash). */
+export function podDeployment(pod: RawPod, replicaSetOwners: ReadonlyMap<string, string>): string | undefined {
+	const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'ReplicaSet' && (o.controller ?? true));
+	if (!owner?.name) return undefined;
+	const known = replicaSetOwners.get(owner.name);
+	if (known) return known;
+	const hash = pod.metadata?.labels?.[podTemplateHashLabel];
+	if (hash && owner.name.endsWith(`-${hash}`)) return owner.name.slice(0, -hash.length - 1);
+	return undefined;
+}
+
+export function toPodInfo(pod: RawPod, replicaSetOwners: ReadonlyMap<string, string>): PodInfo {
+	const statuses = pod.status?.containerStatuses ?? [];
+	let ready = 0;
+	let restarts = 0;
+	let waitingReason: string | undefined;
+	let lastTerminationReason: string | undefined;
+	for (const s of statuses) {
+		if (s.ready) ready++;
+		restarts += s.restartCount ?? 0;
+		waitingReason ??= s.state?.waiting?.reason || undefined;
+		lastTerminationReason ??= s.lastState?.terminated?.reason || s.state?.terminated?.reason || undefined;
+	}
+	const info: PodInfo = {
+		name: pod.metadata?.name ?? '',
+		namespace: pod.metadata?.namespace ?? '',
+		phase: pod.status?.phase ?? 'Pending',
+		ready,
+		containers: pod.spec?.containers?.length ?? statuses.length,
+		restarts,
+		createdAt: iso(pod.metadata?.creationTimestamp),
+	};
+	const deployment = podDeployment(pod, replicaSetOwners);
+	if (deployment) info.deployment = deployment;
+	if (waitingReason) info.waitingReason = waitingReason;
+	if (lastTerminationReason) info.lastTerminationReason = lastTerminationReason;
+	if (pod.spec?.nodeName) info.node = pod.spec.nodeName;
+	if (pod.metadata?.deletionTimestamp) info.terminating = true;
+	return info;
+}
+
+function revisionOf(meta: RawMeta | undefined): number {
+	const value = Number.parseInt(meta?.annotations?.[revisionAnnotation] ?? '', 10);
+	return Number.isFinite(value) ? value : 0;
+}
+
+function imagesOf(template: RawTemplate | undefined): string[] {
+	return (template?.spec?.containers ?? []).map(c => c.image ?? '');
+}
+
+/** Whether the rollout has finished, decided like `kubectl rollout status`. */
+export function rolloutComplete(d: RawDeployment): boolean {
+	const generation = d.metadata?.generation ?? 0;
+	const observed = d.status?.observedGeneration ?? 0;
+	if (observed < generation) return false;
+	if (d.status?.conditions?.some(c => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded')) return false;
+	const desired = d.spec?.replicas ?? 1;
+	const updated = d.status?.updatedReplicas ?? 0;
+	const total = d.status?.replicas ?? 0;
+	const available = d.status?.availableReplicas ?? 0;
+	return updated >= desired && total <= updated && available >= updated;
+}
+
+export function toDeploymentInfo(d: RawDeployment): DeploymentInfo {
+	return {
+		name: d.metadata?.name ?? '',
+		namespace: d.metadata?.namespace ?? '',
+		revision: revisionOf(d.metadata),
+		replicas: d.spec?.replicas ?? 1,
+		readyReplicas: d.status?.readyReplicas ?? 0,
+		updatedReplicas: d.status?.updatedReplicas ?? 0,
+		availableReplicas: d.status?.availableReplicas ?? 0,
+		images: imagesOf(d.spec?.template),
+		generation: d.metadata?.generation ?? 0,
+		observedGeneration: d.status?.observedGeneration ?? 0,
+		rolloutComplete: rolloutComplete(d),
+		createdAt: iso(d.metadata?.creationTimestamp),
+	};
+}
+
+function replicaSetDeployment(rs: RawReplicaSet): string | undefined {
+	return rs.metadata?.ownerReferences?.find(o => o.kind === 'Deployment' && (o.controller ?? true))?.name;
+}
+
+/** The kubectl rollout history rows for the ReplicaSets a deployment (uid) controls, newest first. */
+export function revisionsOf(replicaSets: readonly RawReplicaSet[], deploymentUid: string | undefined): RevisionInfo[] {
+	const rows: RevisionInfo[] = [];
+	for (const rs of replicaSets) {
+		if (!ownedBy(rs, deploymentUid)) continue;
+		const revision = revisionOf(rs.metadata);
+		if (revision <= 0) continue;
+		const row: RevisionInfo = {
+			revision,
+			replicaSet: rs.metadata?.name ?? '',
+			images: imagesOf(rs.spec?.template),
+			createdAt: iso(rs.metadata?.creationTimestamp),
+		};
+		const cause = rs.metadata?.annotations?.[changeCauseAnnotation];
+		if (cause) row.changeCause = cause;
+		rows.push(row);
+	}
+	return rows.sort((a, b) => b.revision - a.revision);
+}
+
+function ownedBy(rs: RawReplicaSet, uid: string | undefined): boolean {
+	return Boolean(uid) && (rs.metadata?.ownerReferences ?? []).some(o => o.controller && o.uid === uid);
+}
+
+function withoutHash(template: RawTemplate | undefined): RawTemplate {
+	const copy = structuredClone(template ?? {}) as RawTemplate;
+	if (copy.metadata?.labels) delete copy.metadata.labels[podTemplateHashLabel];
+	return copy;
+}
+
+/** `kubectl rollout undo` picks the ReplicaSet to restore: the given revision, else the highest below the latest. */
+export function pickRollbackTarget(
+	replicaSets: readonly RawReplicaSet[],
+	deployment: string,
+	toRevision: number | undefined,
+): {target: RawReplicaSet; revision: number} {
+	if (toRevision !== undefined && toRevision > 0) {
+		const found = replicaSets.find(rs => revisionOf(rs.metadata) === toRevision);
+		if (!found) throw new KubeError(`unable to find specified revision ${toRevision} in history of deployment/${deployment}`, undefined, 'NotFound');
+		return {target: found, revision: toRevision};
+	}
+	let latest = -1;
+	let previous = -1;
+	let previousRs: RawReplicaSet | undefined;
+	let latestRs: RawReplicaSet | undefined;
+	for (const rs of replicaSets) {
+		const v = revisionOf(rs.metadata);
+		if (v > latest) {
+			previous = latest;
+			previousRs = latestRs;
+			latest = v;
+			latestRs = rs;
+		} else if (v > previous && v < latest) {
+			previous = v;
+			previousRs = rs;
+		}
+	}
+	if (previous <= 0 || !previousRs) throw new KubeError(`no rollout history found for deployment/${deployment} (no previous revision to roll back to)`, undefined, 'NotFound');
+	return {target: previousRs, revision: previous};
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Loaded = typeof K8s;
+
+interface Page<Raw> {
+	items: Raw[];
+	metadata?: {resourceVersion?: string; _continue?: string};
+}
+
+interface ListParams {
+	limit?: number;
+	_continue?: string;
+	watch?: boolean;
+	resourceVersion?: string;
+	timeoutSeconds?: number;
+}
+
+/** One watched resource: how to list it, where to watch it, what to do with its objects. */
+interface Resource<Raw> {
+	plural: string;
+	path: string;
+	list(params: ListParams, signal: AbortSignal): Promise<Page<Raw>>;
+	/** A complete list arrived (first, or after 410). */
+	replace(items: Raw[]): void;
+	apply(type: string, object: Raw): void;
+	resourceVersion?: string;
+	/** Whether the initial list succeeded at least once. */
+	listed: boolean;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+	return new Promise(resolve => {
+		if (signal.aborted) return resolve();
+		const done = () => {
+			clearTimeout(timer);
+			signal.removeEventListener('abort', done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		signal.addEventListener('abort', done, {once: true});
+	});
+}
+
+function defaultKubeconfigPath(): string | undefined {
+	const env = process.env.KUBECONFIG;
+	if (env) return env;
+	const file = join(homedir(), '.kube', 'config');
+	return existsSync(file) ? file : undefined;
+}
+
+function loadConfig(k8s: Loaded, options: KubeClusterOptions): {kc: K8s.KubeConfig; source: string} {
+	const kc = new k8s.KubeConfig();
+	const source = options.kubeconfig ?? defaultKubeconfigPath();
+	try {
+		if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
+		else if (source) kc.loadFromDefault();
+		else if (existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')) kc.loadFromCluster();
+		else throw new Error('no kubeconfig found: set $KUBECONFIG, pass --kubeconfig, or create ~/.kube/config');
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		if (!source) throw new KubeError(message, undefined, undefined);
+		throw new KubeError(`cannot load kubeconfig ${source}: ${message}`, undefined, undefined);
+	}
+	const where = source ?? 'in-cluster config';
+	if (options.context) {
+		if (!kc.getContextObject(options.context)) {
+			const known = kc.getContexts().map(c => c.name);
+			throw new KubeError(
+				`context "${options.context}" not found in ${where}${known.length > 0 ? ` (available: ${known.join(', ')})` : ''}`,
+				undefined,
+				undefined,
+			);
+		}
+		kc.setCurrentContext(options.context);
+	}
+	if (!kc.getCurrentContext()) throw new KubeError(`${where} has no current-context: pass --context`, undefined, undefined);
+	if (!kc.getCurrentCluster()) throw new KubeError(`context "${kc.getCurrentContext()}" in ${where} names no known cluster`, undefined, undefined);
+	return {kc, source: where};
+}
+
+export async function createKubeCluster(options: KubeClusterOptions): Promise<KubeCluster> {
+	const k8s = await import('@kubernetes/client-node');
+	const {kc} = loadConfig(k8s, options);
+	const context = kc.getCurrentContext();
+	const namespace = options.namespace || kc.getContextObject(context)?.namespace || 'default';
+	const server = kc.getCurrentCluster()?.server ?? '';
+	const core = kc.makeApiClient(k8s.CoreV1Api);
+	const apps = kc.makeApiClient(k8s.AppsV1Api);
+	const autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
+	const backoff = options.backoff ?? {initialMs: 500, maxMs: 30_000};
+	const pageSize = options.pageSize ?? 500;
+	const fieldManager = options.fieldManager;
+	const base = {context, namespace, server};
+
+	// The object-parameter API takes Observable-style middleware (client-node's own minimal Observable).
+	type CallOptions = K8s.ConfigurationOptions<K8s.ObservableMiddleware>;
+
+	/** Per-call options: abort signal, and optionally a captured copy of the raw response body. */
+	function callOptions(signal?: AbortSignal, capture?: {text?: string}): CallOptions {
+		const middleware: K8s.ObservableMiddleware = {
+			pre(request) {
+				// Defence in depth behind `mutation()`: nothing but reads leaves a read-only cockpit.
+				if (options.readonly && request.getHttpMethod() !== k8s.HttpMethod.GET) {
+					return new k8s.Observable(
+						Promise.reject(new KubeError(`read-only mode: ${request.getHttpMethod()} ${request.getUrl()} not sent`, undefined, 'ReadOnly')),
+					);
+				}
+				if (signal) request.setSignal(signal);
+				return new k8s.Observable(Promise.resolve(request));
+			},
+			post(response) {
+				if (!capture) return new k8s.Observable(Promise.resolve(response));
+				// Raw JSON, so a rollback restores the template exactly, including fields this
+				// client's models do not know (deserialization would drop them).
+				return new k8s.Observable(
+					response.body.text().then(text => {
+						capture.text = text;
+						response.body = {text: async () => text, binary: async () => Buffer.from(text)};
+						return response;
+					}),
+				);
+			},
+		};
+		return {middleware: [middleware], middlewareMergeStrategy: 'append'};
+	}
+
+	function patchOptions(strategy: K8s.PatchStrategy, signal?: AbortSignal): CallOptions {
+		return k8s.setHeaderOptions('Content-Type', strategy, callOptions(signal));
+	}
+
+	function fail(error: unknown, doing: string): KubeError {
+		return describeKubeError(error, {...base, doing});
+	}
+
+	/** The single gate every mutation passes: in read-only mode it throws before any request. */
+	async function mutation<T>(what: string, run: () => Promise<T>): Promise<T> {
+		if (options.readonly) throw new KubeError(`read-only mode: ${what} not sent`, undefined, 'ReadOnly');
+		return run();
+	}
+
+	async function readRaw<T>(doing: string, call: (opts: CallOptions) => Promise<unknown>, signal?: AbortSignal): Promise<T> {
+		const capture: {text?: string} = {};
+		try {
+			await call(callOptions(signal, capture));
+		} catch (error) {
+			throw fail(error, doing);
+		}
+		return JSON.parse(capture.text ?? '{}') as T;
+	}
+
+	function selectorOf(d: RawDeployment): string | undefined {
+		const labels = d.spec?.selector?.matchLabels;
+		if (!labels || Object.keys(labels).length === 0) return undefined;
+		return Object.entries(labels)
+			.map(([k, v]) => `${k}=${v}`)
+			.join(',');
+	}
+
+	async function ownedReplicaSets(name: string, signal?: AbortSignal): Promise<{deployment: RawDeployment; replicaSets: RawReplicaSet[]}> {
+		const deployment = await readRaw<RawDeployment>(`read deployment/${name}`, opts => apps.readNamespacedDeployment({name, namespace}, opts), signal);
+		const labelSelector = selectorOf(deployment);
+		const list = await readRaw<{items?: RawReplicaSet[]}>(
+			`list replicasets of deployment/${name}`,
+			opts => apps.listNamespacedReplicaSet({namespace, ...(labelSelector ? {labelSelector} : {})}, opts),
+			signal,
+		);
+		const uid = deployment.metadata?.uid;
+		return {deployment, replicaSets: (list.items ?? []).filter(rs => ownedBy(rs, uid))};
+	}
+
+	// ------------------------------------------------------------------------- watch
+
+	async function watch(watcher: ClusterWatcher, signal: AbortSignal): Promise<void> {
+		const pods = new Map<string, PodInfo>();
+		const deployments = new Map<string, DeploymentInfo>();
+		const replicaSetOwners = new Map<string, string>();
+		let initialDone = false;
+		const emitReset = () => {
+			if (initialDone) watcher.reset([...pods.values()], [...deployments.values()]);
+		};
+
+		const podResource: Resource<RawPod> = {
+			plural: 'pods',
+			path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+			listed: false,
+			list: (params, s) => core.listNamespacedPod({namespace, ...params}, callOptions(s)) as Promise<Page<RawPod>>,
+			replace(items) {
+				pods.clear();
+				for (const item of items) {
+					const info = toPodInfo(item, replicaSetOwners);
+					pods.set(info.name, info);
+				}
+				emitReset();
+			},
+			apply(type, object) {
+				const name = object.metadata?.name ?? '';
+				if (type === 'DELETED') {
+					pods.delete(name);
+					watcher.change({kind: 'pod', type: 'delete', name});
+				} else {
+					const pod = toPodInfo(object, replicaSetOwners);
+					pods.set(name, pod);
+					watcher.change({kind: 'pod', type: 'upsert', pod});
+				}
+			},
+		};
+		const deploymentResource: Resource<RawDeployment> = {
+			plural: 'deployments',
+			path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
+			listed: false,
+			list: (params, s) => apps.listNamespacedDeployment({namespace, ...params}, callOptions(s)) as Promise<Page<RawDeployment>>,
+			replace(items) {
+				deployments.clear();
+				for (const item of items) {
+					const info = toDeploymentInfo(item);
+					deployments.set(info.name, info);
+				}
+				emitReset();
+			},
+			apply(type, object) {
+				const name = object.metadata?.name ?? '';
+				if (type === 'DELETED') {
+					deployments.delete(name);
+					watcher.change({kind: 'deployment', type: 'delete', name});
+				} else {
+					const deployment = toDeploymentInfo(object);
+					deployments.set(name, deployment);
+					watcher.change({kind: 'deployment', type: 'upsert', deployment});
+				}
+			},
+		};
+		const replicaSetResource: Resource<RawReplicaSet> = {
+			plural: 'replicasets',
+			path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`,
+			listed: false,
+			list: (params, s) => apps.listNamespacedReplicaSet({namespace, ...params}, callOptions(s)) as Promise<Page<RawReplicaSet>>,
+			replace(items) {
+				replicaSetOwners.clear();
+				for (const item of items) this.apply('ADDED', item);
+			},
+			apply(type, object) {
+				const name = object.metadata?.name ?? '';
+				const owner = replicaSetDeployment(object);
+				if (type === 'DELETED' || !owner) replicaSetOwners.delete(name);
+				else replicaSetOwners.set(name, owner);
+			},
+		};
+
+		/** Lists every page (limit/continue); keeps only the compact rows. */
+		async function listAll<Raw>(resource: Resource<Raw>): Promise<void> {
+			const items: Raw[] = [];
+			let token: string | undefined;
+			let resourceVersion: string | undefined;
+			do {
+				const page = await resource.list({limit: pageSize, ...(token ? {_continue: token} : {})}, signal);
+				for (const item of page.items) items.push(item);
+				resourceVersion = page.metadata?.resourceVersion;
+				token = page.metadata?._continue || undefined;
+			} while (token && !signal.aborted);
+			resource.resourceVersion = resourceVersion;
+			resource.listed = true;
+			resource.replace(items);
+		}
+
+		/** A watch that failed before streaming carries only its HTTP code: ask again through the typed client to get the Status body. */
+		async function watchFailure<Raw>(resource: Resource<Raw>, error: unknown): Promise<KubeError> {
+			const doing = `watch ${resource.plural}`;
+			const code = statusCodeOf(error);
+			if (code !== undefined && parseStatus((error as {body?: unknown}).body) === undefined) {
+				try {
+					const probe = new AbortController();
+					const onAbort = () => probe.abort();
+					signal.addEventListener('abort', onAbort, {once: true});
+					try {
+						await resource.list({watch: true, resourceVersion: resource.resourceVersion, timeoutSeconds: 1, limit: 1}, probe.signal);
+					} finally {
+						signal.removeEventListener('abort', onAbort);
+					}
+				} catch (probeError) {
+					if (statusCodeOf(probeError) === code) return fail(probeError, doing);
+				}
+			}
+			return fail(error, doing);
+		}
+
+		type WatchEnd = 'ended' | 'gone' | 'aborted';
+
+		function watchOnce<Raw extends {metadata?: RawMeta}>(resource: Resource<Raw>): Promise<{end: WatchEnd; events: number}> {
+			return new Promise((resolve, reject) => {
+				let finished = false;
+				let request: AbortController | undefined;
+				let events = 0;
+				let errorStatus: KubeStatus | undefined;
+				const timeoutSeconds = options.watchTimeoutSeconds ?? 290 + Math.floor(Math.random() * 60);
+				const finish = (outcome: () => void) => {
+					if (finished) return;
+					finished = true;
+					clearTimeout(watchdog);
+					signal.removeEventListener('abort', onAbort);
+					request?.abort();
+					outcome();
+				};
+				const onAbort = () => finish(() => resolve({end: 'aborted', events}));
+				// The server ends the watch after timeoutSeconds; a connection silent well beyond that is dead.
+				const watchdog = setTimeout(
+					() => finish(() => reject(new Error(`watch ${resource.plural}: no answer for ${timeoutSeconds + 30} s`))),
+					(timeoutSeconds + 30) * 1000,
+				);
+				signal.addEventListener('abort', onAbort, {once: true});
+				if (signal.aborted) return onAbort();
+				const query: Record<string, string | boolean | number> = {allowWatchBookmarks: true, timeoutSeconds};
+				if (resource.resourceVersion) query.resourceVersion = resource.resourceVersion;
+				new k8s.Watch(kc)
+					.watch(
+						resource.path,
+						query,
+						(type: string, object: unknown) => {
+							if (finished) return;
+							if (type === 'ERROR') {
+								errorStatus = parseStatus(object) ?? {message: JSON.stringify(object)};
+								return;
+							}
+							const raw = object as Raw;
+							const rv = raw.metadata?.resourceVersion;
+							if (type !== 'BOOKMARK') {
+								events++;
+								resource.apply(type, raw);
+							}
+							if (rv) resource.resourceVersion = rv;
+						},
+						(error: unknown) => {
+							if (errorStatus?.code === 410) finish(() => resolve({end: 'gone', events}));
+							else if (errorStatus) {
+								const status = errorStatus;
+								finish(() => reject(new KubeError(`watch ${resource.plural}: ${status.message ?? status.reason ?? 'error'} (context ${context}, namespace ${namespace})`, status.code, status.reason)));
+							} else if (error) finish(() => reject(error));
+							else finish(() => resolve({end: 'ended', events}));
+						},
+					)
+					.then(
+						controller => {
+							request = controller;
+							if (finished) controller.abort();
+						},
+						(error: unknown) => finish(() => reject(error)),
+					);
+			});
+		}
+
+		async function run<Raw extends {metadata?: RawMeta}>(resource: Resource<Raw>, firstError: unknown): Promise<void> {
+			let failures = 0;
+			let pending: unknown = firstError;
+			for (;;) {
+				if (signal.aborted) return;
+				if (pending !== undefined) {
+					const error = pending;
+					pending = undefined;
+					const code = statusCodeOf(error);
+					if (code === 410) {
+						resource.listed = false;
+						continue;
+					}
+					const described = resource.listed ? await watchFailure(resource, error) : fail(error, `list ${resource.plural}`);
+					if (signal.aborted) return;
+					if (code === 403) {
+						watcher.error(described, null);
+						return;
+					}
+					failures++;
+					const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 20));
+					watcher.error(described, delay);
+					await sleep(delay, signal);
+					continue;
+				}
+				try {
+					if (!resource.listed) await listAll(resource);
+					if (signal.aborted) return;
+					const started = Date.now();
+					const {end, events} = await watchOnce(resource);
+					if (end === 'aborted') return;
+					failures = 0;
+					if (end === 'gone') {
+						resource.listed = false;
+						continue;
+					}
+					// A server that keeps closing empty watches at once must not make us spin.
+					if (events === 0 && Date.now() - started < 1000) await sleep(backoff.initialMs, signal);
+				} catch (error) {
+					pending = error;
+				}
+			}
+		}
+
+		// First the ReplicaSets (to map pods to deployments), then pods and deployments; one reset.
+		const firstErrors = new Map<Resource<never>, unknown>();
+		const tryList = async <Raw>(resource: Resource<Raw>) => {
+			try {
+				await listAll(resource);
+			} catch (error) {
+				firstErrors.set(resource as Resource<never>, error);
+			}
+		};
+		await tryList(replicaSetResource);
+		await Promise.all([tryList(podResource), tryList(deploymentResource)]);
+		if (signal.aborted) return;
+		initialDone = true;
+		if (podResource.listed || deploymentResource.listed) emitReset();
+		for (const resource of [podResource, deploymentResource, replicaSetResource] as Array<Resource<{metadata?: RawMeta}>>) {
+			void run(resource, firstErrors.get(resource as Resource<never>));
+		}
+	}
+
+	// ------------------------------------------------------------------------- actions
+
+	async function history(name: string, signal?: AbortSignal): Promise<RevisionInfo[]> {
+		const {deployment, replicaSets} = await ownedReplicaSets(name, signal);
+		return revisionsOf(replicaSets, deployment.metadata?.uid);
+	}
+
+	function undo(name: string, toRevision?: number, signal?: AbortSignal): Promise<MutationResult> {
+		return mutation(`rollback of deployment/${name}`, async () => {
+			const {deployment, replicaSets} = await ownedReplicaSets(name, signal);
+			if (deployment.spec?.paused) {
+				throw new KubeError(`deployment/${name} is paused: resume it first (kubectl rollout resume deployment/${name}), then roll back`, undefined, 'Paused');
+			}
+			const {target, revision} = pickRollbackTarget(replicaSets, name, toRevision);
+			const current = revisionOf(deployment.metadata) || Math.max(0, ...replicaSets.map(rs => revisionOf(rs.metadata)));
+			const template = withoutHash(target.spec?.template);
+			if (isDeepStrictEqual(withoutHash(deployment.spec?.template), template)) {
+				const summary = `skipped rollback (current template already matches revision ${revision})`;
+				return {summary, before: `revision ${current}`, after: `revision ${current}`};
+			}
+			// Like kubectl: keep the deployment's own bookkeeping annotations, take the rest from the ReplicaSet.
+			const annotations: Record<string, string> = {};
+			for (const [key, value] of Object.entries(deployment.metadata?.annotations ?? {})) {
+				if (undoSkippedAnnotations.has(key)) annotations[key] = value;
+			}
+			for (const [key, value] of Object.entries(target.metadata?.annotations ?? {})) {
+				if (!undoSkippedAnnotations.has(key)) annotations[key] = value;
+			}
+			const patch: unknown[] = [];
+			// Refuse if someone changed the spec since we read it (status updates do not bump generation).
+			if (deployment.metadata?.generation !== undefined) patch.push({op: 'test', path: '/metadata/generation', value: deployment.metadata.generation});
+			patch.push({op: 'replace', path: '/spec/template', value: template});
+			patch.push({op: deployment.metadata?.annotations ? 'replace' : 'add', path: '/metadata/annotations', value: annotations});
+			try {
+				await apps.patchNamespacedDeployment({name, namespace, body: patch, fieldManager}, patchOptions(k8s.PatchStrategy.JsonPatch, signal));
+			} catch (error) {
+				throw fail(error, `roll back deployment/${name} to revision ${revision}`);
+			}
+			return {summary: `revision ${current} -> ${revision}`, before: `revision ${current}`, after: `revision ${revision}`};
+		});
+	}
+
+	function scale(name: string, replicas: number, signal?: AbortSignal): Promise<MutationResult> {
+		return mutation(`scale of deployment/${name}`, async () => {
+			if (!Number.isInteger(replicas) || replicas < 0) throw new KubeError(`replicas must be a whole number >= 0, got ${replicas}`, undefined, 'Invalid');
+			let before: number;
+			try {
+				const current = await apps.readNamespacedDeploymentScale({name, namespace}, callOptions(signal));
+				before = current.spec?.replicas ?? 0;
+			} catch (error) {
+				throw fail(error, `read scale of deployment/${name}`);
+			}
+			try {
+				await apps.patchNamespacedDeploymentScale(
+					{name, namespace, body: {spec: {replicas}}, fieldManager},
+					patchOptions(k8s.PatchStrategy.MergePatch, signal),
+				);
+			} catch (error) {
+				throw fail(error, `scale deployment/${name} to ${replicas}`);
+			}
+			return {summary: `replicas ${before} -> ${replicas}`, before: String(before), after: String(replicas)};
+		});
+	}
+
+	function restart(name: string, signal?: AbortSignal): Promise<MutationResult> {
+		return mutation(`restart of deployment/${name}`, async () => {
+			let previous: string | undefined;
+			try {
+				const deployment = await apps.readNamespacedDeployment({name, namespace}, callOptions(signal));
+				if (deployment.spec?.paused) {
+					throw new KubeError(`deployment/${name} is paused: resume it first (kubectl rollout resume deployment/${name}), then restart`, undefined, 'Paused');
+				}
+				previous = deployment.spec?.template?.metadata?.annotations?.[restartedAtAnnotation];
+			} catch (error) {
+				throw fail(error, `read deployment/${name}`);
+			}
+			// kubectl writes RFC 3339 without fractional seconds.
+			const at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+			const body = {spec: {template: {metadata: {annotations: {[restartedAtAnnotation]: at}}}}};
+			try {
+				await apps.patchNamespacedDeployment({name, namespace, body, fieldManager}, patchOptions(k8s.PatchStrategy.StrategicMergePatch, signal));
+			} catch (error) {
+				throw fail(error, `restart deployment/${name}`);
+			}
+			return {summary: `restarted (restartedAt ${at})`, before: previous ? `restartedAt ${previous}` : 'never restarted', after: `restartedAt ${at}`};
+		});
+	}
+
+	async function autoscalerFor(name: string, signal?: AbortSignal): Promise<string | null> {
+		try {
+			const list = await autoscaling.listNamespacedHorizontalPodAutoscaler({namespace}, callOptions(signal));
+			const hpa = list.items.find(h => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec.scaleTargetRef.name === name);
+			return hpa?.metadata?.name ?? null;
+		} catch (error) {
+			const code = statusCodeOf(error);
+			if (code === 403 || code === 404) return null;
+			throw fail(error, 'list horizontalpodautoscalers');
+		}
+	}
+
+	return {
+		context,
+		namespace,
+		server,
+		readonly: options.readonly,
+		watch,
+		history: async (name, signal) => {
+			try {
+				return await history(name, signal);
+			} catch (error) {
+				throw fail(error, `rollout history of deployment/${name}`);
+			}
+		},
+		undo,
+		scale,
+		restart,
+		autoscalerFor,
+	};
+}

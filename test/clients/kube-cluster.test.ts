@@ -1,0 +1,312 @@
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {createKubeCluster, type KubeCluster} from '../../source/clients/kube-cluster.js';
+import type {ClusterChange, ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
+import {startFakeKubeServer, type FakeKubeServer, type LoggedRequest} from '../support/fake-kube-server.js';
+import {waitFor} from '../support/wait.js';
+
+class RecordingWatcher implements ClusterWatcher {
+	resets: Array<{pods: PodInfo[]; deployments: DeploymentInfo[]}> = [];
+	changes: ClusterChange[] = [];
+	errors: Array<{message: string; retryInMs: number | null}> = [];
+	reset(pods: PodInfo[], deployments: DeploymentInfo[]): void {
+		this.resets.push({pods, deployments});
+	}
+	change(change: ClusterChange): void {
+		this.changes.push(change);
+	}
+	error(error: Error, retryInMs: number | null): void {
+		this.errors.push({message: error.message, retryInMs});
+	}
+	podUpsert(name: string): PodInfo | undefined {
+		for (let i = this.changes.length - 1; i >= 0; i--) {
+			const c = this.changes[i]!;
+			if (c.kind === 'pod' && c.type === 'upsert' && c.pod.name === name) return c.pod;
+		}
+		return undefined;
+	}
+}
+
+let server: FakeKubeServer;
+let stop: AbortController;
+
+beforeEach(async () => {
+	server = await startFakeKubeServer();
+	stop = new AbortController();
+});
+
+afterEach(async () => {
+	stop.abort();
+	await server.close();
+});
+
+function cluster(options: {readonly?: boolean; context?: string; namespace?: string} = {}): Promise<KubeCluster> {
+	return createKubeCluster({
+		kubeconfig: server.kubeconfigPath,
+		readonly: options.readonly ?? false,
+		fieldManager: 'incident-tui/inc-test',
+		backoff: {initialMs: 20, maxMs: 200},
+		...(options.context ? {context: options.context} : {}),
+		...(options.namespace ? {namespace: options.namespace} : {}),
+	});
+}
+
+const watchRequests = (resource: string): LoggedRequest[] => server.requests.filter(r => r.path.endsWith(`/${resource}`) && r.query.watch === 'true');
+const listRequests = (resource: string): LoggedRequest[] => server.requests.filter(r => r.method === 'GET' && r.path.endsWith(`/${resource}`) && r.query.watch !== 'true');
+
+async function watching(c: KubeCluster): Promise<RecordingWatcher> {
+	const watcher = new RecordingWatcher();
+	await c.watch(watcher, stop.signal);
+	await waitFor(() => server.watchCount('pods') === 1 && server.watchCount('deployments') === 1 && server.watchCount('replicasets') === 1, {message: 'three watches open'});
+	return watcher;
+}
+
+describe('createKubeCluster: kubeconfig', () => {
+	it('uses the current context and its namespace, or the ones asked for', async () => {
+		const a = await cluster();
+		expect([a.context, a.namespace, a.server]).toEqual(['test-ctx', 'shop', server.url]);
+		const b = await cluster({context: 'other'});
+		expect([b.context, b.namespace]).toEqual(['other', 'other']);
+		const c = await cluster({context: 'other', namespace: 'payments'});
+		expect(c.namespace).toBe('payments');
+	});
+
+	it('names the available contexts when the asked one is missing', async () => {
+		await expect(cluster({context: 'prod-eu'})).rejects.toThrow(/context "prod-eu" not found in .*kubeconfig \(available: test-ctx, other\)/);
+	});
+
+	it('names the file when the kubeconfig cannot be read', async () => {
+		await expect(createKubeCluster({kubeconfig: '/nonexistent/kubeconfig', readonly: true, fieldManager: 'x'})).rejects.toThrow(/cannot load kubeconfig \/nonexistent\/kubeconfig/);
+	});
+});
+
+describe('KubeCluster.watch', () => {
+	it('lists then watches, turning objects into compact rows', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0'], replicas: 2});
+		const watcher = await watching(await cluster());
+
+		expect(watcher.resets).toHaveLength(1);
+		const {pods, deployments} = watcher.resets[0]!;
+		expect(deployments).toEqual([
+			expect.objectContaining({name: 'api', namespace: 'shop', revision: 2, replicas: 2, readyReplicas: 2, images: ['shop/api:1.4.0'], rolloutComplete: true}),
+		]);
+		expect(pods).toHaveLength(2);
+		expect(pods[0]).toMatchObject({deployment: 'api', phase: 'Running', ready: 1, containers: 1, restarts: 0, node: 'node-1'});
+		expect(Object.keys(pods[0]!)).not.toContain('spec');
+		expect(listRequests('pods')[0]!.query.limit).toBe('500');
+
+		const pod = server.addPod('api', {
+			name: 'api-crash',
+			containerStatus: {ready: false, restartCount: 3, state: {waiting: {reason: 'CrashLoopBackOff'}}, lastState: {terminated: {reason: 'OOMKilled', exitCode: 137}}},
+		});
+		const row = await waitFor(() => watcher.podUpsert('api-crash'), {message: 'pod upsert'});
+		expect(row).toMatchObject({deployment: 'api', ready: 0, restarts: 3, waitingReason: 'CrashLoopBackOff', lastTerminationReason: 'OOMKilled'});
+
+		server.update('pods', pod.metadata.name, p => (p.metadata.deletionTimestamp = '2026-11-22T03:10:00Z'));
+		await waitFor(() => watcher.podUpsert('api-crash')?.terminating, {message: 'terminating flag'});
+		server.remove('pods', 'api-crash');
+		await waitFor(() => watcher.changes.some(c => c.kind === 'pod' && c.type === 'delete' && c.name === 'api-crash'), {message: 'pod delete'});
+
+		server.update('deployments', 'api', d => (d.metadata.generation = 2));
+		await waitFor(() => watcher.changes.some(c => c.kind === 'deployment' && c.type === 'upsert' && !c.deployment.rolloutComplete), {message: 'rollout in progress'});
+		expect(watcher.errors).toEqual([]);
+	});
+
+	it('resumes from the last resourceVersion (events and bookmarks) when the stream ends', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		const watcher = await watching(await cluster());
+		const pod = server.addPod('api', {name: 'api-new'});
+		await waitFor(() => watcher.podUpsert('api-new'));
+		server.endWatches('pods');
+		await waitFor(() => watchRequests('pods').length === 2 && server.watchCount('pods') === 1, {message: 'second pods watch'});
+		const resumed = watchRequests('pods')[1]!;
+		expect(resumed.query.resourceVersion).toBe(pod.metadata.resourceVersion);
+		expect(resumed.query.allowWatchBookmarks).toBe('true');
+
+		// Other resources change; a bookmark carries the newer resourceVersion to the pods watch.
+		server.addAutoscaler('unrelated', 'api');
+		server.bookmark('pods');
+		const bookmarked = String(server.resourceVersion);
+		await waitFor(async () => {
+			server.endWatches('pods');
+			return watchRequests('pods').at(-1)!.query.resourceVersion === bookmarked;
+		}, {message: 'watch resumed from the bookmark'});
+		expect(listRequests('pods')).toHaveLength(1);
+		expect(watcher.resets).toHaveLength(1);
+		expect(watcher.errors).toEqual([]);
+	});
+
+	for (const mode of ['event', 'http'] as const) {
+		it(`relists and resets after 410 Gone (${mode === 'event' ? 'ERROR event' : 'HTTP 410'})`, async () => {
+			server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+			const watcher = await watching(await cluster());
+			server.expire('pods', mode);
+			// Changes made while the client is relisting must not be lost.
+			server.addPod('api', {name: 'api-after-gone'});
+			await waitFor(() => watcher.resets.length === 2, {message: 'second reset'});
+			await waitFor(() => watcher.resets.at(-1)!.pods.some(p => p.name === 'api-after-gone') || watcher.podUpsert('api-after-gone'), {message: 'pod seen after relist'});
+			expect(listRequests('pods')).toHaveLength(2);
+			expect(watcher.resets.at(-1)!.deployments.map(d => d.name)).toEqual(['api']);
+			expect(watcher.errors).toEqual([]);
+		});
+	}
+
+	it('reconnects with backoff when the server drops the connection', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		const watcher = await watching(await cluster());
+		server.dropConnections('pods', {refuseNext: 2});
+		await waitFor(() => watcher.errors.length >= 2, {message: 'errors reported'});
+		expect(watcher.errors[0]!.retryInMs).toBeGreaterThan(0);
+		expect(watcher.errors[1]!.retryInMs).toBeGreaterThan(watcher.errors[0]!.retryInMs!);
+		expect(watcher.errors[0]!.message).toMatch(/cannot reach the API server .*context test-ctx, namespace shop/);
+		await waitFor(() => server.watchCount('pods') === 1, {message: 'watch re-established'});
+		server.addPod('api', {name: 'api-later'});
+		await waitFor(() => watcher.podUpsert('api-later'), {message: 'events flow again'});
+	});
+
+	it('reports a forbidden watch with verb and resource, and keeps the other resources going', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		server.forbid('watch', 'pods');
+		const watcher = new RecordingWatcher();
+		await (await cluster()).watch(watcher, stop.signal);
+		await waitFor(() => watcher.errors.length > 0, {message: 'forbidden reported'});
+		expect(watcher.errors[0]).toEqual({
+			message: expect.stringContaining('pods is forbidden: User "viewer" cannot watch resource "pods" in API group "" in the namespace "shop"'),
+			retryInMs: null,
+		});
+		expect(watcher.resets[0]!.pods).toHaveLength(2);
+		server.update('deployments', 'api', d => (d.spec.replicas = 3));
+		await waitFor(() => watcher.changes.some(c => c.kind === 'deployment'), {message: 'deployments still watched'});
+	});
+
+	it('reports a forbidden list with verb and resource', async () => {
+		server.forbid('list', 'pods');
+		const watcher = new RecordingWatcher();
+		await (await cluster()).watch(watcher, stop.signal);
+		await waitFor(() => watcher.errors.length > 0);
+		expect(watcher.errors[0]!.message).toContain('cannot list resource "pods"');
+		expect(watcher.errors[0]!.message).toContain('context test-ctx');
+		expect(watcher.errors[0]!.retryInMs).toBeNull();
+	});
+
+	it('stops every watch when the signal aborts', async () => {
+		const watcher = await watching(await cluster());
+		stop.abort();
+		await waitFor(() => server.watchCount() === 0, {message: 'watches closed'});
+		expect(watcher.errors).toEqual([]);
+	});
+});
+
+describe('KubeCluster mutations', () => {
+	it('rolls back to the previous revision with a JSON patch of the template, like kubectl rollout undo', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0'], changeCauses: ['deploy 1.3.2', 'deploy 1.4.0']});
+		const c = await cluster();
+		const result = await c.undo('api');
+		expect(result).toEqual({summary: 'revision 2 -> 1', before: 'revision 2', after: 'revision 1'});
+
+		const patch = server.requests.find(r => r.method === 'PATCH')!;
+		expect(patch.path).toBe('/apis/apps/v1/namespaces/shop/deployments/api');
+		expect(patch.contentType).toBe('application/json-patch+json');
+		expect(patch.query.fieldManager).toBe('incident-tui/inc-test');
+		const ops = patch.body as Array<{op: string; path: string; value: any}>;
+		expect(ops[0]).toEqual({op: 'test', path: '/metadata/generation', value: 1});
+		const template = ops.find(o => o.path === '/spec/template')!;
+		expect(template.op).toBe('replace');
+		expect(template.value.spec.containers[0].image).toBe('shop/api:1.3.2');
+		expect(template.value.metadata.labels).toEqual({app: 'api'});
+		const annotations = ops.find(o => o.path === '/metadata/annotations')!.value;
+		expect(annotations).toEqual({'deployment.kubernetes.io/revision': '2', 'kubernetes.io/change-cause': 'deploy 1.3.2'});
+
+		// The (simulated) controller gives the restored ReplicaSet the next revision.
+		expect(server.get('deployments', 'api')!.metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
+		expect(server.get('deployments', 'api')!.metadata.managedFields).toEqual([expect.objectContaining({manager: 'incident-tui/inc-test'})]);
+		const history = await c.history('api');
+		expect(history.map(h => [h.revision, h.images[0], h.changeCause])).toEqual([
+			[3, 'shop/api:1.3.2', 'deploy 1.3.2'],
+			[2, 'shop/api:1.4.0', 'deploy 1.4.0'],
+		]);
+	});
+
+	it('rolls back to a chosen revision, and names a missing one', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.2.0', 'shop/api:1.3.2', 'shop/api:1.4.0']});
+		const c = await cluster();
+		await expect(c.undo('api', 7)).rejects.toThrow('unable to find specified revision 7 in history');
+		expect((await c.undo('api', 1)).summary).toBe('revision 3 -> 1');
+		const template = (server.requests.find(r => r.method === 'PATCH')!.body as any[]).find(o => o.path === '/spec/template');
+		expect(template.value.spec.containers[0].image).toBe('shop/api:1.2.0');
+		expect(server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.2.0');
+	});
+
+	it('refuses without a previous revision, and skips when the template already matches', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		server.addDeployment({name: 'web', images: ['shop/web:1', 'shop/web:2']});
+		const c = await cluster();
+		await expect(c.undo('api')).rejects.toThrow(/no rollout history found for deployment\/api/);
+		expect((await c.undo('web', 2)).summary).toBe('skipped rollback (current template already matches revision 2)');
+		expect(server.requests.filter(r => r.method !== 'GET')).toEqual([]);
+	});
+
+	it('fails with the server message when the deployment is missing', async () => {
+		const c = await cluster();
+		await expect(c.undo('nope')).rejects.toThrow(/deployments.apps "nope" not found \(context test-ctx, namespace shop\)/);
+	});
+
+	it('scales through the scale subresource with a merge patch', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 4});
+		const result = await (await cluster()).scale('api', 6);
+		expect(result).toEqual({summary: 'replicas 4 -> 6', before: '4', after: '6'});
+		const patch = server.requests.find(r => r.method === 'PATCH')!;
+		expect(patch).toMatchObject({
+			path: '/apis/apps/v1/namespaces/shop/deployments/api/scale',
+			contentType: 'application/merge-patch+json',
+			query: {fieldManager: 'incident-tui/inc-test'},
+			body: {spec: {replicas: 6}},
+		});
+		expect(server.get('deployments', 'api')!.spec.replicas).toBe(6);
+	});
+
+	it('reports a forbidden scale with verb, resource, context and namespace', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		server.forbid('patch', 'deployments/scale');
+		await expect((await cluster()).scale('api', 1)).rejects.toThrow(
+			'deployments.apps "api" is forbidden: User "viewer" cannot patch resource "deployments/scale" in API group "apps" in the namespace "shop" (context test-ctx, namespace shop)',
+		);
+	});
+
+	it('restarts with a strategic merge patch of the restartedAt template annotation', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		const result = await (await cluster()).restart('api');
+		const patch = server.requests.find(r => r.method === 'PATCH')!;
+		expect(patch.path).toBe('/apis/apps/v1/namespaces/shop/deployments/api');
+		expect(patch.contentType).toBe('application/strategic-merge-patch+json');
+		expect(patch.query.fieldManager).toBe('incident-tui/inc-test');
+		const at = (patch.body as any).spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'];
+		expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+		expect(result.after).toBe(`restartedAt ${at}`);
+		const stored = server.get('deployments', 'api')!;
+		expect(stored.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBe(at);
+		expect(stored.spec.template.spec.containers[0].image).toBe('shop/api:1.4.0');
+	});
+
+	it('finds the autoscaler targeting a deployment, and treats a forbidden list as none', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		server.addAutoscaler('api-hpa', 'api');
+		const c = await cluster();
+		expect(await c.autoscalerFor('api')).toBe('api-hpa');
+		expect(await c.autoscalerFor('web')).toBeNull();
+		server.forbid('list', 'horizontalpodautoscalers');
+		expect(await c.autoscalerFor('api')).toBeNull();
+	});
+
+	it('sends no mutating request at all in read-only mode', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
+		const c = await cluster({readonly: true});
+		await expect(c.undo('api')).rejects.toThrow('read-only mode: rollback of deployment/api not sent');
+		await expect(c.undo('api', 1)).rejects.toThrow('read-only mode: rollback of deployment/api not sent');
+		await expect(c.scale('api', 5)).rejects.toThrow('read-only mode: scale of deployment/api not sent');
+		await expect(c.restart('api')).rejects.toThrow('read-only mode: restart of deployment/api not sent');
+		// Reads still work.
+		expect((await c.history('api')).map(h => h.revision)).toEqual([2, 1]);
+		expect(server.requests.filter(r => r.method !== 'GET')).toEqual([]);
+		expect(server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.4.0');
+	});
+});
