@@ -1,0 +1,48 @@
+// The direction of imports is the design (../shared/design.md): sources -> store <- ui,
+// ui -> actions -> timeline, timeline -> store. Sources and actions never import React;
+// components never do I/O. ESLint's core no-restricted-imports keeps it that way.
+import tseslint from 'typescript-eslint';
+
+const react = [
+	{name: 'react', message: 'Only source/ui imports React.'},
+	{name: 'ink', message: 'Only source/ui imports Ink.'},
+];
+const io = [
+	{name: 'node:fs', message: 'Components never do I/O: ask the controller.'},
+	{name: 'node:fs/promises', message: 'Components never do I/O: ask the controller.'},
+	{name: 'node:http', message: 'Components never do I/O: ask the controller.'},
+	{name: 'node:https', message: 'Components never do I/O: ask the controller.'},
+	{name: 'node:child_process', message: 'Components never do I/O: ask the controller.'},
+	{name: 'execa', message: 'Components never do I/O: ask the controller.'},
+	{name: '@kubernetes/client-node', message: 'Components never do I/O: ask the controller.'},
+];
+const layer = (group, message) => ({group, message});
+
+function restrict(files, paths, patterns) {
+	return {files, rules: {'no-restricted-imports': ['error', {paths, patterns}]}};
+}
+
+export default [
+	{ignores: ['node_modules/**', 'dist/**', 'bench/results/**']},
+	{
+		files: ['**/*.ts', '**/*.tsx'],
+		languageOptions: {parser: tseslint.parser, parserOptions: {ecmaFeatures: {jsx: true}}},
+		// Registered so that disable comments naming its rules resolve; only the import rules below are on.
+		plugins: {'@typescript-eslint': tseslint.plugin},
+		linterOptions: {reportUnusedDisableDirectives: 'off'},
+	},
+	restrict(['source/sources/**'], react, [
+		layer(['**/ui/**', '**/session/**', '**/actions/**', '**/demo/**'], 'Sources write to the store; they know nothing of UI, actions or the demo.'),
+	]),
+	restrict(['source/actions/**'], react, [layer(['**/ui/**', '**/session/**', '**/sources/**', '**/demo/**'], 'Actions use ports and the timeline only.')]),
+	restrict(['source/timeline/**'], react, [layer(['**/ui/**', '**/session/**', '**/sources/**', '**/actions/**', '**/demo/**'], 'The timeline is below actions and sources.')]),
+	restrict(['source/runbook/**'], react, [layer(['**/ui/**', '**/session/**', '**/sources/**', '**/actions/**', '**/demo/**'], 'Runbooks are data.')]),
+	restrict(['source/store/**'], react, [
+		layer(['**/ui/**', '**/session/**', '**/actions/*', '!**/actions/types.js', '**/clients/**', '**/demo/**'], 'The store is plain state; it imports no UI and does no I/O.'),
+	]),
+	restrict(['source/clients/**', 'source/ports/**', 'source/config/**'], react, [layer(['**/ui/**', '**/session/**', '**/store/**', '**/demo/**'], 'Thin I/O, below everything.')]),
+	restrict(['source/demo/**'], react, [layer(['**/ui/**', '**/session/**'], 'The demo is an environment behind the ports.')]),
+	restrict(['source/ui/**'], io, [
+		layer(['**/clients/**', '**/session/**', '**/demo/**', '**/sources/*', '!**/sources/format.js'], 'Components never do I/O: read the store, call the controller.'),
+	]),
+];
