@@ -5,10 +5,10 @@ import {gfm} from 'micromark-extension-gfm';
 import {frontmatter} from 'micromark-extension-frontmatter';
 import {frontmatterFromMarkdown} from 'mdast-util-frontmatter';
 import type {Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent} from 'mdast';
-import {LocatedError, parseYamlLocated, zodToLocated} from '../config/located-error.js';
+import {LocatedError, parseYamlLocated} from '../config/located-error.js';
 import type {AlertMatcher, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep} from './model.js';
 import {frontMatterSchema, type FrontMatter} from './schema.js';
-import {toAlertMatcher, variableProblems} from './yaml.js';
+import {schemaError, toAlertMatcher, variableProblems} from './yaml.js';
 import {IdAllocator, slugify} from './ids.js';
 
 /**
@@ -360,7 +360,7 @@ class Importer {
 		if (parsed.value === null || parsed.value === undefined) return {};
 		if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) throw new LocatedError(this.file, startLine + 1, undefined, undefined, 'front matter must be a YAML mapping (title, id, severity, alerts, variables)');
 		const result = frontMatterSchema.safeParse(parsed.value);
-		if (!result.success) throw shift(zodToLocated(result.error, parsed, this.file));
+		if (!result.success) throw shift(schemaError(result.error, parsed, this.file));
 		const problem = variableProblems((result.data.variables ?? []).map(v => ({...v})))[0];
 		if (problem) throw new LocatedError(this.file, startLine + 1, undefined, `variables[${problem.index}].${problem.key}`, problem.problem);
 		return result.data;

@@ -1,3 +1,5 @@
+import {isMap, isScalar} from 'yaml';
+import type {ZodError} from 'zod';
 import {LocatedError, locate, parseYamlLocated, zodToLocated, formatPath, type ParsedYaml} from '../config/located-error.js';
 import type {AlertMatcher, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep, RunbookVariable} from './model.js';
 import {runbookSchema, type AlertEntry} from './schema.js';
@@ -51,6 +53,25 @@ function textLines(body: string | string[] | undefined): string[] {
 	return all.flatMap(part => part.replace(/\n+$/, '').split('\n'));
 }
 
+/**
+ * The first schema issue as a LocatedError. An unknown key points at the key itself rather than
+ * at the start of its mapping, and every error carries a line (an empty document: line 1).
+ */
+export function schemaError(error: ZodError, parsed: ParsedYaml, file: string): LocatedError {
+	const located = zodToLocated(error, parsed, file);
+	const issue = error.issues[0];
+	if (issue?.code === 'unrecognized_keys') {
+		const map = parsed.doc.getIn(issue.path, true);
+		const pair = isMap(map) ? map.items.find(item => isScalar(item.key) && item.key.value === issue.keys[0]) : undefined;
+		if (pair && isScalar(pair.key) && pair.key.range) {
+			const pos = parsed.lines.linePos(pair.key.range[0]);
+			return new LocatedError(file, pos.line, pos.col, located.key, located.problem);
+		}
+	}
+	if (located.line === undefined) return new LocatedError(file, 1, undefined, located.key, located.problem);
+	return located;
+}
+
 /** Parses and validates a YAML runbook. Throws LocatedError (file, line, column, key) on any problem. */
 export function parseYamlRunbook(text: string, file: string, source = file): Runbook {
 	const parsed = parseYamlLocated(text, file);
@@ -58,12 +79,7 @@ export function parseYamlRunbook(text: string, file: string, source = file): Run
 		throw new LocatedError(file, lineOf(parsed, []) ?? 1, undefined, undefined, 'a runbook must be a YAML mapping with id, title and steps');
 	}
 	const result = runbookSchema.safeParse(parsed.value);
-	if (!result.success) {
-		const error = zodToLocated(result.error, parsed, file);
-		// Every error carries a line, even when the path points nowhere (an empty document).
-		if (error.line === undefined) throw new LocatedError(file, 1, undefined, error.key, error.problem);
-		throw error;
-	}
+	if (!result.success) throw schemaError(result.error, parsed, file);
 	const data = result.data;
 
 	for (const problem of variableProblems(data.variables.map(v => ({...v})))) fail(parsed, file, ['variables', problem.index, problem.key], problem.problem);
