@@ -1,0 +1,149 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import type {InstantSample, Metrics, RangeSeries} from '../../source/ports/metrics.js';
+import {crossingMessage, seriesRows, startMetricsSource, type QueryDef} from '../../source/sources/metrics.js';
+import {PrometheusMetrics} from '../../source/sources/prometheus.js';
+import type {LocalServer} from '../clients/local-server.js';
+import {waitFor} from '../support/wait.js';
+import {startFakePrometheus, vector, type Reply} from './fake-prometheus.js';
+import {makeConfig, makeContext} from './support.js';
+
+/** An in-memory Metrics: answers per promql, switchable during a test. */
+function fakeMetrics() {
+	const answers = new Map<string, InstantSample[] | Error>();
+	const ranges = new Map<string, RangeSeries[]>();
+	let instantCalls = 0;
+	const metrics: Metrics = {
+		async instant(promql) {
+			instantCalls++;
+			const answer = answers.get(promql);
+			if (answer instanceof Error) throw answer;
+			return answer ?? [];
+		},
+		async range(promql) {
+			return ranges.get(promql) ?? [];
+		},
+	};
+	return {metrics, answers, ranges, calls: () => instantCalls};
+}
+
+const ratio: QueryDef = {id: 'error_ratio', title: '5xx ratio', promql: 'ratio', unit: 'ratio', warn: 0.01, critical: 0.05};
+const latency: QueryDef = {id: 'p95', title: 'p95', promql: 'p95', unit: 'seconds', warn: 0.5, critical: 1};
+
+let stops: Array<() => void> = [];
+let servers: LocalServer[] = [];
+afterEach(async () => {
+	for (const stop of stops) stop();
+	stops = [];
+	await Promise.all(servers.map(s => s.close()));
+	servers = [];
+});
+
+function start(queries: QueryDef[], metrics: Metrics) {
+	const ctx = makeContext(makeConfig({refresh: {metricsMs: 20}}));
+	stops.push(startMetricsSource({...ctx, metrics, queries}));
+	return ctx;
+}
+
+describe('seriesRows', () => {
+	it('shortens labels, sorts by value and caps at 8 rows', () => {
+		const samples = Array.from({length: 12}, (_, i) => ({labels: {job: 'api', route: `/r${i}`}, value: i / 100}));
+		const rows = seriesRows(ratio, samples);
+		expect(rows).toHaveLength(8);
+		expect(rows[0]).toMatchObject({labels: 'route=/r11', value: 0.11, tone: 'crit'});
+		expect(rows.map(r => r.value)).toEqual([0.11, 0.1, 0.09, 0.08, 0.07, 0.06, 0.05, 0.04]);
+		expect(seriesRows(ratio, [{labels: {}, value: Number.NaN}])[0]).toMatchObject({labels: '', value: null, tone: 'muted'});
+	});
+
+	it('words threshold crossings', () => {
+		expect(crossingMessage(ratio, 'crit', 0.0731)).toBe('5xx ratio above critical 5% (7.31%)');
+		expect(crossingMessage(ratio, 'ok', 0.001)).toBe('5xx ratio back to normal (0.1%)');
+		expect(crossingMessage({id: 'ready', promql: 'x', warn: 3, critical: 1, direction: 'below'}, 'warn', 2)).toBe('ready below warning 3 (2)');
+	});
+});
+
+describe('startMetricsSource', () => {
+	it('fills history from a range query, then appends instant values', async () => {
+		const fake = fakeMetrics();
+		fake.ranges.set('ratio', [{labels: {}, points: [[1, 0.001], [2, 0.002], [3, Number.NaN], [4, 0.003]]}]);
+		fake.answers.set('ratio', [{labels: {}, value: 0.004}]);
+		const ctx = start([ratio], fake.metrics);
+		const row = await waitFor(() => ctx.store.getState().metrics[0], {message: 'first metrics row'});
+		expect(row).toMatchObject({id: 'error_ratio', title: '5xx ratio', unit: 'ratio', warn: 0.01, critical: 0.05, tone: 'ok'});
+		// Range history (NaN dropped) then the instant value(s) polled so far.
+		expect(row.series[0]!.history.slice(0, 4)).toEqual([0.001, 0.002, 0.003, 0.004]);
+		fake.answers.set('ratio', [{labels: {}, value: 0.005}]);
+		await waitFor(() => ctx.store.getState().metrics[0]!.series[0]!.value === 0.005, {message: 'second value'});
+		const history = ctx.store.getState().metrics[0]!.series[0]!.history;
+		expect(history.slice(0, 4)).toEqual([0.001, 0.002, 0.003, 0.004]);
+		expect(history.at(-1)).toBe(0.005);
+		expect(history.length).toBeLessThanOrEqual(120);
+	});
+
+	it('one row per series with the worst tone; a failing query keeps its last series with an error', async () => {
+		const fake = fakeMetrics();
+		fake.answers.set('ratio', [
+			{labels: {route: '/a', job: 'api'}, value: 0.002},
+			{labels: {route: '/b', job: 'api'}, value: 0.2},
+		]);
+		fake.answers.set('p95', [{labels: {}, value: 0.3}]);
+		const ctx = start([ratio, latency], fake.metrics);
+		await waitFor(() => ctx.store.getState().metrics.length === 2, {message: 'rows'});
+		const [r, l] = ctx.store.getState().metrics;
+		expect(r!.series.map(s => [s.labels, s.tone])).toEqual([
+			['route=/b', 'crit'],
+			['route=/a', 'ok'],
+		]);
+		expect(r!.tone).toBe('crit');
+		expect(l!.tone).toBe('ok');
+		fake.answers.set('p95', new Error("direct scrape mode does not support 'topk'; configure prometheus.url"));
+		const p95 = await waitFor(() => ctx.store.getState().metrics[1]?.error && ctx.store.getState().metrics[1], {message: 'row error'});
+		expect(p95.error).toBe("direct scrape mode does not support 'topk'; configure prometheus.url");
+		expect(p95.series[0]!.value).toBe(0.3);
+		expect(ctx.store.getState().metrics[0]!.error).toBeUndefined();
+		expect(ctx.store.getState().feeds.metrics?.status).toBe('ok');
+	});
+
+	it('writes one threshold signal per tone change, not per poll', async () => {
+		const fake = fakeMetrics();
+		fake.answers.set('ratio', [{labels: {}, value: 0.001}]);
+		const ctx = start([ratio], fake.metrics);
+		await waitFor(() => ctx.store.getState().metrics[0], {message: 'row'});
+		expect(ctx.signals()).toEqual([]);
+		fake.answers.set('ratio', [{labels: {}, value: 0.07}]);
+		await waitFor(() => ctx.signals().length === 1, {message: 'crit signal'});
+		const calls = fake.calls();
+		await waitFor(() => fake.calls() >= calls + 3, {message: 'more polls'});
+		expect(ctx.signals()).toEqual([{kind: 'threshold.crossed', level: 'crit', message: '5xx ratio above critical 5% (7%)', subject: 'error_ratio', value: 0.07}]);
+		fake.answers.set('ratio', [{labels: {}, value: 0.02}]);
+		await waitFor(() => ctx.signals().length === 2, {message: 'warn signal'});
+		fake.answers.set('ratio', [{labels: {}, value: 0.002}]);
+		await waitFor(() => ctx.signals().length === 3, {message: 'ok signal'});
+		expect(ctx.signals().map(s => s.level)).toEqual(['crit', 'warn', 'ok']);
+	});
+
+	it('keeps the last good rows over HTTP and marks the feed with each failure', async () => {
+		let mode: 'ok' | Reply = 'ok';
+		const server = await startFakePrometheus(() => (mode === 'ok' ? {body: vector([{value: '0.002'}])} : mode));
+		servers.push(server);
+		const ctx = makeContext(makeConfig({refresh: {metricsMs: 20}}));
+		stops.push(startMetricsSource({...ctx, metrics: new PrometheusMetrics({url: server.url, timeoutMs: 200}), queries: [ratio]}));
+		await waitFor(() => ctx.store.getState().feeds.metrics?.status === 'ok', {message: 'first good poll'});
+		const failures: Array<[Reply, RegExp]> = [
+			[{status: 503, body: 'upstream down'}, /answered HTTP 503 Service Unavailable: upstream down/],
+			[{status: 401, body: ''}, /HTTP 401 Unauthorized: check bearerTokenFile/],
+			[{contentType: 'text/html', body: '<html>proxy login</html>'}, /text\/html body instead of JSON/],
+			['hang', /^timeout after 200 ms/],
+		];
+		for (const [reply, expected] of failures) {
+			mode = reply;
+			const feed = await waitFor(() => {
+				const f = ctx.store.getState().feeds.metrics;
+				return f?.status === 'error' && expected.test(f.error ?? '') && f;
+			}, {message: `feed error matching ${expected}`});
+			expect(feed.lastOkAt).toBeGreaterThan(0);
+			expect(ctx.store.getState().metrics[0]!.series[0]!.value).toBe(0.002);
+			mode = 'ok';
+			await waitFor(() => ctx.store.getState().feeds.metrics?.status === 'ok', {message: 'recovery', timeoutMs: 10_000});
+		}
+	});
+});
