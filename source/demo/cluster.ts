@@ -54,9 +54,9 @@ export const timings = {
 	/** The controller notices a spec change. */
 	controllerSyncMs: 250,
 	/** Pending/ContainerCreating -> Running. */
-	containerStartMs: 1500,
+	containerStartMs: 1000,
 	/** Running -> Ready (readiness probe passes). */
-	readyMs: 4000,
+	readyMs: 3000,
 	/** Terminating -> gone. */
 	terminationMs: 2500,
 	/** Container restart after a plain OOM kill, until Ready again. */
