@@ -1,0 +1,101 @@
+import type {Tone} from '../store/types.js';
+import type {ActionTarget, AnyTimelineEvent, Severity} from './events.js';
+
+/**
+ * One line per timeline event, with a tone: used by the Timeline pane and by the post-mortem export,
+ * so the screen and the document tell the story in the same words.
+ */
+export interface EventDescription {
+	text: string;
+	tone: Tone;
+}
+
+/** "1.2 s", "340 ms", "3 min 5 s", "2 h 4 min". */
+export function formatDuration(ms: number): string {
+	if (!Number.isFinite(ms) || ms < 0) return '-';
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+	const totalSeconds = Math.round(ms / 1000);
+	const hours = Math.floor(totalSeconds / 3600);
+	const minutes = Math.floor((totalSeconds % 3600) / 60);
+	const seconds = totalSeconds % 60;
+	if (hours > 0) return `${hours} h${minutes ? ` ${minutes} min` : ''}`;
+	return `${minutes} min${seconds ? ` ${seconds} s` : ''}`;
+}
+
+/** Collapses whitespace so an event is one line. */
+export function oneLine(text: string, max = 300): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function subject(kind: string, target: ActionTarget | undefined): string {
+	const object = target?.object ?? '?';
+	return object.startsWith(`${kind}/`) || kind === 'command' ? object : `${kind} ${object}`;
+}
+
+function severityRank(severity: Severity): number {
+	return Number(severity.slice(3));
+}
+
+export function describeEvent(event: AnyTimelineEvent): EventDescription {
+	switch (event.type) {
+		case 'incident.opened': {
+			return {text: oneLine(`Incident opened: ${event.data.title} (${event.data.severity})${event.data.demo ? ' [demo]' : ''}`), tone: 'info'};
+		}
+		case 'incident.closed': {
+			return {text: oneLine(`Incident closed${event.data.summary ? `: ${event.data.summary}` : ''}`), tone: 'ok'};
+		}
+		case 'severity.changed': {
+			const raised = severityRank(event.data.to) < severityRank(event.data.from);
+			return {text: `Severity ${raised ? 'raised' : 'lowered'}: ${event.data.from} -> ${event.data.to}`, tone: raised ? 'warn' : 'ok'};
+		}
+		case 'status.changed': {
+			const tone = event.data.to === 'resolved' || event.data.to === 'mitigated' ? 'ok' : event.data.to === 'identified' ? 'info' : 'warn';
+			return {text: `Status: ${event.data.from} -> ${event.data.to}`, tone};
+		}
+		case 'note.added': {
+			return {text: oneLine(`Note: ${event.data.text}`), tone: 'info'};
+		}
+		case 'event.pinned': {
+			return {text: `${event.data.pinned ? 'Pinned' : 'Unpinned'} event ${event.data.eventId}`, tone: 'muted'};
+		}
+		case 'runbook.selected': {
+			return {text: oneLine(`Runbook: ${event.data.title}${event.data.reason ? ` (${event.data.reason})` : ''}`), tone: 'info'};
+		}
+		case 'step.checked': {
+			return {text: oneLine(`Step done: ${event.data.title}${event.data.auto ? ' (automatically)' : ''}`), tone: 'ok'};
+		}
+		case 'step.unchecked': {
+			return {text: oneLine(`Step unchecked: ${event.data.title}`), tone: 'muted'};
+		}
+		case 'action.requested': {
+			return {text: oneLine(`Requested ${subject(event.data.kind, event.data.target)}: ${event.data.change}`), tone: 'muted'};
+		}
+		case 'action.confirmed': {
+			return {text: oneLine(`Confirmed ${subject(event.data.kind, event.data.target)}: ${event.data.change}`), tone: 'info'};
+		}
+		case 'action.cancelled': {
+			return {text: oneLine(`Cancelled ${subject(event.data.kind, event.data.target)}: ${event.data.change}`), tone: 'muted'};
+		}
+		case 'action.succeeded': {
+			const exit = event.data.exitCode === undefined ? '' : `, exit ${event.data.exitCode}`;
+			return {text: oneLine(`Done ${subject(event.data.kind, event.data.target)}: ${event.data.change} (${formatDuration(event.data.durationMs)}${exit})`), tone: 'ok'};
+		}
+		case 'action.failed': {
+			const exit = event.data.exitCode === undefined || event.data.error === `exit ${event.data.exitCode}` ? '' : `, exit ${event.data.exitCode}`;
+			return {text: oneLine(`Failed ${subject(event.data.kind, event.data.target)}: ${event.data.error} (${formatDuration(event.data.durationMs)}${exit})`), tone: 'crit'};
+		}
+		case 'command.output': {
+			return {text: oneLine(`${event.data.stream}: ${event.data.text}${event.data.truncated ? ' [truncated]' : ''}`), tone: 'muted'};
+		}
+		case 'signal': {
+			return {text: oneLine(event.data.message), tone: event.data.level};
+		}
+		default: {
+			// A type from a newer version: show it rather than hide it.
+			const unknown = event as {type: string; data: unknown};
+			return {text: oneLine(`${unknown.type} ${JSON.stringify(unknown.data)}`), tone: 'muted'};
+		}
+	}
+}

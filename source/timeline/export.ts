@@ -1,0 +1,322 @@
+import type {Runbook} from '../runbook/model.js';
+import {replay} from '../store/incident.js';
+import type {IncidentInfo, Tone} from '../store/types.js';
+import {describeEvent, formatDuration, oneLine} from './describe.js';
+import type {ActionTarget, AnyTimelineEvent, IncidentStatus, TimelineEvent} from './events.js';
+
+/**
+ * The post-mortem draft: everything the journal knows, laid out for the write-up, plus the empty
+ * sections only people can fill in. Markdown for humans, JSON for tools.
+ */
+
+export interface ExportOptions {
+	format: 'md' | 'json';
+	incidentId: string;
+	runbook?: Runbook | null;
+	/** "Now" for an incident still open (its duration so far) and the export stamp. */
+	now?: Date;
+}
+
+export interface ActionSummary {
+	actionId: string;
+	kind: string;
+	target: ActionTarget;
+	change: string;
+	kubectl?: string;
+	requestedAt?: string;
+	confirmedAt?: string;
+	finishedAt?: string;
+	result: 'succeeded' | 'failed' | 'cancelled' | 'running' | 'not confirmed';
+	by: string;
+	durationMs?: number;
+	exitCode?: number;
+	error?: string;
+	output?: string;
+}
+
+export interface ChecklistItem {
+	stepId: string;
+	title: string;
+	depth: number;
+	checked: boolean;
+	by?: string;
+	at?: string;
+	auto?: boolean;
+}
+
+export interface Milestone {
+	name: 'detected' | 'opened' | IncidentStatus | 'closed';
+	at: string;
+	/** Milliseconds since detection. */
+	sinceDetectionMs: number;
+}
+
+export interface PostmortemData {
+	incident: {
+		id: string;
+		title: string;
+		severity: string;
+		status: IncidentStatus;
+		openedAt: string;
+		closedAt?: string;
+		durationMs: number;
+		stillOpen: boolean;
+		demo: boolean;
+	};
+	detection: {at: string; source: string; definition: string};
+	milestones: Milestone[];
+	timeTo: {identifyMs?: number; mitigateMs?: number; resolveMs?: number};
+	runbook?: {id: string; title: string; source: string};
+	timeline: Array<{id: string; at: string; by: string; type: string; text: string; tone: Tone; pinned: boolean}>;
+	actions: ActionSummary[];
+	checklist: ChecklistItem[];
+	sections: {rootCause: string; contributingFactors: string[]; wentWell: string[]; wentBadly: string[]; actionItems: Array<{action: string; owner: string; due: string; tracking: string}>};
+	exportedAt: string;
+}
+
+export const detectionDefinition =
+	'Detection is the first alert or warning/critical signal the cockpit recorded, or the opening of the incident if that came first. ' +
+	'The journal starts when the incident is opened, so the time from the start of impact to detection is not known here; ' +
+	'times to identify, mitigate and resolve are measured from detection.';
+
+const ms = (iso: string) => Date.parse(iso);
+
+function isDetectionSignal(event: AnyTimelineEvent): boolean {
+	return event.type === 'signal' && (event.data.kind === 'alert.firing' || event.data.level === 'warn' || event.data.level === 'crit');
+}
+
+function collectActions(events: readonly AnyTimelineEvent[]): ActionSummary[] {
+	const byId = new Map<string, ActionSummary>();
+	for (const event of events) {
+		if (!event.type.startsWith('action.')) continue;
+		const data = event.data as {actionId: string; kind: string; target: ActionTarget; change: string; kubectl?: string};
+		let action = byId.get(data.actionId);
+		if (!action) {
+			action = {actionId: data.actionId, kind: data.kind, target: data.target, change: data.change, result: 'not confirmed', by: event.by};
+			byId.set(data.actionId, action);
+		}
+		if (data.kubectl) action.kubectl = data.kubectl;
+		switch (event.type) {
+			case 'action.requested': {
+				action.requestedAt = event.at;
+				break;
+			}
+			case 'action.confirmed': {
+				action.confirmedAt = event.at;
+				action.by = event.by;
+				action.result = 'running';
+				break;
+			}
+			case 'action.cancelled': {
+				action.finishedAt = event.at;
+				action.result = 'cancelled';
+				break;
+			}
+			case 'action.succeeded':
+			case 'action.failed': {
+				action.finishedAt = event.at;
+				action.result = event.type === 'action.succeeded' ? 'succeeded' : 'failed';
+				action.durationMs = event.data.durationMs;
+				if (event.data.exitCode !== undefined) action.exitCode = event.data.exitCode;
+				if (event.type === 'action.failed') action.error = event.data.error;
+				if (event.data.output) action.output = event.data.output;
+				break;
+			}
+			default:
+		}
+	}
+	return [...byId.values()];
+}
+
+function collectChecklist(events: readonly AnyTimelineEvent[], runbook: Runbook | null | undefined): ChecklistItem[] {
+	const state = new Map<string, {title: string; checked: boolean; by: string; at: string; auto?: boolean}>();
+	for (const event of events) {
+		if (event.type !== 'step.checked' && event.type !== 'step.unchecked') continue;
+		if (runbook && event.data.runbookId !== runbook.id) continue;
+		state.set(event.data.stepId, {
+			title: event.data.title,
+			checked: event.type === 'step.checked',
+			by: event.by,
+			at: event.at,
+			...(event.type === 'step.checked' && event.data.auto ? {auto: true} : {}),
+		});
+	}
+	const item = (stepId: string, title: string, depth: number): ChecklistItem => {
+		const s = state.get(stepId);
+		return {stepId, title, depth, checked: s?.checked ?? false, ...(s ? {by: s.by, at: s.at} : {}), ...(s?.auto ? {auto: true} : {})};
+	};
+	if (runbook) return runbook.steps.map(step => item(step.id, step.title, step.depth));
+	// No runbook at hand: the steps the journal mentions, in the order first touched.
+	return [...state.entries()].map(([stepId, s]) => item(stepId, s.title, 0));
+}
+
+export function buildPostmortem(events: readonly AnyTimelineEvent[], options: Omit<ExportOptions, 'format'>): PostmortemData {
+	const now = options.now ?? new Date();
+	const incident: IncidentInfo = replay(options.incidentId, events);
+	const opened = events.find((e): e is TimelineEvent<'incident.opened'> => e.type === 'incident.opened');
+	const firstSignal = events.find(isDetectionSignal);
+	const detection =
+		firstSignal && ms(firstSignal.at) < ms(incident.openedAt)
+			? {at: firstSignal.at, source: `first signal: ${describeEvent(firstSignal).text}`}
+			: {at: incident.openedAt, source: firstSignal ? 'incident opened (before any alert or signal)' : 'incident opened (no alert or signal recorded)'};
+	const detectedMs = ms(detection.at);
+	const since = (iso: string) => ms(iso) - detectedMs;
+
+	const milestones: Milestone[] = [{name: 'detected', at: detection.at, sinceDetectionMs: 0}];
+	milestones.push({name: 'opened', at: incident.openedAt, sinceDetectionMs: since(incident.openedAt)});
+	for (const status of ['identified', 'mitigated', 'resolved'] as const) {
+		const at = incident.milestones[status];
+		if (at) milestones.push({name: status, at, sinceDetectionMs: since(at)});
+	}
+	if (incident.closedAt) milestones.push({name: 'closed', at: incident.closedAt, sinceDetectionMs: since(incident.closedAt)});
+
+	const end = incident.closedAt ?? incident.milestones.resolved;
+	const timeTo: PostmortemData['timeTo'] = {};
+	if (incident.milestones.identified) timeTo.identifyMs = since(incident.milestones.identified);
+	if (incident.milestones.mitigated) timeTo.mitigateMs = since(incident.milestones.mitigated);
+	if (incident.milestones.resolved) timeTo.resolveMs = since(incident.milestones.resolved);
+
+	const runbookInfo = options.runbook
+		? {id: options.runbook.id, title: options.runbook.title, source: options.runbook.source}
+		: (() => {
+				const selected = [...events].reverse().find((e): e is TimelineEvent<'runbook.selected'> => e.type === 'runbook.selected');
+				return selected ? {id: selected.data.id, title: selected.data.title, source: selected.data.source} : undefined;
+			})();
+
+	return {
+		incident: {
+			id: incident.id,
+			title: incident.title,
+			severity: incident.severity,
+			status: incident.status,
+			openedAt: incident.openedAt,
+			...(incident.closedAt ? {closedAt: incident.closedAt} : {}),
+			durationMs: (end ? ms(end) : now.getTime()) - ms(incident.openedAt),
+			stillOpen: !end,
+			demo: Boolean(opened?.data.demo),
+		},
+		detection: {...detection, definition: detectionDefinition},
+		milestones,
+		timeTo,
+		...(runbookInfo ? {runbook: runbookInfo} : {}),
+		timeline: events
+			.filter(event => event.type !== 'event.pinned' && event.type !== 'command.output')
+			.map(event => ({id: event.id, at: event.at, by: event.by, type: event.type, ...describeEvent(event), pinned: Boolean(incident.pinned[event.id])})),
+		actions: collectActions(events),
+		checklist: collectChecklist(events, options.runbook),
+		sections: {rootCause: '', contributingFactors: [], wentWell: [], wentBadly: [], actionItems: []},
+		exportedAt: now.toISOString(),
+	};
+}
+
+// --- Markdown ---
+
+function utc(iso: string, withDate = true): string {
+	const text = new Date(iso).toISOString();
+	return withDate ? `${text.slice(0, 10)} ${text.slice(11, 19)}` : text.slice(11, 19);
+}
+
+/** A table cell: one line, pipes escaped. */
+function cell(text: string): string {
+	return oneLine(text, 1000).replaceAll('|', '\\|');
+}
+
+/** Inline code that survives backticks inside it. */
+function code(text: string): string {
+	const flat = oneLine(text, 1000).replaceAll('|', '\\|');
+	const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map(m => m[0].length));
+	const fence = '`'.repeat(longest + 1);
+	return longest > 0 ? `${fence} ${flat} ${fence}` : `${fence}${flat}${fence}`;
+}
+
+function fenced(text: string): string[] {
+	const longest = Math.max(2, ...[...text.matchAll(/`{3,}/g)].map(m => m[0].length));
+	const fence = '`'.repeat(longest + 1);
+	return [`${fence}text`, ...text.split('\n'), fence];
+}
+
+function actionResult(action: ActionSummary): string {
+	const exit = action.exitCode === undefined || action.error === `exit ${action.exitCode}` ? '' : ` (exit ${action.exitCode})`;
+	if (action.result === 'failed') return `failed: ${action.error ?? 'unknown error'}${exit}`;
+	return `${action.result}${exit}`;
+}
+
+function renderMarkdown(data: PostmortemData): string {
+	const {incident} = data;
+	const sameDay = data.timeline.every(row => row.at.slice(0, 10) === incident.openedAt.slice(0, 10));
+	const out: string[] = [];
+	out.push(`# Post-mortem draft: ${oneLine(incident.title)}`, '');
+	if (incident.demo) out.push('> This incident was a DEMO (training drill), not a real outage.', '');
+	out.push('## Summary', '', '| | |', '|---|---|');
+	out.push(`| Incident | ${code(incident.id)} |`);
+	out.push(`| Title | ${cell(incident.title)} |`);
+	out.push(`| Severity | ${incident.severity} |`);
+	out.push(`| Status | ${incident.status} |`);
+	out.push(`| Opened | ${utc(incident.openedAt)} UTC |`);
+	out.push(`| Closed | ${incident.closedAt ? `${utc(incident.closedAt)} UTC` : 'not closed'} |`);
+	out.push(`| Duration | ${formatDuration(incident.durationMs)}${incident.stillOpen ? ' so far (not resolved)' : ''} |`);
+	out.push(`| Time to identify | ${data.timeTo.identifyMs === undefined ? '-' : formatDuration(data.timeTo.identifyMs)} |`);
+	out.push(`| Time to mitigate | ${data.timeTo.mitigateMs === undefined ? '-' : formatDuration(data.timeTo.mitigateMs)} |`);
+	out.push(`| Time to resolve | ${data.timeTo.resolveMs === undefined ? '-' : formatDuration(data.timeTo.resolveMs)} |`);
+	if (data.runbook) out.push(`| Runbook | ${cell(data.runbook.title)} (${code(data.runbook.source)}) |`);
+	out.push('');
+
+	out.push('## Milestones', '', `${data.detection.definition}`, '', `Detected by: ${data.detection.source}.`, '');
+	out.push('| Milestone | Time (UTC) | Since detection |', '|---|---|---|');
+	for (const milestone of data.milestones) out.push(`| ${milestone.name} | ${utc(milestone.at)} | ${formatDuration(milestone.sinceDetectionMs)} |`);
+	out.push('');
+
+	const pinned = data.timeline.filter(row => row.pinned);
+	if (pinned.length > 0) {
+		out.push('## Key moments (pinned)', '');
+		for (const row of pinned) out.push(`- ${utc(row.at, !sameDay)} ${cell(row.text)} (${row.by})`);
+		out.push('');
+	}
+
+	out.push('## Timeline', '', `Times in UTC${sameDay ? ` on ${incident.openedAt.slice(0, 10)}` : ''}. Pinned events are in bold.`, '');
+	out.push('| Time | Who | Type | What |', '|---|---|---|---|');
+	for (const row of data.timeline) {
+		const what = row.pinned ? `**${cell(row.text)}**` : cell(row.text);
+		out.push(`| ${utc(row.at, !sameDay)} | ${cell(row.by)} | ${row.type} | ${what} |`);
+	}
+	out.push('');
+
+	out.push('## Actions', '');
+	if (data.actions.length === 0) out.push('No actions were taken from the cockpit.', '');
+	else {
+		out.push('| Time (UTC) | Who | Kind | Target | Change | Command | Result | Duration |', '|---|---|---|---|---|---|---|---|');
+		for (const action of data.actions) {
+			const at = action.confirmedAt ?? action.requestedAt ?? action.finishedAt ?? '';
+			const target = `${action.target.context}/${action.target.namespace}/${action.target.object}`;
+			out.push(
+				`| ${at ? utc(at, !sameDay) : '-'} | ${cell(action.by)} | ${action.kind} | ${code(target)} | ${cell(action.change)} | ${action.kubectl ? code(action.kubectl) : '-'} | ${cell(actionResult(action))} | ${action.durationMs === undefined ? '-' : formatDuration(action.durationMs)} |`,
+			);
+		}
+		out.push('');
+		for (const action of data.actions.filter(a => a.output)) {
+			const what = action.target.object.startsWith(`${action.kind}/`) ? action.target.object : `${action.kind} ${action.target.object}`;
+			out.push(`### Output of ${what} (${action.actionId})`, '', ...fenced(action.output!), '');
+		}
+	}
+
+	out.push('## Runbook checklist', '');
+	if (data.checklist.length === 0) out.push('No runbook steps were recorded.', '');
+	else {
+		for (const item of data.checklist) {
+			const who = item.checked && item.by && item.at ? ` (${item.auto ? 'automatically, ' : ''}${item.by}, ${utc(item.at, !sameDay)})` : '';
+			out.push(`${'  '.repeat(item.depth)}- [${item.checked ? 'x' : ' '}] ${oneLine(item.title)}${who}`);
+		}
+		out.push('');
+	}
+
+	for (const title of ['Root cause', 'Contributing factors', 'What went well', 'What went badly']) out.push(`## ${title}`, '', '_To be written._', '');
+	out.push('## Action items', '', '| Action | Owner | Due | Tracking |', '|---|---|---|---|', '| | | | |', '');
+	out.push(`_Draft exported by incident-tui at ${utc(data.exportedAt)} UTC from ${data.timeline.length} timeline events._`, '');
+	return out.join('\n');
+}
+
+export function exportPostmortem(events: AnyTimelineEvent[], options: ExportOptions): string {
+	const data = buildPostmortem(events, options);
+	if (options.format === 'json') return `${JSON.stringify(data, null, 2)}\n`;
+	return renderMarkdown(data);
+}
