@@ -1,0 +1,110 @@
+import React from 'react';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {waitFor} from '../support/wait.js';
+import {createVirtualTerminal, type VirtualTerminal} from './virtual-terminal.js';
+
+/**
+ * Ink's incremental renderer (patched by patches/ink+6.8.0.patch) must leave the terminal showing
+ * exactly the last frame: each frame's bytes go through a real terminal emulator and the screen is
+ * compared row by row. Unpatched Ink 6.8 moves the cursor up one line too few before each frame,
+ * so every frame lands one row lower than the one before and this comparison fails.
+ */
+
+type Ink = typeof import('ink');
+let ink: Ink;
+
+beforeAll(async () => {
+	// Ink decides at import time (is-in-ci) whether to draw at all; CI=true would make it write
+	// nothing until exit. This file's module graph is its own, so the import below sees the change.
+	delete process.env.CI;
+	delete process.env.CONTINUOUS_INTEGRATION;
+	ink = await import('ink');
+});
+
+const COLUMNS = 40;
+const ROWS = 20;
+
+function Frame({lines}: {lines: string[]}) {
+	const {Box, Text} = ink;
+	return (
+		<Box flexDirection="column">
+			{lines.map((line, index) => (
+				<Text key={index}>{line}</Text>
+			))}
+		</Box>
+	);
+}
+
+/** `height` lines; every third line names the frame, the others never change. */
+function frameLines(frame: number, height: number): string[] {
+	return Array.from({length: height}, (_, row) => (row % 3 === 0 ? `row ${row} frame ${frame}` : `row ${row} steady`));
+}
+
+function expectedScreen(lines: string[]): string[] {
+	return [...lines, ...Array.from({length: ROWS - lines.length}, () => '')];
+}
+
+let cleanup: Array<() => void> = [];
+afterEach(() => {
+	for (const step of cleanup.reverse()) step();
+	cleanup = [];
+});
+
+function start(lines: string[]): {terminal: VirtualTerminal; rerender: (lines: string[]) => void} {
+	const terminal = createVirtualTerminal(COLUMNS, ROWS);
+	const instance = ink.render(<Frame lines={lines} />, {
+		stdout: terminal.stdout,
+		stdin: terminal.stdin,
+		stderr: terminal.stdout,
+		incrementalRendering: true,
+		patchConsole: false,
+		exitOnCtrlC: false,
+		maxFps: 30,
+	});
+	cleanup.push(() => terminal.dispose(), () => instance.unmount());
+	return {terminal, rerender: next => instance.rerender(<Frame lines={next} />)};
+}
+
+/** Waits until the emulator shows `marker` somewhere (the frame was written), then returns the screen. */
+async function screenAfter(terminal: VirtualTerminal, marker: string): Promise<string[]> {
+	await waitFor(async () => (await terminal.screen()).some(row => row.includes(marker)), {
+		timeoutMs: 5000,
+		message: `the terminal never showed "${marker}"; screen:\n${(await terminal.screen()).join('\n')}`,
+	});
+	return terminal.screen();
+}
+
+describe('Ink incremental rendering in a real terminal emulator', () => {
+	it('keeps a constant-height frame in place while only some lines change', async () => {
+		const {terminal, rerender} = start(frameLines(0, 10));
+		expect(await screenAfter(terminal, 'frame 0')).toEqual(expectedScreen(frameLines(0, 10)));
+		for (let frame = 1; frame <= 8; frame++) {
+			rerender(frameLines(frame, 10));
+			expect(await screenAfter(terminal, `frame ${frame}`), `screen after frame ${frame}`).toEqual(expectedScreen(frameLines(frame, 10)));
+		}
+	});
+
+	it('rewrites only the changed lines', async () => {
+		const {terminal, rerender} = start(frameLines(0, 12));
+		await screenAfter(terminal, 'frame 0');
+		const first = terminal.bytesWritten();
+		const lines = frameLines(0, 12);
+		lines[6] = 'row 6 changed alone';
+		rerender(lines);
+		expect(await screenAfter(terminal, 'changed alone')).toEqual(expectedScreen(lines));
+		const second = terminal.bytesWritten() - first;
+		// The second frame carries one line of text plus cursor moves; the first carried all twelve.
+		expect(second).toBeLessThan(first / 2);
+	});
+
+	it('stays aligned when frames shrink and grow, down to a single line', async () => {
+		const heights = [10, 6, 1, 8, 8, 3, 12, 12];
+		const {terminal, rerender} = start(frameLines(0, heights[0]!));
+		expect(await screenAfter(terminal, 'frame 0')).toEqual(expectedScreen(frameLines(0, heights[0]!)));
+		for (let frame = 1; frame < heights.length; frame++) {
+			const lines = frameLines(frame, heights[frame]!);
+			rerender(lines);
+			expect(await screenAfter(terminal, `frame ${frame}`), `screen after frame ${frame} (${heights[frame]} lines)`).toEqual(expectedScreen(lines));
+		}
+	});
+});

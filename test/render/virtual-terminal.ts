@@ -1,0 +1,58 @@
+import {EventEmitter} from 'node:events';
+import {PassThrough} from 'node:stream';
+import xterm from '@xterm/headless';
+
+/**
+ * A real terminal emulator (xterm.js, headless) behind a fake TTY stream, so a test can hand Ink's
+ * output bytes to the same parser a user's terminal runs and read back what the screen shows.
+ * Hand-writing an ANSI interpreter would only test our own reading of the escapes; xterm.js is what
+ * VS Code and many web terminals use.
+ */
+export interface VirtualTerminal {
+	/** Pass as Ink's `stdout`: a TTY with fixed columns and rows, every write goes to the emulator. */
+	stdout: NodeJS.WriteStream;
+	/** Pass as Ink's `stdin`: not a TTY, never emits keys. */
+	stdin: NodeJS.ReadStream;
+	/** Bytes written so far. */
+	bytesWritten(): number;
+	/** Resolves once the emulator has parsed everything written so far. */
+	flush(): Promise<void>;
+	/** Every row of the visible screen, right-trimmed. */
+	screen(): Promise<string[]>;
+	dispose(): void;
+}
+
+export function createVirtualTerminal(columns: number, rows: number): VirtualTerminal {
+	// convertEol: a real TTY's line discipline (termios ONLCR) turns '\n' into '\r\n' on the way out.
+	const terminal = new xterm.Terminal({cols: columns, rows, allowProposedApi: true, scrollback: 0, convertEol: true});
+	let bytes = 0;
+	const flush = () => new Promise<void>(resolve => terminal.write('', resolve));
+	const stdout = Object.assign(new EventEmitter(), {
+		isTTY: true,
+		columns,
+		rows,
+		write(chunk: string | Uint8Array, encodingOrCallback?: unknown, callback?: unknown) {
+			const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+			bytes += Buffer.byteLength(text);
+			terminal.write(text);
+			const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
+			if (typeof done === 'function') done();
+			return true;
+		},
+	});
+	const stdin = Object.assign(new PassThrough(), {isTTY: false, setRawMode: () => stdin, ref: () => stdin, unref: () => stdin});
+	return {
+		stdout: stdout as unknown as NodeJS.WriteStream,
+		stdin: stdin as unknown as NodeJS.ReadStream,
+		bytesWritten: () => bytes,
+		flush,
+		async screen() {
+			await flush();
+			const buffer = terminal.buffer.active;
+			const lines: string[] = [];
+			for (let y = 0; y < rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+			return lines;
+		},
+		dispose: () => terminal.dispose(),
+	};
+}
