@@ -177,9 +177,9 @@ function podRow(pod: PodInfo): Row {
 		createdAt: pod.createdAt,
 		search: `${pod.name} ${pod.deployment ?? ''} ${status} ${last} ${pod.node ?? ''}`.toLowerCase(),
 		cells: [
-			{text: `  ${pod.name}`, width: 32},
+			{text: `  ${pod.name}`, width: 30},
 			{text: `${pod.ready}/${pod.containers}`, width: 5, tone: pod.ready < pod.containers ? 'warn' : 'ok'},
-			{text: status, width: 17, tone},
+			{text: status, width: 16, tone},
 			{text: String(pod.restarts), width: 4, align: 'right', tone: pod.restarts > 0 ? 'warn' : 'muted'},
 			{text: last, width: 10, tone: last === 'OOMKilled' ? 'crit' : last ? 'warn' : 'muted'},
 			{text: '', width: 7, align: 'right', age: true},
@@ -210,9 +210,9 @@ function deploymentRow(d: DeploymentInfo, pods: readonly PodInfo[]): Row {
 		ref: {kind: 'deployment', name: d.name},
 		search: `${d.name} ${d.images.join(' ')}`.toLowerCase(),
 		cells: [
-			{text: `▾ ${d.name}`, width: 32, bold: true},
+			{text: `▾ ${d.name}`, width: 30, bold: true},
 			{text: `${d.readyReplicas}/${d.replicas}`, width: 5, tone: d.readyReplicas < d.replicas ? 'warn' : 'ok'},
-			{text: `rev ${d.revision}`, width: 17},
+			{text: `rev ${d.revision}`, width: 16},
 			{text: '', width: 4},
 			{text: rolloutText(d), tone: d.rolloutComplete ? 'muted' : 'warn'},
 		],

@@ -55,8 +55,8 @@ function share(ids: readonly PaneId[], total: number, focus: PaneId, wants: Part
 
 export function computeLayout(width: number, height: number, focus: PaneId, wants: Partial<Record<PaneId, number>> = {}): Layout {
 	const bodyHeight = Math.max(minPaneHeight * 5, height - headerHeight - footerHeight);
-	if (width >= 120 && bodyHeight >= 3 * minPaneHeight + 8) {
-		const leftWidth = Math.floor(width * 0.56);
+	if (width >= 150 && bodyHeight >= 3 * minPaneHeight + 8) {
+		const leftWidth = Math.floor(width * 0.58);
 		const rightWidth = width - leftWidth - 1; // one column gap
 		const left = share(['health', 'metrics', 'pods'], bodyHeight, focus, wants).map(b => ({...b, width: leftWidth}));
 		const right = share(['runbook', 'timeline'], bodyHeight, focus, wants).map(b => ({...b, width: rightWidth}));

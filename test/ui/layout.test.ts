@@ -22,6 +22,7 @@ describe('layout', () => {
 		expect(layout.columns).toHaveLength(2);
 		const [left, right] = layout.columns as [typeof layout.columns[0], typeof layout.columns[0]];
 		expect(left[0]!.width + right[0]!.width + 1).toBe(200);
+		expect(computeLayout(149, 59, 'pods').columns).toHaveLength(1);
 		for (const column of layout.columns) expect(column.reduce((s, b) => s + b.height, 0)).toBe(layout.bodyHeight);
 	});
 

@@ -1,3 +1,4 @@
+import {useCallback, useRef, useState} from 'react';
 import type {Key} from 'ink';
 
 /**
@@ -13,4 +14,19 @@ export function editText(value: string, input: string, key: Key): string | null 
 	// Pasted text can arrive as one chunk; keep printable characters only.
 	const printable = [...input].filter(ch => ch >= ' ' && ch !== '\u007f').join('');
 	return printable ? value + printable : null;
+}
+
+/**
+ * State that key handlers read through a ref: keys can arrive faster than React re-renders, and a
+ * handler reading the rendered value would drop keystrokes (typing "checkout" quickly).
+ */
+export function useLatestState<T>(initial: T): [() => T, (value: T) => void, T] {
+	const ref = useRef(initial);
+	const [value, setValue] = useState(initial);
+	const set = useCallback((next: T) => {
+		ref.current = next;
+		setValue(next);
+	}, []);
+	const get = useCallback(() => ref.current, []);
+	return [get, set, value];
 }

@@ -1,9 +1,9 @@
-import React, {useState} from 'react';
+import React from 'react';
 import {Text, useInput} from 'ink';
 import type {ActionRequest} from '../../actions/types.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useTheme} from '../context.js';
-import {editText} from '../components/text-input.js';
+import {editText, useLatestState} from '../components/text-input.js';
 import {DialogFrame} from './dialog-frame.js';
 
 /**
@@ -14,17 +14,21 @@ import {DialogFrame} from './dialog-frame.js';
 export function ConfirmDialog(props: {request: ActionRequest; width: number; height: number; isActive: boolean}) {
 	const theme = useTheme();
 	const controller = useController();
-	const [request, setRequest] = useState(props.request);
-	const [value, setValue] = useState(props.request.input?.value ?? '');
-	const [typed, setTyped] = useState('');
-	const [error, setError] = useState<string | null>(null);
-	const editingInput = Boolean(request.input);
-	const mustType = request.typeToConfirm;
+	const [getRequest, setRequest, request] = useLatestState(props.request);
+	const [getValue, setValue, value] = useLatestState(props.request.input?.value ?? '');
+	const [getTyped, setTyped, typed] = useLatestState('');
+	const [, setError, error] = useLatestState<string | null>(null);
+	const editingInput = Boolean(props.request.input);
+	const mustType = props.request.typeToConfirm;
 	// Which text field keys go to: the replica count first (scale), then the name to type (production).
-	const [field, setField] = useState<'input' | 'name' | null>(editingInput ? 'input' : mustType ? 'name' : null);
+	const [getField, setField, field] = useLatestState<'input' | 'name' | null>(editingInput ? 'input' : mustType ? 'name' : null);
 
 	useInput(
 		(input, key) => {
+			const request = getRequest();
+			const value = getValue();
+			const typed = getTyped();
+			const field = getField();
 			if (matches(Command.Cancel, input, key) || (!editingInput && !mustType && input === 'n')) {
 				controller.cancel(request);
 				return;

@@ -1,8 +1,8 @@
-import React, {useState} from 'react';
+import React from 'react';
 import {Text, useInput} from 'ink';
 import {Command, matches} from '../keymap.js';
 import {useController, useIncident} from '../context.js';
-import {editText} from '../components/text-input.js';
+import {editText, useLatestState} from '../components/text-input.js';
 import {DialogFrame} from './dialog-frame.js';
 
 /** A one-line prompt: a note for the timeline, or the focused list's filter (applied as you type). */
@@ -11,10 +11,11 @@ export function PromptDialog(props: {purpose: 'note' | 'filter'; title: string; 
 	const focus = useIncident(s => s.ui.focus);
 	const filterChanged = useIncident(s => s.filterChanged);
 	const dialogClosed = useIncident(s => s.dialogClosed);
-	const [value, setValue] = useState(props.initial);
+	const [getValue, setValue, value] = useLatestState(props.initial);
 
 	useInput(
 		(input, key) => {
+			const value = getValue();
 			if (matches(Command.Cancel, input, key)) {
 				if (props.purpose === 'filter') filterChanged(focus, props.initial);
 				dialogClosed();

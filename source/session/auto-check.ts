@@ -1,0 +1,57 @@
+import type {Runbook} from '../runbook/model.js';
+import type {IncidentStore} from '../store/store.js';
+import type {AppendEvent} from '../timeline/events.js';
+
+/**
+ * Steps with a done-when condition tick themselves: a query below/above a value for a duration, or
+ * a health check passing. Checked once (an operator may uncheck it again; it is not re-ticked
+ * until the condition has been false and true again).
+ */
+export function startAutoCheck(options: {store: IncidentStore; append: AppendEvent; runbook: Runbook; now?: () => number; signal: AbortSignal}): () => void {
+	const now = options.now ?? Date.now;
+	const {store, append, runbook} = options;
+	const since = new Map<string, number>();
+	const fired = new Set<string>();
+	const evaluate = () => {
+		const state = store.getState();
+		for (const step of runbook.steps) {
+			const cond = step.doneWhen;
+			if (!cond) continue;
+			let holds = false;
+			let forSeconds = 0;
+			if ('health' in cond) {
+				holds = state.health.some(h => h.name === cond.health && h.ok);
+			} else {
+				const metric = state.metrics.find(m => m.id === cond.query);
+				const value = metric?.series[0]?.value;
+				if (value !== null && value !== undefined && metric && !metric.error) {
+					holds = (cond.below === undefined || value < cond.below) && (cond.above === undefined || value > cond.above);
+				}
+				forSeconds = cond.forSeconds ?? 0;
+			}
+			if (!holds) {
+				since.delete(step.id);
+				fired.delete(step.id);
+				continue;
+			}
+			if (!since.has(step.id)) since.set(step.id, now());
+			if (fired.has(step.id) || state.incident.checkedSteps[step.id]) continue;
+			if (now() - since.get(step.id)! >= forSeconds * 1000) {
+				fired.add(step.id);
+				void append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true}).catch(() => {});
+			}
+		}
+	};
+	if (!runbook.steps.some(s => s.doneWhen)) return () => {};
+	const unsubscribe = store.subscribe((s, prev) => {
+		if (s.metrics !== prev.metrics || s.health !== prev.health) evaluate();
+	});
+	const timer = setInterval(evaluate, 1000);
+	timer.unref?.();
+	const stop = () => {
+		unsubscribe();
+		clearInterval(timer);
+	};
+	options.signal.addEventListener('abort', stop, {once: true});
+	return stop;
+}

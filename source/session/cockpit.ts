@@ -1,0 +1,299 @@
+import type {ActionRequest} from '../actions/types.js';
+import {rollbackAction} from '../actions/rollback.js';
+import {scaleAction} from '../actions/scale.js';
+import {restartAction} from '../actions/restart.js';
+import {commandAction} from '../actions/command.js';
+import {cancelAction, performAction, requestAction} from '../actions/perform.js';
+import type {Config} from '../config/schema.js';
+import type {Cluster} from '../ports/cluster.js';
+import type {Metrics} from '../ports/metrics.js';
+import type {Runbook} from '../runbook/model.js';
+import {listRunbooks, loadRunbook, resolveVariables} from '../runbook/library.js';
+import {matchRunbook} from '../runbook/match.js';
+import {renderTemplate} from '../runbook/template.js';
+import {startSources} from '../sources/registry.js';
+import type {QueryDef} from '../sources/metrics.js';
+import {createIncidentStore, type IncidentStore} from '../store/store.js';
+import type {EnvInfo} from '../store/types.js';
+import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../timeline/events.js';
+import {openJournal, type Journal} from '../timeline/journal.js';
+import {createRedactor} from '../timeline/redact.js';
+import {author, newEventId, newIncidentId} from '../timeline/ids.js';
+import {journalPath} from '../timeline/state-dir.js';
+import type {CockpitController} from '../ui/controller.js';
+import {startAutoCheck} from './auto-check.js';
+import {detailsFor} from './details.js';
+import {watchRecovery} from './recovery.js';
+
+export interface SessionOptions {
+	config: Config;
+	stateDir: string;
+	incidentId?: string;
+	demo: boolean;
+	readonly: boolean;
+	context: string;
+	namespace: string;
+	production: boolean;
+	/** The cluster, or a promise of it (the Kubernetes client loads after the first frame). */
+	cluster: Cluster | null | Promise<Cluster | null>;
+	metrics?: Metrics | null;
+	runbookRef?: string;
+	/** Extra runbook variables (demo, CLI, config). */
+	variables?: Record<string, string>;
+	now?: () => number;
+	onQuit?: () => void;
+}
+
+export interface Session {
+	store: IncidentStore;
+	controller: CockpitController;
+	journal: Journal;
+	/** Starts the live sources (call after the first frame). */
+	start(): void;
+	stop(): Promise<void>;
+}
+
+const deploymentActions = {rollback: rollbackAction, scale: scaleAction, restart: restartAction};
+
+/**
+ * The composition root of one cockpit: the journal (source of truth), the store (its replay plus
+ * live data), the sources, the runbook, and the controller the UI calls. Everything the user
+ * confirms is appended (and fsynced) before the screen says it is done.
+ */
+export async function openSession(options: SessionOptions): Promise<Session> {
+	const {config} = options;
+	const now = options.now ?? Date.now;
+	const incidentId = options.incidentId ?? newIncidentId(new Date(now()));
+	const path = journalPath(options.stateDir, incidentId);
+	const env: EnvInfo = {
+		demo: options.demo,
+		readonly: options.readonly,
+		context: options.context,
+		namespace: options.namespace,
+		production: options.production,
+		journalPath: path,
+	};
+	const store = createIncidentStore({incidentId, env, now});
+	const journal = await openJournal({path, author: author(), redact: createRedactor(config.redact)});
+	const lifetime = new AbortController();
+
+	const append: AppendEvent = async (type, data) => {
+		const event = await journal.append(type, data);
+		store.getState().eventsAppended([event as AnyTimelineEvent]);
+		return event;
+	};
+
+	const {events, warnings} = await journal.read();
+	store.getState().eventsAppended(events);
+	for (const warning of warnings) store.getState().warned(warning);
+	if (warnings.length > 0) store.getState().flashed(`journal: ${warnings[0]}${warnings.length > 1 ? ` (+${warnings.length - 1} more)` : ''}`, 'warn');
+
+	// Runbooks: the one this incident already chose, else the CLI's/config's, else one matched to a firing alert later.
+	const library = await listRunbooks(config.runbooks);
+	for (const error of library.errors) store.getState().warned(error.message);
+	store.getState().runbooksAvailable(library.runbooks);
+	let runbook: Runbook | null = null;
+	let variables: Record<string, string> = {namespace: options.namespace, ...options.variables};
+	const chosen = store.getState().incident.runbookId ?? options.runbookRef ?? config.runbook;
+	if (chosen) {
+		try {
+			runbook = library.runbooks.find(r => r.id === chosen) ?? (await loadRunbook(chosen, {dirs: config.runbooks}));
+		} catch (error) {
+			store.getState().warned((error as Error).message);
+			store.getState().flashed((error as Error).message, 'crit');
+		}
+	}
+
+	const applyRunbook = (next: Runbook | null, alertLabels?: Record<string, string>) => {
+		runbook = next;
+		if (next) variables = {...resolveVariables(next, {alertLabels, cli: {namespace: options.namespace, ...options.variables}}).values, ...options.variables};
+		store.getState().runbookLoaded(next);
+	};
+	applyRunbook(runbook);
+
+	if (events.length === 0) {
+		await append('incident.opened', {
+			title: config.title ?? runbook?.title ?? 'Incident',
+			severity: config.severity ?? 'SEV3',
+			demo: options.demo || undefined,
+			context: options.context || undefined,
+			namespace: options.namespace,
+		});
+	}
+	const current = runbook as Runbook | null;
+	if (current && store.getState().incident.runbookId !== current.id) {
+		await append('runbook.selected', {id: current.id, title: current.title, source: current.source, reason: 'configured'});
+	}
+	journal.follow(newEvents => store.getState().eventsAppended(newEvents), lifetime.signal, 1000, warning => store.getState().warned(warning));
+
+	let cluster: Cluster | null = null;
+	let stopSources: (() => void) | null = null;
+	let stopAutoCheck: (() => void) | null = null;
+	let running: AbortController | null = null;
+
+	const runbookQueries = (): QueryDef[] => {
+		if (!runbook) return [];
+		const configured = new Set(config.queries.map(q => q.id));
+		return runbook.queries
+			.filter(q => !configured.has(q.id))
+			.map(q => ({id: q.id, title: q.title, promql: renderTemplate(q.promql, variables, {missing: 'keep'}), unit: q.unit, warn: q.warn, critical: q.critical, direction: q.direction}));
+	};
+
+	const startLive = () => {
+		stopSources?.();
+		stopSources = startSources({config, store, append, signal: lifetime.signal, now, metrics: options.metrics ?? undefined, cluster, extraQueries: runbookQueries()});
+		stopAutoCheck?.();
+		stopAutoCheck = runbook ? startAutoCheck({store, append, runbook, now, signal: lifetime.signal}) : null;
+	};
+
+	// A firing alert chooses the runbook when none was chosen.
+	let alertMatched = Boolean(runbook);
+	store.subscribe((state, prev) => {
+		if (alertMatched || state.alerts === prev.alerts) return;
+		const match = matchRunbook(state.alerts, state.runbooks);
+		if (!match) return;
+		alertMatched = true;
+		applyRunbook(match.runbook, match.alert.labels);
+		void append('runbook.selected', {id: match.runbook.id, title: match.runbook.title, source: match.runbook.source, reason: `alert ${match.alert.name} firing`});
+		startLive();
+	});
+
+	const flash = store.getState().flashed;
+	const fail = (error: unknown) => flash(error instanceof Error ? error.message : String(error), 'crit');
+
+	const open = async (request: ActionRequest) => {
+		await append('action.requested', {actionId: request.id, kind: request.kind, target: request.target, change: request.change, kubectl: request.kubectl});
+		store.getState().dialogOpened({kind: 'confirm', request});
+	};
+
+	const controller: CockpitController = {
+		quit() {
+			options.onQuit?.();
+		},
+		toggleStep(stepId) {
+			const step = runbook?.steps.find(s => s.id === stepId);
+			if (!runbook || !step) return;
+			const checked = Boolean(store.getState().incident.checkedSteps[stepId]);
+			void append(checked ? 'step.unchecked' : 'step.checked', {runbookId: runbook.id, stepId, title: step.title}).catch(fail);
+		},
+		requestDeploymentAction(kind, deployment) {
+			if (env.readonly) return flash(`read-only mode: ${kind} is disabled`, 'warn');
+			if (!cluster) return flash('no cluster connected', 'warn');
+			const current = store.getState().cluster.deployments[deployment];
+			void deploymentActions[kind]
+				.prepare({cluster, env, deployment, current: current?.replicas ?? 0, newId: newEventId})
+				.then(open)
+				.catch(fail);
+		},
+		requestStep(stepId) {
+			const step = runbook?.steps.find(s => s.id === stepId);
+			if (!step) return;
+			if (env.readonly) return flash('read-only mode: running steps is disabled', 'warn');
+			if (step.action) {
+				const target = step.action.deployment ? renderTemplate(step.action.deployment, variables, {missing: 'keep'}) : variables.deployment;
+				if (!target) return flash(`step "${step.title}" names no deployment; set the runbook variable 'deployment'`, 'warn');
+				controller.requestDeploymentAction(step.action.kind, target);
+				return;
+			}
+			const command = step.commands[0];
+			if (!command) return flash('this step has no command or action to run', 'info');
+			try {
+				const secretVars = runbook?.variables.filter(v => v.secret).map(v => v.name) ?? [];
+				void open(commandAction.prepare({command, vars: variables, secretVars, env, newId: newEventId})).catch(fail);
+			} catch (error) {
+				fail(error);
+			}
+		},
+		confirm(request) {
+			store.getState().dialogClosed();
+			if (env.readonly && request.dangerous) return flash('read-only mode: nothing was sent', 'warn');
+			if (running) return flash('another action is still running (esc cancels it)', 'warn');
+			running = new AbortController();
+			const signal = running.signal;
+			store.getState().actionStarted(request.id, request.title);
+			if (request.kind === 'command') store.getState().dialogOpened({kind: 'output', actionId: request.id, title: request.kubectl ?? request.title});
+			void performAction(request, {env, cluster, append, signal, onOutput: (_stream, line) => store.getState().actionOutput(request.id, line)})
+				.then(result => {
+					flash(`${request.title}: ${result}`, result === 'succeeded' ? 'ok' : 'crit');
+					const deployment = request.target.object.startsWith('deployment/') ? request.target.object.slice('deployment/'.length) : undefined;
+					if (result === 'succeeded' && deployment && request.kind !== 'command') {
+						watchRecovery({store, append, deployment, primaryQuery: runbook?.primaryQuery, watchSeconds: config.recovery.watchSeconds, signal: lifetime.signal, now});
+					}
+				})
+				.catch(fail)
+				.finally(() => {
+					const output = store.getState().activity.running?.output ?? [];
+					store.getState().actionFinished(request.id);
+					running = null;
+					const dialog = store.getState().ui.dialog;
+					if (dialog?.kind === 'output' && dialog.actionId === request.id) {
+						store.getState().dialogOpened({kind: 'details', title: `${request.kubectl ?? request.title} (finished)`, lines: output.length ? output : ['(no output)']});
+					}
+				});
+		},
+		cancel(request) {
+			store.getState().dialogClosed();
+			void cancelAction(request, append)
+				.then(() => flash(`cancelled: ${request.title}`, 'info'))
+				.catch(fail);
+		},
+		cancelRunning() {
+			running?.abort(new Error('cancelled by the operator'));
+		},
+		addNote(text) {
+			void append('note.added', {text})
+				.then(() => flash('note saved to the timeline', 'ok'))
+				.catch(fail);
+		},
+		togglePin(eventId) {
+			const pinned = Boolean(store.getState().incident.pinned[eventId]);
+			void append('event.pinned', {eventId, pinned: !pinned}).catch(fail);
+		},
+		setSeverity(severity: Severity) {
+			const from = store.getState().incident.severity;
+			if (from !== severity) void append('severity.changed', {from, to: severity}).catch(fail);
+		},
+		setStatus(status: IncidentStatus) {
+			const from = store.getState().incident.status;
+			if (from !== status) void append('status.changed', {from, to: status}).catch(fail);
+		},
+		selectRunbook(id) {
+			const next = store.getState().runbooks.find(r => r.id === id);
+			if (!next) return;
+			alertMatched = true;
+			applyRunbook(next);
+			void append('runbook.selected', {id: next.id, title: next.title, source: next.source, reason: 'chosen by operator'}).catch(fail);
+			startLive();
+		},
+		showDetails(ref) {
+			void detailsFor(ref, store.getState(), cluster)
+				.then(details => store.getState().dialogOpened({kind: 'details', ...details}))
+				.catch(fail);
+		},
+	};
+
+	return {
+		store,
+		controller,
+		journal,
+		start() {
+			startLive();
+			void Promise.resolve(options.cluster)
+				.then(resolved => {
+					if (!resolved || lifetime.signal.aborted) return;
+					cluster = resolved;
+					startLive();
+				})
+				.catch(error => {
+					store.getState().feedFailed('cluster', (error as Error).message);
+				});
+		},
+		async stop() {
+			lifetime.abort();
+			running?.abort();
+			stopSources?.();
+			stopAutoCheck?.();
+			await journal.close();
+		},
+	};
+}

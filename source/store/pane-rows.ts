@@ -1,0 +1,25 @@
+import {applyFilter, selectFilteredPodRows, selectHealthRows, selectMetricRows, selectPodRows, selectRunbookRows, type Row, type RowRef} from './selectors.js';
+import {selectTimelineRows} from './selectors-timeline.js';
+import type {IncidentState, PaneId} from './types.js';
+
+/** The rows a pane shows, as the pane itself computes them (same memoized selectors). */
+export function rowsFor(state: IncidentState, pane: PaneId): readonly Row[] {
+	const filter = state.ui.filter[pane];
+	switch (pane) {
+		case 'health':
+			return applyFilter(selectHealthRows(state.health), filter);
+		case 'metrics':
+			return applyFilter(selectMetricRows(state.metrics), filter);
+		case 'pods':
+			return selectFilteredPodRows(selectPodRows(state.cluster.pods, state.cluster.deployments), filter);
+		case 'runbook':
+			return applyFilter(selectRunbookRows(state.runbook, state.incident.checkedSteps, state.metrics), filter);
+		case 'timeline':
+			return applyFilter(selectTimelineRows(state.timeline, state.incident.pinned), filter);
+	}
+}
+
+export function selectedRef(state: IncidentState, pane: PaneId): RowRef | undefined {
+	const rows = rowsFor(state, pane);
+	return rows[Math.min(state.ui.selected[pane], rows.length - 1)]?.ref;
+}

@@ -1,0 +1,255 @@
+import React, {useEffect, useState} from 'react';
+import {Box, useInput, useStdout} from 'ink';
+import {paneIds, type PaneId} from '../store/types.js';
+import {rowsFor, selectedRef} from '../store/pane-rows.js';
+import {selectedDeployment} from '../store/selectors.js';
+import {severities, statuses} from '../timeline/events.js';
+import {Command, commandFor, keymap, paneCommands} from './keymap.js';
+import {useController, useIncident, useStoreApi} from './context.js';
+import {computeLayout, type Layout} from './layout.js';
+import {Header} from './header.js';
+import {Footer} from './footer.js';
+import {HelpOverlay} from './help-overlay.js';
+import {HealthPane} from './panes/health-pane.js';
+import {MetricsPane} from './panes/metrics-pane.js';
+import {PodsPane} from './panes/pods-pane.js';
+import {RunbookPane} from './panes/runbook-pane.js';
+import {TimelinePane} from './panes/timeline-pane.js';
+import type {PaneProps} from './panes/pane-props.js';
+import {ConfirmDialog} from './dialogs/confirm-dialog.js';
+import {PromptDialog} from './dialogs/prompt-dialog.js';
+import {DetailsDialog} from './dialogs/details-dialog.js';
+import {QuitDialog} from './dialogs/quit-dialog.js';
+import {PickDialog} from './dialogs/pick-dialog.js';
+
+const panes: Record<PaneId, (props: PaneProps) => React.ReactNode> = {
+	health: HealthPane,
+	metrics: MetricsPane,
+	pods: PodsPane,
+	runbook: RunbookPane,
+	timeline: TimelinePane,
+};
+
+const focusKeys: Array<[Command, PaneId]> = [
+	[Command.FocusHealth, 'health'],
+	[Command.FocusMetrics, 'metrics'],
+	[Command.FocusPods, 'pods'],
+	[Command.FocusRunbook, 'runbook'],
+	[Command.FocusTimeline, 'timeline'],
+];
+
+const globalCommands = [
+	Command.Help,
+	Command.Quit,
+	Command.ForceQuit,
+	Command.NextPane,
+	Command.PrevPane,
+	...focusKeys.map(([c]) => c),
+	Command.Up,
+	Command.Down,
+	Command.PageUp,
+	Command.PageDown,
+	Command.Top,
+	Command.Bottom,
+	Command.Note,
+	Command.Severity,
+	Command.Status,
+	Command.PickRunbook,
+	Command.Cancel,
+];
+
+function useTerminalSize(fixed?: {width: number; height: number}): {width: number; height: number} {
+	const {stdout} = useStdout();
+	const read = () => ({width: fixed?.width ?? stdout.columns ?? 80, height: fixed?.height ?? Math.max(10, (stdout.rows ?? 24) - 1)});
+	const [size, setSize] = useState(read);
+	useEffect(() => {
+		if (fixed) return;
+		const onResize = () => setSize(read());
+		stdout.on('resize', onResize);
+		return () => {
+			stdout.off('resize', onResize);
+		};
+	}, [stdout, fixed]);
+	return size;
+}
+
+/**
+ * The cockpit: header, five panes, footer. Keys go to the open dialog if there is one (it owns
+ * input), else to the help overlay, else here, where they are routed to the focused pane.
+ */
+export function App(props: {size?: {width: number; height: number}; inputActive?: boolean}) {
+	const {width, height} = useTerminalSize(props.size);
+	const store = useStoreApi();
+	const controller = useController();
+	const focus = useIncident(s => s.ui.focus);
+	const dialog = useIncident(s => s.ui.dialog);
+	const help = useIncident(s => s.ui.help);
+	const healthCount = useIncident(s => s.health.length + s.health.reduce((n, h) => n + h.dependencies.length, 0));
+	const metricCount = useIncident(s => s.metrics.reduce((n, m) => n + 1 + (m.series.length > 1 ? m.series.length : 0), 0));
+	const inputActive = props.inputActive ?? true;
+
+	useInput(
+		(input, key) => {
+			const state = store.getState();
+			if (commandFor(input, key, [Command.ForceQuit])) {
+				controller.quit();
+				return;
+			}
+			// An open dialog owns every other key. Both the rendered and the current state count: a
+			// dialog's own handler may have closed it during this very key event (its 'n' is not ours).
+			if (dialog || state.ui.dialog) return;
+			if (state.ui.help) {
+				if (commandFor(input, key, [Command.Help, Command.Cancel, Command.Quit])) state.helpToggled(false);
+				return;
+			}
+			const pane = state.ui.focus;
+			const command = commandFor(input, key, [...paneCommands[pane], ...globalCommands]);
+			if (!command) return;
+			const count = rowsFor(state, pane).length;
+			const page = Math.max(1, Math.floor(height / 3));
+			if (keymap[command].dangerous && state.env.readonly) {
+				state.flashed(`read-only mode: ${keymap[command].help.toLowerCase()} is disabled`, 'warn');
+				return;
+			}
+			switch (command) {
+				case Command.Help:
+					state.helpToggled(true);
+					return;
+				case Command.ForceQuit:
+					controller.quit();
+					return;
+				case Command.Quit:
+					if (state.incident.status === 'resolved' || state.incident.closedAt) controller.quit();
+					else state.dialogOpened({kind: 'quit'});
+					return;
+				case Command.NextPane:
+				case Command.PrevPane: {
+					const i = paneIds.indexOf(pane);
+					const delta = command === Command.NextPane ? 1 : paneIds.length - 1;
+					state.focusChanged(paneIds[(i + delta) % paneIds.length]!);
+					return;
+				}
+				case Command.Up:
+					state.selectionMoved(pane, -1, count);
+					return;
+				case Command.Down:
+					state.selectionMoved(pane, 1, count);
+					return;
+				case Command.PageUp:
+					state.selectionMoved(pane, -page, count);
+					return;
+				case Command.PageDown:
+					state.selectionMoved(pane, page, count);
+					return;
+				case Command.Top:
+					state.selectionSet(pane, 0);
+					return;
+				case Command.Bottom:
+					state.selectionSet(pane, Math.max(0, count - 1));
+					return;
+				case Command.Filter:
+					state.dialogOpened({kind: 'prompt', purpose: 'filter', title: `Filter ${pane} (${pane === 'timeline' ? 'type or text' : 'text'})`, value: state.ui.filter[pane]});
+					return;
+				case Command.Note:
+					state.dialogOpened({kind: 'prompt', purpose: 'note', title: 'Add a note to the timeline', value: ''});
+					return;
+				case Command.Severity:
+					state.dialogOpened({kind: 'pick', purpose: 'severity', title: `Severity (now ${state.incident.severity})`, items: severities.map(s => ({label: s, value: s}))});
+					return;
+				case Command.Status:
+					state.dialogOpened({kind: 'pick', purpose: 'status', title: `Status (now ${state.incident.status})`, items: statuses.map(s => ({label: s, value: s}))});
+					return;
+				case Command.PickRunbook:
+					state.dialogOpened({
+						kind: 'pick',
+						purpose: 'runbook',
+						title: 'Active runbook',
+						items: state.runbooks.map(r => ({label: `${r.title}  (${r.id})`, value: r.id})),
+					});
+					return;
+				case Command.Cancel:
+					if (state.activity.running) controller.cancelRunning();
+					else if (state.ui.filter[pane]) state.filterChanged(pane, '');
+					return;
+				case Command.Rollback:
+				case Command.Scale:
+				case Command.Restart: {
+					const deployment = selectedDeployment(state);
+					if (!deployment) {
+						state.flashed('select a deployment or one of its pods first', 'warn');
+						return;
+					}
+					controller.requestDeploymentAction(command === Command.Rollback ? 'rollback' : command === Command.Scale ? 'scale' : 'restart', deployment);
+					return;
+				}
+				default:
+					break;
+			}
+			for (const [focusCommand, target] of focusKeys) {
+				if (command === focusCommand) {
+					state.focusChanged(target);
+					return;
+				}
+			}
+			const ref = selectedRef(state, pane);
+			if (!ref) return;
+			if (command === Command.Details) controller.showDetails(ref);
+			else if (command === Command.ToggleStep && ref.kind === 'step') controller.toggleStep(ref.id);
+			else if (command === Command.RunCommand && ref.kind === 'step') controller.requestStep(ref.id);
+			else if (command === Command.Pin && ref.kind === 'event') controller.togglePin(ref.id);
+		},
+		{isActive: inputActive},
+	);
+
+	const wants = {health: healthCount + 1, metrics: metricCount + 1};
+	const layout: Layout = computeLayout(width, height, focus, wants);
+	let body: React.ReactNode;
+	const dialogActive = inputActive && Boolean(dialog);
+	if (dialog) {
+		const common = {width, height: layout.bodyHeight, isActive: dialogActive};
+		switch (dialog.kind) {
+			case 'confirm':
+				body = <ConfirmDialog key={dialog.request.id} request={dialog.request} {...common} />;
+				break;
+			case 'prompt':
+				body = <PromptDialog purpose={dialog.purpose} title={dialog.title} initial={dialog.value} {...common} />;
+				break;
+			case 'details':
+				body = <DetailsDialog title={dialog.title} lines={dialog.lines} {...common} />;
+				break;
+			case 'output':
+				body = <DetailsDialog title={dialog.title} live {...common} />;
+				break;
+			case 'quit':
+				body = <QuitDialog {...common} />;
+				break;
+			case 'pick':
+				body = <PickDialog purpose={dialog.purpose} title={dialog.title} items={dialog.items} {...common} />;
+				break;
+		}
+	} else if (help) {
+		body = <HelpOverlay width={width} height={layout.bodyHeight} />;
+	} else {
+		body = (
+			<Box flexDirection="row" height={layout.bodyHeight} gap={1}>
+				{layout.columns.map((column, i) => (
+					<Box key={i} flexDirection="column" width={column[0]!.width}>
+						{column.map(box => {
+							const PaneView = panes[box.id];
+							return <PaneView key={box.id} width={box.width} height={box.height} focused={box.id === focus} />;
+						})}
+					</Box>
+				))}
+			</Box>
+		);
+	}
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Header width={width} />
+			<Box height={layout.bodyHeight} flexDirection="column">
+				{body}
+			</Box>
+			<Footer width={width} />
+		</Box>
+	);
+}

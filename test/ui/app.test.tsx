@@ -1,0 +1,279 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {createIncidentStore} from '../../source/store/store.js';
+import type {ActionRequest} from '../../source/actions/types.js';
+import {fullState, clusterFixture} from '../support/fixtures.js';
+import {keys, recordingController, renderCockpit} from '../support/render-cockpit.js';
+
+function prefilled(options: {readonly?: boolean; production?: boolean} = {}) {
+	const store = createIncidentStore({incidentId: 'inc-20261122-0300-test', env: {context: 'prod-eu', namespace: 'shop', readonly: options.readonly ?? false, production: options.production ?? false}});
+	const state = fullState();
+	store.getState().healthReceived(state.health);
+	store.getState().metricsReceived(state.metrics);
+	store.getState().clusterReset(state.cluster.pods, state.cluster.deployments);
+	store.getState().runbookLoaded(state.runbook);
+	store.getState().eventsAppended(state.timeline);
+	return store;
+}
+
+let cleanup: Array<() => void> = [];
+afterEach(() => {
+	for (const fn of cleanup) fn();
+	cleanup = [];
+});
+
+async function open(options: Parameters<typeof renderCockpit>[0] & {readonly?: boolean; production?: boolean} = {}) {
+	const ui = await renderCockpit({store: prefilled(options), ...options});
+	cleanup.push(() => ui.unmount());
+	return ui;
+}
+
+function rowOf(frame: string, text: string): string {
+	return frame.split('\n').find(line => line.includes(text)) ?? '';
+}
+
+describe('cockpit panes', () => {
+	it('shows five numbered, titled panes, the header and the footer', async () => {
+		const ui = await open({width: 100, height: 40});
+		const frame = ui.frame();
+		for (const title of ['1 Health', '2 Metrics', '3 Pods', '4 Runbook', '5 Timeline']) expect(frame).toContain(title);
+		expect(frame).toContain('SEV2');
+		expect(frame).toContain('Checkout 5xx after deploy');
+		expect(frame).toContain('investigating');
+		expect(frame).toContain('prod-eu/shop');
+		expect(frame).toMatch(/\? help/);
+	});
+
+	it('renders health with per-dependency sub-rows', async () => {
+		const ui = await open({width: 100, height: 40});
+		expect(rowOf(ui.frame(), 'checkout ')).toMatch(/503/);
+		expect(ui.frame()).toMatch(/└ payments\s+1\.2 s\s+degraded/);
+		expect(ui.frame()).toContain('1/2 down');
+	});
+
+	it('renders metrics with unit, sparkline and thresholds', async () => {
+		const ui = await open({width: 100, height: 40});
+		const row = rowOf(ui.frame(), '5xx ratio');
+		expect(row).toContain('12.4%');
+		expect(row).toMatch(/[▁▂▃▄▅▆▇█]{3,}/);
+		expect(row).toContain('warn≥1%');
+		expect(row).toContain('crit≥5%');
+		expect(rowOf(ui.frame(), 'p95 latency')).toContain('450 ms');
+	});
+
+	it('groups pods under their deployment with revision, readiness and reasons', async () => {
+		const ui = await open({width: 120, height: 40});
+		const frame = ui.frame();
+		expect(rowOf(frame, '▾ checkout')).toMatch(/3\/4\s+rev 3/);
+		expect(rowOf(frame, 'checkout-7d9f8-bbbbb')).toMatch(/0\/1\s+CrashLoopBackOff\s+5\s+OOMKilled/);
+		expect(frame.indexOf('▾ cart')).toBeLessThan(frame.indexOf('▾ checkout'));
+		expect(frame).toContain('6 pods · 1 failing');
+	});
+
+	it('renders the runbook as a numbered checklist with live values', async () => {
+		const ui = await open({width: 120, height: 40});
+		const frame = ui.frame();
+		expect(frame).toContain('[ ] 1. Confirm the error ratio is above 5%');
+		expect(rowOf(frame, 'Roll back to the previous revision')).toContain('⟲ rollback');
+		expect(rowOf(frame, 'Confirm the error ratio')).toContain('12.4%');
+		expect(frame).toContain('0/4 done');
+	});
+
+	it('marks states with symbols when colour is off', async () => {
+		const ui = await open({width: 100, height: 40, color: false});
+		expect(rowOf(ui.frame(), 'checkout-7d9f8-bbbbb')).toMatch(/✗/);
+		expect(rowOf(ui.frame(), 'cart-5c6b7-eeeee')).toMatch(/✓/);
+		expect(ui.frame()).toMatch(/▶ 1 Health/);
+	});
+
+	it('keeps last good data and shows a stale marker with the error', async () => {
+		const store = prefilled();
+		store.getState().feedFailed('health', 'timeout after 2000 ms (http://127.0.0.1:8080/health/deep)', Date.now());
+		const ui = await renderCockpit({store, width: 100, height: 40});
+		cleanup.push(() => ui.unmount());
+		expect(ui.frame()).toMatch(/✗ stale \d+s · timeout after 2000 ms/);
+		expect(ui.frame()).toContain('└ postgres');
+	});
+});
+
+describe('focus and keys', () => {
+	it('moves focus with tab, shift+tab and the number keys', async () => {
+		const ui = await open({width: 100, height: 40});
+		expect(ui.store.getState().ui.focus).toBe('health');
+		await ui.press(keys.tab);
+		await ui.waitForFrame(() => ui.store.getState().ui.focus === 'metrics');
+		await ui.press(keys.shiftTab, keys.shiftTab);
+		await ui.waitForFrame(() => ui.store.getState().ui.focus === 'timeline');
+		await ui.press('3');
+		await ui.waitForFrame(f => ui.store.getState().ui.focus === 'pods' && /3 Pods/.test(f));
+		expect(ui.frame()).toMatch(/u rollback/);
+	});
+
+	it('moves the selection with j/k and arrows, and u asks the controller for the selected deployment', async () => {
+		const ui = await open({width: 120, height: 40});
+		await ui.press('3', 'j', 'j', 'j', keys.down, keys.up);
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods === 3);
+		// rows: ▾ cart, cart-…e, cart-…f, ▾ checkout → index 3 is the checkout deployment
+		await ui.press('u');
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestDeploymentAction'));
+		const call = (ui.controller as ReturnType<typeof recordingController>).calls.find(([name]) => name === 'requestDeploymentAction');
+		expect(call?.[1]).toEqual(['rollback', 'checkout']);
+	});
+
+	it('opens and closes the help overlay generated from the keymap', async () => {
+		const ui = await open({width: 100, height: 40});
+		await ui.press('?');
+		await ui.waitForFrame(f => f.includes('Keys — ? or esc closes'));
+		expect(ui.frame()).toContain('Roll back the deployment (rollout undo)');
+		expect(ui.frame()).not.toContain('3 Pods');
+		await ui.press('?');
+		await ui.waitForFrame(f => f.includes('3 Pods'));
+	});
+
+	it('toggles a runbook step with space', async () => {
+		const ui = await open({width: 120, height: 40});
+		await ui.press('4', 'j');
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.runbook === 1);
+		await ui.press(' ');
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'toggleStep'));
+		expect(ui.controller.calls.find(([name]) => name === 'toggleStep')?.[1]).toEqual(['confirm-errors']);
+	});
+
+	it('filters the pods list with /', async () => {
+		const ui = await open({width: 120, height: 40});
+		await ui.press('3', '/');
+		await ui.waitForFrame(f => f.includes('Filter pods'));
+		await ui.press('c', 'r', 'a', 's', 'h', keys.enter);
+		await ui.waitForFrame(f => f.includes('3 Pods') && !f.includes('Filter pods'));
+		const frame = ui.frame();
+		expect(frame).toContain('checkout-7d9f8-bbbbb');
+		expect(frame).not.toContain('checkout-7d9f8-ccccc');
+		expect(frame).toContain('▾ checkout');
+		expect(frame).not.toContain('▾ cart');
+	});
+
+	it('disables dangerous keys in read-only mode and says so', async () => {
+		const ui = await open({width: 120, height: 40, readonly: true});
+		expect(ui.frame()).toContain('READ-ONLY');
+		await ui.press('3', 'j', 'u');
+		await ui.waitForFrame(f => f.includes('read-only mode'));
+		expect(ui.controller.calls.some(([name]) => name === 'requestDeploymentAction')).toBe(false);
+	});
+
+	it('asks before quitting an open incident', async () => {
+		const ui = await open({width: 100, height: 30});
+		await ui.press('q');
+		await ui.waitForFrame(f => f.includes('Quit incident-tui?'));
+		expect(ui.frame()).toContain('incident-tui --incident inc-20261122-0300-test');
+		await ui.press('n');
+		await ui.waitForFrame(f => !f.includes('Quit incident-tui?'));
+		expect(ui.controller.calls.some(([name]) => name === 'quit')).toBe(false);
+		await ui.press('q');
+		await ui.waitForFrame(f => f.includes('Quit incident-tui?'));
+		await ui.press('y');
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'quit'));
+	});
+});
+
+function rollbackRequest(extra: Partial<ActionRequest> = {}): ActionRequest {
+	return {
+		id: 'act1',
+		kind: 'rollback',
+		title: 'Roll back deployment/checkout',
+		dangerous: true,
+		target: {context: 'prod-eu', namespace: 'shop', object: 'deployment/checkout'},
+		change: 'revision 3 (shop/checkout:1.8.0) -> revision 2 (shop/checkout:1.7.4)',
+		kubectl: 'kubectl --context prod-eu -n shop rollout undo deployment/checkout',
+		details: ['rev 3 created 2026-11-22 02:55', 'rev 2 created 2026-11-19 14:02'],
+		warnings: [],
+		timeoutMs: 30_000,
+		run: async () => ({summary: 'revision 3 -> 2'}),
+		...extra,
+	};
+}
+
+describe('confirmation dialog', () => {
+	it('names context, namespace, object, the change and the kubectl equivalent; esc cancels', async () => {
+		const ui = await open({width: 100, height: 30});
+		ui.store.getState().dialogOpened({kind: 'confirm', request: rollbackRequest()});
+		await ui.waitForFrame(f => f.includes('Roll back deployment/checkout?'));
+		const frame = ui.frame();
+		expect(rowOf(frame, 'context')).toContain('prod-eu');
+		expect(rowOf(frame, 'namespace')).toContain('shop');
+		expect(rowOf(frame, 'object')).toContain('deployment/checkout');
+		expect(rowOf(frame, 'change')).toContain('revision 3 (shop/checkout:1.8.0) -> revision 2 (shop/checkout:1.7.4)');
+		expect(rowOf(frame, 'kubectl')).toContain('rollout undo deployment/checkout');
+		await ui.press(keys.escape);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'cancel'));
+		expect(ui.controller.calls.some(([name]) => name === 'confirm')).toBe(false);
+	});
+
+	it('confirms with y', async () => {
+		const ui = await open({width: 100, height: 30});
+		ui.store.getState().dialogOpened({kind: 'confirm', request: rollbackRequest()});
+		await ui.waitForFrame(f => f.includes('Roll back deployment/checkout?'));
+		await ui.press('y');
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'confirm'));
+	});
+
+	it('requires typing the deployment name in production', async () => {
+		const ui = await open({width: 100, height: 30});
+		ui.store.getState().dialogOpened({kind: 'confirm', request: rollbackRequest({typeToConfirm: 'checkout'})});
+		await ui.waitForFrame(f => f.includes('type “checkout” to confirm'));
+		await ui.press('y', keys.enter);
+		await ui.waitForFrame(f => f.includes('exactly to confirm'));
+		expect(ui.controller.calls.some(([name]) => name === 'confirm')).toBe(false);
+		await ui.press(keys.backspace, ...'checkout', keys.enter);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'confirm'));
+	});
+
+	it('edits and validates the replica count for scale', async () => {
+		const ui = await open({width: 100, height: 30});
+		const scale = (value: string): ActionRequest =>
+			rollbackRequest({
+				kind: 'scale',
+				title: 'Scale deployment/checkout',
+				change: `replicas 4 -> ${value}`,
+				input: {label: 'replicas', value},
+				validateInput: v => (/^\d+$/.test(v) ? null : 'replicas must be a whole number ≥ 0'),
+				withInput: v => scale(v),
+			});
+		ui.store.getState().dialogOpened({kind: 'confirm', request: scale('4')});
+		await ui.waitForFrame(f => f.includes('replicas 4 -> 4'));
+		await ui.press(keys.backspace, 'x', keys.enter);
+		await ui.waitForFrame(f => f.includes('whole number'));
+		await ui.press(keys.backspace, '6');
+		await ui.waitForFrame(f => f.includes('replicas 4 -> 6'));
+		await ui.press(keys.enter);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'confirm'));
+		const [request, input] = ui.controller.calls.find(([name]) => name === 'confirm')![1] as [ActionRequest, string];
+		expect(input).toBe('6');
+		expect(request.change).toBe('replicas 4 -> 6');
+	});
+});
+
+describe('80x24', () => {
+	it('fits the terminal: no line wider than 80, no more lines than rows', async () => {
+		for (const focus of ['1', '3', '5']) {
+			const ui = await open({width: 80, height: 23});
+			await ui.press(focus);
+			await ui.waitForFrame(f => f.length > 0);
+			const lines = ui.frame().split('\n');
+			expect(lines.length).toBeLessThanOrEqual(23);
+			for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(80);
+			for (const title of ['1 Health', '2 Metrics', '3 Pods', '4 Runbook', '5 Timeline']) expect(ui.frame()).toContain(title);
+			ui.unmount();
+		}
+	});
+
+	it('still shows 10,000 pods as a list that scrolls', async () => {
+		const store = prefilled();
+		const {deployments} = clusterFixture();
+		const pods = Array.from({length: 10_000}, (_, i) => ({...clusterFixture().pods[2]!, name: `checkout-7d9f8-${String(i).padStart(5, '0')}`}));
+		store.getState().clusterReset(pods, deployments);
+		const ui = await renderCockpit({store, width: 80, height: 23});
+		cleanup.push(() => ui.unmount());
+		await ui.press('3', 'G');
+		await ui.waitForFrame(f => f.includes('checkout-7d9f8-09999'));
+		expect(ui.frame()).toContain('10000 pods');
+	});
+});
