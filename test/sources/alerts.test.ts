@@ -75,7 +75,7 @@ describe('startAlertsSource', () => {
 		expect(ctx.signals().map(s => `${s.kind} ${s.level} ${s.subject}`).sort()).toEqual(['alert.firing crit HighErrorRate{severity=critical}', 'alert.firing warn DiskFull{severity=warning}']);
 		// Alertmanager goes down: its alert stays listed (not "resolved"), the feed says why.
 		amDown = true;
-		const feed = await waitFor(() => ctx.store.getState().feeds.alerts?.status === 'error' && ctx.store.getState().feeds.alerts, {message: 'alerts feed error'});
+		const feed = await waitFor(() => (ctx.store.getState().feeds.alerts?.status === 'error' ? ctx.store.getState().feeds.alerts : null), {message: 'alerts feed error'});
 		expect(feed.error).toMatch(/Alertmanager at .* answered HTTP 502 Bad Gateway: bad gateway/);
 		expect(ctx.store.getState().alerts.map(a => a.name).sort()).toEqual(['DiskFull', 'HighErrorRate']);
 		amDown = false;

@@ -96,7 +96,7 @@ describe('startMetricsSource', () => {
 		expect(r!.tone).toBe('crit');
 		expect(l!.tone).toBe('ok');
 		fake.answers.set('p95', new Error("direct scrape mode does not support 'topk'; configure prometheus.url"));
-		const p95 = await waitFor(() => ctx.store.getState().metrics[1]?.error && ctx.store.getState().metrics[1], {message: 'row error'});
+		const p95 = await waitFor(() => (ctx.store.getState().metrics[1]?.error ? ctx.store.getState().metrics[1] : null), {message: 'row error'});
 		expect(p95.error).toBe("direct scrape mode does not support 'topk'; configure prometheus.url");
 		expect(p95.series[0]!.value).toBe(0.3);
 		expect(ctx.store.getState().metrics[0]!.error).toBeUndefined();
@@ -138,7 +138,7 @@ describe('startMetricsSource', () => {
 			mode = reply;
 			const feed = await waitFor(() => {
 				const f = ctx.store.getState().feeds.metrics;
-				return f?.status === 'error' && expected.test(f.error ?? '') && f;
+				return f?.status === 'error' && expected.test(f.error ?? '') ? f : null;
 			}, {message: `feed error matching ${expected}`});
 			expect(feed.lastOkAt).toBeGreaterThan(0);
 			expect(ctx.store.getState().metrics[0]!.series[0]!.value).toBe(0.002);
