@@ -64,6 +64,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
 	};
 	const onAbort = () => void stop();
 	options.signal.addEventListener('abort', onAbort, {once: true});
+	// Aborted while the servers were starting: stop right away.
+	if (options.signal.aborted) void stop();
 
 	const config = configSchema.parse({
 		title: 'Checkout 5xx after deploy of 1.8.0',
