@@ -1,0 +1,111 @@
+/**
+ * `u` rollback: `kubectl rollout undo` through the API. prepare() reads the rollout history (no
+ * mutating call) and describes the change: current and target revision, the images that change and
+ * when each revision was created. run() rolls back to exactly the revision the operator saw.
+ */
+import type {Cluster, RevisionInfo} from '../ports/cluster.js';
+import {formatAge} from '../sources/format.js';
+import type {EnvInfo} from '../store/types.js';
+import type {ActionContext, ActionOutcome, ActionRequest} from './types.js';
+import {rolloutUndoCommand} from './kubectl.js';
+
+export const kubeActionTimeoutMs = 30_000;
+
+export interface RollbackInput {
+	cluster: Cluster;
+	env: EnvInfo;
+	deployment: string;
+	/** Revision to restore; default the previous one (the highest below the current). */
+	toRevision?: number;
+	newId: () => string;
+	/** Clock for "created 3h05m ago"; default Date.now. */
+	now?: () => number;
+}
+
+export function imagesText(images: readonly string[]): string {
+	return images.length > 0 ? images.join(', ') : 'no images';
+}
+
+/** "created 2026-11-22 03:04 UTC (2h05m ago)" */
+export function createdText(iso: string, now: number): string {
+	const at = Date.parse(iso);
+	if (Number.isNaN(at)) return 'created at an unknown time';
+	return `created ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC (${formatAge(now - at)} ago)`;
+}
+
+function revisionLine(label: string, r: RevisionInfo, now: number): string {
+	return `${label} revision ${r.revision}: ${imagesText(r.images)}, ${createdText(r.createdAt, now)}${r.changeCause ? `, change-cause "${r.changeCause}"` : ''}`;
+}
+
+/** One line per container image that differs between two revisions (by position in the pod spec). */
+export function imageChanges(from: readonly string[], to: readonly string[]): string[] {
+	const lines: string[] = [];
+	for (let i = 0; i < Math.max(from.length, to.length); i++) {
+		const a = from[i];
+		const b = to[i];
+		if (a !== b) lines.push(`  ${a ?? '(none)'} -> ${b ?? '(none)'}`);
+	}
+	return lines;
+}
+
+export function readOnlyRefusal(kind: string, deployment: string): Error {
+	return new Error(`read-only mode: ${kind} of deployment/${deployment} is disabled`);
+}
+
+async function prepare(input: RollbackInput): Promise<ActionRequest> {
+	const {cluster, env, deployment} = input;
+	if (env.readonly) throw readOnlyRefusal('rollback', deployment);
+	const now = (input.now ?? Date.now)();
+	const where = `(context ${cluster.context}, namespace ${cluster.namespace})`;
+	const history = await cluster.history(deployment);
+	const current = history[0];
+	if (!current) throw new Error(`no rollout history found for deployment/${deployment} ${where}`);
+	let target: RevisionInfo | undefined;
+	if (input.toRevision === undefined) {
+		target = history[1];
+		if (!target) throw new Error(`no previous revision of deployment/${deployment} to roll back to: only revision ${current.revision} exists ${where}`);
+	} else {
+		target = history.find(r => r.revision === input.toRevision);
+		if (!target) {
+			throw new Error(`unable to find specified revision ${input.toRevision} in history of deployment/${deployment} (revisions: ${history.map(r => r.revision).join(', ')}) ${where}`);
+		}
+	}
+	const details = [revisionLine('current', current, now), revisionLine('target ', target, now)];
+	const changes = imageChanges(current.images, target.images);
+	if (changes.length > 0) details.push('images that change:', ...changes);
+	else details.push(`images unchanged: ${imagesText(target.images)}`);
+	const warnings: string[] = [];
+	if (target.revision === current.revision) {
+		warnings.push(`revision ${target.revision} is the current revision: nothing will change (kubectl reports "skipped rollback").`);
+	} else if (changes.length === 0) {
+		warnings.push(`revision ${target.revision} runs the same images as revision ${current.revision}: only other pod template fields (env, resources, ...) change.`);
+	}
+	const target_ = {context: cluster.context, namespace: cluster.namespace, object: `deployment/${deployment}`};
+	const toRevision = target.revision;
+	const request: ActionRequest = {
+		id: input.newId(),
+		kind: 'rollback',
+		title: rollbackAction.title,
+		dangerous: true,
+		target: target_,
+		change: `revision ${current.revision} (${imagesText(current.images)}) -> revision ${target.revision} (${imagesText(target.images)})`,
+		// Pinned to the revision previewed, so a rollout in between cannot change what is restored.
+		kubectl: rolloutUndoCommand(cluster, deployment, toRevision),
+		details,
+		warnings,
+		...(env.production ? {typeToConfirm: deployment} : {}),
+		timeoutMs: kubeActionTimeoutMs,
+		async run(ctx: ActionContext): Promise<ActionOutcome> {
+			const result = await (ctx.cluster ?? cluster).undo(deployment, toRevision, ctx.signal);
+			return {summary: result.summary};
+		},
+	};
+	return request;
+}
+
+export const rollbackAction = {
+	kind: 'rollback' as const,
+	title: 'Roll back deployment',
+	dangerous: true,
+	prepare,
+};

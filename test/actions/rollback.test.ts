@@ -1,0 +1,94 @@
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {rollbackAction} from '../../source/actions/rollback.js';
+import type {ActionContext} from '../../source/actions/types.js';
+import {createKubeCluster, type KubeCluster} from '../../source/clients/kube-cluster.js';
+import type {EnvInfo} from '../../source/store/types.js';
+import type {AppendEvent} from '../../source/timeline/events.js';
+import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
+
+let server: FakeKubeServer;
+beforeEach(async () => {
+	server = await startFakeKubeServer();
+});
+afterEach(async () => {
+	await server.close();
+});
+
+const env = (extra: Partial<EnvInfo> = {}): EnvInfo => ({demo: false, readonly: false, context: 'test-ctx', namespace: 'shop', production: false, ...extra});
+const cluster = (readonly = false): Promise<KubeCluster> =>
+	createKubeCluster({kubeconfig: server.kubeconfigPath, readonly, fieldManager: 'incident-tui/inc-test'});
+const context = (c: KubeCluster): ActionContext => ({env: env(), cluster: c, append: (() => Promise.reject(new Error('unused'))) as unknown as AppendEvent, signal: new AbortController().signal});
+const mutations = () => server.requests.filter(r => r.method !== 'GET');
+const now = () => Date.parse('2026-11-22T03:00:00Z');
+
+describe('rollbackAction', () => {
+	it('previews current and previous revision, images and creation times, without mutating', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0'], changeCauses: [undefined as unknown as string, 'deploy 1.4.0']});
+		const c = await cluster();
+		const request = await rollbackAction.prepare({cluster: c, env: env({production: true}), deployment: 'api', newId: () => 'a1', now});
+		expect(request).toMatchObject({
+			id: 'a1',
+			kind: 'rollback',
+			title: 'Roll back deployment',
+			dangerous: true,
+			target: {context: 'test-ctx', namespace: 'shop', object: 'deployment/api'},
+			change: 'revision 2 (shop/api:1.4.0) -> revision 1 (shop/api:1.3.2)',
+			kubectl: 'kubectl --context test-ctx -n shop rollout undo deployment/api --to-revision=1',
+			typeToConfirm: 'api',
+			timeoutMs: 30_000,
+			warnings: [],
+		});
+		expect(request.details).toEqual([
+			'current revision 2: shop/api:1.4.0, created 2026-11-20 01:00 UTC (2d2h ago), change-cause "deploy 1.4.0"',
+			'target  revision 1: shop/api:1.3.2, created 2026-11-20 00:00 UTC (2d3h ago)',
+			'images that change:',
+			'  shop/api:1.4.0 -> shop/api:1.3.2',
+		]);
+		expect(mutations()).toEqual([]);
+
+		const outcome = await request.run(context(c));
+		expect(outcome).toEqual({summary: 'revision 2 -> 1'});
+		expect(server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.3.2');
+		expect(mutations()).toHaveLength(1);
+	});
+
+	it('asks for the name only in production contexts', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
+		const request = await rollbackAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', newId: () => 'a1'});
+		expect(request.typeToConfirm).toBeUndefined();
+	});
+
+	it('rolls back to a chosen revision, warns when it is the current one, and names a missing one', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.2.0', 'shop/api:1.3.2', 'shop/api:1.4.0']});
+		const c = await cluster();
+		const chosen = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', toRevision: 1, newId: () => 'a', now});
+		expect(chosen.change).toBe('revision 3 (shop/api:1.4.0) -> revision 1 (shop/api:1.2.0)');
+		expect(chosen.kubectl).toBe('kubectl --context test-ctx -n shop rollout undo deployment/api --to-revision=1');
+
+		const same = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', toRevision: 3, newId: () => 'b', now});
+		expect(same.warnings).toEqual([expect.stringContaining('revision 3 is the current revision')]);
+		expect(same.details).toContain('images unchanged: shop/api:1.4.0');
+		expect(await same.run(context(c))).toEqual({summary: 'skipped rollback (current template already matches revision 3)'});
+
+		await expect(rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', toRevision: 9, newId: () => 'c'})).rejects.toThrow(
+			'unable to find specified revision 9 in history of deployment/api (revisions: 3, 2, 1) (context test-ctx, namespace shop)',
+		);
+		expect(await chosen.run(context(c))).toEqual({summary: 'revision 3 -> 1'});
+	});
+
+	it('refuses when there is no previous revision', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		await expect(rollbackAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', newId: () => 'a'})).rejects.toThrow(
+			'no previous revision of deployment/api to roll back to: only revision 1 exists',
+		);
+	});
+
+	it('is refused in read-only mode, in prepare and at the cluster, with no request sent', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
+		const c = await cluster(true);
+		await expect(rollbackAction.prepare({cluster: c, env: env({readonly: true}), deployment: 'api', newId: () => 'a'})).rejects.toThrow('read-only mode');
+		const request = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', newId: () => 'a'});
+		await expect(request.run(context(c))).rejects.toThrow('read-only mode: rollback of deployment/api not sent');
+		expect(mutations()).toEqual([]);
+	});
+});

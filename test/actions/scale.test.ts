@@ -1,0 +1,90 @@
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {scaleAction, validateReplicas} from '../../source/actions/scale.js';
+import type {ActionContext} from '../../source/actions/types.js';
+import {createKubeCluster, type KubeCluster} from '../../source/clients/kube-cluster.js';
+import type {EnvInfo} from '../../source/store/types.js';
+import type {AppendEvent} from '../../source/timeline/events.js';
+import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
+
+let server: FakeKubeServer;
+beforeEach(async () => {
+	server = await startFakeKubeServer();
+	server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 4});
+});
+afterEach(async () => {
+	await server.close();
+});
+
+const env = (extra: Partial<EnvInfo> = {}): EnvInfo => ({demo: false, readonly: false, context: 'test-ctx', namespace: 'shop', production: false, ...extra});
+const cluster = (readonly = false): Promise<KubeCluster> =>
+	createKubeCluster({kubeconfig: server.kubeconfigPath, readonly, fieldManager: 'incident-tui/inc-test'});
+const context = (c: KubeCluster): ActionContext => ({env: env(), cluster: c, append: (() => Promise.reject(new Error('unused'))) as unknown as AppendEvent, signal: new AbortController().signal});
+const mutations = () => server.requests.filter(r => r.method !== 'GET');
+
+describe('validateReplicas', () => {
+	it('accepts whole numbers from 0 to 1000 and says what is wrong otherwise', () => {
+		expect(validateReplicas('0')).toBeNull();
+		expect(validateReplicas(' 6 ')).toBeNull();
+		expect(validateReplicas('1000')).toBeNull();
+		expect(validateReplicas('')).toBe('enter a replica count');
+		expect(validateReplicas('-1')).toBe('replicas must be a whole number >= 0, not "-1"');
+		expect(validateReplicas('2.5')).toBe('replicas must be a whole number >= 0, not "2.5"');
+		expect(validateReplicas('six')).toBe('replicas must be a whole number >= 0, not "six"');
+		expect(validateReplicas('1001')).toMatch(/^replicas must be at most 1000 \(got 1001\)/);
+	});
+});
+
+describe('scaleAction', () => {
+	it('prefills the current count, recomputes the change from the input, and scales through the subresource', async () => {
+		const c = await cluster();
+		const request = await scaleAction.prepare({cluster: c, env: env({production: true}), deployment: 'api', current: 4, newId: () => 's1'});
+		expect(request).toMatchObject({
+			id: 's1',
+			kind: 'scale',
+			title: 'Scale deployment',
+			dangerous: true,
+			target: {context: 'test-ctx', namespace: 'shop', object: 'deployment/api'},
+			change: 'replicas 4 -> 4',
+			input: {label: 'replicas', value: '4'},
+			typeToConfirm: 'api',
+			timeoutMs: 30_000,
+			warnings: [],
+		});
+		expect(request.validateInput!('x')).not.toBeNull();
+		const six = request.withInput!('6');
+		expect(six).toMatchObject({id: 's1', change: 'replicas 4 -> 6', kubectl: 'kubectl --context test-ctx -n shop scale deployment/api --replicas=6', input: {value: '6'}});
+		expect(mutations()).toEqual([]);
+
+		expect(await six.run(context(c))).toEqual({summary: 'replicas 4 -> 6'});
+		expect(server.get('deployments', 'api')!.spec.replicas).toBe(6);
+		expect(mutations()).toEqual([expect.objectContaining({path: '/apis/apps/v1/namespaces/shop/deployments/api/scale', contentType: 'application/merge-patch+json'})]);
+	});
+
+	it('uses a proposed count, and warns about scaling to zero', async () => {
+		const request = await scaleAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', current: 4, replicas: 0, newId: () => 's'});
+		expect(request.change).toBe('replicas 4 -> 0');
+		expect(request.typeToConfirm).toBeUndefined();
+		expect(request.warnings).toEqual([expect.stringContaining('replicas 0 takes deployment/api down completely')]);
+	});
+
+	it('warns when a HorizontalPodAutoscaler manages the deployment', async () => {
+		server.addAutoscaler('api-hpa', 'api');
+		const request = await scaleAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', current: 4, newId: () => 's'});
+		expect(request.warnings).toEqual([expect.stringContaining('HorizontalPodAutoscaler api-hpa manages deployment/api')]);
+	});
+
+	it('refuses to run an invalid count', async () => {
+		const c = await cluster();
+		const request = (await scaleAction.prepare({cluster: c, env: env(), deployment: 'api', current: 4, newId: () => 's'})).withInput!('-3');
+		await expect(request.run(context(c))).rejects.toThrow('replicas must be a whole number >= 0');
+		expect(mutations()).toEqual([]);
+	});
+
+	it('is refused in read-only mode with no request sent', async () => {
+		const c = await cluster(true);
+		await expect(scaleAction.prepare({cluster: c, env: env({readonly: true}), deployment: 'api', current: 4, newId: () => 's'})).rejects.toThrow('read-only mode');
+		const request = await scaleAction.prepare({cluster: c, env: env(), deployment: 'api', current: 4, newId: () => 's'});
+		await expect(request.withInput!('5').run(context(c))).rejects.toThrow('read-only mode: scale of deployment/api not sent');
+		expect(mutations()).toEqual([]);
+	});
+});
