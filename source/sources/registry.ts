@@ -9,9 +9,7 @@ import type {IncidentStore} from '../store/store.js';
 import type {AppendEvent} from '../timeline/events.js';
 import {startAlertsSource} from './alerts.js';
 import {startHealthSource} from './health.js';
-// TODO(kubernetes helper): enable once source/sources/kubernetes.ts exports
-// `startKubernetesSource(ctx: SourceContext, cluster: Cluster): () => void`.
-// import {startKubernetesSource} from './kubernetes.js';
+import {startKubernetesSource} from './kubernetes.js';
 import {dedupe, startMetricsSource, type QueryDef} from './metrics.js';
 import {PrometheusMetrics} from './prometheus.js';
 import {ScrapeMetrics, scrapeTargets} from './scrape.js';
@@ -61,7 +59,7 @@ const sourceEntries: SourceEntry[] = [
 		start: ctx => (ctx.metrics ? startMetricsSource({...ctx, metrics: ctx.metrics, queries: dedupe([...ctx.config.queries, ...(ctx.extraQueries ?? [])])}) : () => {}),
 	},
 	{id: 'alerts', start: ctx => startAlertsSource(ctx)},
-	// {id: 'kubernetes', start: ctx => (ctx.cluster ? startKubernetesSource(ctx, ctx.cluster) : () => {})},
+	{id: 'kubernetes', start: ctx => (ctx.cluster ? startKubernetesSource(ctx, ctx.cluster) : () => {})},
 ];
 
 /** Starts every source; the returned function (or aborting ctx.signal) stops them all. */
