@@ -1,0 +1,108 @@
+import {execFile} from 'node:child_process';
+import {copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {promisify} from 'node:util';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
+
+/**
+ * The single-file build: `node scripts/build.mjs` makes one .mjs that runs from a directory with no
+ * node_modules anywhere above it, with the built-in runbooks embedded and the Kubernetes client
+ * (embedded separately, loaded by import()) working against a Kubernetes wire-format server.
+ */
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {version: string}).version;
+
+let buildDir: string;
+let aloneDir: string;
+let bundle: string;
+
+/** Runs the bundle from its lonely directory with a clean environment (no kubeconfig, no CI). */
+async function cockpit(args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
+	const env: NodeJS.ProcessEnv = {PATH: process.env.PATH, HOME: aloneDir, XDG_STATE_HOME: path.join(aloneDir, 'state'), NO_COLOR: '1'};
+	try {
+		const {stdout, stderr} = await run(process.execPath, [bundle, ...args], {cwd: aloneDir, env, timeout: 60_000});
+		return {code: 0, stdout, stderr};
+	} catch (error) {
+		const failed = error as {code?: number; stdout?: string; stderr?: string};
+		return {code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? String(error)};
+	}
+}
+
+beforeAll(async () => {
+	buildDir = mkdtempSync(path.join(tmpdir(), 'incident-tui-build-'));
+	aloneDir = mkdtempSync(path.join(tmpdir(), 'incident-tui-alone-'));
+	const built = path.join(buildDir, 'incident-tui.mjs');
+	await run(process.execPath, [path.join(root, 'scripts/build.mjs'), '--outfile', built], {cwd: root, timeout: 170_000});
+	bundle = path.join(aloneDir, 'incident-tui.mjs');
+	copyFileSync(built, bundle);
+}, 180_000);
+
+afterAll(() => {
+	for (const dir of [buildDir, aloneDir]) if (dir) rmSync(dir, {recursive: true, force: true});
+});
+
+describe('dist/incident-tui.mjs, copied alone', () => {
+	it('is a node script with a shebang, away from any node_modules', () => {
+		const text = readFileSync(bundle, 'utf8');
+		expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+		let dir = aloneDir;
+		for (;;) {
+			expect(existsSync(path.join(dir, 'node_modules')), `${dir}/node_modules must not exist for this test`).toBe(false);
+			const parent = path.dirname(dir);
+			if (parent === dir) break;
+			dir = parent;
+		}
+		expect(statSync(bundle).mode & 0o111).not.toBe(0);
+		// The React reconciler's development build (~40 MB more RSS, more CPU) must not be in the file:
+		// without NODE_ENV defined as "production" esbuild would bundle both builds, and this warning with them.
+		expect(text).not.toContain('Each child in a list should have a unique');
+	});
+
+	it('prints its version', async () => {
+		const result = await cockpit(['--version']);
+		expect(result, result.stderr).toMatchObject({code: 0});
+		expect(result.stdout.trim()).toBe(version);
+	});
+
+	it('carries the built-in runbooks', async () => {
+		const result = await cockpit(['runbook', 'inspect', 'bad-deploy']);
+		expect(result.code, result.stderr).toBe(0);
+		const inspected = JSON.parse(result.stdout) as {title?: string; steps?: unknown[]};
+		expect(inspected.title).toBeTruthy();
+	});
+
+	it('lints a runbook file', async () => {
+		const file = path.join(aloneDir, 'high-error-rate.yaml');
+		copyFileSync(path.join(root, 'runbooks/high-error-rate.yaml'), file);
+		const good = await cockpit(['runbook', 'lint', file]);
+		expect(good.code, good.stdout + good.stderr).toBe(0);
+		const broken = path.join(aloneDir, 'broken.yaml');
+		writeFileSync(broken, 'title: [unclosed\n');
+		const bad = await cockpit(['runbook', 'lint', broken]);
+		expect(bad.code).toBe(1);
+		expect(bad.stdout).toContain('broken.yaml');
+	});
+
+	describe('with a Kubernetes API server', () => {
+		let kube: FakeKubeServer;
+		beforeAll(async () => {
+			kube = await startFakeKubeServer({namespace: 'shop'});
+			kube.seed({deployments: 3, podsPerDeployment: 2});
+		});
+		afterAll(async () => kube?.close());
+
+		it('loads the embedded Kubernetes client and lists deployments', async () => {
+			const config = path.join(aloneDir, 'incident.yaml');
+			writeFileSync(config, `kubernetes:\n  kubeconfig: ${JSON.stringify(kube.kubeconfigPath)}\n  namespace: shop\n`);
+			const result = await cockpit(['status', '--json', '--config', config, '--timeout', '20000']);
+			const report = JSON.parse(result.stdout) as {deployments: Array<{name: string}>; errors: unknown[]};
+			expect(report.errors).toEqual([]);
+			expect(report.deployments.map(d => d.name).sort()).toEqual(['d-000', 'd-001', 'd-002']);
+			expect(kube.requests.some(r => r.path.includes('/deployments'))).toBe(true);
+		});
+	});
+});
