@@ -286,7 +286,8 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 					}
 				}
 			} catch (error) {
-				onWarning?.(`${file}: following the journal failed: ${(error as Error).message}; retrying`);
+				// A journal not created yet (or moved away) is simply retried; other failures are worth a warning.
+				if ((error as NodeJS.ErrnoException).code !== 'ENOENT') onWarning?.(`${file}: following the journal failed: ${(error as Error).message}; retrying`);
 				const r = reader;
 				reader = undefined;
 				await r?.close().catch(() => undefined);
