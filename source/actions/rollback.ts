@@ -4,7 +4,6 @@
  * when each revision was created. run() rolls back to exactly the revision the operator saw.
  */
 import type {Cluster, RevisionInfo} from '../ports/cluster.js';
-import {formatAge} from '../sources/format.js';
 import type {EnvInfo} from '../store/types.js';
 import type {ActionContext, ActionOutcome, ActionRequest} from './types.js';
 import {rolloutUndoCommand} from './kubectl.js';
@@ -26,11 +25,21 @@ export function imagesText(images: readonly string[]): string {
 	return images.length > 0 ? images.join(', ') : 'no images';
 }
 
+/** "2d3h", "4h05m", "12m", "40s". (sources/format.ts has one too, but actions may not import sources.) */
+function age(ms: number): string {
+	const s = Math.max(0, Math.floor(ms / 1000));
+	const m = Math.floor(s / 60);
+	const h = Math.floor(m / 60);
+	if (h >= 24) return `${Math.floor(h / 24)}d${h % 24}h`;
+	if (h > 0) return `${h}h${String(m % 60).padStart(2, '0')}m`;
+	return m > 0 ? `${m}m` : `${s}s`;
+}
+
 /** "created 2026-11-22 03:04 UTC (2h05m ago)" */
 export function createdText(iso: string, now: number): string {
 	const at = Date.parse(iso);
 	if (Number.isNaN(at)) return 'created at an unknown time';
-	return `created ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC (${formatAge(now - at)} ago)`;
+	return `created ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC (${age(now - at)} ago)`;
 }
 
 function revisionLine(label: string, r: RevisionInfo, now: number): string {
