@@ -5,10 +5,10 @@ import {gfm} from 'micromark-extension-gfm';
 import {frontmatter} from 'micromark-extension-frontmatter';
 import {frontmatterFromMarkdown} from 'mdast-util-frontmatter';
 import type {Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent} from 'mdast';
-import {LocatedError, parseYamlLocated} from '../config/located-error.js';
+import {LocatedError} from '../config/located-error.js';
 import type {AlertMatcher, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep} from './model.js';
 import {frontMatterSchema, type FrontMatter} from './schema.js';
-import {schemaError, toAlertMatcher, variableProblems} from './yaml.js';
+import {parseYamlSafe, schemaError, toAlertMatcher, variableProblems} from './yaml.js';
 import {IdAllocator, slugify} from './ids.js';
 
 /**
@@ -350,13 +350,7 @@ class Importer {
 	private frontMatter(value: string, startLine: number): FrontMatter {
 		// The YAML starts on the line after the opening `---`.
 		const shift = (error: LocatedError) => new LocatedError(this.file, (error.line ?? 1) + startLine, error.column, error.key, error.problem);
-		let parsed;
-		try {
-			parsed = parseYamlLocated(value, this.file);
-		} catch (error) {
-			if (error instanceof LocatedError) throw shift(error);
-			throw error;
-		}
+		const parsed = parseYamlSafe(value, this.file, startLine);
 		if (parsed.value === null || parsed.value === undefined) return {};
 		if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) throw new LocatedError(this.file, startLine + 1, undefined, undefined, 'front matter must be a YAML mapping (title, id, severity, alerts, variables)');
 		const result = frontMatterSchema.safeParse(parsed.value);

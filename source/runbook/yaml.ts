@@ -1,5 +1,5 @@
-import {isMap, isScalar} from 'yaml';
-import type {ZodError} from 'zod';
+import {isAlias, isMap, isScalar, LineCounter, parseDocument, visit} from 'yaml';
+import {ZodError} from 'zod';
 import {LocatedError, locate, parseYamlLocated, zodToLocated, formatPath, type ParsedYaml} from '../config/located-error.js';
 import type {AlertMatcher, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep, RunbookVariable} from './model.js';
 import {runbookSchema, type AlertEntry} from './schema.js';
@@ -58,8 +58,13 @@ function textLines(body: string | string[] | undefined): string[] {
  * at the start of its mapping, and every error carries a line (an empty document: line 1).
  */
 export function schemaError(error: ZodError, parsed: ParsedYaml, file: string): LocatedError {
-	const located = zodToLocated(error, parsed, file);
-	const issue = error.issues[0];
+	// A typo'd key (`titel`) also makes the real key missing; the unknown key is the better message.
+	const first = error.issues[0]!;
+	const parent = JSON.stringify(first.path.slice(0, -1));
+	const typo = first.code === 'invalid_type' && first.received === 'undefined' ? error.issues.find(i => i.code === 'unrecognized_keys' && JSON.stringify(i.path) === parent) : undefined;
+	const chosen = typo ? new ZodError([typo]) : error;
+	const located = zodToLocated(chosen, parsed, file);
+	const issue = chosen.issues[0];
 	if (issue?.code === 'unrecognized_keys') {
 		const map = parsed.doc.getIn(issue.path, true);
 		const pair = isMap(map) ? map.items.find(item => isScalar(item.key) && item.key.value === issue.keys[0]) : undefined;
@@ -72,9 +77,34 @@ export function schemaError(error: ZodError, parsed: ParsedYaml, file: string): 
 	return located;
 }
 
+/**
+ * parseYamlLocated, plus a located error for what it lets escape: turning the document into
+ * values throws a bare ReferenceError on an alias without its anchor (`*name`).
+ */
+export function parseYamlSafe(text: string, file: string, lineOffset = 0): ParsedYaml {
+	try {
+		return parseYamlLocated(text, file);
+	} catch (error) {
+		if (error instanceof LocatedError) throw lineOffset ? new LocatedError(file, (error.line ?? 1) + lineOffset, error.column, error.key, error.problem) : error;
+		const lines = new LineCounter();
+		const doc = parseDocument(text, {lineCounter: lines});
+		let at: {line: number; col: number} | undefined;
+		visit(doc, {
+			Alias(_key, node) {
+				if (isAlias(node) && node.range) {
+					at = lines.linePos(node.range[0]);
+					return visit.BREAK;
+				}
+				return undefined;
+			},
+		});
+		throw new LocatedError(file, (at?.line ?? 1) + lineOffset, at?.col, undefined, (error as Error).message.split('\n')[0] ?? String(error));
+	}
+}
+
 /** Parses and validates a YAML runbook. Throws LocatedError (file, line, column, key) on any problem. */
 export function parseYamlRunbook(text: string, file: string, source = file): Runbook {
-	const parsed = parseYamlLocated(text, file);
+	const parsed = parseYamlSafe(text, file);
 	if (parsed.value === null || parsed.value === undefined || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
 		throw new LocatedError(file, lineOf(parsed, []) ?? 1, undefined, undefined, 'a runbook must be a YAML mapping with id, title and steps');
 	}

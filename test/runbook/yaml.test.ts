@@ -94,6 +94,16 @@ describe('YAML runbooks', () => {
 		expect(e.line).toBeGreaterThanOrEqual(2);
 	});
 
+	it('locates an alias without its anchor (the YAML library throws a bare ReferenceError there)', () => {
+		const e = error('id: x\ntitle: X\nsteps:\n  - title: *nowhere\n');
+		expect([e.line, e.column]).toEqual([4, 12]);
+		expect(e.problem).toMatch(/alias/i);
+	});
+
+	it('prefers "unknown key" over "Required" for a misspelt key', () => {
+		expect(error('id: x\ntitle: X\nsteps:\n  - titel: a\n').message).toBe("rb.yaml:4:5: steps[0]: unknown key 'titel'");
+	});
+
 	it('rejects an unknown action kind', () => {
 		const e = error(valid.replace('kind: rollback', 'kind: explode'));
 		expect(e.key).toBe('steps[1].action.kind');

@@ -1,0 +1,71 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {formatLint, lintRunbook, lintRunbooks} from '../../source/runbook/lint.js';
+import {checkPromql} from '../../source/runbook/promql-check.js';
+import {parseMarkdownRunbook} from '../../source/runbook/markdown.js';
+
+const dir = fileURLToPath(new URL('../fixtures/runbooks/lint/', import.meta.url));
+
+describe('PromQL syntax check', () => {
+	it('accepts valid expressions, with {{placeholders}} in label values, ranges and metric names', () => {
+		expect(checkPromql('histogram_quantile(0.95, sum by (le) (rate({{metric}}_bucket{job="{{job}}"}[{{window}}])))')).toBeNull();
+		expect(checkPromql('sum(rate(x[5m])) / sum(rate(y[5m])) > 0.05')).toBeNull();
+		expect(checkPromql('max_over_time(x[1h:{{step}}]) offset {{ago}}')).toBeNull();
+	});
+
+	it('reports where an expression breaks, in the original text', () => {
+		expect(checkPromql('sum(rate(x{a="{{long_variable_name}}"}[5m])) bogus')).toMatchObject({line: 0, column: 46});
+		expect(checkPromql('sum(x)\n  / )')).toMatchObject({line: 1, column: 5});
+		expect(checkPromql('sum(rate(x[5m])')?.message).toMatch(/ends too early/);
+		expect(checkPromql('  ')?.message).toMatch(/empty/);
+	});
+});
+
+describe('lintRunbooks', () => {
+	it('reports bad PromQL with the file line of the broken expression line', async () => {
+		const [result] = await lintRunbooks([path.join(dir, 'bad-promql.yaml')]);
+		expect(result!.errors).toHaveLength(1);
+		expect(result!.errors[0]).toMatchObject({line: 12});
+		expect(result!.errors[0]!.message).toMatch(/^query 'broken': PromQL syntax error/);
+	});
+
+	it('reports unknown {{variables}} but accepts declared ones and well-known alert labels', async () => {
+		const [result] = await lintRunbooks([path.join(dir, 'unknown-variable.md')]);
+		const messages = result!.errors.map(e => `${e.line}: ${e.message.split(':')[0]}`);
+		expect(messages).toEqual(['13: unknown variable {{jbo}} in query \'q1\'', "9: unknown variable {{deploymnet}} in a command of step 'Restart'"]);
+	});
+
+	it('reports an empty runbook and a step without a title', async () => {
+		const [empty] = await lintRunbooks([path.join(dir, 'empty.md')]);
+		expect(empty!.errors[0]!.message).toMatch(/^empty runbook/);
+		const runbook = parseMarkdownRunbook('# T\n\n- first\n- second\n', 't.md');
+		runbook.steps[1]!.title = ' ';
+		expect(lintRunbook(runbook).errors).toEqual([{line: 4, message: "step 'second' has no title"}]);
+	});
+
+	it('walks directories and reports load errors with their location', async () => {
+		const results = await lintRunbooks([dir, path.join(dir, 'missing.yaml')]);
+		expect(results.map(r => path.basename(r.file))).toEqual(['bad-promql.yaml', 'empty.md', 'unknown-variable.md', 'missing.yaml']);
+		expect(results[3]!.errors[0]!.message).toMatch(/no such file/);
+	});
+
+	describe('with a broken YAML file', () => {
+		let tmp: string;
+		beforeAll(async () => {
+			tmp = await mkdtemp(path.join(os.tmpdir(), 'rb-lint-'));
+			await writeFile(path.join(tmp, 'typo.yaml'), 'id: t\ntitle: T\nsteps:\n  - title: a\n    comand: [ls]\n');
+		});
+		afterAll(async () => rm(tmp, {recursive: true, force: true}));
+
+		it('turns the located error into an issue and formats it as file:line:col', async () => {
+			const results = await lintRunbooks([tmp]);
+			expect(results[0]!.errors).toEqual([{line: 5, column: 5, message: "steps[0]: unknown key 'comand'"}]);
+			const text = formatLint(results);
+			expect(text).toContain(`${path.join(tmp, 'typo.yaml')}:5:5: error: steps[0]: unknown key 'comand'`);
+			expect(text.split('\n').at(-1)).toBe('1 file checked: 1 error, 0 warnings');
+		});
+	});
+});
