@@ -74,7 +74,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		journalPath: path,
 	};
 	const store = createIncidentStore({incidentId, env, now});
-	const journal = await openJournal({path, author: author(), redact: createRedactor(config.redact)});
+	const redact = createRedactor(config.redact);
+	const journal = await openJournal({path, author: author(), redact});
 	const lifetime = new AbortController();
 
 	const append: AppendEvent = async (type, data) => {
@@ -199,7 +200,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			if (!command) return flash('this step has no command or action to run', 'info');
 			try {
 				const secretVars = runbook?.variables.filter(v => v.secret).map(v => v.name) ?? [];
-				void open(commandAction.prepare({command, vars: variables, secretVars, env, newId: newEventId})).catch(fail);
+				void open(commandAction.prepare({command, vars: variables, secretVars, env, newId: newEventId, redact})).catch(fail);
 			} catch (error) {
 				fail(error);
 			}

@@ -1,0 +1,251 @@
+#!/usr/bin/env node
+import React from 'react';
+import {existsSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {Command as Program, Option} from 'commander';
+import {findConfigFile, loadConfig, LocatedError} from './source/config/load.js';
+import type {Config} from './source/config/schema.js';
+import type {Cluster} from './source/ports/cluster.js';
+import {stateDir as defaultStateDir} from './source/timeline/state-dir.js';
+import {isValidIncidentId} from './source/timeline/state-dir.js';
+
+const version = '0.1.0';
+
+interface GlobalOptions {
+	config?: string;
+	context?: string;
+	namespace?: string;
+	prometheus?: string;
+	runbook?: string;
+	incident?: string;
+	readonly?: boolean;
+	stateDir?: string;
+}
+
+/** Exit with a message a person can act on; never a stack trace for bad input. */
+function die(message: string, code = 2): never {
+	process.stderr.write(`incident-tui: ${message}\n`);
+	process.exit(code);
+}
+
+async function readConfig(options: GlobalOptions): Promise<{config: Config; file: string | null}> {
+	const file = findConfigFile(options.config);
+	try {
+		const config = await loadConfig(file);
+		if (options.prometheus) config.prometheus = {timeoutMs: 5000, insecureSkipVerify: false, ...config.prometheus, url: options.prometheus};
+		return {config, file};
+	} catch (error) {
+		if (error instanceof LocatedError) die(error.message);
+		throw error;
+	}
+}
+
+/** Context settings: CLI over config; production/readonly from `kubernetes` and its per-context map. */
+function kubeSettings(config: Config, options: GlobalOptions) {
+	const k = config.kubernetes ?? {};
+	const context = options.context ?? k.context;
+	const perContext = context ? k.contexts?.[context] : undefined;
+	return {
+		context,
+		namespace: options.namespace ?? k.namespace,
+		production: Boolean(perContext?.production ?? k.production),
+		readonly: Boolean(options.readonly || perContext?.readonly || k.readonly),
+		wanted: Boolean(config.kubernetes || options.context || process.env.KUBECONFIG || existsSync(path.join(os.homedir(), '.kube', 'config'))),
+		kubeconfig: k.kubeconfig,
+	};
+}
+
+async function connectCluster(config: Config, options: GlobalOptions, incidentId: string | undefined): Promise<Cluster | null> {
+	const k = kubeSettings(config, options);
+	if (!k.wanted) return null;
+	// Loaded lazily: importing @kubernetes/client-node costs ~0.5 s, which must not delay the first frame.
+	const {createKubeCluster} = await import('./source/clients/kube-cluster.js');
+	return createKubeCluster({
+		kubeconfig: k.kubeconfig,
+		context: k.context,
+		namespace: k.namespace,
+		readonly: k.readonly,
+		fieldManager: `incident-tui${incidentId ? `/${incidentId}` : ''}`.slice(0, 128),
+	});
+}
+
+async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
+	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}] = await Promise.all([
+		import('ink'),
+		import('./source/session/cockpit.js'),
+		import('./source/ui/app.js'),
+		import('./source/ui/context.js'),
+		import('./source/ui/theme.js'),
+		import('./source/timeline/ids.js'),
+	]);
+	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
+	const abort = new AbortController();
+	let config: Config;
+	let cluster: Cluster | null | Promise<Cluster | null>;
+	let variables: Record<string, string> | undefined;
+	let k: ReturnType<typeof kubeSettings>;
+	let stopDemo: (() => Promise<void>) | undefined;
+	const incidentId = options.incident ?? newIncidentId(new Date());
+	if (options.demo) {
+		const {startDemo} = await import('./source/demo/index.js');
+		const demo = await startDemo({signal: abort.signal});
+		config = demo.config;
+		cluster = demo.cluster;
+		variables = demo.runbookVariables;
+		stopDemo = () => demo.stop();
+		k = {...kubeSettings(config, {}), readonly: Boolean(options.readonly)};
+	} else {
+		config = (await readConfig(options)).config;
+		k = kubeSettings(config, options);
+		cluster = null; // connected after the first frame, below
+	}
+	let quit: () => void = () => {};
+	const session = await openSession({
+		config,
+		stateDir: defaultStateDir(options.stateDir ?? config.stateDir),
+		incidentId,
+		demo: Boolean(options.demo),
+		readonly: k.readonly,
+		context: k.context ?? (options.demo ? 'demo' : ''),
+		namespace: k.namespace ?? 'default',
+		production: k.production,
+		cluster: options.demo ? cluster : new Promise<Cluster | null>(resolve => setImmediate(() => resolve(connectCluster(config, options, incidentId)))),
+		runbookRef: options.runbook,
+		variables,
+		onQuit: () => quit(),
+	});
+	const interactive = Boolean(process.stdin.isTTY);
+	const color = theme.colorFromEnv();
+	// The alternate screen keeps the operator's scrollback clean, like k9s and less.
+	const altScreen = process.stdout.isTTY && !process.env.INCIDENT_TUI_NO_ALT_SCREEN;
+	if (altScreen) process.stdout.write('\u001B[?1049h');
+	const instance = render(
+		<CockpitProvider store={session.store} controller={session.controller} theme={theme.createTheme({color})}>
+			<App inputActive={interactive} />
+		</CockpitProvider>,
+		{exitOnCtrlC: false, patchConsole: true, maxFps: 30},
+	);
+	quit = () => instance.unmount();
+	setImmediate(() => session.start());
+	if (!interactive) session.store.getState().flashed('stdin is not a terminal: view only, keys are ignored', 'warn');
+	const onSignal = () => instance.unmount();
+	process.once('SIGTERM', onSignal);
+	process.once('SIGHUP', onSignal);
+	await instance.waitUntilExit();
+	abort.abort();
+	await session.stop();
+	await stopDemo?.();
+	if (altScreen) process.stdout.write('\u001B[?1049l');
+	process.stdout.write(`incident ${incidentId} saved in ${session.journal.path}\nresume: incident-tui --incident ${incidentId}${options.demo ? ' (demo: incident-tui demo --incident …)' : ''}\n`);
+	process.exit(0);
+}
+
+const program = new Program('incident-tui')
+	.description('A terminal cockpit for live production incidents.')
+	.version(version)
+	.option('-c, --config <file>', 'incident config (default ./incident.yaml, then $XDG_CONFIG_HOME/incident-tui/config.yaml)')
+	.option('--context <name>', 'kubeconfig context')
+	.option('-n, --namespace <name>', 'Kubernetes namespace')
+	.option('--prometheus <url>', 'Prometheus server URL (overrides the config)')
+	.option('--runbook <id|file>', 'built-in runbook id, or a YAML/Markdown runbook file')
+	.option('--incident <id>', 'resume an incident by id (see `incident-tui incidents`)')
+	.option('--readonly', 'no mutating call is ever sent: rollback, scale, restart and commands are disabled')
+	.option('--state-dir <dir>', 'where incident journals live (default $XDG_STATE_HOME/incident-tui)')
+	.action(async () => runCockpit(program.opts<GlobalOptions>()));
+
+program
+	.command('demo')
+	.description('open the cockpit on the built-in demo incident (a bad deploy; roll it back with u)')
+	.action(async () => runCockpit({...program.opts<GlobalOptions>(), demo: true}));
+
+program
+	.command('status')
+	.description('run every source once and print a report; exit 0 when nothing is critical, 1 when something is, 2 on a configuration error')
+	.option('--json', 'print JSON')
+	.option('--timeout <ms>', 'how long to wait for the sources', '5000')
+	.action(async (local: {json?: boolean; timeout: string}) => {
+		const options = program.opts<GlobalOptions>();
+		const {config} = await readConfig(options);
+		const {collectStatus, formatStatusTable, statusExitCode} = await import('./source/sources/status.js');
+		let cluster: Cluster | null = null;
+		try {
+			cluster = await connectCluster(config, {...options, readonly: true}, undefined);
+		} catch (error) {
+			process.stderr.write(`incident-tui: cluster: ${(error as Error).message}\n`);
+		}
+		const report = await collectStatus({config, cluster, timeoutMs: Number(local.timeout) || 5000});
+		process.stdout.write(local.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusTable(report));
+		process.exit(statusExitCode(report));
+	});
+
+program
+	.command('incidents')
+	.description('list incidents in the state directory')
+	.action(async () => {
+		const options = program.opts<GlobalOptions>();
+		const {listIncidents, formatIncidentList} = await import('./source/timeline/incidents.js');
+		process.stdout.write(formatIncidentList(await listIncidents(defaultStateDir(options.stateDir))));
+	});
+
+program
+	.command('export <id>')
+	.description('write a post-mortem draft from an incident journal')
+	.addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
+	.option('-o, --output <file>', 'write to a file instead of stdout')
+	.action(async (id: string, local: {format: 'md' | 'json'; output?: string}) => {
+		const options = program.opts<GlobalOptions>();
+		if (!isValidIncidentId(id)) die(`not an incident id: ${id}`);
+		const [{readJournal}, {exportPostmortem}, {journalPath}] = await Promise.all([
+			import('./source/timeline/journal.js'),
+			import('./source/timeline/export.js'),
+			import('./source/timeline/state-dir.js'),
+		]);
+		const file = journalPath(defaultStateDir(options.stateDir), id);
+		if (!existsSync(file)) die(`no journal for incident ${id} at ${file}`);
+		const {events, warnings} = await readJournal(file);
+		for (const warning of warnings) process.stderr.write(`incident-tui: warning: ${warning}\n`);
+		// The checklist lists every step of the incident's runbook, touched or not.
+		const selected = events.filter(e => e.type === 'runbook.selected').at(-1);
+		let runbook = null;
+		if (selected?.type === 'runbook.selected') {
+			const {loadRunbook} = await import('./source/runbook/library.js');
+			runbook = await loadRunbook(selected.data.source.startsWith('builtin:') ? selected.data.id : selected.data.source).catch(() => null);
+		}
+		const text = exportPostmortem(events, {format: local.format, incidentId: id, runbook});
+		if (local.output) {
+			const {writeFile} = await import('node:fs/promises');
+			await writeFile(local.output, text);
+			process.stderr.write(`wrote ${local.output}\n`);
+		} else {
+			process.stdout.write(text);
+		}
+	});
+
+const runbookCommand = program.command('runbook').description('inspect and lint runbooks');
+runbookCommand
+	.command('inspect <file>')
+	.description('print what the importer understood of a YAML or Markdown runbook')
+	.option('--json', 'print JSON (the default)')
+	.action(async (file: string) => {
+		const [{loadRunbook}, {inspectRunbook}] = await Promise.all([import('./source/runbook/library.js'), import('./source/runbook/inspect.js')]);
+		try {
+			process.stdout.write(`${JSON.stringify(inspectRunbook(await loadRunbook(file)), null, 2)}\n`);
+		} catch (error) {
+			die((error as Error).message, 1);
+		}
+	});
+runbookCommand
+	.command('lint <paths...>')
+	.description('validate runbooks: schema, PromQL syntax, unknown variables; exits 1 on errors')
+	.action(async (paths: string[]) => {
+		const {lintRunbooks, formatLint} = await import('./source/runbook/lint.js');
+		const results = await lintRunbooks(paths);
+		process.stdout.write(formatLint(results));
+		process.exit(results.some(r => r.errors.length > 0) ? 1 : 0);
+	});
+
+
+program.parseAsync(process.argv).catch(error => {
+	die(error instanceof Error ? error.message : String(error), 1);
+});
