@@ -24,6 +24,8 @@ declare const __INCIDENT_TUI_RUNBOOKS__: Record<string, string> | undefined;
 const YAML_EXT = /\.ya?ml$/i;
 const LISTED_EXT = /\.(ya?ml|md|markdown)$/i;
 const FILE_EXT = /\.(ya?ml|md|markdown|txt|mdx)$/i;
+/** A README in a runbook directory documents the directory; it is not a runbook. */
+export const isListedRunbook = (name: string): boolean => LISTED_EXT.test(name) && !/^readme\./i.test(path.basename(name));
 
 /** The built-in `runbooks/` directory, found relative to this module (source tree or dist/). */
 export function builtinRunbookDir(): string {
@@ -69,7 +71,7 @@ function asLocated(file: string, error: unknown): LocatedError {
 async function loadSource(source: RunbookSource, builtin: boolean): Promise<Loaded> {
 	const out: Loaded = {runbooks: [], errors: []};
 	if (typeof source !== 'string') {
-		for (const name of Object.keys(source).filter(n => LISTED_EXT.test(n)).sort()) {
+		for (const name of Object.keys(source).filter(isListedRunbook).sort()) {
 			try {
 				const runbook = parseRunbookText(source[name]!, name, '');
 				runbook.source = `builtin:${runbook.id}`;
@@ -91,7 +93,7 @@ async function loadSource(source: RunbookSource, builtin: boolean): Promise<Load
 			}
 			return out;
 		}
-		names = (await readdir(source)).filter(n => LISTED_EXT.test(n)).sort();
+		names = (await readdir(source)).filter(isListedRunbook).sort();
 	} catch (error) {
 		out.errors.push(readProblem(source, error));
 		return out;

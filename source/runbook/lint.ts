@@ -3,7 +3,7 @@ import path from 'node:path';
 import {isScalar} from 'yaml';
 import {LocatedError, parseYamlLocated, type ParsedYaml} from '../config/located-error.js';
 import type {Runbook} from './model.js';
-import {parseRunbookText, WELL_KNOWN_LABELS} from './library.js';
+import {isListedRunbook, parseRunbookText, WELL_KNOWN_LABELS} from './library.js';
 import {checkPromql} from './promql-check.js';
 import {templateVariables} from './template.js';
 
@@ -20,8 +20,6 @@ export interface LintResult {
 	errors: LintIssue[];
 	warnings: LintIssue[];
 }
-
-const RUNBOOK_EXT = /\.(ya?ml|md|markdown)$/i;
 
 /** Labels an alert usually carries: `{{these}}` are filled at run time even when undeclared. */
 const KNOWN_LABELS = new Set<string>([...WELL_KNOWN_LABELS, 'alertname', 'severity', 'env', 'environment', 'region', 'app', 'node', 'context']);
@@ -41,7 +39,7 @@ async function expand(paths: string[]): Promise<Array<{file: string; error?: str
 			continue;
 		}
 		const entries = await readdir(given, {recursive: true});
-		const files = entries.filter(name => RUNBOOK_EXT.test(name)).sort();
+		const files = entries.filter(isListedRunbook).sort();
 		if (files.length === 0) out.push({file: given, error: 'no runbooks here (.yaml, .yml, .md, .markdown)'});
 		for (const name of files) out.push({file: path.join(given, name)});
 	}
