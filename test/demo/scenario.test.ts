@@ -2,6 +2,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
 import {badImage} from '../../source/demo/cluster.js';
 import {demoQueries, startDemo, type DemoEnvironment} from '../../source/demo/index.js';
+import {validateScrapeQuery} from '../../source/sources/scrape.js';
 import {waitFor} from '../support/wait.js';
 import {latencyBuckets, quantileBucket, requestTotals, scrape, type Sample} from './exposition.js';
 
@@ -79,6 +80,8 @@ describe('the demo incident, end to end', () => {
 				['request_rate', 'rps', undefined, undefined],
 			]);
 			expect(config.queries[0]!.promql).toBe(demoQueries.errorRatio);
+			// Direct scrape mode (no Prometheus server in the demo) must accept every query.
+			for (const q of config.queries) expect(() => validateScrapeQuery(q.promql)).not.toThrow();
 			expect(config.refresh.healthMs).toBeGreaterThanOrEqual(2000);
 			expect(config.refresh.metricsMs).toBeLessThanOrEqual(5000);
 			expect(demo.runbookVariables).toEqual({namespace: 'shop', deployment: 'checkout'});
