@@ -299,8 +299,8 @@ interface Resource<Raw> {
 	plural: string;
 	path: string;
 	list(params: ListParams, signal: AbortSignal): Promise<Page<Raw>>;
-	/** A complete list arrived (first, or after 410). */
-	replace(items: Raw[]): void;
+	/** A (re)list begins: pages are converted to compact rows as they come; commit replaces everything. */
+	startList(): {add(items: Raw[]): void; commit(): void};
 	apply(type: string, object: Raw): void;
 	resourceVersion?: string;
 	/** Whether the initial list succeeded at least once. */
@@ -463,13 +463,21 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 			path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
 			listed: false,
 			list: (params, s) => core.listNamespacedPod({namespace, ...params}, callOptions(s)) as Promise<Page<RawPod>>,
-			replace(items) {
-				pods.clear();
-				for (const item of items) {
-					const info = toPodInfo(item, replicaSetOwners);
-					pods.set(info.name, info);
-				}
-				emitReset();
+			startList() {
+				const next = new Map<string, PodInfo>();
+				return {
+					add(items) {
+						for (const item of items) {
+							const info = toPodInfo(item, replicaSetOwners);
+							next.set(info.name, info);
+						}
+					},
+					commit() {
+						pods.clear();
+						for (const [name, info] of next) pods.set(name, info);
+						emitReset();
+					},
+				};
 			},
 			apply(type, object) {
 				const name = object.metadata?.name ?? '';
@@ -488,13 +496,21 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 			path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
 			listed: false,
 			list: (params, s) => apps.listNamespacedDeployment({namespace, ...params}, callOptions(s)) as Promise<Page<RawDeployment>>,
-			replace(items) {
-				deployments.clear();
-				for (const item of items) {
-					const info = toDeploymentInfo(item);
-					deployments.set(info.name, info);
-				}
-				emitReset();
+			startList() {
+				const next = new Map<string, DeploymentInfo>();
+				return {
+					add(items) {
+						for (const item of items) {
+							const info = toDeploymentInfo(item);
+							next.set(info.name, info);
+						}
+					},
+					commit() {
+						deployments.clear();
+						for (const [name, info] of next) deployments.set(name, info);
+						emitReset();
+					},
+				};
 			},
 			apply(type, object) {
 				const name = object.metadata?.name ?? '';
@@ -513,9 +529,20 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 			path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`,
 			listed: false,
 			list: (params, s) => apps.listNamespacedReplicaSet({namespace, ...params}, callOptions(s)) as Promise<Page<RawReplicaSet>>,
-			replace(items) {
-				replicaSetOwners.clear();
-				for (const item of items) this.apply('ADDED', item);
+			startList() {
+				const next = new Map<string, string>();
+				return {
+					add(items) {
+						for (const item of items) {
+							const owner = replicaSetDeployment(item);
+							if (owner) next.set(item.metadata?.name ?? '', owner);
+						}
+					},
+					commit() {
+						replicaSetOwners.clear();
+						for (const [name, owner] of next) replicaSetOwners.set(name, owner);
+					},
+				};
 			},
 			apply(type, object) {
 				const name = object.metadata?.name ?? '';
@@ -525,27 +552,28 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 			},
 		};
 
-		/** Lists every page (limit/continue); keeps only the compact rows. */
+		/** Lists every page (limit/continue), keeping only compact rows: no page outlives its conversion. */
 		async function listAll<Raw>(resource: Resource<Raw>): Promise<void> {
-			const items: Raw[] = [];
+			const listing = resource.startList();
 			let token: string | undefined;
 			let resourceVersion: string | undefined;
 			do {
 				const page = await resource.list({limit: pageSize, ...(token ? {_continue: token} : {})}, signal);
-				for (const item of page.items) items.push(item);
+				listing.add(page.items);
 				resourceVersion = page.metadata?.resourceVersion;
 				token = page.metadata?._continue || undefined;
 			} while (token && !signal.aborted);
+			if (signal.aborted) return;
 			resource.resourceVersion = resourceVersion;
 			resource.listed = true;
-			resource.replace(items);
+			listing.commit();
 		}
 
 		/** A watch that failed before streaming carries only its HTTP code: ask again through the typed client to get the Status body. */
 		async function watchFailure<Raw>(resource: Resource<Raw>, error: unknown): Promise<KubeError> {
 			const doing = `watch ${resource.plural}`;
 			const code = statusCodeOf(error);
-			if (code !== undefined && parseStatus((error as {body?: unknown}).body) === undefined) {
+			if (code !== undefined && !(error instanceof KubeError) && parseStatus((error as {body?: unknown}).body) === undefined) {
 				try {
 					const probe = new AbortController();
 					const onAbort = () => probe.abort();
@@ -702,7 +730,13 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 			if (deployment.spec?.paused) {
 				throw new KubeError(`deployment/${name} is paused: resume it first (kubectl rollout resume deployment/${name}), then roll back`, undefined, 'Paused');
 			}
-			const {target, revision} = pickRollbackTarget(replicaSets, name, toRevision);
+			let picked: ReturnType<typeof pickRollbackTarget>;
+			try {
+				picked = pickRollbackTarget(replicaSets, name, toRevision);
+			} catch (error) {
+				throw new KubeError(`${(error as Error).message} (context ${context}, namespace ${namespace})`, undefined, 'NotFound');
+			}
+			const {target, revision} = picked;
 			const current = revisionOf(deployment.metadata) || Math.max(0, ...replicaSets.map(rs => revisionOf(rs.metadata)));
 			const template = withoutHash(target.spec?.template);
 			if (isDeepStrictEqual(withoutHash(deployment.spec?.template), template)) {

@@ -111,6 +111,21 @@ describe('KubeCluster.watch', () => {
 		expect(watcher.errors).toEqual([]);
 	});
 
+	it('lists in pages (limit/continue) and watches from the list\'s resourceVersion', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 5});
+		const listedAt = String(server.resourceVersion);
+		const c = await createKubeCluster({kubeconfig: server.kubeconfigPath, readonly: true, fieldManager: 'x', pageSize: 2});
+		const watcher = await watching(c);
+		expect(watcher.resets[0]!.pods).toHaveLength(5);
+		const pages = listRequests('pods');
+		expect(pages.map(p => [p.query.limit, Boolean(p.query.continue)])).toEqual([
+			['2', false],
+			['2', true],
+			['2', true],
+		]);
+		expect(watchRequests('pods')[0]!.query.resourceVersion).toBe(listedAt);
+	});
+
 	it('resumes from the last resourceVersion (events and bookmarks) when the stream ends', async () => {
 		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
 		const watcher = await watching(await cluster());

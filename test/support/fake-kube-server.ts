@@ -240,7 +240,8 @@ export class FakeKubeServer {
 			});
 		});
 		const pods = options.pods ?? replicas;
-		for (let i = 0; i < pods; i++) this.addPod(name, {});
+		const currentRs = this.get('replicasets', `${name}-${templateHash(template(current))}`);
+		for (let i = 0; i < pods; i++) this.addPod(name, currentRs ? {replicaSet: currentRs} : {});
 		return deployment;
 	}
 
@@ -252,8 +253,8 @@ export class FakeKubeServer {
 	}
 
 	/** A running, ready pod of the deployment's current ReplicaSet; `status` overrides merge into the container status. */
-	addPod(deployment: string, options: {name?: string; node?: string; containerStatus?: Record<string, unknown>; phase?: string}): KObject {
-		const rs = this.currentReplicaSet(deployment);
+	addPod(deployment: string, options: {name?: string; node?: string; containerStatus?: Record<string, unknown>; phase?: string; replicaSet?: KObject}): KObject {
+		const rs = options.replicaSet ?? this.currentReplicaSet(deployment);
 		const hash = rs?.metadata.labels['pod-template-hash'] ?? 'nohash';
 		const rsName = rs?.metadata.name ?? `${deployment}-${hash}`;
 		const name = options.name ?? `${rsName}-${randomUUID().slice(0, 5)}`;
