@@ -1,0 +1,426 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: runs the bundled cockpit (dist/incident-tui.mjs, built when missing or stale) in
+ * a pseudo-terminal against the generated workload of bench/workload.ts, reads everything it writes
+ * through a terminal emulator (@xterm/headless) to know what the screen shows and when, and prints
+ * one line per figure, `name value unit`, plus bench/results/latest.json.
+ *
+ * The pseudo-terminal is util-linux `script`, driven through pipes (node-pty would need a native
+ * build): `script -qfec "stty cols 200 rows 50; exec node dist/incident-tui.mjs --config X" /dev/null`.
+ * CPU and memory come from /proc/<pid> of the node process itself (Linux only).
+ *
+ * BENCH_QUICK=1: a shorter smoke run (fewer keys, 5 s windows, RSS at the end): same figure names,
+ * not comparable with the targets.
+ */
+import {spawn, execFileSync} from 'node:child_process';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import xterm from '@xterm/headless';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = path.join(root, 'dist', 'incident-tui.mjs');
+const quick = process.env.BENCH_QUICK === '1';
+const COLUMNS = 200;
+const ROWS = 50;
+
+const plan = quick
+	? {keys: 100, idleSeconds: 5, rssAtSeconds: 0, scrollSeconds: 3}
+	: {keys: 600, idleSeconds: 30, rssAtSeconds: 60, scrollSeconds: 10};
+
+/** The figures, in print order, with their unit and the issue's target (null: no target). */
+const figures = [
+	{name: 'first_frame_ms', unit: 'ms', target: 300},
+	{name: 'key_to_frame_ms_p50', unit: 'ms', target: null},
+	{name: 'key_to_frame_ms_p99', unit: 'ms', target: 30},
+	{name: 'idle_cpu_pct', unit: '%', target: 1},
+	{name: 'rss_mb', unit: 'MB', target: 150},
+	{name: 'output_bytes_per_s_idle', unit: 'B/s', target: 1024},
+	{name: 'output_bytes_per_s_scroll', unit: 'B/s', target: null},
+];
+
+const log = message => process.stderr.write(`bench: ${message}\n`);
+
+class BenchError extends Error {}
+
+/** Waits for `condition` to hold, polling; throws with `what` after `timeoutMs`. */
+async function until(condition, timeoutMs, what) {
+	const deadline = performance.now() + timeoutMs;
+	for (;;) {
+		const value = condition();
+		if (value) return value;
+		if (performance.now() > deadline) throw new BenchError(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await sleep(5);
+	}
+}
+
+// ---------------------------------------------------------------- build
+
+function newestMtime(target) {
+	if (!existsSync(target)) return 0;
+	const info = statSync(target);
+	if (!info.isDirectory()) return info.mtimeMs;
+	let newest = info.mtimeMs;
+	for (const name of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, name)));
+	return newest;
+}
+
+async function ensureBundle() {
+	const inputs = ['cli.tsx', 'source', 'runbooks', 'package-lock.json', 'scripts/build.mjs', 'patches'].map(p => path.join(root, p));
+	const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+	if (built > 0 && inputs.every(input => newestMtime(input) <= built)) return;
+	log(built ? 'sources changed since the last build: rebuilding' : 'no dist/incident-tui.mjs yet: building');
+	const {buildBundle} = await import('./build.mjs');
+	await buildBundle();
+}
+
+// ---------------------------------------------------------------- processes
+
+/** Starts bench/workload.ts in its own node process; resolves with what it printed when ready. */
+async function startWorkload() {
+	const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'workload.ts')], {cwd: root, stdio: ['pipe', 'pipe', 'inherit']});
+	let out = '';
+	const described = await new Promise((resolve, reject) => {
+		child.stdout.on('data', chunk => {
+			out += chunk;
+			const line = out.split('\n')[0];
+			if (out.includes('\n')) {
+				try {
+					resolve(JSON.parse(line));
+				} catch {
+					reject(new BenchError(`the workload printed something other than JSON: ${line}`));
+				}
+			}
+		});
+		child.once('exit', code => reject(new BenchError(`the workload exited with code ${code} before it was ready`)));
+		child.once('error', reject);
+	});
+	return {
+		...described,
+		async stop() {
+			if (child.exitCode !== null) return;
+			const exited = new Promise(resolve => child.once('exit', resolve));
+			child.stdin.end();
+			child.kill('SIGTERM');
+			await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
+		},
+	};
+}
+
+function childrenOf(pid) {
+	try {
+		return readdirSync(`/proc/${pid}/task`).flatMap(task =>
+			readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+		);
+	} catch {
+		return [];
+	}
+}
+
+function commOf(pid) {
+	try {
+		return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+	} catch {
+		return '';
+	}
+}
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid, ticksPerSecond) {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// Fields after the command name (which may hold spaces) start at field 3; utime is 14, stime 15.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+function rssMegabytes(pid) {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+	return kb / 1024;
+}
+
+/** The cockpit in a pseudo-terminal, with a terminal emulator reading its output. */
+function startCockpit(configPath, home) {
+	const env = {...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor', HOME: home, XDG_STATE_HOME: path.join(home, 'state'), LANG: process.env.LANG ?? 'C.UTF-8'};
+	// Ink draws nothing until exit when it thinks it runs in CI.
+	for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'KUBECONFIG', 'NODE_OPTIONS']) delete env[name];
+	const quote = value => `'${value.replaceAll("'", "'\\''")}'`;
+	const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${quote(process.execPath)} ${quote(bundle)} --config ${quote(configPath)}`;
+	const terminal = new xterm.Terminal({cols: COLUMNS, rows: ROWS, allowProposedApi: true, scrollback: 0});
+	const startedAt = performance.now();
+	const child = spawn('script', ['-qfec', command, '/dev/null'], {cwd: home, env, stdio: ['pipe', 'pipe', 'pipe']});
+	let stderr = '';
+	child.stderr.on('data', chunk => (stderr += chunk));
+
+	const state = {
+		bytes: 0,
+		/** Called after each chunk is parsed, with the time the chunk arrived. */
+		onParsed: undefined,
+		/** Arrival time of the most recently parsed chunk that ended a synchronized frame (ESU). */
+		lastFrameEndAt: 0,
+	};
+	child.stdout.on('data', chunk => {
+		const arrivedAt = performance.now();
+		state.bytes += chunk.length;
+		const endsFrame = chunk.includes('\u001B[?2026l');
+		terminal.write(chunk, () => {
+			if (endsFrame) state.lastFrameEndAt = arrivedAt;
+			state.onParsed?.(arrivedAt, endsFrame);
+		});
+	});
+	const exited = new Promise(resolve => child.once('exit', code => resolve(code)));
+
+	return {
+		child,
+		startedAt,
+		state,
+		exited,
+		stderr: () => stderr,
+		write: data => child.stdin.write(data),
+		/** Rows of the screen as text. */
+		lines() {
+			const buffer = terminal.buffer.active;
+			const out = [];
+			for (let y = 0; y < ROWS; y++) out.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+			return out;
+		},
+		/** The pane whose title cell is drawn inverse (the focused one), or null. */
+		focusedPane() {
+			const buffer = terminal.buffer.active;
+			for (let y = 0; y < ROWS; y++) {
+				const line = buffer.getLine(buffer.viewportY + y);
+				if (!line) continue;
+				const text = line.translateToString(true);
+				for (const match of text.matchAll(/[ ▶]([1-5]) (Health|Metrics|Pods|Runbook|Timeline) /g)) {
+					const cell = line.getCell(match.index + 1);
+					if (cell?.isInverse()) return match[2];
+				}
+			}
+			return null;
+		},
+		/** Resolves at the arrival time of the first chunk, from now on, after which `predicate()` holds and a frame has ended. */
+		waitFor(predicate, timeoutMs, what) {
+			return new Promise((resolve, reject) => {
+				let matchedAt = 0;
+				const timer = setTimeout(() => {
+					state.onParsed = undefined;
+					reject(new BenchError(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${this.lines().join('\n')}`));
+				}, timeoutMs);
+				state.onParsed = (arrivedAt, endsFrame) => {
+					if (!matchedAt && predicate()) matchedAt = arrivedAt;
+					if (matchedAt && endsFrame) {
+						clearTimeout(timer);
+						state.onParsed = undefined;
+						resolve(arrivedAt);
+					}
+				};
+			});
+		},
+		/** The node process inside the pseudo-terminal (script -> sh -> exec node). */
+		async nodePid() {
+			return until(
+				() => {
+					const queue = [child.pid];
+					while (queue.length > 0) {
+						const pid = queue.shift();
+						if (pid !== child.pid && commOf(pid) === 'node') return pid;
+						queue.push(...childrenOf(pid));
+					}
+					return undefined;
+				},
+				10_000,
+				'the node process under script',
+			);
+		},
+	};
+}
+
+// ---------------------------------------------------------------- measurements
+
+/** The selected row of the focused list: its screen row and its first two words (names, not counters). */
+function selectionSignature(lines) {
+	for (const [y, line] of lines.entries()) {
+		const at = line.indexOf('▶ ');
+		if (at < 0 || /▶ ?[1-5] (Health|Metrics|Pods|Runbook|Timeline) /.test(line.slice(at))) continue;
+		return `${y}:${line.slice(at + 2).trim().split(/\s+/).slice(0, 2).join(' ')}`;
+	}
+	return null;
+}
+
+function percentile(sorted, p) {
+	if (sorted.length === 0) return NaN;
+	const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+	return sorted[index];
+}
+
+const DOWN = '\u001B[B';
+const helpTitle = 'Keys — ? or esc closes';
+
+/**
+ * Sends `count` keys one at a time, each after the frame of the previous one plus a short random
+ * pause (like a person, not a key-repeat flood), and times each from the write to the arrival of
+ * the frame that shows it. Mix: selection moves in the pods pane (most), pane switches, help.
+ */
+async function measureKeys(cockpit, count) {
+	const samples = {move: [], pane: [], help: []};
+	let sent = 0;
+	const press = async (kind, data, predicate, what) => {
+		const before = performance.now();
+		const arrived = cockpit.waitFor(predicate, 3000, what);
+		cockpit.write(data);
+		samples[kind].push((await arrived) - before);
+		sent++;
+		await sleep(5 + Math.random() * 30);
+	};
+	while (sent < count) {
+		for (let i = 0; i < 16 && sent < count; i++) {
+			const previous = selectionSignature(cockpit.lines());
+			await press('move', DOWN, () => selectionSignature(cockpit.lines()) !== previous, 'the selection to move down');
+		}
+		if (sent >= count) break;
+		await press('pane', '5', () => cockpit.focusedPane() === 'Timeline', 'the Timeline pane to take focus');
+		await press('pane', '3', () => cockpit.focusedPane() === 'Pods', 'the Pods pane to take focus');
+		if (sent >= count) break;
+		await press('help', '?', () => cockpit.lines().some(line => line.includes(helpTitle)), 'the help overlay to open');
+		await press('help', '?', () => !cockpit.lines().some(line => line.includes(helpTitle)), 'the help overlay to close');
+	}
+	return samples;
+}
+
+function machine() {
+	const cpus = os.cpus();
+	let free = '';
+	try {
+		free = execFileSync('free', ['-h'], {encoding: 'utf8'}).trim();
+	} catch {
+		free = `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total`;
+	}
+	return {nproc: os.availableParallelism(), cpu: cpus[0]?.model ?? 'unknown', memory: free, node: process.version, kernel: os.release()};
+}
+
+async function main() {
+	if (process.platform !== 'linux') throw new BenchError('the benchmark reads /proc and needs util-linux script: run it on Linux');
+	try {
+		execFileSync('script', ['--version'], {stdio: 'ignore'});
+	} catch {
+		throw new BenchError('util-linux `script` is not installed (apt-get install bsdutils / util-linux)');
+	}
+	const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim()) || 100;
+	await ensureBundle();
+	const workload = await startWorkload();
+	const w = workload.options;
+	log(`workload: ${workload.pods} pods in ${workload.deployments} deployments, ${w.updatesPerSecond} pod updates/s, ${w.services} health checks, ${w.queries} queries, refresh ${w.refreshMs / 1000} s`);
+	const home = mkdtempSync(path.join(os.tmpdir(), 'incident-tui-bench-home-'));
+	let cockpit;
+	const results = {};
+	const notes = [];
+	try {
+		log(`starting the cockpit in a ${COLUMNS}x${ROWS} pseudo-terminal`);
+		cockpit = startCockpit(workload.config, home);
+		const allPanes = () => {
+			const text = cockpit.lines().join('\n');
+			return ['1 Health', '2 Metrics', '3 Pods', '4 Runbook', '5 Timeline'].every(title => text.includes(title));
+		};
+		const firstFrameAt = await cockpit.waitFor(allPanes, 20_000, 'the first frame (all five pane titles)').catch(error => {
+			throw new BenchError(`${error.message}\nstderr: ${cockpit.stderr()}`);
+		});
+		results.first_frame_ms = firstFrameAt - cockpit.startedAt;
+		const pid = await cockpit.nodePid();
+		log(`first frame after ${results.first_frame_ms.toFixed(0)} ms; waiting for the pods to load`);
+		const podsLoaded = () => cockpit.lines().some(line => /\bd-199\b/.test(line) || /\d{4,5} pods/.test(line));
+		await until(() => cockpit.lines().some(line => /\bd-000-/.test(line)) || podsLoaded(), 60_000, 'the pods pane to list pods');
+		const loadedAfter = performance.now() - cockpit.startedAt;
+		log(`pods listed after ${(loadedAfter / 1000).toFixed(1)} s`);
+		results.pods_listed_ms = loadedAfter;
+
+		// Focus the pods pane, then time the keys.
+		if (cockpit.focusedPane() !== 'Pods') {
+			const focused = cockpit.waitFor(() => cockpit.focusedPane() === 'Pods', 3000, 'the Pods pane to take focus');
+			cockpit.write('3');
+			await focused;
+		}
+		log(`timing ${plan.keys} keys`);
+		const samples = await measureKeys(cockpit, plan.keys);
+		const all = [...samples.move, ...samples.pane, ...samples.help].sort((a, b) => a - b);
+		results.key_to_frame_ms_p50 = percentile(all, 50);
+		results.key_to_frame_ms_p99 = percentile(all, 99);
+		results.keys_timed = all.length;
+		for (const kind of ['move', 'pane', 'help']) {
+			const sorted = [...samples[kind]].sort((a, b) => a - b);
+			results[`key_to_frame_ms_p50_${kind}`] = percentile(sorted, 50);
+			results[`key_to_frame_ms_p99_${kind}`] = percentile(sorted, 99);
+		}
+
+		log(`idle for ${plan.idleSeconds} s (data refreshing, no keys)`);
+		await sleep(1000);
+		const idleCpuStart = cpuSeconds(pid, ticksPerSecond);
+		const idleBytesStart = cockpit.state.bytes;
+		const idleStart = performance.now();
+		await sleep(plan.idleSeconds * 1000);
+		const idleSeconds = (performance.now() - idleStart) / 1000;
+		results.idle_cpu_pct = ((cpuSeconds(pid, ticksPerSecond) - idleCpuStart) / idleSeconds) * 100;
+		results.output_bytes_per_s_idle = (cockpit.state.bytes - idleBytesStart) / idleSeconds;
+
+		const rssWait = plan.rssAtSeconds * 1000 - (performance.now() - cockpit.startedAt);
+		if (rssWait > 0) await sleep(rssWait);
+		results.rss_mb = rssMegabytes(pid);
+		results.rss_at_s = (performance.now() - cockpit.startedAt) / 1000;
+
+		log(`holding the down key for ${plan.scrollSeconds} s`);
+		const scrollBytesStart = cockpit.state.bytes;
+		const scrollCpuStart = cpuSeconds(pid, ticksPerSecond);
+		const scrollStart = performance.now();
+		const before = selectionSignature(cockpit.lines());
+		// A held key repeats about 30 times a second in common terminal setups.
+		while (performance.now() - scrollStart < plan.scrollSeconds * 1000) {
+			cockpit.write(DOWN);
+			await sleep(33);
+		}
+		const scrollSeconds = (performance.now() - scrollStart) / 1000;
+		results.output_bytes_per_s_scroll = (cockpit.state.bytes - scrollBytesStart) / scrollSeconds;
+		results.scroll_cpu_pct = ((cpuSeconds(pid, ticksPerSecond) - scrollCpuStart) / scrollSeconds) * 100;
+		if (selectionSignature(cockpit.lines()) === before) notes.push('the selection did not move while the down key was held');
+	} finally {
+		if (cockpit) {
+			const pid = (() => {
+				const queue = [cockpit.child.pid];
+				while (queue.length > 0) {
+					const next = queue.shift();
+					if (next !== cockpit.child.pid && commOf(next) === 'node') return next;
+					queue.push(...childrenOf(next));
+				}
+				return undefined;
+			})();
+			// The cockpit unmounts and saves on SIGTERM; script exits with it.
+			if (pid) process.kill(pid, 'SIGTERM');
+			else cockpit.child.kill('SIGTERM');
+			await Promise.race([cockpit.exited, sleep(5000).then(() => cockpit.child.kill('SIGKILL'))]);
+		}
+		await workload.stop();
+		rmSync(home, {recursive: true, force: true});
+	}
+
+	const round = value => (Number.isFinite(value) ? Math.round(value * 10) / 10 : value);
+	for (const figure of figures) process.stdout.write(`${figure.name} ${round(results[figure.name])} ${figure.unit}\n`);
+	const report = {
+		date: new Date().toISOString(),
+		quick,
+		plan,
+		workload: {pods: workload.pods, deployments: workload.deployments, podUpdatesPerSecond: workload.options.updatesPerSecond, healthChecks: workload.options.services, queries: workload.options.queries, refreshSeconds: workload.options.refreshMs / 1000, terminal: `${COLUMNS}x${ROWS}`},
+		machine: machine(),
+		figures: Object.fromEntries(figures.map(f => [f.name, {value: round(results[f.name]), unit: f.unit, target: f.target, met: f.target === null ? null : results[f.name] < f.target}])),
+		details: Object.fromEntries(Object.entries(results).filter(([name]) => !figures.some(f => f.name === name)).map(([name, value]) => [name, round(value)])),
+		notes,
+	};
+	const out = path.join(root, 'bench', 'results');
+	mkdirSync(out, {recursive: true});
+	writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+	log(`wrote ${path.relative(process.cwd(), path.join(out, 'latest.json'))}`);
+}
+
+main().catch(error => {
+	log(error instanceof BenchError ? error.message : (error?.stack ?? String(error)));
+	process.exit(1);
+});
