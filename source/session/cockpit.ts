@@ -182,7 +182,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			if (!cluster) return flash('no cluster connected', 'warn');
 			const current = store.getState().cluster.deployments[deployment];
 			void deploymentActions[kind]
-				.prepare({cluster, env, deployment, current: current?.replicas ?? 0, newId: newEventId})
+				.prepare({cluster, env, deployment, current: current?.replicas ?? 0, replicas: current?.replicas, newId: newEventId})
 				.then(open)
 				.catch(fail);
 		},

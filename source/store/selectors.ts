@@ -59,6 +59,13 @@ export function applyFilter(rows: readonly Row[], filter: string): readonly Row[
 
 // ---- Health ----------------------------------------------------------------------------------
 
+/** Why an answering service is not plainly healthy: a degraded dependency, or its own latency. */
+function healthVerdict(service: HealthRow): string {
+	if (service.tone === 'ok') return 'healthy';
+	const bad = service.dependencies.filter(d => d.tone !== 'ok').map(d => d.name);
+	return bad.length > 0 ? `degraded: ${bad.join(', ')}` : 'slow';
+}
+
 function buildHealthRows(health: readonly HealthRow[]): Row[] {
 	const rows: Row[] = [];
 	for (const service of health) {
@@ -72,7 +79,7 @@ function buildHealthRows(health: readonly HealthRow[]): Row[] {
 				{text: service.name, width: 14, bold: true},
 				{text: service.status ? String(service.status) : '---', width: 4, tone: service.ok ? 'ok' : 'crit'},
 				{text: latency, width: 8, align: 'right', tone: service.tone},
-				{text: service.ok ? (service.tone === 'warn' ? 'slow' : 'healthy') : (service.detail ?? 'unhealthy'), tone: service.ok ? service.tone : 'crit'},
+				{text: service.ok ? healthVerdict(service) : (service.detail ?? 'unhealthy'), tone: service.ok ? service.tone : 'crit'},
 			],
 		});
 		for (const dep of service.dependencies) {
@@ -324,9 +331,9 @@ export const selectRunbookRows = memo(buildRunbookRows);
 export function healthSummary(health: readonly HealthRow[]): {text: string; tone: Tone} {
 	if (health.length === 0) return {text: 'no services', tone: 'muted'};
 	const bad = health.filter(h => !h.ok).length;
-	const slow = health.filter(h => h.ok && h.tone === 'warn').length;
+	const degraded = health.filter(h => h.ok && h.tone !== 'ok').length;
 	if (bad > 0) return {text: `${bad}/${health.length} down`, tone: 'crit'};
-	if (slow > 0) return {text: `${slow} slow`, tone: 'warn'};
+	if (degraded > 0) return {text: `${health.length}/${health.length} up · ${degraded} degraded`, tone: 'warn'};
 	return {text: `${health.length}/${health.length} up`, tone: 'ok'};
 }
 

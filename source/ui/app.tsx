@@ -1,5 +1,5 @@
 import React, {useEffect, useState} from 'react';
-import {Box, useInput, useStdout} from 'ink';
+import {Box, useInput, useStdout, type Key} from 'ink';
 import {paneIds, type PaneId} from '../store/types.js';
 import {rowsFor, selectedRef} from '../store/pane-rows.js';
 import {selectedDeployment} from '../store/selectors.js';
@@ -88,8 +88,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 	const metricCount = useIncident(s => s.metrics.reduce((n, m) => n + 1 + (m.series.length > 1 ? m.series.length : 0), 0));
 	const inputActive = props.inputActive ?? true;
 
-	useInput(
-		(input, key) => {
+	const handleKey = (input: string, key: Key) => {
 			const state = store.getState();
 			if (commandFor(input, key, [Command.ForceQuit])) {
 				controller.quit();
@@ -197,6 +196,18 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			else if (command === Command.ToggleStep && ref.kind === 'step') controller.toggleStep(ref.id);
 			else if (command === Command.RunCommand && ref.kind === 'step') controller.requestStep(ref.id);
 			else if (command === Command.Pin && ref.kind === 'event') controller.togglePin(ref.id);
+	};
+
+	useInput(
+		(input, key) => {
+			// Ink delivers a burst of plain keys (a held-down j, keys typed faster than a frame over SSH)
+			// as one string: handle each character as its own key press.
+			const chars = [...input];
+			if (chars.length > 1 && !key.ctrl && !key.meta && chars.every(ch => ch >= ' ' && ch !== '\u007F')) {
+				for (const ch of chars) handleKey(ch, {...key, shift: ch !== ch.toLowerCase()});
+				return;
+			}
+			handleKey(input, key);
 		},
 		{isActive: inputActive},
 	);

@@ -85,7 +85,7 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 		<DialogFrame
 			title={`${request.title}?`}
 			width={props.width}
-			height={props.height}
+			height={Math.min(props.height, lines.length + request.details.length + request.warnings.length + (request.input ? 1 : 0) + (mustType ? 1 : 0) + (error ? 1 : 0) + 4)}
 			tone={tone}
 			footer={mustType && editingInput ? 'enter confirm · tab next field · esc cancel' : mustType || editingInput ? 'enter confirm · esc cancel' : 'y/enter confirm · n/esc cancel'}
 		>
