@@ -1,4 +1,4 @@
-import {isNode, LineCounter, parseDocument, type Document} from 'yaml';
+import {isAlias, isNode, LineCounter, parseDocument, visit, type Document} from 'yaml';
 import type {ZodError} from 'zod';
 
 /**
@@ -33,7 +33,22 @@ export function parseYamlLocated(text: string, file: string): ParsedYaml {
 		const pos = lines.linePos(first.pos[0]);
 		throw new LocatedError(file, pos?.line, pos?.col, undefined, first.message.split('\n')[0] ?? first.message);
 	}
-	return {doc, lines, value: doc.toJS()};
+	try {
+		return {doc, lines, value: doc.toJS()};
+	} catch (error) {
+		// toJS() throws a bare ReferenceError for an alias whose anchor does not exist (`*name`): point at the alias.
+		let at: {line: number; col: number} | undefined;
+		visit(doc, {
+			Alias(_key, node) {
+				if (isAlias(node) && node.range) {
+					at = lines.linePos(node.range[0]);
+					return visit.BREAK;
+				}
+				return undefined;
+			},
+		});
+		throw new LocatedError(file, at?.line ?? 1, at?.col, undefined, (error as Error).message.split('\n')[0] ?? String(error));
+	}
 }
 
 /** Where a key path points in the YAML document: the deepest existing node on the path. */

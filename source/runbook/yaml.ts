@@ -1,4 +1,4 @@
-import {isAlias, isMap, isScalar, LineCounter, parseDocument, visit} from 'yaml';
+import {isMap, isScalar} from 'yaml';
 import {ZodError} from 'zod';
 import {LocatedError, locate, parseYamlLocated, zodToLocated, formatPath, type ParsedYaml} from '../config/located-error.js';
 import type {AlertMatcher, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep, RunbookVariable} from './model.js';
@@ -77,28 +77,13 @@ export function schemaError(error: ZodError, parsed: ParsedYaml, file: string): 
 	return located;
 }
 
-/**
- * parseYamlLocated, plus a located error for what it lets escape: turning the document into
- * values throws a bare ReferenceError on an alias without its anchor (`*name`).
- */
+/** parseYamlLocated for YAML that starts `lineOffset` lines into its file (front matter). */
 export function parseYamlSafe(text: string, file: string, lineOffset = 0): ParsedYaml {
 	try {
 		return parseYamlLocated(text, file);
 	} catch (error) {
-		if (error instanceof LocatedError) throw lineOffset ? new LocatedError(file, (error.line ?? 1) + lineOffset, error.column, error.key, error.problem) : error;
-		const lines = new LineCounter();
-		const doc = parseDocument(text, {lineCounter: lines});
-		let at: {line: number; col: number} | undefined;
-		visit(doc, {
-			Alias(_key, node) {
-				if (isAlias(node) && node.range) {
-					at = lines.linePos(node.range[0]);
-					return visit.BREAK;
-				}
-				return undefined;
-			},
-		});
-		throw new LocatedError(file, (at?.line ?? 1) + lineOffset, at?.col, undefined, (error as Error).message.split('\n')[0] ?? String(error));
+		if (error instanceof LocatedError && lineOffset) throw new LocatedError(file, (error.line ?? 1) + lineOffset, error.column, error.key, error.problem);
+		throw error;
 	}
 }
 

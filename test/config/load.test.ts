@@ -37,3 +37,9 @@ describe('config', () => {
 		expect(() => parseConfig('services:\n  - name: api\n   bad: [\n', 'c.yaml')).toThrowError(/^c\.yaml:\d+:\d+: /);
 	});
 });
+
+describe('config aliases', () => {
+	it('locates an alias whose anchor does not exist instead of throwing a bare ReferenceError', () => {
+		expect(() => parseConfig('title: x\nservices:\n  - *missing\n', 'c.yaml')).toThrowError(/^c\.yaml:3:5: /);
+	});
+});
