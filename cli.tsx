@@ -21,6 +21,18 @@ interface GlobalOptions {
 	incident?: string;
 	readonly?: boolean;
 	stateDir?: string;
+	var?: string[];
+}
+
+/** `--var name=value`, repeatable: runbook variables with the highest precedence. */
+function parseVars(pairs: string[] = []): Record<string, string> {
+	const vars: Record<string, string> = {};
+	for (const pair of pairs) {
+		const at = pair.indexOf('=');
+		if (at <= 0) die(`--var takes name=value, got '${pair}'`);
+		vars[pair.slice(0, at)] = pair.slice(at + 1);
+	}
+	return vars;
 }
 
 /** Exit with a message a person can act on; never a stack trace for bad input. */
@@ -112,7 +124,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		production: k.production,
 		cluster: options.demo ? cluster : new Promise<Cluster | null>(resolve => setImmediate(() => resolve(connectCluster(config, options, incidentId)))),
 		runbookRef: options.runbook,
-		variables,
+		variables: {...variables, ...parseVars(options.var)},
 		onQuit: () => quit(),
 	});
 	const interactive = Boolean(process.stdin.isTTY);
@@ -152,6 +164,7 @@ const program = new Program('incident-tui')
 	.option('--incident <id>', 'resume an incident by id (see `incident-tui incidents`)')
 	.option('--readonly', 'no mutating call is ever sent: rollback, scale, restart and commands are disabled')
 	.option('--state-dir <dir>', 'where incident journals live (default $XDG_STATE_HOME/incident-tui)')
+	.option('--var <name=value>', 'set a runbook variable (repeatable)', (pair: string, all: string[]) => [...all, pair], [] as string[])
 	.action(async () => runCockpit(program.opts<GlobalOptions>()));
 
 program
