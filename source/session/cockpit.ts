@@ -14,6 +14,7 @@ import {renderTemplate} from '../runbook/template.js';
 import {startSources} from '../sources/registry.js';
 import type {QueryDef} from '../sources/metrics.js';
 import {createIncidentStore, type IncidentStore} from '../store/store.js';
+import {emptyIncident} from '../store/incident.js';
 import type {EnvInfo} from '../store/types.js';
 import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../timeline/events.js';
 import {openJournal, type Journal} from '../timeline/journal.js';
@@ -22,6 +23,7 @@ import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
 import type {CockpitController} from '../ui/controller.js';
 import {startAutoCheck} from './auto-check.js';
+import {startEscalation} from './escalation.js';
 import {detailsFor} from './details.js';
 import {watchRecovery} from './recovery.js';
 
@@ -73,9 +75,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		production: options.production,
 		journalPath: path,
 	};
-	const store = createIncidentStore({incidentId, env, now});
 	const redact = createRedactor(config.redact);
 	const journal = await openJournal({path, author: author(), redact});
+	const {events, warnings} = await journal.read();
+	// The incident starts as replay() starts it: from the journal's first event, not from the time this
+	// process started (else the first session's "investigating" milestone is earlier than a resumed one's).
+	// A new journal gets its milestone from the incident.opened event appended below.
+	const blank = emptyIncident(incidentId, events[0]?.at ?? new Date(now()).toISOString());
+	const store = createIncidentStore({incidentId, env, now, initial: {incident: events.length > 0 ? blank : {...blank, milestones: {}}}});
 	const lifetime = new AbortController();
 
 	const append: AppendEvent = async (type, data) => {
@@ -84,7 +91,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		return event;
 	};
 
-	const {events, warnings} = await journal.read();
 	store.getState().eventsAppended(events);
 	for (const warning of warnings) store.getState().warned(warning);
 	if (warnings.length > 0) store.getState().flashed(`journal: ${warnings[0]}${warnings.length > 1 ? ` (+${warnings.length - 1} more)` : ''}`, 'warn');
@@ -144,7 +150,16 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		stopSources?.();
 		stopSources = startSources({config, store, append, signal: lifetime.signal, now, metrics: options.metrics ?? undefined, cluster, extraQueries: runbookQueries()});
 		stopAutoCheck?.();
-		stopAutoCheck = runbook ? startAutoCheck({store, append, runbook, now, signal: lifetime.signal}) : null;
+		if (runbook) {
+			const a = startAutoCheck({store, append, runbook, now, signal: lifetime.signal});
+			const b = startEscalation({store, append, runbook, now, signal: lifetime.signal});
+			stopAutoCheck = () => {
+				a();
+				b();
+			};
+		} else {
+			stopAutoCheck = null;
+		}
 	};
 
 	// A firing alert chooses the runbook when none was chosen.
