@@ -1,0 +1,128 @@
+import {existsSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import type {ActionRequest} from '../../source/actions/types.js';
+import {createKubeCluster} from '../../source/clients/kube-cluster.js';
+import type {Session} from '../../source/session/cockpit.js';
+import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
+import {waitFor} from '../support/wait.js';
+import {eventsOf, journalEvents, SessionHarness, writeRunbook} from './support.js';
+
+const harness = new SessionHarness();
+afterEach(() => harness.cleanup());
+
+const incidentId = 'inc-20261122-0304-acts';
+
+async function kubeSession(): Promise<{server: FakeKubeServer; session: Session}> {
+	const server = await startFakeKubeServer();
+	harness.onCleanup(() => server.close());
+	server.addDeployment({name: 'checkout', images: ['shop/checkout:1.7.2', 'shop/checkout:1.8.0'], replicas: 2});
+	const cluster = createKubeCluster({kubeconfig: server.kubeconfigPath, readonly: false, fieldManager: `incident-tui/${incidentId}`, backoff: {initialMs: 20, maxMs: 200}});
+	const session = await harness.open({stateDir: harness.tempDir(), incidentId, cluster, context: server.context, namespace: server.namespace});
+	session.start();
+	await waitFor(() => session.store.getState().cluster.deployments['checkout'], {message: 'checkout deployment in the store'});
+	return {server, session};
+}
+
+async function confirmDialog(session: Session): Promise<ActionRequest> {
+	const dialog = await waitFor(
+		() => {
+			const d = session.store.getState().ui.dialog;
+			return d?.kind === 'confirm' ? d : undefined;
+		},
+		{message: `confirm dialog (flash: ${session.store.getState().ui.flash?.text ?? 'none'})`},
+	);
+	return dialog.request;
+}
+
+const mutations = (server: FakeKubeServer) => server.requests.filter(r => r.method !== 'GET');
+
+describe('session: rollback through the controller', () => {
+	it('confirm names the target, sends the PATCH, and journals requested -> confirmed -> succeeded with the kubectl equivalent', async () => {
+		const {server, session} = await kubeSession();
+		session.controller.requestDeploymentAction('rollback', 'checkout');
+		const request = await confirmDialog(session);
+		expect(request.target).toEqual({context: 'test-ctx', namespace: 'shop', object: 'deployment/checkout'});
+		expect(request.change).toMatch(/revision 2.*->.*revision 1/);
+		expect(request.kubectl).toMatch(/kubectl --context test-ctx (-n|--namespace) shop rollout undo deployment\/checkout/);
+		expect(mutations(server)).toEqual([]);
+
+		session.controller.confirm(request);
+		const patch = await waitFor(() => mutations(server).find(r => r.method === 'PATCH' && r.path.endsWith('/deployments/checkout')), {message: 'PATCH of deployment/checkout'});
+		expect(patch.path).toBe('/apis/apps/v1/namespaces/shop/deployments/checkout');
+		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.succeeded').length === 1, {message: 'action.succeeded'});
+		expect(server.get('deployments', 'checkout')!.spec.template.spec.containers[0].image).toBe('shop/checkout:1.7.2');
+
+		const actions = (await journalEvents(session.journal.path)).filter(e => e.type.startsWith('action.'));
+		expect(actions.map(e => e.type)).toEqual(['action.requested', 'action.confirmed', 'action.succeeded']);
+		for (const event of actions) {
+			const data = event.data as {actionId: string; kubectl?: string; target: unknown};
+			expect(data.actionId).toBe(request.id);
+			expect(data.kubectl).toBe(request.kubectl);
+			expect(data.target).toEqual(request.target);
+		}
+	});
+
+	it('cancel journals action.cancelled and sends nothing', async () => {
+		const {server, session} = await kubeSession();
+		session.controller.requestDeploymentAction('rollback', 'checkout');
+		const request = await confirmDialog(session);
+		session.controller.cancel(request);
+		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.cancelled').length === 1, {message: 'action.cancelled'});
+		expect(session.store.getState().ui.dialog).toBeNull();
+		const actions = (await journalEvents(session.journal.path)).filter(e => e.type.startsWith('action.'));
+		expect(actions.map(e => e.type)).toEqual(['action.requested', 'action.cancelled']);
+		expect(mutations(server)).toEqual([]);
+		expect(server.get('deployments', 'checkout')!.spec.template.spec.containers[0].image).toBe('shop/checkout:1.8.0');
+	});
+});
+
+describe('session: runbook command step', () => {
+	it('runs argv without a shell: a value with "; touch MARKER" is echoed, never executed', async () => {
+		const dir = harness.tempDir('runbook-');
+		const marker = join(dir, 'MARKER');
+		const file = writeRunbook(
+			dir,
+			'echo.yaml',
+			[
+				'id: echo-test',
+				'title: Echo test',
+				'variables:',
+				'  - name: target',
+				'steps:',
+				'  - id: say',
+				'    title: Say the target',
+				'    command: [echo, "target={{target}}"]',
+				'',
+			].join('\n'),
+		);
+		const value = `checkout; touch ${marker}`;
+		const session = await harness.open({stateDir: harness.tempDir(), incidentId, runbookRef: file, variables: {target: value}});
+		session.start();
+		expect(session.store.getState().runbook?.id).toBe('echo-test');
+
+		session.controller.requestStep('say');
+		const request = await confirmDialog(session);
+		expect(request.kind).toBe('command');
+		expect(request.details.join('\n')).toContain(JSON.stringify(`target=${value}`));
+		session.controller.confirm(request);
+
+		const details = await waitFor(
+			() => {
+				const d = session.store.getState().ui.dialog;
+				return d?.kind === 'details' && d.title.includes('finished') ? d : undefined;
+			},
+			{message: 'finished output in the details dialog'},
+		);
+		expect(details.lines).toEqual([`target=${value}`]);
+		expect(session.store.getState().activity.running).toBeUndefined();
+
+		const events = await journalEvents(session.journal.path);
+		const succeeded = eventsOf(events, 'action.succeeded');
+		expect(succeeded).toHaveLength(1);
+		expect(succeeded[0]!.data).toMatchObject({actionId: request.id, kind: 'command', exitCode: 0});
+		expect(succeeded[0]!.data.output).toContain(`target=${value}`);
+		expect(eventsOf(events, 'action.confirmed')).toHaveLength(1);
+		expect(existsSync(marker)).toBe(false);
+	});
+});
