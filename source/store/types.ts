@@ -107,7 +107,7 @@ export type Dialog =
 	/** Live output of the running action; replaced by 'details' when it ends. */
 	| {kind: 'output'; actionId: string; title: string}
 	| {kind: 'quit'}
-	| {kind: 'pick'; purpose: 'runbook' | 'severity' | 'status'; title: string; items: Array<{label: string; value: string}>};
+	| {kind: 'pick'; purpose: 'runbook' | 'severity' | 'status'; title: string; items: Array<{label: string; value: string}>; current?: string};
 
 export interface ActivityState {
 	/** Action running now (one at a time), with streamed output lines. */

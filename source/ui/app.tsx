@@ -153,10 +153,10 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 					state.dialogOpened({kind: 'prompt', purpose: 'note', title: 'Add a note to the timeline', value: ''});
 					return;
 				case Command.Severity:
-					state.dialogOpened({kind: 'pick', purpose: 'severity', title: `Severity (now ${state.incident.severity})`, items: severities.map(s => ({label: s, value: s}))});
+					state.dialogOpened({kind: 'pick', purpose: 'severity', title: `Severity (now ${state.incident.severity})`, items: severities.map(s => ({label: s, value: s})), current: state.incident.severity});
 					return;
 				case Command.Status:
-					state.dialogOpened({kind: 'pick', purpose: 'status', title: `Status (now ${state.incident.status})`, items: statuses.map(s => ({label: s, value: s}))});
+					state.dialogOpened({kind: 'pick', purpose: 'status', title: `Status (now ${state.incident.status})`, items: statuses.map(s => ({label: s, value: s})), current: state.incident.status});
 					return;
 				case Command.PickRunbook:
 					state.dialogOpened({
@@ -164,6 +164,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 						purpose: 'runbook',
 						title: 'Active runbook',
 						items: state.runbooks.map(r => ({label: `${r.title}  (${r.id})`, value: r.id})),
+						current: state.runbook?.id,
 					});
 					return;
 				case Command.Cancel:
@@ -235,7 +236,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 				body = <QuitDialog {...common} />;
 				break;
 			case 'pick':
-				body = <PickDialog purpose={dialog.purpose} title={dialog.title} items={dialog.items} {...common} />;
+				body = <PickDialog purpose={dialog.purpose} title={dialog.title} items={dialog.items} current={dialog.current} {...common} />;
 				break;
 		}
 	} else if (help) {

@@ -119,6 +119,15 @@ describe('focus and keys', () => {
 		expect(call?.[1]).toEqual(['rollback', 'checkout']);
 	});
 
+	it('handles a burst of keys delivered as one chunk (held-down j) key by key', async () => {
+		const ui = await open({width: 120, height: 40});
+		await ui.press('3', 'jjjj');
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods === 4);
+		await ui.press('u');
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestDeploymentAction'));
+		expect(ui.controller.calls.find(([name]) => name === 'requestDeploymentAction')?.[1]).toEqual(['rollback', 'checkout']);
+	});
+
 	it('opens and closes the help overlay generated from the keymap', async () => {
 		const ui = await open({width: 100, height: 40});
 		await ui.press('?');
@@ -248,6 +257,34 @@ describe('confirmation dialog', () => {
 		const [request, input] = ui.controller.calls.find(([name]) => name === 'confirm')![1] as [ActionRequest, string];
 		expect(input).toBe('6');
 		expect(request.change).toBe('replicas 4 -> 6');
+	});
+});
+
+describe('pickers', () => {
+	it('chooses the active runbook with b (ink-select-input)', async () => {
+		const store = prefilled();
+		const other = {...fullState().runbook, id: 'high-latency', title: 'High latency'};
+		store.getState().runbooksAvailable([fullState().runbook, other]);
+		const ui = await renderCockpit({store, width: 100, height: 30});
+		cleanup.push(() => ui.unmount());
+		await ui.press('b');
+		await ui.waitForFrame(f => f.includes('Active runbook') && /❯ Bad deploy/.test(f));
+		await ui.press(keys.down);
+		await ui.waitForFrame(f => /❯ High latency/.test(f));
+		await ui.press(keys.enter);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'selectRunbook'));
+		expect(ui.controller.calls.find(([name]) => name === 'selectRunbook')?.[1]).toEqual(['high-latency']);
+	});
+
+	it('changes the severity with S', async () => {
+		const ui = await open({width: 100, height: 30});
+		await ui.press('S');
+		await ui.waitForFrame(f => f.includes('Severity (now SEV2)') && /❯ SEV2/.test(f));
+		await ui.press(keys.up);
+		await ui.waitForFrame(f => /❯ SEV1/.test(f));
+		await ui.press(keys.enter);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'setSeverity'));
+		expect(ui.controller.calls.find(([name]) => name === 'setSeverity')?.[1]).toEqual(['SEV1']);
 	});
 });
 

@@ -7,7 +7,7 @@ import type {IncidentStatus, Severity} from '../../timeline/events.js';
 import {DialogFrame} from './dialog-frame.js';
 
 /** A picker (ink-select-input) for the active runbook, the severity or the status. */
-export function PickDialog(props: {purpose: 'runbook' | 'severity' | 'status'; title: string; items: Array<{label: string; value: string}>; width: number; height: number; isActive: boolean}) {
+export function PickDialog(props: {purpose: 'runbook' | 'severity' | 'status'; title: string; items: Array<{label: string; value: string}>; current?: string; width: number; height: number; isActive: boolean}) {
 	const controller = useController();
 	const dialogClosed = useIncident(s => s.dialogClosed);
 	useInput(
@@ -24,7 +24,7 @@ export function PickDialog(props: {purpose: 'runbook' | 'severity' | 'status'; t
 	};
 	return (
 		<DialogFrame title={props.title} width={props.width} height={props.height} footer="↑/↓ choose · enter select · esc cancel">
-			<SelectInput items={props.items.map(i => ({...i, key: i.value}))} onSelect={onSelect} isFocused={props.isActive} limit={Math.max(1, props.height - 4)} />
+			<SelectInput items={props.items.map(i => ({...i, key: i.value}))} onSelect={onSelect} isFocused={props.isActive} initialIndex={Math.max(0, props.items.findIndex(i => i.value === props.current))} limit={Math.max(1, props.height - 4)} />
 		</DialogFrame>
 	);
 }
