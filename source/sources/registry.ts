@@ -10,7 +10,7 @@ import type {AppendEvent} from '../timeline/events.js';
 import {startAlertsSource} from './alerts.js';
 import {startHealthSource} from './health.js';
 import {startKubernetesSource} from './kubernetes.js';
-import {dedupe, startMetricsSource, type QueryDef} from './metrics.js';
+import {dedupe, metricRow, startMetricsSource, type QueryDef} from './metrics.js';
 import {PrometheusMetrics} from './prometheus.js';
 import {ScrapeMetrics, scrapeTargets} from './scrape.js';
 
@@ -56,7 +56,13 @@ const sourceEntries: SourceEntry[] = [
 	{id: 'health', start: ctx => startHealthSource(ctx)},
 	{
 		id: 'metrics',
-		start: ctx => (ctx.metrics ? startMetricsSource({...ctx, metrics: ctx.metrics, queries: dedupe([...ctx.config.queries, ...(ctx.extraQueries ?? [])])}) : () => {}),
+		start: ctx => {
+			const queries = dedupe([...ctx.config.queries, ...(ctx.extraQueries ?? [])]);
+			if (ctx.metrics) return startMetricsSource({...ctx, metrics: ctx.metrics, queries});
+			// No backend: still list the queries (a runbook's included), each saying why it has no value.
+			if (queries.length > 0) ctx.store.getState().metricsReceived(queries.map(q => metricRow(q, [], 'no metrics backend: set prometheus.url, or scrape: URLs on services')));
+			return () => {};
+		},
 	},
 	{id: 'alerts', start: ctx => startAlertsSource(ctx)},
 	{id: 'kubernetes', start: ctx => (ctx.cluster ? startKubernetesSource(ctx, ctx.cluster) : () => {})},

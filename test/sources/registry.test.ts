@@ -1,3 +1,5 @@
+import {createIncidentStore} from '../../source/store/store.js';
+import {configSchema} from '../../source/config/schema.js';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Cluster, ClusterWatcher} from '../../source/ports/cluster.js';
 import {PrometheusMetrics} from '../../source/sources/prometheus.js';
@@ -55,5 +57,20 @@ describe('startSources', () => {
 		await waitFor(() => ctx.store.getState().feeds.cluster?.status === 'ok', {message: 'cluster feed'});
 		stop();
 		expect(watchSignal?.aborted).toBe(true);
+	});
+});
+
+describe('registry without a metrics backend', () => {
+	it('lists the queries, each with the reason it has no value', () => {
+		const store = createIncidentStore();
+		const abort = new AbortController();
+		const config = configSchema.parse({queries: [{id: 'error_ratio', promql: 'sum(rate(x[5m]))', unit: 'ratio'}]});
+		const stop = startSources({config, store, append: async () => ({}) as never, signal: abort.signal, metrics: null, extraQueries: [{id: 'p95', promql: 'histogram_quantile(0.95, x)'}]});
+		expect(store.getState().metrics.map(m => [m.id, m.error])).toEqual([
+			['error_ratio', 'no metrics backend: set prometheus.url, or scrape: URLs on services'],
+			['p95', 'no metrics backend: set prometheus.url, or scrape: URLs on services'],
+		]);
+		stop();
+		abort.abort();
 	});
 });
