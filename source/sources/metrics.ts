@@ -80,10 +80,12 @@ function level(tone: Tone): Level | undefined {
 }
 
 /** "5xx ratio crossed critical 5% (7.31%)" and friends. */
-export function crossingMessage(q: QueryDef, to: Level, value: number | null | undefined): string {
+export function crossingMessage(q: QueryDef, to: Level, value: number | null | undefined, from?: Level): string {
 	const title = q.title ?? q.id;
 	const shown = formatValue(value, q.unit ?? '');
 	if (to === 'ok') return `${title} back to normal (${shown})`;
+	// Improving from critical to warning reads as an improvement, not as a new warning.
+	if (to === 'warn' && from === 'crit') return `${title} improving: under critical ${formatValue(q.critical, q.unit ?? '')}, still past warning (${shown})`;
 	const limit = to === 'crit' ? q.critical : q.warn;
 	const word = to === 'crit' ? 'critical' : 'warning';
 	const side = q.direction === 'below' ? 'below' : 'above';
@@ -195,7 +197,7 @@ export function startMetricsSource(ctx: SourceContext & {metrics: Metrics; queri
 				if (before === to || (before === undefined && to === 'ok')) continue;
 				const value = worstValue(q, row.series);
 				ctx
-					.append('signal', {kind: 'threshold.crossed', level: to, message: crossingMessage(q, to, value), subject: q.id, ...(value === null ? {} : {value})})
+					.append('signal', {kind: 'threshold.crossed', level: to, message: crossingMessage(q, to, value, before), subject: q.id, ...(value === null ? {} : {value})})
 					.catch((error: Error) => store.getState().warned(`timeline: could not record threshold crossing of ${q.id}: ${error.message}`));
 			}
 		},

@@ -57,6 +57,8 @@ describe('seriesRows', () => {
 	it('words threshold crossings', () => {
 		expect(crossingMessage(ratio, 'crit', 0.0731)).toBe('5xx ratio above critical 5% (7.31%)');
 		expect(crossingMessage(ratio, 'ok', 0.001)).toBe('5xx ratio back to normal (0.1%)');
+		expect(crossingMessage(ratio, 'warn', 0.048, 'crit')).toBe('5xx ratio improving: under critical 5%, still past warning (4.8%)');
+		expect(crossingMessage(ratio, 'warn', 0.02, 'ok')).toBe('5xx ratio above warning 1% (2%)');
 		expect(crossingMessage({id: 'ready', promql: 'x', warn: 3, critical: 1, direction: 'below'}, 'warn', 2)).toBe('ready below warning 3 (2)');
 	});
 });
