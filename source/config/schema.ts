@@ -33,9 +33,13 @@ export const serviceSchema = z
 	})
 	.strict();
 
+/** Ids of queries, steps, commands, runbooks: used in files, keys and the timeline. */
+export const idSchema = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, _ . - (starting with a letter or digit)');
+
+/** A PromQL query with its unit and thresholds; the same shape in the config and in runbooks. */
 export const querySchema = z
 	.object({
-		id: z.string().regex(/^[\w.-]+$/, 'use letters, digits, _ . -'),
+		id: idSchema,
 		title: z.string().optional(),
 		promql: z.string().min(1),
 		unit: z.string().optional(),

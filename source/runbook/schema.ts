@@ -1,11 +1,12 @@
 import {z} from 'zod';
+import {idSchema, querySchema} from '../config/schema.js';
 
 /**
  * The YAML runbook format (see README "Runbooks"). Validated with zod; the loader
  * (source/runbook/yaml.ts) turns issues into LocatedErrors with file, line, column and key.
  */
 
-const id = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'use letters, digits, _ . - (starting with a letter or digit)');
+const id = idSchema;
 const text = z.union([z.string(), z.array(z.string())]);
 
 export const alertSchema = z.union([
@@ -33,17 +34,7 @@ export const variableSchema = z
 	})
 	.strict();
 
-export const querySchema = z
-	.object({
-		id,
-		title: z.string().optional(),
-		promql: z.string().min(1),
-		unit: z.string().optional(),
-		warn: z.number().optional(),
-		critical: z.number().optional(),
-		direction: z.enum(['above', 'below']).optional(),
-	})
-	.strict();
+export {querySchema} from '../config/schema.js';
 
 export const commandSchema = z
 	.object({

@@ -18,6 +18,21 @@ export interface ActionTarget {
 	object: string;
 }
 
+/** What every action event names: which action, on what, and the change. */
+export interface ActionEventBase {
+	actionId: string;
+	kind: string;
+	target: ActionTarget;
+	change: string;
+	kubectl?: string;
+}
+
+export interface ActionResult {
+	durationMs: number;
+	exitCode?: number;
+	output?: string;
+}
+
 export interface EventData {
 	'incident.opened': {title: string; severity: Severity; demo?: boolean; context?: string; namespace?: string};
 	'incident.closed': {summary?: string};
@@ -28,30 +43,11 @@ export interface EventData {
 	'runbook.selected': {id: string; title: string; source: string; reason?: string};
 	'step.checked': {runbookId: string; stepId: string; title: string; auto?: boolean};
 	'step.unchecked': {runbookId: string; stepId: string; title: string};
-	'action.requested': {actionId: string; kind: string; target: ActionTarget; change: string; kubectl?: string};
-	'action.confirmed': {actionId: string; kind: string; target: ActionTarget; change: string; kubectl?: string};
-	'action.cancelled': {actionId: string; kind: string; target: ActionTarget; change: string};
-	'action.succeeded': {
-		actionId: string;
-		kind: string;
-		target: ActionTarget;
-		change: string;
-		kubectl?: string;
-		durationMs: number;
-		exitCode?: number;
-		output?: string;
-	};
-	'action.failed': {
-		actionId: string;
-		kind: string;
-		target: ActionTarget;
-		change: string;
-		kubectl?: string;
-		durationMs: number;
-		exitCode?: number;
-		error: string;
-		output?: string;
-	};
+	'action.requested': ActionEventBase;
+	'action.confirmed': ActionEventBase;
+	'action.cancelled': Omit<ActionEventBase, 'kubectl'>;
+	'action.succeeded': ActionEventBase & ActionResult;
+	'action.failed': ActionEventBase & ActionResult & {error: string};
 	'command.output': {actionId: string; stream: 'stdout' | 'stderr'; text: string; truncated?: boolean};
 	/** Something the cockpit observed by itself. */
 	signal: {

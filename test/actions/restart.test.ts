@@ -1,25 +1,9 @@
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {restartAction} from '../../source/actions/restart.js';
-import type {ActionContext} from '../../source/actions/types.js';
-import {createKubeCluster, type KubeCluster} from '../../source/clients/kube-cluster.js';
-import type {EnvInfo} from '../../source/store/types.js';
-import type {AppendEvent} from '../../source/timeline/events.js';
-import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
+import {useFakeKubeForActions} from '../support/kube-actions.js';
 
-let server: FakeKubeServer;
-beforeEach(async () => {
-	server = await startFakeKubeServer();
-	server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 4});
-});
-afterEach(async () => {
-	await server.close();
-});
-
-const env = (extra: Partial<EnvInfo> = {}): EnvInfo => ({demo: false, readonly: false, context: 'test-ctx', namespace: 'shop', production: false, ...extra});
-const cluster = (readonly = false): Promise<KubeCluster> =>
-	createKubeCluster({kubeconfig: server.kubeconfigPath, readonly, fieldManager: 'incident-tui/inc-test'});
-const context = (c: KubeCluster): ActionContext => ({env: env(), cluster: c, append: (() => Promise.reject(new Error('unused'))) as unknown as AppendEvent, signal: new AbortController().signal});
-const mutations = () => server.requests.filter(r => r.method !== 'GET');
+const kube = useFakeKubeForActions(server => server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 4}));
+const {env, cluster, context, mutations} = kube;
 
 describe('restartAction', () => {
 	it('describes a rolling restart with its kubectl equivalent, then sets restartedAt on the template', async () => {
@@ -39,7 +23,7 @@ describe('restartAction', () => {
 		expect(mutations()).toEqual([]);
 
 		const outcome = await request.run(context(c));
-		const at = server.get('deployments', 'api')!.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'];
+		const at = kube.server.get('deployments', 'api')!.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'];
 		expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 		expect(outcome.summary).toBe(`restarted (restartedAt ${at})`);
 		expect(mutations()).toEqual([expect.objectContaining({contentType: 'application/strategic-merge-patch+json', query: {fieldManager: 'incident-tui/inc-test'}})]);

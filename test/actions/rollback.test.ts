@@ -1,29 +1,14 @@
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {rollbackAction} from '../../source/actions/rollback.js';
-import type {ActionContext} from '../../source/actions/types.js';
-import {createKubeCluster, type KubeCluster} from '../../source/clients/kube-cluster.js';
-import type {EnvInfo} from '../../source/store/types.js';
-import type {AppendEvent} from '../../source/timeline/events.js';
-import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
+import {useFakeKubeForActions} from '../support/kube-actions.js';
 
-let server: FakeKubeServer;
-beforeEach(async () => {
-	server = await startFakeKubeServer();
-});
-afterEach(async () => {
-	await server.close();
-});
-
-const env = (extra: Partial<EnvInfo> = {}): EnvInfo => ({demo: false, readonly: false, context: 'test-ctx', namespace: 'shop', production: false, ...extra});
-const cluster = (readonly = false): Promise<KubeCluster> =>
-	createKubeCluster({kubeconfig: server.kubeconfigPath, readonly, fieldManager: 'incident-tui/inc-test'});
-const context = (c: KubeCluster): ActionContext => ({env: env(), cluster: c, append: (() => Promise.reject(new Error('unused'))) as unknown as AppendEvent, signal: new AbortController().signal});
-const mutations = () => server.requests.filter(r => r.method !== 'GET');
+const kube = useFakeKubeForActions();
+const {env, cluster, context, mutations} = kube;
 const now = () => Date.parse('2026-11-22T03:00:00Z');
 
 describe('rollbackAction', () => {
 	it('previews current and previous revision, images and creation times, without mutating', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0'], changeCauses: [undefined as unknown as string, 'deploy 1.4.0']});
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0'], changeCauses: [undefined as unknown as string, 'deploy 1.4.0']});
 		const c = await cluster();
 		const request = await rollbackAction.prepare({cluster: c, env: env({production: true}), deployment: 'api', newId: () => 'a1', now});
 		expect(request).toMatchObject({
@@ -48,18 +33,18 @@ describe('rollbackAction', () => {
 
 		const outcome = await request.run(context(c));
 		expect(outcome).toEqual({summary: 'revision 2 -> 1'});
-		expect(server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.3.2');
+		expect(kube.server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.3.2');
 		expect(mutations()).toHaveLength(1);
 	});
 
 	it('asks for the name only in production contexts', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
 		const request = await rollbackAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', newId: () => 'a1'});
 		expect(request.typeToConfirm).toBeUndefined();
 	});
 
 	it('rolls back to a chosen revision, warns when it is the current one, and names a missing one', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.2.0', 'shop/api:1.3.2', 'shop/api:1.4.0']});
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.2.0', 'shop/api:1.3.2', 'shop/api:1.4.0']});
 		const c = await cluster();
 		const chosen = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', toRevision: 1, newId: () => 'a', now});
 		expect(chosen.change).toBe('revision 3 (shop/api:1.4.0) -> revision 1 (shop/api:1.2.0)');
@@ -77,14 +62,14 @@ describe('rollbackAction', () => {
 	});
 
 	it('refuses when there is no previous revision', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
 		await expect(rollbackAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', newId: () => 'a'})).rejects.toThrow(
 			'no previous revision of deployment/api to roll back to: only revision 1 exists',
 		);
 	});
 
 	it('is refused in read-only mode, in prepare and at the cluster, with no request sent', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
 		const c = await cluster(true);
 		await expect(rollbackAction.prepare({cluster: c, env: env({readonly: true}), deployment: 'api', newId: () => 'a'})).rejects.toThrow('read-only mode');
 		const request = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', newId: () => 'a'});

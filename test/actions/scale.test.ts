@@ -1,25 +1,9 @@
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {scaleAction, validateReplicas} from '../../source/actions/scale.js';
-import type {ActionContext} from '../../source/actions/types.js';
-import {createKubeCluster, type KubeCluster} from '../../source/clients/kube-cluster.js';
-import type {EnvInfo} from '../../source/store/types.js';
-import type {AppendEvent} from '../../source/timeline/events.js';
-import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
+import {useFakeKubeForActions} from '../support/kube-actions.js';
 
-let server: FakeKubeServer;
-beforeEach(async () => {
-	server = await startFakeKubeServer();
-	server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 4});
-});
-afterEach(async () => {
-	await server.close();
-});
-
-const env = (extra: Partial<EnvInfo> = {}): EnvInfo => ({demo: false, readonly: false, context: 'test-ctx', namespace: 'shop', production: false, ...extra});
-const cluster = (readonly = false): Promise<KubeCluster> =>
-	createKubeCluster({kubeconfig: server.kubeconfigPath, readonly, fieldManager: 'incident-tui/inc-test'});
-const context = (c: KubeCluster): ActionContext => ({env: env(), cluster: c, append: (() => Promise.reject(new Error('unused'))) as unknown as AppendEvent, signal: new AbortController().signal});
-const mutations = () => server.requests.filter(r => r.method !== 'GET');
+const kube = useFakeKubeForActions(server => server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 4}));
+const {env, cluster, context, mutations} = kube;
 
 describe('validateReplicas', () => {
 	it('accepts whole numbers from 0 to 1000 and says what is wrong otherwise', () => {
@@ -56,7 +40,7 @@ describe('scaleAction', () => {
 		expect(mutations()).toEqual([]);
 
 		expect(await six.run(context(c))).toEqual({summary: 'replicas 4 -> 6'});
-		expect(server.get('deployments', 'api')!.spec.replicas).toBe(6);
+		expect(kube.server.get('deployments', 'api')!.spec.replicas).toBe(6);
 		expect(mutations()).toEqual([expect.objectContaining({path: '/apis/apps/v1/namespaces/shop/deployments/api/scale', contentType: 'application/merge-patch+json'})]);
 	});
 
@@ -68,7 +52,7 @@ describe('scaleAction', () => {
 	});
 
 	it('warns when a HorizontalPodAutoscaler manages the deployment', async () => {
-		server.addAutoscaler('api-hpa', 'api');
+		kube.server.addAutoscaler('api-hpa', 'api');
 		const request = await scaleAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', current: 4, newId: () => 's'});
 		expect(request.warnings).toEqual([expect.stringContaining('HorizontalPodAutoscaler api-hpa manages deployment/api')]);
 	});
