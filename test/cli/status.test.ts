@@ -1,0 +1,372 @@
+import {copyFile, mkdir, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {stringify} from 'yaml';
+import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
+import {cliTestTimeoutMs, closedPortUrl, runCli, sendJson, startServer, tempDir, type TestServer} from './run-cli.js';
+
+/** Health endpoints: one healthy with a deep-health body, one failing with 503, one that never answers. */
+let services: TestServer;
+/** A tiny Prometheus: /api/v1/query answers from `promValues`, /api/v1/alerts with `promAlerts`. */
+let prometheus: TestServer;
+let promValues: Record<string, Array<{metric: Record<string, string>; value: number}>> = {};
+let promAlerts: unknown[] = [];
+/** A counter that grows by a known step on every scrape, and a gauge. */
+let scrapes = 0;
+
+const errorRatioQuery = 'sum by (service) (rate(http_requests_total{status=~"5.."}[5m])) / sum by (service) (rate(http_requests_total[5m]))';
+const p95Query = 'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))';
+
+beforeAll(async () => {
+	services = await startServer((req, res) => {
+		const url = new URL(req.url ?? '/', 'http://x');
+		// Never answers (also below, e.g. /hang/api/v1/query): status must still finish within --timeout.
+		if (url.pathname.startsWith('/hang')) return;
+		switch (url.pathname) {
+			case '/healthy':
+				sendJson(res, 200, {status: 'ok', checks: {postgres: {status: 'ok', latency_ms: 4}, redis: {status: 'ok', latency_ms: 1}}});
+				return;
+			case '/sick':
+				sendJson(res, 503, {status: 'down', checks: {postgres: {status: 'down', latency_ms: 2500}, redis: {status: 'ok', latency_ms: 2}}});
+				return;
+			case '/metrics':
+				scrapes += 1;
+				res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'});
+				res.end(
+					[
+						'# HELP queue_depth Jobs waiting.',
+						'# TYPE queue_depth gauge',
+						'queue_depth{queue="emails"} 42',
+						'queue_depth{queue="invoices"} 7',
+						'# HELP jobs_total Jobs done.',
+						'# TYPE jobs_total counter',
+						`jobs_total ${scrapes * 1000}`,
+						'',
+					].join('\n'),
+				);
+				return;
+			default:
+				res.writeHead(404).end('not found');
+		}
+	});
+	prometheus = await startServer((req, res) => {
+		const url = new URL(req.url ?? '/', 'http://x');
+		if (url.pathname === '/api/v1/query') {
+			const query = url.searchParams.get('query') ?? '';
+			const result = promValues[query];
+			if (!result) {
+				sendJson(res, 400, {status: 'error', errorType: 'bad_data', error: `unexpected query in test: ${query}`});
+				return;
+			}
+			sendJson(res, 200, {status: 'success', data: {resultType: 'vector', result: result.map(r => ({metric: r.metric, value: [Date.now() / 1000, String(r.value)]}))}});
+			return;
+		}
+		if (url.pathname === '/api/v1/alerts') {
+			sendJson(res, 200, {status: 'success', data: {alerts: promAlerts}});
+			return;
+		}
+		res.writeHead(404).end('not found');
+	});
+});
+
+afterAll(async () => {
+	await services?.close();
+	await prometheus?.close();
+});
+
+let home: string;
+let remove: () => Promise<void>;
+beforeEach(async () => {
+	({dir: home, remove} = await tempDir('status'));
+	promValues = {};
+	promAlerts = [];
+});
+afterEach(async () => {
+	await remove();
+});
+
+async function writeConfig(config: unknown): Promise<string> {
+	const file = path.join(home, 'incident.yaml');
+	await writeFile(file, stringify(config));
+	return file;
+}
+
+const queries = [
+	{id: 'error_ratio', title: '5xx ratio', unit: 'ratio', warn: 0.01, critical: 0.05, promql: errorRatioQuery},
+	{id: 'p95', title: 'p95 latency', unit: 'seconds', warn: 0.3, critical: 1, promql: p95Query},
+];
+
+const healthKeys = ['dependencies', 'latencyMs', 'name', 'ok', 'status'];
+const metricKeys = ['id', 'level', 'series', 'title', 'unit'];
+
+/** The keys the report promises (it may add optional ones such as level, detail, warn, critical). */
+function expectReportShape(report: Record<string, unknown>) {
+	expect(Object.keys(report).sort()).toEqual(['alerts', 'deployments', 'errors', 'health', 'metrics', 'pods']);
+	for (const key of Object.keys(report)) expect(Array.isArray(report[key]), `${key} is an array`).toBe(true);
+	for (const h of report.health as Array<Record<string, unknown>>) {
+		expect(Object.keys(h)).toEqual(expect.arrayContaining(healthKeys));
+		expect(typeof h.name).toBe('string');
+		expect(typeof h.ok).toBe('boolean');
+		expect(h.status === null || typeof h.status === 'number').toBe(true);
+		expect(h.latencyMs === null || typeof h.latencyMs === 'number').toBe(true);
+		expect(Array.isArray(h.dependencies)).toBe(true);
+	}
+	for (const m of report.metrics as Array<Record<string, unknown>>) {
+		expect(Object.keys(m)).toEqual(expect.arrayContaining(metricKeys));
+		for (const s of m.series as Array<Record<string, unknown>>) expect(Object.keys(s).sort()).toEqual(['labels', 'value']);
+		expect(['ok', 'warn', 'crit', 'unknown']).toContain(m.level);
+	}
+}
+
+interface Report {
+	health: Array<{name: string; ok: boolean; status: number | null; latencyMs: number | null; level: string; detail?: string; dependencies: Array<{name: string; status: string; ok: boolean; latencyMs: number | null}>}>;
+	metrics: Array<{id: string; title: string; unit: string; level: string; series: Array<{labels: Record<string, string>; value: number | null}>; error?: string}>;
+	alerts: Array<{name: string; state: string; labels: Record<string, string>}>;
+	deployments: unknown[];
+	pods: unknown[];
+	errors: Array<{source: string; message: string}>;
+}
+
+describe('incident-tui status (Prometheus mode)', {timeout: cliTestTimeoutMs}, () => {
+	it('exits 0 with the documented JSON when nothing is critical', async () => {
+		promValues[errorRatioQuery] = [{metric: {service: 'checkout'}, value: 0.002}];
+		promValues[p95Query] = [{metric: {}, value: 0.12}];
+		const config = await writeConfig({prometheus: {url: prometheus.url}, services: [{name: 'api', health: `${services.url}/healthy`}], queries});
+		const result = await runCli(['status', '--json', '--config', config], {home});
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		const report = JSON.parse(result.stdout) as Report;
+		expectReportShape(report as unknown as Record<string, unknown>);
+		expect(report.health).toHaveLength(1);
+		expect(report.health[0]).toMatchObject({name: 'api', ok: true, status: 200, level: 'ok'});
+		expect(report.health[0]!.latencyMs).toBeGreaterThanOrEqual(0);
+		expect(report.health[0]!.dependencies).toEqual([
+			{name: 'postgres', status: 'ok', ok: true, latencyMs: 4},
+			{name: 'redis', status: 'ok', ok: true, latencyMs: 1},
+		]);
+		expect(report.metrics).toEqual([
+			expect.objectContaining({id: 'error_ratio', title: '5xx ratio', unit: 'ratio', level: 'ok', series: [{labels: {service: 'checkout'}, value: 0.002}]}),
+			expect.objectContaining({id: 'p95', title: 'p95 latency', unit: 'seconds', level: 'ok', series: [{labels: {}, value: 0.12}]}),
+		]);
+		expect(report.alerts).toEqual([]);
+		expect(report.deployments).toEqual([]);
+		expect(report.pods).toEqual([]);
+		expect(report.errors).toEqual([]);
+		// No cluster was wanted (no kubernetes key, no kubeconfig in HOME): nothing was asked of one.
+	});
+
+	it('exits 1 when something is critical, and the table says the same as the JSON', async () => {
+		promValues[errorRatioQuery] = [
+			{metric: {service: 'checkout'}, value: 0.12},
+			{metric: {service: 'cart'}, value: 0.001},
+		];
+		promValues[p95Query] = [{metric: {}, value: 0.45}];
+		promAlerts = [
+			{labels: {alertname: 'CheckoutHighErrorRate', severity: 'critical', service: 'checkout'}, annotations: {summary: 'checkout 5xx above 5%'}, state: 'firing', activeAt: '2026-11-22T03:00:00Z', value: '0.12'},
+		];
+		const config = await writeConfig({
+			prometheus: {url: prometheus.url},
+			services: [
+				{name: 'api', health: `${services.url}/healthy`},
+				{name: 'payments', health: `${services.url}/sick`},
+			],
+			queries,
+		});
+		const [json, table] = await Promise.all([runCli(['status', '--json', '--config', config], {home}), runCli(['status', '--config', config], {home})]);
+		expect(json.code).toBe(1);
+		expect(table.code).toBe(1);
+		const report = JSON.parse(json.stdout) as Report;
+		expectReportShape(report as unknown as Record<string, unknown>);
+
+		const payments = report.health.find(h => h.name === 'payments');
+		expect(payments).toMatchObject({ok: false, status: 503, level: 'crit'});
+		expect(payments!.dependencies).toEqual([
+			{name: 'postgres', status: 'down', ok: false, latencyMs: 2500},
+			{name: 'redis', status: 'ok', ok: true, latencyMs: 2},
+		]);
+		const ratio = report.metrics.find(m => m.id === 'error_ratio');
+		expect(ratio).toMatchObject({level: 'crit'});
+		// Worst series first.
+		expect(ratio!.series).toEqual([
+			{labels: {service: 'checkout'}, value: 0.12},
+			{labels: {service: 'cart'}, value: 0.001},
+		]);
+		expect(report.metrics.find(m => m.id === 'p95')).toMatchObject({level: 'warn', series: [{labels: {}, value: 0.45}]});
+		expect(report.alerts).toEqual([{name: 'CheckoutHighErrorRate', state: 'firing', labels: {alertname: 'CheckoutHighErrorRate', severity: 'critical', service: 'checkout'}}]);
+		expect(report.errors).toEqual([]);
+
+		// The plain table: every fact of the JSON, one line each.
+		const lines = table.stdout.split('\n');
+		const line = (pattern: RegExp) => lines.find(l => pattern.test(l));
+		expect(line(/^HEALTH$/)).toBeDefined();
+		expect(line(/^\s+OK\s+api\s+200\b/)).toBeDefined();
+		expect(line(/^\s+CRIT\s+payments\s+503\b/)).toBeDefined();
+		expect(line(/^\s+!\s+postgres\s+down\b/)).toBeDefined();
+		expect(line(/^\s+redis\s+ok\b/)).toBeDefined();
+		expect(line(/^\s+CRIT\s+5xx ratio\s+service=checkout\s+12(\.0)?\s?%/)).toBeDefined();
+		expect(line(/^\s+service=cart\s+0\.1\s?%/)).toBeDefined();
+		expect(line(/^\s+WARN\s+p95 latency\s+450\s?ms/)).toBeDefined();
+		expect(line(/^\s+firing\s+CheckoutHighErrorRate\s+.*severity=critical/)).toBeDefined();
+		expect(table.stdout).not.toContain('ERRORS');
+	});
+
+	it('lists an unreachable endpoint under errors / as not ok, and returns within --timeout when one hangs', async () => {
+		const nowhere = await closedPortUrl();
+		const config = await writeConfig({
+			prometheus: {url: `${services.url}/not-prometheus`},
+			services: [
+				{name: 'gone', health: `${nowhere}/health`},
+				// Its own timeout is a minute: only the status deadline can end the wait.
+				{name: 'stuck', health: `${services.url}/hang`, timeoutMs: 60_000},
+			],
+			queries: [queries[0]],
+		});
+		const json = await runCli(['status', '--json', '--timeout', '1500', '--config', config], {home, timeoutMs: 30_000});
+		expect(json.timedOut).toBe(false);
+		expect(json.code).toBe(1);
+		const report = JSON.parse(json.stdout) as Report;
+		expectReportShape(report as unknown as Record<string, unknown>);
+		const gone = report.health.find(h => h.name === 'gone');
+		expect(gone).toMatchObject({ok: false, status: null, level: 'crit'});
+		expect(gone!.detail).toContain(nowhere.replace('http://', ''));
+		expect(report.health.find(h => h.name === 'stuck')).toMatchObject({ok: false, status: null});
+		// Not a Prometheus there: every path under it answers 404.
+		expect(report.metrics[0]).toMatchObject({id: 'error_ratio', level: 'unknown', series: []});
+		expect(report.errors.map(e => e.source)).toEqual(expect.arrayContaining(['metrics:error_ratio']));
+	});
+
+	it('a Prometheus that never answers ends up under errors, within --timeout', async () => {
+		const config = await writeConfig({prometheus: {url: `${services.url}/hang`, timeoutMs: 60_000}, queries: [queries[0]]});
+		const table = await runCli(['status', '--timeout', '1500', '--config', config], {home, timeoutMs: 30_000});
+		expect(table.timedOut).toBe(false);
+		expect(table.stdout).toMatch(/^ERRORS$/m);
+		expect(table.stdout).toMatch(/^\s+metrics:error_ratio\s+\S/m);
+		expect(table.stdout).toMatch(/^\s+\?\s+5xx ratio\s+error\b/m);
+	});
+});
+
+describe('incident-tui status (direct scrape mode)', {timeout: cliTestTimeoutMs}, () => {
+	it('scrapes /metrics itself when no Prometheus is configured', async () => {
+		const config = await writeConfig({
+			services: [{name: 'worker', scrape: `${services.url}/metrics`}],
+			queries: [
+				{id: 'backlog', title: 'Queue backlog', unit: 'count', warn: 20, critical: 100, promql: 'sum by (queue) (queue_depth)'},
+				{id: 'jobs', title: 'Jobs done', unit: 'count', promql: 'jobs_total'},
+			],
+		});
+		const before = scrapes;
+		const result = await runCli(['status', '--json', '--config', config], {home});
+		expect(result.code).toBe(0);
+		const report = JSON.parse(result.stdout) as Report;
+		expectReportShape(report as unknown as Record<string, unknown>);
+		expect(scrapes - before).toBeGreaterThanOrEqual(2);
+		expect(report.metrics[0]).toMatchObject({
+			id: 'backlog',
+			level: 'warn',
+			series: [
+				{labels: {queue: 'emails'}, value: 42},
+				{labels: {queue: 'invoices'}, value: 7},
+			],
+		});
+		const jobs = report.metrics[1]!;
+		expect(jobs.series).toHaveLength(1);
+		expect(jobs.series[0]!.labels).toMatchObject({job: 'worker', instance: services.url.replace('http://', '')});
+		expect(jobs.series[0]!.value! % 1000).toBe(0);
+		expect(report.errors).toEqual([]);
+	});
+
+	it('a scrape target that is down is reported under errors', async () => {
+		const nowhere = await closedPortUrl();
+		const config = await writeConfig({
+			services: [{name: 'worker', scrape: `${nowhere}/metrics`}],
+			queries: [{id: 'backlog', title: 'Queue backlog', promql: 'sum(queue_depth)'}],
+		});
+		const result = await runCli(['status', '--json', '--config', config], {home});
+		const report = JSON.parse(result.stdout) as Report;
+		expect(report.errors.some(e => e.source === 'scrape' && e.message.includes(nowhere.replace('http://', '')))).toBe(true);
+		expect(report.metrics[0]).toMatchObject({id: 'backlog', series: []});
+	});
+});
+
+describe('incident-tui status (flags and Kubernetes)', {timeout: cliTestTimeoutMs}, () => {
+	let kube: FakeKubeServer | undefined;
+	afterEach(async () => {
+		await kube?.close();
+		kube = undefined;
+	});
+
+	it('--prometheus overrides the config', async () => {
+		promValues[errorRatioQuery] = [{metric: {service: 'checkout'}, value: 0.2}];
+		const config = await writeConfig({prometheus: {url: 'http://127.0.0.1:9/never-used'}, queries: [queries[0]]});
+		const result = await runCli(['status', '--json', '--prometheus', prometheus.url, '--config', config], {home});
+		expect(result.code).toBe(1);
+		const report = JSON.parse(result.stdout) as Report;
+		expect(report.metrics[0]).toMatchObject({id: 'error_ratio', level: 'crit', series: [{labels: {service: 'checkout'}, value: 0.2}]});
+		expect(report.errors).toEqual([]);
+	});
+
+	it('reports deployments and unhealthy pods from the cluster of the config, and exits 1 when a deployment has no ready replica', async () => {
+		kube = await startFakeKubeServer({namespace: 'shop'});
+		kube.addDeployment({name: 'api', images: ['shop/api:1.0.0', 'shop/api:1.1.0'], replicas: 2});
+		kube.addDeployment({name: 'worker', images: ['shop/worker:2.0.0'], replicas: 1});
+		kube.update('deployments', 'worker', d => {
+			d.status.readyReplicas = 0;
+			d.status.availableReplicas = 0;
+		});
+		const workerPod = kube.list('pods').find(p => p.metadata.name.startsWith('worker'))!.metadata.name as string;
+		kube.update('pods', workerPod, p => {
+			p.status.containerStatuses[0] = {...p.status.containerStatuses[0], ready: false, restartCount: 4, state: {waiting: {reason: 'CrashLoopBackOff'}}, lastState: {terminated: {reason: 'OOMKilled', exitCode: 137}}};
+		});
+		const config = await writeConfig({kubernetes: {kubeconfig: kube.kubeconfigPath, namespace: 'shop'}});
+		const [json, table] = await Promise.all([runCli(['status', '--json', '--config', config], {home}), runCli(['status', '--config', config], {home})]);
+		expect(json.stderr).toBe('');
+		expect(json.code).toBe(1);
+		const report = JSON.parse(json.stdout) as Report & {
+			deployments: Array<{name: string; revision: number; replicas: number; ready: number}>;
+			pods: Array<{name: string; deployment: string | null; phase: string; ready: string; restarts: number; reason: string | null}>;
+		};
+		expectReportShape(report as unknown as Record<string, unknown>);
+		expect(report.deployments).toEqual([
+			{name: 'api', revision: 2, replicas: 2, ready: 2},
+			{name: 'worker', revision: 1, replicas: 1, ready: 0},
+		]);
+		expect(report.pods).toEqual([{name: workerPod, deployment: 'worker', phase: 'Running', ready: '0/1', restarts: 4, reason: 'CrashLoopBackOff'}]);
+		expect(report.errors).toEqual([]);
+		// Read-only: status never sends a mutating request.
+		expect(kube.requests.every(r => r.method === 'GET')).toBe(true);
+
+		expect(table.code).toBe(1);
+		expect(table.stdout).toMatch(/^\s+worker\s+1\s+0\/1$/m);
+		expect(table.stdout).toMatch(/^\s+api\s+2\s+2\/2$/m);
+		expect(table.stdout).toMatch(new RegExp(`^\\s+${workerPod}\\s+worker\\s+Running\\s+0/1\\s+4\\s+CrashLoopBackOff$`, 'm'));
+	});
+
+	it('$KUBECONFIG alone is enough to include the cluster; a healthy one exits 0', async () => {
+		kube = await startFakeKubeServer({namespace: 'default'});
+		kube.addDeployment({name: 'web', images: ['shop/web:1.0.0'], replicas: 3});
+		const result = await runCli(['status', '--json'], {home, env: {KUBECONFIG: kube.kubeconfigPath}});
+		expect(result.code).toBe(0);
+		const report = JSON.parse(result.stdout) as Report;
+		expect(report.deployments).toEqual([{name: 'web', revision: 1, replicas: 3, ready: 3}]);
+		expect(report.pods).toEqual([]);
+	});
+
+	it('~/.kube/config (of $HOME) is used when nothing else names a cluster', async () => {
+		kube = await startFakeKubeServer({namespace: 'default'});
+		kube.addDeployment({name: 'web', images: ['shop/web:1.0.0'], replicas: 1});
+		await mkdir(path.join(home, '.kube'));
+		await copyFile(kube.kubeconfigPath, path.join(home, '.kube', 'config'));
+		const result = await runCli(['status', '--json'], {home});
+		expect(result.code).toBe(0);
+		expect((JSON.parse(result.stdout) as Report).deployments).toEqual([{name: 'web', revision: 1, replicas: 1, ready: 1}]);
+		expect(kube.requests.length).toBeGreaterThan(0);
+	});
+
+	it('a cluster that was asked for but cannot be reached is listed under errors, not only on stderr', async () => {
+		const result = await runCli(['status', '--json', '--context', 'prod-eu'], {home});
+		expect(result.timedOut).toBe(false);
+		const report = JSON.parse(result.stdout) as Report;
+		expect(report.errors).toEqual([expect.objectContaining({source: 'kubernetes', message: expect.stringMatching(/kubeconfig/)})]);
+	});
+});
+
