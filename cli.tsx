@@ -165,7 +165,14 @@ const program = new Program('incident-tui')
 	.option('--readonly', 'no mutating call is ever sent: rollback, scale, restart and commands are disabled')
 	.option('--state-dir <dir>', 'where incident journals live (default $XDG_STATE_HOME/incident-tui)')
 	.option('--var <name=value>', 'set a runbook variable (repeatable)', (pair: string, all: string[]) => [...all, pair], [] as string[])
-	.action(async () => runCockpit(program.opts<GlobalOptions>()));
+	// Usage errors exit 2 like configuration errors: `status` means "something is critical" by 1, so
+	// a mistyped flag in a script must not read as an outage. Subcommands inherit this.
+	.exitOverride(error => process.exit(error.exitCode === 0 ? 0 : 2))
+	.action(async () => {
+		// The root takes no arguments; a word here is a mistyped subcommand (see allowExcessArguments below).
+		if (program.args.length > 0) die(`unknown command '${program.args[0]}' (see incident-tui --help)`);
+		return runCockpit(program.opts<GlobalOptions>());
+	});
 
 program
 	.command('demo')
@@ -182,12 +189,15 @@ program
 		const {config} = await readConfig(options);
 		const {collectStatus, formatStatusTable, statusExitCode} = await import('./source/sources/status.js');
 		let cluster: Cluster | null = null;
+		let clusterError: string | undefined;
 		try {
 			cluster = await connectCluster(config, {...options, readonly: true}, undefined);
 		} catch (error) {
-			process.stderr.write(`incident-tui: cluster: ${(error as Error).message}\n`);
+			clusterError = (error as Error).message;
 		}
 		const report = await collectStatus({config, cluster, timeoutMs: Number(local.timeout) || 5000});
+		// A cluster was asked for (config, --context, $KUBECONFIG or ~/.kube/config) but not reached: the report says so.
+		if (clusterError) report.errors.push({source: 'kubernetes', message: clusterError});
 		process.stdout.write(local.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusTable(report));
 		process.exit(statusExitCode(report));
 	});
@@ -259,6 +269,8 @@ runbookCommand
 	});
 
 
+// Set after the subcommands exist, so they keep refusing extra arguments; the root's action names the unknown command.
+program.allowExcessArguments(true);
 program.parseAsync(process.argv).catch(error => {
 	die(error instanceof Error ? error.message : String(error), 1);
 });
