@@ -24,6 +24,12 @@ export function watchRecovery(options: {
 	let watchStarted = 0;
 	let worst: 'ok' | 'bad' = 'ok';
 	const startedAt = now();
+	// Right after the PATCH the store may still show the rollout from before the action, complete. Wait
+	// until the deployment shows the change (a new generation, or a rollout in progress); after
+	// `noChangeGraceMs` without either (a change the API accepted without a new generation), go on.
+	const initial = store.getState().cluster.deployments[deployment];
+	let changeSeen = !initial || !initial.rolloutComplete;
+	const noChangeGraceMs = 30_000;
 	const primary = (): MetricRow | undefined => {
 		const metrics = store.getState().metrics;
 		return metrics.find(m => m.id === options.primaryQuery) ?? metrics.find(m => m.warn !== undefined || m.critical !== undefined);
@@ -38,7 +44,8 @@ export function watchRecovery(options: {
 		const state = store.getState();
 		if (phase === 'rollout') {
 			const d = state.cluster.deployments[deployment];
-			if (d?.rolloutComplete) {
+			if (d && (!d.rolloutComplete || d.generation !== initial?.generation)) changeSeen = true;
+			if (d?.rolloutComplete && (changeSeen || now() - startedAt >= noChangeGraceMs)) {
 				phase = 'watch';
 				watchStarted = now();
 			} else if (now() - startedAt > 10 * 60_000) {
