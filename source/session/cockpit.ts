@@ -162,20 +162,20 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		}
 	};
 
+	const flash = store.getState().flashed;
+	const fail = (error: unknown) => flash(error instanceof Error ? error.message : String(error), 'crit');
+
 	// A firing alert chooses the runbook when none was chosen.
 	let alertMatched = Boolean(runbook);
-	store.subscribe((state, prev) => {
-		if (alertMatched || state.alerts === prev.alerts) return;
+	const stopAlertMatch = store.subscribe((state, prev) => {
+		if (alertMatched || lifetime.signal.aborted || state.alerts === prev.alerts) return;
 		const match = matchRunbook(state.alerts, state.runbooks);
 		if (!match) return;
 		alertMatched = true;
 		applyRunbook(match.runbook, match.alert.labels);
-		void append('runbook.selected', {id: match.runbook.id, title: match.runbook.title, source: match.runbook.source, reason: `alert ${match.alert.name} firing`});
+		void append('runbook.selected', {id: match.runbook.id, title: match.runbook.title, source: match.runbook.source, reason: `alert ${match.alert.name} firing`}).catch(fail);
 		startLive();
 	});
-
-	const flash = store.getState().flashed;
-	const fail = (error: unknown) => flash(error instanceof Error ? error.message : String(error), 'crit');
 
 	const open = async (request: ActionRequest) => {
 		await append('action.requested', {actionId: request.id, kind: request.kind, target: request.target, change: request.change, kubectl: request.kubectl});
@@ -306,6 +306,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		},
 		async stop() {
 			lifetime.abort();
+			stopAlertMatch();
 			running?.abort();
 			stopSources?.();
 			stopAutoCheck?.();
