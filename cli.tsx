@@ -3,7 +3,7 @@ import React from 'react';
 import {existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {Command as Program, Option} from 'commander';
+import {Command as Program, InvalidArgumentError, Option} from 'commander';
 import {findConfigFile, loadConfig, LocatedError} from './source/config/load.js';
 import type {Config} from './source/config/schema.js';
 import type {Cluster} from './source/ports/cluster.js';
@@ -51,6 +51,18 @@ async function readConfig(options: GlobalOptions): Promise<{config: Config; file
 		if (error instanceof LocatedError) die(error.message);
 		throw error;
 	}
+}
+
+/** --state-dir, else the config's stateDir (where the cockpit writes journals), else the XDG default. */
+async function resolveStateDir(options: GlobalOptions): Promise<string> {
+	if (options.stateDir) return defaultStateDir(options.stateDir);
+	return defaultStateDir((await readConfig(options)).config.stateDir);
+}
+
+function positiveMs(value: string): number {
+	const ms = Number(value);
+	if (!Number.isInteger(ms) || ms <= 0) throw new InvalidArgumentError('expected a whole number of milliseconds above 0, e.g. 5000.');
+	return ms;
 }
 
 /** Context settings: CLI over config; production/readonly from `kubernetes` and its per-context map. */
@@ -183,8 +195,8 @@ program
 	.command('status')
 	.description('run every source once and print a report; exit 0 when nothing is critical, 1 when something is, 2 on a configuration error')
 	.option('--json', 'print JSON')
-	.option('--timeout <ms>', 'how long to wait for the sources', '5000')
-	.action(async (local: {json?: boolean; timeout: string}) => {
+	.option('--timeout <ms>', 'how long to wait for the sources', positiveMs, 5000)
+	.action(async (local: {json?: boolean; timeout: number}) => {
 		const options = program.opts<GlobalOptions>();
 		const {config} = await readConfig(options);
 		const {collectStatus, formatStatusTable, statusExitCode} = await import('./source/sources/status.js');
@@ -195,7 +207,7 @@ program
 		} catch (error) {
 			clusterError = (error as Error).message;
 		}
-		const report = await collectStatus({config, cluster, timeoutMs: Number(local.timeout) || 5000});
+		const report = await collectStatus({config, cluster, timeoutMs: local.timeout});
 		// A cluster was asked for (config, --context, $KUBECONFIG or ~/.kube/config) but not reached: the report says so.
 		if (clusterError) report.errors.push({source: 'kubernetes', message: clusterError});
 		process.stdout.write(local.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusTable(report));
@@ -208,7 +220,7 @@ program
 	.action(async () => {
 		const options = program.opts<GlobalOptions>();
 		const {listIncidents, formatIncidentList} = await import('./source/timeline/incidents.js');
-		process.stdout.write(formatIncidentList(await listIncidents(defaultStateDir(options.stateDir))));
+		process.stdout.write(formatIncidentList(await listIncidents(await resolveStateDir(options))));
 	});
 
 program
@@ -224,8 +236,8 @@ program
 			import('./source/timeline/export.js'),
 			import('./source/timeline/state-dir.js'),
 		]);
-		const file = journalPath(defaultStateDir(options.stateDir), id);
-		if (!existsSync(file)) die(`no journal for incident ${id} at ${file}`);
+		const file = journalPath(await resolveStateDir(options), id);
+		if (!existsSync(file)) die(`no journal for incident ${id} at ${file} (see: incident-tui incidents)`);
 		const {events, warnings} = await readJournal(file);
 		for (const warning of warnings) process.stderr.write(`incident-tui: warning: ${warning}\n`);
 		// The checklist lists every step of the incident's runbook, touched or not.

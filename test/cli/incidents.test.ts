@@ -69,6 +69,26 @@ describe('incident-tui incidents', {timeout: cliTestTimeoutMs}, () => {
 	});
 });
 
+describe('the state directory of the config', {timeout: cliTestTimeoutMs}, () => {
+	it('incidents and export look in the config\'s stateDir, where the cockpit writes journals', async () => {
+		const elsewhere = path.join(home, 'elsewhere');
+		await mkdir(path.join(elsewhere, 'incidents'), {recursive: true});
+		const opened = {v: 1, id: 'x1', at: '2026-11-23T08:00:00.000Z', by: 'dan@bastion-3', type: 'incident.opened', data: {title: 'Search latency', severity: 'SEV3'}};
+		await writeFile(path.join(elsewhere, 'incidents', 'inc-20261123-0800-qq11.jsonl'), `${JSON.stringify(opened)}\n`);
+		await writeFile(path.join(home, 'incident.yaml'), `stateDir: ${elsewhere}\n`);
+		const list = await runCli(['incidents'], {home});
+		expect(list.code).toBe(0);
+		expect(list.stdout).toContain('inc-20261123-0800-qq11');
+		expect(list.stdout).not.toContain(incidentId);
+		const exported = await runCli(['export', 'inc-20261123-0800-qq11'], {home});
+		expect(exported.code).toBe(0);
+		expect(exported.stdout).toMatch(/^# .*Search latency$/m);
+		// --state-dir still wins over the config.
+		const explicit = await runCli(['--state-dir', stateDir, 'incidents'], {home});
+		expect(explicit.stdout).toContain(incidentId);
+	});
+});
+
 describe('incident-tui export', {timeout: cliTestTimeoutMs}, () => {
 	it('--format md prints a post-mortem draft with the title and the timeline as a table', async () => {
 		const result = await runCli(['--state-dir', stateDir, 'export', incidentId, '--format', 'md'], {home});
@@ -119,6 +139,7 @@ describe('incident-tui export', {timeout: cliTestTimeoutMs}, () => {
 		expect(result.stdout).toBe('');
 		expect(result.stderr).toContain('inc-20260101-0000-nope');
 		expect(result.stderr).toContain(path.join(stateDir, 'incidents'));
+		expect(result.stderr).toContain('incident-tui incidents');
 	});
 
 	it('an id that is not an id (a path) is refused before any file is touched', async () => {

@@ -235,6 +235,13 @@ describe('incident-tui status (Prometheus mode)', {timeout: cliTestTimeoutMs}, (
 		expect(report.errors.map(e => e.source)).toEqual(expect.arrayContaining(['metrics:error_ratio']));
 	});
 
+	it('a --timeout that is not a positive number of milliseconds is a usage error', async () => {
+		const result = await runCli(['status', '--timeout', '5s'], {home});
+		expect(result.code).toBe(2);
+		expect(result.stderr).toMatch(/--timeout/);
+		expect(result.stdout).toBe('');
+	});
+
 	it('a Prometheus that never answers ends up under errors, within --timeout', async () => {
 		const config = await writeConfig({prometheus: {url: `${services.url}/hang`, timeoutMs: 60_000}, queries: [queries[0]]});
 		const table = await runCli(['status', '--timeout', '1500', '--config', config], {home, timeoutMs: 30_000});
