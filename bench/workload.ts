@@ -18,12 +18,47 @@ import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {stringify} from 'yaml';
-import {startFakeKubeServer} from '../test/support/fake-kube-server.js';
+import {startFakeKubeServer, type FakeKubeServer} from '../test/support/fake-kube-server.js';
 import {startPrometheusStub} from './stub-prometheus.js';
 
 function numberFromEnv(name: string, fallback: number): number {
 	const value = Number(process.env[name]);
 	return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/**
+ * Pod updates at `ratePerSecond`, shaped like a busy but mostly healthy namespace: 90% change what a
+ * cockpit does not show (a status heartbeat, like kubelet's probe times), 9% flip readiness, 1% restart
+ * a container (one restart in ten is an OOM kill). The fake server's own churn() restarts a container
+ * on every other update, a storm that would measure timeline signals rather than rendering.
+ * Ticks every 20 ms; cancelled through the signal.
+ */
+export function churnPods(kube: FakeKubeServer, ratePerSecond: number, signal: AbortSignal): void {
+	const tickMs = 20;
+	const names = kube.list('pods').map(pod => pod.metadata.name as string);
+	let owed = 0;
+	let heartbeat = 0;
+	let restarts = 0;
+	const timer = setInterval(() => {
+		owed += (ratePerSecond * tickMs) / 1000;
+		for (; owed >= 1; owed--) {
+			const name = names[Math.floor(Math.random() * names.length)]!;
+			const roll = Math.random();
+			kube.update('pods', name, pod => {
+				const status = pod.status.containerStatuses[0];
+				if (roll < 0.9) {
+					pod.status.conditions = [{type: 'Ready', status: status.ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: '2026-11-22T03:00:00Z', heartbeat: ++heartbeat}];
+				} else if (roll < 0.99) {
+					status.ready = !status.ready;
+				} else {
+					status.restartCount++;
+					status.ready = true;
+					status.lastState = {terminated: {reason: ++restarts % 10 === 0 ? 'OOMKilled' : 'Error', exitCode: 137, finishedAt: new Date().toISOString()}};
+				}
+			});
+		}
+	}, tickMs);
+	signal.addEventListener('abort', () => clearInterval(timer), {once: true});
 }
 
 export interface WorkloadOptions {
@@ -76,7 +111,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
 	const kube = await startFakeKubeServer({namespace, context: 'bench', historySize: 5000});
 	kube.seed({deployments: options.deployments, podsPerDeployment: options.podsPerDeployment});
 	const churn = new AbortController();
-	if (options.updatesPerSecond > 0) kube.churn(options.updatesPerSecond, churn.signal);
+	if (options.updatesPerSecond > 0) churnPods(kube, options.updatesPerSecond, churn.signal);
 	const health = await startHealthServer(options.services);
 	const prometheus = await startPrometheusStub();
 

@@ -9,6 +9,9 @@
  * build): `script -qfec "stty cols 200 rows 50; exec node dist/incident-tui.mjs --config X" /dev/null`.
  * CPU and memory come from /proc/<pid> of the node process itself (Linux only).
  *
+ * BENCH_BUNDLE=file measures another build; BENCH_NODE_FLAGS="--max-semi-space-size=4" passes flags to node. BENCH_UPDATES_PER_S, BENCH_DEPLOYMENTS, ... change the
+ * workload (see bench/workload.ts).
+ *
  * BENCH_QUICK=1: a shorter smoke run (fewer keys, 5 s windows, RSS at the end): same figure names,
  * not comparable with the targets.
  */
@@ -21,7 +24,8 @@ import {fileURLToPath} from 'node:url';
 import xterm from '@xterm/headless';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bundle = path.join(root, 'dist', 'incident-tui.mjs');
+/** BENCH_BUNDLE=file: measure that build instead (e.g. to compare two builds); it is never rebuilt. */
+const bundle = process.env.BENCH_BUNDLE ? path.resolve(process.env.BENCH_BUNDLE) : path.join(root, 'dist', 'incident-tui.mjs');
 const quick = process.env.BENCH_QUICK === '1';
 const COLUMNS = 200;
 const ROWS = 50;
@@ -68,6 +72,10 @@ function newestMtime(target) {
 }
 
 async function ensureBundle() {
+	if (process.env.BENCH_BUNDLE) {
+		if (!existsSync(bundle)) throw new BenchError(`BENCH_BUNDLE=${process.env.BENCH_BUNDLE}: no such file`);
+		return;
+	}
 	const inputs = ['cli.tsx', 'source', 'runbooks', 'package-lock.json', 'scripts/build.mjs', 'patches'].map(p => path.join(root, p));
 	const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
 	if (built > 0 && inputs.every(input => newestMtime(input) <= built)) return;
@@ -147,7 +155,8 @@ function startCockpit(configPath, home) {
 	// Ink draws nothing until exit when it thinks it runs in CI.
 	for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'KUBECONFIG', 'NODE_OPTIONS']) delete env[name];
 	const quote = value => `'${value.replaceAll("'", "'\\''")}'`;
-	const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${quote(process.execPath)} ${quote(bundle)} --config ${quote(configPath)}`;
+	const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean).map(quote).join(' ');
+	const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${quote(process.execPath)} ${nodeFlags} ${quote(bundle)} --config ${quote(configPath)}`;
 	const terminal = new xterm.Terminal({cols: COLUMNS, rows: ROWS, allowProposedApi: true, scrollback: 0});
 	const startedAt = performance.now();
 	const child = spawn('script', ['-qfec', command, '/dev/null'], {cwd: home, env, stdio: ['pipe', 'pipe', 'pipe']});
@@ -297,7 +306,7 @@ function machine() {
 	} catch {
 		free = `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total`;
 	}
-	return {nproc: os.availableParallelism(), cpu: cpus[0]?.model ?? 'unknown', memory: free, node: process.version, kernel: os.release()};
+	return {nproc: os.availableParallelism(), cpu: cpus[0]?.model ?? 'unknown', memory: free, node: process.version, kernel: os.release(), loadavg: os.loadavg().map(n => Math.round(n * 100) / 100)};
 }
 
 async function main() {
@@ -309,6 +318,8 @@ async function main() {
 	}
 	const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim()) || 100;
 	await ensureBundle();
+	const loadBefore = os.loadavg().map(n => Math.round(n * 100) / 100);
+	if (loadBefore[0] > os.availableParallelism()) log(`the machine is busy (load ${loadBefore[0]} on ${os.availableParallelism()} cores): timings will be pessimistic`);
 	const workload = await startWorkload();
 	const w = workload.options;
 	log(`workload: ${workload.pods} pods in ${workload.deployments} deployments, ${w.updatesPerSecond} pod updates/s, ${w.services} health checks, ${w.queries} queries, refresh ${w.refreshMs / 1000} s`);
@@ -316,6 +327,7 @@ async function main() {
 	let cockpit;
 	const results = {};
 	const notes = [];
+	let screen = [];
 	try {
 		log(`starting the cockpit in a ${COLUMNS}x${ROWS} pseudo-terminal`);
 		cockpit = startCockpit(workload.config, home);
@@ -362,6 +374,7 @@ async function main() {
 		const idleSeconds = (performance.now() - idleStart) / 1000;
 		results.idle_cpu_pct = ((cpuSeconds(pid, ticksPerSecond) - idleCpuStart) / idleSeconds) * 100;
 		results.output_bytes_per_s_idle = (cockpit.state.bytes - idleBytesStart) / idleSeconds;
+		screen = cockpit.lines();
 
 		const rssWait = plan.rssAtSeconds * 1000 - (performance.now() - cockpit.startedAt);
 		if (rssWait > 0) await sleep(rssWait);
@@ -409,10 +422,12 @@ async function main() {
 		quick,
 		plan,
 		workload: {pods: workload.pods, deployments: workload.deployments, podUpdatesPerSecond: workload.options.updatesPerSecond, healthChecks: workload.options.services, queries: workload.options.queries, refreshSeconds: workload.options.refreshMs / 1000, terminal: `${COLUMNS}x${ROWS}`},
-		machine: machine(),
+		machine: {...machine(), loadavgBefore: loadBefore},
 		figures: Object.fromEntries(figures.map(f => [f.name, {value: round(results[f.name]), unit: f.unit, target: f.target, met: f.target === null ? null : results[f.name] < f.target}])),
 		details: Object.fromEntries(Object.entries(results).filter(([name]) => !figures.some(f => f.name === name)).map(([name, value]) => [name, round(value)])),
 		notes,
+		/** The screen at the end of the idle window, to see what was measured. */
+		screen,
 	};
 	const out = path.join(root, 'bench', 'results');
 	mkdirSync(out, {recursive: true});
