@@ -95,6 +95,9 @@ async function connectCluster(config: Config, options: GlobalOptions, incidentId
 }
 
 async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
+	// Bad input is refused before the UI modules load (they take 0.5 s or more): a typo answers at once.
+	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
+	const userConfig = options.demo ? undefined : (await readConfig(options)).config;
 	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}] = await Promise.all([
 		import('ink'),
 		import('./source/session/cockpit.js'),
@@ -103,7 +106,6 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		import('./source/ui/theme.js'),
 		import('./source/timeline/ids.js'),
 	]);
-	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
 	const abort = new AbortController();
 	let config: Config;
 	let cluster: Cluster | null | Promise<Cluster | null>;
@@ -120,7 +122,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		stopDemo = () => demo.stop();
 		k = {...kubeSettings(config, {}), readonly: Boolean(options.readonly)};
 	} else {
-		config = (await readConfig(options)).config;
+		config = userConfig!;
 		k = kubeSettings(config, options);
 		cluster = null; // connected after the first frame, below
 	}

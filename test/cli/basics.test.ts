@@ -71,6 +71,14 @@ describe('configuration errors', {timeout: cliTestTimeoutMs}, () => {
 		expect(result.stderr).toContain(`${file}:4:13: services[0].health: Invalid url`);
 	});
 
+	it('the cockpit refuses an --incident that is not an id before drawing anything', async () => {
+		const result = await runCli(['--incident', '../../etc/passwd', '--state-dir', home], {home, env: {CI: ''}});
+		expect(result.timedOut).toBe(false);
+		expect(result.code).toBe(2);
+		expect(result.stdout).toBe('');
+		expect(result.stderr).toContain('not an incident id: ../../etc/passwd');
+	});
+
 	it('a relative --config is resolved from the working directory and named in full', async () => {
 		await writeFile(path.join(home, 'incident.yaml'), 'severity: SEV9\n');
 		const result = await runCli(['status', '--config', 'incident.yaml'], {home});
