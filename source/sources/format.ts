@@ -108,12 +108,16 @@ export function sharedLabelNames(all: readonly Labels[]): Set<string> {
 	return shared;
 }
 
-/** "4s", "3m12s", "2h05m", "3d4h": the age of data or of an incident. */
+/**
+ * "4s", "3m12s", "2h05m", "3d4h": the age of data or of an incident. Seconds are shown only under
+ * ten minutes, where they matter; the screen's clock ticks every few seconds.
+ */
 export function formatAge(ms: number): string {
 	const s = Math.max(0, Math.floor(ms / 1000));
 	if (s < 60) return `${s}s`;
 	const m = Math.floor(s / 60);
-	if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+	if (m < 10) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+	if (m < 60) return `${m}m`;
 	const h = Math.floor(m / 60);
 	if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`;
 	return `${Math.floor(h / 24)}d${h % 24}h`;

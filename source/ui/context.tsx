@@ -9,12 +9,31 @@ import {inertController, type CockpitController} from './controller.js';
 const StoreContext = createContext<IncidentStore | null>(null);
 const ControllerContext = createContext<CockpitController>(inertController);
 const ThemeContext = createContext<Theme>(createTheme({color: true}));
+const ClockContext = createContext<number>(Date.now());
 
-export function CockpitProvider(props: {store: IncidentStore; controller?: CockpitController; theme?: Theme; children: ReactNode}) {
+/**
+ * One clock for the whole screen, ticking every `clockMs` (5 s): ages and the elapsed time are shown
+ * at that precision, so an idle cockpit redraws one header line every few seconds rather than
+ * every component every second.
+ */
+export const clockMs = 5000;
+
+function Clock(props: {intervalMs: number; children: ReactNode}) {
+	const [now, setNow] = useState(() => Date.now());
+	useEffect(() => {
+		const timer = setInterval(() => setNow(Date.now()), props.intervalMs);
+		return () => clearInterval(timer);
+	}, [props.intervalMs]);
+	return <ClockContext.Provider value={now}>{props.children}</ClockContext.Provider>;
+}
+
+export function CockpitProvider(props: {store: IncidentStore; controller?: CockpitController; theme?: Theme; clockMs?: number; children: ReactNode}) {
 	return (
 		<StoreContext.Provider value={props.store}>
 			<ControllerContext.Provider value={props.controller ?? inertController}>
-				<ThemeContext.Provider value={props.theme ?? createTheme({color: true})}>{props.children}</ThemeContext.Provider>
+				<ThemeContext.Provider value={props.theme ?? createTheme({color: true})}>
+					<Clock intervalMs={props.clockMs ?? clockMs}>{props.children}</Clock>
+				</ThemeContext.Provider>
 			</ControllerContext.Provider>
 		</StoreContext.Provider>
 	);
@@ -39,12 +58,7 @@ export function useTheme(): Theme {
 	return useContext(ThemeContext);
 }
 
-/** The current time, refreshed every `intervalMs` (for ages and the elapsed clock). */
-export function useNow(intervalMs = 1000): number {
-	const [now, setNow] = useState(() => Date.now());
-	useEffect(() => {
-		const timer = setInterval(() => setNow(Date.now()), intervalMs);
-		return () => clearInterval(timer);
-	}, [intervalMs]);
-	return now;
+/** The screen's clock (see `clockMs`), for ages and the elapsed time. */
+export function useNow(): number {
+	return useContext(ClockContext);
 }

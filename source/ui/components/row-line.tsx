@@ -1,6 +1,8 @@
 import React, {memo} from 'react';
 import {Text} from 'ink';
+import chalk from 'chalk';
 import type {Cell, Row} from '../../store/selectors.js';
+import type {Theme} from '../theme.js';
 import {useTheme} from '../context.js';
 
 /** Pads or cuts `text` to exactly `width` columns (ellipsis when cut). Rows are ASCII-and-symbol text. */
@@ -39,22 +41,56 @@ export function layoutCells(cells: readonly Cell[], width: number): string[] {
 	return out;
 }
 
+type Painter = (text: string) => string;
+const painters = new Map<string, Painter>();
+
+function painter(color: string | undefined, bold: boolean): Painter {
+	const key = `${color ?? ''}:${bold}`;
+	let paint = painters.get(key);
+	if (!paint) {
+		let chain = chalk;
+		if (color) chain = (chain as unknown as Record<string, typeof chalk>)[color] ?? chain;
+		if (bold) chain = chain.bold;
+		paint = color || bold ? (text: string) => chain(text) : (text: string) => text;
+		painters.set(key, paint);
+	}
+	return paint;
+}
+
+/**
+ * A row as one pre-styled string. Ink composes a frame in time proportional to its styled nodes, so
+ * a row is one <Text> holding ANSI-styled cells, not a <Text> per cell; the string is built once
+ * per row, width and selection, and reused across frames.
+ */
+export function rowText(row: Row, width: number, selected: boolean, theme: Theme, age?: string): string {
+	const cells = age === undefined ? row.cells : row.cells.map(cell => (cell.age ? {...cell, text: age, tone: 'muted' as const} : cell));
+	const parts = layoutCells(cells, width - 2);
+	const marker = selected ? (theme.color ? '▶ ' : '> ') : `${theme.color ? ' ' : theme.symbolOf(row.tone)} `;
+	let text = marker;
+	for (const [i, part] of parts.entries()) {
+		const cell = cells[i]!;
+		// A selected row is drawn inverse as a whole; cell colours would fight with it.
+		text += selected || !theme.color ? (cell.bold && !selected ? painter(undefined, true)(part) : part) : painter(cell.tone ? theme.colorOf(cell.tone) : undefined, Boolean(cell.bold))(part);
+	}
+	return text;
+}
+
+const cache = new WeakMap<Row, {key: string; text: string}>();
+
+function cachedRowText(row: Row, width: number, selected: boolean, theme: Theme, age?: string): string {
+	const key = `${width}:${selected}:${theme.color}:${age ?? ''}`;
+	const hit = cache.get(row);
+	if (hit?.key === key) return hit.text;
+	const text = rowText(row, width, selected, theme, age);
+	cache.set(row, {key, text});
+	return text;
+}
+
 export const RowLine = memo(function RowLine(props: {row: Row; width: number; selected: boolean; age?: string}) {
 	const theme = useTheme();
-	const cells = props.age === undefined ? props.row.cells : props.row.cells.map(cell => (cell.age ? {...cell, text: props.age!, tone: 'muted' as const} : cell));
-	const parts = layoutCells(cells, props.width - 2);
-	const marker = props.selected ? (theme.color ? '▶ ' : '> ') : `${theme.color ? ' ' : theme.symbolOf(props.row.tone)} `;
 	return (
 		<Text wrap="truncate-end" inverse={props.selected}>
-			{marker}
-			{parts.map((text, i) => {
-				const cell = cells[i]!;
-				return (
-					<Text key={i} color={cell.tone && !props.selected ? theme.colorOf(cell.tone) : undefined} bold={cell.bold}>
-						{text}
-					</Text>
-				);
-			})}
+			{cachedRowText(props.row, props.width, props.selected, theme, props.age)}
 		</Text>
 	);
 });
