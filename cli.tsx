@@ -9,8 +9,9 @@ import type {Config} from './source/config/schema.js';
 import type {Cluster} from './source/ports/cluster.js';
 import {stateDir as defaultStateDir} from './source/timeline/state-dir.js';
 import {isValidIncidentId} from './source/timeline/state-dir.js';
+import pkg from './package.json' with {type: 'json'};
 
-const version = '0.1.0';
+const {version} = pkg;
 
 interface GlobalOptions {
 	config?: string;
@@ -127,6 +128,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		cluster = null; // connected after the first frame, below
 	}
 	let quit: () => void = () => {};
+	let connect: () => void = () => {};
 	const session = await openSession({
 		config,
 		stateDir: defaultStateDir(options.stateDir ?? config.stateDir),
@@ -136,7 +138,8 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		context: k.context ?? (options.demo ? 'demo' : ''),
 		namespace: k.namespace ?? 'default',
 		production: k.production,
-		cluster: options.demo ? cluster : new Promise<Cluster | null>(resolve => setImmediate(() => resolve(connectCluster(config, options, incidentId)))),
+		// The Kubernetes client (0.5 s to import) is connected only after the first frame is drawn.
+		cluster: options.demo ? cluster : new Promise<Cluster | null>((resolve, reject) => (connect = () => connectCluster(config, options, incidentId).then(resolve, reject))),
 		runbookRef: options.runbook,
 		variables: {...variables, ...parseVars(options.var)},
 		onQuit: () => quit(),
@@ -150,10 +153,14 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		<CockpitProvider store={session.store} controller={session.controller} theme={theme.createTheme({color})}>
 			<App inputActive={interactive} />
 		</CockpitProvider>,
-		{exitOnCtrlC: false, patchConsole: true, maxFps: 30},
+		// Incremental rendering rewrites only changed lines (Ink's cursor bug is fixed by patches/ink+6.8.0.patch).
+		{exitOnCtrlC: false, patchConsole: true, maxFps: 60, incrementalRendering: true},
 	);
 	quit = () => instance.unmount();
-	setImmediate(() => session.start());
+	setTimeout(() => {
+		session.start();
+		connect();
+	}, 0);
 	if (!interactive) session.store.getState().flashed('stdin is not a terminal: view only, keys are ignored', 'warn');
 	const onSignal = () => instance.unmount();
 	process.once('SIGTERM', onSignal);

@@ -55,7 +55,6 @@ export interface Session {
 	stop(): Promise<void>;
 }
 
-const deploymentActions = {rollback: rollbackAction, scale: scaleAction, restart: restartAction};
 
 /**
  * The composition root of one cockpit: the journal (source of truth), the store (its replay plus
@@ -96,15 +95,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	if (warnings.length > 0) store.getState().flashed(`journal: ${warnings[0]}${warnings.length > 1 ? ` (+${warnings.length - 1} more)` : ''}`, 'warn');
 
 	// Runbooks: the one this incident already chose, else the CLI's/config's, else one matched to a firing alert later.
-	const library = await listRunbooks(config.runbooks);
-	for (const error of library.errors) store.getState().warned(error.message);
-	store.getState().runbooksAvailable(library.runbooks);
+	// Only the chosen runbook is loaded before the first frame; the library (for the picker and for
+	// alert matching) is listed once the session starts.
 	let runbook: Runbook | null = null;
 	let variables: Record<string, string> = {namespace: options.namespace, ...options.variables};
-	const chosen = store.getState().incident.runbookId ?? options.runbookRef ?? config.runbook;
+	const resumed = events.filter(e => e.type === 'runbook.selected').at(-1);
+	const chosen = resumed?.type === 'runbook.selected' ? (resumed.data.source.startsWith('builtin:') ? resumed.data.id : resumed.data.source) : (options.runbookRef ?? config.runbook);
 	if (chosen) {
 		try {
-			runbook = library.runbooks.find(r => r.id === chosen) ?? (await loadRunbook(chosen, {dirs: config.runbooks}));
+			runbook = await loadRunbook(chosen, {dirs: config.runbooks});
 		} catch (error) {
 			store.getState().warned((error as Error).message);
 			store.getState().flashed((error as Error).message, 'crit');
@@ -168,7 +167,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	// A firing alert chooses the runbook when none was chosen.
 	let alertMatched = Boolean(runbook);
 	const stopAlertMatch = store.subscribe((state, prev) => {
-		if (alertMatched || lifetime.signal.aborted || state.alerts === prev.alerts) return;
+		// Alerts can arrive before the library is listed: look again when either changes.
+		if (alertMatched || lifetime.signal.aborted || (state.alerts === prev.alerts && state.runbooks === prev.runbooks)) return;
 		const match = matchRunbook(state.alerts, state.runbooks);
 		if (!match) return;
 		alertMatched = true;
@@ -192,14 +192,18 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			const checked = Boolean(store.getState().incident.checkedSteps[stepId]);
 			void append(checked ? 'step.unchecked' : 'step.checked', {runbookId: runbook.id, stepId, title: step.title}).catch(fail);
 		},
-		requestDeploymentAction(kind, deployment) {
+		requestDeploymentAction(kind, deployment, options = {}) {
 			if (env.readonly) return flash(`read-only mode: ${kind} is disabled`, 'warn');
 			if (!cluster) return flash('no cluster connected', 'warn');
-			const current = store.getState().cluster.deployments[deployment];
-			void deploymentActions[kind]
-				.prepare({cluster, env, deployment, current: current?.replicas ?? 0, replicas: current?.replicas, newId: newEventId})
-				.then(open)
-				.catch(fail);
+			const replicas = store.getState().cluster.deployments[deployment]?.replicas;
+			const common = {cluster, env, deployment, newId: newEventId};
+			const prepared =
+				kind === 'rollback'
+					? rollbackAction.prepare({...common, toRevision: options.toRevision})
+					: kind === 'scale'
+						? scaleAction.prepare({...common, current: replicas ?? 0, replicas: options.replicas ?? replicas})
+						: restartAction.prepare({...common, replicas});
+			void prepared.then(open).catch(fail);
 		},
 		requestStep(stepId) {
 			const step = runbook?.steps.find(s => s.id === stepId);
@@ -208,7 +212,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			if (step.action) {
 				const target = step.action.deployment ? renderTemplate(step.action.deployment, variables, {missing: 'keep'}) : variables.deployment;
 				if (!target) return flash(`step "${step.title}" names no deployment; set the runbook variable 'deployment'`, 'warn');
-				controller.requestDeploymentAction(step.action.kind, target);
+				const {action} = step;
+				controller.requestDeploymentAction(action.kind, target, {
+					toRevision: action.kind === 'rollback' ? action.toRevision : undefined,
+					replicas: action.kind === 'scale' ? action.replicas : undefined,
+				});
 				return;
 			}
 			const command = step.commands[0];
@@ -294,6 +302,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		journal,
 		start() {
 			startLive();
+			void listRunbooks(config.runbooks)
+				.then(library => {
+					for (const error of library.errors) store.getState().warned(error.message);
+					// The active runbook stays as loaded, even when a directory has one of the same id.
+					const list = runbook && !library.runbooks.some(r => r.id === runbook!.id) ? [runbook, ...library.runbooks] : library.runbooks;
+					store.getState().runbooksAvailable(list);
+				})
+				.catch(error => store.getState().warned(`runbooks: ${(error as Error).message}`));
 			void Promise.resolve(options.cluster)
 				.then(resolved => {
 					if (!resolved || lifetime.signal.aborted) return;

@@ -10,7 +10,7 @@ export interface CockpitController {
 	quit(): void;
 	toggleStep(stepId: string): void;
 	/** Prepares a rollback/scale/restart of a deployment and opens its confirmation. */
-	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string): void;
+	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string, options?: {toRevision?: number; replicas?: number}): void;
 	/** Prepares the selected step's command or built-in action and opens its confirmation. */
 	requestStep(stepId: string): void;
 	/** Runs a confirmed request. `input` is the typed value (replicas for scale). */

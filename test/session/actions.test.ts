@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {ActionRequest} from '../../source/actions/types.js';
 import {createKubeCluster} from '../../source/clients/kube-cluster.js';
+import {loadRunbook} from '../../source/runbook/library.js';
 import type {Session} from '../../source/session/cockpit.js';
 import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
 import {waitFor} from '../support/wait.js';
@@ -124,5 +125,25 @@ describe('session: runbook command step', () => {
 		expect(succeeded[0]!.data.output).toContain(`target=${value}`);
 		expect(eventsOf(events, 'action.confirmed')).toHaveLength(1);
 		expect(existsSync(marker)).toBe(false);
+	});
+});
+
+describe('session: a runbook step bound to an action', () => {
+	it('passes the step’s replicas to the scale confirmation', async () => {
+		const {session} = await kubeSession();
+		const dir = harness.tempDir();
+		const file = writeRunbook(
+			dir,
+			'scale-out.yaml',
+			['id: scale-out', 'title: Scale out', 'steps:', '  - title: Add replicas', '    action: {kind: scale, deployment: checkout, replicas: 6}', ''].join('\n'),
+		);
+		// The picker chooses among listed runbooks: list this one.
+		session.store.getState().runbooksAvailable([await loadRunbook(file)]);
+		session.controller.selectRunbook('scale-out');
+		await waitFor(() => session.store.getState().runbook?.id === 'scale-out', {message: 'runbook selected'});
+		session.controller.requestStep(session.store.getState().runbook!.steps[0]!.id);
+		const request = await confirmDialog(session);
+		expect(request.kind).toBe('scale');
+		expect(request.change).toBe('replicas 2 -> 6');
 	});
 });

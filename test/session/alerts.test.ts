@@ -15,6 +15,9 @@ describe('session: a firing alert chooses the runbook', () => {
 	it('selects the runbook answering the alert, logs why, and fills variables from its labels', async () => {
 		const session = await harness.open({stateDir: harness.tempDir(), incidentId: 'inc-20261122-0304-alrt'});
 		const {store} = session;
+		// The library is listed when the session starts (after the first frame).
+		session.start();
+		await waitFor(() => store.getState().runbooks.length > 0, {message: 'runbook library listed'});
 		expect(store.getState().runbook).toBeNull();
 		expect(eventsOf(store.getState().timeline, 'runbook.selected')).toEqual([]);
 
@@ -62,6 +65,8 @@ describe('session: a firing alert chooses the runbook', () => {
 
 	it('an alert arriving after the session stopped writes nothing and throws nothing', async () => {
 		const session = await harness.open({stateDir: harness.tempDir(), incidentId: 'inc-20261122-0304-alr3'});
+		session.start();
+		await waitFor(() => session.store.getState().runbooks.length > 0, {message: 'runbook library listed'});
 		const path = session.journal.path;
 		const before = (await journalEvents(path)).length;
 		await harness.stop(session);
