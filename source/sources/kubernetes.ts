@@ -1,6 +1,6 @@
 /**
  * The pods/deployments source: runs `cluster.watch`, writes full lists straight into the store,
- * coalesces individual changes into at most one store write per ~100 ms, keeps the last data when the
+ * coalesces individual changes into at most one store write per second (dropping those that change nothing shown), keeps the last data when the
  * feed fails, and appends timeline signals for what an on-call engineer must not miss: a pod newly
  * OOMKilled or entering CrashLoopBackOff, a rollout starting or finishing. Signals fire once per
  * transition, never for what the first list already showed.
@@ -9,8 +9,29 @@ import type {Cluster, ClusterChange, DeploymentInfo, PodInfo} from '../ports/clu
 import type {EventData} from '../timeline/events.js';
 import type {SourceContext} from './registry.js';
 
-/** Longest time a change waits before it reaches the store. */
-export const clusterFlushMs = 100;
+/**
+ * Longest time a change waits before it reaches the store. With 10,000 pods every store write
+ * rebuilds the pods pane's rows, so changes are coalesced for a second (kubectl get -w and k9s
+ * refresh no faster); timeline signals are not delayed by this.
+ */
+export const clusterFlushMs = 1000;
+
+/** Whether two compact rows show the same thing (most watch events only touch status fields we do not keep). */
+export function sameRow(a: object | undefined, b: object): boolean {
+	if (!a) return false;
+	const left = a as Record<string, unknown>;
+	const right = b as Record<string, unknown>;
+	const keys = Object.keys(right);
+	if (keys.length !== Object.keys(left).length) return false;
+	for (const key of keys) {
+		const x = left[key];
+		const y = right[key];
+		if (x === y) continue;
+		if (Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => v === y[i])) continue;
+		return false;
+	}
+	return true;
+}
 
 type Signal = EventData['signal'];
 
@@ -157,6 +178,7 @@ export function startKubernetesSource(ctx: SourceContext, cluster: Cluster): () 
 				},
 				change(change) {
 					if (stopper.signal.aborted) return;
+					if (change.type === 'upsert' && (change.kind === 'pod' ? sameRow(pods.get(change.pod.name), change.pod) : sameRow(deployments.get(change.deployment.name), change.deployment))) return;
 					observe(change);
 					pending.set(`${change.kind}/${change.type === 'upsert' ? (change.kind === 'pod' ? change.pod.name : change.deployment.name) : change.name}`, change);
 					timer ??= setTimeout(flush, clusterFlushMs);

@@ -115,6 +115,25 @@ describe('startKubernetesSource', () => {
 		expect(store.getState().cluster.pods['api-0']?.restarts).toBe(150);
 	});
 
+	it('drops watch updates that change nothing shown (status heartbeats), and writes the next real change', async () => {
+		const driven = drivenCluster();
+		const {store} = start(driven.cluster);
+		await waitFor(() => driven.watcher());
+		driven.watcher().reset([pod('api-1')], [deployment('api')]);
+		const before = store.getState().cluster;
+		let writes = 0;
+		const unsubscribe = store.subscribe((state, previous) => {
+			if (state.cluster !== previous.cluster) writes++;
+		});
+		for (let i = 0; i < 100; i++) driven.watcher().change({kind: 'pod', type: 'upsert', pod: pod('api-1')});
+		driven.watcher().change({kind: 'deployment', type: 'upsert', deployment: deployment('api')});
+		driven.watcher().change({kind: 'pod', type: 'upsert', pod: pod('api-2')});
+		await waitFor(() => store.getState().cluster.pods['api-2'], {message: 'the real change flushed'});
+		unsubscribe();
+		expect(writes).toBe(1);
+		expect(store.getState().cluster.pods['api-1']).toBe(before.pods['api-1']);
+	});
+
 	it('signals a pod newly OOMKilled once, and again only when it is killed again', async () => {
 		const driven = drivenCluster();
 		const {recorded} = start(driven.cluster);
