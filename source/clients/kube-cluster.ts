@@ -334,7 +334,7 @@ function loadConfig(k8s: Loaded, options: KubeClusterOptions): {kc: K8s.KubeConf
 		if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
 		else if (source) kc.loadFromDefault();
 		else if (existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')) kc.loadFromCluster();
-		else throw new Error('no kubeconfig found: set $KUBECONFIG, pass --kubeconfig, or create ~/.kube/config');
+		else throw new Error('no kubeconfig found: set kubernetes.kubeconfig in the config, set $KUBECONFIG, or create ~/.kube/config');
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		if (!source) throw new KubeError(message, undefined, undefined);

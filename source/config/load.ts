@@ -30,7 +30,9 @@ export async function loadConfig(file: string | null): Promise<Config> {
 	try {
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		throw new LocatedError(file, undefined, undefined, undefined, `cannot read config: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+		const code = (error as NodeJS.ErrnoException).code;
+		const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? String(error));
+		throw new LocatedError(file, undefined, undefined, undefined, `cannot read config: ${reason}`);
 	}
 	return parseConfig(text, file);
 }

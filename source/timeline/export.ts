@@ -173,7 +173,9 @@ export function buildPostmortem(events: readonly AnyTimelineEvent[], options: Om
 	const end = incident.closedAt ?? incident.milestones.resolved;
 	const timeTo: PostmortemData['timeTo'] = {};
 	if (incident.milestones.identified) timeTo.identifyMs = since(incident.milestones.identified);
-	if (incident.milestones.mitigated) timeTo.mitigateMs = since(incident.milestones.mitigated);
+	// Resolving implies mitigation: an incident taken straight to resolved was mitigated by then.
+	const mitigatedAt = incident.milestones.mitigated ?? incident.milestones.resolved;
+	if (mitigatedAt) timeTo.mitigateMs = since(mitigatedAt);
 	if (incident.milestones.resolved) timeTo.resolveMs = since(incident.milestones.resolved);
 
 	const runbookInfo = options.runbook

@@ -43,3 +43,10 @@ describe('config aliases', () => {
 		expect(() => parseConfig('title: x\nservices:\n  - *missing\n', 'c.yaml')).toThrowError(/^c\.yaml:3:5: /);
 	});
 });
+
+describe('config file problems', () => {
+	it('says "no such file" for a missing config', async () => {
+		const {loadConfig} = await import('../../source/config/load.js');
+		await expect(loadConfig('/nonexistent/incident.yaml')).rejects.toThrowError('/nonexistent/incident.yaml: cannot read config: no such file');
+	});
+});

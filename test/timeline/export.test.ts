@@ -73,6 +73,12 @@ describe('exportPostmortem', () => {
 		expect(markdown).toBe(await readFile(golden, 'utf8'));
 	});
 
+	it('counts an incident taken straight to resolved as mitigated then', () => {
+		const straight = events.filter(e => !(e.type === 'status.changed' && (e.data as {to: string}).to === 'mitigated'));
+		const data = JSON.parse(exportPostmortem(straight, {format: 'json', incidentId: 'inc-1', runbook, now})) as PostmortemData;
+		expect(data.timeTo.mitigateMs).toBe(data.timeTo.resolveMs);
+	});
+
 	it('gives the same facts as structured JSON', () => {
 		const data = JSON.parse(exportPostmortem(events, {format: 'json', incidentId: 'inc-1', runbook, now})) as PostmortemData;
 		expect(data.incident).toEqual({
