@@ -155,7 +155,10 @@ function startCockpit(configPath, home) {
 	// Ink draws nothing until exit when it thinks it runs in CI.
 	for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'KUBECONFIG', 'NODE_OPTIONS']) delete env[name];
 	const quote = value => `'${value.replaceAll("'", "'\\''")}'`;
-	const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean).map(quote).join(' ');
+	// Run the bundle as its shebang would (`#!/usr/bin/env -S node FLAGS`), with this node binary.
+	const shebang = readFileSync(bundle, 'utf8').slice(0, 200).split('\n')[0];
+	const shebangFlags = shebang.startsWith('#!/usr/bin/env -S node') ? shebang.slice('#!/usr/bin/env -S node'.length) : '';
+	const nodeFlags = `${shebangFlags} ${process.env.BENCH_NODE_FLAGS ?? ''}`.split(/\s+/).filter(Boolean).map(quote).join(' ');
 	const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${quote(process.execPath)} ${nodeFlags} ${quote(bundle)} --config ${quote(configPath)}`;
 	const terminal = new xterm.Terminal({cols: COLUMNS, rows: ROWS, allowProposedApi: true, scrollback: 0});
 	const startedAt = performance.now();

@@ -1,6 +1,6 @@
 /**
  * The pods/deployments source: runs `cluster.watch`, writes full lists straight into the store,
- * coalesces individual changes into at most one store write per second (dropping those that change nothing shown), keeps the last data when the
+ * coalesces individual changes into at most one store write every two seconds (dropping those that change nothing shown), keeps the last data when the
  * feed fails, and appends timeline signals for what an on-call engineer must not miss: a pod newly
  * OOMKilled or entering CrashLoopBackOff, a rollout starting or finishing. Signals fire once per
  * transition, never for what the first list already showed.
@@ -11,10 +11,9 @@ import type {SourceContext} from './registry.js';
 
 /**
  * Longest time a change waits before it reaches the store. With 10,000 pods every store write
- * rebuilds the pods pane's rows, so changes are coalesced for a second (kubectl get -w and k9s
- * refresh no faster); timeline signals are not delayed by this.
+ * rebuilds the pods pane's rows, so changes are coalesced for two seconds (k9s's default refresh); timeline signals are not delayed by this.
  */
-export const clusterFlushMs = 1000;
+export const clusterFlushMs = 2000;
 
 /** Whether two compact rows show the same thing (most watch events only touch status fields we do not keep). */
 export function sameRow(a: object | undefined, b: object): boolean {
