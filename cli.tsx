@@ -1,6 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
-// The young generation is capped at 2 MB a semi-space: the cockpit allocates in small bursts per
-// frame, and V8's default (up to 16 MB) kept ~100 MB more resident for no speed gain (bench/README.md).
+#!/usr/bin/env node
 import React from 'react';
 import {existsSync} from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env node
 // Runs the TypeScript sources through tsx. `npm run build` makes dist/incident-tui.mjs, a single
 // file that runs with plain node and no node_modules (for copying onto a bastion host).
 import {register} from 'tsx/esm/api';
