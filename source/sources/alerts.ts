@@ -5,7 +5,7 @@
 import {displayUrl} from '../clients/http.js';
 import type {AlertInfo, Metrics} from '../ports/metrics.js';
 import type {SignalLevel} from '../timeline/events.js';
-import {previousSignals, startPoller} from './poller.js';
+import {previousSignals, startFeedPoller} from './poller.js';
 import {Endpoint, type EndpointOptions} from './prometheus.js';
 import type {SourceContext} from './registry.js';
 
@@ -103,41 +103,34 @@ export function startAlertsSource(ctx: SourceContext & {metrics?: Metrics | null
 		if (last.kind === 'alert.firing') firing.add(subject);
 	}
 
-	store.getState().feedLoading('alerts');
-	return startPoller({
-		name: 'alerts',
-		intervalMs: ctx.config.refresh.alertsMs,
-		signal: ctx.signal,
-		onError: error => store.getState().feedFailed('alerts', error.message, now()),
-		run: async signal => {
-			const results = await Promise.allSettled(backends.map(b => b.fetch(signal)));
-			if (signal.aborted) return;
-			const errors: string[] = [];
-			results.forEach((result, i) => {
-				const id = backends[i]!.id;
-				if (result.status === 'fulfilled') lastLists.set(id, result.value);
-				else errors.push((result.reason as Error).message);
-			});
-			// Only report resolutions when every backend answered, or an outage would look like recovery.
-			if (lastLists.size > 0) {
-				const alerts = mergeAlerts([...lastLists.values()]);
-				store.getState().alertsReceived(alerts, now());
-				const nowFiring = new Map(alerts.filter(a => a.state === 'firing').map(a => [alertKey(a), a]));
-				for (const [key, alert] of nowFiring) {
-					if (firing.has(key)) continue;
-					firing.add(key);
-					const text = `alert ${alert.name} firing${alert.summary ? `: ${alert.summary}` : ''}`;
-					ctx.append('signal', {kind: 'alert.firing', level: alertLevel(alert), message: text, subject: key}).catch((error: Error) => store.getState().warned(`timeline: ${error.message}`));
-				}
-				if (errors.length === 0) {
-					for (const key of [...firing]) {
-						if (nowFiring.has(key)) continue;
-						firing.delete(key);
-						ctx.append('signal', {kind: 'alert.resolved', level: 'ok', message: `alert ${key} resolved`, subject: key}).catch((error: Error) => store.getState().warned(`timeline: ${error.message}`));
-					}
+	return startFeedPoller(ctx, 'alerts', ctx.config.refresh.alertsMs, async signal => {
+		const results = await Promise.allSettled(backends.map(b => b.fetch(signal)));
+		if (signal.aborted) return;
+		const errors: string[] = [];
+		results.forEach((result, i) => {
+			const id = backends[i]!.id;
+			if (result.status === 'fulfilled') lastLists.set(id, result.value);
+			else errors.push((result.reason as Error).message);
+		});
+		// Only report resolutions when every backend answered, or an outage would look like recovery.
+		if (lastLists.size > 0) {
+			const alerts = mergeAlerts([...lastLists.values()]);
+			store.getState().alertsReceived(alerts, now());
+			const nowFiring = new Map(alerts.filter(a => a.state === 'firing').map(a => [alertKey(a), a]));
+			for (const [key, alert] of nowFiring) {
+				if (firing.has(key)) continue;
+				firing.add(key);
+				const text = `alert ${alert.name} firing${alert.summary ? `: ${alert.summary}` : ''}`;
+				ctx.append('signal', {kind: 'alert.firing', level: alertLevel(alert), message: text, subject: key}).catch((error: Error) => store.getState().warned(`timeline: ${error.message}`));
+			}
+			if (errors.length === 0) {
+				for (const key of [...firing]) {
+					if (nowFiring.has(key)) continue;
+					firing.delete(key);
+					ctx.append('signal', {kind: 'alert.resolved', level: 'ok', message: `alert ${key} resolved`, subject: key}).catch((error: Error) => store.getState().warned(`timeline: ${error.message}`));
 				}
 			}
-			if (errors.length > 0) throw new Error(errors.join('; '));
-		},
+		}
+		if (errors.length > 0) throw new Error(errors.join('; '));
 	});
 }

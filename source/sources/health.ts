@@ -6,7 +6,7 @@ import {httpGet, statusLine} from '../clients/http.js';
 import type {ServiceConfig} from '../config/schema.js';
 import type {DependencyRow, HealthRow, Tone} from '../store/types.js';
 import {formatValue, toneFor, worstTone} from './format.js';
-import {previousSignals, startPoller} from './poller.js';
+import {previousSignals, startFeedPoller} from './poller.js';
 import type {SourceContext} from './registry.js';
 
 const okWords = new Set(['ok', 'okay', 'healthy', 'up', 'pass', 'passed', 'passing', 'green', 'good', 'available', 'running', 'serving', 'success', 'true', 'alive', 'ready']);
@@ -204,28 +204,21 @@ export function startHealthSource(ctx: SourceContext): () => void {
 	const known = new Map<string, boolean>();
 	for (const [subject, last] of previousSignals(store.getState().timeline, ['health.flip'])) known.set(subject, last.level === 'ok');
 
-	store.getState().feedLoading('health');
-	return startPoller({
-		name: 'health',
-		intervalMs: ctx.config.refresh.healthMs,
-		signal: ctx.signal,
-		onError: error => store.getState().feedFailed('health', error.message, now()),
-		run: async signal => {
-			const rows = await checkAll(services, signal, now);
-			if (signal.aborted) return;
-			store.getState().healthReceived(rows, now());
-			for (const r of rows) {
-				const before = known.get(r.name);
-				known.set(r.name, r.ok);
-				// The first observation is a flip only when it is unhealthy.
-				if (before === r.ok || (before === undefined && r.ok)) continue;
-				const message = r.ok
-					? `${r.name} healthy again (${r.status ?? ''}${r.latencyMs === undefined ? '' : `, ${formatValue(r.latencyMs, 'ms')}`})`
-					: `${r.name} unhealthy: ${r.detail ?? 'check failed'}`;
-				ctx
-					.append('signal', {kind: 'health.flip', level: r.ok ? 'ok' : 'crit', message, subject: r.name, ...(r.latencyMs === undefined ? {} : {value: r.latencyMs})})
-					.catch((error: Error) => store.getState().warned(`timeline: could not record health flip of ${r.name}: ${error.message}`));
-			}
-		},
+	return startFeedPoller(ctx, 'health', ctx.config.refresh.healthMs, async signal => {
+		const rows = await checkAll(services, signal, now);
+		if (signal.aborted) return;
+		store.getState().healthReceived(rows, now());
+		for (const r of rows) {
+			const before = known.get(r.name);
+			known.set(r.name, r.ok);
+			// The first observation is a flip only when it is unhealthy.
+			if (before === r.ok || (before === undefined && r.ok)) continue;
+			const message = r.ok
+				? `${r.name} healthy again (${r.status ?? ''}${r.latencyMs === undefined ? '' : `, ${formatValue(r.latencyMs, 'ms')}`})`
+				: `${r.name} unhealthy: ${r.detail ?? 'check failed'}`;
+			ctx
+				.append('signal', {kind: 'health.flip', level: r.ok ? 'ok' : 'crit', message, subject: r.name, ...(r.latencyMs === undefined ? {} : {value: r.latencyMs})})
+				.catch((error: Error) => store.getState().warned(`timeline: could not record health flip of ${r.name}: ${error.message}`));
+		}
 	});
 }

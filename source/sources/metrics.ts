@@ -6,7 +6,7 @@
 import type {InstantSample, Metrics, RangeSeries} from '../ports/metrics.js';
 import type {MetricRow, SeriesRow, Tone} from '../store/types.js';
 import {formatValue, sharedLabelNames, shortLabels, toneFor, worstTone} from './format.js';
-import {previousSignals, startPoller} from './poller.js';
+import {previousSignals, startFeedPoller} from './poller.js';
 import type {SourceContext} from './registry.js';
 
 export interface QueryDef {
@@ -145,62 +145,55 @@ export function startMetricsSource(ctx: SourceContext & {metrics: Metrics; queri
 		);
 	};
 
-	store.getState().feedLoading('metrics');
-	return startPoller({
-		name: 'metrics',
-		intervalMs: ctx.config.refresh.metricsMs,
-		signal: ctx.signal,
-		onError: error => store.getState().feedFailed('metrics', error.message, now()),
-		run: async signal => {
-			if (!historyLoaded) {
-				await loadHistory(signal);
-				historyLoaded = true;
+	return startFeedPoller(ctx, 'metrics', ctx.config.refresh.metricsMs, async signal => {
+		if (!historyLoaded) {
+			await loadHistory(signal);
+			historyLoaded = true;
+		}
+		const results = await Promise.allSettled(queries.map(q => metrics.instant(q.promql, signal)));
+		if (signal.aborted) return;
+		const errors: string[] = [];
+		const rows = queries.map((q, i) => {
+			const result = results[i]!;
+			if (result.status === 'rejected') {
+				const message = (result.reason as Error)?.message ?? String(result.reason);
+				errors.push(message);
+				const last = lastRows.get(q.id);
+				return metricRow(q, last?.series ?? [], message);
 			}
-			const results = await Promise.allSettled(queries.map(q => metrics.instant(q.promql, signal)));
-			if (signal.aborted) return;
-			const errors: string[] = [];
-			const rows = queries.map((q, i) => {
-				const result = results[i]!;
-				if (result.status === 'rejected') {
-					const message = (result.reason as Error)?.message ?? String(result.reason);
-					errors.push(message);
-					const last = lastRows.get(q.id);
-					return metricRow(q, last?.series ?? [], message);
-				}
-				const past = history.get(q.id) ?? new Map<string, number[]>();
-				const series = seriesRows(q, result.value, past);
-				// Remember history for every returned series (not only the shown ones), bounded by the result size.
-				const next = new Map<string, number[]>();
-				for (const s of result.value) {
-					const value = cleanValue(s.value);
-					const key = fullKey(s.labels);
-					const before = past.get(key) ?? [];
-					next.set(key, value === null ? before : [...before, value].slice(-metricLimits.historyPoints));
-				}
-				history.set(q.id, next);
-				return metricRow(q, series);
-			});
-			if (errors.length === queries.length) {
-				throw new Error(errors.length === 1 ? errors[0]! : `all ${errors.length} queries failed: ${errors[0]}`);
+			const past = history.get(q.id) ?? new Map<string, number[]>();
+			const series = seriesRows(q, result.value, past);
+			// Remember history for every returned series (not only the shown ones), bounded by the result size.
+			const next = new Map<string, number[]>();
+			for (const s of result.value) {
+				const value = cleanValue(s.value);
+				const key = fullKey(s.labels);
+				const before = past.get(key) ?? [];
+				next.set(key, value === null ? before : [...before, value].slice(-metricLimits.historyPoints));
 			}
-			for (const row of rows) lastRows.set(row.id, row);
-			store.getState().metricsReceived(rows, now());
+			history.set(q.id, next);
+			return metricRow(q, series);
+		});
+		if (errors.length === queries.length) {
+			throw new Error(errors.length === 1 ? errors[0]! : `all ${errors.length} queries failed: ${errors[0]}`);
+		}
+		for (const row of rows) lastRows.set(row.id, row);
+		store.getState().metricsReceived(rows, now());
 
-			// Threshold crossings: one signal when a query's tone changes between ok / warn / crit.
-			for (const [i, row] of rows.entries()) {
-				if (row.error) continue;
-				const q = queries[i]!;
-				const to = level(row.tone);
-				if (!to || (q.warn === undefined && q.critical === undefined)) continue;
-				const before = levels.get(q.id);
-				levels.set(q.id, to);
-				if (before === to || (before === undefined && to === 'ok')) continue;
-				const value = worstValue(q, row.series);
-				ctx
-					.append('signal', {kind: 'threshold.crossed', level: to, message: crossingMessage(q, to, value, before), subject: q.id, ...(value === null ? {} : {value})})
-					.catch((error: Error) => store.getState().warned(`timeline: could not record threshold crossing of ${q.id}: ${error.message}`));
-			}
-		},
+		// Threshold crossings: one signal when a query's tone changes between ok / warn / crit.
+		for (const [i, row] of rows.entries()) {
+			if (row.error) continue;
+			const q = queries[i]!;
+			const to = level(row.tone);
+			if (!to || (q.warn === undefined && q.critical === undefined)) continue;
+			const before = levels.get(q.id);
+			levels.set(q.id, to);
+			if (before === to || (before === undefined && to === 'ok')) continue;
+			const value = worstValue(q, row.series);
+			ctx
+				.append('signal', {kind: 'threshold.crossed', level: to, message: crossingMessage(q, to, value, before), subject: q.id, ...(value === null ? {} : {value})})
+				.catch((error: Error) => store.getState().warned(`timeline: could not record threshold crossing of ${q.id}: ${error.message}`));
+		}
 	});
 }
 

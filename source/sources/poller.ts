@@ -4,6 +4,8 @@
  * everything stops when the signal aborts or the returned function is called.
  */
 
+import type {IncidentStore} from '../store/store.js';
+
 export interface PollerOptions {
 	/** For messages only. */
 	name: string;
@@ -15,6 +17,21 @@ export interface PollerOptions {
 	/** Ceiling for the backoff (default: max(intervalMs, 60 s)). */
 	maxBackoffMs?: number;
 	signal: AbortSignal;
+}
+
+/**
+ * A poller that feeds one store feed: marks it loading, and records a failed run on the feed (with
+ * the error, keeping the last good data) so the pane shows it as stale.
+ */
+export function startFeedPoller(
+	ctx: {store: IncidentStore; signal: AbortSignal; now?: () => number},
+	feed: string,
+	intervalMs: number,
+	run: (signal: AbortSignal) => Promise<void>,
+): () => void {
+	const now = ctx.now ?? Date.now;
+	ctx.store.getState().feedLoading(feed);
+	return startPoller({name: feed, intervalMs, signal: ctx.signal, onError: error => ctx.store.getState().feedFailed(feed, error.message, now()), run});
 }
 
 /** Delay before the next attempt after `failures` consecutive failures (1, 2, ...). */
