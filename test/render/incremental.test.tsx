@@ -108,3 +108,37 @@ describe('Ink incremental rendering in a real terminal emulator', () => {
 		}
 	});
 });
+
+describe('Ink output caches shared across frames (patches/ink+6.8.0.patch)', () => {
+	function Clipped({lines}: {lines: string[]}) {
+		const {Box, Text} = ink;
+		// The inner box is wider than the outer one, so every line goes through Ink's clip (slice) path.
+		return (
+			<Box width={20} overflow="hidden" flexDirection="column">
+				<Box width={40} flexShrink={0} flexDirection="column">
+					{lines.map((line, index) => (
+						<Text key={index} color={index % 2 ? 'red' : 'green'}>
+							{line}
+						</Text>
+					))}
+				</Box>
+			</Box>
+		);
+	}
+
+	it('shows each frame exactly when lines alternate between values seen in earlier frames', async () => {
+		const terminal = createVirtualTerminal(COLUMNS, ROWS);
+		const a = ['alpha-alpha-alpha-alpha-alpha-alpha-aa', 'bravo-bravo-bravo-bravo-bravo-bravo-bb', 'charlie-charlie-charlie-charlie-charlie'];
+		const b = ['delta-delta-delta-delta-delta-delta-dd', 'bravo-bravo-bravo-bravo-bravo-bravo-bb', 'echo-echo-echo-echo-echo-echo-echo-ee'];
+		const instance = ink.render(<Clipped lines={a} />, {stdout: terminal.stdout, stdin: terminal.stdin, stderr: terminal.stdout, incrementalRendering: true, patchConsole: false, exitOnCtrlC: false, maxFps: 30});
+		cleanup.push(() => terminal.dispose(), () => instance.unmount());
+		const clipped = (lines: string[]) => expectedScreen(lines.map(line => line.slice(0, 20)));
+		expect(await screenAfter(terminal, 'alpha-alpha')).toEqual(clipped(a));
+		for (let round = 0; round < 4; round++) {
+			instance.rerender(<Clipped lines={b} />);
+			expect(await screenAfter(terminal, 'delta-delta')).toEqual(clipped(b));
+			instance.rerender(<Clipped lines={a} />);
+			expect(await screenAfter(terminal, 'alpha-alpha')).toEqual(clipped(a));
+		}
+	});
+});

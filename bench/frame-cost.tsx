@@ -1,0 +1,68 @@
+/**
+ * Micro-benchmark: the cost of one frame of the real App at 200x50 with 10,000 pods, rendered by
+ * Ink (incremental, as the CLI does) into a fake terminal stream. Moves the pods selection N times
+ * and reports the mean and p99 time from the store change to the frame written.
+ * Run: node --import tsx bench/frame-cost.tsx   (NODE_ENV=production for React's production build)
+ */
+import {EventEmitter} from 'node:events';
+import React from 'react';
+import {render} from 'ink';
+import {App} from '../source/ui/app.js';
+import {CockpitProvider} from '../source/ui/context.js';
+import {createTheme} from '../source/ui/theme.js';
+import {createIncidentStore} from '../source/store/store.js';
+import {clusterFixture, healthRows, metricRows, runbookFixture, timelineFixture} from '../test/support/fixtures.js';
+
+class FakeTty extends EventEmitter {
+	columns = 200;
+	rows = 50;
+	isTTY = true;
+	bytes = 0;
+	onWrite: (() => void) | undefined;
+	write(chunk: string) {
+		this.bytes += Buffer.byteLength(chunk);
+		this.onWrite?.();
+		return true;
+	}
+}
+
+const store = createIncidentStore({env: {context: 'bench', namespace: 'bench'}});
+const {deployments} = clusterFixture();
+const pods = Array.from({length: 10_000}, (_, i) => ({...clusterFixture().pods[2]!, name: `checkout-7d9f8-${String(i).padStart(5, '0')}`}));
+store.getState().clusterReset(pods, deployments);
+store.getState().healthReceived(healthRows());
+store.getState().metricsReceived(metricRows());
+store.getState().runbookLoaded(runbookFixture());
+store.getState().eventsAppended(timelineFixture());
+store.getState().focusChanged('pods');
+
+const stdout = new FakeTty();
+const stdin = Object.assign(new EventEmitter(), {isTTY: false, setRawMode() {}, ref() {}, unref() {}, setEncoding() {}, read: () => null});
+const instance = render(
+	<CockpitProvider store={store} theme={createTheme({color: true})}>
+		<App size={{width: 200, height: 49}} inputActive={false} />
+	</CockpitProvider>,
+	{stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: false, maxFps: 1000, incrementalRendering: true},
+);
+
+const frame = () => new Promise<void>(resolve => (stdout.onWrite = () => {
+	stdout.onWrite = undefined;
+	resolve();
+}));
+const times: number[] = [];
+const n = Number(process.env.FRAMES ?? 300);
+await new Promise(resolve => setTimeout(resolve, 200));
+const bytesBefore = stdout.bytes;
+for (let i = 0; i < n; i++) {
+	const written = frame();
+	const t = performance.now();
+	store.getState().selectionMoved('pods', i % 40 < 20 ? 1 : -1, 10_200);
+	await written;
+	times.push(performance.now() - t);
+	await new Promise(resolve => setTimeout(resolve, 2));
+}
+times.sort((a, b) => a - b);
+const mean = times.reduce((a, b) => a + b, 0) / times.length;
+console.log(`frames ${n}  mean ${mean.toFixed(2)} ms  p50 ${times[Math.floor(n / 2)]!.toFixed(2)} ms  p99 ${times[Math.floor(n * 0.99)]!.toFixed(2)} ms  bytes/frame ${((stdout.bytes - bytesBefore) / n).toFixed(0)}`);
+instance.unmount();
+process.exit(0);
