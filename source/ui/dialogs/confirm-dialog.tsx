@@ -83,7 +83,7 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 	const tone = request.dangerous ? 'warn' : 'info';
 	return (
 		<DialogFrame
-			title={`${request.title}?`}
+			title={request.title.includes(request.target.object) ? `${request.title}?` : `${request.title}: ${request.target.object}?`}
 			width={props.width}
 			height={Math.min(props.height, lines.length + request.details.length + request.warnings.length + (request.input ? 1 : 0) + (mustType ? 1 : 0) + (error ? 1 : 0) + 4)}
 			tone={tone}
