@@ -240,7 +240,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 				break;
 		}
 	} else if (help) {
-		body = <HelpOverlay width={width} height={layout.bodyHeight} />;
+		body = <HelpOverlay width={width} height={layout.bodyHeight} isActive={inputActive} />;
 	} else {
 		body = (
 			<Box flexDirection="row" height={layout.bodyHeight} gap={1}>

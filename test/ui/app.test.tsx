@@ -2,6 +2,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {createIncidentStore} from '../../source/store/store.js';
 import type {ActionRequest} from '../../source/actions/types.js';
 import {fullState, clusterFixture} from '../support/fixtures.js';
+import {helpLines} from '../../source/ui/help-overlay.js';
 import {keys, recordingController, renderCockpit} from '../support/render-cockpit.js';
 
 function prefilled(options: {readonly?: boolean; production?: boolean} = {}) {
@@ -300,6 +301,24 @@ describe('80x24', () => {
 			for (const title of ['1 Health', '2 Metrics', '3 Pods', '4 Runbook', '5 Timeline']) expect(ui.frame()).toContain(title);
 			ui.unmount();
 		}
+	});
+
+	it('shows the help as intact lines that scroll, never overprinted', async () => {
+		const expected = new Set(helpLines(false).map(l => `${l.label.padEnd(7)} ${l.help}`));
+		const ui = await open({width: 80, height: 23});
+		await ui.press('?');
+		await ui.waitForFrame(f => f.includes('Keys — ? or esc closes'));
+		const check = (frame: string) => {
+			const lines = frame.split('\n').filter(line => /^ {2}\S/.test(line) && !line.includes('Journal:'));
+			expect(lines.length).toBeGreaterThan(10);
+			for (const line of lines) expect(expected.has(line.trim()), `overprinted or garbled help line: "${line}"`).toBe(true);
+		};
+		check(ui.frame());
+		expect(ui.frame()).toContain('j/k scroll');
+		expect(ui.frame()).not.toContain('Confirm the dialog');
+		for (let i = 0; i < 30; i++) await ui.press('j');
+		await ui.waitForFrame(f => f.includes('Confirm the dialog'), 'scrolled to the last binding');
+		check(ui.frame());
 	});
 
 	it('still shows 10,000 pods as a list that scrolls', async () => {

@@ -28,7 +28,12 @@ export function DetailsDialog(props: {title: string; lines?: string[]; live?: bo
 			}
 			const page = (matches(Command.PageDown, input, key) ? visible : 0) - (matches(Command.PageUp, input, key) ? visible : 0);
 			const step = (matches(Command.Down, input, key) ? 1 : 0) - (matches(Command.Up, input, key) ? 1 : 0) + page;
-			if (step !== 0) setTop(scrollOffset(Math.max(0, Math.min(lines.length - 1, start + (step > 0 ? visible - 1 + step : step))), lines.length, visible, start));
+			if (step === 0) return;
+			// Functional update: keys can arrive faster than renders.
+			setTop(current => {
+				const from = current ?? Math.max(0, lines.length - visible);
+				return scrollOffset(Math.max(0, Math.min(lines.length - 1, from + (step > 0 ? visible - 1 + step : step))), lines.length, visible, from);
+			});
 		},
 		{isActive: props.isActive},
 	);

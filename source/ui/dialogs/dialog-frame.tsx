@@ -14,7 +14,10 @@ export function DialogFrame(props: {title: string; width: number; height: number
 					{props.title}
 				</Text>
 				<Box flexDirection="column" flexGrow={1} overflow="hidden">
-					{props.children}
+					{/* Content keeps its natural height and is clipped when too tall: rows never shrink into each other. */}
+					<Box flexDirection="column" flexShrink={0}>
+						{props.children}
+					</Box>
 				</Box>
 				{props.footer ? (
 					<Text dimColor wrap="truncate-end">
