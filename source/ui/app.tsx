@@ -1,5 +1,6 @@
 import React, {useEffect, useState} from 'react';
-import {Box, useInput, useStdout, type Key} from 'ink';
+import {Box, useStdout, type Key} from 'ink';
+import {useKeyPresses} from './components/use-key-presses.js';
 import {paneIds, type PaneId} from '../store/types.js';
 import {rowsFor, selectedRef} from '../store/pane-rows.js';
 import {selectedDeployment} from '../store/selectors.js';
@@ -199,19 +200,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			else if (command === Command.Pin && ref.kind === 'event') controller.togglePin(ref.id);
 	};
 
-	useInput(
-		(input, key) => {
-			// Ink delivers a burst of plain keys (a held-down j, keys typed faster than a frame over SSH)
-			// as one string: handle each character as its own key press.
-			const chars = [...input];
-			if (chars.length > 1 && !key.ctrl && !key.meta && chars.every(ch => ch >= ' ' && ch !== '\u007F')) {
-				for (const ch of chars) handleKey(ch, {...key, shift: ch !== ch.toLowerCase()});
-				return;
-			}
-			handleKey(input, key);
-		},
-		{isActive: inputActive},
-	);
+	useKeyPresses(handleKey, {isActive: inputActive});
 
 	const wants = {health: healthCount + 1, metrics: metricCount + 1};
 	const layout: Layout = computeLayout(width, height, focus, wants);
