@@ -202,6 +202,14 @@ function rollbackRequest(extra: Partial<ActionRequest> = {}): ActionRequest {
 }
 
 describe('confirmation dialog', () => {
+	it('titles the dialog with the action and its object once', async () => {
+		const {confirmTitle} = await import('../../source/ui/dialogs/confirm-dialog.js');
+		const target = {context: 'demo', namespace: 'shop', object: 'deployment/checkout'};
+		expect(confirmTitle({title: 'Scale deployment', target})).toBe('Scale deployment/checkout?');
+		expect(confirmTitle({title: 'Roll back deployment/checkout', target})).toBe('Roll back deployment/checkout?');
+		expect(confirmTitle({title: 'Run logs', target: {...target, object: 'command/logs'}})).toBe('Run logs?');
+	});
+
 	it('names context, namespace, object, the change and the kubectl equivalent; esc cancels', async () => {
 		const ui = await open({width: 100, height: 30});
 		ui.store.getState().dialogOpened({kind: 'confirm', request: rollbackRequest()});

@@ -6,6 +6,16 @@ import {useController, useTheme} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
 import {DialogFrame} from './dialog-frame.js';
 
+/** "Roll back deployment/checkout?": the action and its object, once. */
+export function confirmTitle(request: Pick<ActionRequest, 'title' | 'target'>): string {
+	const {title} = request;
+	const {object} = request.target;
+	if (title.includes(object)) return `${title}?`;
+	const kind = object.split('/')[0] ?? '';
+	if (title.endsWith(` ${kind}`)) return `${title.slice(0, -kind.length)}${object}?`;
+	return kind === 'command' ? `${title}?` : `${title}: ${object}?`;
+}
+
 /**
  * Names exactly what will change: context, namespace, object, before -> after, and the kubectl
  * equivalent. Scale edits the replica count here; production rollback/scale require typing the
@@ -83,7 +93,7 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 	const tone = request.dangerous ? 'warn' : 'info';
 	return (
 		<DialogFrame
-			title={request.title.includes(request.target.object) ? `${request.title}?` : `${request.title}: ${request.target.object}?`}
+			title={confirmTitle(request)}
 			width={props.width}
 			height={Math.min(props.height, lines.length + request.details.length + request.warnings.length + (request.input ? 1 : 0) + (mustType ? 1 : 0) + (error ? 1 : 0) + 4)}
 			tone={tone}
