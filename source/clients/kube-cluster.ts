@@ -18,6 +18,7 @@ import {join} from 'node:path';
 import type * as K8s from '@kubernetes/client-node';
 import type {
 	Cluster,
+	ClusterChange,
 	ClusterWatcher,
 	DeploymentInfo,
 	MutationResult,
@@ -458,72 +459,66 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 			if (initialDone) watcher.reset([...pods.values()], [...deployments.values()]);
 		};
 
-		const podResource: Resource<RawPod> = {
+		/**
+		 * Pods and deployments are watched the same way: pages of a (re)list become compact rows that
+		 * replace the known set on commit; watch events upsert or delete one row.
+		 */
+		const rowResource = <Raw extends {metadata?: {name?: string}}, Row extends {name: string}>(options: {
+			plural: string;
+			path: string;
+			list: Resource<Raw>['list'];
+			rows: Map<string, Row>;
+			toRow: (raw: Raw) => Row;
+			change: (row: Row | null, name: string) => ClusterChange;
+		}): Resource<Raw> => ({
+			plural: options.plural,
+			path: options.path,
+			listed: false,
+			list: options.list,
+			startList() {
+				const next = new Map<string, Row>();
+				return {
+					add(items) {
+						for (const item of items) {
+							const row = options.toRow(item);
+							next.set(row.name, row);
+						}
+					},
+					commit() {
+						options.rows.clear();
+						for (const [name, row] of next) options.rows.set(name, row);
+						emitReset();
+					},
+				};
+			},
+			apply(type, object) {
+				const name = object.metadata?.name ?? '';
+				if (type === 'DELETED') {
+					options.rows.delete(name);
+					watcher.change(options.change(null, name));
+				} else {
+					const row = options.toRow(object);
+					options.rows.set(name, row);
+					watcher.change(options.change(row, name));
+				}
+			},
+		});
+		const podResource = rowResource<RawPod, PodInfo>({
 			plural: 'pods',
 			path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
-			listed: false,
 			list: (params, s) => core.listNamespacedPod({namespace, ...params}, callOptions(s)) as Promise<Page<RawPod>>,
-			startList() {
-				const next = new Map<string, PodInfo>();
-				return {
-					add(items) {
-						for (const item of items) {
-							const info = toPodInfo(item, replicaSetOwners);
-							next.set(info.name, info);
-						}
-					},
-					commit() {
-						pods.clear();
-						for (const [name, info] of next) pods.set(name, info);
-						emitReset();
-					},
-				};
-			},
-			apply(type, object) {
-				const name = object.metadata?.name ?? '';
-				if (type === 'DELETED') {
-					pods.delete(name);
-					watcher.change({kind: 'pod', type: 'delete', name});
-				} else {
-					const pod = toPodInfo(object, replicaSetOwners);
-					pods.set(name, pod);
-					watcher.change({kind: 'pod', type: 'upsert', pod});
-				}
-			},
-		};
-		const deploymentResource: Resource<RawDeployment> = {
+			rows: pods,
+			toRow: raw => toPodInfo(raw, replicaSetOwners),
+			change: (pod, name) => (pod ? {kind: 'pod', type: 'upsert', pod} : {kind: 'pod', type: 'delete', name}),
+		});
+		const deploymentResource = rowResource<RawDeployment, DeploymentInfo>({
 			plural: 'deployments',
 			path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
-			listed: false,
 			list: (params, s) => apps.listNamespacedDeployment({namespace, ...params}, callOptions(s)) as Promise<Page<RawDeployment>>,
-			startList() {
-				const next = new Map<string, DeploymentInfo>();
-				return {
-					add(items) {
-						for (const item of items) {
-							const info = toDeploymentInfo(item);
-							next.set(info.name, info);
-						}
-					},
-					commit() {
-						deployments.clear();
-						for (const [name, info] of next) deployments.set(name, info);
-						emitReset();
-					},
-				};
-			},
-			apply(type, object) {
-				const name = object.metadata?.name ?? '';
-				if (type === 'DELETED') {
-					deployments.delete(name);
-					watcher.change({kind: 'deployment', type: 'delete', name});
-				} else {
-					const deployment = toDeploymentInfo(object);
-					deployments.set(name, deployment);
-					watcher.change({kind: 'deployment', type: 'upsert', deployment});
-				}
-			},
-		};
+			rows: deployments,
+			toRow: toDeploymentInfo,
+			change: (deployment, name) => (deployment ? {kind: 'deployment', type: 'upsert', deployment} : {kind: 'deployment', type: 'delete', name}),
+		});
 		const replicaSetResource: Resource<RawReplicaSet> = {
 			plural: 'replicasets',
 			path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`,
