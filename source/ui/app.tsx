@@ -10,6 +10,7 @@ import {useController, useIncident, useStoreApi} from './context.js';
 import {computeLayout, type Layout} from './layout.js';
 import {Header} from './header.js';
 import {Footer} from './footer.js';
+import {FilterBar} from './filter-bar.js';
 import {HelpOverlay} from './help-overlay.js';
 import {HealthPane} from './panes/health-pane.js';
 import {MetricsPane} from './panes/metrics-pane.js';
@@ -148,7 +149,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 					state.selectionSet(pane, Math.max(0, count - 1));
 					return;
 				case Command.Filter:
-					state.dialogOpened({kind: 'prompt', purpose: 'filter', title: `Filter ${pane} (${pane === 'timeline' ? 'type or text' : 'text'})`, value: state.ui.filter[pane]});
+					state.dialogOpened({kind: 'prompt', purpose: 'filter', title: `Filter ${pane}`, value: state.ui.filter[pane]});
 					return;
 				case Command.Note:
 					state.dialogOpened({kind: 'prompt', purpose: 'note', title: 'Add a note to the timeline', value: ''});
@@ -206,14 +207,16 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 	const layout: Layout = computeLayout(width, height, focus, wants);
 	let body: React.ReactNode;
 	const dialogActive = inputActive && Boolean(dialog);
-	if (dialog) {
+	// The filter is typed in the footer line; the panes stay in view and narrow as you type.
+	const filtering = dialog?.kind === 'prompt' && dialog.purpose === 'filter' ? dialog : null;
+	if (dialog && !filtering) {
 		const common = {width, height: layout.bodyHeight, isActive: dialogActive};
 		switch (dialog.kind) {
 			case 'confirm':
 				body = <ConfirmDialog key={dialog.request.id} request={dialog.request} {...common} />;
 				break;
 			case 'prompt':
-				body = <PromptDialog purpose={dialog.purpose} title={dialog.title} initial={dialog.value} {...common} />;
+				body = <PromptDialog title={dialog.title} initial={dialog.value} {...common} />;
 				break;
 			case 'details':
 				body = <DetailsDialog title={dialog.title} lines={dialog.lines} {...common} />;
@@ -250,7 +253,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			<Box height={layout.bodyHeight} flexDirection="column">
 				{body}
 			</Box>
-			<Footer width={width} />
+			{filtering ? <FilterBar pane={focus} initial={filtering.value} width={width} isActive={inputActive} /> : <Footer width={width} />}
 		</Box>
 	);
 }

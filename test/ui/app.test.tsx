@@ -148,17 +148,27 @@ describe('focus and keys', () => {
 		expect(ui.controller.calls.find(([name]) => name === 'toggleStep')?.[1]).toEqual(['confirm-errors']);
 	});
 
-	it('filters the pods list with /', async () => {
+	it('filters the pods list with / as you type, in the footer, with the pane in view', async () => {
 		const ui = await open({width: 120, height: 40});
 		await ui.press('3', '/');
-		await ui.waitForFrame(f => f.includes('Filter pods'));
-		await ui.press('c', 'r', 'a', 's', 'h', keys.enter);
-		await ui.waitForFrame(f => f.includes('3 Pods') && !f.includes('Filter pods'));
-		const frame = ui.frame();
-		expect(frame).toContain('checkout-7d9f8-bbbbb');
-		expect(frame).not.toContain('checkout-7d9f8-ccccc');
-		expect(frame).toContain('▾ checkout');
-		expect(frame).not.toContain('▾ cart');
+		await ui.waitForFrame(f => f.includes('filter pods · enter keep'));
+		expect(ui.frame()).toContain('3 Pods');
+		await ui.press('crash');
+		// Narrowed live, before enter.
+		await ui.waitForFrame(f => f.includes('/crash') && !f.includes('checkout-7d9f8-ccccc'), 'live filter');
+		expect(ui.frame()).toContain('checkout-7d9f8-bbbbb');
+		expect(ui.frame()).toContain('▾ checkout');
+		expect(ui.frame()).not.toContain('▾ cart');
+		await ui.press(keys.enter);
+		await ui.waitForFrame(f => !f.includes('filter pods · enter keep') && f.includes('? help'), 'footer back');
+		expect(ui.frame()).not.toContain('checkout-7d9f8-ccccc');
+		// esc in the filter restores the previous filter.
+		await ui.press('/');
+		await ui.waitForFrame(f => f.includes('filter pods · enter keep'));
+		await ui.press(keys.backspace, keys.backspace, keys.backspace, keys.backspace, keys.backspace);
+		await ui.waitForFrame(f => f.includes('checkout-7d9f8-ccccc'), 'filter cleared while typing');
+		await ui.press(keys.escape);
+		await ui.waitForFrame(f => !f.includes('checkout-7d9f8-ccccc') && f.includes('? help'), 'filter restored by esc');
 	});
 
 	it('disables dangerous keys in read-only mode and says so', async () => {

@@ -5,35 +5,27 @@ import {useController, useIncident} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
 import {DialogFrame} from './dialog-frame.js';
 
-/** A one-line prompt: a note for the timeline, or the focused list's filter (applied as you type). */
-export function PromptDialog(props: {purpose: 'note' | 'filter'; title: string; initial: string; width: number; height: number; isActive: boolean}) {
+/** A one-line prompt for a timeline note (the `/` filter is typed in the footer: filter-bar.tsx). */
+export function PromptDialog(props: {title: string; initial: string; width: number; height: number; isActive: boolean}) {
 	const controller = useController();
-	const focus = useIncident(s => s.ui.focus);
-	const filterChanged = useIncident(s => s.filterChanged);
 	const dialogClosed = useIncident(s => s.dialogClosed);
 	const [getValue, setValue, value] = useLatestState(props.initial);
 
+	// Plain useInput: a burst of characters here is typing or a paste.
 	useInput(
 		(input, key) => {
-			const value = getValue();
 			if (matches(Command.Cancel, input, key)) {
-				if (props.purpose === 'filter') filterChanged(focus, props.initial);
 				dialogClosed();
 				return;
 			}
 			if (matches(Command.Confirm, input, key)) {
-				if (props.purpose === 'note') {
-					if (value.trim()) controller.addNote(value.trim());
-				} else {
-					filterChanged(focus, value);
-				}
+				const text = getValue().trim();
+				if (text) controller.addNote(text);
 				dialogClosed();
 				return;
 			}
-			const next = editText(value, input, key);
-			if (next === null) return;
-			setValue(next);
-			if (props.purpose === 'filter') filterChanged(focus, next);
+			const next = editText(getValue(), input, key);
+			if (next !== null) setValue(next);
 		},
 		{isActive: props.isActive},
 	);

@@ -1,0 +1,47 @@
+import React from 'react';
+import {Box, Text, useInput} from 'ink';
+import type {PaneId} from '../store/types.js';
+import {Command, matches} from './keymap.js';
+import {useIncident, useTheme} from './context.js';
+import {editText, useLatestState} from './components/text-input.js';
+
+/**
+ * The `/` filter, typed in the footer line while the focused pane stays in view and narrows as you
+ * type (like k9s). Enter keeps the filter, esc restores the one before.
+ */
+export function FilterBar(props: {pane: PaneId; initial: string; width: number; isActive: boolean}) {
+	const theme = useTheme();
+	const filterChanged = useIncident(s => s.filterChanged);
+	const dialogClosed = useIncident(s => s.dialogClosed);
+	const [getValue, setValue, value] = useLatestState(props.initial);
+
+	// Plain useInput: a burst of characters here is typing (or a paste), not separate commands.
+	useInput(
+		(input, key) => {
+			if (matches(Command.Cancel, input, key)) {
+				filterChanged(props.pane, props.initial);
+				dialogClosed();
+				return;
+			}
+			if (matches(Command.Confirm, input, key)) {
+				dialogClosed();
+				return;
+			}
+			const next = editText(getValue(), input, key);
+			if (next === null) return;
+			setValue(next);
+			filterChanged(props.pane, next);
+		},
+		{isActive: props.isActive},
+	);
+
+	return (
+		<Box width={props.width} height={1}>
+			<Text wrap="truncate-start">
+				<Text bold color={theme.accent}>{`/${value}`}</Text>
+				<Text inverse> </Text>
+				<Text dimColor>{`  filter ${props.pane} · enter keep · esc restore · ctrl+u clear`}</Text>
+			</Text>
+		</Box>
+	);
+}
