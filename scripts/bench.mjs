@@ -273,10 +273,11 @@ const helpTitle = 'Keys — ? or esc closes';
 /**
  * Sends `count` keys one at a time, each after the frame of the previous one plus a short random
  * pause (like a person, not a key-repeat flood), and times each from the write to the arrival of
- * the frame that shows it. Mix: selection moves in the pods pane (most), pane switches, help.
+ * the frame that shows it. Mix: selection moves in the pods pane (most), pane switches, help,
+ * and filtering the pods as you type.
  */
 async function measureKeys(cockpit, count) {
-	const samples = {move: [], pane: [], help: []};
+	const samples = {move: [], pane: [], help: [], filter: []};
 	let sent = 0;
 	const press = async (kind, data, predicate, what) => {
 		const before = performance.now();
@@ -297,6 +298,17 @@ async function measureKeys(cockpit, count) {
 		if (sent >= count) break;
 		await press('help', '?', () => cockpit.lines().some(line => line.includes(helpTitle)), 'the help overlay to open');
 		await press('help', '?', () => !cockpit.lines().some(line => line.includes(helpTitle)), 'the help overlay to close');
+		if (sent >= count) break;
+		// Filtering the 10,000 pods as you type: `/`, one character (the pane narrows live), enter;
+		// then `/`, backspace (the filter is gone), enter.
+		const podsTitle = () => cockpit.lines().find(line => line.includes(' 3 Pods ')) ?? '';
+		const footerFilter = () => cockpit.lines().some(line => line.includes('filter pods · enter keep'));
+		await press('filter', '/', footerFilter, 'the filter line to open');
+		await press('filter', '7', () => podsTitle().includes('/7'), 'the pods pane to filter on "7"');
+		await press('filter', '\r', () => !footerFilter(), 'the filter line to close');
+		await press('filter', '/', footerFilter, 'the filter line to open');
+		await press('filter', '\u007F', () => !podsTitle().includes('/7'), 'the filter to clear');
+		await press('filter', '\r', () => !footerFilter(), 'the filter line to close');
 	}
 	return samples;
 }
@@ -358,11 +370,11 @@ async function main() {
 		}
 		log(`timing ${plan.keys} keys`);
 		const samples = await measureKeys(cockpit, plan.keys);
-		const all = [...samples.move, ...samples.pane, ...samples.help].sort((a, b) => a - b);
+		const all = [...samples.move, ...samples.pane, ...samples.help, ...samples.filter].sort((a, b) => a - b);
 		results.key_to_frame_ms_p50 = percentile(all, 50);
 		results.key_to_frame_ms_p99 = percentile(all, 99);
 		results.keys_timed = all.length;
-		for (const kind of ['move', 'pane', 'help']) {
+		for (const kind of ['move', 'pane', 'help', 'filter']) {
 			const sorted = [...samples[kind]].sort((a, b) => a - b);
 			results[`key_to_frame_ms_p50_${kind}`] = percentile(sorted, 50);
 			results[`key_to_frame_ms_p99_${kind}`] = percentile(sorted, 99);
