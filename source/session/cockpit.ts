@@ -134,7 +134,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 
 	let cluster: Cluster | null = null;
 	let stopSources: (() => void) | null = null;
-	let stopAutoCheck: (() => void) | null = null;
+	let stopRunbookWatchers: (() => void) | null = null;
 	let running: AbortController | null = null;
 
 	const runbookQueries = (): QueryDef[] => {
@@ -148,16 +148,16 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	const startLive = () => {
 		stopSources?.();
 		stopSources = startSources({config, store, append, signal: lifetime.signal, now, metrics: options.metrics ?? undefined, cluster, extraQueries: runbookQueries()});
-		stopAutoCheck?.();
+		stopRunbookWatchers?.();
 		if (runbook) {
 			const a = startAutoCheck({store, append, runbook, now, signal: lifetime.signal});
 			const b = startEscalation({store, append, runbook, now, signal: lifetime.signal});
-			stopAutoCheck = () => {
+			stopRunbookWatchers = () => {
 				a();
 				b();
 			};
 		} else {
-			stopAutoCheck = null;
+			stopRunbookWatchers = null;
 		}
 	};
 
@@ -325,7 +325,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			stopAlertMatch();
 			running?.abort();
 			stopSources?.();
-			stopAutoCheck?.();
+			stopRunbookWatchers?.();
 			await journal.close();
 		},
 	};

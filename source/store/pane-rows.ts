@@ -23,3 +23,11 @@ export function selectedRef(state: IncidentState, pane: PaneId): RowRef | undefi
 	const rows = rowsFor(state, pane);
 	return rows[Math.min(state.ui.selected[pane], rows.length - 1)]?.ref;
 }
+
+/** The deployment the selected Pods row refers to (a pod's owner or the deployment row itself). */
+export function selectedDeployment(state: IncidentState): string | undefined {
+	const ref = selectedRef(state, 'pods');
+	if (ref?.kind === 'deployment') return ref.name;
+	if (ref?.kind === 'pod') return ref.deployment;
+	return undefined;
+}

@@ -1,18 +1,18 @@
 import type {AnyTimelineEvent} from '../timeline/events.js';
 import {describeEvent} from '../timeline/describe.js';
-import type {Row} from './selectors.js';
+import {memo, type Row} from './selectors.js';
 
-export {applyFilter} from './selectors.js';
-
-const rowCache = new WeakMap<AnyTimelineEvent, Row>();
+/** Rows per event, one for the pinned and one for the unpinned look, built once each. */
+const rowCache = new WeakMap<AnyTimelineEvent, {pinned?: Row; plain?: Row}>();
 
 function hhmmss(iso: string): string {
 	return iso.slice(11, 19);
 }
 
 function timelineRow(event: AnyTimelineEvent, pinned: boolean): Row {
-	const cached = rowCache.get(event);
-	if (cached && (cached.cells[0]!.text.startsWith('★') === pinned)) return cached;
+	const cached = rowCache.get(event) ?? {};
+	const hit = pinned ? cached.pinned : cached.plain;
+	if (hit) return hit;
 	const {text, tone} = describeEvent(event);
 	const who = event.by.split('@')[0] ?? event.by;
 	const row: Row = {
@@ -27,19 +27,11 @@ function timelineRow(event: AnyTimelineEvent, pinned: boolean): Row {
 			{text, tone},
 		],
 	};
-	rowCache.set(event, row);
+	rowCache.set(event, pinned ? {...cached, pinned: row} : {...cached, plain: row});
 	return row;
 }
 
-let lastEvents: readonly AnyTimelineEvent[] | undefined;
-let lastPinned: Record<string, true> | undefined;
-let lastRows: Row[] = [];
-
 /** Timeline rows, oldest first; memoized on the event list and the pinned set. */
-export function selectTimelineRows(events: readonly AnyTimelineEvent[], pinned: Record<string, true>): Row[] {
-	if (events === lastEvents && pinned === lastPinned) return lastRows;
-	lastEvents = events;
-	lastPinned = pinned;
-	lastRows = events.filter(e => e.type !== 'command.output').map(e => timelineRow(e, Boolean(pinned[e.id])));
-	return lastRows;
-}
+export const selectTimelineRows = memo((events: readonly AnyTimelineEvent[], pinned: Record<string, true>): Row[] =>
+	events.filter(e => e.type !== 'command.output').map(e => timelineRow(e, Boolean(pinned[e.id]))),
+);

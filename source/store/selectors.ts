@@ -40,7 +40,8 @@ export interface Row {
 	search: string;
 }
 
-function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+/** Remembers the last result: recomputes only when an argument is a different object. */
+export function memo<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
 	let lastArgs: A | undefined;
 	let last: R;
 	return (...args: A) => {
@@ -359,14 +360,4 @@ export const selectPodsSummary = memo(podsSummary);
 export function runbookProgress(runbook: Runbook | null, checked: Record<string, true>): {done: number; total: number} {
 	if (!runbook) return {done: 0, total: 0};
 	return {done: runbook.steps.filter(s => checked[s.id]).length, total: runbook.steps.length};
-}
-
-/** The deployment the selected Pods row refers to (a pod's owner or the deployment row itself). */
-export function selectedDeployment(state: IncidentState): string | undefined {
-	const rows = selectFilteredPodRows(selectPodRows(state.cluster.pods, state.cluster.deployments), state.ui.filter.pods);
-	const row = rows[state.ui.selected.pods];
-	if (!row) return undefined;
-	if (row.ref.kind === 'deployment') return row.ref.name;
-	if (row.ref.kind === 'pod') return row.ref.deployment;
-	return undefined;
 }

@@ -1,5 +1,6 @@
 import React from 'react';
-import {applyFilter, selectTimelineRows} from '../../store/selectors-timeline.js';
+import {applyFilter} from '../../store/selectors.js';
+import {selectTimelineRows} from '../../store/selectors-timeline.js';
 import {useIncident} from '../context.js';
 import {VirtualList} from '../components/virtual-list.js';
 import {bodyRows, Pane} from './pane.js';
