@@ -142,3 +142,58 @@ describe('Ink output caches shared across frames (patches/ink+6.8.0.patch)', () 
 		}
 	});
 });
+
+describe('Ink composing only the rows whose writes changed (patches/ink+6.8.0.patch)', () => {
+	/** Four rows, each written by two boxes side by side, with wide characters, and an overlay written over row 1. */
+	function Composite({right, overlay}: {right: string; overlay: boolean}) {
+		const {Box, Text} = ink;
+		return (
+			<Box flexDirection="column" width={COLUMNS}>
+				{[0, 1, 2, 3].map(row => (
+					<Box key={row}>
+						<Box width={20}>
+							<Text color="green">{`left ${row} 漢字`}</Text>
+						</Box>
+						<Box width={20}>
+							<Text color="red">{`right ${row} ${right}`}</Text>
+						</Box>
+					</Box>
+				))}
+				{overlay ? (
+					<Box position="absolute" marginTop={1} marginLeft={12}>
+						<Text inverse>OVERLAY</Text>
+					</Box>
+				) : null}
+			</Box>
+		);
+	}
+
+	function expected(right: string, overlay: boolean): string[] {
+		// `left N 漢字` is 11 columns wide: the CJK characters take two each.
+		const rows = [0, 1, 2, 3].map(row => `left ${row} 漢字${overlay && row === 1 ? ' OVERLAY ' : ' '.repeat(9)}right ${row} ${right}`);
+		return expectedScreen(rows);
+	}
+
+	it('shows every row as written when one box of a row changes and an overlay comes and goes', async () => {
+		const terminal = createVirtualTerminal(COLUMNS, ROWS);
+		const options = {stdout: terminal.stdout, stdin: terminal.stdin, stderr: terminal.stdout, incrementalRendering: true, patchConsole: false, exitOnCtrlC: false, maxFps: 30};
+		const instance = ink.render(<Composite right="one" overlay={false} />, options);
+		cleanup.push(() => terminal.dispose(), () => instance.unmount());
+		expect(await screenAfter(terminal, 'right 3 one')).toEqual(expected('one', false));
+		const frames: Array<[string, boolean]> = [
+			['two', true],
+			['two', false],
+			['one', true],
+			['one', false],
+			['two', true],
+		];
+		for (const [right, overlay] of frames) {
+			instance.rerender(<Composite right={right} overlay={overlay} />);
+			await waitFor(async () => (await terminal.screen()).some(row => row.includes(`right 3 ${right}`)) && (await terminal.screen()).some(row => row.includes('OVERLAY')) === overlay, {
+				timeoutMs: 5000,
+				message: `the terminal never showed frame ${right}/${overlay}:\n${(await terminal.screen()).join('\n')}`,
+			});
+			expect(await terminal.screen(), `frame ${right}, overlay ${overlay}`).toEqual(expected(right, overlay));
+		}
+	});
+});
