@@ -18,6 +18,8 @@ beforeAll(async () => {
 	// nothing until exit. This file's module graph is its own, so the import below sees the change.
 	delete process.env.CI;
 	delete process.env.CONTINUOUS_INTEGRATION;
+	// Colours on (chalk reads this at import), so the screen comparisons also cover styled cells.
+	process.env.FORCE_COLOR = '1';
 	ink = await import('ink');
 });
 
@@ -194,6 +196,63 @@ describe('Ink composing only the rows whose writes changed (patches/ink+6.8.0.pa
 				message: `the terminal never showed frame ${right}/${overlay}:\n${(await terminal.screen()).join('\n')}`,
 			});
 			expect(await terminal.screen(), `frame ${right}, overlay ${overlay}`).toEqual(expected(right, overlay));
+		}
+	});
+});
+
+describe('Ink rewriting only the changed cells of a line (patches/ink+6.8.0.patch)', () => {
+	/** Rows whose middle, end, colour or length change between frames, some after wide characters. */
+	function Cells({frame}: {frame: number}) {
+		const {Box, Text} = ink;
+		const even = frame % 2 === 0;
+		return (
+			<Box flexDirection="column">
+				<Text>
+					svc-01 <Text color="green">{even ? '7 ms' : '27 ms'}</Text> healthy
+				</Text>
+				<Text>
+					pod-a Running <Text color={even ? 'yellow' : 'red'}>{even ? '3' : '4'}</Text> {even ? '10s' : '15s'}
+				</Text>
+				<Text color={even ? 'green' : 'red'}>same text, another colour</Text>
+				<Text>{even ? 'a long line that gets shorter' : 'a long line'}</Text>
+				<Text>
+					漢字 wide first <Text color="cyan">{even ? 'one' : 'two'}</Text> end
+				</Text>
+				<Text>frame {frame}</Text>
+			</Box>
+		);
+	}
+
+	function expected(frame: number): string[] {
+		const even = frame % 2 === 0;
+		return expectedScreen([
+			`svc-01 ${even ? '7 ms' : '27 ms'} healthy`,
+			`pod-a Running ${even ? '3' : '4'} ${even ? '10s' : '15s'}`,
+			'same text, another colour',
+			even ? 'a long line that gets shorter' : 'a long line',
+			`漢字 wide first ${even ? 'one' : 'two'} end`,
+			`frame ${frame}`,
+		]);
+	}
+
+	it('leaves the screen showing each frame, text and colours, without rewriting unchanged leading cells', async () => {
+		const terminal = createVirtualTerminal(COLUMNS, ROWS);
+		const options = {stdout: terminal.stdout, stdin: terminal.stdin, stderr: terminal.stdout, incrementalRendering: true, patchConsole: false, exitOnCtrlC: false, maxFps: 30};
+		const instance = ink.render(<Cells frame={0} />, options);
+		cleanup.push(() => terminal.dispose(), () => instance.unmount());
+		expect(await screenAfter(terminal, 'frame 0')).toEqual(expected(0));
+		for (let frame = 1; frame <= 4; frame++) {
+			const writtenBefore = terminal.written().length;
+			instance.rerender(<Cells frame={frame} />);
+			expect(await screenAfter(terminal, `frame ${frame}`), `screen after frame ${frame}`).toEqual(expected(frame));
+			// The colour of the unchanged text of row 2 follows the frame.
+			expect(await terminal.foregroundAt(2, 0), `colour of row 2 after frame ${frame}`).toBe(frame % 2 === 0 ? 2 : 1);
+			expect(await terminal.foregroundAt(1, 14), `colour of the restart count after frame ${frame}`).toBe(frame % 2 === 0 ? 3 : 1);
+			// eslint-disable-next-line no-control-regex
+			const text = terminal.written().slice(writtenBefore).replace(/\u001B\[[\d;?]*[A-Za-z]/g, '');
+			expect(text, 'unchanged leading cells are not rewritten').not.toMatch(/svc-01|pod-a|a long line|frame \d/);
+			expect(text, 'a recoloured line is rewritten whole').toContain('same text, another colour');
+			expect(text, 'a line with wide characters before its change is rewritten whole').toContain('漢字 wide first');
 		}
 	});
 });

@@ -15,10 +15,14 @@ export interface VirtualTerminal {
 	stdin: NodeJS.ReadStream;
 	/** Bytes written so far. */
 	bytesWritten(): number;
+	/** Everything written so far, escapes included. */
+	written(): string;
 	/** Resolves once the emulator has parsed everything written so far. */
 	flush(): Promise<void>;
 	/** Every row of the visible screen, right-trimmed. */
 	screen(): Promise<string[]>;
+	/** The foreground colour of a cell: its palette index (0-255), or -1 for the default colour. */
+	foregroundAt(row: number, column: number): Promise<number>;
 	dispose(): void;
 }
 
@@ -26,6 +30,7 @@ export function createVirtualTerminal(columns: number, rows: number): VirtualTer
 	// convertEol: a real TTY's line discipline (termios ONLCR) turns '\n' into '\r\n' on the way out.
 	const terminal = new xterm.Terminal({cols: columns, rows, allowProposedApi: true, scrollback: 0, convertEol: true});
 	let bytes = 0;
+	let written = '';
 	const flush = () => new Promise<void>(resolve => terminal.write('', resolve));
 	const stdout = Object.assign(new EventEmitter(), {
 		isTTY: true,
@@ -34,6 +39,7 @@ export function createVirtualTerminal(columns: number, rows: number): VirtualTer
 		write(chunk: string | Uint8Array, encodingOrCallback?: unknown, callback?: unknown) {
 			const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
 			bytes += Buffer.byteLength(text);
+			written += text;
 			terminal.write(text);
 			const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
 			if (typeof done === 'function') done();
@@ -45,6 +51,7 @@ export function createVirtualTerminal(columns: number, rows: number): VirtualTer
 		stdout: stdout as unknown as NodeJS.WriteStream,
 		stdin: stdin as unknown as NodeJS.ReadStream,
 		bytesWritten: () => bytes,
+		written: () => written,
 		flush,
 		async screen() {
 			await flush();
@@ -52,6 +59,13 @@ export function createVirtualTerminal(columns: number, rows: number): VirtualTer
 			const lines: string[] = [];
 			for (let y = 0; y < rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
 			return lines;
+		},
+		async foregroundAt(row, column) {
+			await flush();
+			const buffer = terminal.buffer.active;
+			const cell = buffer.getLine(buffer.viewportY + row)?.getCell(column);
+			if (!cell || cell.isFgDefault()) return -1;
+			return cell.getFgColor();
 		},
 		dispose: () => terminal.dispose(),
 	};
