@@ -63,7 +63,7 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 			return {title: `Deployment: ${ref.name}`, lines};
 		}
 		case 'pod': {
-			const p = state.cluster.pods[ref.name];
+			const p = state.cluster.pods.get(ref.name);
 			if (!p) return {title: ref.name, lines: ['(gone)']};
 			return {
 				title: `Pod: ${p.name}`,

@@ -11,7 +11,7 @@ export function rowsFor(state: IncidentState, pane: PaneId): readonly Row[] {
 		case 'metrics':
 			return applyFilter(selectMetricRows(state.metrics), filter);
 		case 'pods':
-			return selectFilteredPodRows(selectPodRows(state.cluster.pods, state.cluster.deployments), filter);
+			return selectFilteredPodRows(selectPodRows(state.cluster.podGroups, state.cluster.deployments), filter);
 		case 'runbook':
 			return applyFilter(selectRunbookRows(state.runbook, state.incident.checkedSteps, state.metrics), filter);
 		case 'timeline':

@@ -231,22 +231,28 @@ function byName(a: {name: string}, b: {name: string}): number {
 	return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function buildPodRows(pods: Record<string, PodInfo>, deployments: Record<string, DeploymentInfo>): Row[] {
-	const groups = new Map<string, PodInfo[]>();
-	for (const pod of Object.values(pods)) {
-		const group = pod.deployment && deployments[pod.deployment] ? pod.deployment : '';
-		let list = groups.get(group);
-		if (!list) groups.set(group, (list = []));
-		list.push(pod);
-	}
+/** Each group's rows, kept while neither the group nor its deployment changes (see cluster-data.ts). */
+const groupRowsCache = new WeakMap<readonly PodInfo[], {deployment: DeploymentInfo; rows: Row[]}>();
+
+function groupRows(d: DeploymentInfo, members: readonly PodInfo[]): Row[] {
+	const cached = groupRowsCache.get(members);
+	if (cached?.deployment === d) return cached.rows;
+	const rows = [deploymentRow(d, members)];
+	for (const pod of members) rows.push(podRow(pod));
+	groupRowsCache.set(members, {deployment: d, rows});
+	return rows;
+}
+
+const noPods: readonly PodInfo[] = Object.freeze([]);
+
+function buildPodRows(podGroups: Readonly<Record<string, readonly PodInfo[]>>, deployments: Record<string, DeploymentInfo>): Row[] {
 	const rows: Row[] = [];
 	for (const d of Object.values(deployments).sort(byName)) {
-		const members = (groups.get(d.name) ?? []).sort(byName);
-		rows.push(deploymentRow(d, members));
-		for (const pod of members) rows.push(podRow(pod));
+		for (const row of groupRows(d, podGroups[d.name] ?? noPods)) rows.push(row);
 	}
-	const loose = groups.get('');
-	if (loose?.length) {
+	// Pods no listed deployment owns: none, or one that is gone or not yet seen.
+	const loose = Object.entries(podGroups).flatMap(([key, members]) => (key && deployments[key] ? [] : members));
+	if (loose.length > 0) {
 		rows.push({key: 'd:', tone: 'muted', ref: {kind: 'section', title: 'other pods'}, search: '', cells: [{text: '▾ (no deployment)', bold: true}]});
 		for (const pod of loose.sort(byName)) rows.push(podRow(pod));
 	}
@@ -338,21 +344,38 @@ export function healthSummary(health: readonly HealthRow[]): {text: string; tone
 	return {text: `${health.length}/${health.length} up`, tone: 'ok'};
 }
 
-export function podsSummary(pods: Record<string, PodInfo>, deployments: Record<string, DeploymentInfo>): {text: string; tone: Tone} {
-	const list = Object.values(pods);
+/** Failing and degraded pods in one group, kept per group array (see cluster-data.ts). */
+const groupCountsCache = new WeakMap<readonly PodInfo[], {crit: number; warn: number}>();
+
+function groupCounts(members: readonly PodInfo[]): {crit: number; warn: number} {
+	let counts = groupCountsCache.get(members);
+	if (counts) return counts;
+	counts = {crit: 0, warn: 0};
+	for (const pod of members) {
+		const tone = podTone(pod);
+		if (tone === 'crit') counts.crit++;
+		else if (tone === 'warn') counts.warn++;
+	}
+	groupCountsCache.set(members, counts);
+	return counts;
+}
+
+export function podsSummary(podGroups: Readonly<Record<string, readonly PodInfo[]>>, deployments: Record<string, DeploymentInfo>): {text: string; tone: Tone} {
+	let total = 0;
 	let crit = 0;
 	let warn = 0;
-	for (const pod of list) {
-		const tone = podTone(pod);
-		if (tone === 'crit') crit++;
-		else if (tone === 'warn') warn++;
+	for (const members of Object.values(podGroups)) {
+		const counts = groupCounts(members);
+		total += members.length;
+		crit += counts.crit;
+		warn += counts.warn;
 	}
 	const rolling = Object.values(deployments).filter(d => !d.rolloutComplete).length;
-	const parts = [`${list.length} pods`];
+	const parts = [`${total} pods`];
 	if (crit) parts.push(`${crit} failing`);
 	if (warn) parts.push(`${warn} degraded`);
 	if (rolling) parts.push(`${rolling} rolling`);
-	return {text: parts.join(' · '), tone: crit ? 'crit' : warn || rolling ? 'warn' : list.length ? 'ok' : 'muted'};
+	return {text: parts.join(' · '), tone: crit ? 'crit' : warn || rolling ? 'warn' : total ? 'ok' : 'muted'};
 }
 
 export const selectPodsSummary = memo(podsSummary);

@@ -4,6 +4,7 @@ import type {ClusterChange, DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {AnyTimelineEvent} from '../timeline/events.js';
 import type {Runbook} from '../runbook/model.js';
 import {applyEvent, emptyIncident} from './incident.js';
+import {applyClusterChanges, clusterData, emptyCluster} from './cluster-data.js';
 import {
 	paneIds,
 	type Dialog,
@@ -78,7 +79,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		health: [],
 		metrics: [],
 		alerts: [],
-		cluster: {pods: {}, deployments: {}},
+		cluster: emptyCluster,
 		runbook: null,
 		runbooks: [],
 		ui: {focus: 'health', selected: zeroPerPane(0), filter: zeroPerPane(''), dialog: null, help: false},
@@ -102,31 +103,11 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			set(s => ({alerts, feeds: {...s.feeds, alerts: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
 		},
 		clusterReset(pods, deployments, at = now()) {
-			set(s => ({
-				cluster: {
-					pods: Object.fromEntries(pods.map(p => [p.name, p])),
-					deployments: Object.fromEntries(deployments.map(d => [d.name, d])),
-				},
-				feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}},
-			}));
+			set(s => ({cluster: clusterData(pods, deployments), feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
 		},
 		clusterChanged(changes, at = now()) {
 			if (changes.length === 0) return;
-			set(s => {
-				const pods = {...s.cluster.pods};
-				const deployments = {...s.cluster.deployments};
-				for (const change of changes) {
-					if (change.kind === 'pod') {
-						if (change.type === 'upsert') pods[change.pod.name] = change.pod;
-						else delete pods[change.name];
-					} else if (change.type === 'upsert') {
-						deployments[change.deployment.name] = change.deployment;
-					} else {
-						delete deployments[change.name];
-					}
-				}
-				return {cluster: {pods, deployments}, feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}};
-			});
+			set(s => ({cluster: applyClusterChanges(s.cluster, changes), feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
 		},
 		eventsAppended(events) {
 			const {timeline} = get();

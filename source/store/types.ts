@@ -66,7 +66,13 @@ export interface MetricRow {
 }
 
 export interface ClusterData {
-	pods: Record<string, PodInfo>;
+	/** Every pod, by name. */
+	pods: ReadonlyMap<string, PodInfo>;
+	/**
+	 * The same pods grouped by owning deployment (`''`: owned by none), each group sorted by name. A
+	 * group is a new array only when one of its pods changed (see cluster-data.ts).
+	 */
+	podGroups: Readonly<Record<string, readonly PodInfo[]>>;
 	deployments: Record<string, DeploymentInfo>;
 }
 

@@ -36,8 +36,8 @@ describe('session: the demo, wired as cli.tsx wires it', () => {
 		await waitFor(() => store.getState().health.map(h => h.name).sort().join() === serviceNames.join(), {timeoutMs: 10_000, message: 'a health row per demo service'});
 		expect(store.getState().health.find(h => h.name === 'checkout')?.dependencies.length).toBeGreaterThan(0);
 
-		await waitFor(() => Object.keys(store.getState().cluster.pods).length > 0 && store.getState().cluster.deployments['checkout'], {timeoutMs: 10_000, message: 'pods and the checkout deployment'});
-		expect(Object.values(store.getState().cluster.pods).some(p => p.deployment === 'checkout')).toBe(true);
+		await waitFor(() => store.getState().cluster.pods.size > 0 && store.getState().cluster.deployments['checkout'], {timeoutMs: 10_000, message: 'pods and the checkout deployment'});
+		expect([...store.getState().cluster.pods.values()].some(p => p.deployment === 'checkout')).toBe(true);
 
 		// Direct scrape mode (no Prometheus): rates need two scrapes, so wait for a number, not just the row.
 		const row = await waitFor(

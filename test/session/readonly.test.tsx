@@ -76,7 +76,7 @@ describe('session: read-only mode', () => {
 		const {store} = session;
 		expect(store.getState().runbook?.id).toBe('readonly-test');
 		session.start();
-		await waitFor(() => Object.keys(store.getState().cluster.pods).length === 3 && Object.keys(store.getState().cluster.deployments).length === 2, {message: 'pods and deployments in the store'});
+		await waitFor(() => store.getState().cluster.pods.size === 3 && Object.keys(store.getState().cluster.deployments).length === 2, {message: 'pods and deployments in the store'});
 
 		const flashes = new Set<string>();
 		harness.onCleanup(store.subscribe(state => state.ui.flash && flashes.add(state.ui.flash.text)));

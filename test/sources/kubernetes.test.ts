@@ -92,7 +92,7 @@ describe('startKubernetesSource', () => {
 			[pod('api-1', {lastTerminationReason: 'OOMKilled', restarts: 4}), pod('api-2', {waitingReason: 'CrashLoopBackOff', ready: 0})],
 			[deployment('api', {rolloutComplete: false, updatedReplicas: 1})],
 		);
-		expect(Object.keys(store.getState().cluster.pods)).toEqual(['api-1', 'api-2']);
+		expect([...store.getState().cluster.pods.keys()]).toEqual(['api-1', 'api-2']);
 		expect(store.getState().cluster.deployments.api?.revision).toBe(2);
 		expect(store.getState().feeds.cluster?.status).toBe('ok');
 		expect(recorded.events).toEqual([]);
@@ -109,10 +109,10 @@ describe('startKubernetesSource', () => {
 		});
 		for (let i = 0; i < 200; i++) driven.watcher().change({kind: 'pod', type: 'upsert', pod: pod(`api-${i % 50}`, {restarts: i})});
 		driven.watcher().change({kind: 'pod', type: 'delete', name: 'api-49'});
-		await waitFor(() => Object.keys(store.getState().cluster.pods).length === 49, {message: 'changes flushed'});
+		await waitFor(() => store.getState().cluster.pods.size === 49, {message: 'changes flushed'});
 		unsubscribe();
 		expect(writes).toBe(1);
-		expect(store.getState().cluster.pods['api-0']?.restarts).toBe(150);
+		expect(store.getState().cluster.pods.get('api-0')?.restarts).toBe(150);
 	});
 
 	it('drops watch updates that change nothing shown (status heartbeats), and writes the next real change', async () => {
@@ -128,10 +128,10 @@ describe('startKubernetesSource', () => {
 		for (let i = 0; i < 100; i++) driven.watcher().change({kind: 'pod', type: 'upsert', pod: pod('api-1')});
 		driven.watcher().change({kind: 'deployment', type: 'upsert', deployment: deployment('api')});
 		driven.watcher().change({kind: 'pod', type: 'upsert', pod: pod('api-2')});
-		await waitFor(() => store.getState().cluster.pods['api-2'], {message: 'the real change flushed'});
+		await waitFor(() => store.getState().cluster.pods.get('api-2'), {message: 'the real change flushed'});
 		unsubscribe();
 		expect(writes).toBe(1);
-		expect(store.getState().cluster.pods['api-1']).toBe(before.pods['api-1']);
+		expect(store.getState().cluster.pods.get('api-1')).toBe(before.pods.get('api-1'));
 	});
 
 	it('signals a pod newly OOMKilled once, and again only when it is killed again', async () => {
@@ -213,7 +213,7 @@ describe('startKubernetesSource', () => {
 		driven.watcher().change({kind: 'deployment', type: 'upsert', deployment: deployment('api', {replicas: 3})});
 		await waitFor(() => store.getState().cluster.deployments.api?.replicas === 3);
 		expect(store.getState().feeds.cluster).toMatchObject({status: 'error', error: forbidden});
-		expect(store.getState().cluster.pods['api-1']).toBeDefined();
+		expect(store.getState().cluster.pods.get('api-1')).toBeDefined();
 
 		driven.watcher().error(new Error('cannot reach the API server'), 2000);
 		expect(store.getState().feeds.cluster?.error).toBe(`${forbidden}; cannot reach the API server (retrying in 2 s)`);
@@ -228,7 +228,8 @@ describe('startKubernetesSource', () => {
 		stop();
 		expect(driven.signal().aborted).toBe(true);
 		driven.watcher().change({kind: 'pod', type: 'upsert', pod: pod('later')});
-		expect(store.getState().cluster.pods).toEqual({});
+		expect(store.getState().cluster.pods.size).toBe(0);
+		expect(store.getState().cluster.podGroups).toEqual({});
 	});
 });
 
@@ -244,14 +245,14 @@ describe('startKubernetesSource on the API server', () => {
 		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 2});
 		const cluster = await createKubeCluster({kubeconfig: server.kubeconfigPath, readonly: true, fieldManager: 'incident-tui/test'});
 		const {store, recorded} = start(cluster);
-		await waitFor(() => Object.keys(store.getState().cluster.pods).length === 2 && server!.watchCount('pods') === 1, {message: 'pods listed'});
-		const name = Object.keys(store.getState().cluster.pods)[0]!;
+		await waitFor(() => store.getState().cluster.pods.size === 2 && server!.watchCount('pods') === 1, {message: 'pods listed'});
+		const name = [...store.getState().cluster.pods.keys()][0]!;
 		server.update('pods', name, p => {
 			p.status.containerStatuses[0] = {...p.status.containerStatuses[0], ready: false, restartCount: 1, lastState: {terminated: {reason: 'OOMKilled', exitCode: 137}}};
 		});
-		await waitFor(() => store.getState().cluster.pods[name]?.lastTerminationReason === 'OOMKilled', {message: 'pod row updated'});
+		await waitFor(() => store.getState().cluster.pods.get(name)?.lastTerminationReason === 'OOMKilled', {message: 'pod row updated'});
 		server.update('pods', name, p => (p.status.containerStatuses[0].ready = true));
-		await waitFor(() => store.getState().cluster.pods[name]?.ready === 1);
+		await waitFor(() => store.getState().cluster.pods.get(name)?.ready === 1);
 		expect(recorded.signals()).toEqual([expect.objectContaining({kind: 'pod.oomkilled', subject: `pod/${name}`})]);
 	});
 });

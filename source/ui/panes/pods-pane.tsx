@@ -6,14 +6,14 @@ import {bodyRows, feedProblem, Pane} from './pane.js';
 import type {PaneProps} from './pane-props.js';
 
 export function PodsPane(props: PaneProps) {
-	const pods = useIncident(s => s.cluster.pods);
+	const podGroups = useIncident(s => s.cluster.podGroups);
 	const deployments = useIncident(s => s.cluster.deployments);
 	const feed = useIncident(s => s.feeds.cluster);
 	const selected = useIncident(s => s.ui.selected.pods);
 	const filter = useIncident(s => s.ui.filter.pods);
 	const env = useIncident(s => s.env);
 	const now = useNow();
-	const rows = selectFilteredPodRows(selectPodRows(pods, deployments), filter);
+	const rows = selectFilteredPodRows(selectPodRows(podGroups, deployments), filter);
 	const problem = feedProblem(feed, now);
 	return (
 		<Pane
@@ -21,7 +21,7 @@ export function PodsPane(props: PaneProps) {
 			width={props.width}
 			height={props.height}
 			focused={props.focused}
-			summary={selectPodsSummary(pods, deployments)}
+			summary={selectPodsSummary(podGroups, deployments)}
 			problem={problem}
 			extra={`${env.context || '-'}/${env.namespace}${filter ? `  /${filter}` : ''}`}
 		>
