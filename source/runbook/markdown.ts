@@ -105,7 +105,7 @@ export function alertNameFromHeading(heading: string): string | null {
 	return null;
 }
 
-const STEP_HEADING = /^(?:step\s*\d+[a-z]?\b\s*[:.)\-–—]?\s*|\d+[.)]\s+)/i;
+const STEP_HEADING = /^(?:step\s*\d+[a-z]?\b\s*[:.)\-\u2013\u2014]?\s*|\d+[.)]\s+)/i;
 
 function commandWord(line: string): string {
 	const first = line.trim().replace(/^sudo\s+/, '').split(/\s+/)[0] ?? '';
@@ -501,7 +501,7 @@ class Importer {
 	private fenceTarget(code: Code): RunbookStep {
 		if (this.headingStep) return this.headingStep;
 		if (this.label) {
-			const title = this.label.text.replace(/[:：]\s*$/, '').trim();
+			const title = this.label.text.replace(/[:\uFF1A]\s*$/, '').trim();
 			return this.newStep(title, 0, this.label.line ?? code.position?.start.line, false);
 		}
 		if (this.lastStep && this.lastStep.section === this.section?.title) return this.lastStep;

@@ -51,7 +51,7 @@ export function parseLatency(value: unknown): number | undefined {
 	const text = value.trim();
 	const clock = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(text);
 	if (clock) return Math.round(((Number(clock[1]) * 60 + Number(clock[2])) * 60 + Number(clock[3])) * 1000 * 1000) / 1000;
-	const unit = /^(\d+(?:\.\d+)?)\s*(ms|s|us|µs|ns)?$/i.exec(text);
+	const unit = /^(\d+(?:\.\d+)?)\s*(ms|s|us|\u00B5s|ns)?$/i.exec(text);
 	if (!unit) return undefined;
 	const n = Number(unit[1]);
 	switch ((unit[2] ?? 'ms').toLowerCase()) {
