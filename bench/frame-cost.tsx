@@ -49,20 +49,28 @@ const frame = () => new Promise<void>(resolve => (stdout.onWrite = () => {
 	stdout.onWrite = undefined;
 	resolve();
 }));
-const times: number[] = [];
 const n = Number(process.env.FRAMES ?? 300);
 await new Promise(resolve => setTimeout(resolve, 200));
-const bytesBefore = stdout.bytes;
-for (let i = 0; i < n; i++) {
-	const written = frame();
-	const t = performance.now();
-	store.getState().selectionMoved('pods', i % 40 < 20 ? 1 : -1, 10_200);
-	await written;
-	times.push(performance.now() - t);
-	await new Promise(resolve => setTimeout(resolve, 2));
+
+/** Times `n` store changes, each from the change to the frame written. */
+async function time(label: string, change: (i: number) => void): Promise<void> {
+	const times: number[] = [];
+	const bytesBefore = stdout.bytes;
+	for (let i = 0; i < n; i++) {
+		const written = frame();
+		const t = performance.now();
+		change(i);
+		await written;
+		times.push(performance.now() - t);
+		await new Promise(resolve => setTimeout(resolve, 2));
+	}
+	times.sort((a, b) => a - b);
+	const mean = times.reduce((a, b) => a + b, 0) / times.length;
+	console.log(`${label.padEnd(8)} frames ${n}  mean ${mean.toFixed(2)} ms  p50 ${times[Math.floor(n / 2)]!.toFixed(2)} ms  p99 ${times[Math.floor(n * 0.99)]!.toFixed(2)} ms  bytes/frame ${((stdout.bytes - bytesBefore) / n).toFixed(0)}`);
 }
-times.sort((a, b) => a - b);
-const mean = times.reduce((a, b) => a + b, 0) / times.length;
-console.log(`frames ${n}  mean ${mean.toFixed(2)} ms  p50 ${times[Math.floor(n / 2)]!.toFixed(2)} ms  p99 ${times[Math.floor(n * 0.99)]!.toFixed(2)} ms  bytes/frame ${((stdout.bytes - bytesBefore) / n).toFixed(0)}`);
+
+await time('move', i => store.getState().selectionMoved('pods', i % 40 < 20 ? 1 : -1, 10_200));
+await time('pane', i => store.getState().focusChanged(i % 2 === 0 ? 'timeline' : 'pods'));
+await time('help', () => store.getState().helpToggled());
 instance.unmount();
 process.exit(0);
