@@ -137,7 +137,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
 			kubernetes: {kubeconfig: kube.kubeconfigPath, context: 'bench', namespace},
 			services,
 			queries,
-			refresh: {healthMs: options.refreshMs, metricsMs: options.refreshMs},
+			refresh: {healthMs: options.refreshMs, metricsMs: options.refreshMs, podsMs: options.refreshMs},
 			stateDir: path.join(dir, 'state'),
 		}),
 	);

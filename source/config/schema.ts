@@ -96,6 +96,8 @@ export const configSchema = z
 				healthMs: duration.default(5000),
 				metricsMs: duration.default(5000),
 				alertsMs: duration.default(15000),
+				/** How often watched pod and deployment changes reach the Pods pane (the watch itself is live; timeline signals are not delayed). */
+				podsMs: duration.default(2000),
 			})
 			.strict()
 			.default({}),

@@ -1,6 +1,6 @@
 /**
  * The pods/deployments source: runs `cluster.watch`, writes full lists straight into the store,
- * coalesces individual changes into at most one store write every two seconds (dropping those that change nothing shown), keeps the last data when the
+ * coalesces individual changes into at most one store write per `refresh.podsMs` (2 s by default) (dropping those that change nothing shown), keeps the last data when the
  * feed fails, and appends timeline signals for what an on-call engineer must not miss: a pod newly
  * OOMKilled or entering CrashLoopBackOff, a rollout starting or finishing. Signals fire once per
  * transition, never for what the first list already showed.
@@ -10,8 +10,9 @@ import type {EventData} from '../timeline/events.js';
 import type {SourceContext} from './registry.js';
 
 /**
- * Longest time a change waits before it reaches the store. With 10,000 pods every store write
- * rebuilds the pods pane's rows, so changes are coalesced for two seconds (k9s's default refresh); timeline signals are not delayed by this.
+ * Longest time a change waits before it reaches the store, unless the config's `refresh.podsMs`
+ * says otherwise. Every store write re-derives the changed deployments' rows and draws a frame, so
+ * changes are coalesced for two seconds (k9s's default refresh); timeline signals are not delayed by this.
  */
 export const clusterFlushMs = 2000;
 
@@ -38,7 +39,7 @@ function imagesText(images: readonly string[]): string {
 	return images.join(', ') || 'no images';
 }
 
-export function startKubernetesSource(ctx: SourceContext, cluster: Cluster): () => void {
+export function startKubernetesSource(ctx: SourceContext, cluster: Cluster, flushMs: number = ctx.config.refresh.podsMs ?? clusterFlushMs): () => void {
 	const {store, append} = ctx;
 	const now = ctx.now ?? Date.now;
 	const stopper = new AbortController();
@@ -180,7 +181,7 @@ export function startKubernetesSource(ctx: SourceContext, cluster: Cluster): () 
 					if (change.type === 'upsert' && (change.kind === 'pod' ? sameRow(pods.get(change.pod.name), change.pod) : sameRow(deployments.get(change.deployment.name), change.deployment))) return;
 					observe(change);
 					pending.set(`${change.kind}/${change.type === 'upsert' ? (change.kind === 'pod' ? change.pod.name : change.deployment.name) : change.name}`, change);
-					timer ??= setTimeout(flush, clusterFlushMs);
+					timer ??= setTimeout(flush, flushMs);
 				},
 				error(error, retryInMs) {
 					if (stopper.signal.aborted) return;

@@ -1,4 +1,4 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {createKubeCluster} from '../../source/clients/kube-cluster.js';
 import {configSchema} from '../../source/config/schema.js';
 import type {Cluster, ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
@@ -69,11 +69,11 @@ afterEach(() => {
 	for (const stop of stops.splice(0)) stop();
 });
 
-function start(cluster: Cluster): {store: IncidentStore; recorded: ReturnType<typeof recordingAppend>; stop: () => void} {
+function start(cluster: Cluster, config: unknown = {}): {store: IncidentStore; recorded: ReturnType<typeof recordingAppend>; stop: () => void} {
 	const store = createIncidentStore();
 	const recorded = recordingAppend();
 	const controller = new AbortController();
-	const stopSource = startKubernetesSource({config: configSchema.parse({}), store, append: recorded.append, signal: controller.signal}, cluster);
+	const stopSource = startKubernetesSource({config: configSchema.parse(config), store, append: recorded.append, signal: controller.signal}, cluster);
 	const stop = () => {
 		stopSource();
 		controller.abort();
@@ -113,6 +113,24 @@ describe('startKubernetesSource', () => {
 		unsubscribe();
 		expect(writes).toBe(1);
 		expect(store.getState().cluster.pods.get('api-0')?.restarts).toBe(150);
+	});
+
+	it('holds changes for refresh.podsMs before writing them, while signals go out at once', async () => {
+		const driven = drivenCluster();
+		const {store, recorded} = start(driven.cluster, {refresh: {podsMs: 5000}});
+		await waitFor(() => driven.watcher());
+		driven.watcher().reset([pod('api-1')], [deployment('api')]);
+		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout']});
+		try {
+			driven.watcher().change({kind: 'pod', type: 'upsert', pod: pod('api-1', {restarts: 1, lastTerminationReason: 'OOMKilled'})});
+			expect(recorded.signals().map(s => s.kind)).toEqual(['pod.oomkilled']);
+			vi.advanceTimersByTime(4999);
+			expect(store.getState().cluster.pods.get('api-1')?.restarts).toBe(0);
+			vi.advanceTimersByTime(1);
+			expect(store.getState().cluster.pods.get('api-1')?.restarts).toBe(1);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('drops watch updates that change nothing shown (status heartbeats), and writes the next real change', async () => {
