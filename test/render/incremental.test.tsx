@@ -1,5 +1,5 @@
 import React from 'react';
-import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {afterEach, beforeAll, describe, expect, it, vi} from 'vitest';
 import {waitFor} from '../support/wait.js';
 import {createVirtualTerminal, type VirtualTerminal} from './virtual-terminal.js';
 
@@ -254,5 +254,40 @@ describe('Ink rewriting only the changed cells of a line (patches/ink+6.8.0.patc
 			expect(text, 'a recoloured line is rewritten whole').toContain('same text, another colour');
 			expect(text, 'a line with wide characters before its change is rewritten whole').toContain('漢字 wide first');
 		}
+	});
+});
+
+describe("Ink's frame cap (patches/ink+6.8.0.patch)", () => {
+	it('draws a change as soon as a frame interval has passed since the previous frame, not an interval after the change', async () => {
+		// Time is faked (timers and performance.now) so the test follows the schedule, not this machine's
+		// speed; the terminal emulator parses on timers of its own, so this test reads the bytes written.
+		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'performance']});
+		cleanup.push(() => vi.useRealTimers());
+		const terminal = createVirtualTerminal(COLUMNS, ROWS);
+		// 50 frames a second: one frame every 20 ms.
+		const instance = ink.render(<Frame lines={['frame 0']} />, {stdout: terminal.stdout, stdin: terminal.stdin, stderr: terminal.stdout, incrementalRendering: true, patchConsole: false, exitOnCtrlC: false, maxFps: 50});
+		cleanup.push(() => terminal.dispose(), () => instance.unmount());
+		// eslint-disable-next-line no-control-regex
+		const written = () => terminal.written().replace(/\u001B\[[\d;?]*[A-Za-z]/g, '');
+		const settle = async () => {
+			// React commits on a real setImmediate; let it run without moving the faked clock.
+			for (let i = 0; i < 5; i++) await new Promise(resolve => setImmediate(resolve));
+		};
+		await settle();
+		expect(written()).toContain('frame 0');
+
+		vi.advanceTimersByTime(15);
+		instance.rerender(<Frame lines={['frame 1']} />);
+		await settle();
+		expect(written(), '15 ms after the previous frame: held back by the frame cap').not.toContain('1');
+		vi.advanceTimersByTime(5);
+		await settle();
+		expect(written(), '20 ms after the previous frame, 5 ms after the change').toContain('1');
+
+		vi.advanceTimersByTime(100);
+		const before = written().length;
+		instance.rerender(<Frame lines={['frame 2']} />);
+		await settle();
+		expect(written().slice(before), 'long after the previous frame: drawn at once').toContain('2');
 	});
 });
