@@ -1,5 +1,4 @@
 import {createInterface} from 'node:readline';
-import {execa} from 'execa';
 
 /**
  * Runs runbook and config commands with execa.
@@ -13,6 +12,9 @@ import {execa} from 'execa';
  * whole pipeline it started (SIGTERM to the group, SIGKILL after a grace period), not only bash.
  * Never rejects because of the command's outcome: non-zero exits, signals, timeouts, cancels and
  * spawn failures (command not found) are all reported in the result.
+ *
+ * execa is imported on the first command, not at start: loading it costs about 13 ms before the
+ * cockpit's first frame, and many incidents never run a command.
  */
 
 export type CommandSpec = {argv: string[]} | {script: string; shell?: 'bash'};
@@ -82,6 +84,7 @@ export async function runCommand(spec: CommandSpec, options: RunOptions): Promis
 	if ('argv' in spec && (spec.argv.length === 0 || !spec.argv[0])) {
 		return {exitCode: null, timedOut: false, cancelled: false, durationMs: 0, output: '', error: 'the command is empty (argv has no program)'};
 	}
+	const {execa} = await import('execa');
 	if (options.signal.aborted) {
 		return {exitCode: null, timedOut: false, cancelled: true, durationMs: 0, output: '', error: 'cancelled before it started'};
 	}
