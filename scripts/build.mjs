@@ -12,11 +12,14 @@
  *   define that source/runbook/library.ts reads.
  * - Modules reached only through `import()` (the demo, the subcommands) are emitted as
  *   lazily-initialised wrappers: their code is in the file but runs only when imported.
- * - @kubernetes/client-node (3.5 MB of the 5 MB of code) is bundled on its own and embedded as a
- *   `data:` URL string that its `import()` loads. V8 must parse every line of code in the file
- *   before the first line runs, lazy wrappers or not, and parsing it all took ~0.6 s here; a string
- *   literal is only scanned. So `--version` went from ~0.75 s to ~0.17 s, and the client is parsed
- *   when the cockpit connects to the cluster, after the first frame.
+ * - @kubernetes/client-node is reached only through source/clients/k8s.ts, which is bundled on its
+ *   own (CommonJS, tree-shaken to what k8s.ts exports: 1.8 of the package's 3.5 MB), deflated, and
+ *   embedded as a string that is inflated and evaluated on its `import()`. V8 must parse every line
+ *   of code in the file before the first line runs, lazy wrappers or not, and parsing the client
+ *   took ~0.6 s here; a string literal is only scanned. So `--version` went from ~0.75 s to
+ *   ~0.17 s, and the client is parsed when the cockpit connects to the cluster, after the first frame.
+ * - Non-ASCII characters are escaped (esbuild's default; regular expressions in our code use
+ *   \u escapes), so V8 holds the source one byte per character.
  *
  * Usage: node scripts/build.mjs [--outfile dist/incident-tui.mjs] [--no-minify] [--metafile]
  */
@@ -46,18 +49,24 @@ const devtoolsStub = {
 	},
 };
 
-/** Packages loaded with `import()` that are bundled separately and embedded as a `data:` URL. */
-export const lazyPackages = ['@kubernetes/client-node'];
+/**
+ * Modules loaded with `import()` that are bundled separately, tree-shaken to what they export, and
+ * embedded deflated (see packageAsLazyModule). source/clients/k8s.ts is the only module that imports
+ * @kubernetes/client-node, so the package is parsed only when the cockpit connects to a cluster.
+ */
+export const lazyModules = ['source/clients/k8s.ts'];
+const lazyOnlyPackages = ['@kubernetes/client-node'];
 
 /**
- * A self-contained CommonJS bundle of one package, deflated and embedded as a string in a small ESM
+ * A self-contained CommonJS bundle of one module and what it imports, deflated and embedded as a string in a small ESM
  * module that inflates and evaluates it (vm.runInThisContext) the first time it is imported. The
  * package's code is neither parsed nor held uncompressed in memory until the cockpit needs it, after
  * the first frame; compressed, @kubernetes/client-node is about a fifth of its size. (An earlier
  * version imported a `data:` URL: Node's module loader then kept three 4.7 MB copies of that URL
  * alive for the life of the process.)
  */
-async function packageAsLazyModule(specifier, minify) {
+async function packageAsLazyModule(file, minify) {
+	const specifier = path.join(root, file);
 	// esbuild lists a bundle's export names only for ESM output: ask for them separately.
 	const names = await esbuild.build({
 		absWorkingDir: root,
@@ -86,7 +95,7 @@ async function packageAsLazyModule(specifier, minify) {
 		logLevel: 'warning',
 	});
 	const packed = deflateRawSync(Buffer.from(result.outputFiles[0].text), {level: 9}).toString('base64');
-	const name = JSON.stringify(`${specifier} (bundled)`);
+	const name = JSON.stringify(`${file} (bundled)`);
 	return [
 		"import {inflateRawSync} from 'node:zlib';",
 		"import {runInThisContext} from 'node:vm';",
@@ -100,19 +109,26 @@ async function packageAsLazyModule(specifier, minify) {
 	].join('\n');
 }
 
-function lazyPackagesPlugin(minify) {
-	const filter = new RegExp(`^(${lazyPackages.map(name => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+function lazyModulesPlugin(minify) {
+	const escape = text => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+	const packages = new RegExp(`^(${lazyOnlyPackages.map(escape).join('|')})$`);
+	const names = new RegExp(`/(${lazyModules.map(file => escape(path.basename(file, '.ts'))).join('|')})\\.js$`);
 	return {
-		name: 'lazy-packages',
+		name: 'lazy-modules',
 		setup(build) {
 			const modules = new Map();
-			build.onResolve({filter}, args => {
+			build.onResolve({filter: packages}, args => ({
+				errors: [{text: `${args.path} is imported by ${path.relative(root, args.importer)}: import it only through ${lazyModules.join(', ')}, which the cockpit loads after the first frame`}],
+			}));
+			build.onResolve({filter: names}, args => {
+				const file = path.relative(root, path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+				if (!lazyModules.includes(file)) return undefined;
 				if (args.kind !== 'dynamic-import') {
-					return {warnings: [{text: `${args.path} is imported statically by ${path.relative(root, args.importer)}: it is parsed at every start; import it with import() after the first frame`}]};
+					return {errors: [{text: `${file} is imported statically by ${path.relative(root, args.importer)}: it would be parsed at every start; import it with import()`}]};
 				}
-				return {path: args.path, namespace: 'lazy-package'};
+				return {path: file, namespace: 'lazy-module'};
 			});
-			build.onLoad({filter: /.*/, namespace: 'lazy-package'}, async args => {
+			build.onLoad({filter: /.*/, namespace: 'lazy-module'}, async args => {
 				if (!modules.has(args.path)) modules.set(args.path, packageAsLazyModule(args.path, minify));
 				return {contents: await modules.get(args.path), loader: 'js', resolveDir: root};
 			});
@@ -150,7 +166,7 @@ export async function buildBundle(options = {}) {
 			'process.env.NODE_ENV': '"production"',
 			__INCIDENT_TUI_RUNBOOKS__: JSON.stringify(runbooks),
 		},
-		plugins: [...(options.plugins ?? []), devtoolsStub, lazyPackagesPlugin(options.minify ?? true)],
+		plugins: [...(options.plugins ?? []), devtoolsStub, lazyModulesPlugin(options.minify ?? true)],
 		banner: {js: banner},
 		logLevel: options.logLevel ?? 'warning',
 	});

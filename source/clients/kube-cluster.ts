@@ -280,7 +280,7 @@ export function pickRollbackTarget(
 
 // ---------------------------------------------------------------------------------------------
 
-type Loaded = typeof K8s;
+type Loaded = typeof import('./k8s.js');
 
 interface Page<Raw> {
 	items: Raw[];
@@ -359,7 +359,7 @@ function loadConfig(k8s: Loaded, options: KubeClusterOptions): {kc: K8s.KubeConf
 }
 
 export async function createKubeCluster(options: KubeClusterOptions): Promise<KubeCluster> {
-	const k8s = await import('@kubernetes/client-node');
+	const k8s = await import('./k8s.js');
 	const {kc} = loadConfig(k8s, options);
 	const context = kc.getCurrentContext();
 	const namespace = options.namespace || kc.getContextObject(context)?.namespace || 'default';
