@@ -99,14 +99,17 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	// Bad input is refused before the UI modules load (they take 0.5 s or more): a typo answers at once.
 	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
 	const userConfig = options.demo ? undefined : (await readConfig(options)).config;
-	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}] = await Promise.all([
+	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}, {capYoungGeneration}] = await Promise.all([
 		import('ink'),
 		import('./source/session/cockpit.js'),
 		import('./source/ui/app.js'),
 		import('./source/ui/context.js'),
 		import('./source/ui/theme.js'),
 		import('./source/timeline/ids.js'),
+		import('./source/session/heap.js'),
 	]);
+	// A long-running cockpit holding 10,000 pods: keep V8's young generation small (see heap.ts).
+	capYoungGeneration();
 	const abort = new AbortController();
 	let config: Config;
 	let cluster: Cluster | null | Promise<Cluster | null>;

@@ -1,0 +1,41 @@
+import {execFile} from 'node:child_process';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
+import {describe, expect, it} from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Runs a child node that keeps many young objects alive (as listing 10,000 pods does) and reports
+ * the largest new space it saw. A child, because the cap changes a process-wide V8 flag.
+ */
+async function largestNewSpaceMb(capped: boolean): Promise<number> {
+	const script = `
+		import v8 from 'node:v8';
+		import {capYoungGeneration} from ${JSON.stringify(path.join(root, 'source/session/heap.ts'))};
+		if (${capped}) capYoungGeneration(8, 10);
+		const newSpace = () => v8.getHeapSpaceStatistics().find(s => s.space_name === 'new_space').space_size;
+		let largest = newSpace();
+		let kept = [];
+		for (let round = 0; round < 60; round++) {
+			// Objects that survive a few scavenges: V8 grows new space when many survive.
+			for (let i = 0; i < 20000; i++) kept.push({name: 'pod-' + round + '-' + i, restarts: i});
+			if (kept.length > 200000) kept = kept.slice(100000);
+			largest = Math.max(largest, newSpace());
+			// Let the cap's timer run between bursts, as the cockpit's event loop does.
+			await new Promise(resolve => setTimeout(resolve, 15));
+		}
+		process.stdout.write(String(largest / 1024 / 1024));
+	`;
+	const {stdout} = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {cwd: root, timeout: 60_000});
+	return Number(stdout);
+}
+
+describe('capYoungGeneration', () => {
+	it('keeps new space at the cap where V8 alone grows it past', async () => {
+		const [free, capped] = await Promise.all([largestNewSpaceMb(false), largestNewSpaceMb(true)]);
+		expect(free, 'without the cap V8 grows new space past 8 MB (else this test proves nothing)').toBeGreaterThan(8);
+		expect(capped).toBeLessThanOrEqual(8);
+	}, 90_000);
+});
