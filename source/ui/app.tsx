@@ -204,7 +204,8 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 
 	const wants = {health: healthCount + 1, metrics: metricCount + 1};
 	const layout: Layout = computeLayout(width, height, focus, wants);
-	let body: React.ReactNode;
+	/** A dialog or the help overlay, shown instead of the panes. */
+	let overlay: React.ReactNode = null;
 	const dialogActive = inputActive && Boolean(dialog);
 	// The filter is typed in the footer line; the panes stay in view and narrow as you type.
 	const filtering = dialog?.kind === 'prompt' && dialog.purpose === 'filter' ? dialog : null;
@@ -212,45 +213,47 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 		const common = {width, height: layout.bodyHeight, isActive: dialogActive};
 		switch (dialog.kind) {
 			case 'confirm':
-				body = <ConfirmDialog key={dialog.request.id} request={dialog.request} {...common} />;
+				overlay = <ConfirmDialog key={dialog.request.id} request={dialog.request} {...common} />;
 				break;
 			case 'prompt':
-				body = <PromptDialog title={dialog.title} initial={dialog.value} {...common} />;
+				overlay = <PromptDialog title={dialog.title} initial={dialog.value} {...common} />;
 				break;
 			case 'details':
-				body = <DetailsDialog title={dialog.title} lines={dialog.lines} {...common} />;
+				overlay = <DetailsDialog title={dialog.title} lines={dialog.lines} {...common} />;
 				break;
 			case 'output':
-				body = <DetailsDialog title={dialog.title} live {...common} />;
+				overlay = <DetailsDialog title={dialog.title} live {...common} />;
 				break;
 			case 'quit':
-				body = <QuitDialog {...common} />;
+				overlay = <QuitDialog {...common} />;
 				break;
 			case 'pick':
-				body = <PickDialog purpose={dialog.purpose} title={dialog.title} items={dialog.items} current={dialog.current} {...common} />;
+				overlay = <PickDialog purpose={dialog.purpose} title={dialog.title} items={dialog.items} current={dialog.current} {...common} />;
 				break;
 		}
 	} else if (help) {
-		body = <HelpOverlay width={width} height={layout.bodyHeight} isActive={inputActive} />;
-	} else {
-		body = (
-			<Box flexDirection="row" height={layout.bodyHeight} gap={1}>
-				{layout.columns.map((column, i) => (
-					<Box key={i} flexDirection="column" width={column[0]!.width}>
-						{column.map(box => {
-							const PaneView = panes[box.id];
-							return <PaneView key={box.id} width={box.width} height={box.height} focused={box.id === focus} />;
-						})}
-					</Box>
-				))}
-			</Box>
-		);
+		overlay = <HelpOverlay width={width} height={layout.bodyHeight} isActive={inputActive} />;
 	}
+	// The panes stay mounted under an overlay (display none: not laid out, not drawn), so closing
+	// help or a dialog shows them again without rebuilding five panes and their rows.
+	const panesView = (
+		<Box display={overlay ? 'none' : 'flex'} flexDirection="row" height={layout.bodyHeight} gap={1}>
+			{layout.columns.map((column, i) => (
+				<Box key={i} flexDirection="column" width={column[0]!.width}>
+					{column.map(box => {
+						const PaneView = panes[box.id];
+						return <PaneView key={box.id} width={box.width} height={box.height} focused={box.id === focus} />;
+					})}
+				</Box>
+			))}
+		</Box>
+	);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Header width={width} />
 			<Box height={layout.bodyHeight} flexDirection="column">
-				{body}
+				{panesView}
+				{overlay}
 			</Box>
 			{filtering ? <FilterBar pane={focus} initial={filtering.value} width={width} isActive={inputActive} /> : <Footer width={width} />}
 		</Box>
