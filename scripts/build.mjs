@@ -50,6 +50,21 @@ const devtoolsStub = {
 };
 
 /**
+ * wrap-ansi (under Ink) pins string-width 7 while Ink uses string-width 8: each copy builds an
+ * Intl.Segmenter when it is first imported, about 10 ms before the first frame. Both copies export
+ * the same `stringWidth(text, options)`, so the bundle keeps one.
+ */
+const singleStringWidth = {
+	name: 'single-string-width',
+	setup(build) {
+		build.onResolve({filter: /^string-width$/}, async args => {
+			if (!args.importer.includes(`${path.sep}wrap-ansi${path.sep}`)) return undefined;
+			return build.resolve('string-width', {kind: args.kind, resolveDir: root});
+		});
+	},
+};
+
+/**
  * Modules loaded with `import()` that are bundled separately, tree-shaken to what they export, and
  * embedded deflated (see packageAsLazyModule). source/clients/k8s.ts is the only module that imports
  * @kubernetes/client-node, so the package is parsed only when the cockpit connects to a cluster.
@@ -166,7 +181,7 @@ export async function buildBundle(options = {}) {
 			'process.env.NODE_ENV': '"production"',
 			__INCIDENT_TUI_RUNBOOKS__: JSON.stringify(runbooks),
 		},
-		plugins: [...(options.plugins ?? []), devtoolsStub, lazyModulesPlugin(options.minify ?? true)],
+		plugins: [...(options.plugins ?? []), devtoolsStub, singleStringWidth, lazyModulesPlugin(options.minify ?? true)],
 		banner: {js: banner},
 		logLevel: options.logLevel ?? 'warning',
 	});
