@@ -81,31 +81,24 @@ const lazyOnlyPackages = ['@kubernetes/client-node'];
  * alive for the life of the process.)
  */
 async function packageAsLazyModule(file, minify) {
-	const specifier = path.join(root, file);
-	// esbuild lists a bundle's export names only for ESM output: ask for them separately.
-	const names = await esbuild.build({
+	const entry = {
 		absWorkingDir: root,
-		stdin: {contents: `export * from ${JSON.stringify(specifier)};`, resolveDir: root, loader: 'js'},
+		stdin: {contents: `export * from ${JSON.stringify(path.join(root, file))};`, resolveDir: root, loader: 'js'},
 		bundle: true,
 		platform: 'node',
-		format: 'esm',
 		write: false,
-		metafile: true,
-		logLevel: 'silent',
-	});
+	};
+	// esbuild lists a bundle's export names only for ESM output: ask for them separately.
+	const names = await esbuild.build({...entry, format: 'esm', metafile: true, logLevel: 'silent'});
 	const exports = Object.values(names.metafile.outputs)[0].exports;
 	const result = await esbuild.build({
-		absWorkingDir: root,
-		stdin: {contents: `export * from ${JSON.stringify(specifier)};`, resolveDir: root, loader: 'js'},
-		bundle: true,
-		platform: 'node',
+		...entry,
 		format: 'cjs',
 		target: 'node20',
 		minify,
 		legalComments: 'none',
 		// ASCII source is held by V8 one byte per character (see buildBundle).
 		charset: 'ascii',
-		write: false,
 		define: {'process.env.NODE_ENV': '"production"'},
 		logLevel: 'warning',
 	});

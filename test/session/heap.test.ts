@@ -6,14 +6,22 @@ import {describe, expect, it} from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Runs an ES module script in a child node (the functions under test change process-wide V8 flags); returns what it prints as a number. */
+async function childNumber(script: string): Promise<number> {
+	const {stdout} = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {cwd: root, timeout: 60_000});
+	return Number(stdout);
+}
+
+const heapModule = JSON.stringify(path.join(root, 'source/session/heap.ts'));
+
 /**
  * Runs a child node that keeps many young objects alive (as listing 10,000 pods does) and reports
  * the largest new space it saw. A child, because the cap changes a process-wide V8 flag.
  */
 async function largestNewSpaceMb(capped: boolean): Promise<number> {
-	const script = `
+	return childNumber(`
 		import v8 from 'node:v8';
-		import {capYoungGeneration} from ${JSON.stringify(path.join(root, 'source/session/heap.ts'))};
+		import {capYoungGeneration} from ${heapModule};
 		if (${capped}) capYoungGeneration(8, 10);
 		const newSpace = () => v8.getHeapSpaceStatistics().find(s => s.space_name === 'new_space').space_size;
 		let largest = newSpace();
@@ -27,9 +35,7 @@ async function largestNewSpaceMb(capped: boolean): Promise<number> {
 			await new Promise(resolve => setTimeout(resolve, 15));
 		}
 		process.stdout.write(String(largest / 1024 / 1024));
-	`;
-	const {stdout} = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {cwd: root, timeout: 60_000});
-	return Number(stdout);
+	`);
 }
 
 describe('capYoungGeneration', () => {
@@ -42,9 +48,9 @@ describe('capYoungGeneration', () => {
 
 /** Runs a child node whose old generation fills with objects that live a while and die (promoted garbage). */
 async function largestOldSpaceMb(limited: boolean): Promise<number> {
-	const script = `
+	return childNumber(`
 		import v8 from 'node:v8';
-		import {limitOldGenerationGrowth} from ${JSON.stringify(path.join(root, 'source/session/heap.ts'))};
+		import {limitOldGenerationGrowth} from ${heapModule};
 		if (${limited}) limitOldGenerationGrowth(25);
 		const oldSpace = () => v8.getHeapSpaceStatistics().find(s => s.space_name === 'old_space').space_size;
 		const live = Array.from({length: 200000}, (_, i) => ({name: 'pod-' + i, n: i}));
@@ -57,9 +63,7 @@ async function largestOldSpaceMb(limited: boolean): Promise<number> {
 			await new Promise(resolve => setImmediate(resolve));
 		}
 		process.stdout.write(String(largest / 1024 / 1024 + 0 * live.length));
-	`;
-	const {stdout} = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {cwd: root, timeout: 60_000});
-	return Number(stdout);
+	`);
 }
 
 describe('limitOldGenerationGrowth', () => {
