@@ -20,12 +20,13 @@ export function limitOldGenerationGrowth(percent = 25): void {
  * code runs. V8 doubles the young generation (up to 32 MB on 64-bit) whenever many objects survive
  * a scavenge, which listing 10,000 pods does, and keeps it at that size while data keeps arriving.
  * Measured under `npm run bench`'s workload: RSS 175-190 MB without the cap, 125-140 MB with it at
- * 8 MB, no change in CPU (bench/README.md).
+ * 8 MB; with limitOldGenerationGrowth too, idle runs use about 0.5% of a core more (more scavenges
+ * and major GCs; bench/README.md).
  *
  * How: V8 reads `--semi-space-growth-factor` each time it grows new space, so the flag can switch
  * growth off at run time (Node documents setFlagsFromString as unsafe for flags V8 reads only at
  * start; this one is read on every resize, and both values are ones V8 accepts). A 100 ms timer
- * (unref'd, about 20 µs a tick) turns growth off once another doubling would pass the cap, and back
+ * (unref'd, about 20 us a tick) turns growth off once another doubling would pass the cap, and back
  * on if V8 has shrunk new space since.
  *
  * Returns a function that stops the timer and restores V8's default growth.
