@@ -1,7 +1,8 @@
 /**
  * Micro-benchmark: the cost of one frame of the real App at 200x50 with 10,000 pods, rendered by
- * Ink (incremental, as the CLI does) into a fake terminal stream. Moves the pods selection N times
- * and reports the mean and p99 time from the store change to the frame written.
+ * Ink (incremental, as the CLI does) into a fake terminal stream. Makes N store changes of each kind
+ * (pods selection moves, pane switches, help toggles) and reports, per kind, the mean, p50 and p99
+ * time from the store change to the frame written.
  * Run: node --import tsx bench/frame-cost.tsx   (NODE_ENV=production for React's production build)
  */
 import {EventEmitter} from 'node:events';

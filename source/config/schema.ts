@@ -96,7 +96,10 @@ export const configSchema = z
 				healthMs: duration.default(5000),
 				metricsMs: duration.default(5000),
 				alertsMs: duration.default(15000),
-				/** How often watched pod and deployment changes reach the Pods pane (the watch itself is live; timeline signals are not delayed). */
+				/**
+				 * How often watched pod and deployment changes reach the Pods pane: 2 s, k9s's refresh (the
+				 * watch itself is live; timeline signals are not delayed).
+				 */
 				podsMs: duration.default(2000),
 			})
 			.strict()

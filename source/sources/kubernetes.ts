@@ -9,13 +9,6 @@ import type {Cluster, ClusterChange, DeploymentInfo, PodInfo} from '../ports/clu
 import type {EventData} from '../timeline/events.js';
 import type {SourceContext} from './registry.js';
 
-/**
- * Longest time a change waits before it reaches the store, unless the config's `refresh.podsMs`
- * says otherwise. Every store write re-derives the changed deployments' rows and draws a frame, so
- * changes are coalesced for two seconds (k9s's default refresh); timeline signals are not delayed by this.
- */
-export const clusterFlushMs = 2000;
-
 /** Whether two compact rows show the same thing (most watch events only touch status fields we do not keep). */
 export function sameRow(a: object | undefined, b: object): boolean {
 	if (!a) return false;
@@ -39,8 +32,11 @@ function imagesText(images: readonly string[]): string {
 	return images.join(', ') || 'no images';
 }
 
-export function startKubernetesSource(ctx: SourceContext, cluster: Cluster, flushMs: number = ctx.config.refresh.podsMs ?? clusterFlushMs): () => void {
+export function startKubernetesSource(ctx: SourceContext, cluster: Cluster): () => void {
 	const {store, append} = ctx;
+	// Every store write re-derives the changed deployments' rows and draws a frame: changes wait up to
+	// refresh.podsMs (see the config schema); timeline signals do not wait.
+	const flushMs = ctx.config.refresh.podsMs;
 	const now = ctx.now ?? Date.now;
 	const stopper = new AbortController();
 	const stop = () => {

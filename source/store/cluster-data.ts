@@ -9,14 +9,13 @@ import type {ClusterData} from './types.js';
  * one of its pods left, joined or changed in, so the pods pane re-derives rows for those groups alone.
  */
 
-const noPods: readonly PodInfo[] = Object.freeze([]);
-
 /** The group a pod is listed under: its deployment's name, or `''` for pods no deployment owns. */
 export function podGroupKey(pod: PodInfo): string {
 	return pod.deployment ?? '';
 }
 
-function byName(a: {name: string}, b: {name: string}): number {
+/** Orders rows and pods by name (plain code-unit order, as kubectl lists them). */
+export function byName(a: {name: string}, b: {name: string}): number {
 	return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
@@ -76,9 +75,4 @@ export function applyClusterChanges(data: ClusterData, changes: readonly Cluster
 		podGroups = groups;
 	}
 	return {pods: pods ?? data.pods, podGroups, deployments: deployments ?? data.deployments};
-}
-
-/** The pods a deployment owns, by name. */
-export function podsOf(data: ClusterData, deployment: string): readonly PodInfo[] {
-	return data.podGroups[deployment] ?? noPods;
 }

@@ -2,6 +2,7 @@ import type {DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {Runbook, RunbookStep} from '../runbook/model.js';
 import {formatValue, sparkline, toneFor} from '../sources/format.js';
 import type {HealthRow, IncidentState, MetricRow, Tone} from './types.js';
+import {byName} from './cluster-data.js';
 
 /**
  * Selectors: store state -> the rows each pane shows. Rows are built once per data change (memoized
@@ -225,10 +226,6 @@ function deploymentRow(d: DeploymentInfo, pods: readonly PodInfo[]): Row {
 			{text: rolloutText(d), tone: d.rolloutComplete ? 'muted' : 'warn'},
 		],
 	};
-}
-
-function byName(a: {name: string}, b: {name: string}): number {
-	return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** Each group's rows, kept while neither the group nor its deployment changes (see cluster-data.ts). */
