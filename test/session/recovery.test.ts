@@ -64,6 +64,12 @@ function setup(initial: DeploymentInfo) {
 
 const signals = (store: IncidentStore) => eventsOf(store.getState().timeline, 'signal').filter(e => e.data.kind.startsWith('recovery.'));
 
+/** Waits for the watch's first recovery.* signal. */
+async function firstVerdict(store: IncidentStore) {
+	const [verdict] = await waitFor(() => (signals(store).length > 0 ? signals(store) : undefined), {message: 'a recovery verdict'});
+	return verdict!;
+}
+
 describe('recovery watch', () => {
 	const before = deployment('checkout', {generation: 3, observedGeneration: 3, revision: 3});
 	const rolling = deployment('checkout', {generation: 4, observedGeneration: 4, revision: 4, updatedReplicas: 1, readyReplicas: 3, rolloutComplete: false});
@@ -82,9 +88,9 @@ describe('recovery watch', () => {
 		await ticks(clock);
 		expect(signals(store)).toEqual([]);
 		clock.advance(31_000);
-		const [verdict] = await waitFor(() => (signals(store).length > 0 ? signals(store) : undefined), {message: 'a recovery verdict'});
-		expect(verdict!.data).toMatchObject({kind: 'recovery.verified', level: 'ok', subject: 'deployment/checkout', value: 0.004});
-		expect(verdict!.data.message).toMatch(/recovered: 5xx ratio stayed within thresholds for 60s/);
+		const verdict = await firstVerdict(store);
+		expect(verdict.data).toMatchObject({kind: 'recovery.verified', level: 'ok', subject: 'deployment/checkout', value: 0.004});
+		expect(verdict.data.message).toMatch(/recovered: 5xx ratio stayed within thresholds for 60s/);
 		// Done: the watch stops looking (and so never writes a second verdict).
 		const reads = clock.reads;
 		let spins = 0;
@@ -100,9 +106,9 @@ describe('recovery watch', () => {
 		store.getState().clusterChanged([{kind: 'deployment', type: 'upsert', deployment: rolled}]);
 		await ticks(clock);
 		clock.advance(61_000);
-		const [verdict] = await waitFor(() => (signals(store).length > 0 ? signals(store) : undefined), {message: 'a recovery verdict'});
-		expect(verdict!.data).toMatchObject({kind: 'recovery.failed', level: 'crit', subject: 'deployment/checkout', value: 0.12});
-		expect(verdict!.data.message).toMatch(/not recovered: 5xx ratio still critical 60s after the rollout of deployment\/checkout/);
+		const verdict = await firstVerdict(store);
+		expect(verdict.data).toMatchObject({kind: 'recovery.failed', level: 'crit', subject: 'deployment/checkout', value: 0.12});
+		expect(verdict.data.message).toMatch(/not recovered: 5xx ratio still critical 60s after the rollout of deployment\/checkout/);
 	});
 
 	it('does not take the finished rollout from before the action for the new one', async () => {
@@ -121,8 +127,8 @@ describe('recovery watch', () => {
 		store.getState().metricsReceived([errorRatio(0.003)]);
 		await ticks(clock);
 		clock.advance(11_000);
-		const [verdict] = await waitFor(() => (signals(store).length > 0 ? signals(store) : undefined), {message: 'a recovery verdict'});
-		expect(verdict!.data.kind).toBe('recovery.verified');
+		const verdict = await firstVerdict(store);
+		expect(verdict.data.kind).toBe('recovery.verified');
 	});
 
 	it('a change that never shows a new generation (scale to the same count) is watched after a grace period', async () => {
@@ -134,8 +140,8 @@ describe('recovery watch', () => {
 		await ticks(clock);
 		expect(signals(store)).toEqual([]);
 		clock.advance(11_000);
-		const [verdict] = await waitFor(() => (signals(store).length > 0 ? signals(store) : undefined), {message: 'a recovery verdict'});
-		expect(verdict!.data.kind).toBe('recovery.verified');
+		const verdict = await firstVerdict(store);
+		expect(verdict.data.kind).toBe('recovery.verified');
 	});
 
 	it('a rollout already in progress when the watch starts counts once it completes', async () => {
@@ -146,8 +152,8 @@ describe('recovery watch', () => {
 		store.getState().clusterChanged([{kind: 'deployment', type: 'upsert', deployment: rolled}]);
 		await ticks(clock);
 		clock.advance(11_000);
-		const [verdict] = await waitFor(() => (signals(store).length > 0 ? signals(store) : undefined), {message: 'a recovery verdict'});
-		expect(verdict!.data.kind).toBe('recovery.verified');
+		const verdict = await firstVerdict(store);
+		expect(verdict.data.kind).toBe('recovery.verified');
 	});
 
 	it('stops without a verdict when its signal aborts', async () => {
