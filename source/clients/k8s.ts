@@ -5,4 +5,4 @@
  * exported here is kept, about half of the package. A name missing here is a type error in
  * kube-cluster.ts, not a surprise at run time.
  */
-export {AppsV1Api, AutoscalingV2Api, CoreV1Api, HttpMethod, KubeConfig, Observable, PatchStrategy, Watch, setHeaderOptions} from '@kubernetes/client-node';
+export {AppsV1Api, AutoscalingV2Api, CoreV1Api, HttpMethod, KubeConfig, Observable, PatchStrategy, setHeaderOptions} from '@kubernetes/client-node';

@@ -11,6 +11,7 @@
  *   the right patch content types and a field manager naming the tool and the incident. All three
  *   pass through one read-only guard that throws before any request is made.
  */
+import type {RequestOptions as HttpsRequestOptions} from 'node:https';
 import {isDeepStrictEqual} from 'node:util';
 import {existsSync} from 'node:fs';
 import {homedir} from 'node:os';
@@ -26,6 +27,7 @@ import type {
 	RevisionInfo,
 } from '../ports/cluster.js';
 import {describeKubeError, KubeError, parseStatus, statusCodeOf, type KubeStatus} from './kube-errors.js';
+import {MalformedWatch, openWatch, type WatchHandlers} from './watch-stream.js';
 
 export interface KubeClusterOptions {
 	/** Path to a kubeconfig; default $KUBECONFIG, then ~/.kube/config. */
@@ -564,33 +566,12 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 			listing.commit();
 		}
 
-		/** A watch that failed before streaming carries only its HTTP code: ask again through the typed client to get the Status body. */
-		async function watchFailure<Raw>(resource: Resource<Raw>, error: unknown): Promise<KubeError> {
-			const doing = `watch ${resource.plural}`;
-			const code = statusCodeOf(error);
-			if (code !== undefined && !(error instanceof KubeError) && parseStatus((error as {body?: unknown}).body) === undefined) {
-				try {
-					const probe = new AbortController();
-					const onAbort = () => probe.abort();
-					signal.addEventListener('abort', onAbort, {once: true});
-					try {
-						await resource.list({watch: true, resourceVersion: resource.resourceVersion, timeoutSeconds: 1, limit: 1}, probe.signal);
-					} finally {
-						signal.removeEventListener('abort', onAbort);
-					}
-				} catch (probeError) {
-					if (statusCodeOf(probeError) === code) return fail(probeError, doing);
-				}
-			}
-			return fail(error, doing);
-		}
-
 		type WatchEnd = 'ended' | 'gone' | 'aborted';
 
 		function watchOnce<Raw extends {metadata?: RawMeta}>(resource: Resource<Raw>): Promise<{end: WatchEnd; events: number}> {
 			return new Promise((resolve, reject) => {
 				let finished = false;
-				let request: AbortController | undefined;
+				let close: (() => void) | undefined;
 				let events = 0;
 				let errorStatus: KubeStatus | undefined;
 				const timeoutSeconds = options.watchTimeoutSeconds ?? 290 + Math.floor(Math.random() * 60);
@@ -599,7 +580,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 					finished = true;
 					clearTimeout(watchdog);
 					signal.removeEventListener('abort', onAbort);
-					request?.abort();
+					close?.();
 					outcome();
 				};
 				const onAbort = () => finish(() => resolve({end: 'aborted', events}));
@@ -610,42 +591,45 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 				);
 				signal.addEventListener('abort', onAbort, {once: true});
 				if (signal.aborted) return onAbort();
-				const query: Record<string, string | boolean | number> = {allowWatchBookmarks: true, timeoutSeconds};
-				if (resource.resourceVersion) query.resourceVersion = resource.resourceVersion;
-				new k8s.Watch(kc)
-					.watch(
-						resource.path,
-						query,
-						(type: string, object: unknown) => {
-							if (finished) return;
-							if (type === 'ERROR') {
-								errorStatus = parseStatus(object) ?? {message: JSON.stringify(object)};
-								return;
-							}
-							const raw = object as Raw;
-							const rv = raw.metadata?.resourceVersion;
-							if (type !== 'BOOKMARK') {
-								events++;
-								resource.apply(type, raw);
-							}
-							if (rv) resource.resourceVersion = rv;
-						},
-						(error: unknown) => {
-							if (errorStatus?.code === 410) finish(() => resolve({end: 'gone', events}));
-							else if (errorStatus) {
-								const status = errorStatus;
-								finish(() => reject(new KubeError(`watch ${resource.plural}: ${status.message ?? status.reason ?? 'error'} (context ${context}, namespace ${namespace})`, status.code, status.reason)));
-							} else if (error) finish(() => reject(error));
-							else finish(() => resolve({end: 'ended', events}));
-						},
-					)
-					.then(
-						controller => {
-							request = controller;
-							if (finished) controller.abort();
-						},
-						(error: unknown) => finish(() => reject(error)),
-					);
+				const url = new URL(server + resource.path);
+				url.searchParams.set('watch', 'true');
+				url.searchParams.set('allowWatchBookmarks', 'true');
+				url.searchParams.set('timeoutSeconds', String(timeoutSeconds));
+				if (resource.resourceVersion) url.searchParams.set('resourceVersion', resource.resourceVersion);
+				const handlers: WatchHandlers = {
+					event(type, object) {
+						if (type === 'ERROR') {
+							errorStatus = parseStatus(object) ?? {message: JSON.stringify(object)};
+							return;
+						}
+						const raw = object as Raw;
+						const rv = raw.metadata?.resourceVersion;
+						if (type !== 'BOOKMARK') {
+							events++;
+							resource.apply(type, raw);
+						}
+						if (rv) resource.resourceVersion = rv;
+					},
+					done(error) {
+						const where = `(context ${context}, namespace ${namespace})`;
+						if (errorStatus?.code === 410) finish(() => resolve({end: 'gone', events}));
+						else if (errorStatus) {
+							const status = errorStatus;
+							finish(() => reject(new KubeError(`watch ${resource.plural}: ${status.message ?? status.reason ?? 'error'} ${where}`, status.code, status.reason)));
+						} else if (error instanceof MalformedWatch) {
+							finish(() => reject(new KubeError(`watch ${resource.plural}: the API server sent ${error.message} ${where}`, undefined, 'MalformedWatch')));
+						} else if (error) finish(() => reject(error));
+						else finish(() => resolve({end: 'ended', events}));
+					},
+				};
+				// Credentials are applied per request: an exec plugin or a token file may have renewed them.
+				const requestOptions: HttpsRequestOptions = {};
+				kc.applyToHTTPSOptions(requestOptions).then(
+					() => {
+						if (!finished) close = openWatch(url, requestOptions, handlers);
+					},
+					(error: unknown) => finish(() => reject(error)),
+				);
 			});
 		}
 
@@ -662,8 +646,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 						resource.listed = false;
 						continue;
 					}
-					const described = resource.listed ? await watchFailure(resource, error) : fail(error, `list ${resource.plural}`);
-					if (signal.aborted) return;
+					const described = fail(error, `${resource.listed ? 'watch' : 'list'} ${resource.plural}`);
 					if (code === 403) {
 						watcher.error(described, null);
 						return;

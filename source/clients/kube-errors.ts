@@ -1,6 +1,6 @@
 /**
- * Turns what @kubernetes/client-node throws (ApiException with a Status body, node-fetch errors,
- * watch errors carrying only a status code) into one-line messages an operator can act on:
+ * Turns what @kubernetes/client-node throws (ApiException with a Status body, node-fetch errors)
+ * and what a refused watch carries (its HTTP status and Status body) into one-line messages an operator can act on:
  * the API server's own Status.message (which names verb and resource on 403), plus context and
  * namespace. Pure: no client-node import, so it costs nothing at startup.
  */
@@ -53,7 +53,7 @@ export function parseStatus(body: unknown): KubeStatus | undefined {
 	return isStatus(body) ? body : undefined;
 }
 
-/** HTTP status code of anything client-node throws: ApiException.code, watch error .statusCode, Status.code. */
+/** HTTP status code of anything client-node throws (ApiException.code, Status.code) or a refused watch's .statusCode. */
 export function statusCodeOf(error: unknown): number | undefined {
 	if (error instanceof KubeError) return error.code;
 	if (typeof error !== 'object' || error === null) return undefined;

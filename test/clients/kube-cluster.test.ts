@@ -1,3 +1,8 @@
+import {execFileSync} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {createKubeCluster, type KubeCluster} from '../../source/clients/kube-cluster.js';
 import type {ClusterChange, ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
@@ -178,6 +183,21 @@ describe('KubeCluster.watch', () => {
 		await waitFor(() => watcher.podUpsert('api-later'), {message: 'events flow again'});
 	});
 
+	it('names a garbled watch line, then watches again from where it was', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		const watcher = await watching(await cluster());
+		server.garble('pods', '<html><body>502 Bad Gateway</body></html>');
+		await waitFor(() => watcher.errors.length > 0, {message: 'garbled line reported'});
+		expect(watcher.errors[0]!.message).toBe(
+			'watch pods: the API server sent an event that is not JSON: "<html><body>502 Bad Gateway</body></html>" (context test-ctx, namespace shop)',
+		);
+		expect(watcher.errors[0]!.retryInMs).toBeGreaterThan(0);
+		await waitFor(() => watchRequests('pods').length === 2 && server.watchCount('pods') === 1, {message: 'watch re-established'});
+		server.addPod('api', {name: 'api-later'});
+		await waitFor(() => watcher.podUpsert('api-later'), {message: 'events flow again'});
+		expect(watcher.resets).toHaveLength(1);
+	});
+
 	it('reports a forbidden watch with verb and resource, and keeps the other resources going', async () => {
 		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
 		server.forbid('watch', 'pods');
@@ -323,5 +343,33 @@ describe('KubeCluster mutations', () => {
 		expect((await c.history('api')).map(h => h.revision)).toEqual([2, 1]);
 		expect(server.requests.filter(r => r.method !== 'GET')).toEqual([]);
 		expect(server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.4.0');
+	});
+});
+
+describe.skipIf(!existsSync('/usr/bin/openssl'))('KubeCluster over TLS', () => {
+	it('lists and watches an https API server trusted through the kubeconfig\'s CA, with its token', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'kube-tls-'));
+		try {
+			// A throwaway self-signed certificate for 127.0.0.1; the kubeconfig names it as the CA.
+			execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], {stdio: 'ignore'});
+			const tlsServer = await startFakeKubeServer({tls: {key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem'))}});
+			try {
+				expect(tlsServer.url).toMatch(/^https:/);
+				tlsServer.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 1});
+				const watcher = new RecordingWatcher();
+				const c = await createKubeCluster({kubeconfig: tlsServer.kubeconfigPath, readonly: true, fieldManager: 'incident-tui/inc-test'});
+				await c.watch(watcher, stop.signal);
+				await waitFor(() => tlsServer.watchCount('pods') === 1, {message: 'pods watched over TLS'});
+				expect(watcher.resets[0]!.pods).toHaveLength(1);
+				tlsServer.addPod('api', {name: 'api-tls'});
+				await waitFor(() => watcher.podUpsert('api-tls'), {message: 'event over TLS'});
+				expect(watcher.errors).toEqual([]);
+			} finally {
+				stop.abort();
+				await tlsServer.close();
+			}
+		} finally {
+			await rm(dir, {recursive: true, force: true});
+		}
 	});
 });

@@ -6,11 +6,14 @@
  * switch answering 403 with a real-looking Status, a request log, and a tiny deployment controller
  * (new template -> new ReplicaSet and revision; an old template -> that ReplicaSet gets the next revision).
  *
- * Plain http on 127.0.0.1, port 0; the kubeconfig says insecure-skip-tls-verify so client-node accepts http.
+ * Plain http on 127.0.0.1, port 0, by default (the kubeconfig then says insecure-skip-tls-verify, so
+ * client-node accepts http); https with `tls`, the kubeconfig then carrying the certificate as its CA.
+ * Every request must carry the kubeconfig's bearer token, or gets 401 like a real server.
  */
 import {createHash, randomUUID} from 'node:crypto';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import {createServer as createTlsServer} from 'node:https';
 import type {AddressInfo, Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -66,6 +69,8 @@ export interface FakeKubeServerOptions {
 	historySize?: number;
 	/** Simulate the deployment controller on template changes (default true). */
 	controller?: boolean;
+	/** Serve https with this key and (self-signed) certificate, which the kubeconfig names as the CA. */
+	tls?: {key: Buffer; cert: Buffer};
 }
 
 export class FakeKubeServer {
@@ -96,6 +101,7 @@ export class FakeKubeServer {
 	private readonly forbidden = new Set<string>();
 	private refuse: Partial<Record<Resource, number>> = {};
 	private readonly historySize: number;
+	private readonly tls: {key: Buffer; cert: Buffer} | undefined;
 
 	constructor(options: FakeKubeServerOptions = {}) {
 		this.namespace = options.namespace ?? 'shop';
@@ -103,7 +109,9 @@ export class FakeKubeServer {
 		this.user = options.user ?? 'viewer';
 		this.historySize = options.historySize ?? 20_000;
 		this.controller = options.controller ?? true;
-		this.server = createServer((req, res) => this.handle(req, res));
+		this.tls = options.tls;
+		const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+		this.server = options.tls ? createTlsServer({key: options.tls.key, cert: options.tls.cert}, handler) : createServer(handler);
 		this.server.on('connection', socket => {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
@@ -113,7 +121,7 @@ export class FakeKubeServer {
 	async start(): Promise<this> {
 		await new Promise<void>(resolve => this.server.listen(0, '127.0.0.1', resolve));
 		const {port} = this.server.address() as AddressInfo;
-		this.url = `http://127.0.0.1:${port}`;
+		this.url = `${this.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 		this.dir = mkdtempSync(join(tmpdir(), 'fake-kube-'));
 		this.kubeconfigPath = join(this.dir, 'kubeconfig');
 		writeFileSync(this.kubeconfigPath, this.kubeconfig());
@@ -129,7 +137,7 @@ export class FakeKubeServer {
 			'- name: fake',
 			'  cluster:',
 			`    server: ${this.url}`,
-			'    insecure-skip-tls-verify: true',
+			this.tls ? `    certificate-authority-data: ${this.tls.cert.toString('base64')}` : '    insecure-skip-tls-verify: true',
 			'users:',
 			`- name: ${this.user}`,
 			'  user:',
@@ -305,6 +313,11 @@ export class FakeKubeServer {
 		for (const stream of this.streams) if (stream.resource === resource && stream.bookmarks) stream.res.write(line);
 	}
 
+	/** Writes `line` as it is to the open watch streams of a resource (a proxy's error page, say). */
+	garble(resource: Resource, line: string): void {
+		for (const stream of this.streams) if (stream.resource === resource) stream.res.write(`${line}\n`);
+	}
+
 	/** Ends watch streams normally (as on the server's timeoutSeconds). */
 	endWatches(resource?: Resource): void {
 		for (const stream of [...this.streams]) if (!resource || stream.resource === resource) this.endStream(stream);
@@ -461,6 +474,7 @@ export class FakeKubeServer {
 		const method = req.method ?? 'GET';
 		this.requests.push({method, path: url.pathname, query, ...(contentType ? {contentType} : {}), ...(body === undefined ? {} : {body})});
 
+		if (req.headers.authorization !== 'Bearer fake-token') return this.status(res, 401, 'Unauthorized', 'Unauthorized');
 		const route = parsePath(url.pathname);
 		if (!route) return this.status(res, 404, 'NotFound', `the server could not find the requested resource (${method} ${url.pathname})`);
 		const {resource, name, subresource, namespace} = route;

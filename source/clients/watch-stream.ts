@@ -1,0 +1,129 @@
+/**
+ * One Kubernetes watch request, read as newline-delimited JSON events.
+ *
+ * Written here instead of using client-node's Watch because of what that costs at rest: it pipes
+ * the response through node-fetch, a PassThrough and readline before JSON.parse, and with 200 pod
+ * events per second that plumbing cost the cockpit more than parsing the events did (bench/README.md
+ * has the measurements). This reads the response's text once, splits it on newlines and parses each
+ * line. Everything else (server URL, TLS, credentials, proxies, exec plugins) still comes from
+ * client-node's KubeConfig, which fills in the request options and the agent.
+ */
+import {request as httpRequest, type IncomingMessage} from 'node:http';
+import {request as httpsRequest, type RequestOptions} from 'node:https';
+
+/** A watch that the server refused (any status but 200), with the Status body it sent. */
+export class WatchRefused extends Error {
+	constructor(
+		readonly statusCode: number,
+		readonly body: string,
+	) {
+		super(`HTTP ${statusCode}`);
+		this.name = 'WatchRefused';
+	}
+}
+
+/** The stream broke the watch protocol: a line that is not a JSON event, or a line without end. */
+export class MalformedWatch extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'MalformedWatch';
+	}
+}
+
+export interface WatchHandlers {
+	/** One event as the server sent it (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR). */
+	event(type: string, object: unknown): void;
+	/** Called once: null when the server ended the watch, else why it stopped. Never after close(). */
+	done(error: Error | null): void;
+}
+
+/** A longer line than this is not a Kubernetes object (etcd refuses objects over 1.5 MB). */
+const maxLineChars = 16 * 1024 * 1024;
+/** How much of a refusal's body is kept for the message. */
+const maxRefusalChars = 64 * 1024;
+
+function describeLine(line: string): string {
+	return JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}...` : line);
+}
+
+/**
+ * Opens `url` (with `?watch=true` already in it) using `options` from KubeConfig.applyToHTTPSOptions.
+ * Returns close(), which ends the request without calling done.
+ */
+export function openWatch(url: URL, options: RequestOptions, handlers: WatchHandlers): () => void {
+	let closed = false;
+	const finish = (error: Error | null) => {
+		if (closed) return;
+		closed = true;
+		request.destroy();
+		handlers.done(error);
+	};
+	const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+	const request = send(url, {...options, method: 'GET', headers: {...options.headers, accept: 'application/json'}}, (response: IncomingMessage) => {
+		response.setEncoding('utf8');
+		if (response.statusCode !== 200) {
+			let body = '';
+			response.on('data', (chunk: string) => {
+				if (body.length < maxRefusalChars) body += chunk;
+			});
+			response.on('end', () => finish(new WatchRefused(response.statusCode ?? 0, body.slice(0, maxRefusalChars))));
+			response.on('error', finish);
+			return;
+		}
+		let partial = '';
+		let ended = false;
+		/** Parses one line and hands its event on; false when the stream must stop. */
+		const handle = (line: string): boolean => {
+			if (line.trim() === '') return true;
+			let event: {type?: unknown; object?: unknown};
+			try {
+				event = JSON.parse(line) as {type?: unknown; object?: unknown};
+			} catch {
+				finish(new MalformedWatch(`an event that is not JSON: ${describeLine(line)}`));
+				return false;
+			}
+			if (typeof event?.type !== 'string' || typeof event.object !== 'object' || event.object === null) {
+				finish(new MalformedWatch(`a line that is not a watch event: ${describeLine(line)}`));
+				return false;
+			}
+			handlers.event(event.type, event.object);
+			return !closed;
+		};
+		response.on('data', (chunk: string) => {
+			if (closed) return;
+			let newline = chunk.indexOf('\n');
+			if (newline < 0) {
+				partial += chunk;
+				if (partial.length > maxLineChars) finish(new MalformedWatch(`an event longer than ${maxLineChars / 1024 / 1024} MB without a line end`));
+				return;
+			}
+			let text = chunk;
+			if (partial) {
+				text = partial + chunk;
+				newline += partial.length;
+				partial = '';
+			}
+			let start = 0;
+			for (; newline >= 0; newline = text.indexOf('\n', start)) {
+				const line = text.slice(start, newline);
+				start = newline + 1;
+				if (!handle(line)) return;
+			}
+			if (start < text.length) partial = text.slice(start);
+		});
+		response.on('end', () => {
+			ended = true;
+			// A last event without its line end still counts.
+			if (!closed && partial) handle(partial);
+		});
+		response.on('error', finish);
+		response.on('close', () => finish(ended ? null : new Error('the connection closed in the middle of the watch')));
+	});
+	request.on('socket', socket => socket.setKeepAlive(true, 30_000));
+	request.on('error', finish);
+	request.end();
+	return () => {
+		closed = true;
+		request.destroy();
+	};
+}

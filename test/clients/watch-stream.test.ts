@@ -1,0 +1,114 @@
+import type {ServerResponse} from 'node:http';
+import {afterEach, describe, expect, it} from 'vitest';
+import {MalformedWatch, openWatch, WatchRefused} from '../../source/clients/watch-stream.js';
+import {waitFor} from '../support/wait.js';
+import {startServer, type LocalServer} from './local-server.js';
+
+let server: LocalServer | undefined;
+afterEach(async () => {
+	await server?.close();
+	server = undefined;
+});
+
+interface Seen {
+	events: Array<[string, unknown]>;
+	done: Array<Error | null>;
+}
+
+/** Serves one watch response written by `respond`, opens it, and records what the reader hands on. */
+async function watchOf(respond: (res: ServerResponse) => void): Promise<Seen & {close: () => void}> {
+	server = await startServer((_req, res) => respond(res));
+	const seen: Seen = {events: [], done: []};
+	const close = openWatch(new URL(`${server.url}/api/v1/namespaces/shop/pods?watch=true`), {}, {
+		event: (type, object) => seen.events.push([type, object]),
+		done: error => seen.done.push(error),
+	});
+	return {...seen, close};
+}
+
+const event = (type: string, name: string) => `${JSON.stringify({type, object: {metadata: {name}}})}\n`;
+
+describe('openWatch', () => {
+	it('hands on every event in order, however the stream is cut, and ends with done(null)', async () => {
+		// Cut into 7-byte writes: lines and a two-byte UTF-8 character are split across chunks.
+		const text = event('ADDED', 'api-1') + event('MODIFIED', 'caf\u00e9-2') + JSON.stringify({type: 'DELETED', object: {metadata: {name: 'api-3'}}});
+		const bytes = Buffer.from(text);
+		const seen = await watchOf(res => {
+			res.writeHead(200, {'content-type': 'application/json'});
+			const write = (at: number) => {
+				if (at >= bytes.length) return res.end();
+				res.write(bytes.subarray(at, at + 7), () => setImmediate(() => write(at + 7)));
+			};
+			write(0);
+		});
+		await waitFor(() => seen.done.length === 1, {message: 'watch ended'});
+		expect(seen.done).toEqual([null]);
+		expect(seen.events).toEqual([
+			['ADDED', {metadata: {name: 'api-1'}}],
+			['MODIFIED', {metadata: {name: 'caf\u00e9-2'}}],
+			// The last event had no line end.
+			['DELETED', {metadata: {name: 'api-3'}}],
+		]);
+	});
+
+	it('stops at a line that is not JSON and names it', async () => {
+		const seen = await watchOf(res => {
+			res.writeHead(200);
+			res.write(event('ADDED', 'api-1'));
+			res.write('<html>proxy error</html>\n');
+			res.write(event('ADDED', 'api-2'));
+		});
+		await waitFor(() => seen.done.length === 1, {message: 'watch stopped'});
+		expect(seen.events.map(([, o]) => (o as {metadata: {name: string}}).metadata.name)).toEqual(['api-1']);
+		expect(seen.done[0]).toBeInstanceOf(MalformedWatch);
+		expect(seen.done[0]!.message).toBe('an event that is not JSON: "<html>proxy error</html>"');
+	});
+
+	it('stops at JSON that is not a watch event', async () => {
+		const seen = await watchOf(res => {
+			res.writeHead(200);
+			res.end('{"kind":"PodList","items":[]}\n');
+		});
+		await waitFor(() => seen.done.length === 1, {message: 'watch stopped'});
+		expect(seen.done[0]).toBeInstanceOf(MalformedWatch);
+		expect(seen.done[0]!.message).toMatch(/^a line that is not a watch event: /);
+	});
+
+	it('gives a refusal its status code and Status body', async () => {
+		const status = {kind: 'Status', status: 'Failure', message: 'pods is forbidden: User "viewer" cannot watch resource "pods"', reason: 'Forbidden', code: 403};
+		const seen = await watchOf(res => {
+			res.writeHead(403, {'content-type': 'application/json'});
+			res.end(JSON.stringify(status));
+		});
+		await waitFor(() => seen.done.length === 1, {message: 'refusal reported'});
+		const refused = seen.done[0] as WatchRefused;
+		expect(refused).toBeInstanceOf(WatchRefused);
+		expect(refused.statusCode).toBe(403);
+		expect(JSON.parse(refused.body)).toEqual(status);
+		expect(seen.events).toEqual([]);
+	});
+
+	it('reports a connection cut in the middle of the watch as an error, not as its end', async () => {
+		const seen = await watchOf(res => {
+			res.writeHead(200);
+			res.write(event('ADDED', 'api-1'), () => res.socket?.destroy());
+		});
+		await waitFor(() => seen.done.length === 1, {message: 'cut reported'});
+		expect(seen.done[0]).toBeInstanceOf(Error);
+		expect(seen.events).toHaveLength(1);
+	});
+
+	it('after close() hands on nothing more and never calls done', async () => {
+		let response: ServerResponse | undefined;
+		const seen = await watchOf(res => {
+			response = res;
+			res.writeHead(200);
+			res.write(event('ADDED', 'api-1'));
+		});
+		await waitFor(() => seen.events.length === 1, {message: 'first event'});
+		seen.close();
+		await waitFor(() => response?.destroyed || response?.socket?.destroyed, {message: 'server saw the close'});
+		expect(seen.done).toEqual([]);
+		expect(seen.events).toHaveLength(1);
+	});
+});
