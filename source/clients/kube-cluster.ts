@@ -46,6 +46,12 @@ export interface KubeClusterOptions {
 	watchTimeoutSeconds?: number;
 	/** Page size of the lists (limit/continue). Default 500, like kubectl. */
 	pageSize?: number;
+	/**
+	 * Watch streams are read in batches this often (ms); 0 reads each event as it arrives. Default
+	 * 250: a busy namespace then costs a few wake-ups a second instead of one per event, and pod
+	 * changes reach the pane at refresh.podsMs anyway.
+	 */
+	watchReadMs?: number;
 }
 
 export interface KubeCluster extends Cluster {
@@ -371,6 +377,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 	const autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
 	const backoff = options.backoff ?? {initialMs: 500, maxMs: 30_000};
 	const pageSize = options.pageSize ?? 500;
+	const watchReadMs = options.watchReadMs ?? 250;
 	const fieldManager = options.fieldManager;
 	const base = {context, namespace, server};
 
@@ -626,7 +633,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 				const requestOptions: HttpsRequestOptions = {};
 				kc.applyToHTTPSOptions(requestOptions).then(
 					() => {
-						if (!finished) close = openWatch(url, requestOptions, handlers);
+						if (!finished) close = openWatch(url, requestOptions, handlers, {readEveryMs: watchReadMs});
 					},
 					(error: unknown) => finish(() => reject(error)),
 				);

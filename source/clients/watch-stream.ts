@@ -7,6 +7,15 @@
  * has the measurements). This reads the response's text once, splits it on newlines and parses each
  * line. Everything else (server URL, TLS, credentials, proxies, exec plugins) still comes from
  * client-node's KubeConfig, which fills in the request options and the agent.
+ *
+ * It can also read in batches (`readEveryMs`): the socket is paused, and every interval it is resumed
+ * until the data the kernel holds has been read, then paused again. A busy watch then wakes the
+ * process a few times a second instead of once per event: with 200 pod events a second, a bare
+ * process reading and parsing them used 1.9% of a core reading as they came, 1.1% reading every
+ * 250 ms (bench/README.md). The kernel's socket buffer holds what arrives meanwhile (~40 KB per
+ * 250 ms at that rate, within the default 128 KB); while more than `burstBytes` arrives per
+ * interval (a rollout of thousands of pods) the socket is left flowing, so a burst never backs up
+ * into the API server, which closes watchers that fall behind.
  */
 import {request as httpRequest, type IncomingMessage} from 'node:http';
 import {request as httpsRequest, type RequestOptions} from 'node:https';
@@ -30,6 +39,11 @@ export class MalformedWatch extends Error {
 	}
 }
 
+export interface WatchOptions {
+	/** Read the stream in batches, every this many ms; 0 (default) reads as data arrives. */
+	readEveryMs?: number;
+}
+
 export interface WatchHandlers {
 	/** One event as the server sent it (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR). */
 	event(type: string, object: unknown): void;
@@ -39,6 +53,8 @@ export interface WatchHandlers {
 
 /** A longer line than this is not a Kubernetes object (etcd refuses objects over 1.5 MB). */
 const maxLineChars = 16 * 1024 * 1024;
+/** Arriving faster than this per interval, a batched watch reads as data comes (see above). */
+const burstBytes = 256 * 1024;
 /** How much of a refusal's body is kept for the message. */
 const maxRefusalChars = 64 * 1024;
 
@@ -50,12 +66,18 @@ function describeLine(line: string): string {
  * Opens `url` (with `?watch=true` already in it) using `options` from KubeConfig.applyToHTTPSOptions.
  * Returns close(), which ends the request without calling done.
  */
-export function openWatch(url: URL, options: RequestOptions, handlers: WatchHandlers): () => void {
+export function openWatch(url: URL, options: RequestOptions, handlers: WatchHandlers, watchOptions: WatchOptions = {}): () => void {
+	const readEveryMs = watchOptions.readEveryMs ?? 0;
 	let closed = false;
+	let batches: ReturnType<typeof setInterval> | undefined;
+	const stop = () => {
+		closed = true;
+		clearInterval(batches);
+		request.destroy();
+	};
 	const finish = (error: Error | null) => {
 		if (closed) return;
-		closed = true;
-		request.destroy();
+		stop();
 		handlers.done(error);
 	};
 	const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
@@ -72,6 +94,27 @@ export function openWatch(url: URL, options: RequestOptions, handlers: WatchHand
 		}
 		let partial = '';
 		let ended = false;
+		let received = 0;
+		if (readEveryMs > 0) {
+			// Paused from a setImmediate, never synchronously: http resumes the socket from the
+			// stream's own reads, which it schedules with process.nextTick, so a pause made before
+			// those would be undone; after them, nothing reads until the interval resumes it. Resumed,
+			// the socket is read in the event loop's poll phase; it is paused again after a poll phase
+			// that brought nothing, so each batch empties what the kernel held.
+			const socket = response.socket;
+			const pauseWhenDrained = (seen: number) => {
+				if (closed) return;
+				if (received === seen) socket.pause();
+				else setImmediate(pauseWhenDrained, received);
+			};
+			setImmediate(pauseWhenDrained, -1);
+			batches = setInterval(() => {
+				const busy = received > burstBytes;
+				received = 0;
+				socket.resume();
+				if (!busy) setImmediate(pauseWhenDrained, received);
+			}, readEveryMs);
+		}
 		/** Parses one line and hands its event on; false when the stream must stop. */
 		const handle = (line: string): boolean => {
 			if (line.trim() === '') return true;
@@ -91,6 +134,7 @@ export function openWatch(url: URL, options: RequestOptions, handlers: WatchHand
 		};
 		response.on('data', (chunk: string) => {
 			if (closed) return;
+			received += chunk.length;
 			let newline = chunk.indexOf('\n');
 			if (newline < 0) {
 				partial += chunk;
@@ -122,8 +166,5 @@ export function openWatch(url: URL, options: RequestOptions, handlers: WatchHand
 	request.on('socket', socket => socket.setKeepAlive(true, 30_000));
 	request.on('error', finish);
 	request.end();
-	return () => {
-		closed = true;
-		request.destroy();
-	};
+	return stop;
 }

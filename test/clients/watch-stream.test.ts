@@ -1,5 +1,5 @@
 import type {ServerResponse} from 'node:http';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {MalformedWatch, openWatch, WatchRefused} from '../../source/clients/watch-stream.js';
 import {waitFor} from '../support/wait.js';
 import {startServer, type LocalServer} from './local-server.js';
@@ -110,5 +110,85 @@ describe('openWatch', () => {
 		await waitFor(() => response?.destroyed || response?.socket?.destroyed, {message: 'server saw the close'});
 		expect(seen.done).toEqual([]);
 		expect(seen.events).toHaveLength(1);
+	});
+});
+
+describe('openWatch reading in batches', () => {
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	/** Writes on the server and resolves once the bytes are in the client's socket buffer (loopback). */
+	const written = (res: ServerResponse, text: string) => new Promise<void>(resolve => res.write(text, () => resolve()));
+	/** Lets the event loop pass its poll phase a few times: a socket that is reading has read by then. */
+	const turns = async (n = 3) => {
+		for (let i = 0; i < n; i++) await new Promise(resolve => setImmediate(resolve));
+	};
+
+	async function batchedWatch(readEveryMs: number) {
+		vi.useFakeTimers({toFake: ['setInterval', 'clearInterval']});
+		let response: ServerResponse | undefined;
+		server = await startServer((_req, res) => {
+			response = res;
+			res.writeHead(200);
+			res.flushHeaders();
+		});
+		const names: string[] = [];
+		const close = openWatch(new URL(`${server.url}/pods?watch=true`), {}, {
+			event: (_type, object) => names.push((object as {metadata: {name: string}}).metadata.name),
+			done: () => {},
+		}, {readEveryMs});
+		const res = await waitFor(() => response, {message: 'watch request'});
+		return {res, names, close};
+	}
+
+	it('holds events in the socket until the interval comes, then reads them all at once', async () => {
+		const {res, names, close} = await batchedWatch(250);
+		try {
+			await turns();
+			await written(res, event('ADDED', 'api-1') + event('ADDED', 'api-2'));
+			await written(res, event('MODIFIED', 'api-1'));
+			await turns();
+			expect(names).toEqual([]);
+			vi.advanceTimersByTime(250);
+			await waitFor(() => names.length === 3, {message: 'batch read'});
+			expect(names).toEqual(['api-1', 'api-2', 'api-1']);
+			// Paused again after the batch.
+			await written(res, event('DELETED', 'api-2'));
+			await turns();
+			expect(names).toHaveLength(3);
+			vi.advanceTimersByTime(250);
+			await waitFor(() => names.length === 4, {message: 'second batch read'});
+		} finally {
+			close();
+		}
+	});
+
+	it('reads as data comes while a burst lasts, and batches again after it', async () => {
+		const {res, names, close} = await batchedWatch(250);
+		try {
+			await turns();
+			// About 300 KB in one interval: more than a batch should hold back.
+			const padding = 'x'.repeat(1000);
+			let burst = '';
+			for (let i = 0; i < 300; i++) burst += `${JSON.stringify({type: 'MODIFIED', object: {metadata: {name: `api-${i}`}, padding}})}\n`;
+			await written(res, burst);
+			vi.advanceTimersByTime(250);
+			await waitFor(() => names.length === 300, {message: 'burst read'});
+			// The next interval sees the burst and leaves the socket flowing.
+			vi.advanceTimersByTime(250);
+			await written(res, event('ADDED', 'api-live'));
+			await waitFor(() => names.at(-1) === 'api-live', {message: 'read while flowing'});
+			// A quiet interval: batching again.
+			vi.advanceTimersByTime(250);
+			await turns();
+			await written(res, event('ADDED', 'api-held'));
+			await turns();
+			expect(names.at(-1)).toBe('api-live');
+			vi.advanceTimersByTime(250);
+			await waitFor(() => names.at(-1) === 'api-held', {message: 'batched again'});
+		} finally {
+			close();
+		}
 	});
 });
