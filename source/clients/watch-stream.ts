@@ -81,7 +81,12 @@ export function openWatch(url: URL, options: RequestOptions, handlers: WatchHand
 		handlers.done(error);
 	};
 	const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-	const request = send(url, {...options, method: 'GET', headers: {...options.headers, accept: 'application/json'}}, (response: IncomingMessage) => {
+	const requestOptions: RequestOptions = {...options, method: 'GET', headers: {...options.headers, accept: 'application/json'}};
+	// A paused socket goes on reading until its buffer reaches the high-water mark (16 KB, ~100 ms of
+	// this stream at 200 events/s); a small one makes the pause take hold at once. Agents pass it to
+	// net.connect and tls.connect (a proxy agent's own socket keeps the default: batches then hold less).
+	if (readEveryMs > 0) (requestOptions as RequestOptions & {highWaterMark: number}).highWaterMark = 1024;
+	const request = send(url, requestOptions, (response: IncomingMessage) => {
 		response.setEncoding('utf8');
 		if (response.statusCode !== 200) {
 			let body = '';
