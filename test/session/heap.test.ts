@@ -22,7 +22,7 @@ async function largestNewSpaceMb(capped: boolean): Promise<number> {
 	return childNumber(`
 		import v8 from 'node:v8';
 		import {capYoungGeneration} from ${heapModule};
-		if (${capped}) capYoungGeneration(8, 10);
+		if (${capped}) capYoungGeneration(8);
 		const newSpace = () => v8.getHeapSpaceStatistics().find(s => s.space_name === 'new_space').space_size;
 		let largest = newSpace();
 		let kept = [];
@@ -31,7 +31,7 @@ async function largestNewSpaceMb(capped: boolean): Promise<number> {
 			for (let i = 0; i < 20000; i++) kept.push({name: 'pod-' + round + '-' + i, restarts: i});
 			if (kept.length > 200000) kept = kept.slice(100000);
 			largest = Math.max(largest, newSpace());
-			// Let the cap's timer run between bursts, as the cockpit's event loop does.
+			// Let the cap's GC observer run between bursts, as the cockpit's event loop does.
 			await new Promise(resolve => setTimeout(resolve, 15));
 		}
 		process.stdout.write(String(largest / 1024 / 1024));
