@@ -99,7 +99,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	// Bad input is refused before the UI modules load (they take 0.5 s or more): a typo answers at once.
 	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
 	const userConfig = options.demo ? undefined : (await readConfig(options)).config;
-	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}, {capYoungGeneration, limitOldGenerationGrowth}] = await Promise.all([
+	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}, {capYoungGeneration, limitOldGenerationGrowth}, {saveCodeCache}] = await Promise.all([
 		import('ink'),
 		import('./source/session/cockpit.js'),
 		import('./source/ui/app.js'),
@@ -107,10 +107,8 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		import('./source/ui/theme.js'),
 		import('./source/timeline/ids.js'),
 		import('./source/session/heap.js'),
+		import('./source/session/code-cache.js'),
 	]);
-	// A long-running cockpit holding 10,000 pods: keep V8's heap compact (see heap.ts).
-	capYoungGeneration();
-	limitOldGenerationGrowth();
 	const abort = new AbortController();
 	let config: Config;
 	let cluster: Cluster | null | Promise<Cluster | null>;
@@ -162,6 +160,12 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	);
 	quit = () => instance.unmount();
 	setTimeout(() => {
+		// The single-file build caches what the first frame compiled, for the next start; before the
+		// heap flags change, as a cache records V8's flags (source/session/code-cache.ts).
+		saveCodeCache();
+		// A long-running cockpit holding 10,000 pods: keep V8's heap compact (see heap.ts).
+		capYoungGeneration();
+		limitOldGenerationGrowth();
 		session.start();
 		connect();
 	}, 0);

@@ -1,8 +1,9 @@
-import {execFile} from 'node:child_process';
-import {copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {execFile, spawn} from 'node:child_process';
+import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
+import {waitFor} from '../support/wait.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
 
@@ -89,6 +90,75 @@ describe('dist/incident-tui.mjs, copied alone', () => {
 		const bad = await cockpit(['runbook', 'lint', broken]);
 		expect(bad.code).toBe(1);
 		expect(bad.stdout).toContain('broken.yaml');
+	});
+
+	describe('its V8 code cache', () => {
+		/**
+		 * Starts the demo cockpit (stdin and stdout pipes: view only) with the code cache verbose,
+		 * waits until stderr shows `until`, then stops it. Returns what the cache said.
+		 */
+		async function demo(cacheHome: string, until: RegExp, extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
+			const env: NodeJS.ProcessEnv = {PATH: process.env.PATH, HOME: aloneDir, XDG_STATE_HOME: path.join(aloneDir, 'state'), XDG_CACHE_HOME: cacheHome, NO_COLOR: '1', INCIDENT_TUI_CODE_CACHE: 'verbose', ...extraEnv};
+			const child = spawn(process.execPath, [bundle, 'demo'], {cwd: aloneDir, env, stdio: ['pipe', 'pipe', 'pipe']});
+			let stderr = '';
+			let stdout = '';
+			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+			const exited = new Promise(resolve => child.once('exit', resolve));
+			try {
+				await waitFor(() => until.test(stderr) || until.test(stdout), {timeoutMs: 60_000, message: `output matching ${until} (stderr: ${stderr})`});
+			} finally {
+				child.kill('SIGTERM');
+				await exited;
+			}
+			return stderr.split('\n').filter(line => line.startsWith('incident-tui: code cache')).join('\n');
+		}
+		const cacheFiles = (cacheHome: string) => {
+			const dir = path.join(cacheHome, 'incident-tui');
+			return existsSync(dir) ? readdirSync(dir).map(name => path.join(dir, name)) : [];
+		};
+
+		it('is written after the first start\'s first frame and used by the next start', async () => {
+			const cacheHome = mkdtempSync(path.join(tmpdir(), 'incident-tui-cache-'));
+			try {
+				expect(await demo(cacheHome, /code cache saved/)).toMatch(/code cache none: .*\n.*code cache saved: /);
+				const [file, ...others] = cacheFiles(cacheHome);
+				expect(others).toEqual([]);
+				expect(path.basename(file!)).toMatch(new RegExp(`^[0-9a-f]{16}-${process.version}-${process.arch}\\.v8cache$`));
+				const written = statSync(file!).mtimeMs;
+				expect(await demo(cacheHome, /code cache used/)).toBe(`incident-tui: code cache used: ${file}`);
+				// A cache that was used is not written again.
+				expect(statSync(file!).mtimeMs).toBe(written);
+				// Every command uses it, not only the cockpit.
+				const printed = await run(process.execPath, [bundle, '--version'], {env: {PATH: process.env.PATH, HOME: aloneDir, XDG_CACHE_HOME: cacheHome, INCIDENT_TUI_CODE_CACHE: 'verbose'}});
+				expect(printed.stdout.trim()).toBe(version);
+				expect(printed.stderr).toContain('code cache used');
+			} finally {
+				rmSync(cacheHome, {recursive: true, force: true});
+			}
+		}, 150_000);
+
+		it('replaces a cache V8 refuses, and does nothing when turned off', async () => {
+			const cacheHome = mkdtempSync(path.join(tmpdir(), 'incident-tui-cache-'));
+			try {
+				await demo(cacheHome, /code cache saved/);
+				const [file] = cacheFiles(cacheHome);
+				writeFileSync(file!, 'not a code cache');
+				expect(await demo(cacheHome, /code cache saved/)).toMatch(/code cache rejected: .*\n.*code cache saved: /);
+				expect(readFileSync(file!, 'latin1')).not.toBe('not a code cache');
+
+				const offHome = mkdtempSync(path.join(tmpdir(), 'incident-tui-cache-off-'));
+				try {
+					// Off: no cache is read or written; the cockpit still starts and draws its first frame.
+					expect(await demo(offHome, /1 Health/, {INCIDENT_TUI_CODE_CACHE: 'off'})).toBe('');
+					expect(cacheFiles(offHome)).toEqual([]);
+				} finally {
+					rmSync(offHome, {recursive: true, force: true});
+				}
+			} finally {
+				rmSync(cacheHome, {recursive: true, force: true});
+			}
+		}, 150_000);
 	});
 
 	describe('with a Kubernetes API server', () => {
