@@ -160,7 +160,9 @@ function lazyModulesPlugin(minify) {
  * with the V8 code cache of an earlier run when there is one, and offers `save()` to the program
  * through globalThis.incidentTuiCodeCache. A cache that cannot be read or written only costs time.
  */
-function loaderSource(program) {
+function loaderSource(code) {
+	// Wrapped here, not at run time: concatenating at run time made V8 hold a third copy of the text.
+	const program = `(function (exports, require, module, __filename, __dirname, __incidentTuiImportMetaUrl) {${code}\n})`;
 	const key = createHash('sha256').update(program).digest('hex').slice(0, 16);
 	return `#!/usr/bin/env node
 // incident-tui, single-file build: the program is the string below; see scripts/build.mjs.
@@ -183,18 +185,22 @@ if (mode !== 'off') {
 	} catch {}
 }
 const filename = fileURLToPath(import.meta.url);
-const script = new Script('(function (exports, require, module, __filename, __dirname, __incidentTuiImportMetaUrl) {' + program + '\\n})', {filename, cachedData});
+let script = new Script(program, {filename, cachedData});
 const used = cachedData !== undefined && !script.cachedDataRejected;
 say(mode === 'off' ? 'off' : (used ? 'used: ' : cachedData ? 'rejected: ' : 'none: ') + file);
-let saved = used || mode === 'off';
+cachedData = undefined;
+const run = script.runInThisContext();
+// Only a cache still to write needs the script object (and V8's copy of the cache goes with it).
+if (used || mode === 'off') script = undefined;
 globalThis.incidentTuiCodeCache = {
 	save() {
-		if (saved) return;
-		saved = true;
+		if (!script) return;
+		const compiled = script;
+		script = undefined;
 		try {
 			mkdirSync(dir, {recursive: true, mode: 0o700});
 			const partial = file + '.' + process.pid;
-			writeFileSync(partial, script.createCachedData(), {mode: 0o600});
+			writeFileSync(partial, compiled.createCachedData(), {mode: 0o600});
 			renameSync(partial, file);
 			for (const other of readdirSync(dir)) if (other.endsWith('.v8cache') && other !== name) rmSync(join(dir, other), {force: true});
 			say('saved: ' + file);
@@ -204,7 +210,7 @@ globalThis.incidentTuiCodeCache = {
 	},
 };
 const module = {exports: {}};
-script.runInThisContext()(module.exports, createRequire(import.meta.url), module, filename, dirname(filename), import.meta.url);
+run(module.exports, createRequire(import.meta.url), module, filename, dirname(filename), import.meta.url);
 `;
 }
 
