@@ -197,14 +197,17 @@ globalThis.incidentTuiCodeCache = {
 		if (!script) return;
 		const compiled = script;
 		script = undefined;
+		const partial = file + '.' + process.pid;
 		try {
 			mkdirSync(dir, {recursive: true, mode: 0o700});
-			const partial = file + '.' + process.pid;
 			writeFileSync(partial, compiled.createCachedData(), {mode: 0o600});
 			renameSync(partial, file);
 			for (const other of readdirSync(dir)) if (other.endsWith('.v8cache') && other !== name) rmSync(join(dir, other), {force: true});
 			say('saved: ' + file);
 		} catch (error) {
+			try {
+				rmSync(partial, {force: true});
+			} catch {}
 			say('not saved: ' + (error instanceof Error ? error.message : String(error)));
 		}
 	},

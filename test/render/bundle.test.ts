@@ -138,7 +138,7 @@ describe('dist/incident-tui.mjs, copied alone', () => {
 			}
 		}, 150_000);
 
-		it('replaces a cache V8 refuses, and does nothing when turned off', async () => {
+		it('replaces a cache V8 refuses, runs on when it cannot write one, and does nothing when turned off', async () => {
 			const cacheHome = mkdtempSync(path.join(tmpdir(), 'incident-tui-cache-'));
 			try {
 				await demo(cacheHome, /code cache saved/);
@@ -146,6 +146,12 @@ describe('dist/incident-tui.mjs, copied alone', () => {
 				writeFileSync(file!, 'not a code cache');
 				expect(await demo(cacheHome, /code cache saved/)).toMatch(/code cache rejected: .*\n.*code cache saved: /);
 				expect(readFileSync(file!, 'latin1')).not.toBe('not a code cache');
+
+				// A cache directory that cannot be made (its parent is a file): the cockpit runs on.
+				const notADirectory = path.join(cacheHome, 'a-file');
+				writeFileSync(notADirectory, '');
+				// (Pods are listed after the save: seeing one proves the cockpit went on.)
+				expect(await demo(notADirectory, /Running/)).toMatch(/code cache none: .*\n.*code cache not saved: ENOTDIR/);
 
 				const offHome = mkdtempSync(path.join(tmpdir(), 'incident-tui-cache-off-'));
 				try {
