@@ -1,25 +1,24 @@
-import {execFileSync} from 'node:child_process';
-import {existsSync} from 'node:fs';
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import {mkdtemp, rm} from 'node:fs/promises';
 import https from 'node:https';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {HttpError, httpGet} from '../../source/clients/http.js';
+import {hasOpenssl, selfSignedCertificate} from '../support/tls.js';
 
-const hasOpenssl = existsSync('/usr/bin/openssl');
 
 describe.skipIf(!hasOpenssl)('httpGet over TLS with a private CA', () => {
 	let dir: string;
 	let server: https.Server;
 	let url: string;
+	let certPath: string;
 
 	beforeAll(async () => {
 		dir = await mkdtemp(join(tmpdir(), 'http-tls-'));
-		// A throwaway self-signed certificate for 127.0.0.1 (it is its own CA).
-		execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], {stdio: 'ignore'});
-		server = https.createServer({key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem'))}, (_req, res) => res.end('secure'));
+		const certificate = selfSignedCertificate(dir);
+		certPath = certificate.certPath;
+		server = https.createServer({key: certificate.key, cert: certificate.cert}, (_req, res) => res.end('secure'));
 		await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 		url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
 	});
@@ -38,7 +37,7 @@ describe.skipIf(!hasOpenssl)('httpGet over TLS with a private CA', () => {
 	});
 
 	it('trusts the CA file given as ca', async () => {
-		expect((await httpGet(url, {timeoutMs: 3000, ca: join(dir, 'cert.pem')})).body).toBe('secure');
+		expect((await httpGet(url, {timeoutMs: 3000, ca: certPath})).body).toBe('secure');
 	});
 
 	it('skips verification when asked', async () => {

@@ -1,12 +1,11 @@
-import {execFileSync} from 'node:child_process';
-import {existsSync} from 'node:fs';
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {createKubeCluster, type KubeCluster} from '../../source/clients/kube-cluster.js';
 import type {ClusterChange, ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
 import {startFakeKubeServer, type FakeKubeServer, type LoggedRequest} from '../support/fake-kube-server.js';
+import {selfSignedCertificate, hasOpenssl} from '../support/tls.js';
 import {waitFor} from '../support/wait.js';
 
 class RecordingWatcher implements ClusterWatcher {
@@ -346,13 +345,13 @@ describe('KubeCluster mutations', () => {
 	});
 });
 
-describe.skipIf(!existsSync('/usr/bin/openssl'))('KubeCluster over TLS', () => {
+describe.skipIf(!hasOpenssl)('KubeCluster over TLS', () => {
 	it('lists and watches an https API server trusted through the kubeconfig\'s CA, with its token', async () => {
 		const dir = await mkdtemp(join(tmpdir(), 'kube-tls-'));
 		try {
-			// A throwaway self-signed certificate for 127.0.0.1; the kubeconfig names it as the CA.
-			execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], {stdio: 'ignore'});
-			const tlsServer = await startFakeKubeServer({tls: {key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem'))}});
+			// The kubeconfig names the server's self-signed certificate as the CA.
+			const {key, cert} = selfSignedCertificate(dir);
+			const tlsServer = await startFakeKubeServer({tls: {key, cert}});
 			try {
 				expect(tlsServer.url).toMatch(/^https:/);
 				tlsServer.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 1});
