@@ -157,9 +157,8 @@ function rssMegabytes(pid) {
 function startCockpit(configPath, home) {
 	// Every start of a run shares one code cache directory, empty when the run begins (see the starts).
 	const env = {...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor', HOME: home, XDG_STATE_HOME: path.join(home, 'state'), XDG_CACHE_HOME: codeCacheHome, LANG: process.env.LANG ?? 'C.UTF-8'};
-	for (const name of ['INCIDENT_TUI_CODE_CACHE']) delete env[name];
-	// Ink draws nothing until exit when it thinks it runs in CI.
-	for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'KUBECONFIG', 'NODE_OPTIONS']) delete env[name];
+	// Ink draws nothing until exit when it thinks it runs in CI; the code cache runs as it would for a user.
+	for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR', 'KUBECONFIG', 'NODE_OPTIONS', 'INCIDENT_TUI_CODE_CACHE']) delete env[name];
 	const quote = value => `'${value.replaceAll("'", "'\\''")}'`;
 	// Run the bundle as its shebang would (`#!/usr/bin/env -S node FLAGS`), with this node binary.
 	const shebang = readFileSync(bundle, 'utf8').slice(0, 200).split('\n')[0];
@@ -405,7 +404,7 @@ async function main() {
 		results.first_frame_cold_ms = starts[0];
 		results.first_frame_ms_starts = starts.map(ms => Math.round(ms));
 		const pid = await cockpit.nodePid();
-		log(`first frame after ${starts.map(ms => ms.toFixed(0)).join(", ")} ms (the first without a code cache; median of the others ${results.first_frame_ms.toFixed(0)}); waiting for the pods to load`);
+		log(`first frame after ${starts.map(ms => ms.toFixed(0)).join(', ')} ms (the first without a code cache; median of the others ${results.first_frame_ms.toFixed(0)}); waiting for the pods to load`);
 		const podsLoaded = () => cockpit.lines().some(line => /\bd-199\b/.test(line) || /\d{4,5} pods/.test(line));
 		await until(() => cockpit.lines().some(line => /\bd-000-/.test(line)) || podsLoaded(), 60_000, 'the pods pane to list pods');
 		const loadedAfter = performance.now() - cockpit.startedAt;

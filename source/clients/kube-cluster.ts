@@ -26,7 +26,7 @@ import type {
 	PodInfo,
 	RevisionInfo,
 } from '../ports/cluster.js';
-import {describeKubeError, KubeError, parseStatus, statusCodeOf, type KubeStatus} from './kube-errors.js';
+import {describeKubeError, KubeError, parseStatus, statusCodeOf, where, type KubeStatus} from './kube-errors.js';
 import {MalformedWatch, openWatch, type WatchHandlers} from './watch-stream.js';
 
 export interface KubeClusterOptions {
@@ -618,13 +618,13 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 						if (rv) resource.resourceVersion = rv;
 					},
 					done(error) {
-						const where = `(context ${context}, namespace ${namespace})`;
+						const at = `(${where(base)})`;
 						if (errorStatus?.code === 410) finish(() => resolve({end: 'gone', events}));
 						else if (errorStatus) {
 							const status = errorStatus;
-							finish(() => reject(new KubeError(`watch ${resource.plural}: ${status.message ?? status.reason ?? 'error'} ${where}`, status.code, status.reason)));
+							finish(() => reject(new KubeError(`watch ${resource.plural}: ${status.message ?? status.reason ?? 'error'} ${at}`, status.code, status.reason)));
 						} else if (error instanceof MalformedWatch) {
-							finish(() => reject(new KubeError(`watch ${resource.plural}: the API server sent ${error.message} ${where}`, undefined, 'MalformedWatch')));
+							finish(() => reject(new KubeError(`watch ${resource.plural}: the API server sent ${error.message} ${at}`, undefined, 'MalformedWatch')));
 						} else if (error) finish(() => reject(error));
 						else finish(() => resolve({end: 'ended', events}));
 					},
@@ -719,7 +719,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 			try {
 				picked = pickRollbackTarget(replicaSets, name, toRevision);
 			} catch (error) {
-				throw new KubeError(`${(error as Error).message} (context ${context}, namespace ${namespace})`, undefined, 'NotFound');
+				throw new KubeError(`${(error as Error).message} (${where(base)})`, undefined, 'NotFound');
 			}
 			const {target, revision} = picked;
 			const current = revisionOf(deployment.metadata) || Math.max(0, ...replicaSets.map(rs => revisionOf(rs.metadata)));

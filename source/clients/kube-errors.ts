@@ -76,7 +76,8 @@ const httpReasons: Record<number, string> = {
 	503: 'Service unavailable',
 };
 
-function where(ctx: KubeErrorContext): string {
+/** "context X, namespace Y": where a Kubernetes error happened, as every message says it. */
+export function where(ctx: KubeErrorContext): string {
 	return `context ${ctx.context || '(none)'}, namespace ${ctx.namespace}`;
 }
 
