@@ -21,9 +21,14 @@ let buildDir: string;
 let aloneDir: string;
 let bundle: string;
 
-/** Runs the bundle from its lonely directory with a clean environment (no kubeconfig, no CI). */
+/** A clean environment (no kubeconfig, no CI) in the bundle's lonely directory, plus `extra`. */
+function aloneEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	return {PATH: process.env.PATH, HOME: aloneDir, XDG_STATE_HOME: path.join(aloneDir, 'state'), NO_COLOR: '1', ...extra};
+}
+
+/** Runs the bundle from its lonely directory with a clean environment. */
 async function cockpit(args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
-	const env: NodeJS.ProcessEnv = {PATH: process.env.PATH, HOME: aloneDir, XDG_STATE_HOME: path.join(aloneDir, 'state'), NO_COLOR: '1'};
+	const env = aloneEnv();
 	try {
 		const {stdout, stderr} = await run(process.execPath, [bundle, ...args], {cwd: aloneDir, env, timeout: 60_000});
 		return {code: 0, stdout, stderr};
@@ -95,10 +100,10 @@ describe('dist/incident-tui.mjs, copied alone', () => {
 	describe('its V8 code cache', () => {
 		/**
 		 * Starts the demo cockpit (stdin and stdout pipes: view only) with the code cache verbose,
-		 * waits until stderr shows `until`, then stops it. Returns what the cache said.
+		 * waits until stderr or stdout shows `until`, then stops it. Returns what the cache said.
 		 */
 		async function demo(cacheHome: string, until: RegExp, extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
-			const env: NodeJS.ProcessEnv = {PATH: process.env.PATH, HOME: aloneDir, XDG_STATE_HOME: path.join(aloneDir, 'state'), XDG_CACHE_HOME: cacheHome, NO_COLOR: '1', INCIDENT_TUI_CODE_CACHE: 'verbose', ...extraEnv};
+			const env = aloneEnv({XDG_CACHE_HOME: cacheHome, INCIDENT_TUI_CODE_CACHE: 'verbose', ...extraEnv});
 			const child = spawn(process.execPath, [bundle, 'demo'], {cwd: aloneDir, env, stdio: ['pipe', 'pipe', 'pipe']});
 			let stderr = '';
 			let stdout = '';
@@ -130,7 +135,7 @@ describe('dist/incident-tui.mjs, copied alone', () => {
 				// A cache that was used is not written again.
 				expect(statSync(file!).mtimeMs).toBe(written);
 				// Every command uses it, not only the cockpit.
-				const printed = await run(process.execPath, [bundle, '--version'], {env: {PATH: process.env.PATH, HOME: aloneDir, XDG_CACHE_HOME: cacheHome, INCIDENT_TUI_CODE_CACHE: 'verbose'}});
+				const printed = await run(process.execPath, [bundle, '--version'], {env: aloneEnv({XDG_CACHE_HOME: cacheHome, INCIDENT_TUI_CODE_CACHE: 'verbose'})});
 				expect(printed.stdout.trim()).toBe(version);
 				expect(printed.stderr).toContain('code cache used');
 			} finally {
