@@ -1,6 +1,6 @@
 import type {ServerResponse} from 'node:http';
 import {afterEach, describe, expect, it, vi} from 'vitest';
-import {MalformedWatch, openWatch, WatchRefused} from '../../source/clients/watch-stream.js';
+import {MalformedWatch, openWatch, WatchRefused, type WatchOptions} from '../../source/clients/watch-stream.js';
 import {waitFor} from '../support/wait.js';
 import {startServer, type LocalServer} from './local-server.js';
 
@@ -12,17 +12,27 @@ afterEach(async () => {
 
 interface Seen {
 	events: Array<[string, unknown]>;
+	/** The names of the events' objects, in order. */
+	names: string[];
 	done: Array<Error | null>;
 }
 
 /** Serves one watch response written by `respond`, opens it, and records what the reader hands on. */
-async function watchOf(respond: (res: ServerResponse) => void): Promise<Seen & {close: () => void}> {
+async function watchOf(respond: (res: ServerResponse) => void, watchOptions: WatchOptions = {}): Promise<Seen & {close: () => void}> {
 	server = await startServer((_req, res) => respond(res));
-	const seen: Seen = {events: [], done: []};
-	const close = openWatch(new URL(`${server.url}/api/v1/namespaces/shop/pods?watch=true`), {}, {
-		event: (type, object) => seen.events.push([type, object]),
-		done: error => seen.done.push(error),
-	});
+	const seen: Seen = {events: [], names: [], done: []};
+	const close = openWatch(
+		new URL(`${server.url}/api/v1/namespaces/shop/pods?watch=true`),
+		{},
+		{
+			event: (type, object) => {
+				seen.events.push([type, object]);
+				seen.names.push((object as {metadata: {name: string}}).metadata.name);
+			},
+			done: error => seen.done.push(error),
+		},
+		watchOptions,
+	);
 	return {...seen, close};
 }
 
@@ -59,7 +69,7 @@ describe('openWatch', () => {
 			res.write(event('ADDED', 'api-2'));
 		});
 		await waitFor(() => seen.done.length === 1, {message: 'watch stopped'});
-		expect(seen.events.map(([, o]) => (o as {metadata: {name: string}}).metadata.name)).toEqual(['api-1']);
+		expect(seen.names).toEqual(['api-1']);
 		expect(seen.done[0]).toBeInstanceOf(MalformedWatch);
 		expect(seen.done[0]!.message).toBe('an event that is not JSON: "<html>proxy error</html>"');
 	});
@@ -128,15 +138,10 @@ describe('openWatch reading in batches', () => {
 	async function batchedWatch(readEveryMs: number) {
 		vi.useFakeTimers({toFake: ['setInterval', 'clearInterval']});
 		let response: ServerResponse | undefined;
-		server = await startServer((_req, res) => {
+		const {names, close} = await watchOf(res => {
 			response = res;
 			res.writeHead(200);
 			res.flushHeaders();
-		});
-		const names: string[] = [];
-		const close = openWatch(new URL(`${server.url}/pods?watch=true`), {}, {
-			event: (_type, object) => names.push((object as {metadata: {name: string}}).metadata.name),
-			done: () => {},
 		}, {readEveryMs});
 		const res = await waitFor(() => response, {message: 'watch request'});
 		return {res, names, close};
