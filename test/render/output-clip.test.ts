@@ -5,7 +5,12 @@ import {describe, expect, it} from 'vitest';
 import * as inkOutput from '../../node_modules/ink/build/output.js';
 
 const Output = inkOutput.default;
-const {sharedCaches} = inkOutput as unknown as {sharedCaches: {getStringWidth(text: string): number; getSlice(line: string, from: number, to: number): string}};
+type StyledChar = {type: string; value: string; fullWidth: boolean; styles: unknown[]};
+const {sharedCaches, styledCharsFromText, tokenizedStyledChars} = inkOutput as unknown as {
+	sharedCaches: {getStringWidth(text: string): number; getSlice(line: string, from: number, to: number): string};
+	styledCharsFromText(text: string): StyledChar[];
+	tokenizedStyledChars(text: string): StyledChar[];
+};
 
 /**
  * patches/ink+6.8.0.patch keeps a line that lies wholly inside its clip as it is, where Ink sliced
@@ -47,5 +52,36 @@ describe('Ink output: lines inside their clip are not sliced (patches/ink+6.8.0.
 		const line = styled.red('0123456789') + 'abcdefghij';
 		expect(rowOf(line, true, 12)).toBe(rowOf(sharedCaches.getSlice(line, 0, 10), false, 12));
 		expect(rowOf(line, true, 12)).not.toBe(rowOf(line, false, 30));
+	});
+});
+
+describe('Ink output: ASCII lines tokenised without the grapheme segmenter (patches/ink+6.8.0.patch)', () => {
+	/** A deterministic mix of printable ASCII and SGR codes, as the cockpit's lines are. */
+	function asciiLines(count: number): string[] {
+		let seed = 7;
+		const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const paint = [styled.red, styled.green.bold, styled.dim, styled.inverse, styled.bgYellow.black, styled.hex('#336699'), styled.ansi256(33).underline, styled.gray, styled.italic.strikethrough];
+		const printable = Array.from({length: 0x7f - 0x20}, (_, i) => String.fromCharCode(0x20 + i)).join('');
+		return Array.from({length: count}, () => {
+			let line = '';
+			while (line.length < 40 + random() * 160) {
+				const word = Array.from({length: 1 + Math.floor(random() * 12)}, () => printable[Math.floor(random() * printable.length)]).join('');
+				const roll = random();
+				line += roll < 0.4 ? word : roll < 0.9 ? paint[Math.floor(random() * paint.length)]!(word) : paint[0]!(word + paint[2]!(word) + word);
+			}
+			return line;
+		});
+	}
+
+	it('gives the library\'s own cells for 2,000 coloured ASCII lines and every sample', () => {
+		for (const line of [...asciiLines(2000), ...samples, '\u001B[m bare reset', '\u001B[1;31;4mcompound', '\u001B[38;5;202m256 \u001B[48;2;1;2;3mtrue', '\u001B[12 not sgr', 'tab\there', 'del\u007f']) {
+			expect(styledCharsFromText(line), JSON.stringify(line)).toEqual(tokenizedStyledChars(line));
+		}
+	});
+
+	it('gives equal styles the same array, so the cell diff compares them by identity', () => {
+		const [first] = styledCharsFromText(styled.red('a') + 'b');
+		const [again] = styledCharsFromText(styled.red('c'));
+		expect(first!.styles).toBe(again!.styles);
 	});
 });
