@@ -55,7 +55,7 @@ describe('Ink output: lines inside their clip are not sliced (patches/ink+6.8.0.
 	});
 });
 
-describe('Ink output: ASCII lines tokenised without the grapheme segmenter (patches/ink+6.8.0.patch)', () => {
+describe('Ink output: lines of single-grapheme characters tokenised without the grapheme segmenter (patches/ink+6.8.0.patch)', () => {
 	/** A deterministic mix of printable ASCII and SGR codes, as the cockpit's lines are. */
 	function asciiLines(count: number): string[] {
 		let seed = 7;
@@ -76,6 +76,19 @@ describe('Ink output: ASCII lines tokenised without the grapheme segmenter (patc
 	it('gives the library\'s own cells for 2,000 coloured ASCII lines and every sample', () => {
 		for (const line of [...asciiLines(2000), ...samples, '\u001B[m bare reset', '\u001B[1;31;4mcompound', '\u001B[38;5;202m256 \u001B[48;2;1;2;3mtrue', '\u001B[12 not sgr', 'tab\there', 'del\u007f']) {
 			expect(styledCharsFromText(line), JSON.stringify(line)).toEqual(tokenizedStyledChars(line));
+		}
+	});
+
+	it('gives the library\'s own cells for every symbol of the fast path, alone, styled and beside others', () => {
+		const ranges = [[0xa0, 0x2ff], [0x2010, 0x2027], [0x2030, 0x205e], [0x2190, 0x23ff], [0x2500, 0x27bf]] as const;
+		// Code points at and just outside each range too: the soft hyphen, combining marks, joiners, ...
+		const around = [0x9f, 0xad, 0x300, 0x301, 0x200d, 0x200f, 0x2028, 0x205f, 0x218f, 0x2400, 0x24ff, 0x27c0, 0xfe0f, 0x1f600];
+		const codes = [...ranges.flatMap(([from, to]) => Array.from({length: to - from + 1}, (_, i) => from + i)), ...around];
+		for (const code of codes) {
+			const c = String.fromCodePoint(code);
+			for (const line of [c, `a${c}b`, `${c}${c}`, styled.red(c) + c, `${c}\u0301`, `${c}\uFE0F x`, `x${c}\u200D${c}`, `▁▂${c}█`]) {
+				expect(styledCharsFromText(line), `U+${code.toString(16)} in ${JSON.stringify(line)}`).toEqual(tokenizedStyledChars(line));
+			}
 		}
 	});
 
