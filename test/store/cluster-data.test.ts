@@ -56,7 +56,9 @@ describe('the cluster slice', () => {
 	});
 
 	it('after any sequence of changes, equals the slice built from scratch, and so do the pods rows and summary', () => {
-		for (let seed = 1; seed <= 40; seed++) {
+		// Up to 5 changes a flush, and up to 39 (the same pod changed, moved and deleted within one flush).
+		for (let seed = 1; seed <= 80; seed++) {
+			const most = seed <= 40 ? 6 : 40;
 			const next = random(seed);
 			const names = Array.from({length: 30}, (_, i) => `pod-${String(i).padStart(2, '0')}`);
 			const owners = ['api', 'web', 'db', undefined];
@@ -68,7 +70,7 @@ describe('the cluster slice', () => {
 			let incremental = clusterData([...pods.values()], [...deployments.values()]);
 			for (let flush = 0; flush < 25; flush++) {
 				const changes: ClusterChange[] = [];
-				for (let i = Math.floor(next() * 6); i > 0; i--) {
+				for (let i = Math.floor(next() * most); i > 0; i--) {
 					const roll = next();
 					if (roll < 0.6) {
 						const p = makePod(pick(names));
@@ -96,6 +98,7 @@ describe('the cluster slice', () => {
 				const rows = (data: ClusterData) => selectPodRows(data.podGroups, data.deployments).map(r => [r.key, r.cells.map(c => c.text).join('|')]);
 				expect(rows(incremental), `rows, seed ${seed}, flush ${flush}`).toEqual(rows(fresh));
 				expect(podsSummary(incremental.podGroups, incremental.deployments)).toEqual(podsSummary(fresh.podGroups, fresh.deployments));
+				for (const name of names) expect(incremental.pods.get(name), `pods.get(${name}), seed ${seed}, flush ${flush}`).toBe(pods.get(name));
 			}
 		}
 	});
