@@ -66,7 +66,7 @@ export interface MetricRow {
 }
 
 export interface ClusterData {
-	/** Every pod, by name. */
+	/** Every pod, by name: a view over `podGroups`, its map built on first use (see cluster-data.ts). */
 	pods: ReadonlyMap<string, PodInfo>;
 	/**
 	 * The same pods grouped by owning deployment (`''`: owned by none), each group sorted by name. A
