@@ -305,9 +305,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			void listRunbooks(config.runbooks)
 				.then(library => {
 					for (const error of library.errors) store.getState().warned(error.message);
-					// The active runbook stays as loaded, even when a directory has one of the same id.
-					const list = runbook && !library.runbooks.some(r => r.id === runbook!.id) ? [runbook, ...library.runbooks] : library.runbooks;
-					store.getState().runbooksAvailable(list);
+					store.getState().runbooksAvailable(library.runbooks);
 				})
 				.catch(error => store.getState().warned(`runbooks: ${(error as Error).message}`));
 			void Promise.resolve(options.cluster)

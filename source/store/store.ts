@@ -69,6 +69,14 @@ function zeroPerPane<T>(value: T): Record<PaneId, T> {
 }
 
 /** A fresh store per cockpit (and per test): nothing is module-global. Usable without React. */
+/**
+ * The picker's list always offers the active runbook, even before the directories have been listed
+ * or when it came from a file outside them (a directory's runbook of the same id does not replace it).
+ */
+function withActive(runbooks: Runbook[], active: Runbook | null): Runbook[] {
+	return !active || runbooks.some(r => r.id === active.id) ? runbooks : [active, ...runbooks];
+}
+
 export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 	const now = options.now ?? Date.now;
 	return createStore<IncidentState & IncidentActions>()((set, get) => ({
@@ -123,10 +131,10 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			set({timeline: next, incident});
 		},
 		runbookLoaded(runbook) {
-			set({runbook});
+			set(s => ({runbook, runbooks: withActive(s.runbooks, runbook)}));
 		},
 		runbooksAvailable(runbooks) {
-			set({runbooks});
+			set(s => ({runbooks: withActive(runbooks, s.runbook)}));
 		},
 		focusChanged(pane) {
 			set(s => ({ui: {...s.ui, focus: pane}}));

@@ -130,7 +130,7 @@ export interface IncidentState {
 	alerts: AlertInfo[];
 	cluster: ClusterData;
 	runbook: Runbook | null;
-	/** Other runbooks the picker offers. */
+	/** The runbooks the picker offers: those listed in the configured directories, and the active one. */
 	runbooks: Runbook[];
 	ui: {
 		focus: PaneId;

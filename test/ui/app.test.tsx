@@ -295,6 +295,29 @@ describe('pickers', () => {
 		expect(ui.controller.calls.find(([name]) => name === 'selectRunbook')?.[1]).toEqual(['high-latency']);
 	});
 
+	it('offers the active runbook before the directories are listed, and an empty list says so and survives enter', async () => {
+		const store = prefilled();
+		expect(store.getState().runbooks.map(r => r.id)).toEqual([fullState().runbook.id]);
+		const ui = await renderCockpit({store, width: 100, height: 30});
+		cleanup.push(() => ui.unmount());
+		await ui.press('b');
+		await ui.waitForFrame(f => f.includes('Active runbook') && /❯ Bad deploy/.test(f));
+		await ui.press(keys.escape);
+		await ui.waitForFrame(f => !f.includes('Active runbook'));
+
+		const bare = createIncidentStore({incidentId: 'inc-20261122-0300-bare'});
+		const empty = await renderCockpit({store: bare, width: 100, height: 30});
+		cleanup.push(() => empty.unmount());
+		await empty.press('b');
+		await empty.waitForFrame(f => f.includes('Active runbook') && f.includes('No runbooks yet'));
+		await empty.press(keys.enter);
+		await empty.press('1');
+		expect(bare.getState().ui.dialog?.kind).toBe('pick');
+		expect(empty.controller.calls.some(([name]) => name === 'selectRunbook')).toBe(false);
+		await empty.press(keys.escape);
+		await empty.waitForFrame(f => !f.includes('Active runbook'));
+	});
+
 	it('changes the severity with S', async () => {
 		const ui = await open({width: 100, height: 30});
 		await ui.press('S');
