@@ -197,3 +197,41 @@ describe('openWatch reading in batches', () => {
 		}
 	});
 });
+
+describe('openWatch: batched watches share one timer', () => {
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	it('wakes once per interval for all open watches, and the timer stops with the last one', async () => {
+		vi.useFakeTimers({toFake: ['setInterval', 'clearInterval']});
+		const responses: ServerResponse[] = [];
+		server = await startServer((_req, res) => {
+			res.writeHead(200);
+			res.flushHeaders();
+			responses.push(res);
+		});
+		const names: string[][] = [[], []];
+		const open = (index: number) =>
+			openWatch(new URL(`${server!.url}/api/v1/namespaces/shop/pods?watch=true&n=${index}`), {}, {event: (_type, object) => names[index]!.push((object as {metadata: {name: string}}).metadata.name), done: () => {}}, {readEveryMs: 250});
+		const closeFirst = open(0);
+		const closeSecond = open(1);
+		try {
+			await waitFor(() => responses.length === 2, {message: 'both watch requests'});
+			expect(vi.getTimerCount()).toBe(1);
+			await Promise.all(responses.map((res, i) => new Promise<void>(resolve => res.write(event('ADDED', `api-${i}`), () => resolve()))));
+			vi.advanceTimersByTime(250);
+			await waitFor(() => names[0]!.length === 1 && names[1]!.length === 1, {message: 'one tick read both watches'});
+			closeFirst();
+			expect(vi.getTimerCount()).toBe(1);
+			await new Promise<void>(resolve => responses[1]!.write(event('MODIFIED', 'api-1'), () => resolve()));
+			vi.advanceTimersByTime(250);
+			await waitFor(() => names[1]!.length === 2, {message: 'the other watch still reads'});
+			closeSecond();
+			expect(vi.getTimerCount()).toBe(0);
+		} finally {
+			closeFirst();
+			closeSecond();
+		}
+	});
+});
