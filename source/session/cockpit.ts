@@ -130,7 +130,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	if (current && store.getState().incident.runbookId !== current.id) {
 		await append('runbook.selected', {id: current.id, title: current.title, source: current.source, reason: 'configured'});
 	}
-	journal.follow(newEvents => store.getState().eventsAppended(newEvents), lifetime.signal, 1000, warning => store.getState().warned(warning));
+	// A co-operator's events arrive through fs.watch as they are written; the 5 s poll is the fallback.
+	journal.follow(newEvents => store.getState().eventsAppended(newEvents), lifetime.signal, 5000, warning => store.getState().warned(warning));
 
 	let cluster: Cluster | null = null;
 	let stopSources: (() => void) | null = null;

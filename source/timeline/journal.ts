@@ -1,4 +1,4 @@
-import {constants} from 'node:fs';
+import {constants, watch, type FSWatcher} from 'node:fs';
 import {mkdir, open, readFile, stat, type FileHandle} from 'node:fs/promises';
 import path from 'node:path';
 import type {AnyTimelineEvent, AppendEvent, EventData, EventType, TimelineEvent} from './events.js';
@@ -26,8 +26,9 @@ export interface Journal {
 	/**
 	 * Tails the file (from where the last read() ended, or from the current end), calling onEvents
 	 * with complete events appended by others: events appended through this Journal are not repeated,
-	 * since `append` already returned them. Polls the size every intervalMs (fs.watch misses changes
-	 * on some filesystems). Stops when `signal` aborts.
+	 * since `append` already returned them. Reads when fs.watch reports a change, and also polls the
+	 * size every intervalMs, because fs.watch misses changes on some filesystems (network mounts) and
+	 * cannot watch a file that does not exist yet. Stops when `signal` aborts.
 	 */
 	follow(onEvents: (events: AnyTimelineEvent[]) => void, signal: AbortSignal, intervalMs?: number, onWarning?: (warning: string) => void): void;
 	/** Waits for pending appends, then closes the file. */
@@ -233,7 +234,7 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 		return {events: result.events, warnings: result.warnings};
 	}
 
-	function follow(onEvents: (events: AnyTimelineEvent[]) => void, signal: AbortSignal, intervalMs = 500, onWarning?: (warning: string) => void): void {
+	function follow(onEvents: (events: AnyTimelineEvent[]) => void, signal: AbortSignal, intervalMs = 5000, onWarning?: (warning: string) => void): void {
 		if (signal.aborted) return;
 		let position: number | undefined = readOffset;
 		// Line numbers in warnings are the file's own: count the lines before where we start.
@@ -241,16 +242,52 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 		let pending = Buffer.alloc(0);
 		let reader: FileHandle | undefined;
 		let timer: NodeJS.Timeout | undefined;
+		let watcher: FSWatcher | undefined;
+		/** A read is under way; `again` asks it to read once more when it ends (a change came meanwhile). */
+		let reading = false;
+		let again = false;
 
 		const stop = () => {
 			if (timer) clearTimeout(timer);
+			watcher?.close();
+			watcher = undefined;
 			const r = reader;
 			reader = undefined;
 			void r?.close().catch(() => undefined);
 		};
 		signal.addEventListener('abort', stop, {once: true});
 
-		const tick = async () => {
+		const watchFile = () => {
+			if (watcher || signal.aborted) return;
+			try {
+				watcher = watch(file, {persistent: false}, () => void readNow());
+				watcher.on('error', () => {
+					watcher?.close();
+					watcher = undefined;
+				});
+			} catch {
+				// Not created yet, or no change events here: the poll reads it, and the next read tries again.
+			}
+		};
+
+		const readNow = async () => {
+			if (reading) {
+				again = true;
+				return;
+			}
+			reading = true;
+			if (timer) clearTimeout(timer);
+			do {
+				again = false;
+				await readNew();
+			} while (again && !signal.aborted);
+			reading = false;
+			if (signal.aborted) return;
+			watchFile();
+			timer = setTimeout(() => void readNow(), intervalMs);
+		};
+
+		const readNew = async () => {
 			try {
 				reader ??= await open(file, 'r');
 				const size = (await reader.stat()).size;
@@ -292,9 +329,8 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 				reader = undefined;
 				await r?.close().catch(() => undefined);
 			}
-			if (!signal.aborted) timer = setTimeout(tick, intervalMs);
 		};
-		void tick();
+		void readNow();
 	}
 
 	async function close(): Promise<void> {

@@ -246,6 +246,27 @@ describe('two writers', () => {
 		expect(warnings).toEqual([]);
 	});
 
+	it('follow() reads a change as fs.watch reports it, without waiting for the poll', async () => {
+		const file = path.join(dir, 'watched.jsonl');
+		const alice = await open(file, 'alice@bastion');
+		const bob = await open(file, 'bob@bastion');
+		await alice.append('incident.opened', {title: 'x', severity: 'SEV3'});
+		await bob.read();
+		const seen: AnyTimelineEvent[] = [];
+		const controller = new AbortController();
+		// A poll an hour apart: only the file watch can bring these within the wait's deadline.
+		bob.follow(events => seen.push(...events), controller.signal, 3_600_000);
+		try {
+			for (const text of ['first', 'second', 'third']) {
+				const note = await alice.append('note.added', {text});
+				await waitFor(() => seen.some(e => e.id === note.id), {message: `bob saw "${text}"`});
+			}
+			expect(seen.map(e => (e.data as {text: string}).text)).toEqual(['first', 'second', 'third']);
+		} finally {
+			controller.abort();
+		}
+	});
+
 	it('follow() buffers a partial last line until it is complete', async () => {
 		const file = path.join(dir, 'partial.jsonl');
 		const journal = await open(file);
