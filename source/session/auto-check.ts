@@ -5,14 +5,20 @@ import type {AppendEvent} from '../timeline/events.js';
 /**
  * Steps with a done-when condition tick themselves: a query below/above a value for a duration, or
  * a health check passing. Checked once (an operator may uncheck it again; it is not re-ticked
- * until the condition has been false and true again).
+ * until the condition has been false and true again). Conditions are evaluated when metrics or
+ * health change, and once more when a held condition's duration runs out: a timer is set only while
+ * some condition is counting, so a cockpit at rest is not woken every second for nothing.
  */
 export function startAutoCheck(options: {store: IncidentStore; append: AppendEvent; runbook: Runbook; now?: () => number; signal: AbortSignal}): () => void {
 	const now = options.now ?? Date.now;
 	const {store, append, runbook} = options;
 	const since = new Map<string, number>();
 	const fired = new Set<string>();
+	let timer: ReturnType<typeof setTimeout> | undefined;
 	const evaluate = () => {
+		clearTimeout(timer);
+		timer = undefined;
+		let next = Infinity;
 		const state = store.getState();
 		for (const step of runbook.steps) {
 			const cond = step.doneWhen;
@@ -36,21 +42,27 @@ export function startAutoCheck(options: {store: IncidentStore; append: AppendEve
 			}
 			if (!since.has(step.id)) since.set(step.id, now());
 			if (fired.has(step.id) || state.incident.checkedSteps[step.id]) continue;
-			if (now() - since.get(step.id)! >= forSeconds * 1000) {
+			const due = since.get(step.id)! + forSeconds * 1000;
+			if (now() >= due) {
 				fired.add(step.id);
 				void append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true}).catch(() => {});
+			} else {
+				next = Math.min(next, due);
 			}
+		}
+		if (next !== Infinity && !options.signal.aborted) {
+			timer = setTimeout(evaluate, Math.max(0, next - now()));
+			timer.unref?.();
 		}
 	};
 	if (!runbook.steps.some(s => s.doneWhen)) return () => {};
 	const unsubscribe = store.subscribe((s, prev) => {
 		if (s.metrics !== prev.metrics || s.health !== prev.health) evaluate();
 	});
-	const timer = setInterval(evaluate, 1000);
-	timer.unref?.();
+	evaluate();
 	const stop = () => {
 		unsubscribe();
-		clearInterval(timer);
+		clearTimeout(timer);
 	};
 	options.signal.addEventListener('abort', stop, {once: true});
 	return stop;

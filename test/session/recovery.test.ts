@@ -1,4 +1,4 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {DeploymentInfo} from '../../source/ports/cluster.js';
 import type {Runbook} from '../../source/runbook/model.js';
 import {startAutoCheck} from '../../source/session/auto-check.js';
@@ -228,6 +228,34 @@ describe('auto-check', () => {
 		await Promise.resolve();
 		await new Promise(resolve => setImmediate(resolve));
 		expect(checked()).toHaveLength(1);
+	});
+
+	it('checks a held condition when its time is up, with no new data, and keeps no timer while nothing is counting', () => {
+		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval']});
+		stops.push(() => vi.useRealTimers());
+		const clock = manualClock();
+		const store = createIncidentStore({now: clock.now});
+		const append = memoryAppend(store);
+		const controller = new AbortController();
+		stops.push(() => controller.abort());
+		const runbook = autoRunbook();
+		stops.push(startAutoCheck({store, append, runbook, now: clock.now, signal: controller.signal}));
+		const checked = () => eventsOf(store.getState().timeline, 'step.checked');
+
+		store.getState().metricsReceived([errorRatio(0.12)]);
+		expect(vi.getTimerCount()).toBe(0);
+		store.getState().metricsReceived([errorRatio(0.004)]); // holds from here: one timer, for when the minute is up
+		expect(vi.getTimerCount()).toBe(1);
+		clock.advance(59_000);
+		vi.advanceTimersByTime(59_000);
+		expect(checked()).toEqual([]);
+		clock.advance(1_000);
+		vi.advanceTimersByTime(1_000);
+		// The in-memory append updates the store as it is called: no waiting needed (nor possible, with fake timers).
+		expect(checked()).toHaveLength(1);
+		expect(vi.getTimerCount()).toBe(0);
+		store.getState().metricsReceived([errorRatio(0.02)]); // broken: nothing counting
+		expect(vi.getTimerCount()).toBe(0);
 	});
 
 	it('a dip above the value restarts the count', async () => {
