@@ -74,6 +74,9 @@ export async function startPrometheusStub(): Promise<{url: string; requests: () 
 				res.writeHead(404, {'content-type': 'text/plain'}).end('404 page not found\n');
 		}
 	});
+	// Idle connections are kept as Prometheus keeps them (its Go server's idle timeout is its read
+	// timeout, 5 minutes by default), not for Node's default 5 s, which a 5 s refresh just misses.
+	server.keepAliveTimeout = 5 * 60 * 1000;
 	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	return {
 		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

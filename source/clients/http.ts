@@ -34,6 +34,13 @@ export interface HttpGetOptions {
 	basicAuth?: {username: string; password: string};
 	/** Body size cap in bytes (default 8 MiB). */
 	maxBytes?: number;
+	/**
+	 * Keep the connection open for the next request to the same server (see `reusingAgents`). Off by
+	 * default: a health check opens a new connection each time, as kubelet probes and the blackbox
+	 * exporter do, so it sees what a new client would (refused connections, TLS certificates, the
+	 * time to connect), not a connection that was set up minutes ago.
+	 */
+	keepAlive?: boolean;
 }
 
 export interface HttpResponse {
@@ -94,6 +101,24 @@ export function classifyError(error: unknown, url: string): HttpError {
 	return new HttpError('reset', `request to ${shown} failed: ${err?.message ?? String(error)}`, url);
 }
 
+/**
+ * Agents for `keepAlive` requests (the Prometheus API, scrape targets). Node's global agent keeps an
+ * idle connection for only 5 s, which a 5 s refresh just misses, so every query opened a new
+ * connection (and over HTTPS made a new TLS handshake). These keep idle connections for a minute,
+ * or until a second before the timeout a server announces in its Keep-Alive header (Node does that
+ * part). A server may still close an idle connection just as a request goes out on it: `httpGet`
+ * then retries once on a new connection (see `staleReuse`).
+ */
+const reusingAgents = {
+	http: new http.Agent({keepAlive: true, timeout: 60_000, scheduling: 'lifo'}),
+	https: new https.Agent({keepAlive: true, timeout: 60_000, scheduling: 'lifo'}),
+};
+
+/** A request that failed on a reused connection before any answer: the server had closed it meanwhile. */
+function staleReuse(request: http.ClientRequest, error: NodeJS.ErrnoException, answered: boolean): boolean {
+	return request.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.message === 'socket hang up');
+}
+
 const caCache = new Map<string, Promise<string>>();
 
 async function loadCa(path: string, url: string): Promise<string> {
@@ -142,7 +167,9 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
 			if (ca) requestOptions.ca = ca;
 			if (options.insecureSkipVerify) requestOptions.rejectUnauthorized = false;
 		}
-		const req = (isHttps ? https : http).request(parsed, requestOptions);
+		// A fresh connection is `agent: false` (closed after the answer); reused ones come from the pool.
+		requestOptions.agent = options.keepAlive ? reusingAgents[isHttps ? 'https' : 'http'] : false;
+		let req: http.ClientRequest;
 
 		const finish = (error: HttpError | null, response?: HttpResponse) => {
 			if (settled) return;
@@ -161,8 +188,21 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
 		const timer = setTimeout(() => finish(new HttpError('timeout', `timeout after ${options.timeoutMs} ms (${shown})`, url)), options.timeoutMs);
 		options.signal?.addEventListener('abort', onAbort, {once: true});
 
-		req.on('error', error => finish(classifyError(error, url)));
-		req.on('response', res => {
+		const send = (agent: https.RequestOptions['agent']) => {
+			let answered = false;
+			req = (isHttps ? https : http).request(parsed, {...requestOptions, agent});
+			req.on('error', (error: NodeJS.ErrnoException) => {
+				if (settled) return;
+				if (staleReuse(req, error, answered)) send(false);
+				else finish(classifyError(error, url));
+			});
+			req.on('response', res => {
+				answered = true;
+				receive(res);
+			});
+			req.end();
+		};
+		const receive = (res: http.IncomingMessage) => {
 			const declared = Number(res.headers['content-length']);
 			if (Number.isFinite(declared) && declared > maxBytes) {
 				finish(new HttpError('body', `response body too large: ${sizeText(declared)} > limit ${sizeText(maxBytes)} (${shown})`, url, res.statusCode));
@@ -194,8 +234,8 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
 					contentType: res.headers['content-type'],
 				});
 			});
-		});
-		req.end();
+		};
+		send(requestOptions.agent);
 	});
 }
 

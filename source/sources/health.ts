@@ -150,6 +150,7 @@ export async function checkService(service: ServiceConfig, signal: AbortSignal, 
 	const url = service.health ?? '';
 	const base = {name: service.name, url, dependencies: [] as DependencyRow[]};
 	try {
+		// A new connection for every check (httpGet's default; see HttpGetOptions.keepAlive).
 		const res = await httpGet(url, {
 			timeoutMs: service.timeoutMs ?? 2000,
 			signal,

@@ -66,6 +66,8 @@ export class Endpoint {
 			timeoutMs: this.options.timeoutMs ?? 5000,
 			signal,
 			headers: {accept: 'application/json'},
+			// Queries go to one server every refresh: one connection serves them all (see reusingAgents).
+			keepAlive: true,
 			...(this.options.ca ? {ca: this.options.ca} : {}),
 			insecureSkipVerify: this.options.insecureSkipVerify ?? false,
 			...(await this.credentials()),

@@ -739,6 +739,8 @@ async function fetchExposition(target: ScrapeTarget, signal: AbortSignal): Promi
 			signal,
 			// Ask for the text format, not OpenMetrics or protobuf.
 			headers: {accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1', ...target.headers},
+			// Scraped every refresh, as Prometheus does, over a kept connection.
+			keepAlive: true,
 			...(target.ca ? {ca: target.ca} : {}),
 			insecureSkipVerify: target.insecureSkipVerify ?? false,
 		}),

@@ -144,3 +144,52 @@ describe('httpGet', () => {
 		expect(error.message).toContain('/nonexistent/ca.pem');
 	});
 });
+
+describe('httpGet: connections', () => {
+	/** The client port of each request's connection, as the server saw it: equal ports mean one connection. */
+	let ports: Array<number | undefined> = [];
+	const serve = (handler: Parameters<typeof startServer>[0]) => {
+		ports = [];
+		return startServer((req, res) => {
+			ports.push(req.socket.remotePort);
+			handler(req, res);
+		});
+	};
+
+	it('opens a new connection for every request by default (health checks), and reuses one with keepAlive', async () => {
+		server = await serve((_req, res) => res.end('ok'));
+		for (let i = 0; i < 3; i++) expect((await httpGet(server.url, {timeoutMs: 2000})).body).toBe('ok');
+		expect(new Set(ports).size).toBe(3);
+		expect(server.requests.every(req => req.headers.connection === 'close')).toBe(true);
+
+		await server.close();
+		server = await serve((_req, res) => res.end('ok'));
+		for (let i = 0; i < 3; i++) expect((await httpGet(server.url, {timeoutMs: 2000, keepAlive: true})).body).toBe('ok');
+		expect(new Set(ports).size).toBe(1);
+	});
+
+	it('retries once on a new connection when the server closed the kept one as the request went out', async () => {
+		const seenOn = new WeakMap<object, number>();
+		server = await serve((req, res) => {
+			const count = (seenOn.get(req.socket) ?? 0) + 1;
+			seenOn.set(req.socket, count);
+			// A server whose idle timeout ran out just as the second request arrived on the kept connection.
+			if (count === 2) req.socket.destroy();
+			else res.end(`answer ${server!.requests.length}`);
+		});
+		expect((await httpGet(server.url, {timeoutMs: 2000, keepAlive: true})).body).toBe('answer 1');
+		const second = await httpGet(server.url, {timeoutMs: 2000, keepAlive: true});
+		expect(second.status).toBe(200);
+		expect(second.body).toBe('answer 3');
+		expect(ports).toHaveLength(3);
+		expect(ports[1]).toBe(ports[0]);
+		expect(ports[2]).not.toBe(ports[0]);
+	});
+
+	it('does not retry a new connection that the server resets: that is the answer', async () => {
+		server = await startServer(req => req.socket.destroy());
+		const error = await failure(httpGet(server.url, {timeoutMs: 2000, keepAlive: true}));
+		expect(error.kind).toBe('reset');
+		expect(server.requests).toHaveLength(1);
+	});
+});
