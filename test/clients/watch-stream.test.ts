@@ -123,6 +123,26 @@ describe('openWatch', () => {
 	});
 });
 
+describe('openWatch: a line without end', () => {
+	it('stops with MalformedWatch once a line passes 16 MB, and the events before it still count', async () => {
+		const piece = Buffer.alloc(1024 * 1024, 'x');
+		let written = 0;
+		const seen = await watchOf(res => {
+			res.writeHead(200);
+			res.write(event('ADDED', 'api-1'));
+			const more = () => {
+				// 17 MB of one line, a megabyte at a time, unless the client has gone.
+				if (written++ < 17 && !res.destroyed) res.write(piece, more);
+			};
+			more();
+		});
+		await waitFor(() => seen.done.length === 1, {message: 'watch stopped'});
+		expect(seen.names).toEqual(['api-1']);
+		expect(seen.done[0]).toBeInstanceOf(MalformedWatch);
+		expect((seen.done[0] as Error).message).toBe('an event longer than 16 MB without a line end');
+	});
+});
+
 describe('openWatch reading in batches', () => {
 	afterEach(() => {
 		vi.useRealTimers();
