@@ -191,17 +191,22 @@ function autoRunbook(): Runbook {
 	};
 }
 
+/** Auto-check running on autoRunbook() over a fresh store, with a clock the test moves. */
+function startAuto() {
+	const clock = manualClock();
+	const store = createIncidentStore({now: clock.now});
+	const append = memoryAppend(store);
+	const controller = new AbortController();
+	stops.push(() => controller.abort());
+	const runbook = autoRunbook();
+	store.getState().runbookLoaded(runbook);
+	stops.push(startAutoCheck({store, append, runbook, now: clock.now, signal: controller.signal}));
+	return {clock, store, checked: () => eventsOf(store.getState().timeline, 'step.checked')};
+}
+
 describe('auto-check', () => {
 	it('checks a step once its query has held below the value for forSeconds, and only once', async () => {
-		const clock = manualClock();
-		const store = createIncidentStore({now: clock.now});
-		const append = memoryAppend(store);
-		const controller = new AbortController();
-		stops.push(() => controller.abort());
-		const runbook = autoRunbook();
-		store.getState().runbookLoaded(runbook);
-		stops.push(startAutoCheck({store, append, runbook, now: clock.now, signal: controller.signal}));
-		const checked = () => eventsOf(store.getState().timeline, 'step.checked');
+		const {clock, store, checked} = startAuto();
 
 		store.getState().metricsReceived([errorRatio(0.12)]);
 		clock.advance(120_000);
@@ -233,14 +238,7 @@ describe('auto-check', () => {
 	it('checks a held condition when its time is up, with no new data, and keeps no timer while nothing is counting', () => {
 		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval']});
 		stops.push(() => vi.useRealTimers());
-		const clock = manualClock();
-		const store = createIncidentStore({now: clock.now});
-		const append = memoryAppend(store);
-		const controller = new AbortController();
-		stops.push(() => controller.abort());
-		const runbook = autoRunbook();
-		stops.push(startAutoCheck({store, append, runbook, now: clock.now, signal: controller.signal}));
-		const checked = () => eventsOf(store.getState().timeline, 'step.checked');
+		const {clock, store, checked} = startAuto();
 
 		store.getState().metricsReceived([errorRatio(0.12)]);
 		expect(vi.getTimerCount()).toBe(0);
@@ -259,14 +257,7 @@ describe('auto-check', () => {
 	});
 
 	it('a dip above the value restarts the count', async () => {
-		const clock = manualClock();
-		const store = createIncidentStore({now: clock.now});
-		const append = memoryAppend(store);
-		const controller = new AbortController();
-		stops.push(() => controller.abort());
-		const runbook = autoRunbook();
-		stops.push(startAutoCheck({store, append, runbook, now: clock.now, signal: controller.signal}));
-		const checked = () => eventsOf(store.getState().timeline, 'step.checked');
+		const {clock, store, checked} = startAuto();
 
 		store.getState().metricsReceived([errorRatio(0.004)]);
 		clock.advance(50_000);

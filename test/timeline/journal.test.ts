@@ -28,6 +28,16 @@ async function open(file: string, author = 'alice@bastion-1', now?: () => Date):
 	return journal;
 }
 
+/** Alice and Bob on one journal: Alice opened the incident and Bob has read it. */
+async function twoOperators(name: string): Promise<{alice: Journal; bob: Journal}> {
+	const file = path.join(dir, name);
+	const alice = await open(file, 'alice@bastion');
+	const bob = await open(file, 'bob@bastion');
+	await alice.append('incident.opened', {title: 'x', severity: 'SEV3'});
+	await bob.read();
+	return {alice, bob};
+}
+
 describe('append and read', () => {
 	it('writes one envelope line per event and replays them in order', async () => {
 		const file = path.join(dir, 'incidents', 'inc-1.jsonl');
@@ -218,11 +228,7 @@ describe('two writers', () => {
 	}, 60_000);
 
 	it('follow() delivers the other journal instance\'s events, not its own, and stops on abort', async () => {
-		const file = path.join(dir, 'follow.jsonl');
-		const alice = await open(file, 'alice@bastion');
-		const bob = await open(file, 'bob@bastion');
-		await alice.append('incident.opened', {title: 'x', severity: 'SEV3'});
-		await bob.read();
+		const {alice, bob} = await twoOperators('follow.jsonl');
 		const seen: AnyTimelineEvent[] = [];
 		const warnings: string[] = [];
 		const controller = new AbortController();
@@ -247,11 +253,7 @@ describe('two writers', () => {
 	});
 
 	it('follow() reads a change as fs.watch reports it, without waiting for the poll', async () => {
-		const file = path.join(dir, 'watched.jsonl');
-		const alice = await open(file, 'alice@bastion');
-		const bob = await open(file, 'bob@bastion');
-		await alice.append('incident.opened', {title: 'x', severity: 'SEV3'});
-		await bob.read();
+		const {alice, bob} = await twoOperators('watched.jsonl');
 		const seen: AnyTimelineEvent[] = [];
 		const controller = new AbortController();
 		// A poll an hour apart: only the file watch can bring these within the wait's deadline.
