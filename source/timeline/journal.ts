@@ -271,6 +271,7 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 		};
 
 		const readNow = async () => {
+			if (signal.aborted) return;
 			if (reading) {
 				again = true;
 				return;
@@ -282,7 +283,11 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 				await readNew();
 			} while (again && !signal.aborted);
 			reading = false;
-			if (signal.aborted) return;
+			if (signal.aborted) {
+				// Stopped while reading: the read may have opened the file after stop() closed it.
+				stop();
+				return;
+			}
 			watchFile();
 			timer = setTimeout(() => void readNow(), intervalMs);
 		};
