@@ -68,7 +68,6 @@ function zeroPerPane<T>(value: T): Record<PaneId, T> {
 	return Object.fromEntries(paneIds.map(id => [id, value])) as Record<PaneId, T>;
 }
 
-/** A fresh store per cockpit (and per test): nothing is module-global. Usable without React. */
 /**
  * The picker's list always offers the active runbook, even before the directories have been listed
  * or when it came from a file outside them (a directory's runbook of the same id does not replace it).
@@ -77,6 +76,7 @@ function withActive(runbooks: Runbook[], active: Runbook | null): Runbook[] {
 	return !active || runbooks.some(r => r.id === active.id) ? runbooks : [active, ...runbooks];
 }
 
+/** A fresh store per cockpit (and per test): nothing is module-global. Usable without React. */
 export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 	const now = options.now ?? Date.now;
 	return createStore<IncidentState & IncidentActions>()((set, get) => ({
