@@ -167,8 +167,6 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
 			if (ca) requestOptions.ca = ca;
 			if (options.insecureSkipVerify) requestOptions.rejectUnauthorized = false;
 		}
-		// A fresh connection is `agent: false` (closed after the answer); reused ones come from the pool.
-		requestOptions.agent = options.keepAlive ? reusingAgents[isHttps ? 'https' : 'http'] : false;
 		let req: http.ClientRequest;
 
 		const finish = (error: HttpError | null, response?: HttpResponse) => {
@@ -188,7 +186,7 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
 		const timer = setTimeout(() => finish(new HttpError('timeout', `timeout after ${options.timeoutMs} ms (${shown})`, url)), options.timeoutMs);
 		options.signal?.addEventListener('abort', onAbort, {once: true});
 
-		const send = (agent: https.RequestOptions['agent']) => {
+		const send = (agent: http.Agent | false) => {
 			let answered = false;
 			req = (isHttps ? https : http).request(parsed, {...requestOptions, agent});
 			req.on('error', (error: NodeJS.ErrnoException) => {
@@ -235,7 +233,8 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
 				});
 			});
 		};
-		send(requestOptions.agent);
+		// A fresh connection is `agent: false` (closed after the answer); reused ones come from the pool.
+		send(options.keepAlive ? reusingAgents[isHttps ? 'https' : 'http'] : false);
 	});
 }
 
