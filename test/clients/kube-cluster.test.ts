@@ -1,11 +1,11 @@
-import {mkdtemp, rm} from 'node:fs/promises';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {createKubeCluster, type KubeCluster} from '../../source/clients/kube-cluster.js';
 import type {ClusterChange, ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
 import {startFakeKubeServer, type FakeKubeServer, type LoggedRequest} from '../support/fake-kube-server.js';
-import {selfSignedCertificate, hasOpenssl} from '../support/tls.js';
+import {clientCertificate, selfSignedCertificate, hasOpenssl} from '../support/tls.js';
 import {waitFor} from '../support/wait.js';
 
 class RecordingWatcher implements ClusterWatcher {
@@ -363,6 +363,41 @@ describe.skipIf(!hasOpenssl)('KubeCluster over TLS', () => {
 				tlsServer.addPod('api', {name: 'api-tls'});
 				await waitFor(() => watcher.podUpsert('api-tls'), {message: 'event over TLS'});
 				expect(watcher.errors).toEqual([]);
+			} finally {
+				stop.abort();
+				await tlsServer.close();
+			}
+		} finally {
+			await rm(dir, {recursive: true, force: true});
+		}
+	});
+
+	it('authenticates with the kubeconfig\'s client certificate for lists, watches and patches', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'kube-mtls-'));
+		try {
+			const {key, cert} = selfSignedCertificate(dir);
+			const client = clientCertificate(dir, 'oncall');
+			const tlsServer = await startFakeKubeServer({tls: {key, cert}, clientCertificate: client});
+			try {
+				expect(tlsServer.kubeconfig()).toContain('client-certificate-data:');
+				expect(tlsServer.kubeconfig()).not.toContain('token:');
+				tlsServer.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 1});
+				const watcher = new RecordingWatcher();
+				const c = await createKubeCluster({kubeconfig: tlsServer.kubeconfigPath, readonly: false, fieldManager: 'incident-tui/inc-test'});
+				await c.watch(watcher, stop.signal);
+				await waitFor(() => tlsServer.watchCount('pods') === 1, {message: 'pods watched with a client certificate'});
+				expect(watcher.resets[0]!.pods).toHaveLength(1);
+				tlsServer.addPod('api', {name: 'api-mtls'});
+				await waitFor(() => watcher.podUpsert('api-mtls'), {message: 'event with a client certificate'});
+				await expect(c.scale('api', 3)).resolves.toMatchObject({after: '3'});
+				expect(tlsServer.get('deployments', 'api')!.spec.replicas).toBe(3);
+				expect(watcher.errors).toEqual([]);
+
+				// Without the certificate the server refuses the handshake: an error, not a hang.
+				const anonymous = join(dir, 'anonymous');
+				await writeFile(anonymous, tlsServer.kubeconfig().replace(/^ {4}client-(certificate|key)-data: .*\n/gm, ''));
+				const refused = await createKubeCluster({kubeconfig: anonymous, readonly: true, fieldManager: 'incident-tui/inc-test'});
+				await expect(refused.history('api')).rejects.toThrow();
 			} finally {
 				stop.abort();
 				await tlsServer.close();

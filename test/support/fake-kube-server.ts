@@ -17,6 +17,7 @@ import {createServer as createTlsServer} from 'node:https';
 import type {AddressInfo, Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import type {TLSSocket} from 'node:tls';
 import {isDeepStrictEqual} from 'node:util';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -71,6 +72,13 @@ export interface FakeKubeServerOptions {
 	controller?: boolean;
 	/** Serve https with this key and (self-signed) certificate, which the kubeconfig names as the CA. */
 	tls?: {key: Buffer; cert: Buffer};
+	/**
+	 * With `tls`: authenticate users by client certificate, as kube-apiserver does with
+	 * --client-ca-file. The server asks for a certificate signed by `ca` and refuses the TLS handshake
+	 * without one; the kubeconfig carries `cert` and `key` (client-certificate-data, client-key-data)
+	 * and no token.
+	 */
+	clientCertificate?: {ca: Buffer; cert: Buffer; key: Buffer};
 }
 
 export class FakeKubeServer {
@@ -102,6 +110,7 @@ export class FakeKubeServer {
 	private refuse: Partial<Record<Resource, number>> = {};
 	private readonly historySize: number;
 	private readonly tls: {key: Buffer; cert: Buffer} | undefined;
+	private readonly clientCertificate: {ca: Buffer; cert: Buffer; key: Buffer} | undefined;
 
 	constructor(options: FakeKubeServerOptions = {}) {
 		this.namespace = options.namespace ?? 'shop';
@@ -110,8 +119,10 @@ export class FakeKubeServer {
 		this.historySize = options.historySize ?? 20_000;
 		this.controller = options.controller ?? true;
 		this.tls = options.tls;
+		this.clientCertificate = options.tls ? options.clientCertificate : undefined;
 		const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
-		this.server = options.tls ? createTlsServer({key: options.tls.key, cert: options.tls.cert}, handler) : createServer(handler);
+		const clientAuth = this.clientCertificate ? {ca: this.clientCertificate.ca, requestCert: true, rejectUnauthorized: true} : {};
+		this.server = options.tls ? createTlsServer({key: options.tls.key, cert: options.tls.cert, ...clientAuth}, handler) : createServer(handler);
 		this.server.on('connection', socket => {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
@@ -141,7 +152,9 @@ export class FakeKubeServer {
 			'users:',
 			`- name: ${this.user}`,
 			'  user:',
-			'    token: fake-token',
+			...(this.clientCertificate
+				? [`    client-certificate-data: ${this.clientCertificate.cert.toString('base64')}`, `    client-key-data: ${this.clientCertificate.key.toString('base64')}`]
+				: ['    token: fake-token']),
 			'contexts:',
 			`- name: ${this.context}`,
 			'  context:',
@@ -474,7 +487,8 @@ export class FakeKubeServer {
 		const method = req.method ?? 'GET';
 		this.requests.push({method, path: url.pathname, query, ...(contentType ? {contentType} : {}), ...(body === undefined ? {} : {body})});
 
-		if (req.headers.authorization !== 'Bearer fake-token') return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+		const authenticated = this.clientCertificate ? (req.socket as TLSSocket).authorized : req.headers.authorization === 'Bearer fake-token';
+		if (!authenticated) return this.status(res, 401, 'Unauthorized', 'Unauthorized');
 		const route = parsePath(url.pathname);
 		if (!route) return this.status(res, 404, 'NotFound', `the server could not find the requested resource (${method} ${url.pathname})`);
 		const {resource, name, subresource, namespace} = route;
