@@ -17,14 +17,15 @@ import {existsSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import type * as K8s from '@kubernetes/client-node';
-import type {
-	Cluster,
-	ClusterChange,
-	ClusterWatcher,
-	DeploymentInfo,
-	MutationResult,
-	PodInfo,
-	RevisionInfo,
+import {
+	sameRow,
+	type Cluster,
+	type ClusterChange,
+	type ClusterWatcher,
+	type DeploymentInfo,
+	type MutationResult,
+	type PodInfo,
+	type RevisionInfo,
 } from '../ports/cluster.js';
 import {describeKubeError, KubeError, parseStatus, statusCodeOf, where, type KubeStatus} from './kube-errors.js';
 import {MalformedWatch, openWatch, type WatchHandlers} from './watch-stream.js';
@@ -136,9 +137,14 @@ export interface RawReplicaSet {
 	spec?: {template?: RawTemplate};
 }
 
+/**
+ * A timestamp as the API server writes it (RFC 3339, whole seconds). Lists come through client-node,
+ * which turns them into Dates, watch events as the server's text: both must give the same string, or
+ * every pod's first event after a list would look like a change.
+ */
 function iso(time: Time): string {
 	if (!time) return '';
-	return typeof time === 'string' ? time : time.toISOString();
+	return typeof time === 'string' ? time : time.toISOString().replace(/\.000Z$/, 'Z');
 }
 
 /** The deployment owning a pod: through its ReplicaSet (known map first, else the name minus the pod-template-hash). */
@@ -507,6 +513,10 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 					watcher.change(options.change(null, name));
 				} else {
 					const row = options.toRow(object);
+					// Most events (kubelet's status heartbeats) change nothing a row shows. The row already held
+					// stays, so the new one dies young: kept, it would outlive the next scavenges and be promoted,
+					// and the old generation would fill with copies of unchanged rows (bench/README.md).
+					if (sameRow(options.rows.get(name), row)) return;
 					options.rows.set(name, row);
 					watcher.change(options.change(row, name));
 				}
@@ -552,7 +562,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 				const name = object.metadata?.name ?? '';
 				const owner = replicaSetDeployment(object);
 				if (type === 'DELETED' || !owner) replicaSetOwners.delete(name);
-				else replicaSetOwners.set(name, owner);
+				else if (replicaSetOwners.get(name) !== owner) replicaSetOwners.set(name, owner);
 			},
 		};
 

@@ -59,10 +59,30 @@ export type ClusterChange =
 	| {kind: 'deployment'; type: 'upsert'; deployment: DeploymentInfo}
 	| {kind: 'deployment'; type: 'delete'; name: string};
 
+/**
+ * Whether two compact rows show the same thing. Most watch events only touch status fields a row
+ * does not keep (kubelet's probe heartbeats), and their rows compare equal.
+ */
+export function sameRow(a: object | undefined, b: object): boolean {
+	if (!a) return false;
+	const left = a as Record<string, unknown>;
+	const right = b as Record<string, unknown>;
+	const keys = Object.keys(right);
+	if (keys.length !== Object.keys(left).length) return false;
+	for (const key of keys) {
+		const x = left[key];
+		const y = right[key];
+		if (x === y) continue;
+		if (Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => v === y[i])) continue;
+		return false;
+	}
+	return true;
+}
+
 export interface ClusterWatcher {
 	/** A full list arrived (first list, or a relist after 410 Gone or a reconnect). Replaces everything. */
 	reset(pods: PodInfo[], deployments: DeploymentInfo[]): void;
-	/** One object changed. */
+	/** One object changed. Its row may still compare equal (`sameRow`) to the last one: not every cluster filters. */
 	change(change: ClusterChange): void;
 	/** The watch broke; it will retry after `retryInMs` (null when it gave up, e.g. 403 Forbidden). */
 	error(error: Error, retryInMs: number | null): void;

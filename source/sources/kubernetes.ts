@@ -5,26 +5,9 @@
  * OOMKilled or entering CrashLoopBackOff, a rollout starting or finishing. Signals fire once per
  * transition, never for what the first list already showed.
  */
-import type {Cluster, ClusterChange, DeploymentInfo, PodInfo} from '../ports/cluster.js';
+import {sameRow, type Cluster, type ClusterChange, type DeploymentInfo, type PodInfo} from '../ports/cluster.js';
 import type {EventData} from '../timeline/events.js';
 import type {SourceContext} from './registry.js';
-
-/** Whether two compact rows show the same thing (most watch events only touch status fields we do not keep). */
-export function sameRow(a: object | undefined, b: object): boolean {
-	if (!a) return false;
-	const left = a as Record<string, unknown>;
-	const right = b as Record<string, unknown>;
-	const keys = Object.keys(right);
-	if (keys.length !== Object.keys(left).length) return false;
-	for (const key of keys) {
-		const x = left[key];
-		const y = right[key];
-		if (x === y) continue;
-		if (Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => v === y[i])) continue;
-		return false;
-	}
-	return true;
-}
 
 type Signal = EventData['signal'];
 

@@ -154,6 +154,31 @@ describe('KubeCluster.watch', () => {
 		expect(watcher.errors).toEqual([]);
 	});
 
+	it('passes on only the events that change a row, while a heartbeat still moves the resourceVersion on', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		const watcher = await watching(await cluster());
+		const name = server.list('pods')[0]!.metadata.name as string;
+		const podChanges = () => watcher.changes.filter(c => c.kind === 'pod');
+
+		// A kubelet heartbeat: a status field no row keeps.
+		server.update('pods', name, p => (p.status.conditions = [{type: 'Ready', status: 'True', lastProbeTime: '2026-11-22T03:11:00Z'}]));
+		const heartbeat = String(server.resourceVersion);
+		await waitFor(
+			() => {
+				server.endWatches('pods');
+				return watchRequests('pods').at(-1)!.query.resourceVersion === heartbeat;
+			},
+			{message: 'watch resumed after the heartbeat'},
+		);
+		expect(podChanges()).toEqual([]);
+
+		server.update('pods', name, p => (p.status.containerStatuses[0].ready = false));
+		const flipped = await waitFor(() => watcher.podUpsert(name), {message: 'readiness flip passed on'});
+		expect(flipped.ready).toBe(0);
+		expect(podChanges()).toHaveLength(1);
+		expect(watcher.errors).toEqual([]);
+	});
+
 	for (const mode of ['event', 'http'] as const) {
 		it(`relists and resets after 410 Gone (${mode === 'event' ? 'ERROR event' : 'HTTP 410'})`, async () => {
 			server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
