@@ -63,7 +63,8 @@ function painter(color: string | undefined, bold: boolean): Painter {
  * per row, width and selection, and reused across frames.
  */
 export function rowText(row: Row, width: number, selected: boolean, theme: Theme, age?: string): string {
-	const cells = age === undefined ? row.cells : row.cells.map(cell => (cell.age ? {...cell, text: age, tone: 'muted' as const} : cell));
+	const own = row.cells; // a pod row makes its cells at each read
+	const cells = age === undefined ? own : own.map(cell => (cell.age ? {...cell, text: age, tone: 'muted' as const} : cell));
 	const parts = layoutCells(cells, width - 2);
 	const marker = selected ? (theme.color ? '▶ ' : '> ') : `${theme.color ? ' ' : theme.symbolOf(row.tone)} `;
 	let text = marker;
