@@ -188,17 +188,19 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
 
 		const send = (agent: http.Agent | false) => {
 			let answered = false;
-			req = (isHttps ? https : http).request(parsed, {...requestOptions, agent});
-			req.on('error', (error: NodeJS.ErrnoException) => {
+			const request = (isHttps ? https : http).request(parsed, {...requestOptions, agent});
+			req = request;
+			// `request`, not `req`: after a retry `req` is the new request, and this handler the old one's.
+			request.on('error', (error: NodeJS.ErrnoException) => {
 				if (settled) return;
-				if (staleReuse(req, error, answered)) send(false);
+				if (staleReuse(request, error, answered)) send(false);
 				else finish(classifyError(error, url));
 			});
-			req.on('response', res => {
+			request.on('response', res => {
 				answered = true;
 				receive(res);
 			});
-			req.end();
+			request.end();
 		};
 		const receive = (res: http.IncomingMessage) => {
 			const declared = Number(res.headers['content-length']);
