@@ -189,6 +189,31 @@ describe('openWatch reading in batches', () => {
 		}
 	});
 
+	it('leaves the timer while the watch is quiet, reads the next event as it comes, then batches again', async () => {
+		const {res, names, close} = await batchedWatch(250);
+		try {
+			await turns();
+			expect(vi.getTimerCount()).toBe(1);
+			// An interval that brought nothing: off the clock, the socket flowing.
+			vi.advanceTimersByTime(250);
+			expect(vi.getTimerCount()).toBe(0);
+			await written(res, event('ADDED', 'api-1'));
+			await waitFor(() => names.length === 1, {message: 'read as it came'});
+			// That event started the batches again: the next one waits for the interval.
+			expect(vi.getTimerCount()).toBe(1);
+			await turns();
+			await written(res, event('MODIFIED', 'api-1'));
+			await turns();
+			expect(names).toEqual(['api-1']);
+			vi.advanceTimersByTime(250);
+			await waitFor(() => names.length === 2, {message: 'batch read'});
+			expect(names).toEqual(['api-1', 'api-1']);
+		} finally {
+			close();
+		}
+		expect(vi.getTimerCount()).toBe(0);
+	});
+
 	it('reads as data comes while a burst lasts, and batches again after it', async () => {
 		const {res, names, close} = await batchedWatch(250);
 		try {
