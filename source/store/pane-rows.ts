@@ -19,6 +19,20 @@ export function rowsFor(state: IncidentState, pane: PaneId): readonly Row[] {
 	}
 }
 
+/** The feed whose loading or error line a pane shows above its rows. */
+const paneFeeds: Partial<Record<PaneId, string>> = {health: 'health', metrics: 'metrics', pods: 'cluster'};
+
+/**
+ * The lines a pane fills when it has room: its title, its feed's loading or error line, and its rows
+ * (or the one line that says it has none). The layout gives a pane no more than this, so a short
+ * list does not hold empty lines that a cut-off pane beside it could use.
+ */
+export function paneLines(state: IncidentState, pane: PaneId): number {
+	const feed = paneFeeds[pane] === undefined ? undefined : state.feeds[paneFeeds[pane]];
+	const problem = feed?.status === 'loading' || feed?.status === 'error' ? 1 : 0;
+	return 1 + problem + Math.max(1, rowsFor(state, pane).length);
+}
+
 export function selectedRef(state: IncidentState, pane: PaneId): RowRef | undefined {
 	const rows = rowsFor(state, pane);
 	return rows[Math.min(state.ui.selected[pane], rows.length - 1)]?.ref;

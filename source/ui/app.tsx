@@ -2,7 +2,7 @@ import React, {useEffect, useState} from 'react';
 import {Box, useStdout, type Key} from 'ink';
 import {useKeyPresses} from './components/use-key-presses.js';
 import {paneIds, type PaneId} from '../store/types.js';
-import {rowsFor, selectedDeployment, selectedRef} from '../store/pane-rows.js';
+import {paneLines, rowsFor, selectedDeployment, selectedRef} from '../store/pane-rows.js';
 import {severities, statuses} from '../timeline/events.js';
 import {Command, commandFor, keymap, paneCommands} from './keymap.js';
 import {useController, useIncident, useStoreApi} from './context.js';
@@ -85,8 +85,11 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 	const focus = useIncident(s => s.ui.focus);
 	const dialog = useIncident(s => s.ui.dialog);
 	const help = useIncident(s => s.ui.help);
-	const healthCount = useIncident(s => s.health.length + s.health.reduce((n, h) => n + h.dependencies.length, 0));
-	const metricCount = useIncident(s => s.metrics.reduce((n, m) => n + 1 + (m.series.length > 1 ? m.series.length : 0), 0));
+	// What each pane would fill; the timeline, which only grows, takes what the others leave.
+	const healthLines = useIncident(s => paneLines(s, 'health'));
+	const metricLines = useIncident(s => paneLines(s, 'metrics'));
+	const podLines = useIncident(s => paneLines(s, 'pods'));
+	const runbookLines = useIncident(s => paneLines(s, 'runbook'));
 	const inputActive = props.inputActive ?? true;
 
 	const handleKey = (input: string, key: Key) => {
@@ -202,7 +205,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 
 	useKeyPresses(handleKey, {isActive: inputActive});
 
-	const wants = {health: healthCount + 1, metrics: metricCount + 1};
+	const wants = {health: healthLines, metrics: metricLines, pods: podLines, runbook: runbookLines};
 	const layout: Layout = computeLayout(width, height, focus, wants);
 	/** A dialog or the help overlay, shown instead of the panes. */
 	let overlay: React.ReactNode = null;

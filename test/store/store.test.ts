@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {createIncidentStore, limits} from '../../source/store/store.js';
+import {paneLines} from '../../source/store/pane-rows.js';
+import {deployment, pod} from '../support/fixtures.js';
 import {replay} from '../../source/store/incident.js';
 import type {AnyTimelineEvent} from '../../source/timeline/events.js';
 
@@ -69,5 +71,23 @@ describe('incident store', () => {
 		expect(store.getState().ui.selected.pods).toBe(2);
 		store.getState().selectionMoved('pods', -10, 3);
 		expect(store.getState().ui.selected.pods).toBe(0);
+	});
+});
+
+describe('paneLines: what a pane fills when it has room', () => {
+	it('counts the title, the feed line while loading or failing, and the rows the filter leaves', () => {
+		const store = createIncidentStore();
+		const lines = () => paneLines(store.getState(), 'pods');
+		// Title and the line that says there are no pods.
+		expect(lines()).toBe(2);
+		store.getState().feedLoading('cluster');
+		expect(lines()).toBe(3);
+		store.getState().clusterReset([pod('api-1', 'api'), pod('api-2', 'api'), pod('web-1', 'web')], [deployment('api'), deployment('web')]);
+		// Title, two deployment rows and three pods; the feed is fresh again.
+		expect(lines()).toBe(6);
+		store.getState().filterChanged('pods', 'web');
+		expect(lines()).toBe(3);
+		store.getState().feedFailed('cluster', 'watch refused');
+		expect(lines()).toBe(4);
 	});
 });

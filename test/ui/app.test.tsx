@@ -3,6 +3,7 @@ import {createIncidentStore} from '../../source/store/store.js';
 import type {ActionRequest} from '../../source/actions/types.js';
 import {fullState, clusterFixture} from '../support/fixtures.js';
 import {helpLines} from '../../source/ui/help-overlay.js';
+import {rowsFor} from '../../source/store/pane-rows.js';
 import {keys, recordingController, renderCockpit} from '../support/render-cockpit.js';
 
 function prefilled(options: {readonly?: boolean; production?: boolean} = {}) {
@@ -59,6 +60,20 @@ describe('cockpit panes', () => {
 		expect(row).toContain('warn≥1%');
 		expect(row).toContain('crit≥5%');
 		expect(rowOf(ui.frame(), 'p95 latency')).toContain('450 ms');
+	});
+
+	it('gives a short pods list only the lines it fills, so the metrics above it are not cut off', async () => {
+		const store = prefilled();
+		const metrics = store.getState().metrics;
+		store.getState().metricsReceived([0, 1, 2, 3].flatMap(i => metrics.map(m => ({...m, id: `${m.id}-${i}`, title: `${m.title} ${i}`}))));
+		const ui = await renderCockpit({store, width: 160, height: 34});
+		cleanup.push(() => ui.unmount());
+		await ui.press('3');
+		await ui.waitForFrame(() => ui.store.getState().ui.focus === 'pods');
+		const lines = ui.frame().split('\n');
+		const at = (title: string) => lines.findIndex(line => line.includes(title));
+		expect(at('3 Pods') - at('2 Metrics') - 1, 'every metric row is shown').toBe(rowsFor(ui.store.getState(), 'metrics').length);
+		expect(at('2 Metrics') - at('1 Health') - 1, 'every health row is shown').toBe(rowsFor(ui.store.getState(), 'health').length);
 	});
 
 	it('groups pods under their deployment with revision, readiness and reasons', async () => {
