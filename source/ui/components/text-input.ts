@@ -11,9 +11,18 @@ export function editText(value: string, input: string, key: Key): string | null 
 	if (key.backspace || key.delete) return [...value].slice(0, -1).join('');
 	if (key.ctrl && input === 'u') return '';
 	if (key.ctrl || key.meta || key.return || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return null;
-	// Pasted text can arrive as one chunk; keep printable characters only.
-	const printable = [...input].filter(ch => ch >= ' ' && ch !== '\u007f').join('');
-	return printable ? value + printable : null;
+	// Several keys can arrive as one chunk (a paste, or keys typed faster than a frame over SSH, where
+	// a backspace then "6" comes as "\x7f6"): apply them in order, printable characters and backspaces
+	// (DEL or BS); anything else is dropped.
+	let next = value;
+	let edited = false;
+	for (const ch of input) {
+		if (ch === '\u007f' || ch === '\b') next = [...next].slice(0, -1).join('');
+		else if (ch >= ' ') next += ch;
+		else continue;
+		edited = true;
+	}
+	return edited ? next : null;
 }
 
 /**
