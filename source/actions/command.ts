@@ -1,4 +1,5 @@
 import {runCommand, type CommandSpec} from '../clients/command-runner.js';
+import type {CommandEnvironment} from '../ports/cluster.js';
 import type {RunbookCommand} from '../runbook/model.js';
 import {renderTemplate, shellQuote} from '../runbook/template.js';
 import type {EnvInfo} from '../store/types.js';
@@ -21,6 +22,8 @@ export interface PrepareCommandInput {
 	dangerous?: boolean;
 	/** The config's redactor (built-in patterns plus `redact`); defaults to the built-in patterns. */
 	redact?: Redactor;
+	/** The cluster's environment for commands (KUBECONFIG pinned to its context and namespace). */
+	kube?: CommandEnvironment | null;
 }
 
 /** A failed command: carries the exit code and the redacted output excerpt for action.failed. */
@@ -74,6 +77,7 @@ function prepare(input: PrepareCommandInput): ActionRequest {
 		throw new Error(`runbook command '${command.id}'${command.line ? ` (line ${command.line})` : ''} has neither argv nor script`);
 	}
 	const timeoutMs = command.timeoutMs ?? defaultCommandTimeoutMs;
+	if (input.kube) details.push(`${input.kube.note[0]!.toUpperCase()}${input.kube.note.slice(1)}.`);
 	details.push(`Timeout: ${Math.round(timeoutMs / 1000)} s; esc cancels.`);
 	const firstLine = shown.split('\n')[0] ?? '';
 	const change = `run ${'argv' in spec ? firstLine : `bash script${shown.includes('\n') ? ` (${shown.split('\n').length} lines)` : `: ${firstLine}`}`}`;
@@ -93,6 +97,7 @@ function prepare(input: PrepareCommandInput): ActionRequest {
 			const result = await runCommand(spec, {
 				timeoutMs: request.timeoutMs,
 				signal: ctx.signal,
+				...(input.kube ? {env: input.kube.env} : {}),
 				onLine: (stream, line) => ctx.onOutput?.(stream, mask(line)),
 			});
 			const output = excerpt(mask(result.output));

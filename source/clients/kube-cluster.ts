@@ -15,19 +15,21 @@ import type {RequestOptions as HttpsRequestOptions} from 'node:https';
 import {isDeepStrictEqual} from 'node:util';
 import {existsSync} from 'node:fs';
 import {homedir} from 'node:os';
-import {join} from 'node:path';
+import {delimiter, join} from 'node:path';
 import type * as K8s from '@kubernetes/client-node';
 import {
 	sameRow,
 	type Cluster,
 	type ClusterChange,
 	type ClusterWatcher,
+	type CommandEnvironment,
 	type DeploymentInfo,
 	type MutationResult,
 	type PodInfo,
 	type RevisionInfo,
 } from '../ports/cluster.js';
 import {describeKubeError, KubeError, parseStatus, statusCodeOf, where, type KubeStatus} from './kube-errors.js';
+import {pinKubeconfig} from './kube-pin.js';
 import {MalformedWatch, openWatch, type WatchHandlers} from './watch-stream.js';
 
 export interface KubeClusterOptions {
@@ -818,11 +820,27 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		}
 	}
 
+	// Runbook commands act on this context and namespace too (kube-pin.ts); written on first use.
+	const contextEntry = kc.getContextObject(context);
+	const files = options.kubeconfig ? [options.kubeconfig] : (process.env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+	if (!options.kubeconfig && files.length === 0 && existsSync(join(homedir(), '.kube', 'config'))) files.push(join(homedir(), '.kube', 'config'));
+	let pinned: CommandEnvironment | undefined;
+	const commandEnvironment = (): CommandEnvironment | null => {
+		// In-cluster config: kubectl in the pod finds the same service account by itself.
+		if (!contextEntry || files.length === 0) return null;
+		pinned ??= pinKubeconfig(
+			{context, cluster: contextEntry.cluster, user: contextEntry.user, namespace, files},
+			`kubectl and other Kubernetes tools in it act on context ${context}, namespace ${namespace} (KUBECONFIG pinned)`,
+		);
+		return pinned;
+	};
+
 	return {
 		context,
 		namespace,
 		server,
 		readonly: options.readonly,
+		commandEnvironment,
 		watch,
 		history: async (name, signal) => {
 			try {

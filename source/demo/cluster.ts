@@ -2,11 +2,13 @@ import type {
 	Cluster,
 	ClusterChange,
 	ClusterWatcher,
+	CommandEnvironment,
 	DeploymentInfo,
 	MutationResult,
 	PodInfo,
 	RevisionInfo,
 } from '../ports/cluster.js';
+import {pinKubeconfig} from '../clients/kube-pin.js';
 
 /**
  * The demo's simulated cluster: namespace "shop" in context "demo", behind the same `Cluster` port as
@@ -191,6 +193,30 @@ export class SimulatedCluster implements Cluster {
 			if (options.signal.aborted) this.stop();
 			else options.signal.addEventListener('abort', () => this.stop(), {once: true});
 		}
+	}
+
+	private pinned: CommandEnvironment | undefined;
+
+	/**
+	 * The demo's cluster is in this process, not behind an API server, so the kubectl of a runbook
+	 * command is pointed at a cluster that is not there (a closed loopback port): it fails at once and
+	 * never reaches a real cluster from the user's own kubeconfig, which is left out.
+	 */
+	commandEnvironment(): CommandEnvironment {
+		this.pinned ??= pinKubeconfig(
+			{
+				context: demoContext,
+				cluster: 'incident-tui-demo',
+				user: 'incident-tui-demo',
+				namespace: demoNamespace,
+				files: [],
+				clusters: [{name: 'incident-tui-demo', cluster: {server: 'https://127.0.0.1:1'}}],
+				// A token, or kubectl would ask for a username on the command's closed stdin.
+				users: [{name: 'incident-tui-demo', user: {token: 'demo-has-no-api-server'}}],
+			},
+			'demo: kubectl here reaches no cluster, so nothing real is touched',
+		);
+		return this.pinned;
 	}
 
 	/** Stops every timer and forgets every watcher. Idempotent. */

@@ -110,4 +110,16 @@ export interface Cluster {
 	restart(deployment: string, signal?: AbortSignal): Promise<MutationResult>;
 	/** Name of a HorizontalPodAutoscaler targeting the deployment, or null. */
 	autoscalerFor(deployment: string, signal?: AbortSignal): Promise<string | null>;
+	/**
+	 * The environment runbook commands run with, so kubectl and other Kubernetes tools in them act on
+	 * this context and namespace (source/clients/kube-pin.ts); null when there is nothing to pin.
+	 */
+	commandEnvironment?(): CommandEnvironment | null;
+}
+
+export interface CommandEnvironment {
+	/** Variables added to the command's environment (KUBECONFIG). */
+	env: Record<string, string>;
+	/** One line for the confirmation: what the Kubernetes tools in the command will act on. */
+	note: string;
 }

@@ -224,7 +224,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			if (!command) return flash('this step has no command or action to run', 'info');
 			try {
 				const secretVars = runbook?.variables.filter(v => v.secret).map(v => v.name) ?? [];
-				void open(commandAction.prepare({command, vars: variables, secretVars, env, newId: newEventId, redact})).catch(fail);
+				const kube = cluster?.commandEnvironment?.() ?? null;
+				void open(commandAction.prepare({command, vars: variables, secretVars, env, newId: newEventId, redact, kube})).catch(fail);
 			} catch (error) {
 				fail(error);
 			}
