@@ -110,9 +110,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		}
 	}
 
+	let runbookAlertLabels: Record<string, string> | undefined;
 	const applyRunbook = (next: Runbook | null, alertLabels?: Record<string, string>) => {
 		runbook = next;
-		if (next) variables = {...resolveVariables(next, {alertLabels, cli: {namespace: options.namespace, ...options.variables}}).values, ...options.variables};
+		runbookAlertLabels = alertLabels;
+		if (next) variables = {...resolveVariables(next, {alertLabels, cli: {namespace: env.namespace, ...options.variables}}).values, ...options.variables};
 		store.getState().runbookLoaded(next);
 	};
 	applyRunbook(runbook);
@@ -314,6 +316,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 				.then(resolved => {
 					if (!resolved || lifetime.signal.aborted) return;
 					cluster = resolved;
+					// Without --context or -n, the kubeconfig's current context and its namespace are the
+					// cockpit's: the header, confirmations and the runbook's {{namespace}} follow them.
+					if (resolved.context !== env.context || resolved.namespace !== env.namespace) {
+						env.context = resolved.context;
+						env.namespace = resolved.namespace;
+						store.getState().clusterConnected(resolved.context, resolved.namespace);
+						if (runbook) applyRunbook(runbook, runbookAlertLabels);
+						else variables = {namespace: env.namespace, ...options.variables};
+					}
 					startLive();
 				})
 				.catch(error => {

@@ -32,6 +32,8 @@ export interface IncidentActions {
 	alertsReceived(alerts: AlertInfo[], at?: number): void;
 	clusterReset(pods: PodInfo[], deployments: DeploymentInfo[], at?: number): void;
 	clusterChanged(changes: ClusterChange[], at?: number): void;
+	/** The cluster connected: its context and namespace (from the kubeconfig when not given) are the cockpit's. */
+	clusterConnected(context: string, namespace: string): void;
 	// Timeline
 	eventsAppended(events: AnyTimelineEvent[]): void;
 	// Runbooks
@@ -112,6 +114,9 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		},
 		clusterReset(pods, deployments, at = now()) {
 			set(s => ({cluster: clusterData(pods, deployments), feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+		},
+		clusterConnected(context, namespace) {
+			set(s => (s.env.context === context && s.env.namespace === namespace ? s : {env: {...s.env, context, namespace}}));
 		},
 		clusterChanged(changes, at = now()) {
 			if (changes.length === 0) return;

@@ -147,3 +147,31 @@ describe('session: a runbook step bound to an action', () => {
 		expect(request.change).toBe('replicas 2 -> 6');
 	});
 });
+
+describe('session: the kubeconfig chooses the context and namespace', () => {
+	it('without --context or -n, the current context and its namespace become the cockpit\'s, for the header, confirmations and {{namespace}}', async () => {
+		const server = await startFakeKubeServer();
+		harness.onCleanup(() => server.close());
+		const dir = harness.tempDir();
+		const file = writeRunbook(
+			dir,
+			'ns.yaml',
+			['id: ns-test', 'title: Namespace test', 'steps:', '  - id: show', '    title: Show the namespace', '    command: [echo, "ns={{namespace}}"]', ''].join('\n'),
+		);
+		// What cli.tsx passes when neither the config nor the command line names them.
+		const cluster = createKubeCluster({kubeconfig: server.kubeconfigPath, readonly: false, fieldManager: `incident-tui/${incidentId}`});
+		const session = await harness.open({stateDir: harness.tempDir(), incidentId, cluster, context: '', namespace: 'default', runbookRef: file});
+		expect(session.store.getState().env).toMatchObject({context: '', namespace: 'default'});
+		session.start();
+		await waitFor(() => session.store.getState().env.namespace === server.namespace, {message: "the kubeconfig context's namespace in the store"});
+		expect(session.store.getState().env.context).toBe(server.context);
+
+		session.controller.requestStep('show');
+		const request = await confirmDialog(session);
+		expect(request.target).toEqual({context: server.context, namespace: server.namespace, object: 'command/show-cmd'});
+		expect(request.kubectl).toBe(`echo ns=${server.namespace}`);
+		expect(request.details).toContain(`Kubectl and other Kubernetes tools in it act on context ${server.context}, namespace ${server.namespace} (KUBECONFIG pinned).`);
+		session.controller.cancel(request);
+	});
+});
+
