@@ -222,8 +222,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 				});
 				return;
 			}
-			const command = step.commands[0];
-			if (!command) return flash('this step has no command or action to run', 'info');
+			const first = step.commands[0];
+			if (!first) return flash('this step has no command or action to run', 'info');
+			// Titled after its step ("Run: Check the new pods"), not its generated id, unless it has its own title.
+			const command = first.title ? first : {...first, title: `Run: ${step.title}`};
 			try {
 				const secretVars = runbook?.variables.filter(v => v.secret).map(v => v.name) ?? [];
 				const kube = cluster?.commandEnvironment?.() ?? null;

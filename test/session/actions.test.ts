@@ -168,6 +168,7 @@ describe('session: the kubeconfig chooses the context and namespace', () => {
 
 		session.controller.requestStep('show');
 		const request = await confirmDialog(session);
+		expect(request.title, 'named after its step').toBe('Run: Show the namespace');
 		expect(request.target).toEqual({context: server.context, namespace: server.namespace, object: 'command/show-cmd'});
 		expect(request.kubectl).toBe(`echo ns=${server.namespace}`);
 		expect(request.details).toContain(`Kubectl and other Kubernetes tools in it act on context ${server.context}, namespace ${server.namespace} (KUBECONFIG pinned).`);
