@@ -21,7 +21,43 @@ export function parseConfig(text: string, file: string): Config {
 	const parsed = parseYamlLocated(text, file);
 	const result = configSchema.safeParse(parsed.value ?? {});
 	if (!result.success) throw zodToLocated(result.error, parsed, file);
-	return result.data;
+	return resolvePaths(result.data, path.dirname(file));
+}
+
+/**
+ * A path from the config file: `~` and `~/...` are the home directory (the README's own example is
+ * `kubeconfig: ~/.kube/config`), and a relative path is relative to the config file's directory,
+ * as in Prometheus's configuration, so a config works from whatever directory it is run in.
+ */
+export function configPath(value: string, baseDir: string, home = os.homedir()): string {
+	if (value === '~') return home;
+	if (value.startsWith('~/')) return path.join(home, value.slice(2));
+	return path.resolve(baseDir, value);
+}
+
+/** `runbook` is a built-in id ("bad-deploy") or a file; only a file is a path. */
+function looksLikePath(value: string): boolean {
+	return value.includes('/') || /\.(ya?ml|md|markdown)$/i.test(value) || value.startsWith('~');
+}
+
+function resolvePaths(config: Config, baseDir: string): Config {
+	const at = (value: string | undefined) => (value === undefined ? undefined : configPath(value, baseDir));
+	const files = <T extends {ca?: string; bearerTokenFile?: string; passwordFile?: string}>(section: T): T => ({
+		...section,
+		...(section.ca === undefined ? {} : {ca: at(section.ca)}),
+		...(section.bearerTokenFile === undefined ? {} : {bearerTokenFile: at(section.bearerTokenFile)}),
+		...(section.passwordFile === undefined ? {} : {passwordFile: at(section.passwordFile)}),
+	});
+	return {
+		...config,
+		...(config.prometheus ? {prometheus: files(config.prometheus)} : {}),
+		...(config.alertmanager ? {alertmanager: files(config.alertmanager)} : {}),
+		...(config.kubernetes?.kubeconfig === undefined ? {} : {kubernetes: {...config.kubernetes, kubeconfig: at(config.kubernetes.kubeconfig)}}),
+		services: config.services.map(service => files(service)),
+		runbooks: config.runbooks.map(dir => configPath(dir, baseDir)),
+		...(config.runbook !== undefined && looksLikePath(config.runbook) ? {runbook: at(config.runbook)} : {}),
+		...(config.stateDir === undefined ? {} : {stateDir: at(config.stateDir)}),
+	};
 }
 
 export async function loadConfig(file: string | null): Promise<Config> {

@@ -1,5 +1,7 @@
+import os from 'node:os';
+import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {parseConfig, LocatedError} from '../../source/config/load.js';
+import {configPath, parseConfig, LocatedError} from '../../source/config/load.js';
 
 describe('config', () => {
 	it('parses the minimal shape with defaults', () => {
@@ -35,6 +37,39 @@ describe('config', () => {
 
 	it('names the line of a YAML syntax error', () => {
 		expect(() => parseConfig('services:\n  - name: api\n   bad: [\n', 'c.yaml')).toThrowError(/^c\.yaml:\d+:\d+: /);
+	});
+});
+
+describe('paths in the config', () => {
+	it('expand ~ to the home directory and read relative paths from the config file\'s directory', () => {
+		const config = parseConfig(
+			[
+				'prometheus: {url: https://prom:9090, ca: certs/ca.pem, bearerTokenFile: ~/prom-token}',
+				'alertmanager: {url: https://am:9093, passwordFile: /run/secrets/am}',
+				'kubernetes: {kubeconfig: ~/.kube/config}',
+				'services:',
+				'  - {name: api, health: https://api/health, ca: ../ca/api.pem}',
+				'  - {name: web, health: http://web/health}',
+				'runbooks: [runbooks, /srv/runbooks]',
+				'runbook: runbooks/checkout.md',
+				'stateDir: state',
+			].join('\n'),
+			'/etc/incident-tui/incident.yaml',
+		);
+		const home = os.homedir();
+		expect(config.prometheus).toMatchObject({ca: '/etc/incident-tui/certs/ca.pem', bearerTokenFile: path.join(home, 'prom-token')});
+		expect(config.alertmanager?.passwordFile).toBe('/run/secrets/am');
+		expect(config.kubernetes?.kubeconfig).toBe(path.join(home, '.kube/config'));
+		expect(config.services.map(s => s.ca)).toEqual(['/etc/ca/api.pem', undefined]);
+		expect(config.runbooks).toEqual(['/etc/incident-tui/runbooks', '/srv/runbooks']);
+		expect(config.runbook).toBe('/etc/incident-tui/runbooks/checkout.md');
+		expect(config.stateDir).toBe('/etc/incident-tui/state');
+	});
+
+	it('leave a built-in runbook id as it is', () => {
+		expect(parseConfig('runbook: bad-deploy\n', '/etc/incident.yaml').runbook).toBe('bad-deploy');
+		expect(configPath('~', '/etc', '/home/op')).toBe('/home/op');
+		expect(configPath('~op/x', '/etc', '/home/op'), 'only ~ and ~/ are expanded').toBe('/etc/~op/x');
 	});
 });
 
