@@ -31,10 +31,19 @@ export interface PinnedContext {
 	users?: Array<{name: string; user: Record<string, unknown>}>;
 }
 
+/** The pins' directories, removed by one exit handler. */
+const written = new Set<string>();
+
+function removeAll(): void {
+	for (const dir of written) rmSync(dir, {recursive: true, force: true});
+	written.clear();
+}
+
 /** Writes the pin into a private temporary directory (removed when the process exits). */
 export function pinKubeconfig(pin: PinnedContext, note: string): CommandEnvironment {
 	const dir = mkdtempSync(join(tmpdir(), 'incident-tui-kube-'));
-	process.once('exit', () => rmSync(dir, {recursive: true, force: true}));
+	if (written.size === 0) process.once('exit', removeAll);
+	written.add(dir);
 	const file = join(dir, 'kubeconfig');
 	const config = {
 		apiVersion: 'v1',
