@@ -25,7 +25,8 @@ const weights: Record<PaneId, number> = {health: 2, metrics: 2, pods: 4, runbook
 /**
  * Shares `total` lines among panes: each gets its minimum, then the rest goes by weight (the
  * focused pane counts triple) to panes that still want lines (`wants`: title + rows); what nobody
- * wants goes to the focused pane, so the screen is always filled and never overflows.
+ * wants goes to the column's last pane, so the panes stay together at the top, the blank lines are
+ * at the bottom, and the screen is always filled and never overflows.
  */
 function share(ids: readonly PaneId[], total: number, focus: PaneId, wants: Partial<Record<PaneId, number>>): PaneBox[] {
 	const heights = new Map<PaneId, number>(ids.map(id => [id, minPaneHeight]));
@@ -47,7 +48,7 @@ function share(ids: readonly PaneId[], total: number, focus: PaneId, wants: Part
 		left -= given;
 	}
 	if (left > 0) {
-		const sink = ids.includes(focus) ? focus : ids.at(-1)!;
+		const sink = ids.at(-1)!;
 		heights.set(sink, heights.get(sink)! + left);
 	}
 	return ids.map(id => ({id, width: 0, height: heights.get(id)!}));

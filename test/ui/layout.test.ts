@@ -34,6 +34,17 @@ describe('layout', () => {
 		expect(column.reduce((s, b) => s + b.height, 0)).toBe(layout.bodyHeight);
 	});
 
+	it('leaves the lines no pane wants at the bottom of the column, whichever pane is focused', () => {
+		for (const focus of ['health', 'metrics'] as const) {
+			const column = computeLayout(160, 40, focus, {health: 7, metrics: 3, pods: 13}).columns[0]!;
+			expect(column.map(b => [b.id, b.height])).toEqual([
+				['health', 7],
+				['metrics', 3],
+				['pods', 38 - 7 - 3],
+			]);
+		}
+	});
+
 	it('scrolls to keep the selection visible', () => {
 		expect(scrollOffset(0, 100, 10, 0)).toBe(0);
 		expect(scrollOffset(15, 100, 10, 0)).toBe(6);
