@@ -77,7 +77,7 @@ function prepare(input: PrepareCommandInput): ActionRequest {
 		throw new Error(`runbook command '${command.id}'${command.line ? ` (line ${command.line})` : ''} has neither argv nor script`);
 	}
 	const timeoutMs = command.timeoutMs ?? defaultCommandTimeoutMs;
-	if (input.kube) details.push(`${input.kube.note[0]!.toUpperCase()}${input.kube.note.slice(1)}.`);
+	if (input.kube) details.push(input.kube.note);
 	details.push(`Timeout: ${Math.round(timeoutMs / 1000)} s; esc cancels.`);
 	const firstLine = shown.split('\n')[0] ?? '';
 	const change = `run ${'argv' in spec ? firstLine : `bash script${shown.includes('\n') ? ` (${shown.split('\n').length} lines)` : `: ${firstLine}`}`}`;

@@ -830,7 +830,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		if (!contextEntry || files.length === 0) return null;
 		pinned ??= pinKubeconfig(
 			{context, cluster: contextEntry.cluster, user: contextEntry.user, namespace, files},
-			`kubectl and other Kubernetes tools in it act on context ${context}, namespace ${namespace} (KUBECONFIG pinned)`,
+			`kubectl here acts on context ${context}, namespace ${namespace} (KUBECONFIG pinned)`,
 		);
 		return pinned;
 	};

@@ -108,7 +108,7 @@ describe('runbook commands and the cockpit context', () => {
 		expect((await stat(pin!)).mode & 0o777).toBe(0o600);
 		// The confirmation says so.
 		const request = commandAction.prepare({command: {id: 'pods', lang: 'argv', argv: ['kubectl', 'get', 'pods']}, vars: {}, env, newId: () => 'cmd-2', kube});
-		expect(request.details).toContain('Kubectl and other Kubernetes tools in it act on context prod-eu, namespace checkout (KUBECONFIG pinned).');
+		expect(request.details).toContain('kubectl here acts on context prod-eu, namespace checkout (KUBECONFIG pinned)');
 	});
 
 	it.skipIf(!kubectlFound)('make kubectl act on that context and namespace, with the cluster and user from the user’s file', async () => {

@@ -171,7 +171,7 @@ describe('session: the kubeconfig chooses the context and namespace', () => {
 		expect(request.title, 'named after its step').toBe('Run: Show the namespace');
 		expect(request.target).toEqual({context: server.context, namespace: server.namespace, object: 'command/show-cmd'});
 		expect(request.kubectl).toBe(`echo ns=${server.namespace}`);
-		expect(request.details).toContain(`Kubectl and other Kubernetes tools in it act on context ${server.context}, namespace ${server.namespace} (KUBECONFIG pinned).`);
+		expect(request.details).toContain(`kubectl here acts on context ${server.context}, namespace ${server.namespace} (KUBECONFIG pinned)`);
 		session.controller.cancel(request);
 	});
 });
