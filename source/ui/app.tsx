@@ -1,6 +1,5 @@
 import React, {useEffect, useState} from 'react';
-import {Box, useStdout, type Key} from 'ink';
-import {useKeyPresses} from './components/use-key-presses.js';
+import {Box, useInput, useStdout, type Key} from 'ink';
 import {paneIds, type PaneId} from '../store/types.js';
 import {paneLines, rowsFor, selectedDeployment, selectedRef} from '../store/pane-rows.js';
 import {severities, statuses} from '../timeline/events.js';
@@ -203,7 +202,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			else if (command === Command.Pin && ref.kind === 'event') controller.togglePin(ref.id);
 	};
 
-	useKeyPresses(handleKey, {isActive: inputActive});
+	useInput(handleKey, {isActive: inputActive});
 
 	const wants = {health: healthLines, metrics: metricLines, pods: podLines, runbook: runbookLines};
 	const layout: Layout = computeLayout(width, height, focus, wants);

@@ -1,6 +1,5 @@
 import React, {useState} from 'react';
-import {Box, Text} from 'ink';
-import {useKeyPresses} from './components/use-key-presses.js';
+import {Box, Text, useInput} from 'ink';
 import {Command, commandFor, keymap, scopeTitles, type Scope} from './keymap.js';
 import {useIncident, useTheme} from './context.js';
 
@@ -38,7 +37,7 @@ export function HelpOverlay(props: {width: number; height: number; isActive?: bo
 	const maxTop = scrollable ? items.length - rows : 0;
 	const offset = Math.min(top, maxTop);
 
-	useKeyPresses(
+	useInput(
 		(input, key) => {
 			const step = commandFor(input, key, [Command.Up, Command.Down, Command.PageUp, Command.PageDown]);
 			if (!step) return;

@@ -295,7 +295,7 @@ describe('confirmation dialog', () => {
 });
 
 describe('pickers', () => {
-	it('chooses the active runbook with b (ink-select-input)', async () => {
+	it('chooses the active runbook with b', async () => {
 		const store = prefilled();
 		const other = {...fullState().runbook, id: 'high-latency', title: 'High latency'};
 		store.getState().runbooksAvailable([fullState().runbook, other]);
@@ -331,6 +331,17 @@ describe('pickers', () => {
 		expect(empty.controller.calls.some(([name]) => name === 'selectRunbook')).toBe(false);
 		await empty.press(keys.escape);
 		await empty.waitForFrame(f => !f.includes('Active runbook'));
+	});
+
+	it('moves a picker one row per key when the keys come in one chunk (jjj typed faster than a frame)', async () => {
+		const ui = await open({width: 100, height: 30});
+		await ui.press('T');
+		await ui.waitForFrame(f => f.includes('Status (now investigating)') && /❯ investigating/.test(f));
+		await ui.press('jjj');
+		await ui.waitForFrame(f => /❯ resolved/.test(f));
+		await ui.press(keys.enter);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'setStatus'));
+		expect(ui.controller.calls.find(([name]) => name === 'setStatus')?.[1]).toEqual(['resolved']);
 	});
 
 	it('changes the severity with S', async () => {

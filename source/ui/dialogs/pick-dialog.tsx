@@ -1,8 +1,9 @@
 import React from 'react';
 import {Text, useInput} from 'ink';
-import SelectInput from 'ink-select-input';
 import {Command, matches} from '../keymap.js';
-import {useController, useIncident} from '../context.js';
+import {useController, useIncident, useTheme} from '../context.js';
+import {useLatestState} from '../components/text-input.js';
+import {scrollOffset} from '../layout.js';
 import type {IncidentStatus, Severity} from '../../timeline/events.js';
 import {DialogFrame} from './dialog-frame.js';
 
@@ -12,28 +13,58 @@ const nothingToPick = {
 	status: 'No statuses to choose from.',
 };
 
-/** A picker (ink-select-input) for the active runbook, the severity or the status. */
+/**
+ * A picker for the active runbook, the severity or the status: j/k or arrows move (wrapping at the
+ * ends), 1-9 pick a visible row, enter picks the highlighted one.
+ *
+ * Written here instead of ink-select-input, which the first version used: it reads the highlighted
+ * row from its last render, so keys that arrive together (j j j typed faster than a frame over SSH,
+ * delivered one by one in the same tick) moved it once at most, and enter then picked the wrong row.
+ * This one keeps the highlight in a ref (`useLatestState`), as the text fields do.
+ */
 export function PickDialog(props: {purpose: 'runbook' | 'severity' | 'status'; title: string; items: Array<{label: string; value: string}>; current?: string; width: number; height: number; isActive: boolean}) {
 	const controller = useController();
+	const theme = useTheme();
 	const dialogClosed = useIncident(s => s.dialogClosed);
-	useInput(
-		(input, key) => {
-			if (matches(Command.Cancel, input, key)) dialogClosed();
-		},
-		{isActive: props.isActive},
-	);
-	// ink-select-input hands over `undefined` when enter is pressed on an empty list.
-	const onSelect = (item: {value: string} | undefined) => {
+	const {items} = props;
+	const [getHighlight, setHighlight, highlight] = useLatestState(Math.max(0, items.findIndex(i => i.value === props.current)));
+	const visible = Math.max(1, props.height - 4);
+	const [getOffset, setOffset, offset] = useLatestState(scrollOffset(highlight, items.length, visible));
+
+	const pick = (item: {value: string} | undefined) => {
 		if (!item) return;
 		dialogClosed();
 		if (props.purpose === 'runbook') controller.selectRunbook(item.value);
 		else if (props.purpose === 'severity') controller.setSeverity(item.value as Severity);
 		else controller.setStatus(item.value as IncidentStatus);
 	};
+	const move = (to: number) => {
+		setHighlight(to);
+		setOffset(scrollOffset(to, items.length, visible, getOffset()));
+	};
+	useInput(
+		(input, key) => {
+			if (matches(Command.Cancel, input, key)) return dialogClosed();
+			if (items.length === 0) return;
+			const at = Math.min(getHighlight(), items.length - 1);
+			if (key.downArrow || input === 'j') move((at + 1) % items.length);
+			else if (key.upArrow || input === 'k') move((at - 1 + items.length) % items.length);
+			else if (key.return) pick(items[at]);
+			else if (/^[1-9]$/.test(input)) pick(items[getOffset() + Number(input) - 1]);
+		},
+		{isActive: props.isActive},
+	);
 	return (
-		<DialogFrame title={props.title} width={props.width} height={props.height} footer={props.items.length > 0 ? '↑/↓ choose · enter select · esc cancel' : 'esc close'}>
-			{props.items.length === 0 ? <Text wrap="wrap">{nothingToPick[props.purpose]}</Text> : null}
-			<SelectInput items={props.items.map(i => ({...i, key: i.value}))} onSelect={onSelect} isFocused={props.isActive} initialIndex={Math.max(0, props.items.findIndex(i => i.value === props.current))} limit={Math.max(1, props.height - 4)} />
+		<DialogFrame title={props.title} width={props.width} height={props.height} footer={items.length > 0 ? '↑/↓ choose · enter select · esc cancel' : 'esc close'}>
+			{items.length === 0 ? <Text wrap="wrap">{nothingToPick[props.purpose]}</Text> : null}
+			{items.slice(offset, offset + visible).map((item, index) => {
+				const selected = offset + index === highlight;
+				return (
+					<Text key={item.value} wrap="truncate-end" color={selected ? theme.focusBorder : undefined} bold={selected && !theme.color}>
+						{`${selected ? '❯' : ' '} ${item.label}`}
+					</Text>
+				);
+			})}
 		</DialogFrame>
 	);
 }

@@ -1,6 +1,5 @@
 import React from 'react';
-import {Text} from 'ink';
-import {useKeyPresses} from '../components/use-key-presses.js';
+import {Text, useInput} from 'ink';
 import {Command, matches} from '../keymap.js';
 import {useController, useIncident} from '../context.js';
 import {DialogFrame} from './dialog-frame.js';
@@ -10,7 +9,7 @@ export function QuitDialog(props: {width: number; height: number; isActive: bool
 	const dialogClosed = useIncident(s => s.dialogClosed);
 	const id = useIncident(s => s.incident.id);
 	const status = useIncident(s => s.incident.status);
-	useKeyPresses(
+	useInput(
 		(input, key) => {
 			if (input === 'y' || matches(Command.Confirm, input, key) || matches(Command.Quit, input, key)) controller.quit();
 			else if (input === 'n' || matches(Command.Cancel, input, key)) dialogClosed();
