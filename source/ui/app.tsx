@@ -1,5 +1,6 @@
 import React, {useEffect, useState} from 'react';
-import {Box, useInput, useStdout, type Key} from 'ink';
+import {Box, useStdout, type Key} from 'ink';
+import {useKeyPresses} from './components/use-key-presses.js';
 import {paneIds, type PaneId} from '../store/types.js';
 import {paneLines, rowsFor, selectedDeployment, selectedRef} from '../store/pane-rows.js';
 import {severities, statuses} from '../timeline/events.js';
@@ -202,7 +203,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			else if (command === Command.Pin && ref.kind === 'event') controller.togglePin(ref.id);
 	};
 
-	useInput(handleKey, {isActive: inputActive});
+	useKeyPresses(handleKey, {isActive: inputActive});
 
 	const wants = {health: healthLines, metrics: metricLines, pods: podLines, runbook: runbookLines};
 	const layout: Layout = computeLayout(width, height, focus, wants);

@@ -1,5 +1,6 @@
 import React, {useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeyPresses} from './components/use-key-presses.js';
 import {Command, commandFor, keymap, scopeTitles, type Scope} from './keymap.js';
 import {useIncident, useTheme} from './context.js';
 
@@ -37,7 +38,7 @@ export function HelpOverlay(props: {width: number; height: number; isActive?: bo
 	const maxTop = scrollable ? items.length - rows : 0;
 	const offset = Math.min(top, maxTop);
 
-	useInput(
+	useKeyPresses(
 		(input, key) => {
 			const step = commandFor(input, key, [Command.Up, Command.Down, Command.PageUp, Command.PageDown]);
 			if (!step) return;

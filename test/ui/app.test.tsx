@@ -250,6 +250,19 @@ describe('confirmation dialog', () => {
 		expect(ui.controller.calls.some(([name]) => name === 'confirm')).toBe(false);
 	});
 
+	it('takes no answer from a paste: text that arrives as one chunk neither confirms nor cancels', async () => {
+		const ui = await open({width: 100, height: 30});
+		ui.store.getState().dialogOpened({kind: 'confirm', request: rollbackRequest()});
+		await ui.waitForFrame(f => f.includes('Roll back deployment/checkout?'));
+		await ui.press('yes, undo it');
+		await ui.press('ny');
+		// The dialog is still open and waits for one key: y confirms.
+		expect(ui.store.getState().ui.dialog?.kind).toBe('confirm');
+		expect(ui.controller.calls.filter(([name]) => name === 'confirm' || name === 'cancel')).toEqual([]);
+		await ui.press('y');
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'confirm'));
+	});
+
 	it('confirms with y', async () => {
 		const ui = await open({width: 100, height: 30});
 		ui.store.getState().dialogOpened({kind: 'confirm', request: rollbackRequest()});

@@ -11,8 +11,8 @@ export function editText(value: string, input: string, key: Key): string | null 
 	if (key.backspace || key.delete) return [...value].slice(0, -1).join('');
 	if (key.ctrl && input === 'u') return '';
 	if (key.ctrl || key.meta || key.return || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return null;
-	// Our Ink patch hands over one character per event, but should several keys come as one string (a
-	// backspace then "6" as "\x7f6"), they are applied in order: printable characters and backspaces
+	// Several keys can arrive as one chunk (a paste, or keys typed faster than a frame over SSH, where
+	// a backspace then "6" comes as "\x7f6"): apply them in order, printable characters and backspaces
 	// (DEL or BS); anything else is dropped.
 	let next = value;
 	let edited = false;

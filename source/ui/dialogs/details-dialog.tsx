@@ -1,5 +1,6 @@
 import React, {useState} from 'react';
-import {Text, useInput} from 'ink';
+import {Text} from 'ink';
+import {useKeyPresses} from '../components/use-key-presses.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useIncident} from '../context.js';
 import {scrollOffset} from '../layout.js';
@@ -15,7 +16,7 @@ export function DetailsDialog(props: {title: string; lines?: string[]; live?: bo
 	const [top, setTop] = useState<number | null>(null); // null: follow the end
 	const start = top ?? Math.max(0, lines.length - visible);
 
-	useInput(
+	useKeyPresses(
 		(input, key) => {
 			if (matches(Command.Cancel, input, key)) {
 				if (props.live && running) controller.cancelRunning();

@@ -1,5 +1,6 @@
 import React from 'react';
-import {Text, useInput} from 'ink';
+import {Text} from 'ink';
+import {useKeyPresses} from '../components/use-key-presses.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useIncident, useTheme} from '../context.js';
 import {useLatestState} from '../components/text-input.js';
@@ -17,10 +18,11 @@ const nothingToPick = {
  * A picker for the active runbook, the severity or the status: j/k or arrows move (wrapping at the
  * ends), 1-9 pick a visible row, enter picks the highlighted one.
  *
- * Written here instead of ink-select-input, which the first version used: it reads the highlighted
- * row from its last render, so keys that arrive together (j j j typed faster than a frame over SSH,
- * delivered one by one in the same tick) moved it once at most, and enter then picked the wrong row.
- * This one keeps the highlight in a ref (`useLatestState`), as the text fields do.
+ * Written here instead of ink-select-input, which the first version used: it compares its input with
+ * one key and reads the highlighted row from its last render, so keys that arrive together (j j j
+ * typed faster than a frame over SSH comes as "jjj") did not move it, and enter then picked the row
+ * that was highlighted before. This one takes such a burst key by key (`useKeyPresses`) and keeps
+ * the highlight in a ref (`useLatestState`), as the text fields do.
  */
 export function PickDialog(props: {purpose: 'runbook' | 'severity' | 'status'; title: string; items: Array<{label: string; value: string}>; current?: string; width: number; height: number; isActive: boolean}) {
 	const controller = useController();
@@ -42,7 +44,7 @@ export function PickDialog(props: {purpose: 'runbook' | 'severity' | 'status'; t
 		setHighlight(to);
 		setOffset(scrollOffset(to, items.length, visible, getOffset()));
 	};
-	useInput(
+	useKeyPresses(
 		(input, key) => {
 			if (matches(Command.Cancel, input, key)) return dialogClosed();
 			if (items.length === 0) return;

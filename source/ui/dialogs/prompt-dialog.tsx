@@ -11,7 +11,7 @@ export function PromptDialog(props: {title: string; initial: string; width: numb
 	const dialogClosed = useIncident(s => s.dialogClosed);
 	const [getValue, setValue, value] = useLatestState(props.initial);
 
-	// Keys typed faster than a frame, and a paste, arrive one character at a time (patches/ink+6.8.0.patch).
+	// Plain useInput: a burst of characters here is typing or a paste.
 	useInput(
 		(input, key) => {
 			if (matches(Command.Cancel, input, key)) {

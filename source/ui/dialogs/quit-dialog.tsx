@@ -1,5 +1,6 @@
 import React from 'react';
-import {Text, useInput} from 'ink';
+import {Text} from 'ink';
+import {useKeyPresses} from '../components/use-key-presses.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useIncident} from '../context.js';
 import {DialogFrame} from './dialog-frame.js';
@@ -9,7 +10,7 @@ export function QuitDialog(props: {width: number; height: number; isActive: bool
 	const dialogClosed = useIncident(s => s.dialogClosed);
 	const id = useIncident(s => s.incident.id);
 	const status = useIncident(s => s.incident.status);
-	useInput(
+	useKeyPresses(
 		(input, key) => {
 			if (input === 'y' || matches(Command.Confirm, input, key) || matches(Command.Quit, input, key)) controller.quit();
 			else if (input === 'n' || matches(Command.Cancel, input, key)) dialogClosed();
