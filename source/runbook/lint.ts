@@ -138,5 +138,5 @@ export function formatLint(results: LintResult[]): string {
 	}
 	const files = results.length;
 	out.push(`${files} file${files === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
-	return out.join('\n');
+	return `${out.join('\n')}\n`;
 }

@@ -65,7 +65,8 @@ describe('lintRunbooks', () => {
 			expect(results[0]!.errors).toEqual([{line: 5, column: 5, message: "steps[0]: unknown key 'comand'"}]);
 			const text = formatLint(results);
 			expect(text).toContain(`${path.join(tmp, 'typo.yaml')}:5:5: error: steps[0]: unknown key 'comand'`);
-			expect(text.split('\n').at(-1)).toBe('1 file checked: 1 error, 0 warnings');
+			// The summary is the last line, ended like every line (the shell prompt starts on its own line).
+			expect(text.endsWith('\n1 file checked: 1 error, 0 warnings\n')).toBe(true);
 		});
 	});
 });
