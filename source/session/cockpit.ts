@@ -7,18 +7,19 @@ import {cancelAction, performAction, requestAction} from '../actions/perform.js'
 import type {Config} from '../config/schema.js';
 import type {Cluster} from '../ports/cluster.js';
 import type {Metrics} from '../ports/metrics.js';
-import type {Runbook} from '../runbook/model.js';
+import {commandText} from '../runbook/inspect.js';
+import type {Runbook, RunbookCommand} from '../runbook/model.js';
 import {listRunbooks, loadRunbook, resolveVariables} from '../runbook/library.js';
 import {matchRunbook} from '../runbook/match.js';
-import {renderTemplate} from '../runbook/template.js';
+import {renderTemplate, shellQuote} from '../runbook/template.js';
 import {startSources} from '../sources/registry.js';
 import type {QueryDef} from '../sources/metrics.js';
 import {createIncidentStore, type IncidentStore} from '../store/store.js';
 import {emptyIncident} from '../store/incident.js';
-import type {EnvInfo} from '../store/types.js';
+import {commandChoice, type EnvInfo} from '../store/types.js';
 import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../timeline/events.js';
 import {openJournal, type Journal} from '../timeline/journal.js';
-import {createRedactor} from '../timeline/redact.js';
+import {createRedactor, REDACTED} from '../timeline/redact.js';
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
 import type {CockpitController} from '../ui/controller.js';
@@ -185,6 +186,23 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		store.getState().dialogOpened({kind: 'confirm', request});
 	};
 
+	/** The variables as shown: secret ones masked. */
+	const displayVariables = (): Record<string, string> => {
+		const secret = new Set(runbook?.variables.filter(v => v.secret).map(v => v.name) ?? []);
+		return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, secret.has(name) ? REDACTED : value]));
+	};
+
+	/** Opens the confirmation of a runbook or config command, run with the cluster's pinned KUBECONFIG. */
+	const prepareCommand = (command: RunbookCommand, dangerous: boolean) => {
+		try {
+			const secretVars = runbook?.variables.filter(v => v.secret).map(v => v.name) ?? [];
+			const kube = cluster?.commandEnvironment?.() ?? null;
+			void open(commandAction.prepare({command, vars: variables, secretVars, env, newId: newEventId, redact, kube, dangerous})).catch(fail);
+		} catch (error) {
+			fail(error);
+		}
+	};
+
 	const controller: CockpitController = {
 		quit() {
 			options.onQuit?.();
@@ -208,7 +226,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 						: restartAction.prepare({...common, replicas});
 			void prepared.then(open).catch(fail);
 		},
-		requestStep(stepId) {
+		requestStep(stepId, commandIndex) {
 			const step = runbook?.steps.find(s => s.id === stepId);
 			if (!step) return;
 			if (env.readonly) return flash('read-only mode: running steps is disabled', 'warn');
@@ -222,17 +240,37 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 				});
 				return;
 			}
-			const first = step.commands[0];
-			if (!first) return flash('this step has no command or action to run', 'info');
-			// Titled after its step ("Run: Check the new pods"), not its generated id, unless it has its own title.
-			const command = first.title ? first : {...first, title: `Run: ${step.title}`};
-			try {
-				const secretVars = runbook?.variables.filter(v => v.secret).map(v => v.name) ?? [];
-				const kube = cluster?.commandEnvironment?.() ?? null;
-				void open(commandAction.prepare({command, vars: variables, secretVars, env, newId: newEventId, redact, kube})).catch(fail);
-			} catch (error) {
-				fail(error);
+			if (step.commands.length === 0) return flash('this step has no command or action to run', 'info');
+			if (commandIndex === undefined && step.commands.length > 1) {
+				store.getState().dialogOpened({
+					kind: 'pick',
+					purpose: 'command',
+					title: `Run which command of "${step.title}"?`,
+					items: step.commands.map((c, i) => ({label: `${c.title ? `${c.title}: ` : ''}${renderTemplate(commandText(c), displayVariables(), {missing: 'keep'})}`, value: commandChoice.step(step.id, i)})),
+				});
+				return;
 			}
+			const chosen = step.commands[commandIndex ?? 0];
+			if (!chosen) return;
+			// Titled after its step ("Run: Check the new pods"), not its generated id, unless it has its own title.
+			prepareCommand(chosen.title ? chosen : {...chosen, title: `Run: ${step.title}`}, true);
+		},
+		requestConfigCommand(id) {
+			if (env.readonly) return flash('read-only mode: running commands is disabled', 'warn');
+			if (config.commands.length === 0) return flash('the config has no commands (add them under `commands:`)', 'info');
+			if (id === undefined) {
+				store.getState().dialogOpened({
+					kind: 'pick',
+					purpose: 'command',
+					title: 'Run which command of the config?',
+					items: config.commands.map(c => ({label: `${c.title ?? c.id}: ${c.argv.map(shellQuote).join(' ')}`, value: commandChoice.config(c.id)})),
+				});
+				return;
+			}
+			const entry = config.commands.find(c => c.id === id);
+			if (!entry) return flash(`no command '${id}' in the config`, 'warn');
+			const {dangerous, ...command} = entry;
+			prepareCommand({...command, lang: 'argv', title: command.title ?? `Run ${command.id}`}, dangerous);
 		},
 		confirm(request) {
 			store.getState().dialogClosed();

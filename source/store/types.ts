@@ -105,6 +105,20 @@ export interface EnvInfo {
 	journalPath?: string;
 }
 
+/** What a picker chooses: a runbook, a severity, a status, or a command to run (`commandChoice` values). */
+export type PickPurpose = 'runbook' | 'severity' | 'status' | 'command';
+
+/** A command picker's values: one command of a runbook step, or one of the config's `commands`. */
+export const commandChoice = {
+	step: (stepId: string, index: number) => `step:${index}:${stepId}`,
+	config: (id: string) => `config:${id}`,
+	parse(value: string): {stepId: string; index: number} | {configId: string} | null {
+		const step = /^step:(\d+):(.+)$/.exec(value);
+		if (step) return {stepId: step[2]!, index: Number(step[1])};
+		return value.startsWith('config:') ? {configId: value.slice('config:'.length)} : null;
+	},
+};
+
 /** A dialog the UI shows; described by core, drawn by UI. */
 export type Dialog =
 	| {kind: 'confirm'; request: import('../actions/types.js').ActionRequest}
@@ -113,7 +127,7 @@ export type Dialog =
 	/** Live output of the running action; replaced by 'details' when it ends. */
 	| {kind: 'output'; actionId: string; title: string}
 	| {kind: 'quit'}
-	| {kind: 'pick'; purpose: 'runbook' | 'severity' | 'status'; title: string; items: Array<{label: string; value: string}>; current?: string};
+	| {kind: 'pick'; purpose: PickPurpose; title: string; items: Array<{label: string; value: string}>; current?: string};
 
 export interface ActivityState {
 	/** Action running now (one at a time), with streamed output lines. */

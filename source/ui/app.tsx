@@ -56,6 +56,7 @@ const globalCommands = [
 	Command.Severity,
 	Command.Status,
 	Command.PickRunbook,
+	Command.RunConfigCommand,
 	Command.Cancel,
 ];
 
@@ -170,6 +171,9 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 						items: state.runbooks.map(r => ({label: `${r.title}  (${r.id})`, value: r.id})),
 						current: state.runbook?.id,
 					});
+					return;
+				case Command.RunConfigCommand:
+					controller.requestConfigCommand();
 					return;
 				case Command.Cancel:
 					if (state.activity.running) controller.cancelRunning();

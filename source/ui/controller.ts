@@ -11,8 +11,13 @@ export interface CockpitController {
 	toggleStep(stepId: string): void;
 	/** Prepares a rollback/scale/restart of a deployment and opens its confirmation. */
 	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string, options?: {toRevision?: number; replicas?: number}): void;
-	/** Prepares the selected step's command or built-in action and opens its confirmation. */
-	requestStep(stepId: string): void;
+	/**
+	 * Prepares the step's built-in action or command and opens its confirmation; a step with several
+	 * commands first opens a picker of them, unless `commandIndex` names one.
+	 */
+	requestStep(stepId: string, commandIndex?: number): void;
+	/** Opens a picker of the config's `commands`, or, given an id, that command's confirmation. */
+	requestConfigCommand(id?: string): void;
 	/** Runs a confirmed request. `input` is the typed value (replicas for scale). */
 	confirm(request: ActionRequest, input?: string): void;
 	cancel(request: ActionRequest): void;
@@ -33,6 +38,7 @@ export const inertController: CockpitController = {
 	toggleStep() {},
 	requestDeploymentAction() {},
 	requestStep() {},
+	requestConfigCommand() {},
 	confirm() {},
 	cancel() {},
 	cancelRunning() {},

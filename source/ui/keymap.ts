@@ -34,6 +34,7 @@ export enum Command {
 	Severity = 'severity',
 	Status = 'status',
 	PickRunbook = 'pickRunbook',
+	RunConfigCommand = 'runConfigCommand',
 	Cancel = 'cancel',
 	Confirm = 'confirm',
 }
@@ -82,6 +83,7 @@ export const keymap: Record<Command, Binding> = {
 	[Command.Severity]: {keys: ['S'], label: 'S', help: 'Change the incident severity', scope: 'global'},
 	[Command.Status]: {keys: ['T'], label: 'T', help: 'Change the incident status (investigating → resolved)', scope: 'global'},
 	[Command.PickRunbook]: {keys: ['b'], label: 'b', help: 'Choose the active runbook', scope: 'global'},
+	[Command.RunConfigCommand]: {keys: ['c'], label: 'c', help: 'Run one of the config’s commands (after confirmation)', scope: 'global', dangerous: true},
 	[Command.Cancel]: {keys: ['escape'], label: 'esc', help: 'Close the dialog, cancel the action or running command', scope: 'dialog'},
 	[Command.Confirm]: {keys: ['return'], label: 'enter', help: 'Confirm the dialog', scope: 'dialog'},
 };

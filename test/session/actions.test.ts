@@ -6,6 +6,7 @@ import {createKubeCluster} from '../../source/clients/kube-cluster.js';
 import {loadRunbook} from '../../source/runbook/library.js';
 import type {Session} from '../../source/session/cockpit.js';
 import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
+import {commandChoice} from '../../source/store/types.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf, journalEvents, SessionHarness, writeRunbook} from './support.js';
 
@@ -173,6 +174,83 @@ describe('session: the kubeconfig chooses the context and namespace', () => {
 		expect(request.kubectl).toBe(`echo ns=${server.namespace}`);
 		expect(request.details).toContain(`kubectl here acts on context ${server.context}, namespace ${server.namespace} (KUBECONFIG pinned)`);
 		session.controller.cancel(request);
+	});
+});
+
+describe('session: choosing which command to run', () => {
+	async function pickDialog(session: Session) {
+		return waitFor(
+			() => {
+				const d = session.store.getState().ui.dialog;
+				return d?.kind === 'pick' ? d : undefined;
+			},
+			{message: `pick dialog (flash: ${session.store.getState().ui.flash?.text ?? 'none'})`},
+		);
+	}
+
+	it('x on a step with several commands offers them all, and runs the one chosen', async () => {
+		const dir = harness.tempDir('runbook-');
+		const file = writeRunbook(
+			dir,
+			'two.yaml',
+			[
+				'id: two-commands',
+				'title: Two commands',
+				'steps:',
+				'  - id: look',
+				'    title: Look around',
+				'    commands:',
+				'      - {argv: [echo, "first {{namespace}}"]}',
+				'      - {title: Second, argv: [echo, second]}',
+				'',
+			].join('\n'),
+		);
+		const session = await harness.open({stateDir: harness.tempDir(), incidentId, runbookRef: file});
+		session.start();
+		session.controller.requestStep('look');
+		const pick = await pickDialog(session);
+		expect(pick.purpose).toBe('command');
+		expect(pick.items.map(i => i.label)).toEqual(['echo \'first shop\'', 'Second: echo second']);
+		expect(commandChoice.parse(pick.items[1]!.value)).toEqual({stepId: 'look', index: 1});
+
+		session.controller.requestStep('look', 1);
+		const request = await confirmDialog(session);
+		expect(request.kubectl).toBe('echo second');
+		expect(request.title).toBe('Second');
+		session.controller.confirm(request);
+		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.succeeded').length === 1, {message: 'action.succeeded'});
+		expect(eventsOf(session.store.getState().timeline, 'action.succeeded')[0]!.data.output).toBe('second');
+	});
+
+	it("c offers the config's commands, and runs the one chosen like a runbook command", async () => {
+		const config = harness.config({commands: [{id: 'hello', title: 'Say hello', argv: ['echo', 'hello', 'from config']}, {id: 'date', argv: ['date', '-u']}]});
+		const session = await harness.open({stateDir: harness.tempDir(), incidentId, config});
+		session.start();
+		session.controller.requestConfigCommand();
+		const pick = await pickDialog(session);
+		expect(pick.items.map(i => i.label)).toEqual(["Say hello: echo hello 'from config'", 'date: date -u']);
+		expect(commandChoice.parse(pick.items[0]!.value)).toEqual({configId: 'hello'});
+
+		session.controller.requestConfigCommand('hello');
+		const request = await confirmDialog(session);
+		expect(request).toMatchObject({kind: 'command', title: 'Say hello', dangerous: true, target: {context: 'test-ctx', namespace: 'shop', object: 'command/hello'}});
+		expect(request.details).toContain('  [2] "from config"');
+		session.controller.confirm(request);
+		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.succeeded').length === 1, {message: 'action.succeeded'});
+		expect(eventsOf(session.store.getState().timeline, 'action.succeeded')[0]!.data.output).toBe('hello from config');
+	});
+
+	it('says so when the config has no commands, and runs none in read-only mode', async () => {
+		const empty = await harness.open({stateDir: harness.tempDir(), incidentId});
+		empty.controller.requestConfigCommand();
+		expect(empty.store.getState().ui.dialog).toBeNull();
+		expect(empty.store.getState().ui.flash?.text).toBe('the config has no commands (add them under `commands:`)');
+
+		const config = harness.config({commands: [{id: 'hello', argv: ['echo', 'hello']}]});
+		const readonly = await harness.open({stateDir: harness.tempDir(), incidentId: 'inc-20261122-0304-ro', config, readonly: true});
+		readonly.controller.requestConfigCommand('hello');
+		expect(readonly.store.getState().ui.dialog).toBeNull();
+		expect(readonly.store.getState().ui.flash?.text).toBe('read-only mode: running commands is disabled');
 	});
 });
 

@@ -1,5 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {createIncidentStore} from '../../source/store/store.js';
+import {commandChoice} from '../../source/store/types.js';
 import type {ActionRequest} from '../../source/actions/types.js';
 import {fullState, clusterFixture} from '../support/fixtures.js';
 import {helpLines} from '../../source/ui/help-overlay.js';
@@ -355,6 +356,26 @@ describe('pickers', () => {
 		await ui.press(keys.enter);
 		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'setStatus'));
 		expect(ui.controller.calls.find(([name]) => name === 'setStatus')?.[1]).toEqual(['resolved']);
+	});
+
+	it("c asks for the config's commands; a command picker hands the chosen one to the controller", async () => {
+		const ui = await open({width: 100, height: 30});
+		await ui.press('c');
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestConfigCommand'));
+		expect(ui.controller.calls.find(([name]) => name === 'requestConfigCommand')?.[1]).toEqual([]);
+		ui.store.getState().dialogOpened({
+			kind: 'pick',
+			purpose: 'command',
+			title: 'Run which command of "Look around"?',
+			items: [
+				{label: 'echo first', value: commandChoice.step('look', 0)},
+				{label: 'echo second', value: commandChoice.step('look', 1)},
+			],
+		});
+		await ui.waitForFrame(f => /❯ echo first/.test(f));
+		await ui.press('j', keys.enter);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestStep'));
+		expect(ui.controller.calls.find(([name]) => name === 'requestStep')?.[1]).toEqual(['look', 1]);
 	});
 
 	it('changes the severity with S', async () => {

@@ -6,16 +6,18 @@ import {useController, useIncident, useTheme} from '../context.js';
 import {useLatestState} from '../components/text-input.js';
 import {scrollOffset} from '../layout.js';
 import type {IncidentStatus, Severity} from '../../timeline/events.js';
+import {commandChoice, type PickPurpose} from '../../store/types.js';
 import {DialogFrame} from './dialog-frame.js';
 
 const nothingToPick = {
 	runbook: 'No runbooks yet: none is active and the configured directories (`runbooks` in the config) have not been listed or hold none.',
 	severity: 'No severities to choose from.',
 	status: 'No statuses to choose from.',
+	command: 'No commands to choose from.',
 };
 
 /**
- * A picker for the active runbook, the severity or the status: j/k or arrows move (wrapping at the
+ * A picker for the active runbook, the severity, the status, or a command to run: j/k or arrows move (wrapping at the
  * ends), 1-9 pick a visible row, enter picks the highlighted one.
  *
  * Written here instead of ink-select-input, which the first version used: it compares its input with
@@ -24,7 +26,7 @@ const nothingToPick = {
  * that was highlighted before. This one takes such a burst key by key (`useKeyPresses`) and keeps
  * the highlight in a ref (`useLatestState`), as the text fields do.
  */
-export function PickDialog(props: {purpose: 'runbook' | 'severity' | 'status'; title: string; items: Array<{label: string; value: string}>; current?: string; width: number; height: number; isActive: boolean}) {
+export function PickDialog(props: {purpose: PickPurpose; title: string; items: Array<{label: string; value: string}>; current?: string; width: number; height: number; isActive: boolean}) {
 	const controller = useController();
 	const theme = useTheme();
 	const dialogClosed = useIncident(s => s.dialogClosed);
@@ -38,7 +40,12 @@ export function PickDialog(props: {purpose: 'runbook' | 'severity' | 'status'; t
 		dialogClosed();
 		if (props.purpose === 'runbook') controller.selectRunbook(item.value);
 		else if (props.purpose === 'severity') controller.setSeverity(item.value as Severity);
-		else controller.setStatus(item.value as IncidentStatus);
+		else if (props.purpose === 'status') controller.setStatus(item.value as IncidentStatus);
+		else {
+			const choice = commandChoice.parse(item.value);
+			if (choice && 'configId' in choice) controller.requestConfigCommand(choice.configId);
+			else if (choice) controller.requestStep(choice.stepId, choice.index);
+		}
 	};
 	const move = (to: number) => {
 		setHighlight(to);
