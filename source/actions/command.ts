@@ -48,10 +48,32 @@ function excerpt(output: string): string {
 	return output.length > outputExcerptChars ? `… ${output.length - outputExcerptChars} characters cut …\n${output.slice(-outputExcerptChars)}` : output;
 }
 
+/** `vars` as shown to the operator: the values of `secretVars` masked. */
+function displayed(vars: Record<string, string>, secretVars: readonly string[]): Record<string, string> {
+	const secret = new Set(secretVars);
+	return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, secret.has(name) ? REDACTED : value]));
+}
+
+/** One argv element per argument, each templated on its own: a value becomes (part of) exactly one argument. */
+function renderArgv(argv: readonly string[], vars: Record<string, string>, missing?: 'keep'): string[] {
+	return argv.map(arg => renderTemplate(arg, vars, {missing}));
+}
+
+/**
+ * The command as its confirmation shows it (`runs`): secret values masked, argv elements templated
+ * one by one and shell-quoted, a script's values single-quoted. `missing: 'keep'` leaves unknown
+ * placeholders (for a picker's label) instead of throwing.
+ */
+export function shownCommand(command: RunbookCommand, vars: Record<string, string>, secretVars: readonly string[] = [], missing?: 'keep'): string {
+	const shownVars = displayed(vars, secretVars);
+	if (command.argv && command.argv.length > 0) return renderArgv(command.argv, shownVars, missing).map(shellQuote).join(' ');
+	return renderTemplate(command.script ?? '', shownVars, {quote: shellQuote, missing});
+}
+
 function prepare(input: PrepareCommandInput): ActionRequest {
 	const {command, vars, env} = input;
 	const secretNames = new Set(input.secretVars ?? []);
-	const displayVars = Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, secretNames.has(name) ? REDACTED : value]));
+	const displayVars = displayed(vars, [...secretNames]);
 	const mask = makeMasker([...secretNames].map(name => vars[name] ?? ''), input.redact ?? createRedactor());
 
 	let spec: CommandSpec;
@@ -59,9 +81,8 @@ function prepare(input: PrepareCommandInput): ActionRequest {
 	const details: string[] = [];
 	const warnings: string[] = [];
 	if (command.argv && command.argv.length > 0) {
-		// Each element is templated on its own: a value becomes (part of) exactly one argument.
-		const argv = command.argv.map(arg => renderTemplate(arg, vars));
-		const displayArgv = command.argv.map(arg => renderTemplate(arg, displayVars));
+		const argv = renderArgv(command.argv, vars);
+		const displayArgv = renderArgv(command.argv, displayVars);
 		spec = {argv};
 		shown = displayArgv.map(shellQuote).join(' ');
 		details.push('Runs without a shell; each argument is passed exactly as listed:');

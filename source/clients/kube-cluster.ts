@@ -822,8 +822,8 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 
 	// Runbook commands act on this context and namespace too (kube-pin.ts); written on first use.
 	const contextEntry = kc.getContextObject(context);
-	const files = options.kubeconfig ? [options.kubeconfig] : (process.env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-	if (!options.kubeconfig && files.length === 0 && existsSync(join(homedir(), '.kube', 'config'))) files.push(join(homedir(), '.kube', 'config'));
+	// The files loadConfig read: the given one, else $KUBECONFIG's list, else ~/.kube/config.
+	const files = options.kubeconfig ? [options.kubeconfig] : (defaultKubeconfigPath() ?? '').split(delimiter).filter(Boolean);
 	let pinned: CommandEnvironment | undefined;
 	const commandEnvironment = (): CommandEnvironment | null => {
 		// In-cluster config: kubectl in the pod finds the same service account by itself.

@@ -2,16 +2,15 @@ import type {ActionRequest} from '../actions/types.js';
 import {rollbackAction} from '../actions/rollback.js';
 import {scaleAction} from '../actions/scale.js';
 import {restartAction} from '../actions/restart.js';
-import {commandAction} from '../actions/command.js';
+import {commandAction, shownCommand} from '../actions/command.js';
 import {cancelAction, performAction, requestAction} from '../actions/perform.js';
 import type {Config} from '../config/schema.js';
 import type {Cluster} from '../ports/cluster.js';
 import type {Metrics} from '../ports/metrics.js';
-import {commandText} from '../runbook/inspect.js';
 import type {Runbook, RunbookCommand} from '../runbook/model.js';
 import {listRunbooks, loadRunbook, resolveVariables} from '../runbook/library.js';
 import {matchRunbook} from '../runbook/match.js';
-import {renderTemplate, shellQuote} from '../runbook/template.js';
+import {renderTemplate} from '../runbook/template.js';
 import {startSources} from '../sources/registry.js';
 import type {QueryDef} from '../sources/metrics.js';
 import {createIncidentStore, type IncidentStore} from '../store/store.js';
@@ -19,7 +18,7 @@ import {emptyIncident} from '../store/incident.js';
 import {commandChoice, type EnvInfo} from '../store/types.js';
 import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../timeline/events.js';
 import {openJournal, type Journal} from '../timeline/journal.js';
-import {createRedactor, REDACTED} from '../timeline/redact.js';
+import {createRedactor} from '../timeline/redact.js';
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
 import type {CockpitController} from '../ui/controller.js';
@@ -186,18 +185,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		store.getState().dialogOpened({kind: 'confirm', request});
 	};
 
-	/** The variables as shown: secret ones masked. */
-	const displayVariables = (): Record<string, string> => {
-		const secret = new Set(runbook?.variables.filter(v => v.secret).map(v => v.name) ?? []);
-		return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, secret.has(name) ? REDACTED : value]));
-	};
+	/** The active runbook's secret variables, masked wherever a command is shown. */
+	const secretVars = (): string[] => runbook?.variables.filter(v => v.secret).map(v => v.name) ?? [];
 
 	/** Opens the confirmation of a runbook or config command, run with the cluster's pinned KUBECONFIG. */
 	const prepareCommand = (command: RunbookCommand, dangerous: boolean) => {
 		try {
-			const secretVars = runbook?.variables.filter(v => v.secret).map(v => v.name) ?? [];
 			const kube = cluster?.commandEnvironment?.() ?? null;
-			void open(commandAction.prepare({command, vars: variables, secretVars, env, newId: newEventId, redact, kube, dangerous})).catch(fail);
+			void open(commandAction.prepare({command, vars: variables, secretVars: secretVars(), env, newId: newEventId, redact, kube, dangerous})).catch(fail);
 		} catch (error) {
 			fail(error);
 		}
@@ -246,7 +241,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 					kind: 'pick',
 					purpose: 'command',
 					title: `Run which command of "${step.title}"?`,
-					items: step.commands.map((c, i) => ({label: `${c.title ? `${c.title}: ` : ''}${renderTemplate(commandText(c), displayVariables(), {missing: 'keep'})}`, value: commandChoice.step(step.id, i)})),
+					items: step.commands.map((c, i) => ({label: `${c.title ? `${c.title}: ` : ''}${shownCommand(c, variables, secretVars(), 'keep')}`, value: commandChoice.step(step.id, i)})),
 				});
 				return;
 			}
@@ -263,7 +258,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 					kind: 'pick',
 					purpose: 'command',
 					title: 'Run which command of the config?',
-					items: config.commands.map(c => ({label: `${c.title ?? c.id}: ${c.argv.map(shellQuote).join(' ')}`, value: commandChoice.config(c.id)})),
+					items: config.commands.map(c => ({label: `${c.title ?? c.id}: ${shownCommand({...c, lang: 'argv'}, variables, secretVars(), 'keep')}`, value: commandChoice.config(c.id)})),
 				});
 				return;
 			}
