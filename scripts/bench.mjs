@@ -31,8 +31,8 @@ const COLUMNS = 200;
 const ROWS = 50;
 
 const plan = quick
-	? {keys: 100, idleSeconds: 5, rssAtSeconds: 0, scrollSeconds: 3, starts: 2}
-	: {keys: 600, idleSeconds: 30, rssAtSeconds: 60, scrollSeconds: 10, starts: 7};
+	? {keys: 100, idleSeconds: 5, rssAtSeconds: 0, scrollSeconds: 3, starts: 2, settledAtSeconds: 0}
+	: {keys: 600, idleSeconds: 30, rssAtSeconds: 60, scrollSeconds: 10, starts: 7, settledAtSeconds: 240};
 
 /** The figures, in print order, with their unit and the issue's target (null: no target). */
 const figures = [
@@ -41,8 +41,10 @@ const figures = [
 	{name: 'key_to_frame_ms_p50', unit: 'ms', target: null},
 	{name: 'key_to_frame_ms_p99', unit: 'ms', target: 30},
 	{name: 'idle_cpu_pct', unit: '%', target: 1},
+	{name: 'idle_cpu_pct_settled', unit: '%', target: 1},
 	{name: 'rss_mb', unit: 'MB', target: 150},
 	{name: 'output_bytes_per_s_idle', unit: 'B/s', target: 1024},
+	{name: 'output_bytes_per_s_idle_settled', unit: 'B/s', target: 1024},
 	{name: 'output_bytes_per_s_scroll', unit: 'B/s', target: null},
 ];
 
@@ -459,6 +461,26 @@ async function main() {
 		results.output_bytes_per_s_scroll = (cockpit.state.bytes - scrollBytesStart) / scrollSeconds;
 		results.scroll_cpu_pct = ((cpuSeconds(pid, ticksPerSecond) - scrollCpuStart) / scrollSeconds) * 100;
 		if (selectionSignature(cockpit.lines()) === before) notes.push('the selection did not move while the down key was held');
+
+		// The same idle window again once V8 has settled. In the first minutes V8's helper threads
+		// compile the refresh path's functions with TurboFan as each becomes hot, which for this
+		// workload is 0.5-0.7 % of a core at the first window's time and falls to about 0.15 % after
+		// three minutes (bench/README.md). A cockpit stays open for the whole incident, so this is
+		// the figure an operator lives with; the first window is still reported as it is.
+		const settledWait = plan.settledAtSeconds * 1000 - (performance.now() - cockpit.startedAt);
+		if (settledWait > 0) {
+			log(`waiting ${(settledWait / 1000).toFixed(0)} s, then idle for ${plan.idleSeconds} s again`);
+			await sleep(settledWait);
+		}
+		const settledCpuStart = cpuSeconds(pid, ticksPerSecond);
+		const settledBytesStart = cockpit.state.bytes;
+		const settledStart = performance.now();
+		await sleep(plan.idleSeconds * 1000);
+		const settledSeconds = (performance.now() - settledStart) / 1000;
+		results.idle_cpu_pct_settled = ((cpuSeconds(pid, ticksPerSecond) - settledCpuStart) / settledSeconds) * 100;
+		results.output_bytes_per_s_idle_settled = (cockpit.state.bytes - settledBytesStart) / settledSeconds;
+		results.idle_settled_at_s = (settledStart - cockpit.startedAt) / 1000;
+		results.idle_at_s = (idleStart - cockpit.startedAt) / 1000;
 	} finally {
 		if (cockpit) await stopCockpit(cockpit);
 		await workload.stop();
