@@ -464,7 +464,7 @@ async function main() {
 
 		// The same idle window again once V8 has settled. In the first minutes V8's helper threads
 		// compile the refresh path's functions with TurboFan as each becomes hot, which for this
-		// workload is 0.5-0.7 % of a core at the first window's time and falls to about 0.15 % after
+		// workload is 0.5-1 % of a core at the first window's time and falls to 0.15-0.2 % after
 		// three minutes (bench/README.md). A cockpit stays open for the whole incident, so this is
 		// the figure an operator lives with; the first window is still reported as it is.
 		const settledWait = plan.settledAtSeconds * 1000 - (performance.now() - cockpit.startedAt);
