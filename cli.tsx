@@ -99,7 +99,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	// Bad input is refused before the UI modules load (they take 0.5 s or more): a typo answers at once.
 	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
 	const userConfig = options.demo ? undefined : (await readConfig(options)).config;
-	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}, {capYoungGeneration, limitOldGenerationGrowth}, {saveCodeCache}] = await Promise.all([
+	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}, {capYoungGeneration, limitOldGenerationGrowth}, {saveCodeCache}, {watchTerminal, detachTerminal, hangupExitCode}] = await Promise.all([
 		import('ink'),
 		import('./source/session/cockpit.js'),
 		import('./source/ui/app.js'),
@@ -108,6 +108,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		import('./source/timeline/ids.js'),
 		import('./source/session/heap.js'),
 		import('./source/session/code-cache.js'),
+		import('./source/session/hangup.js'),
 	]);
 	const abort = new AbortController();
 	let config: Config;
@@ -172,11 +173,23 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	if (!interactive) session.store.getState().flashed('stdin is not a terminal: view only, keys are ignored', 'warn');
 	const onSignal = () => instance.unmount();
 	process.once('SIGTERM', onSignal);
-	process.once('SIGHUP', onSignal);
+	// A dropped SSH connection or a killed tmux: close the journal and go, without a terminal to
+	// restore (source/session/hangup.ts). The journal's appends are on disk one by one, so a
+	// cleanup that hangs is cut after a few seconds.
+	const leaveAfterHangup = () => {
+		detachTerminal();
+		process.exit(hangupExitCode);
+	};
+	const terminal = watchTerminal(() => {
+		setTimeout(leaveAfterHangup, 5000).unref();
+		instance.unmount();
+	});
 	await instance.waitUntilExit();
 	abort.abort();
 	await session.stop();
 	await stopDemo?.();
+	if (terminal.gone()) leaveAfterHangup();
+	terminal.dispose();
 	if (altScreen) process.stdout.write('\u001B[?1049l');
 	process.stdout.write(`incident ${incidentId} saved in ${session.journal.path}\nresume: incident-tui --incident ${incidentId}${options.demo ? ' (demo: incident-tui demo --incident …)' : ''}\n`);
 	process.exit(0);
