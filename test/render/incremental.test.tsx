@@ -291,3 +291,54 @@ describe("Ink's frame cap (patches/ink+6.8.0.patch)", () => {
 		expect(written().slice(before), 'long after the previous frame: drawn at once').toContain('2');
 	});
 });
+
+describe('Ink after a terminal resize (patches/ink+6.8.0.patch)', () => {
+	/** Rows the layout needs at least: in a smaller terminal its frame is taller than the screen. */
+	const MIN_ROWS = 8;
+
+	/** A full-screen layout that follows the terminal's size, as the cockpit's does. */
+	function FullScreen({label}: {label: string}) {
+		const {Box, Text, useStdout} = ink;
+		const {stdout} = useStdout();
+		const [size, setSize] = React.useState({columns: stdout.columns, rows: stdout.rows});
+		React.useEffect(() => {
+			const onResize = () => setSize({columns: stdout.columns, rows: stdout.rows});
+			stdout.on('resize', onResize);
+			return () => void stdout.off('resize', onResize);
+		}, [stdout]);
+		const height = Math.max(MIN_ROWS, size.rows);
+		return (
+			<Box flexDirection="column" width={size.columns} height={height}>
+				{Array.from({length: height}, (_, row) => (
+					<Text key={row} wrap="truncate">{`${label} ${size.columns}x${size.rows} row ${row} `.padEnd(size.columns, '.')}</Text>
+				))}
+			</Box>
+		);
+	}
+
+	function expected(label: string, columns: number, rows: number): string[] {
+		return Array.from({length: rows}, (_, row) => `${label} ${columns}x${rows} row ${row} `.padEnd(columns, '.').slice(0, columns));
+	}
+
+	it('shows exactly the new frame after the terminal shrinks below the layout and grows again', async () => {
+		const terminal = createVirtualTerminal(COLUMNS, ROWS);
+		// The cockpit draws on the alternate screen (cli.tsx), as full-screen programs do.
+		terminal.stdout.write('\u001B[?1049h');
+		const instance = ink.render(<FullScreen label="cockpit" />, {stdout: terminal.stdout, stdin: terminal.stdin, stderr: terminal.stdout, incrementalRendering: true, patchConsole: false, exitOnCtrlC: false, maxFps: 30});
+		cleanup.push(() => terminal.dispose(), () => instance.unmount());
+		expect(await screenAfter(terminal, `${COLUMNS}x${ROWS}`)).toEqual(expected('cockpit', COLUMNS, ROWS));
+		for (const [columns, rows] of [
+			[24, 5],
+			[COLUMNS, ROWS],
+			[30, 3],
+			[30, ROWS],
+			[COLUMNS, MIN_ROWS],
+			[COLUMNS, ROWS],
+		] as const) {
+			await terminal.resize(columns, rows);
+			const shown = await screenAfter(terminal, `${columns}x${rows} row`);
+			// Smaller than the layout, the screen shows what fits; from MIN_ROWS up, exactly the frame.
+			if (rows >= MIN_ROWS) expect(shown, `screen at ${columns}x${rows}`).toEqual(expected('cockpit', columns, rows));
+		}
+	});
+});

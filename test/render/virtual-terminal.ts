@@ -23,10 +23,13 @@ export interface VirtualTerminal {
 	screen(): Promise<string[]>;
 	/** The foreground colour of a cell: its palette index (0-255), or -1 for the default colour. */
 	foregroundAt(row: number, column: number): Promise<number>;
+	/** Resizes the emulator (which keeps, cuts or reflows what it shows, as terminals do) and tells Ink. */
+	resize(columns: number, rows: number): Promise<void>;
 	dispose(): void;
 }
 
-export function createVirtualTerminal(columns: number, rows: number): VirtualTerminal {
+export function createVirtualTerminal(columns: number, initialRows: number): VirtualTerminal {
+	let rows = initialRows;
 	// convertEol: a real TTY's line discipline (termios ONLCR) turns '\n' into '\r\n' on the way out.
 	const terminal = new xterm.Terminal({cols: columns, rows, allowProposedApi: true, scrollback: 0, convertEol: true});
 	let bytes = 0;
@@ -66,6 +69,14 @@ export function createVirtualTerminal(columns: number, rows: number): VirtualTer
 			const cell = buffer.getLine(buffer.viewportY + row)?.getCell(column);
 			if (!cell || cell.isFgDefault()) return -1;
 			return cell.getFgColor();
+		},
+		async resize(newColumns, newRows) {
+			await flush();
+			terminal.resize(newColumns, newRows);
+			rows = newRows;
+			stdout.columns = newColumns;
+			stdout.rows = newRows;
+			stdout.emit('resize');
 		},
 		dispose: () => terminal.dispose(),
 	};
