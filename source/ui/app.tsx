@@ -1,5 +1,5 @@
 import React, {useEffect, useState} from 'react';
-import {Box, useStdout, type Key} from 'ink';
+import {Box, Text, useStdout, type Key} from 'ink';
 import {useKeyPresses} from './components/use-key-presses.js';
 import {paneIds, type PaneId} from '../store/types.js';
 import {paneLines, rowsFor, selectedDeployment, selectedRef} from '../store/pane-rows.js';
@@ -60,9 +60,16 @@ const globalCommands = [
 	Command.Cancel,
 ];
 
+/**
+ * The smallest screen the layout fits (header, five pane titles, footer). Below it the frame would
+ * be taller or wider than the terminal, which scrolls it into a garble; a one-line notice fits.
+ */
+export const minimumSize = {width: 40, height: 10};
+
+/** The terminal's size, less the line Ink keeps free below a full-screen frame. */
 function useTerminalSize(fixed?: {width: number; height: number}): {width: number; height: number} {
 	const {stdout} = useStdout();
-	const read = () => ({width: fixed?.width ?? stdout.columns ?? 80, height: fixed?.height ?? Math.max(10, (stdout.rows ?? 24) - 1)});
+	const read = () => ({width: fixed?.width ?? stdout.columns ?? 80, height: fixed?.height ?? (stdout.rows ?? 24) - 1});
 	const [size, setSize] = useState(read);
 	useEffect(() => {
 		if (fixed) return;
@@ -80,7 +87,10 @@ function useTerminalSize(fixed?: {width: number; height: number}): {width: numbe
  * input), else to the help overlay, else here, where they are routed to the focused pane.
  */
 export function App(props: {size?: {width: number; height: number}; inputActive?: boolean}) {
-	const {width, height} = useTerminalSize(props.size);
+	const terminal = useTerminalSize(props.size);
+	const tooSmall = terminal.width < minimumSize.width || terminal.height < minimumSize.height;
+	const width = Math.max(minimumSize.width, terminal.width);
+	const height = Math.max(minimumSize.height, terminal.height);
 	const store = useStoreApi();
 	const controller = useController();
 	const focus = useIncident(s => s.ui.focus);
@@ -255,6 +265,14 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			))}
 		</Box>
 	);
+	if (tooSmall) {
+		// Keys still work (q, then y, quits); the cockpit comes back as the window grows.
+		return (
+			<Box width={terminal.width}>
+				<Text>{`incident-tui needs ${minimumSize.width}×${minimumSize.height + 1}; this terminal is ${terminal.width}×${terminal.height + 1}`}</Text>
+			</Box>
+		);
+	}
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Header width={width} />

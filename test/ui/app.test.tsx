@@ -35,6 +35,16 @@ function rowOf(frame: string, text: string): string {
 }
 
 describe('cockpit panes', () => {
+	it('says the terminal is too small instead of drawing a frame that cannot fit, and draws the panes from the minimum up', async () => {
+		const narrow = await open({width: 30, height: 20});
+		// Wrapped to the 30 columns there are.
+		expect(narrow.frame().split('\n').map(line => line.trim()).join(' ')).toBe('incident-tui needs 40×11; this terminal is 30×21');
+		const short = await open({width: 100, height: 8});
+		expect(short.frame()).toContain('needs 40×11; this terminal is 100×9');
+		const smallest = await open({width: 40, height: 10});
+		for (const title of ['1 Health', '2 Metrics', '3 Pods', '4 Runbook', '5 Timeline']) expect(smallest.frame()).toContain(title);
+	});
+
 	it('shows five numbered, titled panes, the header and the footer', async () => {
 		const ui = await open({width: 100, height: 40});
 		const frame = ui.frame();
