@@ -431,15 +431,22 @@ async function main() {
 			results[`key_to_frame_ms_p99_${kind}`] = percentile(sorted, 99);
 		}
 
+		/** CPU (% of a core) and bytes written per second while `during` runs, and when it started. */
+		const measure = async during => {
+			const cpuStart = cpuSeconds(pid, ticksPerSecond);
+			const bytesStart = cockpit.state.bytes;
+			const start = performance.now();
+			await during();
+			const seconds = (performance.now() - start) / 1000;
+			return {cpuPct: ((cpuSeconds(pid, ticksPerSecond) - cpuStart) / seconds) * 100, bytesPerS: (cockpit.state.bytes - bytesStart) / seconds, atS: (start - cockpit.startedAt) / 1000};
+		};
+
 		log(`idle for ${plan.idleSeconds} s (data refreshing, no keys)`);
 		await sleep(1000);
-		const idleCpuStart = cpuSeconds(pid, ticksPerSecond);
-		const idleBytesStart = cockpit.state.bytes;
-		const idleStart = performance.now();
-		await sleep(plan.idleSeconds * 1000);
-		const idleSeconds = (performance.now() - idleStart) / 1000;
-		results.idle_cpu_pct = ((cpuSeconds(pid, ticksPerSecond) - idleCpuStart) / idleSeconds) * 100;
-		results.output_bytes_per_s_idle = (cockpit.state.bytes - idleBytesStart) / idleSeconds;
+		const idle = await measure(() => sleep(plan.idleSeconds * 1000));
+		results.idle_cpu_pct = idle.cpuPct;
+		results.output_bytes_per_s_idle = idle.bytesPerS;
+		results.idle_at_s = idle.atS;
 		screen = cockpit.lines();
 
 		const rssWait = plan.rssAtSeconds * 1000 - (performance.now() - cockpit.startedAt);
@@ -448,18 +455,17 @@ async function main() {
 		results.rss_at_s = (performance.now() - cockpit.startedAt) / 1000;
 
 		log(`holding the down key for ${plan.scrollSeconds} s`);
-		const scrollBytesStart = cockpit.state.bytes;
-		const scrollCpuStart = cpuSeconds(pid, ticksPerSecond);
-		const scrollStart = performance.now();
 		const before = selectionSignature(cockpit.lines());
-		// A held key repeats about 30 times a second in common terminal setups.
-		while (performance.now() - scrollStart < plan.scrollSeconds * 1000) {
-			cockpit.write(DOWN);
-			await sleep(33);
-		}
-		const scrollSeconds = (performance.now() - scrollStart) / 1000;
-		results.output_bytes_per_s_scroll = (cockpit.state.bytes - scrollBytesStart) / scrollSeconds;
-		results.scroll_cpu_pct = ((cpuSeconds(pid, ticksPerSecond) - scrollCpuStart) / scrollSeconds) * 100;
+		const scroll = await measure(async () => {
+			// A held key repeats about 30 times a second in common terminal setups.
+			const scrollStart = performance.now();
+			while (performance.now() - scrollStart < plan.scrollSeconds * 1000) {
+				cockpit.write(DOWN);
+				await sleep(33);
+			}
+		});
+		results.output_bytes_per_s_scroll = scroll.bytesPerS;
+		results.scroll_cpu_pct = scroll.cpuPct;
 		if (selectionSignature(cockpit.lines()) === before) notes.push('the selection did not move while the down key was held');
 
 		// The same idle window again once V8 has settled. In the first minutes V8's helper threads
@@ -472,15 +478,10 @@ async function main() {
 			log(`waiting ${(settledWait / 1000).toFixed(0)} s, then idle for ${plan.idleSeconds} s again`);
 			await sleep(settledWait);
 		}
-		const settledCpuStart = cpuSeconds(pid, ticksPerSecond);
-		const settledBytesStart = cockpit.state.bytes;
-		const settledStart = performance.now();
-		await sleep(plan.idleSeconds * 1000);
-		const settledSeconds = (performance.now() - settledStart) / 1000;
-		results.idle_cpu_pct_settled = ((cpuSeconds(pid, ticksPerSecond) - settledCpuStart) / settledSeconds) * 100;
-		results.output_bytes_per_s_idle_settled = (cockpit.state.bytes - settledBytesStart) / settledSeconds;
-		results.idle_settled_at_s = (settledStart - cockpit.startedAt) / 1000;
-		results.idle_at_s = (idleStart - cockpit.startedAt) / 1000;
+		const settled = await measure(() => sleep(plan.idleSeconds * 1000));
+		results.idle_cpu_pct_settled = settled.cpuPct;
+		results.output_bytes_per_s_idle_settled = settled.bytesPerS;
+		results.idle_settled_at_s = settled.atS;
 	} finally {
 		if (cockpit) await stopCockpit(cockpit);
 		await workload.stop();
