@@ -17,6 +17,7 @@ import {PodsPane} from './panes/pods-pane.js';
 import {RunbookPane} from './panes/runbook-pane.js';
 import {TimelinePane} from './panes/timeline-pane.js';
 import type {PaneProps} from './panes/pane-props.js';
+import {paneNumbers, paneTitles} from './panes/pane.js';
 import {ConfirmDialog} from './dialogs/confirm-dialog.js';
 import {PromptDialog} from './dialogs/prompt-dialog.js';
 import {DetailsDialog} from './dialogs/details-dialog.js';
@@ -67,6 +68,8 @@ const globalCommands = [
 export const minimumSize = {width: 40, height: 10};
 
 /** The terminal's size, less the line Ink keeps free below a full-screen frame. */
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
 function useTerminalSize(fixed?: {width: number; height: number}): {width: number; height: number} {
 	const {stdout} = useStdout();
 	const read = () => ({width: fixed?.width ?? stdout.columns ?? 80, height: fixed?.height ?? (stdout.rows ?? 24) - 1});
@@ -118,7 +121,15 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			}
 			const pane = state.ui.focus;
 			const command = commandFor(input, key, [...paneCommands[pane], ...globalCommands]);
-			if (!command) return;
+			if (!command) {
+				// A key of another pane (u on the Health pane) said nothing: say where it works.
+				const other = paneIds.find(id => id !== pane && commandFor(input, key, paneCommands[id]));
+				const elsewhere = other && commandFor(input, key, paneCommands[other]);
+				if (other && elsewhere) {
+					state.flashed(`${keymap[elsewhere].label}: ${lowerFirst(keymap[elsewhere].help)}, in the ${paneTitles[other]} pane (press ${paneNumbers[other]})`);
+				}
+				return;
+			}
 			const count = rowsFor(state, pane).length;
 			const page = Math.max(1, Math.floor(height / 3));
 			if (keymap[command].dangerous && state.env.readonly) {

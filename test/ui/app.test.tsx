@@ -205,6 +205,17 @@ describe('focus and keys', () => {
 		expect(ui.controller.calls.some(([name]) => name === 'requestDeploymentAction')).toBe(false);
 	});
 
+	it('says in which pane a key works when it is pressed in another, and does nothing else', async () => {
+		const ui = await open({width: 160, height: 40});
+		expect(ui.store.getState().ui.focus).toBe('health');
+		await ui.press('u');
+		await ui.waitForFrame(f => f.includes('u: roll back the deployment (rollout undo), in the Pods pane (press 3)'));
+		await ui.press('p');
+		await ui.waitForFrame(f => f.includes('p: pin or unpin the selected timeline event, in the Timeline pane (press 5)'));
+		expect(ui.controller.calls.some(([name]) => name === 'requestDeploymentAction')).toBe(false);
+		expect(ui.store.getState().ui.focus).toBe('health');
+	});
+
 	it('asks before quitting an open incident', async () => {
 		const ui = await open({width: 100, height: 30});
 		await ui.press('q');
