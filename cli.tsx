@@ -149,6 +149,26 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	});
 	const interactive = Boolean(process.stdin.isTTY);
 	const color = theme.colorFromEnv();
+	// A dropped SSH connection or a killed tmux: close the journal and go, without a terminal to
+	// restore (source/session/hangup.ts). Watched from before the first write, as the terminal can
+	// go while the first frame is drawn. The journal's appends are on disk one by one, so a cleanup
+	// that hangs is cut after a few seconds.
+	const leaveAfterHangup = () => {
+		detachTerminal();
+		process.exit(hangupExitCode);
+	};
+	let unmountInk: (() => void) | undefined;
+	const unmountAfterHangup = () => {
+		try {
+			unmountInk?.();
+		} catch {
+			// Ink could not put back a terminal that is gone; there is nothing to put back.
+		}
+	};
+	const terminal = watchTerminal(() => {
+		setTimeout(leaveAfterHangup, 5000).unref();
+		unmountAfterHangup();
+	});
 	// The alternate screen keeps the operator's scrollback clean, like k9s and less.
 	const altScreen = process.stdout.isTTY && !process.env.INCIDENT_TUI_NO_ALT_SCREEN;
 	if (altScreen) process.stdout.write('\u001B[?1049h');
@@ -159,6 +179,8 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		// Incremental rendering rewrites only changed lines (Ink's cursor bug is fixed by patches/ink+6.8.0.patch).
 		{exitOnCtrlC: false, patchConsole: true, maxFps: 60, incrementalRendering: true},
 	);
+	unmountInk = () => instance.unmount();
+	if (terminal.gone()) unmountAfterHangup();
 	quit = () => instance.unmount();
 	setTimeout(() => {
 		// The single-file build caches what the first frame compiled, for the next start; before the
@@ -173,18 +195,10 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	if (!interactive) session.store.getState().flashed('stdin is not a terminal: view only, keys are ignored', 'warn');
 	const onSignal = () => instance.unmount();
 	process.once('SIGTERM', onSignal);
-	// A dropped SSH connection or a killed tmux: close the journal and go, without a terminal to
-	// restore (source/session/hangup.ts). The journal's appends are on disk one by one, so a
-	// cleanup that hangs is cut after a few seconds.
-	const leaveAfterHangup = () => {
-		detachTerminal();
-		process.exit(hangupExitCode);
-	};
-	const terminal = watchTerminal(() => {
-		setTimeout(leaveAfterHangup, 5000).unref();
-		instance.unmount();
+	await instance.waitUntilExit().catch((error: unknown) => {
+		// Ink's exit can end in the terminal's failure too (setRawMode EIO): after a hangup that is no error of ours.
+		if (!terminal.gone()) throw error;
 	});
-	await instance.waitUntilExit();
 	abort.abort();
 	await session.stop();
 	await stopDemo?.();
