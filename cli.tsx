@@ -157,10 +157,9 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		detachTerminal();
 		process.exit(hangupExitCode);
 	};
-	let unmountInk: (() => void) | undefined;
 	const unmountAfterHangup = () => {
 		try {
-			unmountInk?.();
+			quit();
 		} catch {
 			// Ink could not put back a terminal that is gone; there is nothing to put back.
 		}
@@ -179,9 +178,8 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		// Incremental rendering rewrites only changed lines (Ink's cursor bug is fixed by patches/ink+6.8.0.patch).
 		{exitOnCtrlC: false, patchConsole: true, maxFps: 60, incrementalRendering: true},
 	);
-	unmountInk = () => instance.unmount();
-	if (terminal.gone()) unmountAfterHangup();
 	quit = () => instance.unmount();
+	if (terminal.gone()) unmountAfterHangup();
 	setTimeout(() => {
 		// The single-file build caches what the first frame compiled, for the next start; before the
 		// heap flags change, as a cache records V8's flags (source/session/code-cache.ts).
@@ -193,8 +191,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		connect();
 	}, 0);
 	if (!interactive) session.store.getState().flashed('stdin is not a terminal: view only, keys are ignored', 'warn');
-	const onSignal = () => instance.unmount();
-	process.once('SIGTERM', onSignal);
+	process.once('SIGTERM', () => quit());
 	await instance.waitUntilExit().catch((error: unknown) => {
 		// Ink's exit can end in the terminal's failure too (setRawMode EIO): after a hangup that is no error of ours.
 		if (!terminal.gone()) throw error;

@@ -67,9 +67,9 @@ const globalCommands = [
  */
 export const minimumSize = {width: 40, height: 10};
 
-/** The terminal's size, less the line Ink keeps free below a full-screen frame. */
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
+/** The terminal's size, less the line Ink keeps free below a full-screen frame. */
 function useTerminalSize(fixed?: {width: number; height: number}): {width: number; height: number} {
 	const {stdout} = useStdout();
 	const read = () => ({width: fixed?.width ?? stdout.columns ?? 80, height: fixed?.height ?? (stdout.rows ?? 24) - 1});
@@ -123,10 +123,11 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			const command = commandFor(input, key, [...paneCommands[pane], ...globalCommands]);
 			if (!command) {
 				// A key of another pane (u on the Health pane) said nothing: say where it works.
-				const other = paneIds.find(id => id !== pane && commandFor(input, key, paneCommands[id]));
-				const elsewhere = other && commandFor(input, key, paneCommands[other]);
-				if (other && elsewhere) {
+				for (const other of paneIds) {
+					const elsewhere = other === pane ? undefined : commandFor(input, key, paneCommands[other]);
+					if (!elsewhere) continue;
 					state.flashed(`${keymap[elsewhere].label}: ${lowerFirst(keymap[elsewhere].help)}, in the ${paneTitles[other]} pane (press ${paneNumbers[other]})`);
+					break;
 				}
 				return;
 			}
