@@ -148,7 +148,7 @@ function overallStatus(body: unknown): string | undefined {
 /** Checks one service once. Never throws: a failure is a row that says what went wrong. */
 export async function checkService(service: ServiceConfig, signal: AbortSignal, now: () => number = Date.now): Promise<HealthRow> {
 	const url = service.health ?? '';
-	const base = {name: service.name, url, dependencies: [] as DependencyRow[]};
+	const base = {name: service.name, url, ...(service.deployment ? {deployment: service.deployment} : {}), dependencies: [] as DependencyRow[]};
 	try {
 		// A new connection for every check (httpGet's default; see HttpGetOptions.keepAlive).
 		const res = await httpGet(url, {

@@ -38,10 +38,13 @@ export function selectedRef(state: IncidentState, pane: PaneId): RowRef | undefi
 	return rows[Math.min(state.ui.selected[pane], rows.length - 1)]?.ref;
 }
 
-/** The deployment the selected Pods row refers to (a pod's owner or the deployment row itself). */
-export function selectedDeployment(state: IncidentState): string | undefined {
-	const ref = selectedRef(state, 'pods');
+/**
+ * The deployment u/s/r act on: in the Pods pane the selected deployment or the selected pod's owner,
+ * in the Health pane the deployment the selected service names in the config (`deployment:`).
+ */
+export function selectedDeployment(state: IncidentState, pane: PaneId = 'pods'): string | undefined {
+	const ref = selectedRef(state, pane);
 	if (ref?.kind === 'deployment') return ref.name;
-	if (ref?.kind === 'pod') return ref.deployment;
+	if (ref?.kind === 'pod' || ref?.kind === 'health') return ref.deployment;
 	return undefined;
 }

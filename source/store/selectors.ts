@@ -22,7 +22,7 @@ export interface Cell {
 }
 
 export type RowRef =
-	| {kind: 'health'; service: string}
+	| {kind: 'health'; service: string; deployment?: string}
 	| {kind: 'metric'; id: string}
 	| {kind: 'deployment'; name: string}
 	| {kind: 'pod'; name: string; deployment?: string}
@@ -71,11 +71,12 @@ function healthVerdict(service: HealthRow): string {
 function buildHealthRows(health: readonly HealthRow[]): Row[] {
 	const rows: Row[] = [];
 	for (const service of health) {
+		const ref: RowRef = service.deployment ? {kind: 'health', service: service.name, deployment: service.deployment} : {kind: 'health', service: service.name};
 		const latency = service.latencyMs === undefined ? '' : formatValue(service.latencyMs, 'ms');
 		rows.push({
 			key: `h:${service.name}`,
 			tone: service.tone,
-			ref: {kind: 'health', service: service.name},
+			ref,
 			search: `${service.name} ${service.url} ${service.detail ?? ''}`.toLowerCase(),
 			cells: [
 				{text: service.name, width: 14, bold: true},
@@ -88,7 +89,7 @@ function buildHealthRows(health: readonly HealthRow[]): Row[] {
 			rows.push({
 				key: `h:${service.name}:${dep.name}`,
 				tone: dep.tone,
-				ref: {kind: 'health', service: service.name},
+				ref,
 				search: `${service.name} ${dep.name} ${dep.status}`.toLowerCase(),
 				cells: [
 					{text: `└ ${dep.name}`, width: 14},

@@ -28,6 +28,8 @@ export interface DependencyRow {
 export interface HealthRow {
 	name: string;
 	url: string;
+	/** The Kubernetes deployment that serves this service (the config's `deployment:`), for u/s/r on its row. */
+	deployment?: string;
 	ok: boolean;
 	/** HTTP status code, absent when the request failed. */
 	status?: number;

@@ -67,6 +67,9 @@ const globalCommands = [
  */
 export const minimumSize = {width: 40, height: 10};
 
+/** Where a key of another pane is said to work: Pods before Health for u/s/r, which work on any Pods row. */
+const hintPanes: readonly PaneId[] = ['pods', ...paneIds.filter(p => p !== 'pods')];
+
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 /** The terminal's size, less the line Ink keeps free below a full-screen frame. */
@@ -123,7 +126,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			const command = commandFor(input, key, [...paneCommands[pane], ...globalCommands]);
 			if (!command) {
 				// A key of another pane (u on the Health pane) said nothing: say where it works.
-				for (const other of paneIds) {
+				for (const other of hintPanes) {
 					const elsewhere = other === pane ? undefined : commandFor(input, key, paneCommands[other]);
 					if (!elsewhere) continue;
 					state.flashed(`${keymap[elsewhere].label}: ${lowerFirst(keymap[elsewhere].help)}, in the ${paneTitles[other]} pane (press ${paneNumbers[other]})`);
@@ -204,9 +207,17 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 				case Command.Rollback:
 				case Command.Scale:
 				case Command.Restart: {
-					const deployment = selectedDeployment(state);
+					const deployment = selectedDeployment(state, pane);
 					if (!deployment) {
-						state.flashed('select a deployment or one of its pods first', 'warn');
+						const ref = selectedRef(state, pane);
+						state.flashed(
+							ref?.kind === 'health'
+								? `${ref.service} names no deployment: add \`deployment:\` to it under services in the config, or press 3 and select one`
+								: pane === 'health'
+									? 'select a service first'
+									: 'select a deployment or one of its pods first',
+							'warn',
+						);
 						return;
 					}
 					controller.requestDeploymentAction(command === Command.Rollback ? 'rollback' : command === Command.Scale ? 'scale' : 'restart', deployment);

@@ -39,7 +39,7 @@ export enum Command {
 	Confirm = 'confirm',
 }
 
-export type Scope = 'global' | 'list' | 'pods' | 'runbook' | 'timeline' | 'dialog';
+export type Scope = 'global' | 'list' | 'deployment' | 'runbook' | 'timeline' | 'dialog';
 
 export interface Binding {
 	/** Printable keys (matched against `input`) or named keys (matched against Ink's `key` flags). */
@@ -75,9 +75,9 @@ export const keymap: Record<Command, Binding> = {
 	[Command.Filter]: {keys: ['/'], label: '/', help: 'Filter the focused list', scope: 'list'},
 	[Command.ToggleStep]: {keys: [' '], label: 'space', help: 'Check or uncheck the selected runbook step', scope: 'runbook'},
 	[Command.RunCommand]: {keys: ['x'], label: 'x', help: 'Run the selected step’s command or action (after confirmation)', scope: 'runbook', dangerous: true},
-	[Command.Rollback]: {keys: ['u'], label: 'u', help: 'Roll back the deployment (rollout undo)', scope: 'pods', dangerous: true},
-	[Command.Scale]: {keys: ['s'], label: 's', help: 'Scale the deployment', scope: 'pods', dangerous: true},
-	[Command.Restart]: {keys: ['r'], label: 'r', help: 'Restart the deployment (rollout restart)', scope: 'pods', dangerous: true},
+	[Command.Rollback]: {keys: ['u'], label: 'u', help: 'Roll back the deployment (rollout undo)', scope: 'deployment', dangerous: true},
+	[Command.Scale]: {keys: ['s'], label: 's', help: 'Scale the deployment', scope: 'deployment', dangerous: true},
+	[Command.Restart]: {keys: ['r'], label: 'r', help: 'Restart the deployment (rollout restart)', scope: 'deployment', dangerous: true},
 	[Command.Pin]: {keys: ['p'], label: 'p', help: 'Pin or unpin the selected timeline event', scope: 'timeline'},
 	[Command.Note]: {keys: ['n'], label: 'n', help: 'Add a note to the timeline', scope: 'global'},
 	[Command.Severity]: {keys: ['S'], label: 'S', help: 'Change the incident severity', scope: 'global'},
@@ -128,7 +128,7 @@ export function commandFor(input: string, key: Key, candidates: readonly Command
 }
 
 export const paneCommands = {
-	health: [Command.Details, Command.Filter],
+	health: [Command.Rollback, Command.Scale, Command.Restart, Command.Details, Command.Filter],
 	metrics: [Command.Details, Command.Filter],
 	pods: [Command.Rollback, Command.Scale, Command.Restart, Command.Details, Command.Filter],
 	runbook: [Command.ToggleStep, Command.RunCommand, Command.Details, Command.Filter],
@@ -161,7 +161,7 @@ const shortHelp: Partial<Record<Command, string>> = {
 export const scopeTitles: Record<Scope, string> = {
 	global: 'Everywhere',
 	list: 'In a list',
-	pods: 'Pods pane',
+	deployment: 'Pods pane, or a Health row whose service names its deployment',
 	runbook: 'Runbook pane',
 	timeline: 'Timeline pane',
 	dialog: 'In a dialog',

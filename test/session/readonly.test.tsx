@@ -95,7 +95,7 @@ describe('session: read-only mode', () => {
 		};
 
 		const allKeys = [...new Set(Object.values(keymap).flatMap(binding => binding.keys))].map(sequenceOf);
-		const rowKeys = [...new Set(Object.values(keymap).filter(b => b.dangerous || b.scope === 'runbook' || b.scope === 'pods').flatMap(b => b.keys))].map(sequenceOf).concat('\r', 'y');
+		const rowKeys = [...new Set(Object.values(keymap).filter(b => b.dangerous || b.scope === 'runbook' || b.scope === 'deployment').flatMap(b => b.keys))].map(sequenceOf).concat('\r', 'y');
 		let dialogsConfirmed = 0;
 		const panes = ['health', 'metrics', 'pods', 'runbook', 'timeline'] as const;
 		// Every row of the panes where dangerous keys act (pods: deployments and pods; runbook: each step), the first rows elsewhere.

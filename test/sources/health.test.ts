@@ -74,6 +74,13 @@ describe('checkService', () => {
 		expect(row.latencyMs).toBeGreaterThanOrEqual(0);
 	});
 
+	it('carries the deployment the service names, when it names one, on answers and failures alike', async () => {
+		const server = await serve(json({status: 'ok'}));
+		expect((await checkService(service(server.url, {deployment: 'api-v2'}), signal)).deployment).toBe('api-v2');
+		expect(await checkService(service(server.url), signal)).not.toHaveProperty('deployment');
+		expect((await checkService(service('http://127.0.0.1:1/health', {deployment: 'api-v2'}), signal)).deployment).toBe('api-v2');
+	});
+
 	it('marks a 503 as unhealthy with the status line', async () => {
 		const server = await serve(json({status: 'down'}, 503));
 		const row = await checkService(service(server.url), signal);

@@ -10,6 +10,7 @@ export function healthRows(): HealthRow[] {
 		{
 			name: 'checkout',
 			url: 'http://127.0.0.1:8080/health/deep',
+			deployment: 'checkout',
 			ok: false,
 			status: 503,
 			latencyMs: 840,

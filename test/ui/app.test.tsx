@@ -207,13 +207,38 @@ describe('focus and keys', () => {
 
 	it('says in which pane a key works when it is pressed in another, and does nothing else', async () => {
 		const ui = await open({width: 160, height: 40});
-		expect(ui.store.getState().ui.focus).toBe('health');
+		await ui.press('2');
+		await ui.waitForFrame(() => ui.store.getState().ui.focus === 'metrics');
 		await ui.press('u');
+		// Pods, not Health (where u works too, on services that name their deployment): Pods always has one.
 		await ui.waitForFrame(f => f.includes('u: roll back the deployment (rollout undo), in the Pods pane (press 3)'));
 		await ui.press('p');
 		await ui.waitForFrame(f => f.includes('p: pin or unpin the selected timeline event, in the Timeline pane (press 5)'));
 		expect(ui.controller.calls.some(([name]) => name === 'requestDeploymentAction')).toBe(false);
+		expect(ui.store.getState().ui.focus).toBe('metrics');
+	});
+
+	it('rolls back, scales or restarts the deployment a Health row’s service names, and says so when it names none', async () => {
+		const ui = await open({width: 160, height: 40});
 		expect(ui.store.getState().ui.focus).toBe('health');
+		const requests = () => ui.controller.calls.filter(([name]) => name === 'requestDeploymentAction').map(([, args]) => args);
+		// checkout (deployment: checkout), then its postgres dependency row, which belongs to checkout too.
+		await ui.press('u');
+		await ui.waitForFrame(() => requests().length === 1);
+		await ui.press('j');
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.health === 1);
+		await ui.press('s');
+		await ui.waitForFrame(() => requests().length === 2);
+		expect(requests()).toEqual([
+			['rollback', 'checkout'],
+			['scale', 'checkout'],
+		]);
+		// cart names no deployment: nothing is requested, and the flash says how to give it one.
+		await ui.press('G');
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.health === 3);
+		await ui.press('r');
+		await ui.waitForFrame(f => f.includes('cart names no deployment: add `deployment:` to it under services in the config'));
+		expect(requests()).toHaveLength(2);
 	});
 
 	it('asks before quitting an open incident', async () => {
