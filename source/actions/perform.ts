@@ -37,7 +37,13 @@ function errorDetails(error: unknown): {message: string; exitCode?: number; outp
  * or action.failed with the duration, exit code and redacted output. Throws only when the journal
  * cannot be written.
  */
-export async function performAction(request: ActionRequest, ctx: ActionContext): Promise<'succeeded' | 'failed'> {
+/** How an action ended, for the operator: `detail` is its summary ("exit 0", "replicas 2 -> 4") or its error ("exit 2", "timed out after 60 s"). */
+export interface ActionResult {
+	result: 'succeeded' | 'failed';
+	detail: string;
+}
+
+export async function performAction(request: ActionRequest, ctx: ActionContext): Promise<ActionResult> {
 	const base = {actionId: request.id, kind: request.kind, target: request.target, change: request.change, ...(request.kubectl ? {kubectl: request.kubectl} : {})};
 	await ctx.append('action.confirmed', base);
 
@@ -74,7 +80,7 @@ export async function performAction(request: ActionRequest, ctx: ActionContext):
 			...(outcome.exitCode === undefined ? {} : {exitCode: outcome.exitCode}),
 			...(outcome.output ? {output: outcome.output} : {}),
 		});
-		return 'succeeded';
+		return {result: 'succeeded', detail: outcome.summary};
 	}
 	const {message, exitCode, output} = failure ?? {message: 'the action returned no outcome'};
 	await ctx.append('action.failed', {
@@ -84,7 +90,7 @@ export async function performAction(request: ActionRequest, ctx: ActionContext):
 		...(exitCode === undefined ? {} : {exitCode}),
 		...(output ? {output} : {}),
 	});
-	return 'failed';
+	return {result: 'failed', detail: message};
 }
 
 function formatDuration(ms: number): string {

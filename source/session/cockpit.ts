@@ -275,9 +275,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			const signal = running.signal;
 			store.getState().actionStarted(request.id, request.title);
 			if (request.kind === 'command') store.getState().dialogOpened({kind: 'output', actionId: request.id, title: request.kubectl ?? request.title});
+			/** "exit 2", "timed out after 60 s": the output dialog's title says how the command ended. */
+			let ended = 'finished';
 			void performAction(request, {env, cluster, append, signal, onOutput: (_stream, line) => store.getState().actionOutput(request.id, line)})
-				.then(result => {
-					flash(`${request.title}: ${result}`, result === 'succeeded' ? 'ok' : 'crit');
+				.then(({result, detail}) => {
+					ended = detail;
+					flash(`${request.title}: ${result}${detail ? ` (${detail})` : ''}`, result === 'succeeded' ? 'ok' : 'crit');
 					const deployment = request.target.object.startsWith('deployment/') ? request.target.object.slice('deployment/'.length) : undefined;
 					if (result === 'succeeded' && deployment && request.kind !== 'command') {
 						watchRecovery({store, append, deployment, primaryQuery: runbook?.primaryQuery, watchSeconds: config.recovery.watchSeconds, signal: lifetime.signal, now});
@@ -290,7 +293,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 					running = null;
 					const dialog = store.getState().ui.dialog;
 					if (dialog?.kind === 'output' && dialog.actionId === request.id) {
-						store.getState().dialogOpened({kind: 'details', title: `${request.kubectl ?? request.title} (finished)`, lines: output.length ? output : ['(no output)']});
+						store.getState().dialogOpened({kind: 'details', title: `${request.kubectl ?? request.title} (${ended})`, lines: output.length ? output : ['(no output)']});
 					}
 				});
 		},

@@ -51,7 +51,7 @@ describe('performAction', () => {
 	it('logs requested, confirmed and succeeded for a command, with exit code and output', async () => {
 		const request = commandAction.prepare({command: {id: 'hello', lang: 'bash', script: 'echo hello {{name}}'}, vars: {name: 'world'}, env, newId: () => 'cmd-1'});
 		await requestAction(request, journal.append);
-		expect(await performAction(request, ctx())).toBe('succeeded');
+		expect(await performAction(request, ctx())).toEqual({result: 'succeeded', detail: 'exit 0'});
 		const log = await events();
 		expect(log.map(e => e.type)).toEqual(['action.requested', 'action.confirmed', 'action.succeeded']);
 		expect(log[0]!.data).toEqual({actionId: 'cmd-1', kind: 'command', target: {context: 'kind-dev', namespace: 'shop', object: 'command/hello'}, change: 'run bash script: echo hello world', kubectl: 'echo hello world'});
@@ -61,7 +61,7 @@ describe('performAction', () => {
 
 	it('logs action.failed with exit code, error and output for a failing command', async () => {
 		const request = commandAction.prepare({command: {id: 'f', lang: 'bash', script: 'echo "password=hunter2"; exit 2'}, vars: {}, env, newId: () => 'cmd-2'});
-		expect(await performAction(request, ctx())).toBe('failed');
+		expect(await performAction(request, ctx())).toEqual({result: 'failed', detail: 'exit 2'});
 		const failed = (await events()).at(-1)!;
 		expect(failed.type).toBe('action.failed');
 		expect(failed.data).toMatchObject({actionId: 'cmd-2', exitCode: 2, error: 'exit 2', output: 'password=[REDACTED]'});
@@ -69,7 +69,7 @@ describe('performAction', () => {
 
 	it('times out an action that does not finish, through the signal it gets', async () => {
 		const request = fakeRequest(({signal}) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('request aborted')))), 100);
-		expect(await performAction(request, ctx())).toBe('failed');
+		expect(await performAction(request, ctx())).toEqual({result: 'failed', detail: 'timed out after 100 ms'});
 		expect((await events()).at(-1)!.data).toMatchObject({error: 'timed out after 100 ms'});
 	});
 
@@ -81,12 +81,12 @@ describe('performAction', () => {
 				if (signal.aborted) reject(new Error('request aborted'));
 			});
 		});
-		expect(await performAction(request, ctx(controller.signal))).toBe('failed');
+		expect(await performAction(request, ctx(controller.signal))).toEqual({result: 'failed', detail: 'cancelled by the operator (request aborted)'});
 		expect((await events()).at(-1)!.data).toMatchObject({error: 'cancelled by the operator (request aborted)'});
 	});
 
 	it('records a Kubernetes-style outcome without exit code', async () => {
-		expect(await performAction(fakeRequest(async () => ({summary: 'replicas 2 -> 4'})), ctx())).toBe('succeeded');
+		expect(await performAction(fakeRequest(async () => ({summary: 'replicas 2 -> 4'})), ctx())).toEqual({result: 'succeeded', detail: 'replicas 2 -> 4'});
 		const done = (await events()).at(-1)!;
 		expect(done.type).toBe('action.succeeded');
 		expect(done.data).not.toHaveProperty('exitCode');

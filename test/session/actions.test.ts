@@ -112,7 +112,7 @@ describe('session: runbook command step', () => {
 		const details = await waitFor(
 			() => {
 				const d = session.store.getState().ui.dialog;
-				return d?.kind === 'details' && d.title.includes('finished') ? d : undefined;
+				return d?.kind === 'details' && d.title.endsWith('(exit 0)') ? d : undefined;
 			},
 			{message: 'finished output in the details dialog'},
 		);
@@ -220,6 +220,30 @@ describe('session: choosing which command to run', () => {
 		session.controller.confirm(request);
 		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.succeeded').length === 1, {message: 'action.succeeded'});
 		expect(eventsOf(session.store.getState().timeline, 'action.succeeded')[0]!.data.output).toBe('second');
+	});
+
+	it('says how a command ended, in its output dialog and the flash: the exit code of a failure', async () => {
+		const config = harness.config({commands: [{id: 'fail', title: 'Fail', argv: ['sh', '-c', 'echo oops; exit 3']}, {id: 'ok', title: 'Fine', argv: ['echo', 'fine']}]});
+		const session = await harness.open({stateDir: harness.tempDir(), incidentId, config});
+		session.start();
+		const ended = async (id: string) => {
+			session.controller.requestConfigCommand(id);
+			session.controller.confirm(await confirmDialog(session));
+			return waitFor(
+				() => {
+					const d = session.store.getState().ui.dialog;
+					return d?.kind === 'details' ? d : undefined;
+				},
+				{message: `the output dialog of ${id} turned into its details`},
+			);
+		};
+		const failed = await ended('fail');
+		expect(failed.title).toBe("sh -c 'echo oops; exit 3' (exit 3)");
+		expect(failed.lines).toEqual(['oops']);
+		expect(session.store.getState().ui.flash).toMatchObject({text: 'Fail: failed (exit 3)', tone: 'crit'});
+		session.store.getState().dialogClosed();
+		expect((await ended('ok')).title).toBe('echo fine (exit 0)');
+		expect(session.store.getState().ui.flash).toMatchObject({text: 'Fine: succeeded (exit 0)', tone: 'ok'});
 	});
 
 	it("c offers the config's commands, and runs the one chosen like a runbook command", async () => {
