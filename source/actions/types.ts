@@ -49,3 +49,13 @@ export interface ActionRequest {
 	timeoutMs: number;
 	run(ctx: ActionContext): Promise<ActionOutcome>;
 }
+
+/** "Scale deployment/cart", "Roll back deployment/checkout", "Run logs": the action and its object, once. */
+export function actionName(request: Pick<ActionRequest, 'title' | 'target'>): string {
+	const {title} = request;
+	const {object} = request.target;
+	if (title.includes(object)) return title;
+	const kind = object.split('/')[0] ?? '';
+	if (title.endsWith(` ${kind}`)) return `${title.slice(0, -kind.length)}${object}`;
+	return kind === 'command' ? title : `${title}: ${object}`;
+}

@@ -1,4 +1,4 @@
-import type {ActionRequest} from '../actions/types.js';
+import {actionName, type ActionRequest} from '../actions/types.js';
 import {rollbackAction} from '../actions/rollback.js';
 import {scaleAction} from '../actions/scale.js';
 import {restartAction} from '../actions/restart.js';
@@ -280,7 +280,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			void performAction(request, {env, cluster, append, signal, onOutput: (_stream, line) => store.getState().actionOutput(request.id, line)})
 				.then(({result, detail}) => {
 					ended = detail;
-					flash(`${request.title}: ${result}${detail ? ` (${detail})` : ''}`, result === 'succeeded' ? 'ok' : 'crit');
+					flash(`${actionName(request)}: ${result}${detail ? ` (${detail})` : ''}`, result === 'succeeded' ? 'ok' : 'crit');
 					const deployment = request.target.object.startsWith('deployment/') ? request.target.object.slice('deployment/'.length) : undefined;
 					if (result === 'succeeded' && deployment && request.kind !== 'command') {
 						watchRecovery({store, append, deployment, primaryQuery: runbook?.primaryQuery, watchSeconds: config.recovery.watchSeconds, signal: lifetime.signal, now});
@@ -300,7 +300,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		cancel(request) {
 			store.getState().dialogClosed();
 			void cancelAction(request, append)
-				.then(() => flash(`cancelled: ${request.title}`, 'info'))
+				.then(() => flash(`cancelled: ${actionName(request)}`, 'info'))
 				.catch(fail);
 		},
 		cancelRunning() {

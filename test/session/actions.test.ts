@@ -54,6 +54,8 @@ describe('session: rollback through the controller', () => {
 		expect(patch.path).toBe('/apis/apps/v1/namespaces/shop/deployments/checkout');
 		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.succeeded').length === 1, {message: 'action.succeeded'});
 		expect(server.get('deployments', 'checkout')!.spec.template.spec.containers[0].image).toBe('shop/checkout:1.7.2');
+		// The footer names the object and how it went, not just "Roll back deployment: succeeded".
+		await waitFor(() => /^Roll back deployment\/checkout: succeeded \(.*revision 2.*1\b.*\)$/.test(session.store.getState().ui.flash?.text ?? ''), {message: 'the outcome in the footer'});
 
 		const actions = (await journalEvents(session.journal.path)).filter(e => e.type.startsWith('action.'));
 		expect(actions.map(e => e.type)).toEqual(['action.requested', 'action.confirmed', 'action.succeeded']);
@@ -71,6 +73,7 @@ describe('session: rollback through the controller', () => {
 		const request = await confirmDialog(session);
 		session.controller.cancel(request);
 		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.cancelled').length === 1, {message: 'action.cancelled'});
+		await waitFor(() => session.store.getState().ui.flash?.text === 'cancelled: Roll back deployment/checkout', {message: 'flash of the cancel'});
 		expect(session.store.getState().ui.dialog).toBeNull();
 		const actions = (await journalEvents(session.journal.path)).filter(e => e.type.startsWith('action.'));
 		expect(actions.map(e => e.type)).toEqual(['action.requested', 'action.cancelled']);

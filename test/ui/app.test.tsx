@@ -30,6 +30,16 @@ async function open(options: Parameters<typeof renderCockpit>[0] & {readonly?: b
 	return ui;
 }
 
+/** The text inside a dialog's border, its lines joined by single spaces. */
+function dialogText(frame: string): string {
+	return frame
+		.split('\n')
+		.filter(line => line.includes('│'))
+		.map(line => line.slice(line.indexOf('│') + 1, line.lastIndexOf('│')).trim())
+		.join(' ')
+		.replace(/\s+/g, ' ');
+}
+
 function rowOf(frame: string, text: string): string {
 	return frame.split('\n').find(line => line.includes(text)) ?? '';
 }
@@ -295,6 +305,36 @@ describe('confirmation dialog', () => {
 		await ui.press(keys.escape);
 		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'cancel'));
 		expect(ui.controller.calls.some(([name]) => name === 'confirm')).toBe(false);
+	});
+
+	it('cuts nothing it names short in a narrow terminal: the change, the kubectl line and the warnings wrap under their labels', async () => {
+		const ui = await open({width: 50, height: 30});
+		const warning = 'HorizontalPodAutoscaler checkout manages deployment/checkout: it will set the replica count back within 15 s';
+		ui.store.getState().dialogOpened({kind: 'confirm', request: rollbackRequest({warnings: [warning]})});
+		await ui.waitForFrame(f => f.includes('Roll back deployment/checkout?'));
+		const text = dialogText(ui.frame());
+		expect(text).toContain('change revision 3 (shop/checkout:1.8.0) -> revision 2 (shop/checkout:1.7.4)');
+		expect(text).toContain('kubectl kubectl --context prod-eu -n shop rollout undo deployment/checkout');
+		expect(text).toContain(`! warning ${warning}`);
+		// Wrapped lines continue under the text, not under the label.
+		const changeRow = ui.frame().split('\n').findIndex(line => line.includes('change'));
+		expect(ui.frame().split('\n')[changeRow + 1]).toMatch(/│ {11}\S/);
+	});
+
+	it('keeps the replica field and the warnings in view when a short terminal clips the details', async () => {
+		const ui = await open({width: 100, height: 16});
+		const details = Array.from({length: 12}, (_, i) => `detail line ${i + 1}`);
+		ui.store.getState().dialogOpened({
+			kind: 'confirm',
+			request: rollbackRequest({kind: 'scale', title: 'Scale deployment/checkout', change: 'replicas 4 -> 4', details, warnings: ['an HPA manages this deployment'], input: {label: 'replicas', value: '4'}}),
+		});
+		await ui.waitForFrame(f => f.includes('Scale deployment/checkout?'));
+		const frame = ui.frame();
+		expect(frame).toContain('replicas: 4');
+		expect(frame).toContain('an HPA manages this deployment');
+		expect(frame).toContain('detail line 1');
+		expect(frame).not.toContain('detail line 12');
+		expect(frame).toContain('enter confirm · esc cancel');
 	});
 
 	it('takes no answer from a paste: text that arrives as one chunk neither confirms nor cancels', async () => {

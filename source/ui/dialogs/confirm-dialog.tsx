@@ -1,19 +1,15 @@
-import React from 'react';
-import {Text, useInput} from 'ink';
-import type {ActionRequest} from '../../actions/types.js';
+import React, {type ReactNode} from 'react';
+import {Box, Text, useInput} from 'ink';
+import wrapAnsi from 'wrap-ansi';
+import {actionName, type ActionRequest} from '../../actions/types.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useTheme} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
-import {DialogFrame} from './dialog-frame.js';
+import {DialogFrame, dialogTextWidth} from './dialog-frame.js';
 
 /** "Roll back deployment/checkout?": the action and its object, once. */
 export function confirmTitle(request: Pick<ActionRequest, 'title' | 'target'>): string {
-	const {title} = request;
-	const {object} = request.target;
-	if (title.includes(object)) return `${title}?`;
-	const kind = object.split('/')[0] ?? '';
-	if (title.endsWith(` ${kind}`)) return `${title.slice(0, -kind.length)}${object}?`;
-	return kind === 'command' ? `${title}?` : `${title}: ${object}?`;
+	return `${actionName(request)}?`;
 }
 
 /**
@@ -91,39 +87,82 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 	];
 	if (request.kubectl) lines.push([request.kind === 'command' ? 'runs' : 'kubectl', request.kubectl]);
 	const tone = request.dangerous ? 'warn' : 'info';
+	// Nothing here is cut short: what will change, the warnings and every argument wrap, under
+	// their label. The warnings come before the details, so a short terminal clips details first.
+	const textWidth = Math.max(1, dialogTextWidth(props.width) - labelWidth);
+	const warning = `${theme.symbolOf('warn')} warning`;
+	const fixedLines = (request.input ? 1 : 0) + (mustType ? 1 : 0) + (error ? 1 : 0);
+	const contentLines =
+		lines.reduce((sum, [, text]) => sum + wrappedLineCount(text, textWidth), 0) +
+		request.warnings.reduce((sum, line) => sum + wrappedLineCount(line, textWidth), 0) +
+		request.details.reduce((sum, line) => sum + wrappedLineCount(line, textWidth), 0);
 	return (
 		<DialogFrame
 			title={confirmTitle(request)}
 			width={props.width}
-			height={Math.min(props.height, lines.length + request.details.length + request.warnings.length + (request.input ? 1 : 0) + (mustType ? 1 : 0) + (error ? 1 : 0) + 4)}
+			height={Math.min(props.height, contentLines + fixedLines + 4)}
 			tone={tone}
 			footer={mustType && editingInput ? 'enter confirm · tab next field · esc cancel' : mustType || editingInput ? 'enter confirm · esc cancel' : 'y/enter confirm · n/esc cancel'}
+			fixed={
+				<>
+					{request.input ? (
+						<Text>
+							<Text dimColor>{`${request.input.label}: `.padEnd(labelWidth)}</Text>
+							<Text inverse={field === 'input'}>{value || ' '}</Text>
+						</Text>
+					) : null}
+					{mustType ? (
+						<Text>
+							<Text color={theme.colorOf('crit')}>{`Production: type “${mustType}” to confirm: `}</Text>
+							<Text inverse={field === 'name'}>{typed || ' '}</Text>
+						</Text>
+					) : null}
+					{error ? <Text color={theme.colorOf('crit')}>{`${theme.symbolOf('crit')} ${error}`}</Text> : null}
+				</>
+			}
 		>
 			{lines.map(([label, text]) => (
-				<Text key={label} wrap="truncate-end">
-					<Text dimColor>{label.padEnd(10)}</Text>
-					<Text bold={label === 'change'}>{text}</Text>
-				</Text>
-			))}
-			{request.details.map((line, i) => (
-				<Text key={`d${i}`} wrap="truncate-end" dimColor>{`          ${line}`}</Text>
+				<Labelled key={label} label={<Text dimColor>{label}</Text>}>
+					<Text bold={label === 'change'} wrap="wrap">
+						{text}
+					</Text>
+				</Labelled>
 			))}
 			{request.warnings.map((line, i) => (
-				<Text key={`w${i}`} wrap="truncate-end" color={theme.colorOf('warn')}>{`${theme.symbolOf('warn')} ${line}`}</Text>
+				<Labelled key={`w${i}`} label={<Text color={theme.colorOf('warn')}>{warning}</Text>}>
+					<Text wrap="wrap" color={theme.colorOf('warn')}>
+						{line}
+					</Text>
+				</Labelled>
 			))}
-			{request.input ? (
-				<Text>
-					<Text dimColor>{`${request.input.label}: `.padEnd(10)}</Text>
-					<Text inverse={field === 'input'}>{value || ' '}</Text>
-				</Text>
-			) : null}
-			{mustType ? (
-				<Text>
-					<Text color={theme.colorOf('crit')}>{`Production: type “${mustType}” to confirm: `}</Text>
-					<Text inverse={field === 'name'}>{typed || ' '}</Text>
-				</Text>
-			) : null}
-			{error ? <Text color={theme.colorOf('crit')}>{`${theme.symbolOf('crit')} ${error}`}</Text> : null}
+			{request.details.map((line, i) => (
+				<Labelled key={`d${i}`}>
+					<Text wrap="wrap" dimColor>
+						{line}
+					</Text>
+				</Labelled>
+			))}
 		</DialogFrame>
 	);
+}
+
+const labelWidth = 10;
+
+/** A line of the dialog: its label (or nothing) in a column of its own, the text wrapping beside it. */
+function Labelled(props: {label?: ReactNode; children: ReactNode}) {
+	return (
+		<Box flexShrink={0}>
+			<Box width={labelWidth} flexShrink={0}>
+				{props.label ?? null}
+			</Box>
+			<Box flexGrow={1} flexShrink={1}>
+				{props.children}
+			</Box>
+		</Box>
+	);
+}
+
+/** How many lines Ink gives `text` wrapped at `width` (the wrap-ansi call Ink's own `wrap="wrap"` makes). */
+export function wrappedLineCount(text: string, width: number): number {
+	return wrapAnsi(text, width, {trim: false, hard: true}).split('\n').length;
 }

@@ -4,9 +4,20 @@ import type {Tone} from '../../store/types.js';
 import {useTheme} from '../context.js';
 
 /** A bordered box in the body area. Dialogs replace the panes while open, so nothing overlaps. */
-export function DialogFrame(props: {title: string; width: number; height: number; tone?: Tone; footer?: string; children: ReactNode}) {
+/** The columns a dialog's text gets inside its border and padding, for a body `width` wide. */
+export function dialogTextWidth(width: number): number {
+	return Math.min(width, maxDialogWidth) - 4;
+}
+
+const maxDialogWidth = 100;
+
+/**
+ * `children` keep their natural height and are clipped at the bottom when too tall; `fixed` (a text
+ * field, an error) sits below them and is never clipped, so what is typed stays in view.
+ */
+export function DialogFrame(props: {title: string; width: number; height: number; tone?: Tone; footer?: string; fixed?: ReactNode; children: ReactNode}) {
 	const theme = useTheme();
-	const width = Math.min(props.width, 100);
+	const width = Math.min(props.width, maxDialogWidth);
 	return (
 		<Box width={props.width} height={props.height} justifyContent="center">
 			<Box flexDirection="column" width={width} height={props.height} borderStyle="round" borderColor={theme.colorOf(props.tone ?? 'info')} paddingX={1} overflow="hidden">
@@ -19,6 +30,7 @@ export function DialogFrame(props: {title: string; width: number; height: number
 						{props.children}
 					</Box>
 				</Box>
+				{props.fixed}
 				{props.footer ? (
 					<Text dimColor wrap="truncate-end">
 						{props.footer}
