@@ -12,6 +12,7 @@ import {App} from '../source/ui/app.js';
 import {CockpitProvider} from '../source/ui/context.js';
 import {createTheme} from '../source/ui/theme.js';
 import {createIncidentStore} from '../source/store/store.js';
+import {rowsFor} from '../source/store/pane-rows.js';
 import {clusterFixture, healthRows, metricRows, runbookFixture, timelineFixture} from '../test/support/fixtures.js';
 
 class FakeTty extends EventEmitter {
@@ -72,7 +73,7 @@ async function time(label: string, change: (i: number) => void): Promise<void> {
 
 // A change to 40 visible rows in one column, as the 5 s clock makes when it ages young pods.
 await time('rows', i => store.getState().clusterChanged(pods.slice(0, 40).map(pod => ({kind: 'pod', type: 'upsert', pod: {...pod, restarts: pod.restarts + i + 1}}))));
-await time('move', i => store.getState().selectionMoved('pods', i % 40 < 20 ? 1 : -1, 10_200));
+await time('move', i => store.getState().selectionMoved('pods', i % 40 < 20 ? 1 : -1, rowsFor(store.getState(), 'pods')));
 await time('pane', i => store.getState().focusChanged(i % 2 === 0 ? 'timeline' : 'pods'));
 await time('help', () => store.getState().helpToggled());
 instance.unmount();

@@ -1,6 +1,7 @@
 import {applyFilter, selectFilteredPodRows, selectHealthRows, selectMetricRows, selectPodRows, selectRunbookRows, type Row, type RowRef} from './selectors.js';
 import {selectTimelineRows} from './selectors-timeline.js';
 import type {IncidentState, PaneId} from './types.js';
+import {selectionIndex} from './selection.js';
 
 /** The rows a pane shows, as the pane itself computes them (same memoized selectors). */
 export function rowsFor(state: IncidentState, pane: PaneId): readonly Row[] {
@@ -35,7 +36,7 @@ export function paneLines(state: IncidentState, pane: PaneId): number {
 
 export function selectedRef(state: IncidentState, pane: PaneId): RowRef | undefined {
 	const rows = rowsFor(state, pane);
-	return rows[Math.min(state.ui.selected[pane], rows.length - 1)]?.ref;
+	return rows[selectionIndex(rows, state.ui.selected[pane])]?.ref;
 }
 
 /**

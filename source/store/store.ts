@@ -5,6 +5,7 @@ import type {AnyTimelineEvent} from '../timeline/events.js';
 import type {Runbook} from '../runbook/model.js';
 import {applyEvent, emptyIncident} from './incident.js';
 import {applyClusterChanges, clusterData, emptyCluster} from './cluster-data.js';
+import {selectionAt, selectionIndex, type Selection} from './selection.js';
 import {
 	paneIds,
 	type Dialog,
@@ -41,8 +42,10 @@ export interface IncidentActions {
 	runbooksAvailable(runbooks: Runbook[]): void;
 	// UI
 	focusChanged(pane: PaneId): void;
-	selectionMoved(pane: PaneId, delta: number, count: number): void;
-	selectionSet(pane: PaneId, index: number): void;
+	/** Moves the selection `delta` rows from where it is in `rows` (the pane's rows, as rowsFor gives them). */
+	selectionMoved(pane: PaneId, delta: number, rows: ReadonlyArray<{key: string}>): void;
+	/** Puts the selection on row `index` of `rows`. */
+	selectionSet(pane: PaneId, index: number, rows: ReadonlyArray<{key: string}>): void;
 	filterChanged(pane: PaneId, filter: string): void;
 	dialogOpened(dialog: Dialog): void;
 	dialogClosed(): void;
@@ -92,7 +95,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		cluster: emptyCluster,
 		runbook: null,
 		runbooks: [],
-		ui: {focus: 'health', selected: zeroPerPane(0), filter: zeroPerPane(''), dialog: null, help: false},
+		ui: {focus: 'health', selected: zeroPerPane<Selection>({index: 0}), filter: zeroPerPane(''), dialog: null, help: false},
 		activity: {},
 		warnings: [],
 		...options.initial,
@@ -144,18 +147,18 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		focusChanged(pane) {
 			set(s => ({ui: {...s.ui, focus: pane}}));
 		},
-		selectionMoved(pane, delta, count) {
+		selectionMoved(pane, delta, rows) {
 			set(s => {
 				const current = s.ui.selected[pane];
-				const next = count === 0 ? 0 : Math.max(0, Math.min(count - 1, current + delta));
-				return next === current ? s : {ui: {...s.ui, selected: {...s.ui.selected, [pane]: next}}};
+				const next = selectionAt(rows, selectionIndex(rows, current) + delta);
+				return next.index === current.index && next.key === current.key ? s : {ui: {...s.ui, selected: {...s.ui.selected, [pane]: next}}};
 			});
 		},
-		selectionSet(pane, index) {
-			set(s => ({ui: {...s.ui, selected: {...s.ui.selected, [pane]: Math.max(0, index)}}}));
+		selectionSet(pane, index, rows) {
+			set(s => ({ui: {...s.ui, selected: {...s.ui.selected, [pane]: selectionAt(rows, index)}}}));
 		},
 		filterChanged(pane, filter) {
-			set(s => ({ui: {...s.ui, filter: {...s.ui.filter, [pane]: filter}, selected: {...s.ui.selected, [pane]: 0}}}));
+			set(s => ({ui: {...s.ui, filter: {...s.ui.filter, [pane]: filter}, selected: {...s.ui.selected, [pane]: {index: 0}}}}));
 		},
 		dialogOpened(dialog) {
 			set(s => ({ui: {...s.ui, dialog, help: false}}));

@@ -2,6 +2,7 @@ import type {AlertInfo} from '../ports/metrics.js';
 import type {DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {AnyTimelineEvent, IncidentStatus, Severity} from '../timeline/events.js';
 import type {Runbook} from '../runbook/model.js';
+import type {Selection} from './selection.js';
 
 /** A formatter's verdict; the theme maps tones to colours, or to symbols when colour is off. */
 export type Tone = 'ok' | 'warn' | 'crit' | 'muted' | 'info';
@@ -150,7 +151,8 @@ export interface IncidentState {
 	runbooks: Runbook[];
 	ui: {
 		focus: PaneId;
-		selected: Record<PaneId, number>;
+		/** Each pane's selected row (see selection.ts): resolve it with `selectionIndex` against the pane's rows. */
+		selected: Record<PaneId, Selection>;
 		filter: Record<PaneId, string>;
 		dialog: Dialog | null;
 		help: boolean;

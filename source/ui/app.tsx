@@ -134,7 +134,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 				}
 				return;
 			}
-			const count = rowsFor(state, pane).length;
+			const rows = rowsFor(state, pane);
 			const page = Math.max(1, Math.floor(height / 3));
 			if (keymap[command].dangerous && state.env.readonly) {
 				state.flashed(`read-only mode: ${keymap[command].help.toLowerCase()} is disabled`, 'warn');
@@ -159,22 +159,22 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 					return;
 				}
 				case Command.Up:
-					state.selectionMoved(pane, -1, count);
+					state.selectionMoved(pane, -1, rows);
 					return;
 				case Command.Down:
-					state.selectionMoved(pane, 1, count);
+					state.selectionMoved(pane, 1, rows);
 					return;
 				case Command.PageUp:
-					state.selectionMoved(pane, -page, count);
+					state.selectionMoved(pane, -page, rows);
 					return;
 				case Command.PageDown:
-					state.selectionMoved(pane, page, count);
+					state.selectionMoved(pane, page, rows);
 					return;
 				case Command.Top:
-					state.selectionSet(pane, 0);
+					state.selectionSet(pane, 0, rows);
 					return;
 				case Command.Bottom:
-					state.selectionSet(pane, Math.max(0, count - 1));
+					state.selectionSet(pane, rows.length - 1, rows);
 					return;
 				case Command.Filter:
 					state.dialogOpened({kind: 'prompt', purpose: 'filter', title: `Filter ${pane}`, value: state.ui.filter[pane]});

@@ -105,7 +105,7 @@ describe('session: read-only mode', () => {
 				// Row 0 gets every key; the other rows the keys that act on a row (the dangerous ones, enter, space).
 				for (const key of row === 0 ? allKeys : rowKeys) {
 					const state = store.getState();
-					if (state.ui.focus !== pane || state.ui.selected[pane] !== row) {
+					if (state.ui.focus !== pane || state.ui.selected[pane].index !== row) {
 						await press(String(index + 1));
 						await press('g');
 						for (let i = 0; i < row; i++) await press('j');

@@ -65,12 +65,20 @@ describe('incident store', () => {
 		expect(state.feeds.health).toMatchObject({status: 'error', error: 'timeout after 2000 ms', lastOkAt: 1000});
 	});
 
-	it('clamps selection to the list', () => {
+	it('clamps selection to the list, and keeps the key of the row it is on', () => {
 		const store = createIncidentStore();
-		store.getState().selectionMoved('pods', 5, 3);
-		expect(store.getState().ui.selected.pods).toBe(2);
-		store.getState().selectionMoved('pods', -10, 3);
-		expect(store.getState().ui.selected.pods).toBe(0);
+		const rows = [{key: 'a'}, {key: 'b'}, {key: 'c'}];
+		store.getState().selectionMoved('pods', 5, rows);
+		expect(store.getState().ui.selected.pods).toEqual({index: 2, key: 'c'});
+		store.getState().selectionMoved('pods', -10, rows);
+		expect(store.getState().ui.selected.pods).toEqual({index: 0, key: 'a'});
+		store.getState().selectionSet('pods', 1, rows);
+		expect(store.getState().ui.selected.pods).toEqual({index: 1, key: 'b'});
+		// Moving starts from where its row is now: 'b' moved to the end, so one up is 'c'.
+		store.getState().selectionMoved('pods', -1, [{key: 'a'}, {key: 'c'}, {key: 'b'}]);
+		expect(store.getState().ui.selected.pods).toEqual({index: 1, key: 'c'});
+		store.getState().selectionMoved('pods', 1, []);
+		expect(store.getState().ui.selected.pods).toEqual({index: 0});
 	});
 });
 

@@ -2,7 +2,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {createIncidentStore} from '../../source/store/store.js';
 import {commandChoice} from '../../source/store/types.js';
 import type {ActionRequest} from '../../source/actions/types.js';
-import {fullState, clusterFixture} from '../support/fixtures.js';
+import {fullState, clusterFixture, pod} from '../support/fixtures.js';
 import {helpLines} from '../../source/ui/help-overlay.js';
 import {rowsFor} from '../../source/store/pane-rows.js';
 import {keys, recordingController, renderCockpit} from '../support/render-cockpit.js';
@@ -148,7 +148,7 @@ describe('focus and keys', () => {
 	it('moves the selection with j/k and arrows, and u asks the controller for the selected deployment', async () => {
 		const ui = await open({width: 120, height: 40});
 		await ui.press('3', 'j', 'j', 'j', keys.down, keys.up);
-		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods === 3);
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods.index === 3);
 		// rows: ▾ cart, cart-…e, cart-…f, ▾ checkout → index 3 is the checkout deployment
 		await ui.press('u');
 		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestDeploymentAction'));
@@ -156,10 +156,40 @@ describe('focus and keys', () => {
 		expect(call?.[1]).toEqual(['rollback', 'checkout']);
 	});
 
+	it('keeps the selection on its row while rows above it come and go, so u acts on the deployment the operator selected', async () => {
+		const ui = await open({width: 120, height: 40});
+		await ui.press('3', 'j', 'j', 'j');
+		await ui.waitForFrame(f => ui.store.getState().ui.selected.pods.index === 3 && /▶ ▾ checkout/.test(f));
+		// cart rolls: a new pod above checkout pushes its row down one.
+		ui.store.getState().clusterChanged([{kind: 'pod', type: 'upsert', pod: pod('cart-5c6b7-ggggg', 'cart')}]);
+		await ui.waitForFrame(f => f.includes('cart-5c6b7-ggggg'));
+		expect(ui.frame()).toMatch(/▶ ▾ checkout/);
+		// k then j: the moves start from where the row is now.
+		await ui.press('k');
+		await ui.waitForFrame(f => /▶ +cart-5c6b7-ggggg/.test(f));
+		await ui.press('j');
+		await ui.waitForFrame(f => /▶ ▾ checkout/.test(f));
+		// An old cart pod goes: checkout moves up, and the selection with it.
+		ui.store.getState().clusterChanged([{kind: 'pod', type: 'delete', name: 'cart-5c6b7-eeeee'}]);
+		await ui.waitForFrame(f => !f.includes('cart-5c6b7-eeeee'));
+		expect(ui.frame()).toMatch(/▶ ▾ checkout/);
+		await ui.press('u');
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestDeploymentAction'));
+		expect(ui.controller.calls.find(([name]) => name === 'requestDeploymentAction')?.[1]).toEqual(['rollback', 'checkout']);
+	});
+
+	it('when the selected row goes, selects the row now in its place', async () => {
+		const ui = await open({width: 120, height: 40});
+		await ui.press('3', 'j');
+		await ui.waitForFrame(f => /▶ +cart-5c6b7-eeeee/.test(f));
+		ui.store.getState().clusterChanged([{kind: 'pod', type: 'delete', name: 'cart-5c6b7-eeeee'}]);
+		await ui.waitForFrame(f => /▶ +cart-5c6b7-fffff/.test(f));
+	});
+
 	it('handles a burst of keys delivered as one chunk (held-down j) key by key', async () => {
 		const ui = await open({width: 120, height: 40});
 		await ui.press('3', 'jjjj');
-		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods === 4);
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods.index === 4);
 		await ui.press('u');
 		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestDeploymentAction'));
 		expect(ui.controller.calls.find(([name]) => name === 'requestDeploymentAction')?.[1]).toEqual(['rollback', 'checkout']);
@@ -178,7 +208,7 @@ describe('focus and keys', () => {
 	it('toggles a runbook step with space', async () => {
 		const ui = await open({width: 120, height: 40});
 		await ui.press('4', 'j');
-		await ui.waitForFrame(() => ui.store.getState().ui.selected.runbook === 1);
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.runbook.index === 1);
 		await ui.press(' ');
 		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'toggleStep'));
 		expect(ui.controller.calls.find(([name]) => name === 'toggleStep')?.[1]).toEqual(['confirm-errors']);
@@ -236,7 +266,7 @@ describe('focus and keys', () => {
 		await ui.press('u');
 		await ui.waitForFrame(() => requests().length === 1);
 		await ui.press('j');
-		await ui.waitForFrame(() => ui.store.getState().ui.selected.health === 1);
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.health.index === 1);
 		await ui.press('s');
 		await ui.waitForFrame(() => requests().length === 2);
 		expect(requests()).toEqual([
@@ -245,7 +275,7 @@ describe('focus and keys', () => {
 		]);
 		// cart names no deployment: nothing is requested, and the flash says how to give it one.
 		await ui.press('G');
-		await ui.waitForFrame(() => ui.store.getState().ui.selected.health === 3);
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.health.index === 3);
 		await ui.press('r');
 		await ui.waitForFrame(f => f.includes('cart names no deployment: add `deployment:` to it under services in the config'));
 		expect(requests()).toHaveLength(2);

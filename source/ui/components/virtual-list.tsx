@@ -1,6 +1,7 @@
 import React, {useRef} from 'react';
 import {Box, Text} from 'ink';
 import type {Row} from '../../store/selectors.js';
+import {selectionIndex, type Selection} from '../../store/selection.js';
 import {formatAge} from '../../sources/format.js';
 import {scrollOffset} from '../layout.js';
 import {RowLine} from './row-line.js';
@@ -9,14 +10,14 @@ import {RowLine} from './row-line.js';
  * Renders only the rows that fit (10,000 pods cost the same as 20). The scroll offset follows the
  * selection; rows are built by selectors outside render, so a frame only lays out visible rows.
  */
-export function VirtualList(props: {rows: readonly Row[]; selected: number; height: number; width: number; focused: boolean; now?: number; empty?: string}) {
+export function VirtualList(props: {rows: readonly Row[]; selected: Selection; height: number; width: number; focused: boolean; now?: number; empty?: string}) {
 	const offsetRef = useRef(0);
 	const {rows, height} = props;
 	if (height <= 0) return null;
 	if (rows.length === 0) {
 		return <Text dimColor wrap="truncate-end">{`  ${props.empty ?? 'nothing to show'}`}</Text>;
 	}
-	const selected = Math.min(props.selected, rows.length - 1);
+	const selected = selectionIndex(rows, props.selected);
 	const offset = scrollOffset(selected, rows.length, height, offsetRef.current);
 	offsetRef.current = offset;
 	const visible = rows.slice(offset, offset + height);

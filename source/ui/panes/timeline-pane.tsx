@@ -14,10 +14,10 @@ export function TimelinePane(props: PaneProps) {
 	const journalPath = useIncident(s => s.env.journalPath);
 	const rows = applyFilter(selectTimelineRows(timeline, pinned), filter);
 	// The newest event is at the bottom; an unfocused timeline follows it.
-	const index = props.focused ? selected : rows.length - 1;
+	const shown = props.focused ? selected : {index: rows.length - 1};
 	return (
 		<Pane id="timeline" width={props.width} height={props.height} focused={props.focused} summary={{text: `${timeline.length} events`, tone: 'muted'}} extra={filter ? `/${filter}` : undefined}>
-			<VirtualList rows={rows} selected={index} height={bodyRows(props.height, null)} width={props.width} focused={props.focused} empty={journalPath ? `journal: ${journalPath}` : 'no events yet'} />
+			<VirtualList rows={rows} selected={shown} height={bodyRows(props.height, null)} width={props.width} focused={props.focused} empty={journalPath ? `journal: ${journalPath}` : 'no events yet'} />
 		</Pane>
 	);
 }
