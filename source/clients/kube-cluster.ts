@@ -25,7 +25,9 @@ import {
 	type CommandEnvironment,
 	type DeploymentInfo,
 	type MutationResult,
+	type PodEventInfo,
 	type PodInfo,
+	type PodLogTail,
 	type RevisionInfo,
 } from '../ports/cluster.js';
 import {describeKubeError, KubeError, parseStatus, statusCodeOf, where, type KubeStatus} from './kube-errors.js';
@@ -104,10 +106,52 @@ interface RawMeta {
 }
 
 interface RawContainerStatus {
+	name?: string;
 	ready?: boolean;
 	restartCount?: number;
 	state?: {waiting?: {reason?: string}; terminated?: {reason?: string}};
-	lastState?: {terminated?: {reason?: string}};
+	lastState?: {terminated?: {reason?: string; finishedAt?: string}};
+}
+
+interface RawEvent {
+	type?: string;
+	reason?: string;
+	message?: string;
+	count?: number;
+	lastTimestamp?: string;
+	eventTime?: string;
+	firstTimestamp?: string;
+	series?: {count?: number; lastObservedTime?: string};
+	metadata?: {creationTimestamp?: string};
+}
+
+/** How many of a pod's events the details show: the newest, as `kubectl describe` ends with them. */
+export const podEventLimit = 15;
+
+/** core/v1 Events (what kubectl describe reads) to rows: series events (events.k8s.io) count and time by their series. */
+export function toPodEvents(items: readonly RawEvent[]): PodEventInfo[] {
+	return items
+		.map(e => ({
+			type: e.type ?? 'Normal',
+			reason: e.reason ?? '',
+			message: (e.message ?? '').trim(),
+			count: e.series?.count ?? e.count ?? 1,
+			lastSeen: e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '',
+		}))
+		.sort((a, b) => Date.parse(a.lastSeen) - Date.parse(b.lastSeen))
+		.slice(-podEventLimit);
+}
+
+/** The container whose log tells why a pod restarted: the one that terminated last; else the first, running. */
+export function logContainerOf(pod: RawPod): {container: string; previous: boolean} | undefined {
+	let chosen: {container: string; finishedAt: number} | undefined;
+	for (const s of pod.status?.containerStatuses ?? []) {
+		const finished = s.lastState?.terminated ? Date.parse(s.lastState.terminated.finishedAt ?? '') || 0 : undefined;
+		if (s.name && finished !== undefined && (s.restartCount ?? 0) > 0 && (!chosen || finished > chosen.finishedAt)) chosen = {container: s.name, finishedAt: finished};
+	}
+	if (chosen) return {container: chosen.container, previous: true};
+	const first = (pod.spec?.containers as Array<{name?: string}> | undefined)?.[0]?.name;
+	return first ? {container: first, previous: false} : undefined;
 }
 
 export interface RawPod {
@@ -808,6 +852,30 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		});
 	}
 
+	async function podEvents(pod: string, signal?: AbortSignal): Promise<PodEventInfo[]> {
+		const list = await readRaw<{items?: RawEvent[]}>(
+			`list events of pod/${pod}`,
+			opts => core.listNamespacedEvent({namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod}`}, opts),
+			signal,
+		);
+		return toPodEvents(list.items ?? []);
+	}
+
+	async function podLog(pod: string, tailLines: number, signal?: AbortSignal): Promise<PodLogTail> {
+		const raw = await readRaw<RawPod>(`read pod/${pod}`, opts => core.readNamespacedPod({name: pod, namespace}, opts), signal);
+		const which = logContainerOf(raw);
+		if (!which) throw new KubeError(`pod/${pod} has no containers`, undefined, undefined);
+		let text: string;
+		try {
+			text = await core.readNamespacedPodLog({name: pod, namespace, container: which.container, previous: which.previous, tailLines}, callOptions(signal));
+		} catch (error) {
+			throw fail(error, `read the log of pod/${pod} -c ${which.container}${which.previous ? ' --previous' : ''}`);
+		}
+		const lines = String(text).split('\n');
+		if (lines.at(-1) === '') lines.pop();
+		return {...which, lines};
+	}
+
 	async function autoscalerFor(name: string, signal?: AbortSignal): Promise<string | null> {
 		try {
 			const list = await autoscaling.listNamespacedHorizontalPodAutoscaler({namespace}, callOptions(signal));
@@ -852,6 +920,8 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		undo,
 		scale,
 		restart,
+		podEvents,
+		podLog,
 		autoscalerFor,
 	};
 }

@@ -5,7 +5,9 @@ import type {
 	CommandEnvironment,
 	DeploymentInfo,
 	MutationResult,
+	PodEventInfo,
 	PodInfo,
+	PodLogTail,
 	RevisionInfo,
 } from '../ports/cluster.js';
 import {pinKubeconfig} from '../clients/kube-pin.js';
@@ -26,6 +28,8 @@ import {pinKubeconfig} from '../clients/kube-pin.js';
  */
 
 export const demoContext = 'demo';
+/** How long the API server keeps events (kube-apiserver's --event-ttl default). */
+const eventTtlMs = 60 * 60 * 1000;
 export const demoNamespace = 'shop';
 /** The image of the bad deploy: pods running it fail requests, answer slowly and get OOMKilled. */
 export const badImage = 'shop/checkout:1.8.0';
@@ -107,6 +111,8 @@ interface SimPod {
 	terminating: boolean;
 	/** Simulated times of recent OOM kills. */
 	ooms: number[];
+	/** Wall-clock time of the last restart, for the pod's events and log. */
+	restartedAt?: number;
 }
 
 interface SimDeployment {
@@ -313,6 +319,60 @@ export class SimulatedCluster implements Cluster {
 		};
 	}
 
+	/** What kubelet and the scheduler would have recorded, from the pod's state; events live an hour, as by default. */
+	async podEvents(name: string, signal?: AbortSignal): Promise<PodEventInfo[]> {
+		await this.roundTrip(signal);
+		const pod = this.podNamed(name);
+		const now = this.now();
+		const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+		const events: PodEventInfo[] = [];
+		const started = pod.createdAt + 2000;
+		const last = pod.restartedAt ?? started;
+		if (now - pod.createdAt < eventTtlMs) {
+			events.push({type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${demoNamespace}/${pod.name} to ${pod.node}`, count: 1, lastSeen: at(pod.createdAt)});
+		}
+		if (now - last < eventTtlMs) {
+			const runs = 1 + pod.restarts;
+			events.push(
+				{type: 'Normal', reason: 'Pulled', message: `Container image "${pod.image}" already present on machine`, count: runs, lastSeen: at(last)},
+				{type: 'Normal', reason: 'Created', message: `Created container ${pod.deployment}`, count: runs, lastSeen: at(last)},
+				{type: 'Normal', reason: 'Started', message: `Started container ${pod.deployment}`, count: runs, lastSeen: at(last)},
+			);
+		}
+		if (pod.waitingReason === 'CrashLoopBackOff') {
+			events.push({type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${pod.deployment} in pod ${pod.name}_${demoNamespace}`, count: pod.restarts - 1, lastSeen: at(now)});
+		}
+		return events.sort((a, b) => Date.parse(a.lastSeen) - Date.parse(b.lastSeen));
+	}
+
+	/** The log an app like the demo's writes: its start, then what it did until it was killed. */
+	async podLog(name: string, tailLines: number, signal?: AbortSignal): Promise<PodLogTail> {
+		await this.roundTrip(signal);
+		const pod = this.podNamed(name);
+		const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+		const version = pod.image.split(':')[1] ?? 'latest';
+		const lines: string[] = [];
+		const previous = pod.restarts > 0;
+		const end = pod.restartedAt ?? this.now();
+		const begin = previous ? end - 40_000 : Math.max(pod.createdAt + 2000, this.now() - 40_000);
+		lines.push(`${stamp(begin)} info  ${pod.deployment} ${version} listening on :8080`);
+		if (previous && pod.lastTerminationReason === 'OOMKilled') {
+			// The bad release's cache grows until the kernel kills the container: its log just stops.
+			for (let i = 1; i <= 8; i++) lines.push(`${stamp(begin + i * 4500)} warn  price cache holds ${60_000 * i} entries, heap ${Math.min(508, 180 + 41 * i)} MiB of 512 MiB`);
+		} else if (previous) {
+			lines.push(`${stamp(end - 1500)} error lost the connection to redis:6379 (ECONNRESET); exiting so the kubelet restarts us`);
+		} else {
+			for (let i = 1; i <= 6; i++) lines.push(`${stamp(begin + i * 5000)} info  GET /health 200 ${1 + (i % 3)} ms`);
+		}
+		return {container: pod.deployment, previous, lines: lines.slice(-tailLines)};
+	}
+
+	private podNamed(name: string): SimPod {
+		const pod = this.pods.get(name);
+		if (!pod) throw new Error(`pods "${name}" not found in namespace ${demoNamespace} (context ${demoContext})`);
+		return pod;
+	}
+
 	async autoscalerFor(deployment: string, signal?: AbortSignal): Promise<string | null> {
 		await this.roundTrip(signal);
 		return this.get(deployment).autoscaler?.name ?? null;
@@ -383,6 +443,7 @@ export class SimulatedCluster implements Cluster {
 		const cartPod = [...this.pods.values()].find(p => p.deployment === 'cart');
 		if (cartPod) {
 			cartPod.restarts = 1;
+			cartPod.restartedAt = t - 2 * day;
 			cartPod.lastTerminationReason = 'Error';
 		}
 	}
@@ -573,6 +634,7 @@ export class SimulatedCluster implements Cluster {
 		const recent = pod.ooms.filter(at => simNow - at < timings.crashLoopWindowMs).length;
 		pod.ooms = [...pod.ooms.filter(at => simNow - at < timings.crashLoopWindowMs), simNow];
 		pod.restarts++;
+		pod.restartedAt = this.now();
 		pod.lastTerminationReason = 'OOMKilled';
 		pod.ready = false;
 		if (recent >= 1) {

@@ -95,6 +95,25 @@ export interface MutationResult {
 	after: string;
 }
 
+/** One of a pod's events, as `kubectl describe pod` lists them. */
+export interface PodEventInfo {
+	/** Normal or Warning. */
+	type: string;
+	reason: string;
+	message: string;
+	count: number;
+	/** When it last happened (RFC 3339). */
+	lastSeen: string;
+}
+
+/** The end of a container's log. */
+export interface PodLogTail {
+	container: string;
+	/** From the container's previous run, the one that ended in its last restart (`kubectl logs --previous`). */
+	previous: boolean;
+	lines: string[];
+}
+
 export interface Cluster {
 	readonly context: string;
 	readonly namespace: string;
@@ -108,6 +127,13 @@ export interface Cluster {
 	scale(deployment: string, replicas: number, signal?: AbortSignal): Promise<MutationResult>;
 	/** `kubectl rollout restart deployment/NAME` */
 	restart(deployment: string, signal?: AbortSignal): Promise<MutationResult>;
+	/** The pod's recent events, oldest first (`kubectl describe pod`, Events). */
+	podEvents(pod: string, signal?: AbortSignal): Promise<PodEventInfo[]>;
+	/**
+	 * The last `tailLines` lines of a container's log: of the container that last restarted, from before
+	 * that restart (`kubectl logs POD -c C --previous --tail=N`), else of the first container as it runs.
+	 */
+	podLog(pod: string, tailLines: number, signal?: AbortSignal): Promise<PodLogTail>;
 	/** Name of a HorizontalPodAutoscaler targeting the deployment, or null. */
 	autoscalerFor(deployment: string, signal?: AbortSignal): Promise<string | null>;
 	/**

@@ -2,11 +2,11 @@ import type {Cluster} from '../ports/cluster.js';
 import type {RowRef} from '../store/selectors.js';
 import {podStatus, rolloutText, thresholdText} from '../store/selectors.js';
 import type {IncidentState} from '../store/types.js';
-import {formatValue} from '../sources/format.js';
+import {formatAge, formatValue} from '../sources/format.js';
 import {commandText} from '../runbook/inspect.js';
 
 /** The lines of the details view for a selected row (plain text, already redacted where it matters). */
-export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Cluster | null): Promise<{title: string; lines: string[]}> {
+export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Cluster | null, options: DiagnosisOptions = {}): Promise<{title: string; lines: string[]}> {
 	switch (ref.kind) {
 		case 'health': {
 			const row = state.health.find(h => h.name === ref.service);
@@ -65,22 +65,19 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 		case 'pod': {
 			const p = state.cluster.pods.get(ref.name);
 			if (!p) return {title: ref.name, lines: ['(gone)']};
-			return {
-				title: `Pod: ${p.name}`,
-				lines: [
-					`namespace   ${p.namespace}`,
-					`deployment  ${p.deployment ?? '—'}`,
-					`status      ${podStatus(p)} (phase ${p.phase})`,
-					`ready       ${p.ready}/${p.containers}`,
-					`restarts    ${p.restarts}`,
-					`last exit   ${p.lastTerminationReason ?? '—'}`,
-					`node        ${p.node ?? '—'}`,
-					`created     ${p.createdAt}`,
-					'',
-					`kubectl --context ${state.env.context} -n ${p.namespace} describe pod ${p.name}`,
-					`kubectl --context ${state.env.context} -n ${p.namespace} logs ${p.name} --previous`,
-				],
-			};
+			const lines = [
+				`namespace   ${p.namespace}`,
+				`deployment  ${p.deployment ?? '—'}`,
+				`status      ${podStatus(p)} (phase ${p.phase})`,
+				`ready       ${p.ready}/${p.containers}`,
+				`restarts    ${p.restarts}`,
+				`last exit   ${p.lastTerminationReason ?? '—'}`,
+				`node        ${p.node ?? '—'}`,
+				`created     ${p.createdAt}`,
+			];
+			if (cluster) lines.push(...(await podDiagnosis(p.name, cluster, options)));
+			lines.push('', `kubectl --context ${state.env.context} -n ${p.namespace} describe pod ${p.name}`);
+			return {title: `Pod: ${p.name}`, lines};
 		}
 		case 'step': {
 			const step = state.runbook?.steps.find(s => s.id === ref.id);
@@ -105,4 +102,50 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 		case 'section':
 			return {title: ref.title, lines: []};
 	}
+}
+
+export interface DiagnosisOptions {
+	/** Masks secrets in log lines (the config's redaction); the details are on screen, and screens get shared. */
+	redact?: (text: string) => string;
+	now?: () => number;
+	/** Lines of the log to show (default 20). */
+	tailLines?: number;
+	/** How long to wait for the events and the log before saying they did not come (default 5 s): Enter never hangs on a dead API server. */
+	timeoutMs?: number;
+}
+
+/**
+ * Why a pod is unwell, without leaving the cockpit: its events (`kubectl describe pod`) and the end
+ * of the log of the container that last restarted, from before the restart (`kubectl logs --previous`).
+ * Both are reads; either failing (403 for a user without pods/log) says so in its place.
+ */
+async function podDiagnosis(pod: string, cluster: Cluster, options: DiagnosisOptions): Promise<string[]> {
+	const now = options.now ?? Date.now;
+	const redact = options.redact ?? ((text: string) => text);
+	const tailLines = options.tailLines ?? 20;
+	const timeoutMs = options.timeoutMs ?? 5000;
+	const signal = AbortSignal.timeout(timeoutMs);
+	// Each failure is read when it happens: one call's 403 is not the other's timeout.
+	const late = (error: unknown) => Promise.reject(new Error(signal.aborted ? `no answer within ${timeoutMs / 1000} s` : (error as Error).message));
+	const why = (reason: unknown) => (reason as Error).message;
+	const [events, log] = await Promise.allSettled([cluster.podEvents(pod, signal).catch(late), cluster.podLog(pod, tailLines, signal).catch(late)]);
+	const lines: string[] = ['', 'events (newest last):'];
+	if (events.status === 'rejected') lines.push(`  unavailable: ${why(events.reason)}`);
+	else if (events.value.length === 0) lines.push('  none in the last hour (the API server keeps events about an hour)');
+	else {
+		for (const e of events.value) {
+			const age = formatAge(Math.max(0, now() - Date.parse(e.lastSeen)));
+			lines.push(`  ${age.padStart(6)}  ${e.type.padEnd(7)} ${e.reason}${e.count > 1 ? ` ×${e.count}` : ''}: ${redact(e.message)}`);
+		}
+	}
+	if (log.status === 'rejected') {
+		lines.push('', `log unavailable: ${why(log.reason)}`);
+	} else {
+		const {container, previous} = log.value;
+		const kubectl = `kubectl logs ${pod} -c ${container}${previous ? ' --previous' : ''} --tail=${tailLines}`;
+		lines.push('', `log of ${container}${previous ? ', before its last restart' : ''} (${kubectl}):`);
+		if (log.value.lines.length === 0) lines.push('  (empty)');
+		for (const line of log.value.lines) lines.push(`  ${redact(line)}`);
+	}
+	return lines;
 }

@@ -370,6 +370,56 @@ describe('KubeCluster mutations', () => {
 	});
 });
 
+describe('KubeCluster pod diagnosis (reads only, allowed in read-only mode)', () => {
+	it('lists the events about one pod, oldest first, through a field selector, as kubectl describe does', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 0});
+		const pod = server.addPod('api', {name: 'api-abc-11111'}).metadata.name;
+		server.addPod('api', {name: 'api-abc-22222'});
+		server.addPodEvent(pod, {type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container api', count: 7, lastTimestamp: '2026-11-22T03:10:00Z'});
+		server.addPodEvent(pod, {reason: 'Scheduled', message: 'Successfully assigned shop/api-abc-11111 to node-1', lastTimestamp: '2026-11-22T03:00:00Z'});
+		server.addPodEvent('api-abc-22222', {reason: 'Scheduled', message: 'not this pod', lastTimestamp: '2026-11-22T03:05:00Z'});
+		const events = await (await cluster({readonly: true})).podEvents(pod);
+		expect(events).toEqual([
+			{type: 'Normal', reason: 'Scheduled', message: 'Successfully assigned shop/api-abc-11111 to node-1', count: 1, lastSeen: '2026-11-22T03:00:00Z'},
+			{type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container api', count: 7, lastSeen: '2026-11-22T03:10:00Z'},
+		]);
+		const request = server.requests.find(r => r.path === '/api/v1/namespaces/shop/events')!;
+		expect(request.query.fieldSelector).toBe(`involvedObject.kind=Pod,involvedObject.name=${pod}`);
+	});
+
+	it('reads the log of the container that restarted last, from before the restart, and the tail only', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 0});
+		const pod = server.addPod('api', {name: 'api-abc-11111'});
+		server.update('pods', pod.metadata.name, p => {
+			p.spec.containers = [{name: 'api', image: 'shop/api:1.4.0'}, {name: 'sidecar', image: 'envoy'}];
+			p.status.containerStatuses = [
+				{name: 'api', ready: true, restartCount: 1, lastState: {terminated: {reason: 'Error', finishedAt: '2026-11-22T02:00:00Z'}}},
+				{name: 'sidecar', ready: false, restartCount: 3, lastState: {terminated: {reason: 'OOMKilled', finishedAt: '2026-11-22T03:00:00Z'}}},
+			];
+		});
+		server.setLog(pod.metadata.name, 'sidecar', Array.from({length: 30}, (_, i) => `line ${i + 1}`).join('\n'), {previous: true});
+		server.setLog(pod.metadata.name, 'sidecar', 'the new run');
+		const log = await (await cluster({readonly: true})).podLog(pod.metadata.name, 20);
+		expect(log).toEqual({container: 'sidecar', previous: true, lines: Array.from({length: 20}, (_, i) => `line ${i + 11}`)});
+		const request = server.requests.find(r => r.path.endsWith('/log'))!;
+		expect(request.path).toBe('/api/v1/namespaces/shop/pods/api-abc-11111/log');
+		expect(request.query).toMatchObject({container: 'sidecar', previous: 'true', tailLines: '20'});
+	});
+
+	it('reads the running log of a pod that never restarted, and names a forbidden pods/log read', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 0});
+		const pod = server.addPod('api', {name: 'api-abc-11111'}).metadata.name;
+		server.setLog(pod, 'api', 'listening on :8080\nGET /health 200\n');
+		const c = await cluster({readonly: true});
+		expect(await c.podLog(pod, 20)).toEqual({container: 'api', previous: false, lines: ['listening on :8080', 'GET /health 200']});
+		server.forbid('get', 'pods/log');
+		await expect(c.podLog(pod, 20)).rejects.toThrow('pods "api-abc-11111" is forbidden: User "viewer" cannot get resource "pods/log"');
+		server.forbid('list', 'events');
+		await expect(c.podEvents(pod)).rejects.toThrow('events is forbidden: User "viewer" cannot list resource "events"');
+		expect(server.requests.filter(r => r.method !== 'GET')).toEqual([]);
+	});
+});
+
 describe.skipIf(!hasOpenssl)('KubeCluster over TLS', () => {
 	/** Runs `body` against a fake API server over TLS made with `options(dir)`, then cleans up. */
 	async function overTls(options: (dir: string) => FakeKubeServerOptions, body: (server: FakeKubeServer) => Promise<void>): Promise<void> {

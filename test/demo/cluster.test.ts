@@ -292,6 +292,30 @@ describe('SimulatedCluster', () => {
 		expect(view.state.pods.get(crashLooping!)!.waitingReason).toBeUndefined();
 	});
 
+	it('gives a pod events and a log like kubelet’s: an OOM-killed pod’s log is from before the kill, a crash loop has a BackOff warning', async () => {
+		const {cluster, view} = await watched({scenario: true});
+		let crashLooping: string | undefined;
+		await advanceUntil(
+			() => crashLooping !== undefined,
+			() => (crashLooping = view.podsOf('checkout').find(p => p.waitingReason === 'CrashLoopBackOff')?.name),
+			60_000,
+		);
+		const events = await call(cluster.podEvents(crashLooping!));
+		expect(events.map(e => e.reason)).toEqual(['Scheduled', 'Pulled', 'Created', 'Started', 'BackOff']);
+		expect(events.at(-1)).toMatchObject({type: 'Warning', message: `Back-off restarting failed container checkout in pod ${crashLooping}_shop`});
+		expect(events.find(e => e.reason === 'Started')!.count).toBe(view.state.pods.get(crashLooping!)!.restarts + 1);
+		const log = await call(cluster.podLog(crashLooping!, 5));
+		expect(log).toMatchObject({container: 'checkout', previous: true});
+		expect(log.lines).toHaveLength(5);
+		expect(log.lines.at(-1)).toMatch(/heap 50\d MiB of 512 MiB$/);
+
+		// A pod from weeks ago: its events are gone (an hour's worth are kept), its log runs on.
+		const payments = view.podsOf('payments')[0]!.name;
+		expect(await call(cluster.podEvents(payments))).toEqual([]);
+		expect(await call(cluster.podLog(payments, 20))).toMatchObject({container: 'payments', previous: false});
+		await expect(call(cluster.podLog('nope', 20))).rejects.toThrow('pods "nope" not found in namespace shop');
+	});
+
 	it('scales time with the speed option', async () => {
 		const cluster = new SimulatedCluster({signal: controller.signal, scenario: false, speed: 20});
 		const view = recorder();

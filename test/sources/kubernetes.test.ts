@@ -37,6 +37,8 @@ function drivenCluster(): {cluster: Cluster; watcher: () => ClusterWatcher; sign
 		undo: unused,
 		scale: unused,
 		restart: unused,
+		podEvents: unused,
+		podLog: unused,
 		autoscalerFor: unused,
 	};
 	return {cluster, watcher: () => watcher!, signal: () => watchSignal!};

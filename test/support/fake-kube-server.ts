@@ -22,7 +22,7 @@ import {isDeepStrictEqual} from 'node:util';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type KObject = {metadata: any; spec?: any; status?: any; [key: string]: any};
-export type Resource = 'pods' | 'deployments' | 'replicasets' | 'horizontalpodautoscalers';
+export type Resource = 'pods' | 'deployments' | 'replicasets' | 'horizontalpodautoscalers' | 'events';
 export type GoneMode = 'http' | 'event';
 
 export interface LoggedRequest {
@@ -50,6 +50,7 @@ const kinds: Record<Resource, {kind: string; apiVersion: string; group: string}>
 	deployments: {kind: 'Deployment', apiVersion: 'apps/v1', group: 'apps'},
 	replicasets: {kind: 'ReplicaSet', apiVersion: 'apps/v1', group: 'apps'},
 	horizontalpodautoscalers: {kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', group: 'autoscaling'},
+	events: {kind: 'Event', apiVersion: 'v1', group: ''},
 };
 
 const patchTypes = {
@@ -99,11 +100,14 @@ export class FakeKubeServer {
 		deployments: new Map(),
 		replicasets: new Map(),
 		horizontalpodautoscalers: new Map(),
+		events: new Map(),
 	};
-	private readonly history: Record<Resource, HistoryEntry[]> = {pods: [], deployments: [], replicasets: [], horizontalpodautoscalers: []};
+	private readonly history: Record<Resource, HistoryEntry[]> = {pods: [], deployments: [], replicasets: [], horizontalpodautoscalers: [], events: []};
 	/** Watches from a resourceVersion below this get 410 Gone. */
-	private readonly goneBelow: Record<Resource, number> = {pods: 0, deployments: 0, replicasets: 0, horizontalpodautoscalers: 0};
-	private readonly goneMode: Record<Resource, GoneMode> = {pods: 'event', deployments: 'event', replicasets: 'event', horizontalpodautoscalers: 'event'};
+	private readonly goneBelow: Record<Resource, number> = {pods: 0, deployments: 0, replicasets: 0, horizontalpodautoscalers: 0, events: 0};
+	private readonly goneMode: Record<Resource, GoneMode> = {pods: 'event', deployments: 'event', replicasets: 'event', horizontalpodautoscalers: 'event', events: 'event'};
+	/** Container logs by `pod/container/current|previous`. */
+	private readonly logs = new Map<string, string>();
 	private readonly streams = new Set<WatchStream>();
 	private readonly sockets = new Set<Socket>();
 	private readonly forbidden = new Set<string>();
@@ -292,6 +296,26 @@ export class FakeKubeServer {
 				containerStatuses: [{name: deployment, image, ready: true, restartCount: 0, state: {running: {startedAt: '2026-11-22T03:00:00Z'}}, ...options.containerStatus}],
 			},
 		});
+	}
+
+	/** A core/v1 Event about a pod, as kubelet or the scheduler records one. */
+	addPodEvent(pod: string, event: {type?: string; reason: string; message: string; count?: number; lastTimestamp: string}): KObject {
+		return this.put('events', {
+			metadata: {name: `${pod}.${randomUUID().slice(0, 8)}`},
+			involvedObject: {kind: 'Pod', name: pod, namespace: this.namespace, apiVersion: 'v1'},
+			type: event.type ?? 'Normal',
+			reason: event.reason,
+			message: event.message,
+			count: event.count ?? 1,
+			firstTimestamp: event.lastTimestamp,
+			lastTimestamp: event.lastTimestamp,
+			source: {component: 'kubelet'},
+		});
+	}
+
+	/** What `GET pods/NAME/log?container=C[&previous=true]` answers. */
+	setLog(pod: string, container: string, text: string, options: {previous?: boolean} = {}): void {
+		this.logs.set(`${pod}/${container}/${options.previous ? 'previous' : 'current'}`, text);
 	}
 
 	addAutoscaler(name: string, deployment: string): KObject {
@@ -514,6 +538,23 @@ export class FakeKubeServer {
 		const notFound = () => this.status(res, 404, 'NotFound', `${kinds[resource].group ? `${resource}.${kinds[resource].group}` : resource} "${name}" not found`, {name, group: kinds[resource].group, kind: resource});
 		if (!object) return notFound();
 
+		if (subresource === 'log') {
+			if (resource !== 'pods' || method !== 'GET') return notFound();
+			// As the API server answers: a pod of several containers needs ?container=, and --previous needs a terminated one.
+			const containers = (object.spec?.containers ?? []).map((c: {name: string}) => c.name) as string[];
+			const container = query.container ?? (containers.length === 1 ? containers[0] : undefined);
+			if (!container) return this.status(res, 400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
+			if (!containers.includes(container)) return this.status(res, 400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+			const previous = query.previous === 'true';
+			const text = this.logs.get(`${name}/${container}/${previous ? 'previous' : 'current'}`);
+			if (text === undefined && previous) return this.status(res, 400, 'BadRequest', `previous terminated container "${container}" in pod "${name}" not found`);
+			const lines = (text ?? '').split('\n');
+			if (lines.at(-1) === '') lines.pop();
+			const tail = query.tailLines ? lines.slice(-Number(query.tailLines)) : lines;
+			res.writeHead(200, {'content-type': 'text/plain'});
+			res.end(tail.map(line => `${line}\n`).join(''));
+			return;
+		}
 		if (subresource === 'scale') {
 			if (resource !== 'deployments') return notFound();
 			if (method === 'GET') return this.json(res, 200, scaleOf(object));
@@ -601,6 +642,9 @@ export class FakeKubeServer {
 		const selector = parseSelector(query.labelSelector);
 		let items = [...store.values()];
 		if (selector) items = items.filter(o => Object.entries(selector).every(([k, v]) => o.metadata.labels?.[k] === v));
+		// Field selectors of the equality kind, on dotted paths: involvedObject.name=checkout-abc.
+		const fields = parseSelector(query.fieldSelector);
+		if (fields) items = items.filter(o => Object.entries(fields).every(([path, v]) => String(path.split('.').reduce<any>((at, key) => at?.[key], o)) === v));
 		let offset = 0;
 		let rv = String(this.rv);
 		if (query.continue) {

@@ -424,6 +424,18 @@ describe('confirmation dialog', () => {
 	});
 });
 
+describe('details dialog', () => {
+	it('keeps the blank lines between sections', async () => {
+		const ui = await open({width: 100, height: 30});
+		ui.store.getState().dialogOpened({kind: 'details', title: 'Pod: x', lines: ['status      Running', '', 'events (newest last):', '  none']});
+		await ui.waitForFrame(f => f.includes('Pod: x'));
+		const lines = ui.frame().split('\n');
+		const status = lines.findIndex(line => line.includes('status      Running'));
+		expect(lines[status + 1]).toMatch(/^\s*│\s+│\s*$/);
+		expect(lines[status + 2]).toContain('events (newest last):');
+	});
+});
+
 describe('pickers', () => {
 	it('chooses the active runbook with b', async () => {
 		const store = prefilled();

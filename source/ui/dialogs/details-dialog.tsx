@@ -48,7 +48,8 @@ export function DetailsDialog(props: {title: string; lines?: string[]; live?: bo
 		>
 			{lines.slice(start, start + visible).map((line, i) => (
 				<Text key={start + i} wrap="truncate-end">
-					{line}
+					{/* An empty Text takes no line in Ink: a blank line between sections would vanish. */}
+					{line || ' '}
 				</Text>
 			))}
 			{props.live && !running ? <Text dimColor>(finished)</Text> : null}
