@@ -434,6 +434,18 @@ describe('details dialog', () => {
 		expect(lines[status + 1]).toMatch(/^\s*│\s+│\s*$/);
 		expect(lines[status + 2]).toContain('events (newest last):');
 	});
+
+	it('wraps a long line under its text instead of cutting its end off', async () => {
+		const ui = await open({width: 60, height: 30});
+		const message = '0/5 nodes are available: 3 Insufficient memory, 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }';
+		ui.store.getState().dialogOpened({kind: 'details', title: 'Pod: x', lines: ['events (newest last):', `     10s  Warning FailedScheduling: ${message}`]});
+		await ui.waitForFrame(f => f.includes('Pod: x'));
+		expect(dialogText(ui.frame())).toContain(`Warning FailedScheduling: ${message}`);
+		const lines = ui.frame().split('\n');
+		const first = lines.findIndex(line => line.includes('FailedScheduling'));
+		// The continuation starts two columns in from the line's own indent (5), inside the border and padding.
+		expect(lines[first + 1]).toMatch(/^\s*│ {8}\S/);
+	});
 });
 
 describe('pickers', () => {

@@ -1,17 +1,21 @@
-import React, {useState} from 'react';
+import React, {useMemo, useState} from 'react';
+import wrapAnsi from 'wrap-ansi';
 import {Text} from 'ink';
 import {useKeyPresses} from '../components/use-key-presses.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useIncident} from '../context.js';
 import {scrollOffset} from '../layout.js';
-import {DialogFrame} from './dialog-frame.js';
+import {DialogFrame, dialogTextWidth} from './dialog-frame.js';
 
 /** Scrollable lines: an item's details, or the live output of the running command. */
 export function DetailsDialog(props: {title: string; lines?: string[]; live?: boolean; width: number; height: number; isActive: boolean}) {
 	const controller = useController();
 	const dialogClosed = useIncident(s => s.dialogClosed);
 	const running = useIncident(s => s.activity.running);
-	const lines = props.live ? (running?.output ?? []) : (props.lines ?? []);
+	// Details wrap, so the end of a long event message or change cause is not cut off; a command's
+	// live output stays one line per line, as its tables need.
+	const textWidth = dialogTextWidth(props.width);
+	const lines = useMemo(() => (props.live ? (running?.output ?? []) : wrapLines(props.lines ?? [], textWidth)), [props.live, running?.output, props.lines, textWidth]);
 	const visible = Math.max(1, props.height - 4);
 	const [top, setTop] = useState<number | null>(null); // null: follow the end
 	const start = top ?? Math.max(0, lines.length - visible);
@@ -55,4 +59,20 @@ export function DetailsDialog(props: {title: string; lines?: string[]; live?: bo
 			{props.live && !running ? <Text dimColor>(finished)</Text> : null}
 		</DialogFrame>
 	);
+}
+
+/** Lines wrapped to `width`, each continuation under its line's text and two columns in. */
+export function wrapLines(lines: readonly string[], width: number): string[] {
+	const out: string[] = [];
+	for (const line of lines) {
+		if (line.length <= width) {
+			out.push(line);
+			continue;
+		}
+		const lead = /^\s*/.exec(line)![0];
+		const room = Math.max(8, width - lead.length - 2);
+		const parts = wrapAnsi(line.slice(lead.length), room, {trim: false, hard: true}).split('\n');
+		out.push(`${lead}${parts[0]}`, ...parts.slice(1).map(part => `${lead}  ${part}`));
+	}
+	return out;
 }
