@@ -457,6 +457,10 @@ describe('pickers', () => {
 		cleanup.push(() => ui.unmount());
 		await ui.press('b');
 		await ui.waitForFrame(f => f.includes('Active runbook') && /❯ Bad deploy/.test(f));
+		// As tall as its two items: title, the items, the keys, and the border under them.
+		const lines = ui.frame().split('\n');
+		const title = lines.findIndex(line => line.includes('Active runbook'));
+		expect(lines.slice(title + 1, title + 5).map(line => line.replace(/[│ ]+/g, ' ').trim())).toEqual(['❯ Bad deploy (bad-deploy)', 'High latency (high-latency)', '↑/↓ choose · enter select · esc cancel', expect.stringMatching(/^╰─+╯$/)]);
 		await ui.press(keys.down);
 		await ui.waitForFrame(f => /❯ High latency/.test(f));
 		await ui.press(keys.enter);

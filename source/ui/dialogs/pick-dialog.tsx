@@ -32,7 +32,9 @@ export function PickDialog(props: {purpose: PickPurpose; title: string; items: A
 	const dialogClosed = useIncident(s => s.dialogClosed);
 	const {items} = props;
 	const [getHighlight, setHighlight, highlight] = useLatestState(Math.max(0, items.findIndex(i => i.value === props.current)));
-	const visible = Math.max(1, props.height - 4);
+	// As tall as its items (a short list is a short box), up to the body; an empty list says why in up to three lines.
+	const height = Math.min(props.height, (items.length === 0 ? 3 : items.length) + 4);
+	const visible = Math.max(1, height - 4);
 	const [getOffset, setOffset, offset] = useLatestState(scrollOffset(highlight, items.length, visible));
 
 	const pick = (item: {value: string} | undefined) => {
@@ -64,7 +66,7 @@ export function PickDialog(props: {purpose: PickPurpose; title: string; items: A
 		{isActive: props.isActive},
 	);
 	return (
-		<DialogFrame title={props.title} width={props.width} height={props.height} footer={items.length > 0 ? '↑/↓ choose · enter select · esc cancel' : 'esc close'}>
+		<DialogFrame title={props.title} width={props.width} height={height} footer={items.length > 0 ? '↑/↓ choose · enter select · esc cancel' : 'esc close'}>
 			{items.length === 0 ? <Text wrap="wrap">{nothingToPick[props.purpose]}</Text> : null}
 			{items.slice(offset, offset + visible).map((item, index) => {
 				const selected = offset + index === highlight;
