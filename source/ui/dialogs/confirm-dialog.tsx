@@ -1,11 +1,10 @@
 import React, {type ReactNode} from 'react';
 import {Box, Text, useInput} from 'ink';
-import wrapAnsi from 'wrap-ansi';
 import {actionName, type ActionRequest} from '../../actions/types.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useTheme} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
-import {DialogFrame, dialogTextWidth} from './dialog-frame.js';
+import {DialogFrame, dialogTextWidth, wrapToWidth} from './dialog-frame.js';
 
 /** "Roll back deployment/checkout?": the action and its object, once. */
 export function confirmTitle(request: Pick<ActionRequest, 'title' | 'target'>): string {
@@ -92,10 +91,8 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 	const textWidth = Math.max(1, dialogTextWidth(props.width) - labelWidth);
 	const warning = `${theme.symbolOf('warn')} warning`;
 	const fixedLines = (request.input ? 1 : 0) + (mustType ? 1 : 0) + (error ? 1 : 0);
-	const contentLines =
-		lines.reduce((sum, [, text]) => sum + wrappedLineCount(text, textWidth), 0) +
-		request.warnings.reduce((sum, line) => sum + wrappedLineCount(line, textWidth), 0) +
-		request.details.reduce((sum, line) => sum + wrappedLineCount(line, textWidth), 0);
+	const linesOf = (text: string) => wrapToWidth(text, textWidth).length;
+	const contentLines = [...lines.map(([, text]) => text), ...request.warnings, ...request.details].reduce((sum, text) => sum + linesOf(text), 0);
 	return (
 		<DialogFrame
 			title={confirmTitle(request)}
@@ -138,7 +135,7 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 			{request.details.map((line, i) => (
 				<Labelled key={`d${i}`}>
 					<Text wrap="wrap" dimColor>
-						{line}
+						{line || ' '}
 					</Text>
 				</Labelled>
 			))}
@@ -160,9 +157,4 @@ function Labelled(props: {label?: ReactNode; children: ReactNode}) {
 			</Box>
 		</Box>
 	);
-}
-
-/** How many lines Ink gives `text` wrapped at `width` (the wrap-ansi call Ink's own `wrap="wrap"` makes). */
-export function wrappedLineCount(text: string, width: number): number {
-	return wrapAnsi(text, width, {trim: false, hard: true}).split('\n').length;
 }

@@ -1,11 +1,10 @@
 import React, {useMemo, useState} from 'react';
-import wrapAnsi from 'wrap-ansi';
 import {Text} from 'ink';
 import {useKeyPresses} from '../components/use-key-presses.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useIncident} from '../context.js';
 import {scrollOffset} from '../layout.js';
-import {DialogFrame, dialogTextWidth} from './dialog-frame.js';
+import {DialogFrame, dialogTextWidth, wrapToWidth} from './dialog-frame.js';
 
 /** Scrollable lines: an item's details, or the live output of the running command. */
 export function DetailsDialog(props: {title: string; lines?: string[]; live?: boolean; width: number; height: number; isActive: boolean}) {
@@ -71,7 +70,7 @@ export function wrapLines(lines: readonly string[], width: number): string[] {
 		}
 		const lead = /^\s*/.exec(line)![0];
 		const room = Math.max(8, width - lead.length - 2);
-		const parts = wrapAnsi(line.slice(lead.length), room, {trim: false, hard: true}).split('\n');
+		const parts = wrapToWidth(line.slice(lead.length), room);
 		out.push(`${lead}${parts[0]}`, ...parts.slice(1).map(part => `${lead}  ${part}`));
 	}
 	return out;

@@ -1,5 +1,6 @@
 import React, {type ReactNode} from 'react';
 import {Box, Text} from 'ink';
+import wrapAnsi from 'wrap-ansi';
 import type {Tone} from '../../store/types.js';
 import {useTheme} from '../context.js';
 
@@ -10,6 +11,11 @@ export function dialogTextWidth(width: number): number {
 }
 
 const maxDialogWidth = 100;
+
+/** `text` in the lines Ink's own `wrap="wrap"` gives it at `width` (the same wrap-ansi call), so heights can be counted before drawing. */
+export function wrapToWidth(text: string, width: number): string[] {
+	return wrapAnsi(text, width, {trim: false, hard: true}).split('\n');
+}
 
 /**
  * `children` keep their natural height and are clipped at the bottom when too tall; `fixed` (a text
