@@ -362,7 +362,8 @@ export class SimulatedCluster implements Cluster {
 		} else if (previous) {
 			lines.push(`${stamp(end - 1500)} error lost the connection to redis:6379 (ECONNRESET); exiting so the kubelet restarts us`);
 		} else {
-			for (let i = 1; i <= 6; i++) lines.push(`${stamp(begin + i * 5000)} info  GET /health 200 ${1 + (i % 3)} ms`);
+			// A health probe every 5 s since it started, none from the future for a young pod.
+			for (let i = 1; i <= 6 && begin + i * 5000 <= this.now(); i++) lines.push(`${stamp(begin + i * 5000)} info  GET /health 200 ${1 + (i % 3)} ms`);
 		}
 		return {container: pod.deployment, previous, lines: lines.slice(-tailLines)};
 	}
