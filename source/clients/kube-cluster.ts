@@ -25,7 +25,8 @@ import {
 	type CommandEnvironment,
 	type DeploymentInfo,
 	type MutationResult,
-	type PodEventInfo,
+	type EventInfo,
+	type EventSubject,
 	type PodInfo,
 	type PodLogTail,
 	type RevisionInfo,
@@ -125,11 +126,11 @@ interface RawEvent {
 	metadata?: {creationTimestamp?: string};
 }
 
-/** How many of a pod's events the details show: the newest, as `kubectl describe` ends with them. */
-export const podEventLimit = 15;
+/** How many of an object's events the details show: the newest, as `kubectl describe` ends with them. */
+export const eventLimit = 15;
 
 /** core/v1 Events (what kubectl describe reads) to rows: series events (events.k8s.io) count and time by their series. */
-export function toPodEvents(items: readonly RawEvent[]): PodEventInfo[] {
+export function toEvents(items: readonly RawEvent[]): EventInfo[] {
 	return items
 		.map(e => ({
 			type: e.type ?? 'Normal',
@@ -139,7 +140,7 @@ export function toPodEvents(items: readonly RawEvent[]): PodEventInfo[] {
 			lastSeen: e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '',
 		}))
 		.sort((a, b) => Date.parse(a.lastSeen) - Date.parse(b.lastSeen))
-		.slice(-podEventLimit);
+		.slice(-eventLimit);
 }
 
 /** The container whose log tells why a pod restarted: the one that terminated last; else the first, running. */
@@ -852,13 +853,13 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		});
 	}
 
-	async function podEvents(pod: string, signal?: AbortSignal): Promise<PodEventInfo[]> {
+	async function events(kind: EventSubject, name: string, signal?: AbortSignal): Promise<EventInfo[]> {
 		const list = await readRaw<{items?: RawEvent[]}>(
-			`list events of pod/${pod}`,
-			opts => core.listNamespacedEvent({namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod}`}, opts),
+			`list events of ${kind.toLowerCase()}/${name}`,
+			opts => core.listNamespacedEvent({namespace, fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}`}, opts),
 			signal,
 		);
-		return toPodEvents(list.items ?? []);
+		return toEvents(list.items ?? []);
 	}
 
 	async function podLog(pod: string, tailLines: number, signal?: AbortSignal): Promise<PodLogTail> {
@@ -920,7 +921,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		undo,
 		scale,
 		restart,
-		podEvents,
+		events,
 		podLog,
 		autoscalerFor,
 	};

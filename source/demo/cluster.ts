@@ -5,7 +5,8 @@ import type {
 	CommandEnvironment,
 	DeploymentInfo,
 	MutationResult,
-	PodEventInfo,
+	EventInfo,
+	EventSubject,
 	PodInfo,
 	PodLogTail,
 	RevisionInfo,
@@ -319,13 +320,24 @@ export class SimulatedCluster implements Cluster {
 		};
 	}
 
-	/** What kubelet and the scheduler would have recorded, from the pod's state; events live an hour, as by default. */
-	async podEvents(name: string, signal?: AbortSignal): Promise<PodEventInfo[]> {
+	/**
+	 * What kubelet, the scheduler and the Deployment controller would have recorded, from the
+	 * simulation's state; events live an hour, as by default. ReplicaSets here never fail to create pods.
+	 */
+	async events(kind: EventSubject, name: string, signal?: AbortSignal): Promise<EventInfo[]> {
 		await this.roundTrip(signal);
-		const pod = this.podNamed(name);
 		const now = this.now();
 		const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-		const events: PodEventInfo[] = [];
+		if (kind === 'ReplicaSet') return [];
+		if (kind === 'Deployment') {
+			const d = this.get(name);
+			return [...d.replicaSets.values()]
+				.filter(rs => now - rs.createdAt < eventTtlMs)
+				.sort((a, b) => a.createdAt - b.createdAt)
+				.map(rs => ({type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${rs.name} from 0 to 1`, count: 1, lastSeen: at(rs.createdAt)}));
+		}
+		const pod = this.podNamed(name);
+		const events: EventInfo[] = [];
 		const started = pod.createdAt + 2000;
 		const last = pod.restartedAt ?? started;
 		if (now - pod.createdAt < eventTtlMs) {

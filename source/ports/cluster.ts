@@ -95,8 +95,11 @@ export interface MutationResult {
 	after: string;
 }
 
-/** One of a pod's events, as `kubectl describe pod` lists them. */
-export interface PodEventInfo {
+/** The kinds of object whose events the details show. */
+export type EventSubject = 'Pod' | 'Deployment' | 'ReplicaSet';
+
+/** One event about an object, as `kubectl describe` lists them. */
+export interface EventInfo {
 	/** Normal or Warning. */
 	type: string;
 	reason: string;
@@ -127,8 +130,8 @@ export interface Cluster {
 	scale(deployment: string, replicas: number, signal?: AbortSignal): Promise<MutationResult>;
 	/** `kubectl rollout restart deployment/NAME` */
 	restart(deployment: string, signal?: AbortSignal): Promise<MutationResult>;
-	/** The pod's recent events, oldest first (`kubectl describe pod`, Events). */
-	podEvents(pod: string, signal?: AbortSignal): Promise<PodEventInfo[]>;
+	/** An object's recent events, oldest first (`kubectl describe`, Events). */
+	events(kind: EventSubject, name: string, signal?: AbortSignal): Promise<EventInfo[]>;
 	/**
 	 * The last `tailLines` lines of a container's log: of the container that last restarted, from before
 	 * that restart (`kubectl logs POD -c C --previous --tail=N`), else of the first container as it runs.

@@ -1,4 +1,4 @@
-import type {Cluster} from '../ports/cluster.js';
+import type {Cluster, EventInfo} from '../ports/cluster.js';
 import type {RowRef} from '../store/selectors.js';
 import {podStatus, rolloutText, thresholdText} from '../store/selectors.js';
 import type {IncidentState} from '../store/types.js';
@@ -52,13 +52,23 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 					]
 				: ['(gone)'];
 			if (cluster) {
+				const deadline = readDeadline(options);
+				let newest: string | undefined;
 				try {
-					const history = await cluster.history(ref.name);
+					const history = await deadline.run(signal => cluster.history(ref.name, signal));
+					newest = history[0]?.replicaSet;
 					lines.push('', 'rollout history (newest first):');
 					for (const r of history) lines.push(`  rev ${String(r.revision).padEnd(4)} ${r.createdAt.slice(0, 19).replace('T', ' ')}  ${r.images.join(', ')}${r.changeCause ? `  (${r.changeCause})` : ''}`);
 				} catch (error) {
 					lines.push('', `history unavailable: ${(error as Error).message}`);
 				}
+				// A stuck rollout says why in the events of the deployment and of its newest ReplicaSet
+				// (FailedCreate: exceeded quota, a webhook that denied the pods).
+				const events = await Promise.allSettled([
+					deadline.run(signal => cluster.events('Deployment', ref.name, signal)),
+					...(newest ? [deadline.run(signal => cluster.events('ReplicaSet', newest, signal))] : []),
+				]);
+				lines.push(...eventLines(events, options));
 			}
 			return {title: `Deployment: ${ref.name}`, lines};
 		}
@@ -120,32 +130,53 @@ export interface DiagnosisOptions {
  * Both are reads; either failing (403 for a user without pods/log) says so in its place.
  */
 async function podDiagnosis(pod: string, cluster: Cluster, options: DiagnosisOptions): Promise<string[]> {
-	const now = options.now ?? Date.now;
 	const redact = options.redact ?? ((text: string) => text);
 	const tailLines = options.tailLines ?? 20;
-	const timeoutMs = options.timeoutMs ?? 5000;
-	const signal = AbortSignal.timeout(timeoutMs);
-	// Each failure is read when it happens: one call's 403 is not the other's timeout.
-	const late = (error: unknown) => Promise.reject(new Error(signal.aborted ? `no answer within ${timeoutMs / 1000} s` : (error as Error).message));
-	const why = (reason: unknown) => (reason as Error).message;
-	const [events, log] = await Promise.allSettled([cluster.podEvents(pod, signal).catch(late), cluster.podLog(pod, tailLines, signal).catch(late)]);
-	const lines: string[] = ['', 'events (newest last):'];
-	if (events.status === 'rejected') lines.push(`  unavailable: ${why(events.reason)}`);
-	else if (events.value.length === 0) lines.push('  none in the last hour (the API server keeps events about an hour)');
-	else {
-		for (const e of events.value) {
-			const age = formatAge(Math.max(0, now() - Date.parse(e.lastSeen)));
-			lines.push(`  ${age.padStart(6)}  ${e.type.padEnd(7)} ${e.reason}${e.count > 1 ? ` ×${e.count}` : ''}: ${redact(e.message)}`);
-		}
-	}
+	const deadline = readDeadline(options);
+	const [events, log] = await Promise.allSettled([deadline.run(signal => cluster.events('Pod', pod, signal)), deadline.run(signal => cluster.podLog(pod, tailLines, signal))]);
+	const lines = eventLines([events], options);
 	if (log.status === 'rejected') {
-		lines.push('', `log unavailable: ${why(log.reason)}`);
+		lines.push('', `log unavailable: ${(log.reason as Error).message}`);
 	} else {
 		const {container, previous} = log.value;
 		const kubectl = `kubectl logs ${pod} -c ${container}${previous ? ' --previous' : ''} --tail=${tailLines}`;
 		lines.push('', `log of ${container}${previous ? ', before its last restart' : ''} (${kubectl}):`);
 		if (log.value.lines.length === 0) lines.push('  (empty)');
 		for (const line of log.value.lines) lines.push(`  ${redact(line)}`);
+	}
+	return lines;
+}
+
+/**
+ * One deadline for the reads of a details view: each read gets its signal, and a read that fails
+ * once the deadline has passed says so, while one that failed before (a 403) keeps its own message.
+ */
+function readDeadline(options: DiagnosisOptions): {run<T>(read: (signal: AbortSignal) => Promise<T>): Promise<T>} {
+	const timeoutMs = options.timeoutMs ?? 5000;
+	const signal = AbortSignal.timeout(timeoutMs);
+	return {
+		run: read =>
+			read(signal).catch((error: unknown) => {
+				throw new Error(signal.aborted ? `no answer within ${timeoutMs / 1000} s` : (error as Error).message);
+			}),
+	};
+}
+
+/** The events of one or more objects, merged oldest first, or what stopped each read. */
+function eventLines(results: ReadonlyArray<PromiseSettledResult<EventInfo[]>>, options: DiagnosisOptions): string[] {
+	const now = options.now ?? Date.now;
+	const redact = options.redact ?? ((text: string) => text);
+	const lines: string[] = ['', 'events (newest last):'];
+	const events: EventInfo[] = [];
+	for (const result of results) {
+		if (result.status === 'rejected') lines.push(`  unavailable: ${(result.reason as Error).message}`);
+		else events.push(...result.value);
+	}
+	events.sort((a, b) => Date.parse(a.lastSeen) - Date.parse(b.lastSeen));
+	if (events.length === 0 && lines.length === 2) lines.push('  none in the last hour (the API server keeps events about an hour)');
+	for (const e of events) {
+		const age = formatAge(Math.max(0, now() - Date.parse(e.lastSeen)));
+		lines.push(`  ${age.padStart(6)}  ${e.type.padEnd(7)} ${e.reason}${e.count > 1 ? ` ×${e.count}` : ''}: ${redact(e.message)}`);
 	}
 	return lines;
 }

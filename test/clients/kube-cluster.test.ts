@@ -375,16 +375,25 @@ describe('KubeCluster pod diagnosis (reads only, allowed in read-only mode)', ()
 		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 0});
 		const pod = server.addPod('api', {name: 'api-abc-11111'}).metadata.name;
 		server.addPod('api', {name: 'api-abc-22222'});
-		server.addPodEvent(pod, {type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container api', count: 7, lastTimestamp: '2026-11-22T03:10:00Z'});
-		server.addPodEvent(pod, {reason: 'Scheduled', message: 'Successfully assigned shop/api-abc-11111 to node-1', lastTimestamp: '2026-11-22T03:00:00Z'});
-		server.addPodEvent('api-abc-22222', {reason: 'Scheduled', message: 'not this pod', lastTimestamp: '2026-11-22T03:05:00Z'});
-		const events = await (await cluster({readonly: true})).podEvents(pod);
+		server.addEvent('Pod', pod, {type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container api', count: 7, lastTimestamp: '2026-11-22T03:10:00Z'});
+		server.addEvent('Pod', pod, {reason: 'Scheduled', message: 'Successfully assigned shop/api-abc-11111 to node-1', lastTimestamp: '2026-11-22T03:00:00Z'});
+		server.addEvent('Pod', 'api-abc-22222', {reason: 'Scheduled', message: 'not this pod', lastTimestamp: '2026-11-22T03:05:00Z'});
+		const events = await (await cluster({readonly: true})).events('Pod', pod);
 		expect(events).toEqual([
 			{type: 'Normal', reason: 'Scheduled', message: 'Successfully assigned shop/api-abc-11111 to node-1', count: 1, lastSeen: '2026-11-22T03:00:00Z'},
 			{type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container api', count: 7, lastSeen: '2026-11-22T03:10:00Z'},
 		]);
 		const request = server.requests.find(r => r.path === '/api/v1/namespaces/shop/events')!;
 		expect(request.query.fieldSelector).toBe(`involvedObject.kind=Pod,involvedObject.name=${pod}`);
+	});
+
+	it('lists the events of a deployment and of a ReplicaSet by kind, not those of a pod of the same name', async () => {
+		server.addEvent('ReplicaSet', 'api-abc', {type: 'Warning', reason: 'FailedCreate', message: 'Error creating: pods "api-abc-x" is forbidden: exceeded quota: compute', count: 12, lastTimestamp: '2026-11-22T03:10:00Z'});
+		server.addEvent('Pod', 'api-abc', {reason: 'Scheduled', message: 'a pod that happens to share the name', lastTimestamp: '2026-11-22T03:00:00Z'});
+		server.addEvent('Deployment', 'api', {reason: 'ScalingReplicaSet', message: 'Scaled up replica set api-abc from 0 to 2', lastTimestamp: '2026-11-22T03:09:00Z'});
+		const c = await cluster({readonly: true});
+		expect((await c.events('ReplicaSet', 'api-abc')).map(e => [e.reason, e.count])).toEqual([['FailedCreate', 12]]);
+		expect((await c.events('Deployment', 'api')).map(e => e.message)).toEqual(['Scaled up replica set api-abc from 0 to 2']);
 	});
 
 	it('reads the log of the container that restarted last, from before the restart, and the tail only', async () => {
@@ -415,7 +424,7 @@ describe('KubeCluster pod diagnosis (reads only, allowed in read-only mode)', ()
 		server.forbid('get', 'pods/log');
 		await expect(c.podLog(pod, 20)).rejects.toThrow('pods "api-abc-11111" is forbidden: User "viewer" cannot get resource "pods/log"');
 		server.forbid('list', 'events');
-		await expect(c.podEvents(pod)).rejects.toThrow('events is forbidden: User "viewer" cannot list resource "events"');
+		await expect(c.events('Pod', pod)).rejects.toThrow('events is forbidden: User "viewer" cannot list resource "events"');
 		expect(server.requests.filter(r => r.method !== 'GET')).toEqual([]);
 	});
 });

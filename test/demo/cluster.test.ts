@@ -300,7 +300,7 @@ describe('SimulatedCluster', () => {
 			() => (crashLooping = view.podsOf('checkout').find(p => p.waitingReason === 'CrashLoopBackOff')?.name),
 			60_000,
 		);
-		const events = await call(cluster.podEvents(crashLooping!));
+		const events = await call(cluster.events('Pod', crashLooping!));
 		expect(events.map(e => e.reason)).toEqual(['Scheduled', 'Pulled', 'Created', 'Started', 'BackOff']);
 		expect(events.at(-1)).toMatchObject({type: 'Warning', message: `Back-off restarting failed container checkout in pod ${crashLooping}_shop`});
 		expect(events.find(e => e.reason === 'Started')!.count).toBe(view.state.pods.get(crashLooping!)!.restarts + 1);
@@ -311,7 +311,10 @@ describe('SimulatedCluster', () => {
 
 		// A pod from weeks ago: its events are gone (an hour's worth are kept), its log runs on.
 		const payments = view.podsOf('payments')[0]!.name;
-		expect(await call(cluster.podEvents(payments))).toEqual([]);
+		expect(await call(cluster.events('Pod', payments))).toEqual([]);
+		// The bad deploy went out minutes ago: the Deployment controller's event for it is still kept.
+		expect((await call(cluster.events('Deployment', 'checkout'))).map(e => e.reason)).toEqual(['ScalingReplicaSet']);
+		expect(await call(cluster.events('Deployment', 'payments'))).toEqual([]);
 		expect(await call(cluster.podLog(payments, 20))).toMatchObject({container: 'payments', previous: false});
 		await expect(call(cluster.podLog('nope', 20))).rejects.toThrow('pods "nope" not found in namespace shop');
 	});

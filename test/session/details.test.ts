@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {detailsFor} from '../../source/session/details.js';
-import type {Cluster, PodEventInfo, PodLogTail} from '../../source/ports/cluster.js';
+import type {Cluster, EventInfo, PodLogTail, RevisionInfo} from '../../source/ports/cluster.js';
 import {createIncidentStore} from '../../source/store/store.js';
 import {createRedactor} from '../../source/timeline/redact.js';
 import {deployment, pod} from '../support/fixtures.js';
@@ -14,23 +14,23 @@ function stateWithPod() {
 }
 
 /** A Cluster whose pod reads are the given functions; everything else is not used here. */
-function readsOnly(reads: {podEvents: Cluster['podEvents']; podLog: Cluster['podLog']}): Cluster {
+function readsOnly(reads: Partial<Pick<Cluster, 'events' | 'podLog' | 'history'>>): Cluster {
 	const unused = () => Promise.reject(new Error('not used'));
-	return {context: 'prod-eu', namespace: 'shop', watch: unused, history: unused, undo: unused, scale: unused, restart: unused, autoscalerFor: unused, ...reads};
+	return {context: 'prod-eu', namespace: 'shop', watch: unused, history: unused, undo: unused, scale: unused, restart: unused, autoscalerFor: unused, events: unused, podLog: unused, ...reads};
 }
 
 const ref = {kind: 'pod', name: 'checkout-7d9f8-aaaaa', deployment: 'checkout'} as const;
 
 describe('pod details', () => {
 	it('show the pod’s events and the end of its log from before the restart, secrets masked', async () => {
-		const events: PodEventInfo[] = [
+		const events: EventInfo[] = [
 			{type: 'Normal', reason: 'Pulled', message: 'Container image "shop/checkout:1.8.0" already present on machine', count: 4, lastSeen: '2026-11-22T03:07:00Z'},
 			{type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container checkout', count: 2, lastSeen: '2026-11-22T03:09:30Z'},
 		];
 		const log: PodLogTail = {container: 'checkout', previous: true, lines: ['starting', 'connecting to postgres://app:hunter2@db:5432/shop', 'heap 508 MiB of 512 MiB']};
 		const asked: Array<[string, number]> = [];
 		const cluster = readsOnly({
-			podEvents: async () => events,
+			events: async (kind, name) => (kind === 'Pod' && name === 'checkout-7d9f8-aaaaa' ? events : []),
 			podLog: async (name, tail) => {
 				asked.push([name, tail]);
 				return log;
@@ -50,7 +50,7 @@ describe('pod details', () => {
 
 	it('say in its place what could not be read, and wait for a silent API server no longer than the deadline', async () => {
 		const forbidden = readsOnly({
-			podEvents: async () => {
+			events: async () => {
 				throw new Error('events is forbidden: User "viewer" cannot list resource "events"');
 			},
 			podLog: (_name, _tail, signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')))),
@@ -63,10 +63,34 @@ describe('pod details', () => {
 	});
 
 	it('say when the API server has no events left (it keeps them about an hour)', async () => {
-		const quiet = readsOnly({podEvents: async () => [], podLog: async () => ({container: 'checkout', previous: false, lines: []})});
+		const quiet = readsOnly({events: async () => [], podLog: async () => ({container: 'checkout', previous: false, lines: []})});
 		const lines = (await detailsFor(ref, stateWithPod(), quiet, {now: () => now})).lines;
 		expect(lines).toContain('  none in the last hour (the API server keeps events about an hour)');
 		expect(lines).toContain('log of checkout (kubectl logs checkout-7d9f8-aaaaa -c checkout --tail=20):');
 		expect(lines).toContain('  (empty)');
+	});
+
+	it('of a deployment, show its rollout history and why a rollout is stuck: the events of the deployment and its newest ReplicaSet', async () => {
+		const history: RevisionInfo[] = [
+			{revision: 4, replicaSet: 'checkout-9f8e7', images: ['shop/checkout:1.8.1'], createdAt: '2026-11-22T03:05:00Z'},
+			{revision: 3, replicaSet: 'checkout-7d9f8', images: ['shop/checkout:1.8.0'], createdAt: '2026-11-22T02:00:00Z'},
+		];
+		const asked: string[] = [];
+		const cluster = readsOnly({
+			history: async () => history,
+			events: async (kind, name) => {
+				asked.push(`${kind}/${name}`);
+				if (kind === 'Deployment') return [{type: 'Normal', reason: 'ScalingReplicaSet', message: 'Scaled up replica set checkout-9f8e7 from 0 to 1', count: 1, lastSeen: '2026-11-22T03:05:00Z'}];
+				return [{type: 'Warning', reason: 'FailedCreate', message: 'Error creating: pods "checkout-9f8e7-x" is forbidden: exceeded quota: compute', count: 9, lastSeen: '2026-11-22T03:09:00Z'}];
+			},
+		});
+		const details = await detailsFor({kind: 'deployment', name: 'checkout'}, stateWithPod(), cluster, {now: () => now});
+		expect(asked.sort()).toEqual(['Deployment/checkout', 'ReplicaSet/checkout-9f8e7']);
+		const events = details.lines.slice(details.lines.indexOf('events (newest last):') + 1);
+		expect(events).toEqual([
+			'   5m00s  Normal  ScalingReplicaSet: Scaled up replica set checkout-9f8e7 from 0 to 1',
+			'   1m00s  Warning FailedCreate ×9: Error creating: pods "checkout-9f8e7-x" is forbidden: exceeded quota: compute',
+		]);
+		expect(details.lines).toContain('rollout history (newest first):');
 	});
 });

@@ -37,7 +37,7 @@ function drivenCluster(): {cluster: Cluster; watcher: () => ClusterWatcher; sign
 		undo: unused,
 		scale: unused,
 		restart: unused,
-		podEvents: unused,
+		events: unused,
 		podLog: unused,
 		autoscalerFor: unused,
 	};

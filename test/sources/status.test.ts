@@ -45,7 +45,7 @@ function fakeCluster(behaviour: 'ok' | 'forbidden' | 'silent'): Cluster & {stopp
 		undo: async () => ({summary: '', before: '', after: ''}),
 		scale: async () => ({summary: '', before: '', after: ''}),
 		restart: async () => ({summary: '', before: '', after: ''}),
-		podEvents: async () => [],
+		events: async () => [],
 		podLog: async () => ({container: '', previous: false, lines: []}),
 		autoscalerFor: async () => null,
 	};

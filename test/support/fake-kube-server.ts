@@ -298,11 +298,11 @@ export class FakeKubeServer {
 		});
 	}
 
-	/** A core/v1 Event about a pod, as kubelet or the scheduler records one. */
-	addPodEvent(pod: string, event: {type?: string; reason: string; message: string; count?: number; lastTimestamp: string}): KObject {
+	/** A core/v1 Event about an object, as kubelet, the scheduler or a controller records one. */
+	addEvent(kind: 'Pod' | 'Deployment' | 'ReplicaSet', name: string, event: {type?: string; reason: string; message: string; count?: number; lastTimestamp: string}): KObject {
 		return this.put('events', {
-			metadata: {name: `${pod}.${randomUUID().slice(0, 8)}`},
-			involvedObject: {kind: 'Pod', name: pod, namespace: this.namespace, apiVersion: 'v1'},
+			metadata: {name: `${name}.${randomUUID().slice(0, 8)}`},
+			involvedObject: {kind, name, namespace: this.namespace, apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1'},
 			type: event.type ?? 'Normal',
 			reason: event.reason,
 			message: event.message,
