@@ -365,17 +365,26 @@ export class SimulatedCluster implements Cluster {
 		const version = pod.image.split(':')[1] ?? 'latest';
 		const lines: string[] = [];
 		const previous = pod.restarts > 0;
-		const end = pod.restartedAt ?? this.now();
-		const begin = previous ? end - 40_000 : Math.max(pod.createdAt + 2000, this.now() - 40_000);
-		lines.push(`${stamp(begin)} info  ${pod.deployment} ${version} listening on :8080`);
-		if (previous && pod.lastTerminationReason === 'OOMKilled') {
-			// The bad release's cache grows until the kernel kills the container: its log just stops.
-			for (let i = 1; i <= 8; i++) lines.push(`${stamp(begin + i * 4500)} warn  price cache holds ${60_000 * i} entries, heap ${Math.min(508, 180 + 41 * i)} MiB of 512 MiB`);
-		} else if (previous) {
-			lines.push(`${stamp(end - 1500)} error lost the connection to redis:6379 (ECONNRESET); exiting so the kubelet restarts us`);
+		const listening = (at: number) => `${stamp(at)} info  ${pod.deployment} ${version} listening on :8080`;
+		if (previous) {
+			// The run before the last restart: its last 40 s.
+			const end = pod.restartedAt ?? this.now();
+			const begin = end - 40_000;
+			lines.push(listening(begin));
+			if (pod.lastTerminationReason === 'OOMKilled') {
+				// The bad release's cache grows until the kernel kills the container: its log just stops.
+				for (let i = 1; i <= 8; i++) lines.push(`${stamp(begin + i * 4500)} warn  price cache holds ${60_000 * i} entries, heap ${Math.min(508, 180 + 41 * i)} MiB of 512 MiB`);
+			} else {
+				lines.push(`${stamp(end - 1500)} error lost the connection to redis:6379 (ECONNRESET); exiting so the kubelet restarts us`);
+			}
 		} else {
-			// A health probe every 5 s since it started, none from the future for a young pod.
-			for (let i = 1; i <= 6 && begin + i * 5000 <= this.now(); i++) lines.push(`${stamp(begin + i * 5000)} info  GET /health 200 ${1 + (i % 3)} ms`);
+			// The running container: its start, then a health probe every 5 s up to now; only as far back as the tail reaches.
+			const start = pod.createdAt + 2000;
+			const from = Math.max(start, this.now() - tailLines * 5000);
+			if (from === start) lines.push(listening(start));
+			for (let at = start + 5000 * Math.max(1, Math.ceil((from - start) / 5000)); at <= this.now(); at += 5000) {
+				lines.push(`${stamp(at)} info  GET /health 200 ${1 + (Math.floor(at / 5000) % 3)} ms`);
+			}
 		}
 		return {container: pod.deployment, previous, lines: lines.slice(-tailLines)};
 	}

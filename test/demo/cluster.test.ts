@@ -315,7 +315,14 @@ describe('SimulatedCluster', () => {
 		// The bad deploy went out minutes ago: the Deployment controller's event for it is still kept.
 		expect((await call(cluster.events('Deployment', 'checkout'))).map(e => e.reason)).toEqual(['ScalingReplicaSet']);
 		expect(await call(cluster.events('Deployment', 'payments'))).toEqual([]);
-		expect(await call(cluster.podLog(payments, 20))).toMatchObject({container: 'payments', previous: false});
+		// Up to now, never past it: the last 20 of a health probe every 5 s since it started weeks ago.
+		const running = await call(cluster.podLog(payments, 20));
+		expect(running).toMatchObject({container: 'payments', previous: false});
+		expect(running.lines).toHaveLength(20);
+		expect(running.lines.every(line => line.includes('GET /health 200'))).toBe(true);
+		const last = Date.parse(running.lines.at(-1)!.split(' ')[0]!);
+		expect(Date.now() - last).toBeGreaterThanOrEqual(0);
+		expect(Date.now() - last).toBeLessThan(6000);
 		await expect(call(cluster.podLog('nope', 20))).rejects.toThrow('pods "nope" not found in namespace shop');
 	});
 
