@@ -15,6 +15,7 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 				title: `Health: ${row.name}`,
 				lines: [
 					`url       ${row.url}`,
+					`deploys   ${row.deployment ? `deployment/${row.deployment} (u, s and r act on it)` : '— (name one with `deployment:` in the config for u, s and r)'}`,
 					`result    ${row.ok ? 'healthy' : 'unhealthy'}${row.status ? ` (HTTP ${row.status})` : ''}`,
 					`latency   ${row.latencyMs === undefined ? '—' : formatValue(row.latencyMs, 'ms')}`,
 					...(row.detail ? [`detail    ${row.detail}`] : []),

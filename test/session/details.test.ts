@@ -93,4 +93,16 @@ describe('pod details', () => {
 		]);
 		expect(details.lines).toContain('rollout history (newest first):');
 	});
+
+	it('of a health check, name the deployment u, s and r act on, or how to give it one', async () => {
+		const store = createIncidentStore();
+		store.getState().healthReceived([
+			{name: 'checkout', url: 'http://127.0.0.1:8080/health', deployment: 'checkout', ok: true, status: 200, tone: 'ok', dependencies: [], checkedAt: now},
+			{name: 'cart', url: 'http://127.0.0.1:8081/health', ok: true, status: 200, tone: 'ok', dependencies: [], checkedAt: now},
+		]);
+		const named = await detailsFor({kind: 'health', service: 'checkout', deployment: 'checkout'}, store.getState(), null);
+		expect(named.lines).toContain('deploys   deployment/checkout (u, s and r act on it)');
+		const unnamed = await detailsFor({kind: 'health', service: 'cart'}, store.getState(), null);
+		expect(unnamed.lines).toContain('deploys   — (name one with `deployment:` in the config for u, s and r)');
+	});
 });
