@@ -71,7 +71,7 @@ export const keymap: Record<Command, Binding> = {
 	[Command.PageDown]: {keys: ['pagedown', 'ctrl+d'], label: 'PgDn', help: 'Move down one page', scope: 'list'},
 	[Command.Top]: {keys: ['home', 'g'], label: 'g', help: 'Go to the first row', scope: 'list'},
 	[Command.Bottom]: {keys: ['end', 'G'], label: 'G', help: 'Go to the last row', scope: 'list'},
-	[Command.Details]: {keys: ['return'], label: 'enter', help: 'Open the selected item’s details', scope: 'list'},
+	[Command.Details]: {keys: ['return'], label: 'enter', help: 'Open the selected item’s details (a pod’s events and log)', scope: 'list'},
 	[Command.Filter]: {keys: ['/'], label: '/', help: 'Filter the focused list', scope: 'list'},
 	[Command.ToggleStep]: {keys: [' '], label: 'space', help: 'Check or uncheck the selected runbook step', scope: 'runbook'},
 	[Command.RunCommand]: {keys: ['x'], label: 'x', help: 'Run the selected step’s command or action (after confirmation)', scope: 'runbook', dangerous: true},
