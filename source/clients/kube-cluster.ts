@@ -25,6 +25,7 @@ import {
 	type CommandEnvironment,
 	type DeploymentInfo,
 	type MutationResult,
+	type ContainerStatusInfo,
 	type EventInfo,
 	type EventSubject,
 	type PodInfo,
@@ -106,12 +107,44 @@ interface RawMeta {
 	ownerReferences?: RawOwner[];
 }
 
+interface RawTermination {
+	reason?: string;
+	exitCode?: number;
+	finishedAt?: string;
+	message?: string;
+}
+
 interface RawContainerStatus {
 	name?: string;
 	ready?: boolean;
 	restartCount?: number;
-	state?: {waiting?: {reason?: string}; terminated?: {reason?: string}};
-	lastState?: {terminated?: {reason?: string; finishedAt?: string}};
+	state?: {running?: {startedAt?: string}; waiting?: {reason?: string}; terminated?: RawTermination};
+	lastState?: {terminated?: RawTermination};
+}
+
+/** A pod's containers as `kubectl describe pod` lists them: state, restarts, and how the last run ended. */
+export function toContainerStatuses(pod: RawPod): ContainerStatusInfo[] {
+	return (pod.status?.containerStatuses ?? []).map(s => {
+		const {waiting, terminated} = s.state ?? {};
+		const state = waiting ? `waiting: ${waiting.reason ?? '?'}` : terminated ? `terminated: ${terminated.reason ?? '?'}${terminated.exitCode === undefined ? '' : ` (exit ${terminated.exitCode})`}` : s.state?.running ? 'running' : 'unknown';
+		const last = s.lastState?.terminated;
+		return {
+			name: s.name ?? '',
+			ready: Boolean(s.ready),
+			restarts: s.restartCount ?? 0,
+			state,
+			...(last
+				? {
+						lastTermination: {
+							reason: last.reason ?? '?',
+							...(last.exitCode === undefined ? {} : {exitCode: last.exitCode}),
+							...(last.finishedAt ? {finishedAt: last.finishedAt} : {}),
+							...(last.message ? {message: last.message.trim()} : {}),
+						},
+					}
+				: {}),
+		};
+	});
 }
 
 interface RawEvent {
@@ -862,6 +895,10 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		return toEvents(list.items ?? []);
 	}
 
+	async function podContainers(pod: string, signal?: AbortSignal): Promise<ContainerStatusInfo[]> {
+		return toContainerStatuses(await readRaw<RawPod>(`read pod/${pod}`, opts => core.readNamespacedPod({name: pod, namespace}, opts), signal));
+	}
+
 	async function podLog(pod: string, tailLines: number, signal?: AbortSignal): Promise<PodLogTail> {
 		const raw = await readRaw<RawPod>(`read pod/${pod}`, opts => core.readNamespacedPod({name: pod, namespace}, opts), signal);
 		const which = logContainerOf(raw);
@@ -923,6 +960,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		restart,
 		events,
 		podLog,
+		podContainers,
 		autoscalerFor,
 	};
 }

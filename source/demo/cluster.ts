@@ -5,6 +5,7 @@ import type {
 	CommandEnvironment,
 	DeploymentInfo,
 	MutationResult,
+	ContainerStatusInfo,
 	EventInfo,
 	EventSubject,
 	PodInfo,
@@ -387,6 +388,30 @@ export class SimulatedCluster implements Cluster {
 			}
 		}
 		return {container: pod.deployment, previous, lines: lines.slice(-tailLines)};
+	}
+
+	/** One container per pod, named after its deployment; an OOM kill ends with exit 137, as the kernel's SIGKILL does. */
+	async podContainers(name: string, signal?: AbortSignal): Promise<ContainerStatusInfo[]> {
+		await this.roundTrip(signal);
+		const pod = this.podNamed(name);
+		const reason = pod.lastTerminationReason;
+		return [
+			{
+				name: pod.deployment,
+				ready: pod.ready,
+				restarts: pod.restarts,
+				state: pod.waitingReason ? `waiting: ${pod.waitingReason}` : 'running',
+				...(reason && pod.restarts > 0
+					? {
+							lastTermination: {
+								reason,
+								exitCode: reason === 'OOMKilled' ? 137 : 1,
+								...(pod.restartedAt ? {finishedAt: new Date(pod.restartedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')} : {}),
+							},
+						}
+					: {}),
+			},
+		];
 	}
 
 	private podNamed(name: string): SimPod {

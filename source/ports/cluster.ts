@@ -109,6 +109,17 @@ export interface EventInfo {
 	lastSeen: string;
 }
 
+/** One container of a pod, as `kubectl describe pod` shows it. */
+export interface ContainerStatusInfo {
+	name: string;
+	ready: boolean;
+	restarts: number;
+	/** "running", "waiting: CrashLoopBackOff", "terminated: Error (exit 1)". */
+	state: string;
+	/** How its previous run ended, when it restarted. */
+	lastTermination?: {reason: string; exitCode?: number; finishedAt?: string; message?: string};
+}
+
 /** The end of a container's log. */
 export interface PodLogTail {
 	container: string;
@@ -137,6 +148,8 @@ export interface Cluster {
 	 * that restart (`kubectl logs POD -c C --previous --tail=N`), else of the first container as it runs.
 	 */
 	podLog(pod: string, tailLines: number, signal?: AbortSignal): Promise<PodLogTail>;
+	/** Each container's state, restarts and how its last run ended (exit code, message). */
+	podContainers(pod: string, signal?: AbortSignal): Promise<ContainerStatusInfo[]>;
 	/** Name of a HorizontalPodAutoscaler targeting the deployment, or null. */
 	autoscalerFor(deployment: string, signal?: AbortSignal): Promise<string | null>;
 	/**

@@ -1,4 +1,4 @@
-import type {Cluster, EventInfo} from '../ports/cluster.js';
+import type {Cluster, ContainerStatusInfo, EventInfo} from '../ports/cluster.js';
 import type {RowRef} from '../store/selectors.js';
 import {podStatus, rolloutText, thresholdText} from '../store/selectors.js';
 import type {IncidentState} from '../store/types.js';
@@ -134,8 +134,12 @@ async function podDiagnosis(pod: string, cluster: Cluster, options: DiagnosisOpt
 	const redact = options.redact ?? ((text: string) => text);
 	const tailLines = options.tailLines ?? 20;
 	const deadline = readDeadline(options);
-	const [events, log] = await Promise.allSettled([deadline.run(signal => cluster.events('Pod', pod, signal)), deadline.run(signal => cluster.podLog(pod, tailLines, signal))]);
-	const lines = eventLines([events], options);
+	const [containers, events, log] = await Promise.allSettled([
+		deadline.run(signal => cluster.podContainers(pod, signal)),
+		deadline.run(signal => cluster.events('Pod', pod, signal)),
+		deadline.run(signal => cluster.podLog(pod, tailLines, signal)),
+	]);
+	const lines = [...containerLines(containers, options), ...eventLines([events], options)];
 	if (log.status === 'rejected') {
 		lines.push('', `log unavailable: ${(log.reason as Error).message}`);
 	} else {
@@ -161,6 +165,24 @@ function readDeadline(options: DiagnosisOptions): {run<T>(read: (signal: AbortSi
 				throw new Error(signal.aborted ? `no answer within ${timeoutMs / 1000} s` : (error as Error).message);
 			}),
 	};
+}
+
+/** Each container's state and how its last run ended: the exit code says OOM kill (137) from a crash (1). */
+function containerLines(result: PromiseSettledResult<ContainerStatusInfo[]>, options: DiagnosisOptions): string[] {
+	const now = options.now ?? Date.now;
+	const redact = options.redact ?? ((text: string) => text);
+	const lines = ['', 'containers:'];
+	if (result.status === 'rejected') return [...lines, `  unavailable: ${(result.reason as Error).message}`];
+	for (const c of result.value) {
+		lines.push(`  ${c.name}  ${c.ready ? 'ready' : 'not ready'}, ${c.restarts} restart${c.restarts === 1 ? '' : 's'}, ${c.state}`);
+		const last = c.lastTermination;
+		if (!last) continue;
+		const when = last.finishedAt ? `, ${formatAge(Math.max(0, now() - Date.parse(last.finishedAt)))} ago` : '';
+		lines.push(`    last run ended: ${last.reason}${last.exitCode === undefined ? '' : ` (exit ${last.exitCode})`}${when}`);
+		// Its termination message (a panic, the app's last words), ten lines at most.
+		for (const line of (last.message ?? '').split('\n').filter(Boolean).slice(0, 10)) lines.push(`    ${redact(line)}`);
+	}
+	return lines;
 }
 
 /** The events of one or more objects, merged oldest first, or what stopped each read. */

@@ -415,6 +415,23 @@ describe('KubeCluster pod diagnosis (reads only, allowed in read-only mode)', ()
 		expect(request.query).toMatchObject({container: 'sidecar', previous: 'true', tailLines: '20'});
 	});
 
+	it('describes each container: state, restarts, and how its last run ended', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 0});
+		const pod = server.addPod('api', {name: 'api-abc-11111'});
+		server.update('pods', pod.metadata.name, p => {
+			p.status.containerStatuses = [
+				{name: 'api', ready: false, restartCount: 4, state: {waiting: {reason: 'CrashLoopBackOff'}}, lastState: {terminated: {reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-11-22T03:00:00Z'}}},
+				{name: 'sidecar', ready: true, restartCount: 0, state: {running: {startedAt: '2026-11-22T02:00:00Z'}}},
+				{name: 'migrate', ready: false, restartCount: 1, state: {terminated: {reason: 'Error', exitCode: 1}}, lastState: {terminated: {reason: 'Error', exitCode: 1, message: 'panic: no such table\n'}}},
+			];
+		});
+		expect(await (await cluster({readonly: true})).podContainers(pod.metadata.name)).toEqual([
+			{name: 'api', ready: false, restarts: 4, state: 'waiting: CrashLoopBackOff', lastTermination: {reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-11-22T03:00:00Z'}},
+			{name: 'sidecar', ready: true, restarts: 0, state: 'running'},
+			{name: 'migrate', ready: false, restarts: 1, state: 'terminated: Error (exit 1)', lastTermination: {reason: 'Error', exitCode: 1, message: 'panic: no such table'}},
+		]);
+	});
+
 	it('reads the running log of a pod that never restarted, and names a forbidden pods/log read', async () => {
 		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 0});
 		const pod = server.addPod('api', {name: 'api-abc-11111'}).metadata.name;

@@ -304,6 +304,9 @@ describe('SimulatedCluster', () => {
 		expect(events.map(e => e.reason)).toEqual(['Scheduled', 'Pulled', 'Created', 'Started', 'BackOff']);
 		expect(events.at(-1)).toMatchObject({type: 'Warning', message: `Back-off restarting failed container checkout in pod ${crashLooping}_shop`});
 		expect(events.find(e => e.reason === 'Started')!.count).toBe(view.state.pods.get(crashLooping!)!.restarts + 1);
+		expect(await call(cluster.podContainers(crashLooping!))).toEqual([
+			{name: 'checkout', ready: false, restarts: view.state.pods.get(crashLooping!)!.restarts, state: 'waiting: CrashLoopBackOff', lastTermination: {reason: 'OOMKilled', exitCode: 137, finishedAt: expect.stringMatching(/Z$/)}},
+		]);
 		const log = await call(cluster.podLog(crashLooping!, 5));
 		expect(log).toMatchObject({container: 'checkout', previous: true});
 		expect(log.lines).toHaveLength(5);

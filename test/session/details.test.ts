@@ -14,9 +14,9 @@ function stateWithPod() {
 }
 
 /** A Cluster whose pod reads are the given functions; everything else is not used here. */
-function readsOnly(reads: Partial<Pick<Cluster, 'events' | 'podLog' | 'history'>>): Cluster {
+function readsOnly(reads: Partial<Pick<Cluster, 'events' | 'podLog' | 'history' | 'podContainers'>>): Cluster {
 	const unused = () => Promise.reject(new Error('not used'));
-	return {context: 'prod-eu', namespace: 'shop', watch: unused, history: unused, undo: unused, scale: unused, restart: unused, autoscalerFor: unused, events: unused, podLog: unused, ...reads};
+	return {context: 'prod-eu', namespace: 'shop', watch: unused, history: unused, undo: unused, scale: unused, restart: unused, autoscalerFor: unused, events: unused, podLog: unused, podContainers: async () => [], ...reads};
 }
 
 const ref = {kind: 'pod', name: 'checkout-7d9f8-aaaaa', deployment: 'checkout'} as const;
@@ -30,6 +30,9 @@ describe('pod details', () => {
 		const log: PodLogTail = {container: 'checkout', previous: true, lines: ['starting', 'connecting to postgres://app:hunter2@db:5432/shop', 'heap 508 MiB of 512 MiB']};
 		const asked: Array<[string, number]> = [];
 		const cluster = readsOnly({
+			podContainers: async () => [
+				{name: 'checkout', ready: false, restarts: 3, state: 'waiting: CrashLoopBackOff', lastTermination: {reason: 'Error', exitCode: 1, finishedAt: '2026-11-22T03:08:00Z', message: 'fatal: cannot reach postgres://app:hunter2@db:5432/shop\nexiting'}},
+			],
 			events: async (kind, name) => (kind === 'Pod' && name === 'checkout-7d9f8-aaaaa' ? events : []),
 			podLog: async (name, tail) => {
 				asked.push([name, tail]);
@@ -44,6 +47,11 @@ describe('pod details', () => {
 		expect(details.lines).toContain('     30s  Warning BackOff ×2: Back-off restarting failed container checkout');
 		expect(text).toContain('log of checkout, before its last restart (kubectl logs checkout-7d9f8-aaaaa -c checkout --previous --tail=20):');
 		expect(text).toContain('  heap 508 MiB of 512 MiB');
+		const containers = details.lines.slice(details.lines.indexOf('containers:') + 1, details.lines.indexOf('containers:') + 5);
+		expect(containers[0]).toBe('  checkout  not ready, 3 restarts, waiting: CrashLoopBackOff');
+		expect(containers[1]).toBe('    last run ended: Error (exit 1), 2m00s ago');
+		expect(containers[2]).toMatch(/^ {4}fatal: cannot reach postgres:\/\/app:.*@db:5432\/shop$/);
+		expect(containers[3]).toBe('    exiting');
 		expect(text).not.toContain('hunter2');
 		expect(text).toContain('kubectl --context prod-eu -n shop describe pod checkout-7d9f8-aaaaa');
 	});

@@ -38,6 +38,7 @@ function drivenCluster(): {cluster: Cluster; watcher: () => ClusterWatcher; sign
 		scale: unused,
 		restart: unused,
 		events: unused,
+		podContainers: unused,
 		podLog: unused,
 		autoscalerFor: unused,
 	};

@@ -46,6 +46,7 @@ function fakeCluster(behaviour: 'ok' | 'forbidden' | 'silent'): Cluster & {stopp
 		scale: async () => ({summary: '', before: '', after: ''}),
 		restart: async () => ({summary: '', before: '', after: ''}),
 		events: async () => [],
+		podContainers: async () => [],
 		podLog: async () => ({container: '', previous: false, lines: []}),
 		autoscalerFor: async () => null,
 	};
