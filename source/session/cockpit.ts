@@ -293,7 +293,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 					running = null;
 					const dialog = store.getState().ui.dialog;
 					if (dialog?.kind === 'output' && dialog.actionId === request.id) {
-						store.getState().dialogOpened({kind: 'details', title: `${request.kubectl ?? request.title} (${ended})`, lines: output.length ? output : ['(no output)']});
+						store.getState().dialogOpened({kind: 'details', title: `${request.kubectl ?? request.title} (${ended})`, lines: output.length ? output : ['(no output)'], output: true});
 					}
 				});
 		},

@@ -126,7 +126,8 @@ export const commandChoice = {
 export type Dialog =
 	| {kind: 'confirm'; request: import('../actions/types.js').ActionRequest}
 	| {kind: 'prompt'; purpose: 'note' | 'filter'; title: string; value: string}
-	| {kind: 'details'; title: string; lines: string[]}
+	/** `output`: a finished command's output, kept one line per line (its tables) and opened at its end. */
+	| {kind: 'details'; title: string; lines: string[]; output?: boolean}
 	/** Live output of the running action; replaced by 'details' when it ends. */
 	| {kind: 'output'; actionId: string; title: string}
 	| {kind: 'quit'}

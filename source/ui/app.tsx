@@ -259,7 +259,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 				overlay = <PromptDialog title={dialog.title} initial={dialog.value} {...common} />;
 				break;
 			case 'details':
-				overlay = <DetailsDialog title={dialog.title} lines={dialog.lines} {...common} />;
+				overlay = <DetailsDialog title={dialog.title} lines={dialog.lines} output={dialog.output} {...common} />;
 				break;
 			case 'output':
 				overlay = <DetailsDialog title={dialog.title} live {...common} />;

@@ -435,6 +435,29 @@ describe('details dialog', () => {
 		expect(lines[status + 2]).toContain('events (newest last):');
 	});
 
+	it('opens details at their first line, and a finished command’s output at its end, one line per line', async () => {
+		const ui = await open({width: 60, height: 30});
+		const lines = Array.from({length: 60}, (_, i) => `line ${i + 1}`);
+		ui.store.getState().dialogOpened({kind: 'details', title: 'Pod: x', lines});
+		await ui.waitForFrame(f => f.includes('Pod: x'));
+		expect(ui.frame()).toMatch(/│ line 1 /);
+		expect(ui.frame()).not.toMatch(/│ line 60 /);
+		const wide = `NAME${' '.repeat(40)}READY   STATUS    RESTARTS   AGE`;
+		ui.store.getState().dialogClosed();
+		await ui.waitForFrame(f => !f.includes('Pod: x'));
+		ui.store.getState().dialogOpened({kind: 'details', title: 'kubectl get pods (exit 0)', lines: [wide, ...lines], output: true});
+		await ui.waitForFrame(f => f.includes('kubectl get pods (exit 0)'));
+		expect(ui.frame()).toMatch(/│ line 60 /);
+		expect(ui.frame()).not.toMatch(/│ line 1 /);
+		ui.store.getState().dialogClosed();
+		await ui.waitForFrame(f => !f.includes('kubectl get pods (exit 0)'));
+		ui.store.getState().dialogOpened({kind: 'details', title: 'kubectl get pods (exit 1)', lines: [wide, 'x'], output: true});
+		await ui.waitForFrame(f => f.includes('kubectl get pods (exit 1)'));
+		// The table's header is cut, not wrapped onto a second line.
+		expect(ui.frame()).toMatch(/│ NAME +READY +STA… │/);
+		expect(ui.frame()).not.toMatch(/│ +(TUS|RESTARTS|AGE)/);
+	});
+
 	it('wraps a long line under its text instead of cutting its end off', async () => {
 		const ui = await open({width: 60, height: 30});
 		const message = '0/5 nodes are available: 3 Insufficient memory, 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }';

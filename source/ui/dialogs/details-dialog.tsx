@@ -6,17 +6,21 @@ import {useController, useIncident} from '../context.js';
 import {scrollOffset} from '../layout.js';
 import {DialogFrame, dialogTextWidth, wrapToWidth} from './dialog-frame.js';
 
-/** Scrollable lines: an item's details, or the live output of the running command. */
-export function DetailsDialog(props: {title: string; lines?: string[]; live?: boolean; width: number; height: number; isActive: boolean}) {
+/** Scrollable lines: an item's details (wrapped, from the top), or a command's output, live or finished (one line per line, from the end). */
+export function DetailsDialog(props: {title: string; lines?: string[]; live?: boolean; output?: boolean; width: number; height: number; isActive: boolean}) {
 	const controller = useController();
 	const dialogClosed = useIncident(s => s.dialogClosed);
 	const running = useIncident(s => s.activity.running);
 	// Details wrap, so the end of a long event message or change cause is not cut off; a command's
-	// live output stays one line per line, as its tables need.
+	// output, live or finished, stays one line per line, as its tables need.
 	const textWidth = dialogTextWidth(props.width);
-	const lines = useMemo(() => (props.live ? (running?.output ?? []) : wrapLines(props.lines ?? [], textWidth)), [props.live, running?.output, props.lines, textWidth]);
+	const lines = useMemo(
+		() => (props.live ? (running?.output ?? []) : props.output ? (props.lines ?? []) : wrapLines(props.lines ?? [], textWidth)),
+		[props.live, props.output, running?.output, props.lines, textWidth],
+	);
 	const visible = Math.max(1, props.height - 4);
-	const [top, setTop] = useState<number | null>(null); // null: follow the end
+	// null: follow the end (live output, a finished command's output); details open at their first line.
+	const [top, setTop] = useState<number | null>(props.live || props.output ? null : 0);
 	const start = top ?? Math.max(0, lines.length - visible);
 
 	useKeyPresses(
