@@ -124,12 +124,14 @@ interface RawContainerStatus {
 
 /** A pod's containers as `kubectl describe pod` lists them: state, restarts, and how the last run ended. */
 export function toContainerStatuses(pod: RawPod): ContainerStatusInfo[] {
-	return (pod.status?.containerStatuses ?? []).map(s => {
+	const init = new Set(pod.status?.initContainerStatuses ?? []);
+	return [...init, ...(pod.status?.containerStatuses ?? [])].map(s => {
 		const {waiting, terminated} = s.state ?? {};
 		const state = waiting ? `waiting: ${waiting.reason ?? '?'}` : terminated ? `terminated: ${terminated.reason ?? '?'}${terminated.exitCode === undefined ? '' : ` (exit ${terminated.exitCode})`}` : s.state?.running ? 'running' : 'unknown';
 		const last = s.lastState?.terminated;
 		return {
 			name: s.name ?? '',
+			...(init.has(s) ? {init: true} : {}),
 			ready: Boolean(s.ready),
 			restarts: s.restartCount ?? 0,
 			state,
@@ -176,14 +178,20 @@ export function toEvents(items: readonly RawEvent[]): EventInfo[] {
 		.slice(-eventLimit);
 }
 
-/** The container whose log tells why a pod restarted: the one that terminated last; else the first, running. */
+/**
+ * The container whose log tells why a pod is unwell: the one, init containers included (a failing
+ * migration), that restarted last, from before the restart; else an init container that failed and
+ * has not been restarted yet; else the first container, running.
+ */
 export function logContainerOf(pod: RawPod): {container: string; previous: boolean} | undefined {
 	let chosen: {container: string; finishedAt: number} | undefined;
-	for (const s of pod.status?.containerStatuses ?? []) {
+	for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
 		const finished = s.lastState?.terminated ? Date.parse(s.lastState.terminated.finishedAt ?? '') || 0 : undefined;
 		if (s.name && finished !== undefined && (s.restartCount ?? 0) > 0 && (!chosen || finished > chosen.finishedAt)) chosen = {container: s.name, finishedAt: finished};
 	}
 	if (chosen) return {container: chosen.container, previous: true};
+	const failedInit = pod.status?.initContainerStatuses?.find(s => s.name && (s.state?.terminated?.exitCode ?? 0) !== 0);
+	if (failedInit?.name) return {container: failedInit.name, previous: false};
 	const first = (pod.spec?.containers as Array<{name?: string}> | undefined)?.[0]?.name;
 	return first ? {container: first, previous: false} : undefined;
 }
@@ -191,7 +199,7 @@ export function logContainerOf(pod: RawPod): {container: string; previous: boole
 export interface RawPod {
 	metadata?: RawMeta;
 	spec?: {nodeName?: string; containers?: unknown[]};
-	status?: {phase?: string; containerStatuses?: RawContainerStatus[]};
+	status?: {phase?: string; containerStatuses?: RawContainerStatus[]; initContainerStatuses?: RawContainerStatus[]};
 }
 
 interface RawTemplate {
@@ -244,6 +252,18 @@ export function toPodInfo(pod: RawPod, replicaSetOwners: ReadonlyMap<string, str
 	let restarts = 0;
 	let waitingReason: string | undefined;
 	let lastTerminationReason: string | undefined;
+	// Init containers first, as kubectl's STATUS does: a pod stuck on one says Init:CrashLoopBackOff,
+	// Init:Error or Init:1/2, not the PodInitializing its app containers wait in.
+	const inits = pod.status?.initContainerStatuses ?? [];
+	for (const [i, s] of inits.entries()) {
+		restarts += s.restartCount ?? 0;
+		if (waitingReason) continue;
+		const done = s.state?.terminated;
+		if (done?.exitCode === 0) continue;
+		const waiting = s.state?.waiting?.reason;
+		waitingReason = done ? `Init:${done.reason || `ExitCode:${done.exitCode ?? '?'}`}` : waiting && waiting !== 'PodInitializing' ? `Init:${waiting}` : `Init:${i}/${inits.length}`;
+		lastTerminationReason = s.lastState?.terminated?.reason || done?.reason || undefined;
+	}
 	for (const s of statuses) {
 		if (s.ready) ready++;
 		restarts += s.restartCount ?? 0;

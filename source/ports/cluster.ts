@@ -112,6 +112,8 @@ export interface EventInfo {
 /** One container of a pod, as `kubectl describe pod` shows it. */
 export interface ContainerStatusInfo {
 	name: string;
+	/** An init container: it runs to completion before the others start. */
+	init?: boolean;
 	ready: boolean;
 	restarts: number;
 	/** "running", "waiting: CrashLoopBackOff", "terminated: Error (exit 1)". */

@@ -174,7 +174,9 @@ function containerLines(result: PromiseSettledResult<ContainerStatusInfo[]>, opt
 	const lines = ['', 'containers:'];
 	if (result.status === 'rejected') return [...lines, `  unavailable: ${(result.reason as Error).message}`];
 	for (const c of result.value) {
-		lines.push(`  ${c.name}  ${c.ready ? 'ready' : 'not ready'}, ${c.restarts} restart${c.restarts === 1 ? '' : 's'}, ${c.state}`);
+		// An init container is never ready: it runs to completion before the others start.
+		const ready = c.init ? '' : c.ready ? 'ready, ' : 'not ready, ';
+		lines.push(`  ${c.init ? 'init ' : ''}${c.name}  ${ready}${c.restarts} restart${c.restarts === 1 ? '' : 's'}, ${c.state}`);
 		const last = c.lastTermination;
 		if (!last) continue;
 		const when = last.finishedAt ? `, ${formatAge(Math.max(0, now() - Date.parse(last.finishedAt)))} ago` : '';

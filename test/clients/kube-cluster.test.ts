@@ -2,7 +2,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {createKubeCluster, type KubeCluster} from '../../source/clients/kube-cluster.js';
+import {createKubeCluster, logContainerOf, toContainerStatuses, toPodInfo, type KubeCluster, type RawPod} from '../../source/clients/kube-cluster.js';
 import type {ClusterChange, ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
 import {startFakeKubeServer, type FakeKubeServer, type FakeKubeServerOptions, type LoggedRequest} from '../support/fake-kube-server.js';
 import {clientCertificate, selfSignedCertificate, hasOpenssl} from '../support/tls.js';
@@ -430,6 +430,38 @@ describe('KubeCluster pod diagnosis (reads only, allowed in read-only mode)', ()
 			{name: 'sidecar', ready: true, restarts: 0, state: 'running'},
 			{name: 'migrate', ready: false, restarts: 1, state: 'terminated: Error (exit 1)', lastTermination: {reason: 'Error', exitCode: 1, message: 'panic: no such table'}},
 		]);
+	});
+
+	it('looks at init containers too: a failing migration is why the pod never starts', () => {
+		const crashing: RawPod = {
+			spec: {containers: [{name: 'api'}]},
+			status: {
+				initContainerStatuses: [{name: 'migrate', ready: false, restartCount: 3, state: {waiting: {reason: 'CrashLoopBackOff'}}, lastState: {terminated: {reason: 'Error', exitCode: 1, finishedAt: '2026-11-22T03:00:00Z'}}}],
+				containerStatuses: [{name: 'api', ready: false, restartCount: 0, state: {waiting: {reason: 'PodInitializing'}}}],
+			},
+		};
+		expect(logContainerOf(crashing)).toEqual({container: 'migrate', previous: true});
+		expect(toContainerStatuses(crashing).map(c => [c.name, c.init ?? false, c.state])).toEqual([
+			['migrate', true, 'waiting: CrashLoopBackOff'],
+			['api', false, 'waiting: PodInitializing'],
+		]);
+		// Failed once, not restarted yet: its own log, which a terminated container keeps.
+		const failedOnce: RawPod = {spec: {containers: [{name: 'api'}]}, status: {initContainerStatuses: [{name: 'migrate', restartCount: 0, state: {terminated: {reason: 'Error', exitCode: 1}}}]}};
+		expect(logContainerOf(failedOnce)).toEqual({container: 'migrate', previous: false});
+		// A completed init container does not take the log from the app.
+		const started: RawPod = {spec: {containers: [{name: 'api'}]}, status: {initContainerStatuses: [{name: 'migrate', restartCount: 0, state: {terminated: {reason: 'Completed', exitCode: 0}}}]}};
+		expect(logContainerOf(started)).toEqual({container: 'api', previous: false});
+
+		// The Pods pane's status says so, as kubectl's STATUS column does, and counts the init restarts.
+		const row = (raw: RawPod) => toPodInfo({metadata: {name: 'api-1'}, ...raw}, new Map());
+		expect(row(crashing)).toMatchObject({waitingReason: 'Init:CrashLoopBackOff', restarts: 3, lastTerminationReason: 'Error'});
+		expect(row(failedOnce)).toMatchObject({waitingReason: 'Init:Error', restarts: 0});
+		const secondOfTwo: RawPod = {
+			spec: {containers: [{name: 'api'}]},
+			status: {initContainerStatuses: [{name: 'migrate', state: {terminated: {reason: 'Completed', exitCode: 0}}}, {name: 'warm', state: {running: {}}}], containerStatuses: [{name: 'api', state: {waiting: {reason: 'PodInitializing'}}}]},
+		};
+		expect(row(secondOfTwo).waitingReason).toBe('Init:1/2');
+		expect(row(started).waitingReason).toBeUndefined();
 	});
 
 	it('reads the running log of a pod that never restarted, and names a forbidden pods/log read', async () => {

@@ -31,6 +31,7 @@ describe('pod details', () => {
 		const asked: Array<[string, number]> = [];
 		const cluster = readsOnly({
 			podContainers: async () => [
+				{name: 'migrate', init: true, ready: false, restarts: 0, state: 'terminated: Completed (exit 0)'},
 				{name: 'checkout', ready: false, restarts: 3, state: 'waiting: CrashLoopBackOff', lastTermination: {reason: 'Error', exitCode: 1, finishedAt: '2026-11-22T03:08:00Z', message: 'fatal: cannot reach postgres://app:hunter2@db:5432/shop\nexiting'}},
 			],
 			events: async (kind, name) => (kind === 'Pod' && name === 'checkout-7d9f8-aaaaa' ? events : []),
@@ -47,11 +48,12 @@ describe('pod details', () => {
 		expect(details.lines).toContain('     30s  Warning BackOff ×2: Back-off restarting failed container checkout');
 		expect(text).toContain('log of checkout, before its last restart (kubectl logs checkout-7d9f8-aaaaa -c checkout --previous --tail=20):');
 		expect(text).toContain('  heap 508 MiB of 512 MiB');
-		const containers = details.lines.slice(details.lines.indexOf('containers:') + 1, details.lines.indexOf('containers:') + 5);
-		expect(containers[0]).toBe('  checkout  not ready, 3 restarts, waiting: CrashLoopBackOff');
-		expect(containers[1]).toBe('    last run ended: Error (exit 1), 2m00s ago');
-		expect(containers[2]).toMatch(/^ {4}fatal: cannot reach postgres:\/\/app:.*@db:5432\/shop$/);
-		expect(containers[3]).toBe('    exiting');
+		const containers = details.lines.slice(details.lines.indexOf('containers:') + 1, details.lines.indexOf('containers:') + 6);
+		expect(containers[0]).toBe('  init migrate  0 restarts, terminated: Completed (exit 0)');
+		expect(containers[1]).toBe('  checkout  not ready, 3 restarts, waiting: CrashLoopBackOff');
+		expect(containers[2]).toBe('    last run ended: Error (exit 1), 2m00s ago');
+		expect(containers[3]).toMatch(/^ {4}fatal: cannot reach postgres:\/\/app:.*@db:5432\/shop$/);
+		expect(containers[4]).toBe('    exiting');
 		expect(text).not.toContain('hunter2');
 		expect(text).toContain('kubectl --context prod-eu -n shop describe pod checkout-7d9f8-aaaaa');
 	});
