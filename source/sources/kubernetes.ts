@@ -75,10 +75,10 @@ export function startKubernetesSource(ctx: SourceContext, cluster: Cluster): () 
 		) {
 			signal({kind: 'pod.oomkilled', level: 'crit', message: `pod ${pod.name} OOMKilled${owner}, ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}`, subject, value: pod.restarts});
 		}
-		if (pod.waitingReason === 'CrashLoopBackOff') {
+		if (crashLoopingNow(pod)) {
 			if (!crashLooping.has(pod.name)) {
 				crashLooping.add(pod.name);
-				signal({kind: 'pod.crashloop', level: 'crit', message: `pod ${pod.name} in CrashLoopBackOff${owner}, ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}`, subject, value: pod.restarts});
+				signal({kind: 'pod.crashloop', level: 'crit', message: `pod ${pod.name} in ${pod.waitingReason}${owner}, ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}`, subject, value: pod.restarts});
 			}
 		} else if (pod.containers > 0 && pod.ready === pod.containers) {
 			crashLooping.delete(pod.name);
@@ -144,7 +144,7 @@ export function startKubernetesSource(ctx: SourceContext, cluster: Cluster): () 
 						for (const pod of nextPods) if (pods.has(pod.name)) podSignals(pod, pods.get(pod.name));
 						for (const d of nextDeployments) if (deployments.has(d.name)) deploymentSignals(d, deployments.get(d.name));
 					} else {
-						for (const pod of nextPods) if (pod.waitingReason === 'CrashLoopBackOff') crashLooping.add(pod.name);
+						for (const pod of nextPods) if (crashLoopingNow(pod)) crashLooping.add(pod.name);
 						for (const d of nextDeployments) if (!d.rolloutComplete) rollingOut.add(d.name);
 					}
 					pods.clear();
@@ -182,4 +182,9 @@ export function startKubernetesSource(ctx: SourceContext, cluster: Cluster): () 
 		});
 
 	return stop;
+}
+
+/** In back-off after crashing, an app container or an init container (kubectl: Init:CrashLoopBackOff). */
+function crashLoopingNow(pod: PodInfo): boolean {
+	return pod.waitingReason === 'CrashLoopBackOff' || pod.waitingReason === 'Init:CrashLoopBackOff';
 }

@@ -160,8 +160,12 @@ export const selectMetricRows = memo(buildMetricRows);
 
 // ---- Pods ------------------------------------------------------------------------------------
 
+const failingReasons = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull']);
+
 export function podTone(pod: PodInfo): Tone {
-	if (pod.waitingReason === 'CrashLoopBackOff' || pod.waitingReason === 'ImagePullBackOff' || pod.waitingReason === 'ErrImagePull' || pod.phase === 'Failed') return 'crit';
+	// An init container's state reads "Init:CrashLoopBackOff" (kubectl's STATUS); a failed one "Init:Error" or "Init:ExitCode:N".
+	const init = pod.waitingReason?.startsWith('Init:') ? pod.waitingReason.slice(5) : undefined;
+	if (failingReasons.has(init ?? pod.waitingReason ?? '') || init === 'Error' || init?.startsWith('ExitCode:') || pod.phase === 'Failed') return 'crit';
 	if (pod.lastTerminationReason === 'OOMKilled' || pod.terminating || pod.phase === 'Pending' || pod.ready < pod.containers) return 'warn';
 	return pod.phase === 'Succeeded' ? 'muted' : 'ok';
 }

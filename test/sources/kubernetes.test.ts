@@ -4,6 +4,7 @@ import {configSchema} from '../../source/config/schema.js';
 import type {Cluster, ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
 import {startKubernetesSource} from '../../source/sources/kubernetes.js';
 import {createIncidentStore, type IncidentStore} from '../../source/store/store.js';
+import {podTone} from '../../source/store/selectors.js';
 import type {AppendEvent, EventData, EventType, TimelineEvent} from '../../source/timeline/events.js';
 import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
 import {waitFor} from '../support/wait.js';
@@ -189,6 +190,21 @@ describe('startKubernetesSource', () => {
 		w.change({kind: 'pod', type: 'upsert', pod: crashing(3)});
 		await waitFor(() => recorded.signals('pod.crashloop').length === 2, {message: 'second episode'});
 		expect(recorded.signals()).toHaveLength(2);
+	});
+
+	it('signals an init container in CrashLoopBackOff too (a failing migration), once', async () => {
+		const driven = drivenCluster();
+		const {recorded} = start(driven.cluster);
+		await waitFor(() => driven.watcher());
+		driven.watcher().reset([pod('api-1', {ready: 0, phase: 'Pending', waitingReason: 'Init:0/1'})], []);
+		const w = driven.watcher();
+		w.change({kind: 'pod', type: 'upsert', pod: pod('api-1', {ready: 0, phase: 'Pending', restarts: 2, waitingReason: 'Init:CrashLoopBackOff', lastTerminationReason: 'Error'})});
+		w.change({kind: 'pod', type: 'upsert', pod: pod('api-1', {ready: 0, phase: 'Pending', restarts: 3, waitingReason: 'Init:CrashLoopBackOff', lastTerminationReason: 'Error'})});
+		await waitFor(() => recorded.signals().length > 0);
+		expect(recorded.signals()).toEqual([expect.objectContaining({kind: 'pod.crashloop', level: 'crit', subject: 'pod/api-1', message: expect.stringContaining('in Init:CrashLoopBackOff')})]);
+		expect(podTone(pod('api-1', {ready: 0, waitingReason: 'Init:CrashLoopBackOff'}))).toBe('crit');
+		expect(podTone(pod('api-1', {ready: 0, waitingReason: 'Init:Error'}))).toBe('crit');
+		expect(podTone(pod('api-1', {ready: 0, phase: 'Pending', waitingReason: 'Init:1/2'}))).toBe('warn');
 	});
 
 	it('signals a rollout starting and finishing, once each', async () => {
