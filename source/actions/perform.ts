@@ -31,18 +31,18 @@ function errorDetails(error: unknown): {message: string; exitCode?: number; outp
 	};
 }
 
-/**
- * Runs a confirmed action: appends action.confirmed (if that cannot be written, the action does not
- * run), runs it under the request's timeout and the caller's signal, then appends action.succeeded
- * or action.failed with the duration, exit code and redacted output. Throws only when the journal
- * cannot be written.
- */
 /** How an action ended, for the operator: `detail` is its summary ("exit 0", "replicas 2 -> 4") or its error ("exit 2", "timed out after 60 s"). */
 export interface ActionResult {
 	result: 'succeeded' | 'failed';
 	detail: string;
 }
 
+/**
+ * Runs a confirmed action: appends action.confirmed (if that cannot be written, the action does not
+ * run), runs it under the request's timeout and the caller's signal, then appends action.succeeded
+ * or action.failed with the duration, exit code and redacted output. Throws only when the journal
+ * cannot be written.
+ */
 export async function performAction(request: ActionRequest, ctx: ActionContext): Promise<ActionResult> {
 	const base = {actionId: request.id, kind: request.kind, target: request.target, change: request.change, ...(request.kubectl ? {kubectl: request.kubectl} : {})};
 	await ctx.append('action.confirmed', base);

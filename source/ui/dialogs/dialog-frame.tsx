@@ -4,13 +4,12 @@ import wrapAnsi from 'wrap-ansi';
 import type {Tone} from '../../store/types.js';
 import {useTheme} from '../context.js';
 
-/** A bordered box in the body area. Dialogs replace the panes while open, so nothing overlaps. */
+const maxDialogWidth = 100;
+
 /** The columns a dialog's text gets inside its border and padding, for a body `width` wide. */
 export function dialogTextWidth(width: number): number {
 	return Math.min(width, maxDialogWidth) - 4;
 }
-
-const maxDialogWidth = 100;
 
 /** `text` in the lines Ink's own `wrap="wrap"` gives it at `width` (the same wrap-ansi call), so heights can be counted before drawing. */
 export function wrapToWidth(text: string, width: number): string[] {
@@ -18,6 +17,7 @@ export function wrapToWidth(text: string, width: number): string[] {
 }
 
 /**
+ * A bordered box in the body area. Dialogs replace the panes while open, so nothing overlaps.
  * `children` keep their natural height and are clipped at the bottom when too tall; `fixed` (a text
  * field, an error) sits below them and is never clipped, so what is typed stays in view.
  */
