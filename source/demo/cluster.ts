@@ -162,6 +162,11 @@ function templateHash(deployment: string, template: Template): string {
 	return [...String(hash)].map(c => nameAlphabet[c.charCodeAt(0) % nameAlphabet.length]).join('');
 }
 
+/** A time as the API server writes it in events and statuses: RFC 3339, whole seconds. */
+function apiTime(ms: number): string {
+	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 function notFound(name: string): Error {
 	return new Error(`deployments.apps "${name}" not found in namespace ${demoNamespace} (context ${demoContext})`);
 }
@@ -328,32 +333,31 @@ export class SimulatedCluster implements Cluster {
 	async events(kind: EventSubject, name: string, signal?: AbortSignal): Promise<EventInfo[]> {
 		await this.roundTrip(signal);
 		const now = this.now();
-		const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 		if (kind === 'ReplicaSet') return [];
 		if (kind === 'Deployment') {
 			const d = this.get(name);
 			return [...d.replicaSets.values()]
 				.filter(rs => now - rs.createdAt < eventTtlMs)
 				.sort((a, b) => a.createdAt - b.createdAt)
-				.map(rs => ({type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${rs.name} from 0 to 1`, count: 1, lastSeen: at(rs.createdAt)}));
+				.map(rs => ({type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${rs.name} from 0 to 1`, count: 1, lastSeen: apiTime(rs.createdAt)}));
 		}
 		const pod = this.podNamed(name);
 		const events: EventInfo[] = [];
 		const started = pod.createdAt + 2000;
 		const last = pod.restartedAt ?? started;
 		if (now - pod.createdAt < eventTtlMs) {
-			events.push({type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${demoNamespace}/${pod.name} to ${pod.node}`, count: 1, lastSeen: at(pod.createdAt)});
+			events.push({type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${demoNamespace}/${pod.name} to ${pod.node}`, count: 1, lastSeen: apiTime(pod.createdAt)});
 		}
 		if (now - last < eventTtlMs) {
 			const runs = 1 + pod.restarts;
 			events.push(
-				{type: 'Normal', reason: 'Pulled', message: `Container image "${pod.image}" already present on machine`, count: runs, lastSeen: at(last)},
-				{type: 'Normal', reason: 'Created', message: `Created container ${pod.deployment}`, count: runs, lastSeen: at(last)},
-				{type: 'Normal', reason: 'Started', message: `Started container ${pod.deployment}`, count: runs, lastSeen: at(last)},
+				{type: 'Normal', reason: 'Pulled', message: `Container image "${pod.image}" already present on machine`, count: runs, lastSeen: apiTime(last)},
+				{type: 'Normal', reason: 'Created', message: `Created container ${pod.deployment}`, count: runs, lastSeen: apiTime(last)},
+				{type: 'Normal', reason: 'Started', message: `Started container ${pod.deployment}`, count: runs, lastSeen: apiTime(last)},
 			);
 		}
 		if (pod.waitingReason === 'CrashLoopBackOff') {
-			events.push({type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${pod.deployment} in pod ${pod.name}_${demoNamespace}`, count: pod.restarts - 1, lastSeen: at(now)});
+			events.push({type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${pod.deployment} in pod ${pod.name}_${demoNamespace}`, count: pod.restarts - 1, lastSeen: apiTime(now)});
 		}
 		return events.sort((a, b) => Date.parse(a.lastSeen) - Date.parse(b.lastSeen));
 	}
@@ -362,11 +366,10 @@ export class SimulatedCluster implements Cluster {
 	async podLog(name: string, tailLines: number, signal?: AbortSignal): Promise<PodLogTail> {
 		await this.roundTrip(signal);
 		const pod = this.podNamed(name);
-		const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 		const version = pod.image.split(':')[1] ?? 'latest';
 		const lines: string[] = [];
 		const previous = pod.restarts > 0;
-		const listening = (at: number) => `${stamp(at)} info  ${pod.deployment} ${version} listening on :8080`;
+		const listening = (at: number) => `${apiTime(at)} info  ${pod.deployment} ${version} listening on :8080`;
 		if (previous) {
 			// The run before the last restart: its last 40 s.
 			const end = pod.restartedAt ?? this.now();
@@ -374,9 +377,9 @@ export class SimulatedCluster implements Cluster {
 			lines.push(listening(begin));
 			if (pod.lastTerminationReason === 'OOMKilled') {
 				// The bad release's cache grows until the kernel kills the container: its log just stops.
-				for (let i = 1; i <= 8; i++) lines.push(`${stamp(begin + i * 4500)} warn  price cache holds ${60_000 * i} entries, heap ${Math.min(508, 180 + 41 * i)} MiB of 512 MiB`);
+				for (let i = 1; i <= 8; i++) lines.push(`${apiTime(begin + i * 4500)} warn  price cache holds ${60_000 * i} entries, heap ${Math.min(508, 180 + 41 * i)} MiB of 512 MiB`);
 			} else {
-				lines.push(`${stamp(end - 1500)} error lost the connection to redis:6379 (ECONNRESET); exiting so the kubelet restarts us`);
+				lines.push(`${apiTime(end - 1500)} error lost the connection to redis:6379 (ECONNRESET); exiting so the kubelet restarts us`);
 			}
 		} else {
 			// The running container: its start, then a health probe every 5 s up to now; only as far back as the tail reaches.
@@ -384,7 +387,7 @@ export class SimulatedCluster implements Cluster {
 			const from = Math.max(start, this.now() - tailLines * 5000);
 			if (from === start) lines.push(listening(start));
 			for (let at = start + 5000 * Math.max(1, Math.ceil((from - start) / 5000)); at <= this.now(); at += 5000) {
-				lines.push(`${stamp(at)} info  GET /health 200 ${1 + (Math.floor(at / 5000) % 3)} ms`);
+				lines.push(`${apiTime(at)} info  GET /health 200 ${1 + (Math.floor(at / 5000) % 3)} ms`);
 			}
 		}
 		return {container: pod.deployment, previous, lines: lines.slice(-tailLines)};
@@ -406,7 +409,7 @@ export class SimulatedCluster implements Cluster {
 							lastTermination: {
 								reason,
 								exitCode: reason === 'OOMKilled' ? 137 : 1,
-								...(pod.restartedAt ? {finishedAt: new Date(pod.restartedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')} : {}),
+								...(pod.restartedAt ? {finishedAt: apiTime(pod.restartedAt)} : {}),
 							},
 						}
 					: {}),
