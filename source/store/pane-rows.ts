@@ -40,11 +40,10 @@ export function selectedRef(state: IncidentState, pane: PaneId): RowRef | undefi
 }
 
 /**
- * The deployment u/s/r act on: in the Pods pane the selected deployment or the selected pod's owner,
- * in the Health pane the deployment the selected service names in the config (`deployment:`).
+ * The deployment u/s/r act on for a selected row: a deployment row itself, a pod's owner, or the
+ * deployment a Health row's service names in the config (`deployment:`).
  */
-export function selectedDeployment(state: IncidentState, pane: PaneId): string | undefined {
-	const ref = selectedRef(state, pane);
+export function deploymentOf(ref: RowRef | undefined): string | undefined {
 	if (ref?.kind === 'deployment') return ref.name;
 	if (ref?.kind === 'pod' || ref?.kind === 'health') return ref.deployment;
 	return undefined;

@@ -2,7 +2,7 @@ import React, {useEffect, useState} from 'react';
 import {Box, Text, useStdout, type Key} from 'ink';
 import {useKeyPresses} from './components/use-key-presses.js';
 import {paneIds, type PaneId} from '../store/types.js';
-import {paneLines, rowsFor, selectedDeployment, selectedRef} from '../store/pane-rows.js';
+import {deploymentOf, paneLines, rowsFor, selectedRef} from '../store/pane-rows.js';
 import {severities, statuses} from '../timeline/events.js';
 import {Command, commandFor, keymap, paneCommands} from './keymap.js';
 import {useController, useIncident, useStoreApi} from './context.js';
@@ -207,9 +207,9 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 				case Command.Rollback:
 				case Command.Scale:
 				case Command.Restart: {
-					const deployment = selectedDeployment(state, pane);
+					const ref = selectedRef(state, pane);
+					const deployment = deploymentOf(ref);
 					if (!deployment) {
-						const ref = selectedRef(state, pane);
 						state.flashed(
 							ref?.kind === 'health'
 								? `${ref.service} names no deployment: add \`deployment:\` to it under services in the config, or press 3 and select one`
