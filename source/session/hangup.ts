@@ -37,8 +37,7 @@ export function watchTerminal(onGone: () => void, proc: NodeJS.Process = process
 		gone = true;
 		onGone();
 	};
-	const onError = () => hangUp();
-	for (const stream of [proc.stdin, proc.stdout, proc.stderr]) stream.on('error', onError);
+	for (const stream of [proc.stdin, proc.stdout, proc.stderr]) stream.on('error', hangUp);
 	proc.on('SIGHUP', hangUp);
 	return {
 		gone: () => gone,
