@@ -6,7 +6,8 @@ import {formatAge, formatValue} from '../sources/format.js';
 import {commandText} from '../runbook/inspect.js';
 
 /** The lines of the details view for a selected row (plain text, already redacted where it matters). */
-export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Cluster | null, options: DiagnosisOptions = {}): Promise<{title: string; lines: string[]}> {
+export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Cluster | null, given: DiagnosisOptions = {}): Promise<{title: string; lines: string[]}> {
+	const options: Diagnosis = {redact: text => text, now: Date.now, tailLines: 20, timeoutMs: 5000, ...given};
 	switch (ref.kind) {
 		case 'health': {
 			const row = state.health.find(h => h.name === ref.service);
@@ -125,14 +126,16 @@ export interface DiagnosisOptions {
 	timeoutMs?: number;
 }
 
+/** The options with their defaults filled in once (no masking, the real clock, 20 lines, 5 s). */
+type Diagnosis = Required<DiagnosisOptions>;
+
 /**
  * Why a pod is unwell, without leaving the cockpit: its events (`kubectl describe pod`) and the end
  * of the log of the container that last restarted, from before the restart (`kubectl logs --previous`).
  * Both are reads; either failing (403 for a user without pods/log) says so in its place.
  */
-async function podDiagnosis(pod: string, cluster: Cluster, options: DiagnosisOptions): Promise<string[]> {
-	const redact = options.redact ?? ((text: string) => text);
-	const tailLines = options.tailLines ?? 20;
+async function podDiagnosis(pod: string, cluster: Cluster, options: Diagnosis): Promise<string[]> {
+	const {redact, tailLines} = options;
 	const deadline = readDeadline(options);
 	const [containers, events, log] = await Promise.allSettled([
 		deadline.run(signal => cluster.podContainers(pod, signal)),
@@ -156,8 +159,7 @@ async function podDiagnosis(pod: string, cluster: Cluster, options: DiagnosisOpt
  * One deadline for the reads of a details view: each read gets its signal, and a read that fails
  * once the deadline has passed says so, while one that failed before (a 403) keeps its own message.
  */
-function readDeadline(options: DiagnosisOptions): {run<T>(read: (signal: AbortSignal) => Promise<T>): Promise<T>} {
-	const timeoutMs = options.timeoutMs ?? 5000;
+function readDeadline({timeoutMs}: Diagnosis): {run<T>(read: (signal: AbortSignal) => Promise<T>): Promise<T>} {
 	const signal = AbortSignal.timeout(timeoutMs);
 	return {
 		run: read =>
@@ -168,9 +170,7 @@ function readDeadline(options: DiagnosisOptions): {run<T>(read: (signal: AbortSi
 }
 
 /** Each container's state and how its last run ended: the exit code says OOM kill (137) from a crash (1). */
-function containerLines(result: PromiseSettledResult<ContainerStatusInfo[]>, options: DiagnosisOptions): string[] {
-	const now = options.now ?? Date.now;
-	const redact = options.redact ?? ((text: string) => text);
+function containerLines(result: PromiseSettledResult<ContainerStatusInfo[]>, {now, redact}: Diagnosis): string[] {
 	const lines = ['', 'containers:'];
 	if (result.status === 'rejected') return [...lines, `  unavailable: ${(result.reason as Error).message}`];
 	for (const c of result.value) {
@@ -188,9 +188,7 @@ function containerLines(result: PromiseSettledResult<ContainerStatusInfo[]>, opt
 }
 
 /** The events of one or more objects, merged oldest first, or what stopped each read. */
-function eventLines(results: ReadonlyArray<PromiseSettledResult<EventInfo[]>>, options: DiagnosisOptions): string[] {
-	const now = options.now ?? Date.now;
-	const redact = options.redact ?? ((text: string) => text);
+function eventLines(results: ReadonlyArray<PromiseSettledResult<EventInfo[]>>, {now, redact}: Diagnosis): string[] {
 	const lines: string[] = ['', 'events (newest last):'];
 	const events: EventInfo[] = [];
 	for (const result of results) {
