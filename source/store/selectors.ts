@@ -39,6 +39,8 @@ export interface Row {
 	createdAt?: string;
 	/** Text searched by `/` filters. */
 	search: string;
+	/** A section title (a runbook's "Triage"): shown, never selected (see selection.ts). */
+	heading?: boolean;
 }
 
 /** Remembers the last result: recomputes only when an argument is a different object. */
@@ -291,7 +293,7 @@ function buildPodRows(podGroups: Readonly<Record<string, readonly PodInfo[]>>, d
 	// Pods no listed deployment owns: none, or one that is gone or not yet seen.
 	const loose = Object.entries(podGroups).flatMap(([key, members]) => (key && deployments[key] ? [] : members));
 	if (loose.length > 0) {
-		rows.push({key: 'd:', tone: 'muted', ref: {kind: 'section', title: 'other pods'}, search: '', cells: [{text: '▾ (no deployment)', bold: true}]});
+		rows.push({key: 'd:', tone: 'muted', heading: true, ref: {kind: 'section', title: 'other pods'}, search: '', cells: [{text: '▾ (no deployment)', bold: true}]});
 		for (const pod of loose.sort(byName)) rows.push(podRow(pod));
 	}
 	return rows;
@@ -343,7 +345,7 @@ function buildRunbookRows(runbook: Runbook | null, checked: Record<string, true>
 	for (const step of runbook.steps) {
 		if (step.section && step.section !== section) {
 			section = step.section;
-			rows.push({key: `s:${section}:${rows.length}`, tone: 'info', ref: {kind: 'section', title: section}, search: section.toLowerCase(), cells: [{text: section, bold: true, tone: 'info'}]});
+			rows.push({key: `s:${section}:${rows.length}`, tone: 'info', heading: true, ref: {kind: 'section', title: section}, search: section.toLowerCase(), cells: [{text: section, bold: true, tone: 'info'}]});
 		}
 		if (step.depth === 0) number++;
 		const done = Boolean(checked[step.id]);

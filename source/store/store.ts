@@ -5,7 +5,7 @@ import type {AnyTimelineEvent} from '../timeline/events.js';
 import type {Runbook} from '../runbook/model.js';
 import {applyEvent, emptyIncident} from './incident.js';
 import {applyClusterChanges, clusterData, emptyCluster} from './cluster-data.js';
-import {selectionAt, selectionIndex, type Selection} from './selection.js';
+import {selectionAt, selectionIndex, type SelectableRow, type Selection} from './selection.js';
 import {
 	paneIds,
 	type Dialog,
@@ -43,9 +43,9 @@ export interface IncidentActions {
 	// UI
 	focusChanged(pane: PaneId): void;
 	/** Moves the selection `delta` rows from where it is in `rows` (the pane's rows, as rowsFor gives them). */
-	selectionMoved(pane: PaneId, delta: number, rows: ReadonlyArray<{key: string}>): void;
+	selectionMoved(pane: PaneId, delta: number, rows: readonly SelectableRow[]): void;
 	/** Puts the selection on row `index` of `rows`. */
-	selectionSet(pane: PaneId, index: number, rows: ReadonlyArray<{key: string}>): void;
+	selectionSet(pane: PaneId, index: number, rows: readonly SelectableRow[]): void;
 	filterChanged(pane: PaneId, filter: string): void;
 	dialogOpened(dialog: Dialog): void;
 	dialogClosed(): void;
@@ -150,7 +150,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		selectionMoved(pane, delta, rows) {
 			set(s => {
 				const current = s.ui.selected[pane];
-				const next = selectionAt(rows, selectionIndex(rows, current) + delta);
+				const next = selectionAt(rows, selectionIndex(rows, current) + delta, delta < 0 ? -1 : 1);
 				return next.index === current.index && next.key === current.key ? s : {ui: {...s.ui, selected: {...s.ui.selected, [pane]: next}}};
 			});
 		},

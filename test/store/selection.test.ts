@@ -27,3 +27,26 @@ describe('selectionAt', () => {
 		expect(selectionAt([], 2)).toEqual({index: 0});
 	});
 });
+
+describe('headings', () => {
+	const sections = () => [{key: 'h1', heading: true}, {key: 'a'}, {key: 'b'}, {key: 'h2', heading: true}, {key: 'c'}];
+
+	it('are never selected: moving skips them in the direction of travel, and turns back at the ends', () => {
+		expect(selectionAt(sections(), 3, 1)).toEqual({index: 4, key: 'c'});
+		expect(selectionAt(sections(), 3, -1)).toEqual({index: 2, key: 'b'});
+		expect(selectionAt(sections(), 0, -1)).toEqual({index: 1, key: 'a'});
+		expect(selectionAt(sections(), 0)).toEqual({index: 1, key: 'a'});
+	});
+
+	it('are stepped off when the selection falls back to a position', () => {
+		// A fresh pane (no row chosen yet) whose first row is a heading selects the first step.
+		expect(selectionIndex(sections(), {index: 0})).toBe(1);
+		// The chosen row is gone and a heading is now in its place.
+		expect(selectionIndex(sections(), {index: 3, key: 'gone'})).toBe(4);
+	});
+
+	it('are selected only when nothing else is there', () => {
+		expect(selectionAt([{key: 'h', heading: true}], 0)).toEqual({index: 0, key: 'h'});
+		expect(selectionIndex([{key: 'h', heading: true}], {index: 0})).toBe(0);
+	});
+});

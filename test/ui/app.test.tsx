@@ -207,11 +207,29 @@ describe('focus and keys', () => {
 
 	it('toggles a runbook step with space', async () => {
 		const ui = await open({width: 120, height: 40});
-		await ui.press('4', 'j');
-		await ui.waitForFrame(() => ui.store.getState().ui.selected.runbook.index === 1);
+		// The runbook opens with its first step selected, not the section heading above it.
+		await ui.press('4');
+		await ui.waitForFrame(f => /▶ \[ \] 1\. Confirm the error ratio/.test(f), 'first step selected');
 		await ui.press(' ');
 		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'toggleStep'));
 		expect(ui.controller.calls.find(([name]) => name === 'toggleStep')?.[1]).toEqual(['confirm-errors']);
+	});
+
+	it('moves between runbook steps over the section headings, which are never selected', async () => {
+		const ui = await open({width: 120, height: 40});
+		await ui.press('4', 'j');
+		await ui.waitForFrame(f => /▶ \[ \] 2\. Check the last rollout/.test(f), 'step 2');
+		// One j from the last step of "Confirm" lands on the first step of "Mitigate".
+		await ui.press('j');
+		await ui.waitForFrame(f => /▶ \[ \] 3\. Roll back/.test(f), 'step 3, past the heading');
+		await ui.press('k');
+		await ui.waitForFrame(f => /▶ \[ \] 2\. Check the last rollout/.test(f), 'back to step 2');
+		// k on the first step stays there rather than selecting the heading.
+		await ui.press('k', 'k');
+		await ui.waitForFrame(f => /▶ \[ \] 1\. Confirm/.test(f), 'step 1');
+		await ui.press(keys.enter);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'showDetails'), 'details asked for');
+		expect(ui.controller.calls.find(([name]) => name === 'showDetails')?.[1]).toEqual([{kind: 'step', id: 'confirm-errors'}]);
 	});
 
 	it('filters the pods list with / as you type, in the footer, with the pane in view', async () => {

@@ -18,7 +18,9 @@ export function VirtualList(props: {rows: readonly Row[]; selected: Selection; h
 		return <Text dimColor wrap="truncate-end">{`  ${props.empty ?? 'nothing to show'}`}</Text>;
 	}
 	const selected = selectionIndex(rows, props.selected);
-	const offset = scrollOffset(selected, rows.length, height, offsetRef.current);
+	let offset = scrollOffset(selected, rows.length, height, offsetRef.current);
+	// Scrolled up to a section's first row: its heading comes into view with it.
+	if (height > 1 && offset === selected && offset > 0 && rows[offset - 1]!.heading) offset--;
 	offsetRef.current = offset;
 	const visible = rows.slice(offset, offset + height);
 	return (
