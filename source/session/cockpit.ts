@@ -332,7 +332,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			startLive();
 		},
 		showDetails(ref) {
-			void detailsFor(ref, store.getState(), cluster, {redact, now})
+			void detailsFor(ref, store.getState(), cluster, {redact, now, variables, secretVariables: secretVars()})
 				.then(details => store.getState().dialogOpened({kind: 'details', ...details}))
 				.catch(fail);
 		},

@@ -1,13 +1,15 @@
 import type {Cluster, ContainerStatusInfo, EventInfo} from '../ports/cluster.js';
 import type {RowRef} from '../store/selectors.js';
 import {podStatus, rolloutText, thresholdText} from '../store/selectors.js';
-import type {IncidentState} from '../store/types.js';
+import type {IncidentState, MetricRow} from '../store/types.js';
+import type {DoneWhen} from '../runbook/model.js';
 import {formatAge, formatValue} from '../sources/format.js';
-import {commandText} from '../runbook/inspect.js';
+import {shownCommand} from '../actions/command.js';
+import {renderTemplate} from '../runbook/template.js';
 
 /** The lines of the details view for a selected row (plain text, already redacted where it matters). */
 export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Cluster | null, given: DiagnosisOptions = {}): Promise<{title: string; lines: string[]}> {
-	const options: Diagnosis = {redact: text => text, now: Date.now, tailLines: 20, timeoutMs: 5000, ...given};
+	const options: Diagnosis = {redact: text => text, now: Date.now, tailLines: 20, timeoutMs: 5000, variables: {}, secretVariables: [], ...given};
 	switch (ref.kind) {
 		case 'health': {
 			const row = state.health.find(h => h.name === ref.service);
@@ -96,13 +98,18 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 			if (!step) return {title: ref.id, lines: ['(gone)']};
 			const lines = [...step.text];
 			if (step.role) lines.unshift(`role: ${step.role}`);
-			if (step.action) lines.push('', `action: ${step.action.kind}${'deployment' in step.action && step.action.deployment ? ` ${step.action.deployment}` : ''} (x to run)`);
-			for (const command of step.commands) lines.push('', `$ ${commandText(command)}`);
+			// What x would run and act on, with this incident's values filled in (secrets masked), not the template.
+			const {variables, secretVariables} = options;
+			if (step.action) lines.push('', `action: ${step.action.kind}${'deployment' in step.action && step.action.deployment ? ` deployment/${renderTemplate(step.action.deployment, variables, {missing: 'keep'})}` : ''} (x to run)`);
+			for (const command of step.commands) lines.push('', `$ ${shownCommand(command, variables, secretVariables, 'keep')}`);
 			for (const id of step.queries) {
-				const q = state.runbook?.queries.find(x => x.id === id);
-				if (q) lines.push('', `query ${q.title}: ${q.promql}`);
+				// The query as the Metrics pane runs it (variables filled), with its value now.
+				const metric = state.metrics.find(m => m.id === id);
+				const query = state.runbook?.queries.find(x => x.id === id);
+				if (metric) lines.push('', `query ${metric.title}: ${metric.promql}`, `  now ${metricNow(metric)}`);
+				else if (query) lines.push('', `query ${query.title}: ${renderTemplate(query.promql, variables, {missing: 'keep'})}`);
 			}
-			if (step.doneWhen) lines.push('', `done when: ${JSON.stringify(step.doneWhen)}`);
+			if (step.doneWhen) lines.push('', ...doneWhenLines(step.doneWhen, state, Boolean(state.incident.checkedSteps[step.id])));
 			if (step.line) lines.push('', `${state.runbook?.source}:${step.line}`);
 			return {title: `Step: ${step.title}`, lines};
 		}
@@ -111,9 +118,36 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 			if (!event) return {title: ref.id, lines: ['(gone)']};
 			return {title: `Event ${event.type} at ${event.at} by ${event.by}`, lines: JSON.stringify(event.data, null, 2).split('\n')};
 		}
-		case 'section':
-			return {title: ref.title, lines: []};
+		case 'section': {
+			// Headings are not selected (selection.ts) unless a filter leaves nothing else.
+			const steps = state.runbook?.steps.filter(step => step.section === ref.title) ?? [];
+			return {title: ref.title, lines: steps.length ? steps.map(step => `${state.incident.checkedSteps[step.id] ? '[x]' : '[ ]'} ${step.title}`) : ['(a heading: the rows under it have the details)']};
+		}
 	}
+}
+
+/** A query's first value now, or why there is none. */
+function metricNow(metric: MetricRow): string {
+	if (metric.error) return `unavailable: ${metric.error}`;
+	const first = metric.series[0];
+	return first ? `${formatValue(first.value, metric.unit)}${metric.series.length > 1 ? ` (first of ${metric.series.length} series)` : ''}` : 'no data';
+}
+
+/** A done-when condition in words, and whether it holds now (auto-check.ts ticks the step when it has held long enough). */
+function doneWhenLines(cond: DoneWhen, state: IncidentState, checked: boolean): string[] {
+	const ticks = checked ? 'checked' : 'ticks itself';
+	if ('health' in cond) {
+		const row = state.health.find(h => h.name === cond.health);
+		return [`done when: the ${cond.health} health check passes (${ticks})`, `  now ${row ? (row.ok ? 'passing' : `failing${row.detail ? `: ${row.detail}` : ''}`) : 'not checked (no such service in the config)'}`];
+	}
+	const metric = state.metrics.find(m => m.id === cond.query);
+	const unit = metric?.unit ?? '';
+	const bounds = [
+		...(cond.below !== undefined ? [`below ${formatValue(cond.below, unit)}`] : []),
+		...(cond.above !== undefined ? [`above ${formatValue(cond.above, unit)}`] : []),
+	].join(' and ');
+	const held = cond.forSeconds ? ` for ${formatAge(cond.forSeconds * 1000)}` : '';
+	return [`done when: ${metric?.title ?? cond.query} stays ${bounds}${held} (${ticks})`, `  now ${metric ? metricNow(metric) : 'not queried (no such query in the runbook)'}`];
 }
 
 export interface DiagnosisOptions {
@@ -124,9 +158,13 @@ export interface DiagnosisOptions {
 	tailLines?: number;
 	/** How long to wait for the events and the log before saying they did not come (default 5 s): Enter never hangs on a dead API server. */
 	timeoutMs?: number;
+	/** The runbook's variables for this incident, so a step shows what x would run, not its template (default: none). */
+	variables?: Record<string, string>;
+	/** Names of the variables whose values are masked (the runbook's `secret: true`). */
+	secretVariables?: string[];
 }
 
-/** The options with their defaults filled in once (no masking, the real clock, 20 lines, 5 s). */
+/** The options with their defaults filled in once (no masking, the real clock, 20 lines, 5 s, no variables). */
 type Diagnosis = Required<DiagnosisOptions>;
 
 /**

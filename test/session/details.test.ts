@@ -3,7 +3,7 @@ import {detailsFor} from '../../source/session/details.js';
 import type {Cluster, EventInfo, PodLogTail, RevisionInfo} from '../../source/ports/cluster.js';
 import {createIncidentStore} from '../../source/store/store.js';
 import {createRedactor} from '../../source/timeline/redact.js';
-import {deployment, pod} from '../support/fixtures.js';
+import {deployment, fullState, pod, runbookFixture} from '../support/fixtures.js';
 
 const now = Date.parse('2026-11-22T03:10:00Z');
 
@@ -114,5 +114,42 @@ describe('pod details', () => {
 		expect(named.lines).toContain('deploys   deployment/checkout (u, s and r act on it)');
 		const unnamed = await detailsFor({kind: 'health', service: 'cart'}, store.getState(), null);
 		expect(unnamed.lines).toContain('deploys   — (name one with `deployment:` in the config for u, s and r)');
+	});
+});
+
+describe('runbook step details', () => {
+	function stateWith(runbook = runbookFixture()) {
+		const store = createIncidentStore({initial: {metrics: fullState().metrics}});
+		store.getState().runbookLoaded(runbook);
+		return store.getState();
+	}
+
+	it('show the command and the action as x would run them, with the incident’s values, secrets masked', async () => {
+		const runbook = runbookFixture();
+		runbook.variables.push({name: 'token', secret: true});
+		runbook.steps[1]!.commands.push({id: 'probe', argv: ['curl', '-H', 'Authorization: Bearer {{token}}', 'https://{{host}}/health'], lang: 'argv'});
+		const options = {variables: {deployment: 'checkout', token: 's3cr3t-value'}, secretVariables: ['token']};
+		const check = await detailsFor({kind: 'step', id: 'check-rollout'}, stateWith(runbook), null, options);
+		expect(check.lines).toContain('$ kubectl rollout history deployment/checkout');
+		// A secret is masked; a variable with no value keeps its placeholder rather than failing.
+		const probe = check.lines.find(line => line.startsWith('$ curl'));
+		expect(probe).toContain('Authorization: Bearer');
+		expect(probe).not.toContain('s3cr3t-value');
+		expect(probe).toContain('{{host}}');
+		const rollBack = await detailsFor({kind: 'step', id: 'roll-back'}, stateWith(runbook), null, options);
+		expect(rollBack.lines).toContain('action: rollback deployment/checkout (x to run)');
+	});
+
+	it('show the query as the Metrics pane runs it with its value now, and the done-when condition in words', async () => {
+		const details = await detailsFor({kind: 'step', id: 'roll-back-verify'}, stateWith(), null);
+		expect(details.lines).toContain(`query 5xx ratio: ${fullState().metrics[0]!.promql}`);
+		expect(details.lines).toContain('  now 12.4%');
+		expect(details.lines).toContain('done when: 5xx ratio stays below 1% for 1m00s (ticks itself)');
+		expect(details.lines.join('\n')).not.toContain('{"query"');
+	});
+
+	it('of a heading left alone by a filter, list the steps under it', async () => {
+		const details = await detailsFor({kind: 'section', title: 'Mitigate'}, stateWith(), null);
+		expect(details.lines).toEqual(['[ ] Roll back to the previous revision', '[ ] Watch the error ratio fall']);
 	});
 });
