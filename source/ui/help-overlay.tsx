@@ -3,6 +3,7 @@ import {Box, Text} from 'ink';
 import {useKeyPresses} from './components/use-key-presses.js';
 import {Command, commandFor, keymap, scopeTitles, type Scope} from './keymap.js';
 import {useIncident, useTheme} from './context.js';
+import {wrapToWidth} from './dialogs/dialog-frame.js';
 
 /** Generated from the keymap, so it can never disagree with what the keys do. */
 export function helpLines(readonly: boolean): Array<{scope: Scope; label: string; help: string; disabled: boolean}> {
@@ -12,30 +13,74 @@ export function helpLines(readonly: boolean): Array<{scope: Scope; label: string
 		.sort((a, b) => order.indexOf(a.scope) - order.indexOf(b.scope));
 }
 
+/** The label column: two spaces, the key padded to 7, a space. Wrapped help continues under its text. */
+const labelWidth = 10;
+
+interface HelpLine {
+	text: string;
+	heading?: boolean;
+	disabled?: boolean;
+}
+
+/** The help as groups (a heading and its keys), each key's text wrapped to `width` under itself. */
+export function helpGroups(readonly: boolean, width: number): HelpLine[][] {
+	const groups: HelpLine[][] = [];
+	let scope: Scope | undefined;
+	for (const line of helpLines(readonly)) {
+		if (line.scope !== scope) {
+			scope = line.scope;
+			groups.push(wrapToWidth(scopeTitles[scope], width).map(text => ({text, heading: true})));
+		}
+		const text = `${line.help}${line.disabled ? ' (disabled: read-only)' : ''}`;
+		const parts = wrapToWidth(text, Math.max(10, width - labelWidth));
+		groups.at(-1)!.push(
+			...parts.map((part, i) => ({text: `${i === 0 ? `  ${line.label.padEnd(7)} ` : ' '.repeat(labelWidth)}${part}`, disabled: line.disabled})),
+		);
+	}
+	return groups;
+}
+
+/** Groups one under another, a blank line between two (a space: an empty Ink Text takes no line). */
+function stack(groups: HelpLine[][], spaced = true): HelpLine[] {
+	return groups.flatMap((group, i) => (i === 0 || !spaced ? group : [{text: ' '}, ...group]));
+}
+
 /**
- * The help overlay: one or two columns of keys grouped by where they apply. When they do not fit
- * (80x24 has room for about 20 lines), the list scrolls with the list keys; lines never shrink into
- * each other.
+ * Two columns of whole groups, split where the taller column is shortest, or null when they do not
+ * fit in `rows` (one scrolling column then). A heading never sits at the foot of one column with its
+ * keys at the top of the next.
+ */
+function twoColumns(groups: HelpLine[][], rows: number): [HelpLine[], HelpLine[]] | null {
+	// With a blank line between groups if that fits, else without.
+	for (const spaced of [true, false]) {
+		let best: [HelpLine[], HelpLine[]] | null = null;
+		for (let split = 1; split < groups.length; split++) {
+			const left = stack(groups.slice(0, split), spaced);
+			const right = stack(groups.slice(split), spaced);
+			if (Math.max(left.length, right.length) > rows) continue;
+			if (!best || Math.max(left.length, right.length) < Math.max(best[0].length, best[1].length)) best = [left, right];
+		}
+		if (best) return best;
+	}
+	return null;
+}
+
+/**
+ * The help overlay: the keys grouped by where they apply, each description whole (wrapped under
+ * itself, never cut). At 120 columns or more, two columns of whole groups when they fit; otherwise
+ * one column that scrolls with the list keys. Lines never shrink into each other.
  */
 export function HelpOverlay(props: {width: number; height: number; isActive?: boolean}) {
 	const theme = useTheme();
 	const readonly = useIncident(s => s.env.readonly);
 	const journal = useIncident(s => s.env.journalPath);
 	const [top, setTop] = useState(0);
-	const items: Array<{key: string; text: string; heading?: boolean; disabled?: boolean}> = [];
-	let scope: Scope | undefined;
-	for (const line of helpLines(readonly)) {
-		if (line.scope !== scope) {
-			scope = line.scope;
-			items.push({key: `h-${scope}`, text: scopeTitles[scope], heading: true});
-		}
-		items.push({key: `${line.scope}-${line.label}-${line.help}`, text: `  ${line.label.padEnd(7)} ${line.help}${line.disabled ? ' (disabled: read-only)' : ''}`, disabled: line.disabled});
-	}
-	const columns = props.width >= 120 ? 2 : 1;
 	const rows = Math.max(1, props.height - 2); // title line and journal line
-	const perColumn = Math.max(rows, Math.ceil(items.length / columns));
-	const scrollable = columns === 1 && items.length > rows;
-	const maxTop = scrollable ? items.length - rows : 0;
+	const columnWidth = Math.floor(props.width / 2);
+	const paired = props.width >= 120 ? twoColumns(helpGroups(readonly, columnWidth - 1), rows) : null;
+	const single = paired ? [] : stack(helpGroups(readonly, props.width));
+	const scrollable = !paired && single.length > rows;
+	const maxTop = scrollable ? single.length - rows : 0;
 	const offset = Math.min(top, maxTop);
 
 	useKeyPresses(
@@ -49,17 +94,16 @@ export function HelpOverlay(props: {width: number; height: number; isActive?: bo
 		{isActive: Boolean(props.isActive) && scrollable},
 	);
 
-	const visible = scrollable ? items.slice(offset, offset + rows) : items;
-	const cols = Array.from({length: columns}, (_, i) => visible.slice(i * perColumn, (i + 1) * perColumn).slice(0, rows));
+	const cols = paired ?? [single.slice(offset, offset + rows)];
 	const more = scrollable ? ` · ${offset > 0 ? '↑' : ' '}${offset < maxTop ? '↓' : ' '} j/k scroll` : '';
 	return (
 		<Box flexDirection="column" width={props.width} height={props.height} overflow="hidden">
 			<Text bold inverse wrap="truncate-end">{` Keys — ? or esc closes${more} `.padEnd(props.width)}</Text>
 			<Box flexDirection="row" height={rows} flexShrink={0}>
 				{cols.map((col, i) => (
-					<Box key={i} flexDirection="column" width={Math.floor(props.width / columns)} flexShrink={0}>
-						{col.map(item => (
-							<Text key={item.key} wrap="truncate-end" bold={item.heading} color={item.heading ? theme.accent : undefined} dimColor={item.disabled}>
+					<Box key={i} flexDirection="column" width={paired ? columnWidth : props.width} flexShrink={0}>
+						{col.map((item, index) => (
+							<Text key={index} wrap="truncate-end" bold={item.heading} color={item.heading ? theme.accent : undefined} dimColor={item.disabled}>
 								{item.text}
 							</Text>
 						))}

@@ -589,15 +589,25 @@ describe('80x24', () => {
 		}
 	});
 
+	/** The help's key entries in `lines` (one column), each with its wrapped continuation lines joined. */
+	function helpEntries(lines: string[]): string[] {
+		const entries: string[] = [];
+		for (const line of lines) {
+			if (/^ {10}\S/.test(line) && entries.length > 0) entries[entries.length - 1] = `${entries.at(-1)!.trimEnd()} ${line.trim()}`;
+			else if (/^ {2}\S/.test(line) && !line.includes('Journal:')) entries.push(line.trim());
+		}
+		return entries.map(entry => entry.trimEnd());
+	}
+
 	it('shows the help as intact lines that scroll, never overprinted', async () => {
 		const expected = new Set(helpLines(false).map(l => `${l.label.padEnd(7)} ${l.help}`));
 		const ui = await open({width: 80, height: 23});
 		await ui.press('?');
 		await ui.waitForFrame(f => f.includes('Keys — ? or esc closes'));
 		const check = (frame: string) => {
-			const lines = frame.split('\n').filter(line => /^ {2}\S/.test(line) && !line.includes('Journal:'));
-			expect(lines.length).toBeGreaterThan(10);
-			for (const line of lines) expect(expected.has(line.trim()), `overprinted or garbled help line: "${line}"`).toBe(true);
+			const entries = helpEntries(frame.split('\n'));
+			expect(entries.length).toBeGreaterThan(10);
+			for (const entry of entries) expect(expected.has(entry), `overprinted or garbled help line: "${entry}"`).toBe(true);
 		};
 		check(ui.frame());
 		expect(ui.frame()).toContain('j/k scroll');
@@ -606,6 +616,24 @@ describe('80x24', () => {
 		await ui.press('j'.repeat(30));
 		await ui.waitForFrame(f => f.includes('Confirm the dialog'), 'scrolled to the last binding');
 		check(ui.frame());
+	});
+
+	it('shows every key of the help whole at 120 columns, in two columns of whole groups', async () => {
+		const ui = await open({width: 120, height: 40});
+		await ui.press('?');
+		await ui.waitForFrame(f => f.includes('Keys — ? or esc closes'));
+		const body = ui.frame().split('\n').slice(2, -2);
+		const columns = [body.map(line => line.slice(0, 60)), body.map(line => line.slice(60))];
+		// Every binding, its description whole: nothing cut with an ellipsis, nothing left out.
+		const shown = columns.flatMap(helpEntries);
+		expect(shown).toEqual(helpLines(false).map(l => `${l.label.padEnd(7)} ${l.help}`));
+		expect(ui.frame()).not.toContain('…');
+		// A group's heading is in the column of its keys: no column ends on a heading.
+		for (const column of columns) {
+			const last = column.filter(line => line.trim() !== '').at(-1)!;
+			expect(last, 'a column ends on a heading').toMatch(/^ {2}/);
+		}
+		expect(ui.frame()).not.toContain('j/k scroll');
 	});
 
 	it('still shows 10,000 pods as a list that scrolls', async () => {
