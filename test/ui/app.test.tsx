@@ -443,6 +443,23 @@ describe('confirmation dialog', () => {
 });
 
 describe('details dialog', () => {
+	it('is as tall as its lines, and no taller than the screen', async () => {
+		const ui = await open({width: 100, height: 30});
+		ui.store.getState().dialogOpened({kind: 'details', title: 'kubectl rollout status (exit 0)', lines: ['deployment "checkout" successfully rolled out'], output: true});
+		await ui.waitForFrame(f => f.includes('kubectl rollout status (exit 0)'));
+		const lines = ui.frame().split('\n');
+		const top = lines.findIndex(line => line.includes('╭'));
+		// Border, title, the one line, footer, border.
+		expect(lines.findIndex(line => line.includes('╰'))).toBe(top + 4);
+		ui.store.getState().dialogClosed();
+		await ui.waitForFrame(f => !f.includes('rollout status'));
+		ui.store.getState().dialogOpened({kind: 'details', title: 'Pod: x', lines: Array.from({length: 100}, (_, i) => `line ${i + 1}`)});
+		await ui.waitForFrame(f => f.includes('Pod: x'));
+		const tall = ui.frame().split('\n');
+		expect(tall.length).toBeLessThanOrEqual(30);
+		expect(tall.some(line => line.includes('╰'))).toBe(true);
+	});
+
 	it('keeps the blank lines between sections', async () => {
 		const ui = await open({width: 100, height: 30});
 		ui.store.getState().dialogOpened({kind: 'details', title: 'Pod: x', lines: ['status      Running', '', 'events (newest last):', '  none']});

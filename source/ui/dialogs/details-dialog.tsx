@@ -18,7 +18,10 @@ export function DetailsDialog(props: {title: string; lines?: string[]; live?: bo
 		() => (props.live ? (running?.output ?? []) : props.output ? (props.lines ?? []) : wrapLines(props.lines ?? [], textWidth)),
 		[props.live, props.output, running?.output, props.lines, textWidth],
 	);
-	const visible = Math.max(1, props.height - 4);
+	// As tall as its lines (a finished command's seven lines of output get a seven-line box), at most the body.
+	const finishedLine = props.live && !running ? 1 : 0;
+	const height = Math.min(props.height, Math.max(1, lines.length) + finishedLine + 4);
+	const visible = Math.max(1, height - 4 - finishedLine);
 	// null: follow the end (live output, a finished command's output); details open at their first line.
 	const [top, setTop] = useState<number | null>(props.live || props.output ? null : 0);
 	const start = top ?? Math.max(0, lines.length - visible);
@@ -50,7 +53,7 @@ export function DetailsDialog(props: {title: string; lines?: string[]; live?: bo
 		<DialogFrame
 			title={props.title}
 			width={props.width}
-			height={props.height}
+			height={height}
 			footer={props.live && running ? 'esc cancels the command · enter hides (it keeps running)' : '↑/↓ scroll · enter/esc close'}
 		>
 			{lines.slice(start, start + visible).map((line, i) => (
