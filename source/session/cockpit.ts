@@ -7,7 +7,7 @@ import {cancelAction, performAction, requestAction} from '../actions/perform.js'
 import type {Config} from '../config/schema.js';
 import type {Cluster} from '../ports/cluster.js';
 import type {Metrics} from '../ports/metrics.js';
-import type {Runbook, RunbookCommand} from '../runbook/model.js';
+import type {Runbook, RunbookCommand, RunbookStep} from '../runbook/model.js';
 import {listRunbooks, loadRunbook, resolveVariables} from '../runbook/library.js';
 import {matchRunbook} from '../runbook/match.js';
 import {renderTemplate} from '../runbook/template.js';
@@ -198,6 +198,23 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		}
 	};
 
+	/** The deployment a step's action acts on: its own (templated), else the runbook's `deployment` variable. */
+	const stepTarget = (step: RunbookStep): string | undefined =>
+		step.action?.deployment ? renderTemplate(step.action.deployment, variables, {missing: 'keep'}) : variables.deployment;
+
+	/**
+	 * The runbook's unchecked steps whose action has just been taken, by x on the step or by the same
+	 * key on the Pods or Health pane, are done: the checklist shows the rollback the operator did.
+	 */
+	const tickStepsDoneBy = (kind: ActionRequest['kind'], deployment: string) => {
+		if (!runbook) return;
+		const checked = store.getState().incident.checkedSteps;
+		for (const step of runbook.steps) {
+			if (step.action?.kind !== kind || checked[step.id] || stepTarget(step) !== deployment) continue;
+			void append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true, doneBy: `${kind} of deployment/${deployment}`}).catch(fail);
+		}
+	};
+
 	const controller: CockpitController = {
 		quit() {
 			options.onQuit?.();
@@ -226,7 +243,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			if (!step) return;
 			if (env.readonly) return flash('read-only mode: running steps is disabled', 'warn');
 			if (step.action) {
-				const target = step.action.deployment ? renderTemplate(step.action.deployment, variables, {missing: 'keep'}) : variables.deployment;
+				const target = stepTarget(step);
 				if (!target) return flash(`step "${step.title}" names no deployment; set the runbook variable 'deployment'`, 'warn');
 				const {action} = step;
 				controller.requestDeploymentAction(action.kind, target, {
@@ -284,6 +301,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 					const deployment = request.target.object.startsWith('deployment/') ? request.target.object.slice('deployment/'.length) : undefined;
 					if (result === 'succeeded' && deployment && request.kind !== 'command') {
 						watchRecovery({store, append, deployment, primaryQuery: runbook?.primaryQuery, watchSeconds: config.recovery.watchSeconds, signal: lifetime.signal, now});
+						tickStepsDoneBy(request.kind, deployment);
 					}
 				})
 				.catch(fail)

@@ -64,7 +64,8 @@ export function describeEvent(event: AnyTimelineEvent): EventDescription {
 			return {text: oneLine(`Runbook: ${event.data.title}${event.data.reason ? ` (${event.data.reason})` : ''}`), tone: 'info'};
 		}
 		case 'step.checked': {
-			return {text: oneLine(`Step done: ${event.data.title}${event.data.auto ? ' (automatically)' : ''}`), tone: 'ok'};
+			const how = event.data.doneBy ? ` (by the ${event.data.doneBy})` : event.data.auto ? ' (automatically)' : '';
+			return {text: oneLine(`Step done: ${event.data.title}${how}`), tone: 'ok'};
 		}
 		case 'step.unchecked': {
 			return {text: oneLine(`Step unchecked: ${event.data.title}`), tone: 'muted'};

@@ -42,6 +42,8 @@ export interface ChecklistItem {
 	by?: string;
 	at?: string;
 	auto?: boolean;
+	/** The action that did the step ("rollback of deployment/checkout"). */
+	doneBy?: string;
 }
 
 export interface Milestone {
@@ -129,7 +131,7 @@ function collectActions(events: readonly AnyTimelineEvent[]): ActionSummary[] {
 }
 
 function collectChecklist(events: readonly AnyTimelineEvent[], runbook: Runbook | null | undefined): ChecklistItem[] {
-	const state = new Map<string, {title: string; checked: boolean; by: string; at: string; auto?: boolean}>();
+	const state = new Map<string, {title: string; checked: boolean; by: string; at: string; auto?: boolean; doneBy?: string}>();
 	for (const event of events) {
 		if (event.type !== 'step.checked' && event.type !== 'step.unchecked') continue;
 		if (runbook && event.data.runbookId !== runbook.id) continue;
@@ -139,11 +141,12 @@ function collectChecklist(events: readonly AnyTimelineEvent[], runbook: Runbook 
 			by: event.by,
 			at: event.at,
 			...(event.type === 'step.checked' && event.data.auto ? {auto: true} : {}),
+			...(event.type === 'step.checked' && event.data.doneBy ? {doneBy: event.data.doneBy} : {}),
 		});
 	}
 	const item = (stepId: string, title: string, depth: number): ChecklistItem => {
 		const s = state.get(stepId);
-		return {stepId, title, depth, checked: s?.checked ?? false, ...(s ? {by: s.by, at: s.at} : {}), ...(s?.auto ? {auto: true} : {})};
+		return {stepId, title, depth, checked: s?.checked ?? false, ...(s ? {by: s.by, at: s.at} : {}), ...(s?.auto ? {auto: true} : {}), ...(s?.doneBy ? {doneBy: s.doneBy} : {})};
 	};
 	if (runbook) return runbook.steps.map(step => item(step.id, step.title, step.depth));
 	// No runbook at hand: the steps the journal mentions, in the order first touched.
@@ -305,7 +308,7 @@ function renderMarkdown(data: PostmortemData): string {
 	if (data.checklist.length === 0) out.push('No runbook steps were recorded.', '');
 	else {
 		for (const item of data.checklist) {
-			const who = item.checked && item.by && item.at ? ` (${item.auto ? 'automatically, ' : ''}${item.by}, ${utc(item.at, !sameDay)})` : '';
+			const who = item.checked && item.by && item.at ? ` (${item.doneBy ? `by the ${item.doneBy}, ` : item.auto ? 'automatically, ' : ''}${item.by}, ${utc(item.at, !sameDay)})` : '';
 			out.push(`${'  '.repeat(item.depth)}- [${item.checked ? 'x' : ' '}] ${oneLine(item.title)}${who}`);
 		}
 		out.push('');

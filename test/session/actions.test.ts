@@ -152,6 +152,45 @@ describe('session: a runbook step bound to an action', () => {
 	});
 });
 
+describe('session: a rollback taken is a runbook step done', () => {
+	it('ticks the step whose action it is, taken from the Pods pane, and not a step acting on another deployment', async () => {
+		const {session} = await kubeSession();
+		const dir = harness.tempDir();
+		const file = writeRunbook(
+			dir,
+			'bad-deploy.yaml',
+			[
+				'id: bad-deploy',
+				'title: Bad deploy',
+				'variables: [{name: deployment, default: checkout}]',
+				'steps:',
+				'  - title: Roll back checkout',
+				'    action: {kind: rollback, deployment: "{{deployment}}"}',
+				'  - title: Roll back cart',
+				'    action: {kind: rollback, deployment: cart}',
+				'  - title: Restart checkout',
+				'    action: {kind: restart, deployment: checkout}',
+				'',
+			].join('\n'),
+		);
+		session.store.getState().runbooksAvailable([await loadRunbook(file)]);
+		session.controller.selectRunbook('bad-deploy');
+		await waitFor(() => session.store.getState().runbook?.id === 'bad-deploy', {message: 'runbook selected'});
+		const [checkout, cart, restart] = session.store.getState().runbook!.steps;
+
+		// u on the Pods pane, not x on the step.
+		session.controller.requestDeploymentAction('rollback', 'checkout');
+		session.controller.confirm(await confirmDialog(session));
+		await waitFor(() => session.store.getState().incident.checkedSteps[checkout!.id], {message: 'the rollback step ticked'});
+		const ticked = eventsOf(session.store.getState().timeline, 'step.checked');
+		expect(ticked.map(e => e.data)).toEqual([{runbookId: 'bad-deploy', stepId: checkout!.id, title: 'Roll back checkout', auto: true, doneBy: 'rollback of deployment/checkout'}]);
+		expect(session.store.getState().incident.checkedSteps[cart!.id]).toBeUndefined();
+		expect(session.store.getState().incident.checkedSteps[restart!.id]).toBeUndefined();
+		// On disk, and in words on the timeline.
+		expect((await journalEvents(session.journal.path)).filter(e => e.type === 'step.checked')).toHaveLength(1);
+	});
+});
+
 describe('session: the kubeconfig chooses the context and namespace', () => {
 	it('without --context or -n, the current context and its namespace become the cockpit\'s, for the header, confirmations and {{namespace}}', async () => {
 		const server = await startFakeKubeServer();

@@ -33,6 +33,7 @@ const events: AnyTimelineEvent[] = [
 	ev('03:10:30.000', alice, 'action.requested', {actionId: 'act-rb', kind: 'rollback', target, change: 'revision 7 (checkout:1.4.0) -> revision 6 (checkout:1.3.2)', kubectl: 'kubectl --context prod-eu -n shop rollout undo deployment/checkout --to-revision=6'}),
 	ev('03:10:45.000', alice, 'action.confirmed', {actionId: 'act-rb', kind: 'rollback', target, change: 'revision 7 (checkout:1.4.0) -> revision 6 (checkout:1.3.2)', kubectl: 'kubectl --context prod-eu -n shop rollout undo deployment/checkout --to-revision=6'}),
 	ev('03:10:46.200', alice, 'action.succeeded', {actionId: 'act-rb', kind: 'rollback', target, change: 'revision 7 (checkout:1.4.0) -> revision 6 (checkout:1.3.2)', kubectl: 'kubectl --context prod-eu -n shop rollout undo deployment/checkout --to-revision=6', durationMs: 1200}, 'rb-done'),
+	ev('03:10:46.300', alice, 'step.checked', {runbookId: 'checkout-5xx', stepId: 'rollback', title: 'Roll back the bad deploy', auto: true, doneBy: 'rollback of deployment/checkout'}),
 	ev('03:10:50.000', alice, 'event.pinned', {eventId: 'rb-done', pinned: true}),
 	ev('03:11:00.000', bob, 'action.requested', {actionId: 'act-scale', kind: 'scale', target, change: 'replicas 4 -> 8', kubectl: 'kubectl --context prod-eu -n shop scale deployment/checkout --replicas=8'}),
 	ev('03:11:05.000', bob, 'action.cancelled', {actionId: 'act-scale', kind: 'scale', target, change: 'replicas 4 -> 8'}),
@@ -102,7 +103,7 @@ describe('exportPostmortem', () => {
 		expect(data.checklist.map(c => [c.stepId, c.checked])).toEqual([
 			['check-deploys', true],
 			['check-oom', false],
-			['rollback', false],
+			['rollback', true],
 			['verify', true],
 		]);
 		expect(data.timeline.filter(row => row.pinned).map(row => row.id)).toEqual(['note-deploy', 'rb-done']);
@@ -130,6 +131,7 @@ describe('exportPostmortem', () => {
 		expect(data.runbook).toEqual({id: 'checkout-5xx', title: 'Checkout 5xx', source: 'runbooks/checkout-5xx.yaml'});
 		expect(data.checklist.map(c => [c.title, c.checked, c.auto ?? false])).toEqual([
 			['Check recent deploys', true, false],
+			['Roll back the bad deploy', true, true],
 			['Verify recovery', true, true],
 		]);
 	});
@@ -142,7 +144,8 @@ describe('describeEvent', () => {
 		expect(rows[0]).toEqual({text: 'Incident opened: Checkout 5xx spike (SEV2)', tone: 'info'});
 		expect(rows[8]).toEqual({text: 'Severity raised: SEV2 -> SEV1', tone: 'warn'});
 		expect(rows[11]).toEqual({text: 'Done rollback deployment/checkout: revision 7 (checkout:1.4.0) -> revision 6 (checkout:1.3.2) (1.2 s)', tone: 'ok'});
-		expect(rows[16]).toEqual({text: 'Failed command/top-pods: exit 1 (3.5 s)', tone: 'crit'});
+		expect(rows[12]).toEqual({text: 'Step done: Roll back the bad deploy (by the rollback of deployment/checkout)', tone: 'ok'});
+		expect(rows[17]).toEqual({text: 'Failed command/top-pods: exit 1 (3.5 s)', tone: 'crit'});
 		expect(rows[1]!.tone).toBe('crit');
 	});
 	it('shows unknown event types instead of hiding them', () => {
