@@ -4,6 +4,7 @@ import {commandChoice} from '../../source/store/types.js';
 import type {ActionRequest} from '../../source/actions/types.js';
 import {fullState, clusterFixture, pod} from '../support/fixtures.js';
 import {helpLines} from '../../source/ui/help-overlay.js';
+import {wrapLines} from '../../source/ui/dialogs/details-dialog.js';
 import {rowsFor} from '../../source/store/pane-rows.js';
 import {keys, recordingController, renderCockpit} from '../support/render-cockpit.js';
 
@@ -491,6 +492,16 @@ describe('details dialog', () => {
 		// The table's header is cut, not wrapped onto a second line.
 		expect(ui.frame()).toMatch(/│ NAME +READY +STA… │/);
 		expect(ui.frame()).not.toMatch(/│ +(TUS|RESTARTS|AGE)/);
+	});
+
+	it('starts each wrapped continuation at a word, under its line’s text', () => {
+		expect(wrapLines(['Undo the rollout; it restores the previous', '    ReplicaSet template'], 20)).toEqual([
+			'Undo the rollout;',
+			'  it restores the',
+			'  previous',
+			'    ReplicaSet',
+			'      template',
+		]);
 	});
 
 	it('wraps a long line under its text instead of cutting its end off', async () => {

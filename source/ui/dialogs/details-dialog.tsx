@@ -78,7 +78,8 @@ export function wrapLines(lines: readonly string[], width: number): string[] {
 		const lead = /^\s*/.exec(line)![0];
 		const room = Math.max(8, width - lead.length - 2);
 		const parts = wrapToWidth(line.slice(lead.length), room);
-		out.push(`${lead}${parts[0]}`, ...parts.slice(1).map(part => `${lead}  ${part}`));
+		// A continuation starts at its first word: the space the line broke at is not carried over.
+		out.push(`${lead}${parts[0]!.trimEnd()}`, ...parts.slice(1).map(part => `${lead}  ${part.trim()}`));
 	}
 	return out;
 }
