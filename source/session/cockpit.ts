@@ -204,13 +204,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 
 	/**
 	 * The runbook's unchecked steps whose action has just been taken, by x on the step or by the same
-	 * key on the Pods or Health pane, are done: the checklist shows the rollback the operator did.
+	 * key on the Pods or Health pane, are done: the checklist shows the rollback the operator did. A
+	 * step with a done-when condition is left to it: its author said what done means ("errors below
+	 * 1 % for 2 minutes"), and the action alone is not that.
 	 */
 	const tickStepsDoneBy = (kind: ActionRequest['kind'], deployment: string) => {
 		if (!runbook) return;
 		const checked = store.getState().incident.checkedSteps;
 		for (const step of runbook.steps) {
-			if (step.action?.kind !== kind || checked[step.id] || stepTarget(step) !== deployment) continue;
+			if (step.action?.kind !== kind || step.doneWhen || checked[step.id] || stepTarget(step) !== deployment) continue;
 			void append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true, doneBy: `${kind} of deployment/${deployment}`}).catch(fail);
 		}
 	};

@@ -153,7 +153,7 @@ describe('session: a runbook step bound to an action', () => {
 });
 
 describe('session: a rollback taken is a runbook step done', () => {
-	it('ticks the step whose action it is, taken from the Pods pane, and not a step acting on another deployment', async () => {
+	it('ticks the step whose action it is, taken from the Pods pane, and not a step acting on another deployment or one with a done-when condition', async () => {
 		const {session} = await kubeSession();
 		const dir = harness.tempDir();
 		const file = writeRunbook(
@@ -170,13 +170,16 @@ describe('session: a rollback taken is a runbook step done', () => {
 				'    action: {kind: rollback, deployment: cart}',
 				'  - title: Restart checkout',
 				'    action: {kind: restart, deployment: checkout}',
+				'  - title: Roll back checkout until errors stop',
+				'    action: {kind: rollback, deployment: checkout}',
+				'    doneWhen: {health: checkout}',
 				'',
 			].join('\n'),
 		);
 		session.store.getState().runbooksAvailable([await loadRunbook(file)]);
 		session.controller.selectRunbook('bad-deploy');
 		await waitFor(() => session.store.getState().runbook?.id === 'bad-deploy', {message: 'runbook selected'});
-		const [checkout, cart, restart] = session.store.getState().runbook!.steps;
+		const [checkout, cart, restart, conditional] = session.store.getState().runbook!.steps;
 
 		// u on the Pods pane, not x on the step.
 		session.controller.requestDeploymentAction('rollback', 'checkout');
@@ -186,6 +189,8 @@ describe('session: a rollback taken is a runbook step done', () => {
 		expect(ticked.map(e => e.data)).toEqual([{runbookId: 'bad-deploy', stepId: checkout!.id, title: 'Roll back checkout', auto: true, doneBy: 'rollback of deployment/checkout'}]);
 		expect(session.store.getState().incident.checkedSteps[cart!.id]).toBeUndefined();
 		expect(session.store.getState().incident.checkedSteps[restart!.id]).toBeUndefined();
+		// A step with a done-when condition waits for it.
+		expect(session.store.getState().incident.checkedSteps[conditional!.id]).toBeUndefined();
 		// On disk, and in words on the timeline.
 		expect((await journalEvents(session.journal.path)).filter(e => e.type === 'step.checked')).toHaveLength(1);
 	});
