@@ -132,20 +132,19 @@ describe('session: runbook command step', () => {
 	});
 });
 
+/** Writes a YAML runbook of `lines`, lists it (the picker chooses among listed runbooks) and makes it the active one. */
+async function activeRunbook(session: Session, lines: string[]) {
+	const runbook = await loadRunbook(writeRunbook(harness.tempDir(), 'runbook.yaml', [...lines, ''].join('\n')));
+	session.store.getState().runbooksAvailable([runbook]);
+	session.controller.selectRunbook(runbook.id);
+	return waitFor(() => (session.store.getState().runbook?.id === runbook.id ? session.store.getState().runbook! : undefined), {message: `runbook ${runbook.id} active`});
+}
+
 describe('session: a runbook step bound to an action', () => {
 	it('passes the step’s replicas to the scale confirmation', async () => {
 		const {session} = await kubeSession();
-		const dir = harness.tempDir();
-		const file = writeRunbook(
-			dir,
-			'scale-out.yaml',
-			['id: scale-out', 'title: Scale out', 'steps:', '  - title: Add replicas', '    action: {kind: scale, deployment: checkout, replicas: 6}', ''].join('\n'),
-		);
-		// The picker chooses among listed runbooks: list this one.
-		session.store.getState().runbooksAvailable([await loadRunbook(file)]);
-		session.controller.selectRunbook('scale-out');
-		await waitFor(() => session.store.getState().runbook?.id === 'scale-out', {message: 'runbook selected'});
-		session.controller.requestStep(session.store.getState().runbook!.steps[0]!.id);
+		const runbook = await activeRunbook(session, ['id: scale-out', 'title: Scale out', 'steps:', '  - title: Add replicas', '    action: {kind: scale, deployment: checkout, replicas: 6}']);
+		session.controller.requestStep(runbook.steps[0]!.id);
 		const request = await confirmDialog(session);
 		expect(request.kind).toBe('scale');
 		expect(request.change).toBe('replicas 2 -> 6');
@@ -155,11 +154,7 @@ describe('session: a runbook step bound to an action', () => {
 describe('session: a rollback taken is a runbook step done', () => {
 	it('ticks the step whose action it is, taken from the Pods pane, and not a step acting on another deployment or one with a done-when condition', async () => {
 		const {session} = await kubeSession();
-		const dir = harness.tempDir();
-		const file = writeRunbook(
-			dir,
-			'bad-deploy.yaml',
-			[
+		const runbook = await activeRunbook(session, [
 				'id: bad-deploy',
 				'title: Bad deploy',
 				'variables: [{name: deployment, default: checkout}]',
@@ -173,13 +168,8 @@ describe('session: a rollback taken is a runbook step done', () => {
 				'  - title: Roll back checkout until errors stop',
 				'    action: {kind: rollback, deployment: checkout}',
 				'    doneWhen: {health: checkout}',
-				'',
-			].join('\n'),
-		);
-		session.store.getState().runbooksAvailable([await loadRunbook(file)]);
-		session.controller.selectRunbook('bad-deploy');
-		await waitFor(() => session.store.getState().runbook?.id === 'bad-deploy', {message: 'runbook selected'});
-		const [checkout, cart, restart, conditional] = session.store.getState().runbook!.steps;
+		]);
+		const [checkout, cart, restart, conditional] = runbook.steps;
 
 		// u on the Pods pane, not x on the step.
 		session.controller.requestDeploymentAction('rollback', 'checkout');
