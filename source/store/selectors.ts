@@ -345,8 +345,6 @@ function buildRunbookRows(runbook: Runbook | null, checked: Record<string, true>
 	// The marks column is as wide as its widest entry ("⟲ rollback auto"), so no mark is cut.
 	const marks = new Map(runbook.steps.map(step => [step.id, stepMarks(step)]));
 	const marksWidth = Math.max(0, ...[...marks.values()].map(text => [...text].length));
-	// One value column for every step when any step watches a query, so the marks line up.
-	const valueWidth = runbook.steps.some(step => step.queries.length > 0) ? 8 : 0;
 	for (const step of runbook.steps) {
 		if (step.section && step.section !== section) {
 			section = step.section;
@@ -366,7 +364,8 @@ function buildRunbookRows(runbook: Runbook | null, checked: Record<string, true>
 				{
 					text: watched && watchedValue ? `${formatValue(watchedValue.value, watched.unit)} ` : '',
 					tone: watched ? toneFor(watchedValue?.value, watched) : undefined,
-					width: valueWidth,
+					// A step that watches no query gives the room to its title.
+					width: watched ? 8 : 0,
 					align: 'right',
 				},
 				{text: marks.get(step.id)!, tone: 'muted', width: marksWidth, align: 'right'},

@@ -16,7 +16,8 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 
 /** Lays cells out on one line of `width` columns: fixed-width cells, the rest to the flexible one. */
 export function layoutCells(cells: readonly Cell[], width: number): string[] {
-	const fixed = cells.reduce((sum, cell) => sum + (cell.width === undefined ? 0 : cell.width + 1), 0);
+	// A zero-width cell is left out, with its separator.
+	const fixed = cells.reduce((sum, cell) => sum + (cell.width === undefined || cell.width === 0 ? 0 : cell.width + 1), 0);
 	const flexible = cells.filter(cell => cell.width === undefined).length;
 	const rest = Math.max(0, width - fixed - (flexible > 0 ? flexible - 1 : 0));
 	let used = 0;
