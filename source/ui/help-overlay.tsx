@@ -3,7 +3,7 @@ import {Box, Text} from 'ink';
 import {useKeyPresses} from './components/use-key-presses.js';
 import {Command, commandFor, keymap, scopeTitles, type Scope} from './keymap.js';
 import {useIncident, useTheme} from './context.js';
-import {wrapToWidth} from './dialogs/dialog-frame.js';
+import {wrapHanging} from './dialogs/dialog-frame.js';
 
 /** Generated from the keymap, so it can never disagree with what the keys do. */
 export function helpLines(readonly: boolean): Array<{scope: Scope; label: string; help: string; disabled: boolean}> {
@@ -29,13 +29,10 @@ export function helpGroups(readonly: boolean, width: number): HelpLine[][] {
 	for (const line of helpLines(readonly)) {
 		if (line.scope !== scope) {
 			scope = line.scope;
-			groups.push(wrapToWidth(scopeTitles[scope], width).map(text => ({text, heading: true})));
+			groups.push(wrapHanging(scopeTitles[scope], width).map(text => ({text, heading: true})));
 		}
-		const text = `${line.help}${line.disabled ? ' (disabled: read-only)' : ''}`;
-		const parts = wrapToWidth(text, Math.max(10, width - labelWidth));
-		groups.at(-1)!.push(
-			...parts.map((part, i) => ({text: `${i === 0 ? `  ${line.label.padEnd(7)} ` : ' '.repeat(labelWidth)}${part}`, disabled: line.disabled})),
-		);
+		const parts = wrapHanging(`${line.help}${line.disabled ? ' (disabled: read-only)' : ''}`, width, `  ${line.label.padEnd(7)} `, ' '.repeat(labelWidth));
+		groups.at(-1)!.push(...parts.map(text => ({text, disabled: line.disabled})));
 	}
 	return groups;
 }

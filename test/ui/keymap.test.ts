@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import type {Key} from 'ink';
 import {Command, commandFor, footerHints, keymap, matches, paneCommands} from '../../source/ui/keymap.js';
-import {helpLines} from '../../source/ui/help-overlay.js';
+import {helpGroups, helpLines} from '../../source/ui/help-overlay.js';
 
 const noKey: Key = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false} as Key;
 
@@ -19,6 +19,17 @@ describe('keymap', () => {
 	it('lists every command in the generated help', () => {
 		const lines = helpLines(false);
 		for (const command of Object.values(Command)) expect(lines.some(l => l.help === keymap[command].help), command).toBe(true);
+	});
+
+	it('wraps the help to its width, each continuation at a word under its text, headings included', () => {
+		const lines = helpGroups(false, 50).flat();
+		for (const line of lines) {
+			expect([...line.text].length, line.text).toBeLessThanOrEqual(50);
+			expect(line.text, 'ends in a space').not.toMatch(/ $/);
+			// A heading's continuation starts at column 0, a key's at the description's column (10).
+			expect(line.text, 'starts with the space it broke at').toMatch(line.heading ? /^\S/ : /^( {2}\S.{6} \S| {10}\S)/);
+		}
+		expect(lines.filter(line => line.heading).map(line => line.text)).toContain('deployment');
 	});
 
 	it('has the default keys the issue names', () => {

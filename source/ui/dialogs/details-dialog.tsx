@@ -4,7 +4,7 @@ import {useKeyPresses} from '../components/use-key-presses.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useIncident} from '../context.js';
 import {scrollOffset} from '../layout.js';
-import {DialogFrame, dialogTextWidth, wrapToWidth} from './dialog-frame.js';
+import {DialogFrame, dialogTextWidth, wrapHanging} from './dialog-frame.js';
 
 /** Scrollable lines: an item's details (wrapped, from the top), or a command's output, live or finished (one line per line, from the end). */
 export function DetailsDialog(props: {title: string; lines?: string[]; live?: boolean; output?: boolean; width: number; height: number; isActive: boolean}) {
@@ -76,10 +76,7 @@ export function wrapLines(lines: readonly string[], width: number): string[] {
 			continue;
 		}
 		const lead = /^\s*/.exec(line)![0];
-		const room = Math.max(8, width - lead.length - 2);
-		const parts = wrapToWidth(line.slice(lead.length), room);
-		// A continuation starts at its first word: the space the line broke at is not carried over.
-		out.push(`${lead}${parts[0]!.trimEnd()}`, ...parts.slice(1).map(part => `${lead}  ${part.trim()}`));
+		out.push(...wrapHanging(line.slice(lead.length), width, lead, `${lead}  `));
 	}
 	return out;
 }

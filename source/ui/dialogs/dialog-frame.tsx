@@ -17,6 +17,16 @@ export function wrapToWidth(text: string, width: number): string[] {
 }
 
 /**
+ * `text` wrapped for lines we lay out ourselves (details, help), not for Ink's `wrap`: the first line
+ * after `first`, the others after `rest` (a hanging indent), each starting at a word (the space it
+ * broke at is dropped) and ending without spaces.
+ */
+export function wrapHanging(text: string, width: number, first = '', rest = first): string[] {
+	const room = Math.max(8, width - Math.max(first.length, rest.length));
+	return wrapToWidth(text, room).map((part, i) => (i === 0 ? `${first}${part.trimEnd()}` : `${rest}${part.trim()}`));
+}
+
+/**
  * A bordered box in the body area. Dialogs replace the panes while open, so nothing overlaps.
  * `children` keep their natural height and are clipped at the bottom when too tall; `fixed` (a text
  * field, an error) sits below them and is never clipped, so what is typed stays in view.
