@@ -6,6 +6,8 @@
  * and HTML escaping we would have to disable.
  */
 
+import type {RunbookStep} from './model.js';
+
 /** Matches `{{name}}`, `{{ name }}`; names are letters, digits, `_`, `-` and `.`. */
 const placeholder = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 
@@ -54,4 +56,9 @@ export function renderTemplate(text: string, vars: Record<string, string>, optio
 export function shellQuote(value: string): string {
 	if (value !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
 	return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The deployment a step's action acts on: its own (templated, unknown placeholders kept), else the `deployment` variable. */
+export function stepDeployment(step: RunbookStep, vars: Record<string, string>): string | undefined {
+	return step.action?.deployment ? renderTemplate(step.action.deployment, vars, {missing: 'keep'}) : vars.deployment;
 }

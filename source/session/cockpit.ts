@@ -7,10 +7,10 @@ import {cancelAction, performAction, requestAction} from '../actions/perform.js'
 import type {Config} from '../config/schema.js';
 import type {Cluster} from '../ports/cluster.js';
 import type {Metrics} from '../ports/metrics.js';
-import type {Runbook, RunbookCommand, RunbookStep} from '../runbook/model.js';
+import type {Runbook, RunbookCommand} from '../runbook/model.js';
 import {listRunbooks, loadRunbook, resolveVariables} from '../runbook/library.js';
 import {matchRunbook} from '../runbook/match.js';
-import {renderTemplate} from '../runbook/template.js';
+import {renderTemplate, stepDeployment} from '../runbook/template.js';
 import {startSources} from '../sources/registry.js';
 import type {QueryDef} from '../sources/metrics.js';
 import {createIncidentStore, type IncidentStore} from '../store/store.js';
@@ -198,10 +198,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		}
 	};
 
-	/** The deployment a step's action acts on: its own (templated), else the runbook's `deployment` variable. */
-	const stepTarget = (step: RunbookStep): string | undefined =>
-		step.action?.deployment ? renderTemplate(step.action.deployment, variables, {missing: 'keep'}) : variables.deployment;
-
 	/**
 	 * The runbook's unchecked steps whose action has just been taken, by x on the step or by the same
 	 * key on the Pods or Health pane, are done: the checklist shows the rollback the operator did. A
@@ -212,7 +208,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		if (!runbook) return;
 		const checked = store.getState().incident.checkedSteps;
 		for (const step of runbook.steps) {
-			if (step.action?.kind !== kind || step.doneWhen || checked[step.id] || stepTarget(step) !== deployment) continue;
+			if (step.action?.kind !== kind || step.doneWhen || checked[step.id] || stepDeployment(step, variables) !== deployment) continue;
 			void append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true, doneBy: `${kind} of deployment/${deployment}`}).catch(fail);
 		}
 	};
@@ -245,7 +241,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			if (!step) return;
 			if (env.readonly) return flash('read-only mode: running steps is disabled', 'warn');
 			if (step.action) {
-				const target = stepTarget(step);
+				const target = stepDeployment(step, variables);
 				if (!target) return flash(`step "${step.title}" names no deployment; set the runbook variable 'deployment'`, 'warn');
 				const {action} = step;
 				controller.requestDeploymentAction(action.kind, target, {

@@ -5,7 +5,7 @@ import type {IncidentState, MetricRow} from '../store/types.js';
 import type {DoneWhen} from '../runbook/model.js';
 import {formatAge, formatValue} from '../sources/format.js';
 import {shownCommand} from '../actions/command.js';
-import {renderTemplate} from '../runbook/template.js';
+import {renderTemplate, stepDeployment} from '../runbook/template.js';
 
 /** The lines of the details view for a selected row (plain text, already redacted where it matters). */
 export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Cluster | null, given: DiagnosisOptions = {}): Promise<{title: string; lines: string[]}> {
@@ -100,7 +100,7 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 			if (step.role) lines.unshift(`role: ${step.role}`);
 			// What x would run and act on, with this incident's values filled in (secrets masked), not the template.
 			const {variables, secretVariables} = options;
-			if (step.action) lines.push('', `action: ${step.action.kind}${'deployment' in step.action && step.action.deployment ? ` deployment/${renderTemplate(step.action.deployment, variables, {missing: 'keep'})}` : ''} (x to run)`);
+			if (step.action) lines.push('', `action: ${step.action.kind}${step.action.deployment ? ` deployment/${stepDeployment(step, variables)}` : ''} (x to run)`);
 			for (const command of step.commands) lines.push('', `$ ${shownCommand(command, variables, secretVariables, 'keep')}`);
 			for (const id of step.queries) {
 				// The query as the Metrics pane runs it (variables filled), with its value now.

@@ -41,7 +41,7 @@ export interface EventData {
 	'note.added': {text: string};
 	'event.pinned': {eventId: string; pinned: boolean};
 	'runbook.selected': {id: string; title: string; source: string; reason?: string};
-	/** `auto`: ticked by the cockpit, not by a person; `doneBy`: the action that did the step ("rollback deployment/checkout"). */
+	/** `auto`: ticked by the cockpit, not by a person; `doneBy`: the action that did the step ("rollback of deployment/checkout"). */
 	'step.checked': {runbookId: string; stepId: string; title: string; auto?: boolean; doneBy?: string};
 	'step.unchecked': {runbookId: string; stepId: string; title: string};
 	'action.requested': ActionEventBase;
