@@ -4,7 +4,7 @@ import {actionName, type ActionRequest} from '../../actions/types.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useTheme} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
-import {DialogFrame, dialogTextWidth, wrapToWidth} from './dialog-frame.js';
+import {DialogFrame, dialogTextWidth, frameLines, wrapToWidth} from './dialog-frame.js';
 
 /** "Roll back deployment/checkout?": the action and its object, once. */
 export function confirmTitle(request: Pick<ActionRequest, 'title' | 'target'>): string {
@@ -97,7 +97,7 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 		<DialogFrame
 			title={confirmTitle(request)}
 			width={props.width}
-			height={Math.min(props.height, contentLines + fixedLines + 4)}
+			height={Math.min(props.height, contentLines + fixedLines + frameLines)}
 			tone={tone}
 			footer={mustType && editingInput ? 'enter confirm · tab next field · esc cancel' : mustType || editingInput ? 'enter confirm · esc cancel' : 'y/enter confirm · n/esc cancel'}
 			fixed={

@@ -4,7 +4,7 @@ import {useKeyPresses} from '../components/use-key-presses.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useIncident} from '../context.js';
 import {scrollOffset} from '../layout.js';
-import {DialogFrame, dialogTextWidth, wrapHanging} from './dialog-frame.js';
+import {DialogFrame, dialogTextWidth, frameLines, wrapHanging} from './dialog-frame.js';
 
 /** Scrollable lines: an item's details (wrapped, from the top), or a command's output, live or finished (one line per line, from the end). */
 export function DetailsDialog(props: {title: string; lines?: string[]; live?: boolean; output?: boolean; width: number; height: number; isActive: boolean}) {
@@ -20,8 +20,8 @@ export function DetailsDialog(props: {title: string; lines?: string[]; live?: bo
 	);
 	// As tall as its lines (a finished command's seven lines of output get a seven-line box), at most the body.
 	const finishedLine = props.live && !running ? 1 : 0;
-	const height = Math.min(props.height, Math.max(1, lines.length) + finishedLine + 4);
-	const visible = Math.max(1, height - 4 - finishedLine);
+	const height = Math.min(props.height, Math.max(1, lines.length) + finishedLine + frameLines);
+	const visible = Math.max(1, height - frameLines - finishedLine);
 	// null: follow the end (live output, a finished command's output); details open at their first line.
 	const [top, setTop] = useState<number | null>(props.live || props.output ? null : 0);
 	const start = top ?? Math.max(0, lines.length - visible);

@@ -6,6 +6,9 @@ import {useTheme} from '../context.js';
 
 const maxDialogWidth = 100;
 
+/** The lines a dialog's frame takes beside its content: the border above and below, the title and the footer. */
+export const frameLines = 4;
+
 /** The columns a dialog's text gets inside its border and padding, for a body `width` wide. */
 export function dialogTextWidth(width: number): number {
 	return Math.min(width, maxDialogWidth) - 4;

@@ -7,7 +7,7 @@ import {useLatestState} from '../components/text-input.js';
 import {scrollOffset} from '../layout.js';
 import type {IncidentStatus, Severity} from '../../timeline/events.js';
 import {commandChoice, type PickPurpose} from '../../store/types.js';
-import {DialogFrame} from './dialog-frame.js';
+import {DialogFrame, frameLines} from './dialog-frame.js';
 
 const nothingToPick = {
 	runbook: 'No runbooks yet: none is active and the configured directories (`runbooks` in the config) have not been listed or hold none.',
@@ -33,8 +33,8 @@ export function PickDialog(props: {purpose: PickPurpose; title: string; items: A
 	const {items} = props;
 	const [getHighlight, setHighlight, highlight] = useLatestState(Math.max(0, items.findIndex(i => i.value === props.current)));
 	// As tall as its items (a short list is a short box), up to the body; an empty list says why in up to three lines.
-	const height = Math.min(props.height, (items.length === 0 ? 3 : items.length) + 4);
-	const visible = Math.max(1, height - 4);
+	const height = Math.min(props.height, (items.length === 0 ? 3 : items.length) + frameLines);
+	const visible = Math.max(1, height - frameLines);
 	const [getOffset, setOffset, offset] = useLatestState(scrollOffset(highlight, items.length, visible));
 
 	const pick = (item: {value: string} | undefined) => {
