@@ -915,13 +915,16 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		return toEvents(list.items ?? []);
 	}
 
+	function readPod(pod: string, signal?: AbortSignal): Promise<RawPod> {
+		return readRaw<RawPod>(`read pod/${pod}`, opts => core.readNamespacedPod({name: pod, namespace}, opts), signal);
+	}
+
 	async function podContainers(pod: string, signal?: AbortSignal): Promise<ContainerStatusInfo[]> {
-		return toContainerStatuses(await readRaw<RawPod>(`read pod/${pod}`, opts => core.readNamespacedPod({name: pod, namespace}, opts), signal));
+		return toContainerStatuses(await readPod(pod, signal));
 	}
 
 	async function podLog(pod: string, tailLines: number, signal?: AbortSignal): Promise<PodLogTail> {
-		const raw = await readRaw<RawPod>(`read pod/${pod}`, opts => core.readNamespacedPod({name: pod, namespace}, opts), signal);
-		const which = logContainerOf(raw);
+		const which = logContainerOf(await readPod(pod, signal));
 		if (!which) throw new KubeError(`pod/${pod} has no containers`, undefined, undefined);
 		let text: string;
 		try {
