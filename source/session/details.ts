@@ -6,6 +6,9 @@ import type {DoneWhen} from '../runbook/model.js';
 import {formatAge, formatValue} from '../sources/format.js';
 import {shownCommand} from '../actions/command.js';
 import {renderTemplate, stepDeployment} from '../runbook/template.js';
+import {describeEvent} from '../timeline/describe.js';
+import type {AnyTimelineEvent} from '../timeline/events.js';
+import {stringify} from 'yaml';
 
 /** The lines of the details view for a selected row (plain text, already redacted where it matters). */
 export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Cluster | null, given: DiagnosisOptions = {}): Promise<{title: string; lines: string[]}> {
@@ -116,7 +119,7 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 		case 'event': {
 			const event = state.timeline.find(e => e.id === ref.id);
 			if (!event) return {title: ref.id, lines: ['(gone)']};
-			return {title: `Event ${event.type} at ${event.at} by ${event.by}`, lines: JSON.stringify(event.data, null, 2).split('\n')};
+			return {title: `Event at ${event.at.slice(11, 19)} UTC`, lines: eventDetailLines(event, state)};
 		}
 		case 'section': {
 			// Headings are not selected (selection.ts) unless a filter leaves nothing else.
@@ -124,6 +127,38 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 			return {title: ref.title, lines: steps.length ? steps.map(step => `${state.incident.checkedSteps[step.id] ? '[x]' : '[ ]'} ${step.title}`) : ['(a heading: the rows under it have the details)']};
 		}
 	}
+}
+
+/**
+ * A timeline event as a person reads it: the line the Timeline pane shows, whole; when and who; its
+ * data as YAML (not JSON: no quotes or braces to read past); and, for an action, what its command
+ * printed (the `command.output` events the pane leaves out).
+ */
+function eventDetailLines(event: AnyTimelineEvent, state: IncidentState): string[] {
+	const lines = [
+		describeEvent(event, Number.POSITIVE_INFINITY).text,
+		'',
+		`time      ${event.at.slice(0, 23).replace('T', ' ')} UTC`,
+		`by        ${event.by}`,
+		`type      ${event.type}${state.incident.pinned[event.id] ? ' (pinned)' : ''}`,
+		'',
+		'data:',
+		...yamlLines(event.data),
+	];
+	const actionId = event.type.startsWith('action.') ? (event.data as {actionId?: string}).actionId : undefined;
+	const output = actionId ? state.timeline.filter(e => e.type === 'command.output' && e.data.actionId === actionId) : [];
+	for (const e of output) {
+		if (e.type !== 'command.output') continue;
+		lines.push('', `${e.data.stream}${e.data.truncated ? ' (truncated)' : ''}:`, ...e.data.text.replace(/\n$/, '').split('\n').map(line => `  ${line}`));
+	}
+	return lines;
+}
+
+function yamlLines(data: unknown): string[] {
+	return stringify(data, {lineWidth: 0})
+		.replace(/\n$/, '')
+		.split('\n')
+		.map(line => `  ${line}`);
 }
 
 /** A query's first value now, or why there is none. */

@@ -38,13 +38,14 @@ function severityRank(severity: Severity): number {
 	return Number(severity.slice(3));
 }
 
-export function describeEvent(event: AnyTimelineEvent): EventDescription {
+/** `max`: the longest line (the details view passes Infinity: it wraps). */
+export function describeEvent(event: AnyTimelineEvent, max = 300): EventDescription {
 	switch (event.type) {
 		case 'incident.opened': {
-			return {text: oneLine(`Incident opened: ${event.data.title} (${event.data.severity})${event.data.demo ? ' [demo]' : ''}`), tone: 'info'};
+			return {text: oneLine(`Incident opened: ${event.data.title} (${event.data.severity})${event.data.demo ? ' [demo]' : ''}`, max), tone: 'info'};
 		}
 		case 'incident.closed': {
-			return {text: oneLine(`Incident closed${event.data.summary ? `: ${event.data.summary}` : ''}`), tone: 'ok'};
+			return {text: oneLine(`Incident closed${event.data.summary ? `: ${event.data.summary}` : ''}`, max), tone: 'ok'};
 		}
 		case 'severity.changed': {
 			const raised = severityRank(event.data.to) < severityRank(event.data.from);
@@ -55,48 +56,48 @@ export function describeEvent(event: AnyTimelineEvent): EventDescription {
 			return {text: `Status: ${event.data.from} -> ${event.data.to}`, tone};
 		}
 		case 'note.added': {
-			return {text: oneLine(`Note: ${event.data.text}`), tone: 'info'};
+			return {text: oneLine(`Note: ${event.data.text}`, max), tone: 'info'};
 		}
 		case 'event.pinned': {
 			return {text: `${event.data.pinned ? 'Pinned' : 'Unpinned'} event ${event.data.eventId}`, tone: 'muted'};
 		}
 		case 'runbook.selected': {
-			return {text: oneLine(`Runbook: ${event.data.title}${event.data.reason ? ` (${event.data.reason})` : ''}`), tone: 'info'};
+			return {text: oneLine(`Runbook: ${event.data.title}${event.data.reason ? ` (${event.data.reason})` : ''}`, max), tone: 'info'};
 		}
 		case 'step.checked': {
 			const how = event.data.doneBy ? ` (by the ${event.data.doneBy})` : event.data.auto ? ' (automatically)' : '';
-			return {text: oneLine(`Step done: ${event.data.title}${how}`), tone: 'ok'};
+			return {text: oneLine(`Step done: ${event.data.title}${how}`, max), tone: 'ok'};
 		}
 		case 'step.unchecked': {
-			return {text: oneLine(`Step unchecked: ${event.data.title}`), tone: 'muted'};
+			return {text: oneLine(`Step unchecked: ${event.data.title}`, max), tone: 'muted'};
 		}
 		case 'action.requested': {
-			return {text: oneLine(`Requested ${subject(event.data.kind, event.data.target)}: ${event.data.change}`), tone: 'muted'};
+			return {text: oneLine(`Requested ${subject(event.data.kind, event.data.target)}: ${event.data.change}`, max), tone: 'muted'};
 		}
 		case 'action.confirmed': {
-			return {text: oneLine(`Confirmed ${subject(event.data.kind, event.data.target)}: ${event.data.change}`), tone: 'info'};
+			return {text: oneLine(`Confirmed ${subject(event.data.kind, event.data.target)}: ${event.data.change}`, max), tone: 'info'};
 		}
 		case 'action.cancelled': {
-			return {text: oneLine(`Cancelled ${subject(event.data.kind, event.data.target)}: ${event.data.change}`), tone: 'muted'};
+			return {text: oneLine(`Cancelled ${subject(event.data.kind, event.data.target)}: ${event.data.change}`, max), tone: 'muted'};
 		}
 		case 'action.succeeded': {
 			const exit = event.data.exitCode === undefined ? '' : `, exit ${event.data.exitCode}`;
-			return {text: oneLine(`Done ${subject(event.data.kind, event.data.target)}: ${event.data.change} (${formatDuration(event.data.durationMs)}${exit})`), tone: 'ok'};
+			return {text: oneLine(`Done ${subject(event.data.kind, event.data.target)}: ${event.data.change} (${formatDuration(event.data.durationMs)}${exit})`, max), tone: 'ok'};
 		}
 		case 'action.failed': {
 			const exit = event.data.exitCode === undefined || event.data.error === `exit ${event.data.exitCode}` ? '' : `, exit ${event.data.exitCode}`;
-			return {text: oneLine(`Failed ${subject(event.data.kind, event.data.target)}: ${event.data.error} (${formatDuration(event.data.durationMs)}${exit})`), tone: 'crit'};
+			return {text: oneLine(`Failed ${subject(event.data.kind, event.data.target)}: ${event.data.error} (${formatDuration(event.data.durationMs)}${exit})`, max), tone: 'crit'};
 		}
 		case 'command.output': {
-			return {text: oneLine(`${event.data.stream}: ${event.data.text}${event.data.truncated ? ' [truncated]' : ''}`), tone: 'muted'};
+			return {text: oneLine(`${event.data.stream}: ${event.data.text}${event.data.truncated ? ' [truncated]' : ''}`, max), tone: 'muted'};
 		}
 		case 'signal': {
-			return {text: oneLine(event.data.message), tone: event.data.level};
+			return {text: oneLine(event.data.message, max), tone: event.data.level};
 		}
 		default: {
 			// A type from a newer version: show it rather than hide it.
 			const unknown = event as {type: string; data: unknown};
-			return {text: oneLine(`${unknown.type} ${JSON.stringify(unknown.data)}`), tone: 'muted'};
+			return {text: oneLine(`${unknown.type} ${JSON.stringify(unknown.data)}`, max), tone: 'muted'};
 		}
 	}
 }

@@ -3,7 +3,7 @@ import {detailsFor} from '../../source/session/details.js';
 import type {Cluster, EventInfo, PodLogTail, RevisionInfo} from '../../source/ports/cluster.js';
 import {createIncidentStore} from '../../source/store/store.js';
 import {createRedactor} from '../../source/timeline/redact.js';
-import {deployment, fullState, pod, runbookFixture} from '../support/fixtures.js';
+import {deployment, fullState, pod, runbookFixture, timelineEvent} from '../support/fixtures.js';
 
 const now = Date.parse('2026-11-22T03:10:00Z');
 
@@ -151,5 +151,39 @@ describe('runbook step details', () => {
 	it('of a heading left alone by a filter, list the steps under it', async () => {
 		const details = await detailsFor({kind: 'section', title: 'Mitigate'}, stateWith(), null);
 		expect(details.lines).toEqual(['[ ] Roll back to the previous revision', '[ ] Watch the error ratio fall']);
+	});
+});
+
+describe('timeline event details', () => {
+	const target = {context: 'prod-eu', namespace: 'shop', object: 'command'};
+
+	it('show the line the pane shows, whole, when and by whom, and the data as YAML, not JSON', async () => {
+		const store = createIncidentStore();
+		const text = `Paged at 03:02; ${'the checkout queue is backing up and '.repeat(10)}nothing else yet`;
+		const note = timelineEvent('note.added', {text}, '2026-11-22T03:04:05.678Z');
+		store.getState().eventsAppended([note]);
+		const details = await detailsFor({kind: 'event', id: note.id}, store.getState(), null);
+		expect(details.title).toBe('Event at 03:04:05 UTC');
+		expect(details.lines).toContain(`Note: ${text}`);
+		expect(details.lines).toContain('time      2026-11-22 03:04:05.678 UTC');
+		expect(details.lines).toContain('by        alice@bastion-1');
+		expect(details.lines).toContain(`  text: ${text}`);
+		expect(details.lines.join('\n')).not.toContain('{');
+	});
+
+	it('of an action, show what its command printed', async () => {
+		const store = createIncidentStore();
+		const action = {actionId: 'a1', kind: 'command', target, change: 'run: kubectl get pods'};
+		const done = timelineEvent('action.succeeded', {...action, durationMs: 1500, exitCode: 0}, '2026-11-22T03:04:06.500Z');
+		store.getState().eventsAppended([
+			timelineEvent('action.confirmed', action, '2026-11-22T03:04:05.000Z'),
+			timelineEvent('command.output', {actionId: 'a1', stream: 'stdout', text: 'NAME   READY\ncheckout-1   1/1\n'}, '2026-11-22T03:04:06.000Z'),
+			timelineEvent('command.output', {actionId: 'a0', stream: 'stdout', text: 'another action'}, '2026-11-22T03:04:06.000Z'),
+			done,
+		]);
+		const details = await detailsFor({kind: 'event', id: done.id}, store.getState(), null);
+		expect(details.lines[0]).toBe('Done command: run: kubectl get pods (1.5 s, exit 0)');
+		expect(details.lines.slice(-3)).toEqual(['stdout:', '  NAME   READY', '  checkout-1   1/1']);
+		expect(details.lines.join('\n')).not.toContain('another action');
 	});
 });

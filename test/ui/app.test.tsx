@@ -2,7 +2,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {createIncidentStore} from '../../source/store/store.js';
 import {commandChoice} from '../../source/store/types.js';
 import type {ActionRequest} from '../../source/actions/types.js';
-import {fullState, clusterFixture, pod} from '../support/fixtures.js';
+import {fullState, clusterFixture, pod, timelineEvent} from '../support/fixtures.js';
 import {helpLines} from '../../source/ui/help-overlay.js';
 import {wrapLines} from '../../source/ui/dialogs/details-dialog.js';
 import {rowsFor} from '../../source/store/pane-rows.js';
@@ -65,6 +65,14 @@ describe('cockpit panes', () => {
 		expect(frame).toContain('investigating');
 		expect(frame).toContain('prod-eu/shop');
 		expect(frame).toMatch(/\? help/);
+	});
+
+	it('counts the timeline rows, not the command output they leave to the details, and says its times are UTC', async () => {
+		const store = prefilled();
+		store.getState().eventsAppended([timelineEvent('command.output', {actionId: 'a1', stream: 'stdout', text: 'ok'}, '2026-11-22T03:06:00.000Z')]);
+		const ui = await renderCockpit({store, width: 100, height: 40});
+		cleanup.push(() => ui.unmount());
+		expect(ui.frame()).toContain('5 Timeline  3 events · UTC');
 	});
 
 	it('renders health with per-dependency sub-rows', async () => {

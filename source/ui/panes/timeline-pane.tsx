@@ -12,11 +12,13 @@ export function TimelinePane(props: PaneProps) {
 	const selected = useIncident(s => s.ui.selected.timeline);
 	const filter = useIncident(s => s.ui.filter.timeline);
 	const journalPath = useIncident(s => s.env.journalPath);
-	const rows = applyFilter(selectTimelineRows(timeline, pinned), filter);
+	const all = selectTimelineRows(timeline, pinned);
+	const rows = applyFilter(all, filter);
+	// The count is of the rows (a command's output is read in its action's details); times are UTC, as in the export.
 	// The newest event is at the bottom; an unfocused timeline follows it.
 	const shown = props.focused ? selected : {index: rows.length - 1};
 	return (
-		<Pane id="timeline" width={props.width} height={props.height} focused={props.focused} summary={{text: `${timeline.length} events`, tone: 'muted'}} extra={filter ? `/${filter}` : undefined}>
+		<Pane id="timeline" width={props.width} height={props.height} focused={props.focused} summary={{text: `${all.length} events · UTC`, tone: 'muted'}} extra={filter ? `/${filter}` : undefined}>
 			<VirtualList rows={rows} selected={shown} height={bodyRows(props.height, null)} width={props.width} focused={props.focused} empty={journalPath ? `journal: ${journalPath}` : 'no events yet'} />
 		</Pane>
 	);
