@@ -131,10 +131,11 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 
 /**
  * A timeline event as a person reads it: the line the Timeline pane shows, whole; when and who; its
- * data as YAML (not JSON: no quotes or braces to read past); and, for an action, what its command
- * printed (the `command.output` events the pane leaves out).
+ * data as YAML (not JSON: no quotes or braces to read past); and an action's output as it was
+ * printed, a line per line, after the rest.
  */
 function eventDetailLines(event: AnyTimelineEvent, state: IncidentState): string[] {
+	const {output, ...data} = event.data as {output?: unknown};
 	const lines = [
 		describeEvent(event, Number.POSITIVE_INFINITY).text,
 		'',
@@ -143,14 +144,9 @@ function eventDetailLines(event: AnyTimelineEvent, state: IncidentState): string
 		`type      ${event.type}${state.incident.pinned[event.id] ? ' (pinned)' : ''}`,
 		'',
 		'data:',
-		...yamlLines(event.data),
+		...yamlLines(data),
 	];
-	const actionId = event.type.startsWith('action.') ? (event.data as {actionId?: string}).actionId : undefined;
-	const output = actionId ? state.timeline.filter(e => e.type === 'command.output' && e.data.actionId === actionId) : [];
-	for (const e of output) {
-		if (e.type !== 'command.output') continue;
-		lines.push('', `${e.data.stream}${e.data.truncated ? ' (truncated)' : ''}:`, ...e.data.text.replace(/\n$/, '').split('\n').map(line => `  ${line}`));
-	}
+	if (typeof output === 'string') lines.push('', 'output:', ...output.replace(/\n$/, '').split('\n').map(line => `  ${line}`));
 	return lines;
 }
 

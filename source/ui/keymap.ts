@@ -37,6 +37,7 @@ export enum Command {
 	RunConfigCommand = 'runConfigCommand',
 	Cancel = 'cancel',
 	Confirm = 'confirm',
+	WrapOutput = 'wrapOutput',
 }
 
 export type Scope = 'global' | 'list' | 'deployment' | 'runbook' | 'timeline' | 'dialog';
@@ -86,6 +87,7 @@ export const keymap: Record<Command, Binding> = {
 	[Command.RunConfigCommand]: {keys: ['c'], label: 'c', help: 'Run one of the config’s commands (after confirmation)', scope: 'global', dangerous: true},
 	[Command.Cancel]: {keys: ['escape'], label: 'esc', help: 'Close the dialog, cancel the action or running command', scope: 'dialog'},
 	[Command.Confirm]: {keys: ['return'], label: 'enter', help: 'Confirm the dialog', scope: 'dialog'},
+	[Command.WrapOutput]: {keys: ['w'], label: 'w', help: 'Wrap the long lines of a command’s output, or cut them again', scope: 'dialog'},
 };
 
 function pressed(name: string, input: string, key: Key): boolean {

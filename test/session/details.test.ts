@@ -171,19 +171,15 @@ describe('timeline event details', () => {
 		expect(details.lines.join('\n')).not.toContain('{');
 	});
 
-	it('of an action, show what its command printed', async () => {
+	it('of an action, show what its command printed, a line per line', async () => {
 		const store = createIncidentStore();
 		const action = {actionId: 'a1', kind: 'command', target, change: 'run: kubectl get pods'};
-		const done = timelineEvent('action.succeeded', {...action, durationMs: 1500, exitCode: 0}, '2026-11-22T03:04:06.500Z');
-		store.getState().eventsAppended([
-			timelineEvent('action.confirmed', action, '2026-11-22T03:04:05.000Z'),
-			timelineEvent('command.output', {actionId: 'a1', stream: 'stdout', text: 'NAME   READY\ncheckout-1   1/1\n'}, '2026-11-22T03:04:06.000Z'),
-			timelineEvent('command.output', {actionId: 'a0', stream: 'stdout', text: 'another action'}, '2026-11-22T03:04:06.000Z'),
-			done,
-		]);
+		const done = timelineEvent('action.succeeded', {...action, durationMs: 1500, exitCode: 0, output: 'NAME         READY\ncheckout-1   1/1\n'}, '2026-11-22T03:04:06.500Z');
+		store.getState().eventsAppended([done]);
 		const details = await detailsFor({kind: 'event', id: done.id}, store.getState(), null);
 		expect(details.lines[0]).toBe('Done command: run: kubectl get pods (1.5 s, exit 0)');
-		expect(details.lines.slice(-3)).toEqual(['stdout:', '  NAME   READY', '  checkout-1   1/1']);
-		expect(details.lines.join('\n')).not.toContain('another action');
+		expect(details.lines).toContain('  exitCode: 0');
+		expect(details.lines.slice(-3)).toEqual(['output:', '  NAME         READY', '  checkout-1   1/1']);
+		expect(details.lines.filter(line => line.includes('checkout-1'))).toHaveLength(1);
 	});
 });

@@ -12,12 +12,15 @@ export function DetailsDialog(props: {title: string; lines?: string[]; live?: bo
 	const dialogClosed = useIncident(s => s.dialogClosed);
 	const running = useIncident(s => s.activity.running);
 	// Details wrap, so the end of a long event message or change cause is not cut off; a command's
-	// output, live or finished, stays one line per line, as its tables need.
+	// output, live or finished, stays one line per line, as its tables need, until w wraps it too
+	// (an error message is one long line).
 	const textWidth = dialogTextWidth(props.width);
-	const lines = useMemo(
-		() => (props.live ? (running?.output ?? []) : props.output ? (props.lines ?? []) : wrapLines(props.lines ?? [], textWidth)),
-		[props.live, props.output, running?.output, props.lines, textWidth],
-	);
+	const isOutput = Boolean(props.live || props.output);
+	const [wrapped, setWrapped] = useState(false);
+	const lines = useMemo(() => {
+		const raw = props.live ? (running?.output ?? []) : (props.lines ?? []);
+		return isOutput && !wrapped ? raw : wrapLines(raw, textWidth);
+	}, [props.live, isOutput, wrapped, running?.output, props.lines, textWidth]);
 	// As tall as its lines (a finished command's seven lines of output get a seven-line box), at most the body.
 	const finishedLine = props.live && !running ? 1 : 0;
 	const height = Math.min(props.height, Math.max(1, lines.length) + finishedLine + frameLines);
@@ -37,6 +40,10 @@ export function DetailsDialog(props: {title: string; lines?: string[]; live?: bo
 				dialogClosed();
 				return;
 			}
+			if (isOutput && matches(Command.WrapOutput, input, key)) {
+				setWrapped(on => !on);
+				return;
+			}
 			const page = (matches(Command.PageDown, input, key) ? visible : 0) - (matches(Command.PageUp, input, key) ? visible : 0);
 			const step = (matches(Command.Down, input, key) ? 1 : 0) - (matches(Command.Up, input, key) ? 1 : 0) + page;
 			if (step === 0) return;
@@ -54,7 +61,7 @@ export function DetailsDialog(props: {title: string; lines?: string[]; live?: bo
 			title={props.title}
 			width={props.width}
 			height={height}
-			footer={props.live && running ? 'esc cancels the command · enter hides (it keeps running)' : '↑/↓ scroll · enter/esc close'}
+			footer={`${props.live && running ? 'esc cancels the command · enter hides (it keeps running)' : '↑/↓ scroll · enter/esc close'}${isOutput ? ` · w ${wrapped ? 'cut' : 'wrap'} long lines` : ''}`}
 		>
 			{lines.slice(start, start + visible).map((line, i) => (
 				<Text key={start + i} wrap="truncate-end">
