@@ -26,6 +26,7 @@ import {
 	type DeploymentInfo,
 	type MutationResult,
 	type ContainerStatusInfo,
+	type PodNow,
 	type EventInfo,
 	type EventSubject,
 	type PodInfo,
@@ -919,8 +920,11 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		return readRaw<RawPod>(`read pod/${pod}`, opts => core.readNamespacedPod({name: pod, namespace}, opts), signal);
 	}
 
-	async function podContainers(pod: string, signal?: AbortSignal): Promise<ContainerStatusInfo[]> {
-		return toContainerStatuses(await readPod(pod, signal));
+	async function podNow(pod: string, signal?: AbortSignal): Promise<PodNow> {
+		const raw = await readPod(pod, signal);
+		// No ReplicaSet index here: the pod-template-hash label names the deployment, as it does for
+		// every pod a Deployment made; the details keep the watch's answer when this has none.
+		return {pod: toPodInfo(raw, new Map()), containers: toContainerStatuses(raw)};
 	}
 
 	async function podLog(pod: string, tailLines: number, signal?: AbortSignal): Promise<PodLogTail> {
@@ -983,7 +987,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		restart,
 		events,
 		podLog,
-		podContainers,
+		podNow,
 		autoscalerFor,
 	};
 }

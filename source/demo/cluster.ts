@@ -10,6 +10,7 @@ import type {
 	EventSubject,
 	PodInfo,
 	PodLogTail,
+	PodNow,
 	RevisionInfo,
 } from '../ports/cluster.js';
 import {pinKubeconfig} from '../clients/kube-pin.js';
@@ -394,11 +395,11 @@ export class SimulatedCluster implements Cluster {
 	}
 
 	/** One container per pod, named after its deployment; an OOM kill ends with exit 137, as the kernel's SIGKILL does. */
-	async podContainers(name: string, signal?: AbortSignal): Promise<ContainerStatusInfo[]> {
+	async podNow(name: string, signal?: AbortSignal): Promise<PodNow> {
 		await this.roundTrip(signal);
 		const pod = this.podNamed(name);
 		const reason = pod.lastTerminationReason;
-		return [
+		const containers: ContainerStatusInfo[] = [
 			{
 				name: pod.deployment,
 				ready: pod.ready,
@@ -415,6 +416,7 @@ export class SimulatedCluster implements Cluster {
 					: {}),
 			},
 		];
+		return {pod: this.podInfo(pod), containers};
 	}
 
 	private podNamed(name: string): SimPod {

@@ -122,6 +122,12 @@ export interface ContainerStatusInfo {
 	lastTermination?: {reason: string; exitCode?: number; finishedAt?: string; message?: string};
 }
 
+/** A pod read at once, for its details: the row and its containers agree, being from one read. */
+export interface PodNow {
+	pod: PodInfo;
+	containers: ContainerStatusInfo[];
+}
+
 /** The end of a container's log. */
 export interface PodLogTail {
 	container: string;
@@ -150,8 +156,11 @@ export interface Cluster {
 	 * that restart (`kubectl logs POD -c C --previous --tail=N`), else of the first container as it runs.
 	 */
 	podLog(pod: string, tailLines: number, signal?: AbortSignal): Promise<PodLogTail>;
-	/** Each container's state, restarts and how its last run ended (exit code, message). */
-	podContainers(pod: string, signal?: AbortSignal): Promise<ContainerStatusInfo[]>;
+	/**
+	 * The pod as it is now, in one read: its row (fresher than the watch's last flush to the pane)
+	 * and each container's state, restarts and how its last run ended (exit code, message).
+	 */
+	podNow(pod: string, signal?: AbortSignal): Promise<PodNow>;
 	/** Name of a HorizontalPodAutoscaler targeting the deployment, or null. */
 	autoscalerFor(deployment: string, signal?: AbortSignal): Promise<string | null>;
 	/**

@@ -1,4 +1,4 @@
-import type {Cluster, ContainerStatusInfo, EventInfo} from '../ports/cluster.js';
+import type {Cluster, EventInfo, PodInfo, PodNow} from '../ports/cluster.js';
 import type {RowRef} from '../store/selectors.js';
 import {podStatus, rolloutText, thresholdText} from '../store/selectors.js';
 import type {IncidentState, MetricRow} from '../store/types.js';
@@ -80,20 +80,25 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 			return {title: `Deployment: ${ref.name}`, lines};
 		}
 		case 'pod': {
-			const p = state.cluster.pods.get(ref.name);
-			if (!p) return {title: ref.name, lines: ['(gone)']};
+			const known = state.cluster.pods.get(ref.name);
+			if (!known) return {title: ref.name, lines: ['(gone)']};
+			const diagnosis = cluster ? await podDiagnosis(known.name, cluster, options) : undefined;
+			// The pod as read just now when that worked, so its summary agrees with its containers
+			// below; the pane's row can be a flush (refresh.podsMs) behind an OOM kill.
+			const p = diagnosis?.pod ?? known;
 			const lines = [
 				`namespace   ${p.namespace}`,
-				`deployment  ${p.deployment ?? '—'}`,
+				`deployment  ${p.deployment ?? known.deployment ?? '—'}`,
 				`status      ${podStatus(p)} (phase ${p.phase})`,
 				`ready       ${p.ready}/${p.containers}`,
 				`restarts    ${p.restarts}`,
 				`last exit   ${p.lastTerminationReason ?? '—'}`,
 				`node        ${p.node ?? '—'}`,
 				`created     ${p.createdAt}`,
+				...(diagnosis?.lines ?? []),
+				'',
+				`kubectl --context ${state.env.context} -n ${p.namespace} describe pod ${p.name}`,
 			];
-			if (cluster) lines.push(...(await podDiagnosis(p.name, cluster, options)));
-			lines.push('', `kubectl --context ${state.env.context} -n ${p.namespace} describe pod ${p.name}`);
 			return {title: `Pod: ${p.name}`, lines};
 		}
 		case 'step': {
@@ -203,15 +208,15 @@ type Diagnosis = Required<DiagnosisOptions>;
  * of the log of the container that last restarted, from before the restart (`kubectl logs --previous`).
  * Both are reads; either failing (403 for a user without pods/log) says so in its place.
  */
-async function podDiagnosis(pod: string, cluster: Cluster, options: Diagnosis): Promise<string[]> {
+async function podDiagnosis(pod: string, cluster: Cluster, options: Diagnosis): Promise<{pod?: PodInfo; lines: string[]}> {
 	const {redact, tailLines} = options;
 	const deadline = readDeadline(options);
-	const [containers, events, log] = await Promise.allSettled([
-		deadline.run(signal => cluster.podContainers(pod, signal)),
+	const [now, events, log] = await Promise.allSettled([
+		deadline.run(signal => cluster.podNow(pod, signal)),
 		deadline.run(signal => cluster.events('Pod', pod, signal)),
 		deadline.run(signal => cluster.podLog(pod, tailLines, signal)),
 	]);
-	const lines = [...containerLines(containers, options), ...eventLines([events], options)];
+	const lines = [...containerLines(now, options), ...eventLines([events], options)];
 	if (log.status === 'rejected') {
 		lines.push('', `log unavailable: ${(log.reason as Error).message}`);
 	} else {
@@ -221,7 +226,7 @@ async function podDiagnosis(pod: string, cluster: Cluster, options: Diagnosis): 
 		if (log.value.lines.length === 0) lines.push('  (empty)');
 		for (const line of log.value.lines) lines.push(`  ${redact(line)}`);
 	}
-	return lines;
+	return now.status === 'fulfilled' ? {pod: now.value.pod, lines} : {lines};
 }
 
 /**
@@ -239,10 +244,10 @@ function readDeadline({timeoutMs}: Diagnosis): {run<T>(read: (signal: AbortSigna
 }
 
 /** Each container's state and how its last run ended: the exit code says OOM kill (137) from a crash (1). */
-function containerLines(result: PromiseSettledResult<ContainerStatusInfo[]>, {now, redact}: Diagnosis): string[] {
+function containerLines(result: PromiseSettledResult<PodNow>, {now, redact}: Diagnosis): string[] {
 	const lines = ['', 'containers:'];
-	if (result.status === 'rejected') return [...lines, `  unavailable: ${(result.reason as Error).message}`];
-	for (const c of result.value) {
+	if (result.status === 'rejected') return [...lines, `  unavailable: ${(result.reason as Error).message} (the summary above is the pane's)`];
+	for (const c of result.value.containers) {
 		// An init container is never ready: it runs to completion before the others start.
 		const ready = c.init ? '' : c.ready ? 'ready, ' : 'not ready, ';
 		lines.push(`  ${c.init ? 'init ' : ''}${c.name}  ${ready}${c.restarts} restart${c.restarts === 1 ? '' : 's'}, ${c.state}`);

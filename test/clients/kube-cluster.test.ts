@@ -415,7 +415,7 @@ describe('KubeCluster pod diagnosis (reads only, allowed in read-only mode)', ()
 		expect(request.query).toMatchObject({container: 'sidecar', previous: 'true', tailLines: '20'});
 	});
 
-	it('describes each container: state, restarts, and how its last run ended', async () => {
+	it('reads a pod as it is now: its row, and each container’s state, restarts and how its last run ended', async () => {
 		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 0});
 		const pod = server.addPod('api', {name: 'api-abc-11111'});
 		server.update('pods', pod.metadata.name, p => {
@@ -425,7 +425,10 @@ describe('KubeCluster pod diagnosis (reads only, allowed in read-only mode)', ()
 				{name: 'migrate', ready: false, restartCount: 1, state: {terminated: {reason: 'Error', exitCode: 1}}, lastState: {terminated: {reason: 'Error', exitCode: 1, message: 'panic: no such table\n'}}},
 			];
 		});
-		expect(await (await cluster({readonly: true})).podContainers(pod.metadata.name)).toEqual([
+		const now = await (await cluster({readonly: true})).podNow(pod.metadata.name);
+		// The row from the same read: what the pane will show after its next flush.
+		expect(now.pod).toMatchObject({name: pod.metadata.name, deployment: 'api', ready: 1, restarts: 5, waitingReason: 'CrashLoopBackOff', lastTerminationReason: 'OOMKilled'});
+		expect(now.containers).toEqual([
 			{name: 'api', ready: false, restarts: 4, state: 'waiting: CrashLoopBackOff', lastTermination: {reason: 'OOMKilled', exitCode: 137, finishedAt: '2026-11-22T03:00:00Z'}},
 			{name: 'sidecar', ready: true, restarts: 0, state: 'running'},
 			{name: 'migrate', ready: false, restarts: 1, state: 'terminated: Error (exit 1)', lastTermination: {reason: 'Error', exitCode: 1, message: 'panic: no such table'}},

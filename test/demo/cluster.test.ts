@@ -304,7 +304,9 @@ describe('SimulatedCluster', () => {
 		expect(events.map(e => e.reason)).toEqual(['Scheduled', 'Pulled', 'Created', 'Started', 'BackOff']);
 		expect(events.at(-1)).toMatchObject({type: 'Warning', message: `Back-off restarting failed container checkout in pod ${crashLooping}_shop`});
 		expect(events.find(e => e.reason === 'Started')!.count).toBe(view.state.pods.get(crashLooping!)!.restarts + 1);
-		expect(await call(cluster.podContainers(crashLooping!))).toEqual([
+		const now = await call(cluster.podNow(crashLooping!));
+		expect(now.pod).toEqual(view.state.pods.get(crashLooping!));
+		expect(now.containers).toEqual([
 			{name: 'checkout', ready: false, restarts: view.state.pods.get(crashLooping!)!.restarts, state: 'waiting: CrashLoopBackOff', lastTermination: {reason: 'OOMKilled', exitCode: 137, finishedAt: expect.stringMatching(/Z$/)}},
 		]);
 		const log = await call(cluster.podLog(crashLooping!, 5));

@@ -14,9 +14,9 @@ function stateWithPod() {
 }
 
 /** A Cluster whose pod reads are the given functions; everything else is not used here. */
-function readsOnly(reads: Partial<Pick<Cluster, 'events' | 'podLog' | 'history' | 'podContainers'>>): Cluster {
+function readsOnly(reads: Partial<Pick<Cluster, 'events' | 'podLog' | 'history' | 'podNow'>>): Cluster {
 	const unused = () => Promise.reject(new Error('not used'));
-	return {context: 'prod-eu', namespace: 'shop', watch: unused, history: unused, undo: unused, scale: unused, restart: unused, autoscalerFor: unused, events: unused, podLog: unused, podContainers: async () => [], ...reads};
+	return {context: 'prod-eu', namespace: 'shop', watch: unused, history: unused, undo: unused, scale: unused, restart: unused, autoscalerFor: unused, events: unused, podLog: unused, podNow: unused, ...reads};
 }
 
 const ref = {kind: 'pod', name: 'checkout-7d9f8-aaaaa', deployment: 'checkout'} as const;
@@ -30,10 +30,13 @@ describe('pod details', () => {
 		const log: PodLogTail = {container: 'checkout', previous: true, lines: ['starting', 'connecting to postgres://app:hunter2@db:5432/shop', 'heap 508 MiB of 512 MiB']};
 		const asked: Array<[string, number]> = [];
 		const cluster = readsOnly({
-			podContainers: async () => [
-				{name: 'migrate', init: true, ready: false, restarts: 0, state: 'terminated: Completed (exit 0)'},
-				{name: 'checkout', ready: false, restarts: 3, state: 'waiting: CrashLoopBackOff', lastTermination: {reason: 'Error', exitCode: 1, finishedAt: '2026-11-22T03:08:00Z', message: 'fatal: cannot reach postgres://app:hunter2@db:5432/shop\nexiting'}},
-			],
+			podNow: async () => ({
+				pod: pod('checkout-7d9f8-aaaaa', 'checkout', {restarts: 3, lastTerminationReason: 'Error', waitingReason: 'CrashLoopBackOff', ready: 0}),
+				containers: [
+					{name: 'migrate', init: true, ready: false, restarts: 0, state: 'terminated: Completed (exit 0)'},
+					{name: 'checkout', ready: false, restarts: 3, state: 'waiting: CrashLoopBackOff', lastTermination: {reason: 'Error', exitCode: 1, finishedAt: '2026-11-22T03:08:00Z', message: 'fatal: cannot reach postgres://app:hunter2@db:5432/shop\nexiting'}},
+				],
+			}),
 			events: async (kind, name) => (kind === 'Pod' && name === 'checkout-7d9f8-aaaaa' ? events : []),
 			podLog: async (name, tail) => {
 				asked.push([name, tail]);
@@ -56,6 +59,31 @@ describe('pod details', () => {
 		expect(containers[4]).toBe('    exiting');
 		expect(text).not.toContain('hunter2');
 		expect(text).toContain('kubectl --context prod-eu -n shop describe pod checkout-7d9f8-aaaaa');
+	});
+
+	it('sum the pod up as read just now, not as the pane last showed it, so the summary agrees with its containers', async () => {
+		const store = createIncidentStore({env: {context: 'prod-eu', namespace: 'shop'}});
+		store.getState().clusterReset([pod('checkout-7d9f8-aaaaa', 'checkout')], [deployment('checkout')]);
+		const killed = readsOnly({
+			podNow: async () => ({
+				pod: pod('checkout-7d9f8-aaaaa', 'checkout', {ready: 0, restarts: 1, lastTerminationReason: 'OOMKilled'}),
+				containers: [{name: 'checkout', ready: false, restarts: 1, state: 'running', lastTermination: {reason: 'OOMKilled', exitCode: 137}}],
+			}),
+			events: async () => [],
+			podLog: async () => ({container: 'checkout', previous: true, lines: []}),
+		});
+		const fresh = await detailsFor(ref, store.getState(), killed, {now: () => now});
+		expect(fresh.lines).toEqual(expect.arrayContaining(['ready       0/1', 'restarts    1', 'last exit   OOMKilled', '  checkout  not ready, 1 restart, running']));
+		// When the read fails, the pane's row is what there is, and the details say so.
+		const refused = readsOnly({
+			podNow: async () => {
+				throw new Error('pods "checkout-7d9f8-aaaaa" is forbidden');
+			},
+			events: async () => [],
+			podLog: async () => ({container: 'checkout', previous: false, lines: []}),
+		});
+		const stale = await detailsFor(ref, store.getState(), refused, {now: () => now});
+		expect(stale.lines).toEqual(expect.arrayContaining(['ready       1/1', 'restarts    0', `  unavailable: pods "checkout-7d9f8-aaaaa" is forbidden (the summary above is the pane's)`]));
 	});
 
 	it('say in its place what could not be read, and wait for a silent API server no longer than the deadline', async () => {

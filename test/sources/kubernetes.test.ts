@@ -39,7 +39,7 @@ function drivenCluster(): {cluster: Cluster; watcher: () => ClusterWatcher; sign
 		scale: unused,
 		restart: unused,
 		events: unused,
-		podContainers: unused,
+		podNow: unused,
 		podLog: unused,
 		autoscalerFor: unused,
 	};

@@ -46,7 +46,7 @@ function fakeCluster(behaviour: 'ok' | 'forbidden' | 'silent'): Cluster & {stopp
 		scale: async () => ({summary: '', before: '', after: ''}),
 		restart: async () => ({summary: '', before: '', after: ''}),
 		events: async () => [],
-		podContainers: async () => [],
+		podNow: () => Promise.reject(new Error('status reads no pod')),
 		podLog: async () => ({container: '', previous: false, lines: []}),
 		autoscalerFor: async () => null,
 	};
