@@ -244,8 +244,10 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 
 	const wants = {health: healthLines, metrics: metricLines, pods: podLines, runbook: runbookLines};
 	const layout: Layout = computeLayout(width, height, focus, wants);
-	/** A dialog or the help overlay, shown instead of the panes. */
+	/** A dialog, drawn over the middle of the panes, which stay live around it. */
 	let overlay: React.ReactNode = null;
+	/** The help: it takes the whole body, so it replaces the panes. */
+	let helpView: React.ReactNode = null;
 	const dialogActive = inputActive && Boolean(dialog);
 	// The filter is typed in the footer line; the panes stay in view and narrow as you type.
 	const filtering = dialog?.kind === 'prompt' && dialog.purpose === 'filter' ? dialog : null;
@@ -272,12 +274,12 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 				break;
 		}
 	} else if (help) {
-		overlay = <HelpOverlay width={width} height={layout.bodyHeight} isActive={inputActive} />;
+		helpView = <HelpOverlay width={width} height={layout.bodyHeight} isActive={inputActive} />;
 	}
-	// The panes stay mounted under an overlay (display none: not laid out, not drawn), so closing
-	// help or a dialog shows them again without rebuilding five panes and their rows.
+	// The panes stay mounted under the help (display none: not laid out, not drawn), so closing it
+	// shows them again without rebuilding five panes and their rows.
 	const panesView = (
-		<Box display={overlay ? 'none' : 'flex'} flexDirection="row" height={layout.bodyHeight} gap={1}>
+		<Box display={helpView ? 'none' : 'flex'} flexDirection="row" height={layout.bodyHeight} gap={1}>
 			{layout.columns.map((column, i) => (
 				<Box key={i} flexDirection="column" width={column[0]!.width}>
 					{column.map(box => {
@@ -301,7 +303,14 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			<Header width={width} />
 			<Box height={layout.bodyHeight} flexDirection="column">
 				{panesView}
-				{overlay}
+				{helpView}
+				{overlay ? (
+					// Drawn after the panes, so over them, at the foot of the body: the signals at the top
+					// (health, the error rate) stay in view while the operator decides.
+					<Box position="absolute" width={width} height={layout.bodyHeight} flexDirection="column" justifyContent="flex-end">
+						{overlay}
+					</Box>
+				) : null}
 			</Box>
 			{filtering ? <FilterBar pane={focus} initial={filtering.value} width={width} isActive={inputActive} /> : <Footer width={width} />}
 		</Box>

@@ -469,6 +469,31 @@ describe('details dialog', () => {
 		expect(tall.some(line => line.includes('╰'))).toBe(true);
 	});
 
+	it('is drawn over the panes, which stay live around it', async () => {
+		const ui = await open({width: 150, height: 45});
+		ui.store.getState().dialogOpened({kind: 'details', title: 'kubectl rollout status (exit 0)', lines: ['deployment "checkout" successfully rolled out'], output: true});
+		await ui.waitForFrame(f => f.includes('kubectl rollout status (exit 0)'));
+		expect(ui.frame()).toContain('1 Health');
+		expect(ui.frame()).toContain('12.4%');
+		const metrics = fullState().metrics;
+		metrics[0]!.series[0]!.value = 0.031;
+		ui.store.getState().metricsReceived(metrics);
+		await ui.waitForFrame(f => f.includes('3.1%') && f.includes('kubectl rollout status (exit 0)'), 'the new error ratio under the open dialog');
+	});
+
+	it('hides what the panes drew under it: their text never shows in its empty cells', async () => {
+		const ui = await open({width: 150, height: 45});
+		ui.store.getState().dialogOpened({kind: 'details', title: 'Pod: x', lines: Array.from({length: 100}, (_, i) => `line ${i + 1}`)});
+		await ui.waitForFrame(f => f.includes('Pod: x'));
+		const inside = ui
+			.frame()
+			.split('\n')
+			.filter(line => line.includes('│'))
+			.map(line => line.slice(line.indexOf('│') + 1, line.lastIndexOf('│')).trim());
+		expect(inside.length).toBeGreaterThan(30);
+		for (const text of inside) expect(text).toMatch(/^(Pod: x|line \d+|↑\/↓ scroll · enter\/esc close)$/);
+	});
+
 	it('keeps the blank lines between sections', async () => {
 		const ui = await open({width: 100, height: 30});
 		ui.store.getState().dialogOpened({kind: 'details', title: 'Pod: x', lines: ['status      Running', '', 'events (newest last):', '  none']});

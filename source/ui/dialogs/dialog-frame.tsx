@@ -30,16 +30,24 @@ export function wrapHanging(text: string, width: number, first = '', rest = firs
 }
 
 /**
- * A bordered box in the body area. Dialogs replace the panes while open, so nothing overlaps.
+ * A bordered box drawn over the panes, which stay live around it (the error rate while a rollback
+ * is confirmed, the pods while its command runs).
  * `children` keep their natural height and are clipped at the bottom when too tall; `fixed` (a text
  * field, an error) sits below them and is never clipped, so what is typed stays in view.
  */
 export function DialogFrame(props: {title: string; width: number; height: number; tone?: Tone; footer?: string; fixed?: ReactNode; children: ReactNode}) {
 	const theme = useTheme();
 	const width = Math.min(props.width, maxDialogWidth);
+	const left = Math.floor((props.width - width) / 2);
 	return (
-		<Box width={props.width} height={props.height} justifyContent="center">
-			<Box flexDirection="column" width={width} height={props.height} borderStyle="round" borderColor={theme.colorOf(props.tone ?? 'info')} paddingX={1} overflow="hidden">
+		<Box width={props.width} height={props.height}>
+			{/* Blanks what the panes drew under the dialog: Ink writes only a box's border and its text, so without this the panes would show through its empty cells. */}
+			<Box position="absolute" marginLeft={left} flexDirection="column">
+				{Array.from({length: props.height}, (_, i) => (
+					<Text key={i}>{' '.repeat(width)}</Text>
+				))}
+			</Box>
+			<Box marginLeft={left} flexDirection="column" width={width} height={props.height} borderStyle="round" borderColor={theme.colorOf(props.tone ?? 'info')} paddingX={1} overflow="hidden">
 				<Text bold wrap="truncate-end" color={theme.colorOf(props.tone ?? 'info')}>
 					{props.title}
 				</Text>
