@@ -202,7 +202,8 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	if (terminal.gone()) leaveAfterHangup();
 	terminal.dispose();
 	if (altScreen) process.stdout.write('\u001B[?1049l');
-	process.stdout.write(`incident ${incidentId} saved in ${session.journal.path}\nresume: incident-tui --incident ${incidentId}${options.demo ? ' (demo: incident-tui demo --incident …)' : ''}\n`);
+	const {farewell} = await import('./source/timeline/incidents.js');
+	process.stdout.write(farewell(incidentId, session.journal.path, {demo: options.demo, stateDir: options.stateDir}));
 	process.exit(0);
 }
 

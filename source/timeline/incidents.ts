@@ -4,6 +4,7 @@ import {replay} from '../store/incident.js';
 import type {IncidentStatus, Severity} from './events.js';
 import {readJournal} from './journal.js';
 import {incidentsDir, isValidIncidentId} from './state-dir.js';
+import {shellQuote} from '../runbook/template.js';
 
 export interface IncidentListEntry {
 	id: string;
@@ -85,4 +86,19 @@ export function formatIncidentList(list: readonly IncidentListEntry[]): string {
 			.join('  ')
 			.trimEnd();
 	return `${[header, ...rows].map(line).join('\n')}\n`;
+}
+
+/**
+ * What the cockpit prints as it exits: where the incident is saved, how to resume it, and how to
+ * draft its post-mortem, with the same `--state-dir` the operator gave (the commands would look in
+ * the default directory without it).
+ */
+export function farewell(id: string, journalPath: string, options: {demo?: boolean; stateDir?: string} = {}): string {
+	const dir = options.stateDir ? ` --state-dir ${shellQuote(options.stateDir)}` : '';
+	return [
+		`incident ${id} saved in ${journalPath}`,
+		`resume: incident-tui${options.demo ? ' demo' : ''} --incident ${id}${dir}`,
+		`post-mortem draft: incident-tui export ${id}${dir} -o ${id}.md`,
+		'',
+	].join('\n');
 }
