@@ -244,7 +244,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 
 	const wants = {health: healthLines, metrics: metricLines, pods: podLines, runbook: runbookLines};
 	const layout: Layout = computeLayout(width, height, focus, wants);
-	/** A dialog, drawn over the middle of the panes, which stay live around it. */
+	/** A dialog, drawn over the foot of the panes, which stay live around it. */
 	let overlay: React.ReactNode = null;
 	/** The help: it takes the whole body, so it replaces the panes. */
 	let helpView: React.ReactNode = null;
