@@ -36,11 +36,14 @@ export function startAutoCheck(options: {store: IncidentStore; append: AppendEve
 				forSeconds = cond.forSeconds ?? 0;
 			}
 			if (!holds) {
-				since.delete(step.id);
+				if (since.delete(step.id)) store.getState().doneWhenChanged(step.id, null);
 				fired.delete(step.id);
 				continue;
 			}
-			if (!since.has(step.id)) since.set(step.id, now());
+			if (!since.has(step.id)) {
+				since.set(step.id, now());
+				store.getState().doneWhenChanged(step.id, since.get(step.id)!);
+			}
 			if (fired.has(step.id) || state.incident.checkedSteps[step.id]) continue;
 			const due = since.get(step.id)! + forSeconds * 1000;
 			if (now() >= due) {
@@ -63,6 +66,9 @@ export function startAutoCheck(options: {store: IncidentStore; append: AppendEve
 	const stop = () => {
 		unsubscribe();
 		clearTimeout(timer);
+		// Another runbook's steps, or none: no countdown is left behind.
+		for (const id of since.keys()) store.getState().doneWhenChanged(id, null);
+		since.clear();
 	};
 	options.signal.addEventListener('abort', stop, {once: true});
 	return stop;

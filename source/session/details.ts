@@ -1,8 +1,8 @@
 import type {Cluster, EventInfo, PodInfo, PodNow} from '../ports/cluster.js';
 import type {RowRef} from '../store/selectors.js';
-import {podStatus, rolloutText, thresholdText} from '../store/selectors.js';
+import {doneWhenHoldMs, formatCountdown, podStatus, rolloutText, thresholdText} from '../store/selectors.js';
 import type {IncidentState, MetricRow} from '../store/types.js';
-import type {DoneWhen} from '../runbook/model.js';
+import type {DoneWhen, RunbookStep} from '../runbook/model.js';
 import {formatAge, formatValue} from '../sources/format.js';
 import {shownCommand} from '../actions/command.js';
 import {renderTemplate, stepDeployment} from '../runbook/template.js';
@@ -117,7 +117,7 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 				if (metric) lines.push('', `query ${metric.title}: ${metric.promql}`, `  now ${metricNow(metric)}`);
 				else if (query) lines.push('', `query ${query.title}: ${renderTemplate(query.promql, variables, {missing: 'keep'})}`);
 			}
-			if (step.doneWhen) lines.push('', ...doneWhenLines(step.doneWhen, state, Boolean(state.incident.checkedSteps[step.id])));
+			if (step.doneWhen) lines.push('', ...doneWhenLines(step, step.doneWhen, state, options.now()));
 			if (step.line) lines.push('', `${state.runbook?.source}:${step.line}`);
 			return {title: `Step: ${step.title}`, lines};
 		}
@@ -169,8 +169,12 @@ function metricNow(metric: MetricRow): string {
 	return first ? `${formatValue(first.value, metric.unit)}${metric.series.length > 1 ? ` (first of ${metric.series.length} series)` : ''}` : 'no data';
 }
 
-/** A done-when condition in words, and whether it holds now (auto-check.ts ticks the step when it has held long enough). */
-function doneWhenLines(cond: DoneWhen, state: IncidentState, checked: boolean): string[] {
+/**
+ * A done-when condition in words, whether it holds now, and for how long (auto-check.ts ticks the
+ * step when it has held long enough).
+ */
+function doneWhenLines(step: RunbookStep, cond: DoneWhen, state: IncidentState, now: number): string[] {
+	const checked = Boolean(state.incident.checkedSteps[step.id]);
 	const ticks = checked ? 'checked' : 'ticks itself';
 	if ('health' in cond) {
 		const row = state.health.find(h => h.name === cond.health);
@@ -183,7 +187,10 @@ function doneWhenLines(cond: DoneWhen, state: IncidentState, checked: boolean): 
 		...(cond.above !== undefined ? [`above ${formatValue(cond.above, unit)}`] : []),
 	].join(' and ');
 	const held = cond.forSeconds ? ` for ${formatAge(cond.forSeconds * 1000)}` : '';
-	return [`done when: ${metric?.title ?? cond.query} stays ${bounds}${held} (${ticks})`, `  now ${metric ? metricNow(metric) : 'not queried (no such query in the runbook)'}`];
+	// Held, not yet long enough: the same count the Runbook pane shows.
+	const since = state.doneWhenHeld[step.id];
+	const holding = since === undefined || checked ? [] : [`  held for ${formatAge(Math.max(0, now - since))}; ticks in ${formatCountdown(since + doneWhenHoldMs(step) - now)}`];
+	return [`done when: ${metric?.title ?? cond.query} stays ${bounds}${held} (${ticks})`, `  now ${metric ? metricNow(metric) : 'not queried (no such query in the runbook)'}`, ...holding];
 }
 
 export interface DiagnosisOptions {

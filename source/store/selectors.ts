@@ -17,8 +17,11 @@ export interface Cell {
 	width?: number;
 	align?: 'left' | 'right';
 	bold?: boolean;
-	/** Shows the row's age (from `createdAt`), computed at render for visible rows only. */
-	age?: boolean;
+	/**
+	 * Shows what the screen clock makes of the row, computed at render for visible rows only: its
+	 * age (from `createdAt`) or the time left (to `countdownTo`).
+	 */
+	clock?: boolean;
 }
 
 export type RowRef =
@@ -37,6 +40,8 @@ export interface Row {
 	ref: RowRef;
 	/** Pod creation time; the pane renders its age only for visible rows. */
 	createdAt?: string;
+	/** When a held done-when condition will tick the step (ms since the epoch); the pane counts down to it. */
+	countdownTo?: number;
 	/** Text searched by `/` filters. */
 	search: string;
 	/** A section title (a runbook's "Triage"): shown, never selected (see selection.ts). */
@@ -218,7 +223,7 @@ class PodRow implements Row {
 			{text: podStatus(pod), width: 16, tone},
 			{text: String(pod.restarts), width: 4, align: 'right', tone: pod.restarts > 0 ? 'warn' : 'muted'},
 			{text: last, width: 10, tone: last === 'OOMKilled' ? 'crit' : last ? 'warn' : 'muted'},
-			{text: '', width: 7, align: 'right', age: true},
+			{text: '', width: 7, align: 'right', clock: true},
 			{text: pod.node ?? '', tone: 'muted'},
 		];
 	}
@@ -327,24 +332,39 @@ export const selectFilteredPodRows = memo((rows: readonly Row[], filter: string)
 
 // ---- Runbook ---------------------------------------------------------------------------------
 
+/** What a step has: an action, commands, watched queries ("⟲ rollback $ cmd ◷"); `auto` is a column of its own. */
 export function stepMarks(step: RunbookStep): string {
 	const marks: string[] = [];
 	if (step.action) marks.push(`⟲ ${step.action.kind}`);
 	if (step.commands.length > 0) marks.push(`$ ${step.commands.length > 1 ? `×${step.commands.length}` : 'cmd'}`);
 	if (step.queries.length > 0) marks.push('◷');
-	if (step.doneWhen) marks.push('auto');
 	return marks.join(' ');
 }
 
-function buildRunbookRows(runbook: Runbook | null, checked: Record<string, true>, metrics: readonly MetricRow[]): Row[] {
+/** The time left to a done-when tick, "1:05" (minutes, then seconds; never below 0:00). */
+export function formatCountdown(ms: number): string {
+	const seconds = Math.max(0, Math.ceil(ms / 1000));
+	return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** How long a step's done-when condition must hold, in ms (0 for a health check: it ticks at once). */
+export function doneWhenHoldMs(step: RunbookStep): number {
+	const cond = step.doneWhen;
+	return cond && 'query' in cond ? (cond.forSeconds ?? 0) * 1000 : 0;
+}
+
+function buildRunbookRows(runbook: Runbook | null, checked: Record<string, true>, metrics: readonly MetricRow[], held: Record<string, number> = {}): Row[] {
 	if (!runbook) return [];
 	const byId = new Map(metrics.map(m => [m.id, m]));
 	const rows: Row[] = [];
 	let section: string | undefined;
 	let number = 0;
-	// The marks column is as wide as its widest entry ("⟲ rollback auto"), so no mark is cut.
+	// The marks column is as wide as its widest entry ("⟲ rollback $ cmd"), so no mark is cut.
 	const marks = new Map(runbook.steps.map(step => [step.id, stepMarks(step)]));
 	const marksWidth = Math.max(0, ...[...marks.values()].map(text => [...text].length));
+	// A step that ticks itself says `auto`, and while its condition holds, the time left ("1:05"):
+	// the column is as wide as the longest of those, so it never changes width as a count starts.
+	const autoWidth = Math.max(0, ...runbook.steps.filter(step => step.doneWhen).map(step => Math.max(4, formatCountdown(doneWhenHoldMs(step)).length)));
 	for (const step of runbook.steps) {
 		if (step.section && step.section !== section) {
 			section = step.section;
@@ -354,11 +374,13 @@ function buildRunbookRows(runbook: Runbook | null, checked: Record<string, true>
 		const done = Boolean(checked[step.id]);
 		const watched = step.queries.map(id => byId.get(id)).find(Boolean);
 		const watchedValue = watched?.series[0];
+		const since = done || !step.doneWhen ? undefined : held[step.id];
 		rows.push({
 			key: `st:${step.id}`,
 			tone: done ? 'muted' : 'ok',
 			ref: {kind: 'step', id: step.id},
 			search: `${step.title} ${step.text.join(' ')}`.toLowerCase(),
+			...(since === undefined ? {} : {countdownTo: since + doneWhenHoldMs(step)}),
 			cells: [
 				{text: `${'  '.repeat(step.depth)}${done ? '[x]' : '[ ]'} ${step.depth === 0 ? `${number}. ` : ''}${step.title}`, tone: done ? 'muted' : undefined},
 				{
@@ -369,6 +391,7 @@ function buildRunbookRows(runbook: Runbook | null, checked: Record<string, true>
 					align: 'right',
 				},
 				{text: marks.get(step.id)!, tone: 'muted', width: marksWidth, align: 'right'},
+				since === undefined ? {text: step.doneWhen ? 'auto' : '', tone: 'muted', width: autoWidth, align: 'right'} : {text: 'auto', tone: 'ok', width: autoWidth, align: 'right', clock: true},
 			],
 		});
 	}

@@ -40,6 +40,8 @@ export interface IncidentActions {
 	// Runbooks
 	runbookLoaded(runbook: Runbook | null): void;
 	runbooksAvailable(runbooks: Runbook[]): void;
+	/** A step's done-when condition started holding at `since`, or (null) stopped holding. */
+	doneWhenChanged(stepId: string, since: number | null): void;
 	// UI
 	focusChanged(pane: PaneId): void;
 	/** Moves the selection `delta` rows from where it is in `rows` (the pane's rows, as rowsFor gives them). */
@@ -94,6 +96,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		alerts: [],
 		cluster: emptyCluster,
 		runbook: null,
+		doneWhenHeld: {},
 		runbooks: [],
 		ui: {focus: 'health', selected: zeroPerPane<Selection>({index: 0}), filter: zeroPerPane(''), dialog: null, help: false},
 		activity: {},
@@ -143,6 +146,15 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		},
 		runbooksAvailable(runbooks) {
 			set(s => ({runbooks: withActive(runbooks, s.runbook)}));
+		},
+		doneWhenChanged(stepId, since) {
+			set(s => {
+				if ((s.doneWhenHeld[stepId] ?? null) === since) return s;
+				const doneWhenHeld = {...s.doneWhenHeld};
+				if (since === null) delete doneWhenHeld[stepId];
+				else doneWhenHeld[stepId] = since;
+				return {doneWhenHeld};
+			});
 		},
 		focusChanged(pane) {
 			set(s => ({ui: {...s.ui, focus: pane}}));

@@ -148,6 +148,11 @@ export interface IncidentState {
 	alerts: AlertInfo[];
 	cluster: ClusterData;
 	runbook: Runbook | null;
+	/**
+	 * Since when (ms since the epoch) each step's done-when condition has held, while it holds
+	 * (session/auto-check.ts): the Runbook pane counts down to the tick from it.
+	 */
+	doneWhenHeld: Record<string, number>;
 	/** The runbooks the picker offers: those listed in the configured directories, and the active one. */
 	runbooks: Runbook[];
 	ui: {

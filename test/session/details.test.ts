@@ -176,6 +176,14 @@ describe('runbook step details', () => {
 		expect(details.lines.join('\n')).not.toContain('{"query"');
 	});
 
+	it('say how long a held done-when condition has held and when it ticks, as the pane counts down', async () => {
+		const store = createIncidentStore({initial: {metrics: fullState().metrics}});
+		store.getState().runbookLoaded(runbookFixture());
+		store.getState().doneWhenChanged('roll-back-verify', now - 20_000);
+		const details = await detailsFor({kind: 'step', id: 'roll-back-verify'}, store.getState(), null, {now: () => now});
+		expect(details.lines).toContain('  held for 20s; ticks in 0:40');
+	});
+
 	it('of a heading left alone by a filter, list the steps under it', async () => {
 		const details = await detailsFor({kind: 'section', title: 'Mitigate'}, stateWith(), null);
 		expect(details.lines).toEqual(['[ ] Roll back to the previous revision', '[ ] Watch the error ratio fall']);

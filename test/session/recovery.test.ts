@@ -256,6 +256,22 @@ describe('auto-check', () => {
 		expect(vi.getTimerCount()).toBe(0);
 	});
 
+	it('tells the store since when a condition holds, for the countdown, and forgets it when it breaks or the check stops', () => {
+		const {clock, store} = startAuto();
+		const start = clock.now();
+		store.getState().metricsReceived([errorRatio(0.004)]);
+		expect(store.getState().doneWhenHeld).toEqual({'errors-low': start});
+		clock.advance(20_000);
+		store.getState().metricsReceived([errorRatio(0.003)]);
+		expect(store.getState().doneWhenHeld).toEqual({'errors-low': start});
+		store.getState().metricsReceived([errorRatio(0.02)]);
+		expect(store.getState().doneWhenHeld).toEqual({});
+		store.getState().metricsReceived([errorRatio(0.004)]);
+		expect(store.getState().doneWhenHeld).toEqual({'errors-low': start + 20_000});
+		stops.pop()!(); // another runbook was chosen
+		expect(store.getState().doneWhenHeld).toEqual({});
+	});
+
 	it('a dip above the value restarts the count', async () => {
 		const {clock, store, checked} = startAuto();
 

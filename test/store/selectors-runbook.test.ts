@@ -1,11 +1,11 @@
 import {describe, expect, it} from 'vitest';
-import {selectRunbookRows} from '../../source/store/selectors.js';
+import {formatCountdown, selectRunbookRows, type Row} from '../../source/store/selectors.js';
 import {layoutCells, rowText} from '../../source/ui/components/row-line.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {metricRows, runbookFixture} from '../support/fixtures.js';
 
 describe('runbook rows', () => {
-	it('give the marks column the width of its widest entry, so "⟲ rollback auto" is not cut', () => {
+	it('give the marks column the width of its widest entry, so "⟲ rollback $ cmd auto" is not cut', () => {
 		const runbook = runbookFixture();
 		const rollBack = runbook.steps.find(step => step.id === 'roll-back')!;
 		rollBack.doneWhen = {query: 'error_ratio', below: 0.01};
@@ -16,6 +16,31 @@ describe('runbook rows', () => {
 		// Every step's marks end in the same column.
 		const others = rows.filter(row => !row.heading).map(row => rowText(row, 120, false, createTheme({color: false})));
 		expect(new Set(others.map(line => line.length))).toEqual(new Set([text.length]));
+	});
+
+	it('count down to a held condition’s tick in the auto column, which keeps its width', () => {
+		const runbook = runbookFixture();
+		const rollBack = runbook.steps.find(step => step.id === 'roll-back')!;
+		rollBack.doneWhen = {query: 'error_ratio', below: 0.01, forSeconds: 120};
+		const theme = createTheme({color: false});
+		const idle = selectRunbookRows(runbook, {}, metricRows(), {});
+		const line = (rows: readonly Row[], clock?: string) => rowText(rows.find(row => row.key === 'st:roll-back')!, 120, false, theme, clock).trimEnd();
+		expect(line(idle)).toMatch(/ ⟲ rollback auto$/);
+		expect(idle.find(row => row.key === 'st:roll-back')!.countdownTo).toBeUndefined();
+
+		const since = Date.parse('2026-11-22T03:10:00Z');
+		const held = selectRunbookRows(runbook, {}, metricRows(), {'roll-back': since});
+		const row = held.find(row => row.key === 'st:roll-back')!;
+		expect(row.countdownTo).toBe(since + 120_000);
+		expect(formatCountdown(row.countdownTo! - (since + 35_000))).toBe('1:25');
+		expect(line(held, '1:25')).toMatch(/ ⟲ rollback 1:25$/);
+		expect(line(held, '1:25')).toHaveLength(line(idle).length);
+		// A checked step counts nothing down.
+		expect(selectRunbookRows(runbook, {'roll-back': true}, metricRows(), {'roll-back': since}).find(row => row.key === 'st:roll-back')!.countdownTo).toBeUndefined();
+	});
+
+	it('formats the time left as minutes and seconds, never below 0:00', () => {
+		expect([formatCountdown(600_000), formatCountdown(61_000), formatCountdown(59_001), formatCountdown(500), formatCountdown(-3000)]).toEqual(['10:00', '1:01', '1:00', '0:01', '0:00']);
 	});
 });
 

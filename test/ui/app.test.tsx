@@ -124,6 +124,15 @@ describe('cockpit panes', () => {
 		expect(frame).toContain('0/4 done');
 	});
 
+	it('counts down to the tick of a step whose done-when condition holds, and says auto again when it breaks', async () => {
+		const ui = await open({width: 120, height: 40});
+		expect(rowOf(ui.frame(), 'Watch the error ratio fall')).toMatch(/ auto$/);
+		ui.store.getState().doneWhenChanged('roll-back-verify', Date.now());
+		await ui.waitForFrame(f => / [01]:\d\d$/.test(rowOf(f, 'Watch the error ratio fall')), 'a countdown from 1:00');
+		ui.store.getState().doneWhenChanged('roll-back-verify', null);
+		await ui.waitForFrame(f => / auto$/.test(rowOf(f, 'Watch the error ratio fall')), 'auto again');
+	});
+
 	it('marks states with symbols when colour is off', async () => {
 		const ui = await open({width: 100, height: 40, color: false});
 		expect(rowOf(ui.frame(), 'checkout-7d9f8-bbbbb')).toMatch(/✗/);

@@ -63,9 +63,9 @@ function painter(color: string | undefined, bold: boolean): Painter {
  * a row is one <Text> holding ANSI-styled cells, not a <Text> per cell; the string is built once
  * per row, width and selection, and reused across frames.
  */
-export function rowText(row: Row, width: number, selected: boolean, theme: Theme, age?: string): string {
+export function rowText(row: Row, width: number, selected: boolean, theme: Theme, clock?: string): string {
 	const own = row.cells; // a pod row makes its cells at each read
-	const cells = age === undefined ? own : own.map(cell => (cell.age ? {...cell, text: age, tone: 'muted' as const} : cell));
+	const cells = clock === undefined ? own : own.map(cell => (cell.clock ? {...cell, text: clock, tone: cell.tone ?? 'muted'} : cell));
 	const parts = layoutCells(cells, width - 2);
 	const marker = selected ? (theme.color ? '▶ ' : '> ') : `${theme.color ? ' ' : theme.symbolOf(row.tone)} `;
 	let text = marker;
@@ -79,20 +79,21 @@ export function rowText(row: Row, width: number, selected: boolean, theme: Theme
 
 const cache = new WeakMap<Row, {key: string; text: string}>();
 
-function cachedRowText(row: Row, width: number, selected: boolean, theme: Theme, age?: string): string {
-	const key = `${width}:${selected}:${theme.color}:${age ?? ''}`;
+function cachedRowText(row: Row, width: number, selected: boolean, theme: Theme, clock?: string): string {
+	const key = `${width}:${selected}:${theme.color}:${clock ?? ''}`;
 	const hit = cache.get(row);
 	if (hit?.key === key) return hit.text;
-	const text = rowText(row, width, selected, theme, age);
+	const text = rowText(row, width, selected, theme, clock);
 	cache.set(row, {key, text});
 	return text;
 }
 
-export const RowLine = memo(function RowLine(props: {row: Row; width: number; selected: boolean; age?: string}) {
+/** `clock`: the text of the row's clock cell (its age, or the time left), when it has one. */
+export const RowLine = memo(function RowLine(props: {row: Row; width: number; selected: boolean; clock?: string}) {
 	const theme = useTheme();
 	return (
 		<Text wrap="truncate-end" inverse={props.selected}>
-			{cachedRowText(props.row, props.width, props.selected, theme, props.age)}
+			{cachedRowText(props.row, props.width, props.selected, theme, props.clock)}
 		</Text>
 	);
 });

@@ -1,6 +1,6 @@
 import React, {useRef} from 'react';
 import {Box, Text} from 'ink';
-import type {Row} from '../../store/selectors.js';
+import {formatCountdown, type Row} from '../../store/selectors.js';
 import {selectionIndex, type Selection} from '../../store/selection.js';
 import {formatAge} from '../../sources/format.js';
 import {scrollOffset} from '../layout.js';
@@ -10,6 +10,14 @@ import {RowLine} from './row-line.js';
  * Renders only the rows that fit (10,000 pods cost the same as 20). The scroll offset follows the
  * selection; rows are built by selectors outside render, so a frame only lays out visible rows.
  */
+/** What the screen clock shows in a row's clock cell: a pod's age, or the time left to a step's tick. */
+function clockText(row: Row, now: number | undefined): string | undefined {
+	if (!now) return undefined;
+	if (row.createdAt) return formatAge(now - Date.parse(row.createdAt));
+	if (row.countdownTo !== undefined) return formatCountdown(row.countdownTo - now);
+	return undefined;
+}
+
 export function VirtualList(props: {rows: readonly Row[]; selected: Selection; height: number; width: number; focused: boolean; now?: number; empty?: string}) {
 	const offsetRef = useRef(0);
 	const {rows, height} = props;
@@ -31,7 +39,7 @@ export function VirtualList(props: {rows: readonly Row[]; selected: Selection; h
 					row={row}
 					width={props.width}
 					selected={props.focused && offset + i === selected}
-					age={row.createdAt && props.now ? formatAge(props.now - Date.parse(row.createdAt)) : undefined}
+					clock={clockText(row, props.now)}
 				/>
 			))}
 		</Box>
