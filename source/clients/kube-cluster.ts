@@ -27,6 +27,7 @@ import {
 	type MutationResult,
 	type ContainerStatusInfo,
 	type PodNow,
+	type LogFollower,
 	type EventInfo,
 	type EventSubject,
 	type PodInfo,
@@ -35,6 +36,7 @@ import {
 } from '../ports/cluster.js';
 import {describeKubeError, KubeError, parseStatus, statusCodeOf, where, type KubeStatus} from './kube-errors.js';
 import {pinKubeconfig} from './kube-pin.js';
+import {openLogStream} from './log-stream.js';
 import {MalformedWatch, openWatch, type WatchHandlers} from './watch-stream.js';
 
 export interface KubeClusterOptions {
@@ -941,6 +943,29 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		return {...which, lines};
 	}
 
+	async function followLog(pod: string, tailLines: number, follower: LogFollower, signal: AbortSignal): Promise<string> {
+		const which = logContainerOf(await readPod(pod, signal));
+		if (!which) throw new KubeError(`pod/${pod} has no containers`, undefined, undefined);
+		const {container} = which;
+		const url = new URL(`${server}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`);
+		url.searchParams.set('container', container);
+		url.searchParams.set('follow', 'true');
+		url.searchParams.set('tailLines', String(tailLines));
+		// Credentials are applied per request, as for watches: an exec plugin may have renewed them.
+		const requestOptions: HttpsRequestOptions = {};
+		await kc.applyToHTTPSOptions(requestOptions);
+		if (signal.aborted) return container;
+		const close = openLogStream(url, requestOptions, {
+			line: text => follower.line(text),
+			done: error => {
+				signal.removeEventListener('abort', close);
+				follower.done(error && fail(error, `follow the log of pod/${pod} -c ${container}`));
+			},
+		});
+		signal.addEventListener('abort', close, {once: true});
+		return container;
+	}
+
 	async function autoscalerFor(name: string, signal?: AbortSignal): Promise<string | null> {
 		try {
 			const list = await autoscaling.listNamespacedHorizontalPodAutoscaler({namespace}, callOptions(signal));
@@ -988,6 +1013,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		events,
 		podLog,
 		podNow,
+		followLog,
 		autoscalerFor,
 	};
 }

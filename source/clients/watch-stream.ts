@@ -28,14 +28,14 @@
 import {request as httpRequest, type IncomingMessage} from 'node:http';
 import {request as httpsRequest, type RequestOptions} from 'node:https';
 
-/** A watch that the server refused (any status but 200), with the Status body it sent. */
-export class WatchRefused extends Error {
+/** A watch or log stream that the server refused (any status but 200), with the Status body it sent. */
+export class StreamRefused extends Error {
 	constructor(
 		readonly statusCode: number,
 		readonly body: string,
 	) {
 		super(`HTTP ${statusCode}`);
-		this.name = 'WatchRefused';
+		this.name = 'StreamRefused';
 	}
 }
 
@@ -128,7 +128,7 @@ export function openWatch(url: URL, options: RequestOptions, handlers: WatchHand
 			response.on('data', (chunk: string) => {
 				if (body.length < maxRefusalChars) body += chunk;
 			});
-			response.on('end', () => finish(new WatchRefused(response.statusCode ?? 0, body.slice(0, maxRefusalChars))));
+			response.on('end', () => finish(new StreamRefused(response.statusCode ?? 0, body.slice(0, maxRefusalChars))));
 			response.on('error', finish);
 			return;
 		}

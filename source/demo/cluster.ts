@@ -11,6 +11,7 @@ import type {
 	PodInfo,
 	PodLogTail,
 	PodNow,
+	LogFollower,
 	RevisionInfo,
 } from '../ports/cluster.js';
 import {pinKubeconfig} from '../clients/kube-pin.js';
@@ -34,6 +35,31 @@ export const demoContext = 'demo';
 /** How long the API server keeps events (kube-apiserver's --event-ttl default). */
 const eventTtlMs = 60 * 60 * 1000;
 export const demoNamespace = 'shop';
+/** A demo app writes a log line every this many ms. */
+const logEveryMs = 5000;
+
+/** When the pod's running container started: at its last restart, else two seconds after the pod was created. */
+function runStart(pod: SimPod): number {
+	return pod.restartedAt ?? pod.createdAt + 2000;
+}
+
+/**
+ * The line the app in `pod` writes at `at` in the run that started at `start`: that it listens, then
+ * a health probe every 5 s; on the bad release, its price cache growing, then GC pauses and
+ * timed-out requests until the OOM kill.
+ */
+function runLine(pod: SimPod, start: number, at: number): string {
+	const version = pod.image.split(':')[1] ?? 'latest';
+	if (at <= start) return `${apiTime(at)} info  ${pod.deployment} ${version} listening on :8080`;
+	if (pod.image !== badImage) return `${apiTime(at)} info  GET /health 200 ${1 + (Math.floor(at / logEveryMs) % 3)} ms`;
+	const i = Math.max(1, Math.round((at - start) / logEveryMs));
+	if (i <= 8) return `${apiTime(at)} warn  price cache holds ${60_000 * i} entries, heap ${180 + 41 * i} MiB of 512 MiB`;
+	// Near its limit: long GC pauses, and requests that time out behind them (the 5xx the Metrics pane shows).
+	return i % 2 === 0
+		? `${apiTime(at)} warn  GC pause ${600 + (i % 7) * 50} ms, heap ${505 + (i % 3)} MiB of 512 MiB`
+		: `${apiTime(at)} error POST /api/checkout 503 in ${(1.1 + (i % 5) * 0.3).toFixed(1)} s: price lookup timed out`;
+}
+
 /** The image of the bad deploy: pods running it fail requests, answer slowly and get OOMKilled. */
 export const badImage = 'shop/checkout:1.8.0';
 
@@ -383,15 +409,39 @@ export class SimulatedCluster implements Cluster {
 				lines.push(`${apiTime(end - 1500)} error lost the connection to redis:6379 (ECONNRESET); exiting so the kubelet restarts us`);
 			}
 		} else {
-			// The running container: its start, then a health probe every 5 s up to now; only as far back as the tail reaches.
-			const start = pod.createdAt + 2000;
-			const from = Math.max(start, this.now() - tailLines * 5000);
-			if (from === start) lines.push(listening(start));
-			for (let at = start + 5000 * Math.max(1, Math.ceil((from - start) / 5000)); at <= this.now(); at += 5000) {
-				lines.push(`${apiTime(at)} info  GET /health 200 ${1 + (Math.floor(at / 5000) % 3)} ms`);
-			}
+			lines.push(...this.runSoFar(pod, tailLines));
 		}
 		return {container: pod.deployment, previous, lines: lines.slice(-tailLines)};
+	}
+
+	/**
+	 * `kubectl logs -f`: the running container's last lines, then a line every 5 s (a health probe; on
+	 * the bad release, its cache growing toward the OOM kill) until the container stops, restarts or
+	 * its pod goes, when the log ends as the API server ends it.
+	 */
+	async followLog(name: string, tailLines: number, follower: LogFollower, signal: AbortSignal): Promise<string> {
+		await this.roundTrip(signal);
+		const pod = this.podNamed(name);
+		const start = runStart(pod);
+		for (const line of this.runSoFar(pod, tailLines)) follower.line(line);
+		const next = () =>
+			this.after(logEveryMs, () => {
+				if (signal.aborted) return;
+				if (this.pods.get(pod.name) !== pod || pod.terminating || runStart(pod) !== start) return follower.done(null);
+				follower.line(runLine(pod, start, this.now()));
+				next();
+			});
+		next();
+		return pod.deployment;
+	}
+
+	/** The running container's log up to now, only as far back as the tail reaches: its start, then a line every 5 s. */
+	private runSoFar(pod: SimPod, tailLines: number): string[] {
+		const start = runStart(pod);
+		const from = Math.max(start, this.now() - tailLines * logEveryMs);
+		const lines = from === start ? [runLine(pod, start, start)] : [];
+		for (let at = start + logEveryMs * Math.max(1, Math.ceil((from - start) / logEveryMs)); at <= this.now(); at += logEveryMs) lines.push(runLine(pod, start, at));
+		return lines.slice(-tailLines);
 	}
 
 	/** One container per pod, named after its deployment; an OOM kill ends with exit 137, as the kernel's SIGKILL does. */

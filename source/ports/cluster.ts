@@ -128,6 +128,13 @@ export interface PodNow {
 	containers: ContainerStatusInfo[];
 }
 
+/** What a followed log is given: its lines as they come, then why it ended. */
+export interface LogFollower {
+	line(text: string): void;
+	/** Called once: null when the log ended (the container stopped), else why it stopped. Never after the abort. */
+	done(error: Error | null): void;
+}
+
 /** The end of a container's log. */
 export interface PodLogTail {
 	container: string;
@@ -161,6 +168,13 @@ export interface Cluster {
 	 * and each container's state, restarts and how its last run ended (exit code, message).
 	 */
 	podNow(pod: string, signal?: AbortSignal): Promise<PodNow>;
+	/**
+	 * Follows a container's log from its last `tailLines` lines on, as `kubectl logs -f --tail=N` does:
+	 * the container that last restarted (its run now, not the one before), else the first. Resolves
+	 * with that container's name once the log is open; lines then come to `follower` until `signal`
+	 * aborts or the log ends.
+	 */
+	followLog(pod: string, tailLines: number, follower: LogFollower, signal: AbortSignal): Promise<string>;
 	/** Name of a HorizontalPodAutoscaler targeting the deployment, or null. */
 	autoscalerFor(deployment: string, signal?: AbortSignal): Promise<string | null>;
 	/**

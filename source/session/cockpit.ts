@@ -27,6 +27,9 @@ import {startEscalation} from './escalation.js';
 import {detailsFor} from './details.js';
 import {watchRecovery} from './recovery.js';
 
+/** Lines of a followed log shown from before it was opened (`kubectl logs -f --tail=100`). */
+export const logTailLines = 100;
+
 export interface SessionOptions {
 	config: Config;
 	stateDir: string;
@@ -136,6 +139,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	journal.follow(newEvents => store.getState().eventsAppended(newEvents), lifetime.signal, 5000, warning => store.getState().warned(warning));
 
 	let cluster: Cluster | null = null;
+	/** The log followed in the log dialog, and how many follows there have been (their ids). */
+	let following: AbortController | null = null;
+	let follows = 0;
 	let stopSources: (() => void) | null = null;
 	let stopRunbookWatchers: (() => void) | null = null;
 	let running: AbortController | null = null;
@@ -352,6 +358,55 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 				.then(details => store.getState().dialogOpened({kind: 'details', ...details}))
 				.catch(fail);
 		},
+		followLog(pod) {
+			following?.abort();
+			const reading = cluster;
+			if (!reading) {
+				flash('no cluster to read the log from', 'warn');
+				return;
+			}
+			const abort = new AbortController();
+			following = abort;
+			const signal = AbortSignal.any([abort.signal, lifetime.signal]);
+			const id = ++follows;
+			store.getState().logFollowed(id, pod, logTailLines);
+			store.getState().dialogOpened({kind: 'log'});
+			// Lines that come together (the tail, a burst) reach the store once, not once each; masked
+			// like everything the cockpit shows from the cluster.
+			let pending: string[] = [];
+			const flush = () => {
+				const lines = pending;
+				pending = [];
+				if (!signal.aborted) store.getState().logLines(id, lines);
+			};
+			reading
+				.followLog(
+					pod,
+					logTailLines,
+					{
+						line(text) {
+							if (pending.length === 0) setImmediate(flush);
+							pending.push(redact(text));
+						},
+						done(error) {
+							flush();
+							if (!signal.aborted) store.getState().logEnded(id, error ? error.message : 'the log ended: the container stopped or restarted');
+						},
+					},
+					signal,
+				)
+				.then(
+					container => store.getState().logOpened(id, container),
+					(error: unknown) => {
+						if (!signal.aborted) store.getState().logEnded(id, (error as Error).message);
+					},
+				);
+		},
+		stopLog() {
+			following?.abort();
+			following = null;
+			store.getState().logClosed();
+		},
 	};
 
 	return {
@@ -389,6 +444,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			lifetime.abort();
 			stopAlertMatch();
 			running?.abort();
+			following?.abort();
 			stopSources?.();
 			stopRunbookWatchers?.();
 			await journal.close();

@@ -1,6 +1,7 @@
 import {applyFilter, selectFilteredPodRows, selectHealthRows, selectMetricRows, selectPodRows, selectRunbookRows, type Row, type RowRef} from './selectors.js';
 import {selectTimelineRows} from './selectors-timeline.js';
 import type {IncidentState, PaneId} from './types.js';
+import type {PodInfo} from '../ports/cluster.js';
 import {selectionIndex} from './selection.js';
 
 /** The rows a pane shows, as the pane itself computes them (same memoized selectors). */
@@ -47,4 +48,28 @@ export function deploymentOf(ref: RowRef | undefined): string | undefined {
 	if (ref?.kind === 'deployment') return ref.name;
 	if (ref?.kind === 'pod' || ref?.kind === 'health') return ref.deployment;
 	return undefined;
+}
+
+/** Pod phases in the order kubectl prefers them for a log: running, then unknown, then pending. */
+const logPhaseRank: Record<string, number> = {Running: 0, Unknown: 1, Pending: 2};
+
+/**
+ * The pod whose log `l` follows for a selected row: a pod row's own pod, or for a deployment the pod
+ * `kubectl logs deployment/NAME` picks (kubectl's podutils.ByLogging): one on a node, running, ready,
+ * with the most restarts, the oldest. (kubectl also prefers the pod ready the longest; rows do not
+ * keep when a pod became ready, so age stands in for it.)
+ */
+export function logPodOf(state: IncidentState, ref: RowRef | undefined): string | undefined {
+	if (ref?.kind === 'pod') return ref.name;
+	if (ref?.kind !== 'deployment') return undefined;
+	const ready = (pod: PodInfo) => pod.phase === 'Running' && pod.ready === pod.containers && !pod.waitingReason;
+	const ranked = [...(state.cluster.podGroups[ref.name] ?? [])].sort(
+		(a, b) =>
+			Number(!a.node) - Number(!b.node) ||
+			(logPhaseRank[a.phase] ?? 3) - (logPhaseRank[b.phase] ?? 3) ||
+			Number(ready(b)) - Number(ready(a)) ||
+			b.restarts - a.restarts ||
+			a.createdAt.localeCompare(b.createdAt),
+	);
+	return ranked[0]?.name;
 }

@@ -21,6 +21,7 @@ import {
 export const limits = {
 	timelineEvents: 5000,
 	outputLines: 500,
+	logLines: 2000,
 	warnings: 50,
 };
 
@@ -57,6 +58,14 @@ export interface IncidentActions {
 	actionStarted(actionId: string, title: string): void;
 	actionOutput(actionId: string, line: string): void;
 	actionFinished(actionId: string): void;
+	/** A pod's log starts being followed (follow `id`); any earlier one is replaced. */
+	logFollowed(id: number, pod: string, tailLines: number): void;
+	/** Follow `id` is open on `container`. */
+	logOpened(id: number, container: string): void;
+	logLines(id: number, lines: readonly string[]): void;
+	/** Follow `id` ended, and why. */
+	logEnded(id: number, why: string): void;
+	logClosed(): void;
 	warned(message: string): void;
 }
 
@@ -100,6 +109,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		runbooks: [],
 		ui: {focus: 'health', selected: zeroPerPane<Selection>({index: 0}), filter: zeroPerPane(''), dialog: null, help: false},
 		activity: {},
+		followedLog: null,
 		warnings: [],
 		...options.initial,
 
@@ -197,6 +207,26 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		},
 		actionFinished(actionId) {
 			set(s => (s.activity.running?.actionId === actionId ? {activity: {}} : s));
+		},
+		logFollowed(id, pod, tailLines) {
+			set({followedLog: {id, pod, tailLines, lines: []}});
+		},
+		logOpened(id, container) {
+			set(s => (s.followedLog?.id === id ? {followedLog: {...s.followedLog, container}} : s));
+		},
+		logLines(id, lines) {
+			set(s => {
+				const log = s.followedLog;
+				if (log?.id !== id || lines.length === 0) return s;
+				const all = [...log.lines, ...lines];
+				return {followedLog: {...log, lines: all.length > limits.logLines ? all.slice(-limits.logLines) : all}};
+			});
+		},
+		logEnded(id, why) {
+			set(s => (s.followedLog?.id === id ? {followedLog: {...s.followedLog, ended: why}} : s));
+		},
+		logClosed() {
+			set({followedLog: null});
 		},
 		warned(message) {
 			set(s => ({warnings: [...s.warnings, message].slice(-limits.warnings)}));

@@ -130,8 +130,24 @@ export type Dialog =
 	| {kind: 'details'; title: string; lines: string[]; output?: boolean}
 	/** Live output of the running action; replaced by 'details' when it ends. */
 	| {kind: 'output'; actionId: string; title: string}
+	/** The log of a pod, followed (`l`): its lines are `followedLog`'s. */
+	| {kind: 'log'}
 	| {kind: 'quit'}
 	| {kind: 'pick'; purpose: PickPurpose; title: string; items: Array<{label: string; value: string}>; current?: string};
+
+/** A pod's log followed in the log dialog (`l`), its last lines kept (`limits.logLines`). */
+export interface FollowedLog {
+	/** Tells one follow from the next: lines of an earlier one that arrive late are dropped. */
+	id: number;
+	pod: string;
+	/** Lines shown from before it was opened (`--tail`). */
+	tailLines: number;
+	/** Known once the log is open. */
+	container?: string;
+	lines: string[];
+	/** Why the log ended, once it has (the container stopped, the API server refused it). */
+	ended?: string;
+}
 
 export interface ActivityState {
 	/** Action running now (one at a time), with streamed output lines. */
@@ -166,5 +182,6 @@ export interface IncidentState {
 		flash?: {text: string; tone: Tone; at: number};
 	};
 	activity: ActivityState;
+	followedLog: FollowedLog | null;
 	warnings: string[];
 }

@@ -2,7 +2,7 @@ import React, {useEffect, useState} from 'react';
 import {Box, Text, useStdout, type Key} from 'ink';
 import {useKeyPresses} from './components/use-key-presses.js';
 import {paneIds, type PaneId} from '../store/types.js';
-import {deploymentOf, paneLines, rowsFor, selectedRef} from '../store/pane-rows.js';
+import {deploymentOf, logPodOf, paneLines, rowsFor, selectedRef} from '../store/pane-rows.js';
 import {severities, statuses} from '../timeline/events.js';
 import {Command, commandFor, keymap, paneCommands} from './keymap.js';
 import {useController, useIncident, useStoreApi} from './context.js';
@@ -20,7 +20,7 @@ import type {PaneProps} from './panes/pane-props.js';
 import {paneNumbers, paneTitles} from './panes/pane.js';
 import {ConfirmDialog} from './dialogs/confirm-dialog.js';
 import {PromptDialog} from './dialogs/prompt-dialog.js';
-import {DetailsDialog} from './dialogs/details-dialog.js';
+import {DetailsDialog, LogDialog, OutputDialog} from './dialogs/details-dialog.js';
 import {QuitDialog} from './dialogs/quit-dialog.js';
 import {PickDialog} from './dialogs/pick-dialog.js';
 
@@ -223,6 +223,13 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 					controller.requestDeploymentAction(command === Command.Rollback ? 'rollback' : command === Command.Scale ? 'scale' : 'restart', deployment);
 					return;
 				}
+				case Command.FollowLog: {
+					const ref = selectedRef(state, pane);
+					const pod = logPodOf(state, ref);
+					if (pod) controller.followLog(pod);
+					else state.flashed(ref?.kind === 'deployment' ? `deployment ${ref.name} has no pods to read a log from` : 'select a pod or a deployment first', 'warn');
+					return;
+				}
 				default:
 					break;
 			}
@@ -264,7 +271,10 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 				overlay = <DetailsDialog title={dialog.title} lines={dialog.lines} output={dialog.output} {...common} />;
 				break;
 			case 'output':
-				overlay = <DetailsDialog title={dialog.title} live {...common} />;
+				overlay = <OutputDialog title={dialog.title} {...common} />;
+				break;
+			case 'log':
+				overlay = <LogDialog {...common} />;
 				break;
 			case 'quit':
 				overlay = <QuitDialog {...common} />;

@@ -30,6 +30,10 @@ export interface CockpitController {
 	selectRunbook(id: string): void;
 	/** Opens a details view of a row. */
 	showDetails(ref: RowRef): void;
+	/** Follows a pod's log in the log dialog (`kubectl logs -f`), replacing any log followed before. */
+	followLog(pod: string): void;
+	/** Stops following the log (its dialog closed). */
+	stopLog(): void;
 }
 
 /** A controller that does nothing, for component tests that only render. */
@@ -47,5 +51,7 @@ export const inertController: CockpitController = {
 	setSeverity() {},
 	setStatus() {},
 	selectRunbook() {},
+	followLog() {},
+	stopLog() {},
 	showDetails() {},
 };

@@ -7,7 +7,7 @@ import {wrapHanging} from './dialogs/dialog-frame.js';
 
 /** Generated from the keymap, so it can never disagree with what the keys do. */
 export function helpLines(readonly: boolean): Array<{scope: Scope; label: string; help: string; disabled: boolean}> {
-	const order: Scope[] = ['global', 'list', 'deployment', 'runbook', 'timeline', 'dialog'];
+	const order: Scope[] = ['global', 'list', 'deployment', 'pods', 'runbook', 'timeline', 'dialog'];
 	return Object.values(keymap)
 		.map(b => ({scope: b.scope, label: b.label, help: b.help, disabled: Boolean(readonly && b.dangerous)}))
 		.sort((a, b) => order.indexOf(a.scope) - order.indexOf(b.scope));

@@ -27,6 +27,7 @@ export enum Command {
 	Rollback = 'rollback',
 	Scale = 'scale',
 	Restart = 'restart',
+	FollowLog = 'followLog',
 	RunCommand = 'runCommand',
 	Note = 'note',
 	Filter = 'filter',
@@ -40,7 +41,7 @@ export enum Command {
 	WrapOutput = 'wrapOutput',
 }
 
-export type Scope = 'global' | 'list' | 'deployment' | 'runbook' | 'timeline' | 'dialog';
+export type Scope = 'global' | 'list' | 'deployment' | 'pods' | 'runbook' | 'timeline' | 'dialog';
 
 export interface Binding {
 	/** Printable keys (matched against `input`) or named keys (matched against Ink's `key` flags). */
@@ -79,6 +80,7 @@ export const keymap: Record<Command, Binding> = {
 	[Command.Rollback]: {keys: ['u'], label: 'u', help: 'Roll back the deployment (rollout undo)', scope: 'deployment', dangerous: true},
 	[Command.Scale]: {keys: ['s'], label: 's', help: 'Scale the deployment', scope: 'deployment', dangerous: true},
 	[Command.Restart]: {keys: ['r'], label: 'r', help: 'Restart the deployment (rollout restart)', scope: 'deployment', dangerous: true},
+	[Command.FollowLog]: {keys: ['l'], label: 'l', help: 'Follow the pod’s log (logs -f); on a deployment, the pod kubectl would pick', scope: 'pods'},
 	[Command.Pin]: {keys: ['p'], label: 'p', help: 'Pin or unpin the selected timeline event', scope: 'timeline'},
 	[Command.Note]: {keys: ['n'], label: 'n', help: 'Add a note to the timeline', scope: 'global'},
 	[Command.Severity]: {keys: ['S'], label: 'S', help: 'Change the incident severity', scope: 'global'},
@@ -132,7 +134,7 @@ export function commandFor(input: string, key: Key, candidates: readonly Command
 export const paneCommands = {
 	health: [Command.Rollback, Command.Scale, Command.Restart, Command.Details, Command.Filter],
 	metrics: [Command.Details, Command.Filter],
-	pods: [Command.Rollback, Command.Scale, Command.Restart, Command.Details, Command.Filter],
+	pods: [Command.Rollback, Command.Scale, Command.Restart, Command.FollowLog, Command.Details, Command.Filter],
 	runbook: [Command.ToggleStep, Command.RunCommand, Command.Details, Command.Filter],
 	timeline: [Command.Pin, Command.Details, Command.Filter],
 } as const;
@@ -150,6 +152,7 @@ const shortHelp: Partial<Record<Command, string>> = {
 	[Command.Rollback]: 'rollback',
 	[Command.Scale]: 'scale',
 	[Command.Restart]: 'restart',
+	[Command.FollowLog]: 'logs',
 	[Command.Details]: 'details',
 	[Command.Filter]: 'filter',
 	[Command.ToggleStep]: 'check',
@@ -164,6 +167,7 @@ export const scopeTitles: Record<Scope, string> = {
 	global: 'Everywhere',
 	list: 'In a list',
 	deployment: 'Pods pane, or a Health row whose service names its deployment',
+	pods: 'Pods pane',
 	runbook: 'Runbook pane',
 	timeline: 'Timeline pane',
 	dialog: 'In a dialog',

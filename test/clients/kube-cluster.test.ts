@@ -479,6 +479,45 @@ describe('KubeCluster pod diagnosis (reads only, allowed in read-only mode)', ()
 		await expect(c.events('Pod', pod)).rejects.toThrow('events is forbidden: User "viewer" cannot list resource "events"');
 		expect(server.requests.filter(r => r.method !== 'GET')).toEqual([]);
 	});
+
+	it('follows a container’s log: its tail, then each line as it is written, until the container stops; an abort stops it quietly', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 0});
+		const pod = server.addPod('api', {name: 'api-abc-11111'}).metadata.name;
+		server.setLog(pod, 'api', 'listening on :8080\nGET /health 200\nGET /health 200 again\n');
+		const c = await cluster({readonly: true});
+		const lines: string[] = [];
+		let ended: Error | null | undefined;
+		expect(await c.followLog(pod, 2, {line: text => lines.push(text), done: error => (ended = error)}, new AbortController().signal)).toBe('api');
+		await waitFor(() => lines.length === 2, {message: 'the tail'});
+		expect(lines).toEqual(['GET /health 200', 'GET /health 200 again']);
+		expect(server.requests.find(r => r.path.endsWith('/log'))!.query).toMatchObject({container: 'api', follow: 'true', tailLines: '2'});
+		server.appendLog(pod, 'api', ['panic: runtime error', '\tat main.go:42']);
+		await waitFor(() => lines.length === 4, {message: 'the lines written after it opened'});
+		expect(lines.slice(2)).toEqual(['panic: runtime error', '\tat main.go:42']);
+		server.endLog(pod, 'api');
+		await waitFor(() => ended !== undefined, {message: 'the end of the log'});
+		expect(ended).toBeNull();
+
+		const abort = new AbortController();
+		let called = false;
+		await c.followLog(pod, 10, {line() {}, done: () => (called = true)}, abort.signal);
+		await waitFor(() => server.logFollowerCount(pod, 'api') === 1, {message: 'a second follower'});
+		abort.abort();
+		await waitFor(() => server.logFollowerCount(pod, 'api') === 0, {message: 'the follow closed'});
+		expect(called).toBe(false);
+		expect(server.requests.filter(r => r.method !== 'GET')).toEqual([]);
+	});
+
+	it('names the permission a forbidden log follow lacks', async () => {
+		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], pods: 0});
+		const pod = server.addPod('api', {name: 'api-abc-11111'}).metadata.name;
+		server.forbid('get', 'pods/log');
+		let refused: Error | null | undefined;
+		await (await cluster({readonly: true})).followLog(pod, 10, {line() {}, done: error => (refused = error)}, new AbortController().signal);
+		await waitFor(() => refused !== undefined, {message: 'the refusal'});
+		expect(refused?.message).toContain('pods "api-abc-11111" is forbidden: User "viewer" cannot get resource "pods/log"');
+		expect(refused?.message).toContain('follow the log of pod/api-abc-11111 -c api');
+	});
 });
 
 describe.skipIf(!hasOpenssl)('KubeCluster over TLS', () => {

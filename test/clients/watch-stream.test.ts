@@ -1,6 +1,6 @@
 import type {ServerResponse} from 'node:http';
 import {afterEach, describe, expect, it, vi} from 'vitest';
-import {MalformedWatch, openWatch, WatchRefused, type WatchOptions} from '../../source/clients/watch-stream.js';
+import {MalformedWatch, openWatch, StreamRefused, type WatchOptions} from '../../source/clients/watch-stream.js';
 import {waitFor} from '../support/wait.js';
 import {startServer, type LocalServer} from './local-server.js';
 
@@ -91,8 +91,8 @@ describe('openWatch', () => {
 			res.end(JSON.stringify(status));
 		});
 		await waitFor(() => seen.done.length === 1, {message: 'refusal reported'});
-		const refused = seen.done[0] as WatchRefused;
-		expect(refused).toBeInstanceOf(WatchRefused);
+		const refused = seen.done[0] as StreamRefused;
+		expect(refused).toBeInstanceOf(StreamRefused);
 		expect(refused.statusCode).toBe(403);
 		expect(JSON.parse(refused.body)).toEqual(status);
 		expect(seen.events).toEqual([]);

@@ -86,6 +86,37 @@ describe('SimulatedCluster', () => {
 		return {cluster, view};
 	}
 
+	it('follows a pod’s log as kubectl logs -f does: the tail, a line every 5 s, the end when its container restarts', async () => {
+		const {cluster, view} = await watched({scenario: true});
+		const follows = new Map<string, {lines: string[]; done: Array<Error | null>}>();
+		for (const pod of view.podsOf('checkout')) {
+			const seen = {lines: [] as string[], done: [] as Array<Error | null>};
+			follows.set(pod.name, seen);
+			expect(await call(cluster.followLog(pod.name, 3, {line: text => seen.lines.push(text), done: error => seen.done.push(error)}, controller.signal))).toBe('checkout');
+		}
+		const [first] = [...follows.values()];
+		expect(first!.lines).toHaveLength(3);
+		// The bad release, minutes after its start: near its memory limit, pausing and timing out.
+		expect(first!.lines.at(-1)).toMatch(/ (warn  GC pause \d+ ms, heap 50\d MiB of 512 MiB|error POST \/api\/checkout 503 in [\d.]+ s: price lookup timed out)$/);
+		await vi.advanceTimersByTimeAsync(5000);
+		expect(first!.lines).toHaveLength(4);
+		// The scenario OOM-kills a pod within minutes: its log ends there, the others go on.
+		const killed = () => view.podsOf('checkout').find(pod => pod.restarts > 0 && follows.has(pod.name))?.name;
+		await advanceUntil(() => killed() !== undefined, () => {}, 600_000, 1000);
+		await vi.advanceTimersByTimeAsync(5000);
+		expect(follows.get(killed()!)!.done).toEqual([null]);
+		expect([...follows.entries()].filter(([name]) => name !== killed()).every(([, seen]) => seen.done.length === 0)).toBe(true);
+
+		// A healthy pod logs its health probes; an abort stops the lines.
+		const abort = new AbortController();
+		const lines: string[] = [];
+		await call(cluster.followLog(view.podsOf('payments')[0]!.name, 2, {line: text => lines.push(text), done() {}}, abort.signal));
+		expect(lines.every(line => line.includes('GET /health 200'))).toBe(true);
+		abort.abort();
+		await vi.advanceTimersByTimeAsync(20_000);
+		expect(lines).toHaveLength(2);
+	});
+
 	it('starts with the bad deploy of checkout and healthy cart and payments', async () => {
 		const {cluster, view} = await watched();
 		expect(cluster.context).toBe('demo');

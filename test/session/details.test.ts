@@ -16,7 +16,7 @@ function stateWithPod() {
 /** A Cluster whose pod reads are the given functions; everything else is not used here. */
 function readsOnly(reads: Partial<Pick<Cluster, 'events' | 'podLog' | 'history' | 'podNow'>>): Cluster {
 	const unused = () => Promise.reject(new Error('not used'));
-	return {context: 'prod-eu', namespace: 'shop', watch: unused, history: unused, undo: unused, scale: unused, restart: unused, autoscalerFor: unused, events: unused, podLog: unused, podNow: unused, ...reads};
+	return {context: 'prod-eu', namespace: 'shop', watch: unused, history: unused, undo: unused, scale: unused, restart: unused, autoscalerFor: unused, events: unused, podLog: unused, podNow: unused, followLog: unused, ...reads};
 }
 
 const ref = {kind: 'pod', name: 'checkout-7d9f8-aaaaa', deployment: 'checkout'} as const;

@@ -40,6 +40,7 @@ function drivenCluster(): {cluster: Cluster; watcher: () => ClusterWatcher; sign
 		restart: unused,
 		events: unused,
 		podNow: unused,
+		followLog: unused,
 		podLog: unused,
 		autoscalerFor: unused,
 	};

@@ -47,6 +47,7 @@ function fakeCluster(behaviour: 'ok' | 'forbidden' | 'silent'): Cluster & {stopp
 		restart: async () => ({summary: '', before: '', after: ''}),
 		events: async () => [],
 		podNow: () => Promise.reject(new Error('status reads no pod')),
+		followLog: () => Promise.reject(new Error('status follows no log')),
 		podLog: async () => ({container: '', previous: false, lines: []}),
 		autoscalerFor: async () => null,
 	};

@@ -108,6 +108,8 @@ export class FakeKubeServer {
 	private readonly goneMode: Record<Resource, GoneMode> = {pods: 'event', deployments: 'event', replicasets: 'event', horizontalpodautoscalers: 'event', events: 'event'};
 	/** Container logs by `pod/container/current|previous`. */
 	private readonly logs = new Map<string, string>();
+	/** Responses of `GET pods/NAME/log?follow=true`, by `pod/container`, each written to as the log grows. */
+	private readonly logFollowers = new Map<string, Set<ServerResponse>>();
 	private readonly streams = new Set<WatchStream>();
 	private readonly sockets = new Set<Socket>();
 	private readonly forbidden = new Set<string>();
@@ -316,6 +318,25 @@ export class FakeKubeServer {
 	/** What `GET pods/NAME/log?container=C[&previous=true]` answers. */
 	setLog(pod: string, container: string, text: string, options: {previous?: boolean} = {}): void {
 		this.logs.set(`${pod}/${container}/${options.previous ? 'previous' : 'current'}`, text);
+	}
+
+	/** The running container writes `lines`: stored, and sent to whoever follows its log. */
+	appendLog(pod: string, container: string, lines: string[]): void {
+		const key = `${pod}/${container}`;
+		this.logs.set(`${key}/current`, (this.logs.get(`${key}/current`) ?? '') + lines.map(line => `${line}\n`).join(''));
+		for (const res of this.logFollowers.get(key) ?? []) res.write(lines.map(line => `${line}\n`).join(''));
+	}
+
+	/** The container stopped: the API server ends every follow of its log. */
+	endLog(pod: string, container: string): void {
+		const key = `${pod}/${container}`;
+		for (const res of this.logFollowers.get(key) ?? []) res.end();
+		this.logFollowers.delete(key);
+	}
+
+	/** How many follow its log now. */
+	logFollowerCount(pod: string, container: string): number {
+		return this.logFollowers.get(`${pod}/${container}`)?.size ?? 0;
 	}
 
 	addAutoscaler(name: string, deployment: string): KObject {
@@ -552,6 +573,15 @@ export class FakeKubeServer {
 			if (lines.at(-1) === '') lines.pop();
 			const tail = query.tailLines ? lines.slice(-Number(query.tailLines)) : lines;
 			res.writeHead(200, {'content-type': 'text/plain'});
+			if (query.follow === 'true' && !previous) {
+				// Kept open, written to as the container logs (appendLog), ended when it stops (endLog).
+				res.write(tail.map(line => `${line}\n`).join(''));
+				const key = `${name}/${container}`;
+				const followers = this.logFollowers.get(key) ?? new Set<ServerResponse>();
+				this.logFollowers.set(key, followers.add(res));
+				res.on('close', () => followers.delete(res));
+				return;
+			}
 			res.end(tail.map(line => `${line}\n`).join(''));
 			return;
 		}

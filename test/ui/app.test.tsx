@@ -174,6 +174,36 @@ describe('focus and keys', () => {
 		expect(call?.[1]).toEqual(['rollback', 'checkout']);
 	});
 
+	it('follows the selected pod’s log with l, and on a deployment the pod kubectl logs would pick', async () => {
+		const ui = await open({width: 120, height: 40});
+		await ui.press('l');
+		await ui.waitForFrame(f => f.includes('l: follow the pod’s log'), 'a hint that l works in the Pods pane');
+		// rows: ▾ cart, cart-…e, cart-…f, ▾ checkout, checkout-…aaaaa, checkout-…bbbbb
+		await ui.press('3', 'j', 'j', 'j');
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods.index === 3);
+		await ui.press('l', 'j', 'j', 'l');
+		await ui.waitForFrame(() => ui.controller.calls.filter(([name]) => name === 'followLog').length === 2);
+		// On checkout: of its running pods on a node, ready ones first, then the most restarts (aaaaa: 2; bbbbb is not ready).
+		expect(ui.controller.calls.filter(([name]) => name === 'followLog').map(([, args]) => args)).toEqual([['checkout-7d9f8-aaaaa'], ['checkout-7d9f8-bbbbb']]);
+	});
+
+	it('shows a followed log as it comes, says how it ended, and stops it when the dialog closes', async () => {
+		const ui = await open({width: 120, height: 40});
+		ui.store.getState().logFollowed(1, 'checkout-7d9f8-bbbbb', 100);
+		ui.store.getState().dialogOpened({kind: 'log'});
+		await ui.waitForFrame(f => f.includes('logs -f checkout-7d9f8-bbbbb --tail=100') && f.includes('(opening the log…)'));
+		ui.store.getState().logOpened(1, 'checkout');
+		ui.store.getState().logLines(1, ['listening on :8080', 'heap 508 MiB of 512 MiB']);
+		await ui.waitForFrame(f => f.includes('logs -f checkout-7d9f8-bbbbb -c checkout --tail=100') && f.includes('heap 508 MiB of 512 MiB'));
+		ui.store.getState().logLines(2, ['a line of an earlier follow']);
+		ui.store.getState().logEnded(1, 'the log ended: the container stopped or restarted');
+		await ui.waitForFrame(f => f.includes('(the log ended: the container stopped or restarted)'));
+		expect(ui.frame()).not.toContain('an earlier follow');
+		await ui.press(keys.escape);
+		await ui.waitForFrame(f => !f.includes('logs -f'));
+		expect(ui.controller.calls.map(([name]) => name)).toContain('stopLog');
+	});
+
 	it('keeps the selection on its row while rows above it come and go, so u acts on the deployment the operator selected', async () => {
 		const ui = await open({width: 120, height: 40});
 		await ui.press('3', 'j', 'j', 'j');

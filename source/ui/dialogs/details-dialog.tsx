@@ -1,4 +1,4 @@
-import React, {useMemo, useState} from 'react';
+import React, {useEffect, useMemo, useState} from 'react';
 import {Text} from 'ink';
 import {useKeyPresses} from '../components/use-key-presses.js';
 import {Command, matches} from '../keymap.js';
@@ -6,73 +6,114 @@ import {useController, useIncident} from '../context.js';
 import {scrollOffset} from '../layout.js';
 import {DialogFrame, dialogTextWidth, frameLines, wrapHanging} from './dialog-frame.js';
 
-/** Scrollable lines: an item's details (wrapped, from the top), or a command's output, live or finished (one line per line, from the end). */
-export function DetailsDialog(props: {title: string; lines?: string[]; live?: boolean; output?: boolean; width: number; height: number; isActive: boolean}) {
-	const controller = useController();
-	const dialogClosed = useIncident(s => s.dialogClosed);
-	const running = useIncident(s => s.activity.running);
-	// Details wrap, so the end of a long event message or change cause is not cut off; a command's
-	// output, live or finished, stays one line per line, as its tables need, until w wraps it too
-	// (an error message is one long line).
+/**
+ * Scrollable lines. Details wrap and open at their first line; output (a command's, live or finished,
+ * or a followed log) is cut at the edge, one line per line as its tables need, until w wraps it too
+ * (an error message is one long line), and opens at its end, which it then follows as lines come
+ * until the operator scrolls up (and again once they scroll back to the end, or press G).
+ */
+function LinesDialog(props: {
+	title: string;
+	lines: readonly string[];
+	output: boolean;
+	/** A last line under the lines, dimmed: how a command or a log ended. */
+	status?: string;
+	/** What the footer says before the scroll keys. */
+	footer: string;
+	onCancel: () => void;
+	onClose: () => void;
+	width: number;
+	height: number;
+	isActive: boolean;
+}) {
 	const textWidth = dialogTextWidth(props.width);
-	const isOutput = Boolean(props.live || props.output);
 	const [wrapped, setWrapped] = useState(false);
-	const lines = useMemo(() => {
-		const raw = props.live ? (running?.output ?? []) : (props.lines ?? []);
-		return isOutput && !wrapped ? raw : wrapLines(raw, textWidth);
-	}, [props.live, isOutput, wrapped, running?.output, props.lines, textWidth]);
+	const lines = useMemo(() => (props.output && !wrapped ? props.lines : wrapLines(props.lines, textWidth)), [props.output, wrapped, props.lines, textWidth]);
 	// As tall as its lines (a finished command's seven lines of output get a seven-line box), at most the body.
-	const finishedLine = props.live && !running ? 1 : 0;
-	const height = Math.min(props.height, Math.max(1, lines.length) + finishedLine + frameLines);
-	const visible = Math.max(1, height - frameLines - finishedLine);
-	// null: follow the end (live output, a finished command's output); details open at their first line.
-	const [top, setTop] = useState<number | null>(props.live || props.output ? null : 0);
-	const start = top ?? Math.max(0, lines.length - visible);
+	const statusLine = props.status ? 1 : 0;
+	const height = Math.min(props.height, Math.max(1, lines.length) + statusLine + frameLines);
+	const visible = Math.max(1, height - frameLines - statusLine);
+	const last = Math.max(0, lines.length - visible);
+	// null: follow the end.
+	const [top, setTop] = useState<number | null>(props.output ? null : 0);
+	const start = top ?? last;
 
 	useKeyPresses(
 		(input, key) => {
-			if (matches(Command.Cancel, input, key)) {
-				if (props.live && running) controller.cancelRunning();
-				else dialogClosed();
-				return;
-			}
-			if (matches(Command.Confirm, input, key) || input === 'q') {
-				dialogClosed();
-				return;
-			}
-			if (isOutput && matches(Command.WrapOutput, input, key)) {
-				setWrapped(on => !on);
-				return;
-			}
+			if (matches(Command.Cancel, input, key)) return props.onCancel();
+			if (matches(Command.Confirm, input, key) || input === 'q') return props.onClose();
+			if (props.output && matches(Command.WrapOutput, input, key)) return setWrapped(on => !on);
+			if (matches(Command.Top, input, key)) return setTop(0);
+			if (matches(Command.Bottom, input, key)) return setTop(props.output ? null : last);
 			const page = (matches(Command.PageDown, input, key) ? visible : 0) - (matches(Command.PageUp, input, key) ? visible : 0);
 			const step = (matches(Command.Down, input, key) ? 1 : 0) - (matches(Command.Up, input, key) ? 1 : 0) + page;
 			if (step === 0) return;
 			// Functional update: keys can arrive faster than renders.
 			setTop(current => {
-				const from = current ?? Math.max(0, lines.length - visible);
-				return scrollOffset(Math.max(0, Math.min(lines.length - 1, from + (step > 0 ? visible - 1 + step : step))), lines.length, visible, from);
+				const from = current ?? last;
+				const next = scrollOffset(Math.max(0, Math.min(lines.length - 1, from + (step > 0 ? visible - 1 + step : step))), lines.length, visible, from);
+				return props.output && next >= last ? null : next;
 			});
 		},
 		{isActive: props.isActive},
 	);
 
 	return (
-		<DialogFrame
-			title={props.title}
-			width={props.width}
-			height={height}
-			footer={`${props.live && running ? 'esc cancels the command · enter hides (it keeps running)' : '↑/↓ scroll · enter/esc close'}${isOutput ? ` · w ${wrapped ? 'cut' : 'wrap'} long lines` : ''}`}
-		>
+		<DialogFrame title={props.title} width={props.width} height={height} footer={`${props.footer}${props.output ? ` · w ${wrapped ? 'cut' : 'wrap'} long lines` : ''}`}>
 			{lines.slice(start, start + visible).map((line, i) => (
 				<Text key={start + i} wrap="truncate-end">
 					{/* An empty Text takes no line in Ink: a blank line between sections would vanish. */}
 					{line || ' '}
 				</Text>
 			))}
-			{props.live && !running ? <Text dimColor>(finished)</Text> : null}
+			{props.status ? (
+				<Text dimColor wrap="truncate-end">
+					{props.status}
+				</Text>
+			) : null}
 		</DialogFrame>
 	);
 }
+
+const scrollAndClose = '↑/↓ scroll · enter/esc close';
+
+/** An item's details, or a finished command's output (`output`). */
+export function DetailsDialog(props: {title: string; lines: string[]; output?: boolean; width: number; height: number; isActive: boolean}) {
+	const dialogClosed = useIncident(s => s.dialogClosed);
+	return <LinesDialog {...props} output={Boolean(props.output)} footer={scrollAndClose} onCancel={dialogClosed} onClose={dialogClosed} />;
+}
+
+/** The output of the command running now, as it comes; esc cancels the command, enter hides it. */
+export function OutputDialog(props: {title: string; width: number; height: number; isActive: boolean}) {
+	const controller = useController();
+	const dialogClosed = useIncident(s => s.dialogClosed);
+	const running = useIncident(s => s.activity.running);
+	return (
+		<LinesDialog
+			{...props}
+			lines={running?.output ?? noLines}
+			output
+			status={running ? undefined : '(finished)'}
+			footer={running ? 'esc cancels the command · enter hides (it keeps running)' : scrollAndClose}
+			onCancel={running ? () => controller.cancelRunning() : dialogClosed}
+			onClose={dialogClosed}
+		/>
+	);
+}
+
+/** A pod's log, followed (`l`): the last lines, then each line as it comes, until the dialog closes, which stops reading it. */
+export function LogDialog(props: {width: number; height: number; isActive: boolean}) {
+	const controller = useController();
+	const dialogClosed = useIncident(s => s.dialogClosed);
+	const log = useIncident(s => s.followedLog);
+	// However the dialog goes (esc, enter, another dialog), the stream goes with it.
+	useEffect(() => () => controller.stopLog(), [controller]);
+	const title = log ? `logs -f ${log.pod}${log.container ? ` -c ${log.container}` : ''} --tail=${log.tailLines}` : 'logs';
+	const status = log?.ended ? `(${log.ended})` : log && !log.container && log.lines.length === 0 ? '(opening the log…)' : undefined;
+	return <LinesDialog {...props} title={title} lines={log?.lines ?? noLines} output status={status} footer={scrollAndClose} onCancel={dialogClosed} onClose={dialogClosed} />;
+}
+
+const noLines: readonly string[] = [];
 
 /** Lines wrapped to `width`, each continuation under its line's text and two columns in. */
 export function wrapLines(lines: readonly string[], width: number): string[] {
