@@ -8,9 +8,9 @@
  * 500. The request options still come from client-node's KubeConfig (server, TLS, credentials,
  * proxies, exec plugins), as for watches (watch-stream.ts).
  */
-import {request as httpRequest, type IncomingMessage} from 'node:http';
-import {request as httpsRequest, type RequestOptions} from 'node:https';
-import {StreamRefused} from './watch-stream.js';
+import type {IncomingMessage} from 'node:http';
+import type {RequestOptions} from 'node:https';
+import {requestStream} from './watch-stream.js';
 
 export interface LogHandlers {
 	/** One line of the log, without its line end. */
@@ -21,9 +21,6 @@ export interface LogHandlers {
 
 /** A longer line is cut here and the rest dropped: a log line of megabytes is one nobody reads on a screen. */
 export const maxLogLineChars = 16 * 1024;
-/** How much of a refusal's body is kept for the message. */
-const maxRefusalChars = 64 * 1024;
-
 /**
  * Opens `url` (a pods/NAME/log URL with `follow=true`) using `options` from
  * KubeConfig.applyToHTTPSOptions. Returns close(), which ends the request without calling done.
@@ -39,18 +36,7 @@ export function openLogStream(url: URL, options: RequestOptions, handlers: LogHa
 		stop();
 		handlers.done(error);
 	};
-	const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-	const request = send(url, {...options, method: 'GET', headers: {...options.headers, accept: '*/*'}}, (response: IncomingMessage) => {
-		response.setEncoding('utf8');
-		if (response.statusCode !== 200) {
-			let body = '';
-			response.on('data', (chunk: string) => {
-				if (body.length < maxRefusalChars) body += chunk;
-			});
-			response.on('end', () => finish(new StreamRefused(response.statusCode ?? 0, body.slice(0, maxRefusalChars))));
-			response.on('error', finish);
-			return;
-		}
+	const request = requestStream(url, {...options, headers: {...options.headers, accept: '*/*'}}, finish, (response: IncomingMessage) => {
 		let partial = '';
 		let ended = false;
 		const emit = (line: string) => {
@@ -74,8 +60,5 @@ export function openLogStream(url: URL, options: RequestOptions, handlers: LogHa
 		response.on('error', broken);
 		response.on('close', broken);
 	});
-	request.on('socket', socket => socket.setKeepAlive(true, 30_000));
-	request.on('error', finish);
-	request.end();
 	return stop;
 }

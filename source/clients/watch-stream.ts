@@ -25,7 +25,7 @@
  * namespace is then not woken four times a second for nothing (at rest with no pod changes, health
  * checks or queries: 5 -> 1 wake-ups a second, 0.63-0.67% -> 0.53-0.60% of a core; bench/README.md).
  */
-import {request as httpRequest, type IncomingMessage} from 'node:http';
+import {request as httpRequest, type ClientRequest, type IncomingMessage} from 'node:http';
 import {request as httpsRequest, type RequestOptions} from 'node:https';
 
 /** A watch or log stream that the server refused (any status but 200), with the Status body it sent. */
@@ -115,23 +115,12 @@ export function openWatch(url: URL, options: RequestOptions, handlers: WatchHand
 		stop();
 		handlers.done(error);
 	};
-	const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-	const requestOptions: RequestOptions = {...options, method: 'GET', headers: {...options.headers, accept: 'application/json'}};
+	const requestOptions: RequestOptions = {...options, headers: {...options.headers, accept: 'application/json'}};
 	// A paused socket goes on reading until its buffer reaches the high-water mark (16 KB, ~100 ms of
 	// this stream at 200 events/s); a small one makes the pause take hold at once. Agents pass it to
 	// net.connect and tls.connect (a proxy agent's own socket keeps the default: batches then hold less).
 	if (readEveryMs > 0) (requestOptions as RequestOptions & {highWaterMark: number}).highWaterMark = 1024;
-	const request = send(url, requestOptions, (response: IncomingMessage) => {
-		response.setEncoding('utf8');
-		if (response.statusCode !== 200) {
-			let body = '';
-			response.on('data', (chunk: string) => {
-				if (body.length < maxRefusalChars) body += chunk;
-			});
-			response.on('end', () => finish(new StreamRefused(response.statusCode ?? 0, body.slice(0, maxRefusalChars))));
-			response.on('error', finish);
-			return;
-		}
+	const request = requestStream(url, requestOptions, finish, (response: IncomingMessage) => {
 		let partial = '';
 		let ended = false;
 		let received = 0;
@@ -217,8 +206,29 @@ export function openWatch(url: URL, options: RequestOptions, handlers: WatchHand
 		response.on('error', finish);
 		response.on('close', () => finish(ended ? null : new Error('the connection closed in the middle of the watch')));
 	});
+	return stop;
+}
+
+/**
+ * GETs `url` as a long-lived stream (a watch, a followed log) with `options`: a 200 response goes to
+ * `onStream` as text; any other ends in `finish` with a StreamRefused holding the Status body the
+ * server sent; a request that fails ends in `finish` with its error. TCP keep-alive probes find a
+ * connection that died silently (a NAT that forgot it).
+ */
+export function requestStream(url: URL, options: RequestOptions, finish: (error: Error) => void, onStream: (response: IncomingMessage) => void): ClientRequest {
+	const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+	const request = send(url, {...options, method: 'GET'}, (response: IncomingMessage) => {
+		response.setEncoding('utf8');
+		if (response.statusCode === 200) return onStream(response);
+		let body = '';
+		response.on('data', (chunk: string) => {
+			if (body.length < maxRefusalChars) body += chunk;
+		});
+		response.on('end', () => finish(new StreamRefused(response.statusCode ?? 0, body.slice(0, maxRefusalChars))));
+		response.on('error', finish);
+	});
 	request.on('socket', socket => socket.setKeepAlive(true, 30_000));
 	request.on('error', finish);
 	request.end();
-	return stop;
+	return request;
 }

@@ -32,13 +32,18 @@ function logCluster() {
 	return {cluster, follows};
 }
 
+/** A started session on logCluster(), once its cluster is connected. */
+async function openSession() {
+	const {cluster, follows} = logCluster();
+	const session = await harness.open({stateDir: harness.tempDir(), cluster});
+	session.start();
+	await waitFor(() => session.store.getState().feeds['cluster']?.status === 'ok', {message: 'the cluster connected'});
+	return {store: session.store, controller: session.controller, follows};
+}
+
 describe('session: following a pod’s log', () => {
 	it('opens the log dialog, masks secrets in the lines, and stops reading when the dialog closes', async () => {
-		const {cluster, follows} = logCluster();
-		const session = await harness.open({stateDir: harness.tempDir(), cluster});
-		const {store, controller} = session;
-		session.start();
-		await waitFor(() => store.getState().feeds['cluster']?.status === 'ok', {message: 'the cluster connected'});
+		const {store, controller, follows} = await openSession();
 
 		controller.followLog('api-7d9f8-aaaaa');
 		expect(store.getState().ui.dialog).toEqual({kind: 'log'});
@@ -57,11 +62,7 @@ describe('session: following a pod’s log', () => {
 	});
 
 	it('says why a log ended, and a second log replaces the first, whose late lines are dropped', async () => {
-		const {cluster, follows} = logCluster();
-		const session = await harness.open({stateDir: harness.tempDir(), cluster});
-		const {store, controller} = session;
-		session.start();
-		await waitFor(() => store.getState().feeds['cluster']?.status === 'ok', {message: 'the cluster connected'});
+		const {store, controller, follows} = await openSession();
 
 		controller.followLog('api-1');
 		await waitFor(() => follows.length === 1, {message: 'the first follow'});
