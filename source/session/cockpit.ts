@@ -1,3 +1,5 @@
+import {writeFile} from 'node:fs/promises';
+import {resolve as resolvePath} from 'node:path';
 import {actionName, type ActionRequest} from '../actions/types.js';
 import {rollbackAction} from '../actions/rollback.js';
 import {scaleAction} from '../actions/scale.js';
@@ -17,7 +19,8 @@ import {createIncidentStore, type IncidentStore} from '../store/store.js';
 import {emptyIncident} from '../store/incident.js';
 import {commandChoice, type EnvInfo} from '../store/types.js';
 import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../timeline/events.js';
-import {openJournal, type Journal} from '../timeline/journal.js';
+import {openJournal, readJournal, type Journal} from '../timeline/journal.js';
+import {exportPostmortem} from '../timeline/export.js';
 import {createRedactor} from '../timeline/redact.js';
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
@@ -47,6 +50,8 @@ export interface SessionOptions {
 	variables?: Record<string, string>;
 	now?: () => number;
 	onQuit?: () => void;
+	/** Where `E` writes the post-mortem draft (default: the working directory). */
+	exportDir?: string;
 }
 
 export interface Session {
@@ -357,6 +362,16 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			void detailsFor(ref, store.getState(), cluster, {redact, now, variables, secretVariables: secretVars()})
 				.then(details => store.getState().dialogOpened({kind: 'details', ...details}))
 				.catch(fail);
+		},
+		exportPostmortem() {
+			// From the journal, not the screen's list: a long incident has more events than the screen keeps.
+			const file = resolvePath(options.exportDir ?? process.cwd(), `${incidentId}-postmortem.md`);
+			void readJournal(journal.path)
+				.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook})))
+				.then(
+					() => flash(`post-mortem draft written to ${file}`, 'ok'),
+					(error: unknown) => flash(`post-mortem draft not written: ${(error as Error).message}`, 'crit'),
+				);
 		},
 		followLog(pod) {
 			following?.abort();

@@ -81,13 +81,23 @@ export function toneLevel(tone: Tone): 'ok' | 'warn' | 'crit' | 'unknown' {
 
 const bars = '▁▂▃▄▅▆▇█';
 
-/** A sparkline of the last `width` values, scaled between their min and max (or 0 when all are positive). */
-export function sparkline(values: readonly number[], width: number): string {
+/**
+ * A sparkline of the last `width` values. With a `ceiling` (the warning threshold of a query that
+ * alarms when it goes above), the scale runs from 0 to the higher of the threshold and the values:
+ * values far under the threshold stay low bars. Without it, an error ratio back to 0.2% after a
+ * rollback was drawn as full bars once the spike left the window, being the highest of what was
+ * left. Without a ceiling, the scale is the values' own min to max (from at most half the max,
+ * when all are positive).
+ */
+export function sparkline(values: readonly number[], width: number, ceiling?: number): string {
 	const recent = values.slice(-width).filter(v => Number.isFinite(v));
 	if (recent.length === 0) return '';
 	let min = Math.min(...recent);
-	const max = Math.max(...recent);
-	if (min > 0 && min / max > 0.5) min = Math.min(min, max * 0.5);
+	let max = Math.max(...recent);
+	if (ceiling !== undefined && Number.isFinite(ceiling) && ceiling > 0) {
+		min = Math.min(0, min);
+		max = Math.max(max, ceiling);
+	} else if (min > 0 && min / max > 0.5) min = Math.min(min, max * 0.5);
 	const span = max - min;
 	return recent.map(v => bars[span === 0 ? 0 : Math.min(bars.length - 1, Math.floor(((v - min) / span) * (bars.length - 1) + 0.5))]).join('');
 }

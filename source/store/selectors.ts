@@ -125,6 +125,8 @@ export function thresholdText(metric: Pick<MetricRow, 'warn' | 'critical' | 'uni
 function buildMetricRows(metrics: readonly MetricRow[]): Row[] {
 	const rows: Row[] = [];
 	for (const metric of metrics) {
+		// A query that alarms going up is drawn against its first threshold (see sparkline).
+		const ceiling = metric.direction === 'below' ? undefined : (metric.warn ?? metric.critical);
 		const single = metric.series.length <= 1 ? metric.series[0] : undefined;
 		const search = `${metric.id} ${metric.title} ${metric.promql}`.toLowerCase();
 		if (metric.error && metric.series.length === 0) {
@@ -139,7 +141,7 @@ function buildMetricRows(metrics: readonly MetricRow[]): Row[] {
 			cells: [
 				{text: metric.title, width: 16, bold: true},
 				{text: single ? formatValue(single.value, metric.unit) : metric.series.length === 0 ? 'no data' : `${metric.series.length} series`, width: 9, align: 'right', tone: single?.tone ?? metric.tone},
-				{text: single ? sparkline(single.history, 20) : '', width: 21, tone: single?.tone ?? metric.tone},
+				{text: single ? sparkline(single.history, 20, ceiling) : '', width: 21, tone: single?.tone ?? metric.tone},
 				{text: thresholdText(metric), tone: 'muted'},
 			],
 		});
@@ -153,7 +155,7 @@ function buildMetricRows(metrics: readonly MetricRow[]): Row[] {
 					cells: [
 						{text: `└ ${series.labels || '{}'}`, width: 16},
 						{text: formatValue(series.value, metric.unit), width: 9, align: 'right', tone: series.tone},
-						{text: sparkline(series.history, 20), width: 21, tone: series.tone},
+						{text: sparkline(series.history, 20, ceiling), width: 21, tone: series.tone},
 						{text: ''},
 					],
 				});

@@ -57,6 +57,7 @@ const globalCommands = [
 	Command.Severity,
 	Command.Status,
 	Command.PickRunbook,
+	Command.Export,
 	Command.RunConfigCommand,
 	Command.Cancel,
 ];
@@ -196,6 +197,9 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 						items: state.runbooks.map(r => ({label: `${r.title}  (${r.id})`, value: r.id})),
 						current: state.runbook?.id,
 					});
+					return;
+				case Command.Export:
+					controller.exportPostmortem();
 					return;
 				case Command.RunConfigCommand:
 					controller.requestConfigCommand();

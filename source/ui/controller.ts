@@ -30,6 +30,8 @@ export interface CockpitController {
 	selectRunbook(id: string): void;
 	/** Opens a details view of a row. */
 	showDetails(ref: RowRef): void;
+	/** Writes the post-mortem draft (Markdown, from the journal) and says where. */
+	exportPostmortem(): void;
 	/** Follows a pod's log in the log dialog (`kubectl logs -f`), replacing any log followed before. */
 	followLog(pod: string): void;
 	/** Stops following the log (its dialog closed). */
@@ -51,6 +53,7 @@ export const inertController: CockpitController = {
 	setSeverity() {},
 	setStatus() {},
 	selectRunbook() {},
+	exportPostmortem() {},
 	followLog() {},
 	stopLog() {},
 	showDetails() {},
