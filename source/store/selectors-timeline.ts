@@ -31,7 +31,11 @@ function timelineRow(event: AnyTimelineEvent, pinned: boolean): Row {
 	return row;
 }
 
-/** Timeline rows, oldest first; memoized on the event list and the pinned set. */
+/**
+ * Timeline rows, oldest first; memoized on the event list and the pinned set. Events another row
+ * already shows have none of their own, as in the export: a pin is the ★ on the row it pins, and a
+ * command's output is in its action's details.
+ */
 export const selectTimelineRows = memo((events: readonly AnyTimelineEvent[], pinned: Record<string, true>): Row[] =>
-	events.filter(e => e.type !== 'command.output').map(e => timelineRow(e, Boolean(pinned[e.id]))),
+	events.filter(e => e.type !== 'command.output' && e.type !== 'event.pinned').map(e => timelineRow(e, Boolean(pinned[e.id]))),
 );

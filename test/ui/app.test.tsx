@@ -67,12 +67,18 @@ describe('cockpit panes', () => {
 		expect(frame).toMatch(/\? help/);
 	});
 
-	it('counts the timeline rows, not the command output they leave to the details, and says its times are UTC', async () => {
+	it('counts the timeline rows, shows a pin as the ★ on its row, not a row of its own, and says its times are UTC', async () => {
 		const store = prefilled();
-		store.getState().eventsAppended([timelineEvent('command.output', {actionId: 'a1', stream: 'stdout', text: 'ok'}, '2026-11-22T03:06:00.000Z')]);
+		const note = store.getState().timeline.find(e => e.type === 'note.added')!;
+		store.getState().eventsAppended([
+			timelineEvent('command.output', {actionId: 'a1', stream: 'stdout', text: 'ok'}, '2026-11-22T03:06:00.000Z'),
+			timelineEvent('event.pinned', {eventId: note.id, pinned: true}, '2026-11-22T03:07:00.000Z'),
+		]);
 		const ui = await renderCockpit({store, width: 100, height: 40});
 		cleanup.push(() => ui.unmount());
 		expect(ui.frame()).toContain('5 Timeline  3 events · UTC');
+		expect(ui.frame()).toMatch(/★03:05:00 .*Note: paging payments team/);
+		expect(ui.frame()).not.toContain('Pinned event');
 	});
 
 	it('renders health with per-dependency sub-rows', async () => {

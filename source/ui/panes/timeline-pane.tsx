@@ -14,7 +14,7 @@ export function TimelinePane(props: PaneProps) {
 	const journalPath = useIncident(s => s.env.journalPath);
 	const all = selectTimelineRows(timeline, pinned);
 	const rows = applyFilter(all, filter);
-	// The count is of the rows (a command's output is read in its action's details); times are UTC, as in the export.
+	// The count is of the rows (not of pins or command output: see selectTimelineRows); times are UTC, as in the export.
 	// The newest event is at the bottom; an unfocused timeline follows it.
 	const shown = props.focused ? selected : {index: rows.length - 1};
 	return (
