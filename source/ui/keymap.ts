@@ -81,7 +81,7 @@ export const keymap: Record<Command, Binding> = {
 	[Command.Rollback]: {keys: ['u'], label: 'u', help: 'Roll back the deployment (rollout undo)', scope: 'deployment', dangerous: true},
 	[Command.Scale]: {keys: ['s'], label: 's', help: 'Scale the deployment', scope: 'deployment', dangerous: true},
 	[Command.Restart]: {keys: ['r'], label: 'r', help: 'Restart the deployment (rollout restart)', scope: 'deployment', dangerous: true},
-	[Command.FollowLog]: {keys: ['l'], label: 'l', help: 'Follow the pod’s log (logs -f); on a deployment, the pod kubectl would pick', scope: 'pods'},
+	[Command.FollowLog]: {keys: ['l'], label: 'l', help: 'Follow the pod’s log (logs -f), or one pod’s of the deployment', scope: 'pods'},
 	[Command.Pin]: {keys: ['p'], label: 'p', help: 'Pin or unpin the selected timeline event', scope: 'timeline'},
 	[Command.Note]: {keys: ['n'], label: 'n', help: 'Add a note to the timeline', scope: 'global'},
 	[Command.Severity]: {keys: ['S'], label: 'S', help: 'Change the incident severity', scope: 'global'},

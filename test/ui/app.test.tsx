@@ -183,7 +183,7 @@ describe('focus and keys', () => {
 	it('follows the selected pod’s log with l, and on a deployment the pod kubectl logs would pick', async () => {
 		const ui = await open({width: 120, height: 40});
 		await ui.press('l');
-		await ui.waitForFrame(f => f.includes('l: follow the pod’s log'), 'a hint that l works in the Pods pane');
+		await ui.waitForFrame(f => f.includes('l: follow the pod’s log (logs -f), or one pod’s of the deployment, in the Pods pane (press 3)'), 'a hint that l works in the Pods pane');
 		// rows: ▾ cart, cart-…e, cart-…f, ▾ checkout, checkout-…aaaaa, checkout-…bbbbb
 		await ui.press('3', 'j', 'j', 'j');
 		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods.index === 3);
