@@ -79,37 +79,51 @@ async function prepare(input: RollbackInput): Promise<ActionRequest> {
 			throw new Error(`unable to find specified revision ${input.toRevision} in history of deployment/${deployment} (revisions: ${history.map(r => r.revision).join(', ')}) ${where}`);
 		}
 	}
-	const details = [revisionLine('current', current, now), revisionLine('target ', target, now)];
-	const changes = imageChanges(current.images, target.images);
-	if (changes.length > 0) details.push('images that change:', ...changes);
-	else details.push(`images unchanged: ${imagesText(target.images)}`);
-	const warnings: string[] = [];
-	if (target.revision === current.revision) {
-		warnings.push(`revision ${target.revision} is the current revision: nothing will change (kubectl reports "skipped rollback").`);
-	} else if (changes.length === 0) {
-		warnings.push(`revision ${target.revision} runs the same images as revision ${current.revision}: only other pod template fields (env, resources, ...) change.`);
-	}
-	const target_ = {context: cluster.context, namespace: cluster.namespace, object: `deployment/${deployment}`};
-	const toRevision = target.revision;
-	const request: ActionRequest = {
-		id: input.newId(),
-		kind: 'rollback',
-		title: rollbackAction.title,
-		dangerous: true,
-		target: target_,
-		change: `revision ${current.revision} (${imagesText(current.images)}) -> revision ${target.revision} (${imagesText(target.images)})`,
-		// Pinned to the revision previewed, so a rollout in between cannot change what is restored.
-		kubectl: rolloutUndoCommand(cluster, deployment, toRevision),
-		details,
-		warnings,
-		...(env.production ? {typeToConfirm: deployment} : {}),
-		timeoutMs: kubeActionTimeoutMs,
-		async run(ctx: ActionContext): Promise<ActionOutcome> {
-			const result = await (ctx.cluster ?? cluster).undo(deployment, toRevision, ctx.signal);
-			return {summary: result.summary};
-		},
+	const id = input.newId();
+	// The revisions the confirmation can switch between (older with ←, newer with →): every one but the current.
+	const targets = history.slice(1);
+	const requestFor = (target: RevisionInfo): ActionRequest => {
+		const details = [revisionLine('current', current, now), revisionLine('target ', target, now)];
+		const changes = imageChanges(current.images, target.images);
+		if (changes.length > 0) details.push('images that change:', ...changes);
+		else details.push(`images unchanged: ${imagesText(target.images)}`);
+		if (targets.length > 1) details.push(`other revisions: ${targets.filter(r => r !== target).map(r => r.revision).join(', ')} (←/→ to choose)`);
+		const warnings: string[] = [];
+		if (target.revision === current.revision) {
+			warnings.push(`revision ${target.revision} is the current revision: nothing will change (kubectl reports "skipped rollback").`);
+		} else if (changes.length === 0) {
+			warnings.push(`revision ${target.revision} runs the same images as revision ${current.revision}: only other pod template fields (env, resources, ...) change.`);
+		}
+		const toRevision = target.revision;
+		const at = targets.indexOf(target);
+		return {
+			id,
+			kind: 'rollback',
+			title: rollbackAction.title,
+			dangerous: true,
+			target: {context: cluster.context, namespace: cluster.namespace, object: `deployment/${deployment}`},
+			change: `revision ${current.revision} (${imagesText(current.images)}) -> revision ${target.revision} (${imagesText(target.images)})`,
+			// Pinned to the revision previewed, so a rollout in between cannot change what is restored.
+			kubectl: rolloutUndoCommand(cluster, deployment, toRevision),
+			details,
+			warnings,
+			...(env.production ? {typeToConfirm: deployment} : {}),
+			timeoutMs: kubeActionTimeoutMs,
+			...(at >= 0 && targets.length > 1
+				? {
+						alternative: (direction: 'older' | 'newer') => {
+							const next = targets[at + (direction === 'older' ? 1 : -1)];
+							return next ? requestFor(next) : undefined;
+						},
+					}
+				: {}),
+			async run(ctx: ActionContext): Promise<ActionOutcome> {
+				const result = await (ctx.cluster ?? cluster).undo(deployment, toRevision, ctx.signal);
+				return {summary: result.summary};
+			},
+		};
 	};
-	return request;
+	return requestFor(target);
 }
 
 export const rollbackAction = {

@@ -46,6 +46,11 @@ export interface ActionRequest {
 	validateInput?: (value: string) => string | null;
 	/** Returns a new request with the input applied (scale recomputes change and kubectl). */
 	withInput?: (value: string) => ActionRequest;
+	/**
+	 * The same action on another target, for the confirmation to switch to (rollback: an older or a
+	 * newer revision, with ← and →); undefined past the last one. Same id: it is one request, edited.
+	 */
+	alternative?: (direction: 'older' | 'newer') => ActionRequest | undefined;
 	timeoutMs: number;
 	run(ctx: ActionContext): Promise<ActionOutcome>;
 }

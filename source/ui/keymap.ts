@@ -40,6 +40,8 @@ export enum Command {
 	Cancel = 'cancel',
 	Confirm = 'confirm',
 	WrapOutput = 'wrapOutput',
+	OlderTarget = 'olderTarget',
+	NewerTarget = 'newerTarget',
 }
 
 export type Scope = 'global' | 'list' | 'deployment' | 'pods' | 'runbook' | 'timeline' | 'dialog';
@@ -55,7 +57,7 @@ export interface Binding {
 	dangerous?: boolean;
 }
 
-type NamedKey = 'up' | 'down' | 'pageup' | 'pagedown' | 'home' | 'end' | 'tab' | 'shift+tab' | 'return' | 'escape';
+type NamedKey = 'up' | 'down' | 'left' | 'right' | 'pageup' | 'pagedown' | 'home' | 'end' | 'tab' | 'shift+tab' | 'return' | 'escape';
 
 export const keymap: Record<Command, Binding> = {
 	[Command.Help]: {keys: ['?'], label: '?', help: 'Show or hide this help', scope: 'global'},
@@ -91,6 +93,8 @@ export const keymap: Record<Command, Binding> = {
 	[Command.RunConfigCommand]: {keys: ['c'], label: 'c', help: 'Run one of the config’s commands (after confirmation)', scope: 'global', dangerous: true},
 	[Command.Cancel]: {keys: ['escape'], label: 'esc', help: 'Close the dialog, cancel the action or running command', scope: 'dialog'},
 	[Command.Confirm]: {keys: ['return'], label: 'enter', help: 'Confirm the dialog', scope: 'dialog'},
+	[Command.OlderTarget]: {keys: ['left'], label: '←', help: 'In a rollback’s confirmation: roll back to an older revision instead', scope: 'dialog'},
+	[Command.NewerTarget]: {keys: ['right'], label: '→', help: 'In a rollback’s confirmation: roll back to a newer revision instead', scope: 'dialog'},
 	[Command.WrapOutput]: {keys: ['w'], label: 'w', help: 'Wrap the long lines of a command’s output, or cut them again', scope: 'dialog'},
 };
 
@@ -100,6 +104,10 @@ function pressed(name: string, input: string, key: Key): boolean {
 			return key.upArrow;
 		case 'down':
 			return key.downArrow;
+		case 'left':
+			return key.leftArrow;
+		case 'right':
+			return key.rightArrow;
 		case 'pageup':
 			return key.pageUp;
 		case 'pagedown':

@@ -37,6 +37,29 @@ describe('rollbackAction', () => {
 		expect(mutations()).toHaveLength(1);
 	});
 
+	it('offers the older and newer revisions to switch to, with the same id, each pinned to its own revision', async () => {
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.2.0', 'shop/api:1.3.2', 'shop/api:1.4.0']});
+		const c = await cluster();
+		const previous = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', newId: () => 'a1', now});
+		expect(previous.change).toBe('revision 3 (shop/api:1.4.0) -> revision 2 (shop/api:1.3.2)');
+		expect(previous.details).toContain('other revisions: 1 (←/→ to choose)');
+		expect(previous.alternative!('newer')).toBeUndefined();
+		const older = previous.alternative!('older')!;
+		expect(older).toMatchObject({id: 'a1', change: 'revision 3 (shop/api:1.4.0) -> revision 1 (shop/api:1.2.0)', kubectl: 'kubectl --context test-ctx -n shop rollout undo deployment/api --to-revision=1'});
+		expect(older.details).toContain('other revisions: 2 (←/→ to choose)');
+		expect(older.alternative!('older')).toBeUndefined();
+		expect(older.alternative!('newer')!.change).toBe(previous.change);
+		expect(mutations()).toEqual([]);
+		expect(await older.run(context(c))).toEqual({summary: 'revision 3 -> 1'});
+		expect(kube.server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.2.0');
+
+		// One earlier revision: nothing to switch to.
+		kube.server.addDeployment({name: 'cart', images: ['shop/cart:1.0.0', 'shop/cart:1.1.0']});
+		const only = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'cart', newId: () => 'a2', now});
+		expect(only.alternative).toBeUndefined();
+		expect(only.details.join('\n')).not.toContain('other revisions');
+	});
+
 	it('asks for the name only in production contexts', async () => {
 		kube.server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
 		const request = await rollbackAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', newId: () => 'a1'});

@@ -19,6 +19,8 @@ afterEach(() => harness.cleanup());
 const sequences: Record<string, string> = {
 	up: '\u001B[A',
 	down: '\u001B[B',
+	left: '\u001B[D',
+	right: '\u001B[C',
 	pageup: '\u001B[5~',
 	pagedown: '\u001B[6~',
 	home: '\u001B[H',

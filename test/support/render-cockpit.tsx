@@ -10,6 +10,8 @@ import {waitFor} from './wait.js';
 export const keys = {
 	up: '\u001B[A',
 	down: '\u001B[B',
+	right: '\u001B[C',
+	left: '\u001B[D',
 	tab: '\t',
 	shiftTab: '\u001B[Z',
 	enter: '\r',

@@ -460,6 +460,23 @@ describe('confirmation dialog', () => {
 		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'confirm'));
 	});
 
+	it('switches a rollback to an older or newer revision with ← and →, and confirms the one shown', async () => {
+		const ui = await open({width: 100, height: 30});
+		const older = rollbackRequest({change: 'revision 3 (shop/checkout:1.8.0) -> revision 1 (shop/checkout:1.7.0)'});
+		const previous = rollbackRequest({alternative: direction => (direction === 'older' ? older : undefined)});
+		older.alternative = direction => (direction === 'newer' ? previous : undefined);
+		ui.store.getState().dialogOpened({kind: 'confirm', request: previous});
+		await ui.waitForFrame(f => f.includes('-> revision 2'));
+		await ui.press(keys.right);
+		await ui.press(keys.left);
+		await ui.waitForFrame(f => f.includes('-> revision 1'));
+		await ui.press(keys.left);
+		await ui.press('y');
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'confirm'));
+		const [request] = ui.controller.calls.find(([name]) => name === 'confirm')![1] as [ActionRequest];
+		expect(request.change).toBe('revision 3 (shop/checkout:1.8.0) -> revision 1 (shop/checkout:1.7.0)');
+	});
+
 	it('requires typing the deployment name in production', async () => {
 		const ui = await open({width: 100, height: 30});
 		ui.store.getState().dialogOpened({kind: 'confirm', request: rollbackRequest({typeToConfirm: 'checkout'})});
@@ -734,7 +751,7 @@ describe('80x24', () => {
 		const last = helpLines(false).at(-1)!.help.slice(0, 30);
 		expect(ui.frame()).not.toContain(last);
 		// One burst, as a held key or tmux send-keys delivers it.
-		await ui.press('j'.repeat(30));
+		await ui.press('j'.repeat(60));
 		await ui.waitForFrame(f => f.includes(last), 'scrolled to the last binding');
 		check(ui.frame());
 	});

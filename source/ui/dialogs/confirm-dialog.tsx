@@ -54,6 +54,13 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 				controller.confirm(final, editingInput ? value : undefined);
 				return;
 			}
+			// Another target of the same action (an older or newer revision to roll back to).
+			const direction = matches(Command.OlderTarget, input, key) ? 'older' : matches(Command.NewerTarget, input, key) ? 'newer' : undefined;
+			if (request.alternative && direction) {
+				const other = request.alternative(direction);
+				if (other) setRequest(other);
+				return;
+			}
 			if (key.tab && editingInput && mustType) {
 				setField(field === 'input' ? 'name' : 'input');
 				return;
