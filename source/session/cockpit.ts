@@ -348,7 +348,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		},
 		setStatus(status: IncidentStatus) {
 			const from = store.getState().incident.status;
-			if (from !== status) void append('status.changed', {from, to: status}).catch(fail);
+			if (from === status) return;
+			void append('status.changed', {from, to: status})
+				// Resolved: what comes next is the post-mortem.
+				.then(() => status === 'resolved' && flash('resolved · E writes the post-mortem draft', 'ok'))
+				.catch(fail);
 		},
 		selectRunbook(id) {
 			const next = store.getState().runbooks.find(r => r.id === id);

@@ -24,6 +24,15 @@ describe('session: E writes the post-mortem draft', () => {
 		expect(text).toContain('Note: paged by the checkout alert');
 	});
 
+	it('is offered when the incident is resolved', async () => {
+		const session = await harness.open({stateDir: harness.tempDir(), incidentId: 'inc-20261122-0304-expo'});
+		session.controller.setStatus('mitigated');
+		await waitFor(() => session.store.getState().incident.status === 'mitigated', {message: 'mitigated'});
+		expect(session.store.getState().ui.flash?.text ?? '').not.toContain('post-mortem');
+		session.controller.setStatus('resolved');
+		await waitFor(() => session.store.getState().ui.flash?.text === 'resolved · E writes the post-mortem draft', {message: 'the offer'});
+	});
+
 	it('says so when it cannot write the file, and writes nothing elsewhere', async () => {
 		const missing = path.join(harness.tempDir('export-'), 'no', 'such', 'dir');
 		const session = await harness.open({stateDir: harness.tempDir(), incidentId: 'inc-20261122-0304-expo', exportDir: missing});
