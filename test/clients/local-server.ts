@@ -1,4 +1,6 @@
 import http from 'node:http';
+import {expect} from 'vitest';
+import {StreamRefused} from '../../source/clients/watch-stream.js';
 import type {AddressInfo} from 'node:net';
 
 export interface LocalServer {
@@ -37,4 +39,19 @@ export async function closedPort(): Promise<number> {
 	const {port} = server.address() as AddressInfo;
 	await new Promise<void>(resolve => server.close(() => resolve()));
 	return port;
+}
+
+/** Answers every request with `status` (a Kubernetes Status) as the API server refuses one. */
+export function refuseWith(status: {code: number}): (res: http.ServerResponse) => void {
+	return res => {
+		res.writeHead(status.code, {'content-type': 'application/json'});
+		res.end(JSON.stringify(status));
+	};
+}
+
+/** `error` is the StreamRefused of `status`: its code, and the Status body as the server sent it. */
+export function expectRefusal(error: Error | null | undefined, status: {code: number}): void {
+	expect(error).toBeInstanceOf(StreamRefused);
+	expect((error as StreamRefused).statusCode).toBe(status.code);
+	expect(JSON.parse((error as StreamRefused).body)).toEqual(status);
 }

@@ -1,9 +1,8 @@
 import type {ServerResponse} from 'node:http';
 import {afterEach, describe, expect, it} from 'vitest';
 import {maxLogLineChars, openLogStream} from '../../source/clients/log-stream.js';
-import {StreamRefused} from '../../source/clients/watch-stream.js';
 import {waitFor} from '../support/wait.js';
-import {startServer, type LocalServer} from './local-server.js';
+import {expectRefusal, refuseWith, startServer, type LocalServer} from './local-server.js';
 
 let server: LocalServer | undefined;
 afterEach(async () => {
@@ -46,15 +45,9 @@ describe('openLogStream', () => {
 
 	it('gives a refusal its status and the Status body the server sent', async () => {
 		const status = {kind: 'Status', status: 'Failure', code: 400, reason: 'BadRequest', message: 'container "api" in pod "api-1" is waiting to start: CrashLoopBackOff'};
-		const seen = await follow(res => {
-			res.writeHead(400, {'content-type': 'application/json'});
-			res.end(JSON.stringify(status));
-		});
+		const seen = await follow(refuseWith(status));
 		await waitFor(() => seen.done.length === 1, {message: 'the refusal'});
-		const refused = seen.done[0] as StreamRefused;
-		expect(refused).toBeInstanceOf(StreamRefused);
-		expect(refused.statusCode).toBe(400);
-		expect(JSON.parse(refused.body)).toEqual(status);
+		expectRefusal(seen.done[0], status);
 		expect(seen.lines).toEqual([]);
 	});
 

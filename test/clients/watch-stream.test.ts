@@ -2,7 +2,7 @@ import type {ServerResponse} from 'node:http';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {MalformedWatch, openWatch, StreamRefused, type WatchOptions} from '../../source/clients/watch-stream.js';
 import {waitFor} from '../support/wait.js';
-import {startServer, type LocalServer} from './local-server.js';
+import {expectRefusal, refuseWith, startServer, type LocalServer} from './local-server.js';
 
 let server: LocalServer | undefined;
 afterEach(async () => {
@@ -86,15 +86,9 @@ describe('openWatch', () => {
 
 	it('gives a refusal its status code and Status body', async () => {
 		const status = {kind: 'Status', status: 'Failure', message: 'pods is forbidden: User "viewer" cannot watch resource "pods"', reason: 'Forbidden', code: 403};
-		const seen = await watchOf(res => {
-			res.writeHead(403, {'content-type': 'application/json'});
-			res.end(JSON.stringify(status));
-		});
+		const seen = await watchOf(refuseWith(status));
 		await waitFor(() => seen.done.length === 1, {message: 'refusal reported'});
-		const refused = seen.done[0] as StreamRefused;
-		expect(refused).toBeInstanceOf(StreamRefused);
-		expect(refused.statusCode).toBe(403);
-		expect(JSON.parse(refused.body)).toEqual(status);
+		expectRefusal(seen.done[0], status);
 		expect(seen.events).toEqual([]);
 	});
 
