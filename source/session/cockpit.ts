@@ -81,9 +81,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		namespace: options.namespace,
 		production: options.production,
 		journalPath: path,
+		author: author(),
 	};
 	const redact = createRedactor(config.redact);
-	const journal = await openJournal({path, author: author(), redact});
+	const journal = await openJournal({path, author: env.author!, redact});
 	const {events, warnings} = await journal.read();
 	// The incident starts as replay() starts it: from the journal's first event, not from the time this
 	// process started (else the first session's "investigating" milestone is earlier than a resumed one's).

@@ -106,6 +106,8 @@ export interface EnvInfo {
 	production: boolean;
 	/** Where the journal lives, shown in help and errors. */
 	journalPath?: string;
+	/** Who this cockpit writes events as (user@host), so the header can name the others on the incident. */
+	author?: string;
 }
 
 /** What a picker chooses: a runbook, a severity, a status, or a command to run (`commandChoice` values). */

@@ -2,12 +2,13 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {formatAge} from '../sources/format.js';
 import type {Tone} from '../store/types.js';
+import {otherOperators} from '../store/selectors-timeline.js';
 import {useIncident, useNow, useTheme} from './context.js';
 
 const severityTone: Record<string, Tone> = {SEV1: 'crit', SEV2: 'crit', SEV3: 'warn', SEV4: 'info'};
 const statusTone: Record<string, Tone> = {investigating: 'crit', identified: 'warn', mitigated: 'info', resolved: 'ok'};
 
-/** One line: badges, severity, status, elapsed time, title, context/namespace. */
+/** One line: badges, severity, status, elapsed time, title, the other operators on the incident, context/namespace. */
 export function Header(props: {width: number}) {
 	const theme = useTheme();
 	const incident = useIncident(s => s.incident);
@@ -15,6 +16,8 @@ export function Header(props: {width: number}) {
 	const now = useNow();
 	const end = incident.closedAt ? Date.parse(incident.closedAt) : now;
 	const elapsed = formatAge(end - Date.parse(incident.openedAt));
+	const timeline = useIncident(s => s.timeline);
+	const others = otherOperators(timeline, env.author, now);
 	return (
 		<Box width={props.width} height={1}>
 			<Text wrap="truncate-end">
@@ -27,6 +30,8 @@ export function Header(props: {width: number}) {
 				<Text color={theme.colorOf(statusTone[incident.status] ?? 'info')}>{incident.status}</Text>
 				<Text>{` ${elapsed} `}</Text>
 				<Text bold>{incident.title}</Text>
+				{/* Someone else is on this incident: say who, before anyone acts twice. */}
+				{others.length > 0 ? <Text color={theme.colorOf('warn')}>{`  with ${others.join(', ')}`}</Text> : null}
 				<Text dimColor>{`  ${incident.id}  ${env.context ? `${env.context}/` : ''}${env.namespace}`}</Text>
 			</Text>
 		</Box>

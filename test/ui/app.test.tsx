@@ -2,7 +2,8 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {createIncidentStore} from '../../source/store/store.js';
 import {commandChoice} from '../../source/store/types.js';
 import type {ActionRequest} from '../../source/actions/types.js';
-import {fullState, clusterFixture, pod, timelineEvent} from '../support/fixtures.js';
+import {fullState, clusterFixture, pod, timelineEvent, timelineFixture} from '../support/fixtures.js';
+import type {AnyTimelineEvent} from '../../source/timeline/events.js';
 import {helpLines} from '../../source/ui/help-overlay.js';
 import {wrapLines} from '../../source/ui/dialogs/details-dialog.js';
 import {rowsFor} from '../../source/store/pane-rows.js';
@@ -79,6 +80,16 @@ describe('cockpit panes', () => {
 		expect(ui.frame()).toContain('5 Timeline  3 events · UTC');
 		expect(ui.frame()).toMatch(/★03:05:00 .*Note: paging payments team/);
 		expect(ui.frame()).not.toContain('Pinned event');
+	});
+
+	it('names the others who wrote to the incident in the last 15 minutes in the header', async () => {
+		const store = createIncidentStore({incidentId: 'inc-20261122-0300-test', env: {context: 'prod-eu', namespace: 'shop', author: 'alice@bastion-1'}});
+		store.getState().eventsAppended(timelineFixture());
+		const ui = await renderCockpit({store, width: 150, height: 40});
+		cleanup.push(() => ui.unmount());
+		expect(ui.frame().split('\n')[0]).not.toContain(' with ');
+		store.getState().eventsAppended([{...timelineEvent('note.added', {text: 'I have the rollback'}, new Date().toISOString()), by: 'bob@bastion-2'} as AnyTimelineEvent]);
+		await ui.waitForFrame(f => f.split('\n')[0]!.includes('with bob@bastion-2'), 'bob in the header');
 	});
 
 	it('renders health with per-dependency sub-rows', async () => {
