@@ -41,7 +41,7 @@ export const selectTimelineRows = memo((events: readonly AnyTimelineEvent[], pin
 );
 
 /** How recent another operator's last event must be for the header to name them (their cockpit writes signals as it sees them). */
-export const presenceWindowMs = 15 * 60_000;
+const presenceWindowMs = 15 * 60_000;
 
 /**
  * The others working on this incident now: authors other than `me` of events in the last
