@@ -13,7 +13,7 @@ import type {Runbook, RunbookCommand} from '../runbook/model.js';
 import {listRunbooks, loadRunbook, resolveVariables} from '../runbook/library.js';
 import {matchRunbook} from '../runbook/match.js';
 import {renderTemplate, stepDeployment} from '../runbook/template.js';
-import {startSources} from '../sources/registry.js';
+import {createMetricsBackend, startSources} from '../sources/registry.js';
 import type {QueryDef} from '../sources/metrics.js';
 import {createIncidentStore, type IncidentStore} from '../store/store.js';
 import {emptyIncident} from '../store/incident.js';
@@ -145,6 +145,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	journal.follow(newEvents => store.getState().eventsAppended(newEvents), lifetime.signal, 5000, warning => store.getState().warned(warning));
 
 	let cluster: Cluster | null = null;
+	// One metrics backend for the session: the sources poll it (restarted with each runbook, it keeps
+	// a direct scrape's window), and a query's details read its last 30 minutes from it.
+	const metrics = options.metrics ?? createMetricsBackend(config);
 	/** The log followed in the log dialog, and how many follows there have been (their ids). */
 	let following: AbortController | null = null;
 	let follows = 0;
@@ -162,7 +165,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 
 	const startLive = () => {
 		stopSources?.();
-		stopSources = startSources({config, store, append, signal: lifetime.signal, now, metrics: options.metrics ?? undefined, cluster, extraQueries: runbookQueries()});
+		stopSources = startSources({config, store, append, signal: lifetime.signal, now, metrics, cluster, extraQueries: runbookQueries()});
 		stopRunbookWatchers?.();
 		if (runbook) {
 			const a = startAutoCheck({store, append, runbook, now, signal: lifetime.signal});
@@ -364,7 +367,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			startLive();
 		},
 		showDetails(ref) {
-			void detailsFor(ref, store.getState(), cluster, {redact, now, variables, secretVariables: secretVars()})
+			void detailsFor(ref, store.getState(), cluster, {redact, now, variables, secretVariables: secretVars(), metrics})
 				.then(details => store.getState().dialogOpened({kind: 'details', ...details}))
 				.catch(fail);
 		},

@@ -3,7 +3,8 @@ import type {RowRef} from '../store/selectors.js';
 import {doneWhenHoldMs, formatCountdown, podStatus, rolloutText, thresholdText} from '../store/selectors.js';
 import type {IncidentState, MetricRow} from '../store/types.js';
 import type {DoneWhen, RunbookStep} from '../runbook/model.js';
-import {formatAge, formatValue} from '../sources/format.js';
+import {formatAge, formatValue, sparkline} from '../sources/format.js';
+import type {Metrics, RangeSeries} from '../ports/metrics.js';
 import {shownCommand} from '../actions/command.js';
 import {renderTemplate, stepDeployment} from '../runbook/template.js';
 import {describeEvent} from '../timeline/describe.js';
@@ -12,7 +13,7 @@ import {stringify} from 'yaml';
 
 /** The lines of the details view for a selected row (plain text, already redacted where it matters). */
 export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Cluster | null, given: DiagnosisOptions = {}): Promise<{title: string; lines: string[]}> {
-	const options: Diagnosis = {redact: text => text, now: Date.now, tailLines: 20, timeoutMs: 5000, variables: {}, secretVariables: [], ...given};
+	const options: Diagnosis = {redact: text => text, now: Date.now, tailLines: 20, timeoutMs: 5000, variables: {}, secretVariables: [], metrics: null, ...given};
 	switch (ref.kind) {
 		case 'health': {
 			const row = state.health.find(h => h.name === ref.service);
@@ -44,6 +45,7 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 					...(metric.error ? [`error       ${metric.error}`] : []),
 					'',
 					...metric.series.map(s => `  ${formatValue(s.value, metric.unit).padStart(10)}  ${s.labels || '{}'}`),
+					...(options.metrics ? await metricHistory(metric, options.metrics, options) : []),
 				],
 			};
 		}
@@ -162,6 +164,61 @@ function yamlLines(data: unknown): string[] {
 		.map(line => `  ${line}`);
 }
 
+/** How far back a query's details look, and the step: "when did it start?" is asked minutes into an incident. */
+const historyWindowSec = 30 * 60;
+const historyStepSec = 60;
+/** Series shown in a query's history; a query by status code has a handful, one by pod could have hundreds. */
+const historySeries = 6;
+
+/**
+ * A query's last 30 minutes, a line per series: a sparkline of one-minute steps, and for a query
+ * with thresholds when it went past its warning (or came back under it) and its peak. That answers
+ * "when did it start?", which the Metrics pane's 20 recent samples cannot once an incident is old.
+ */
+async function metricHistory(metric: MetricRow, metrics: Metrics, options: Diagnosis): Promise<string[]> {
+	const endSec = Math.floor(options.now() / 1000);
+	const lines = ['', `last 30 minutes (1-minute steps, to ${clock(endSec)} UTC):`];
+	let series: RangeSeries[];
+	try {
+		series = await readDeadline(options).run(signal => metrics.range(metric.promql, endSec - historyWindowSec, endSec, historyStepSec, signal));
+	} catch (error) {
+		return [...lines, `  unavailable: ${(error as Error).message}`];
+	}
+	const shown = series.filter(s => s.points.length > 0).slice(0, historySeries);
+	if (shown.length === 0) return [...lines, '  no data in that window'];
+	const ceiling = metric.direction === 'below' ? undefined : (metric.warn ?? metric.critical);
+	for (const s of shown) {
+		const labels = Object.entries(s.labels)
+			.filter(([key]) => key !== '__name__')
+			.map(([key, value]) => `${key}=${value}`)
+			.join(',');
+		lines.push(`  ${sparkline(s.points.map(([, v]) => v), historyWindowSec / historyStepSec + 1, ceiling)}  ${clock(s.points[0]![0])}–${clock(s.points.at(-1)![0])}${labels ? `  ${labels}` : ''}`);
+		const peak = s.points.reduce((best, point) => (point[1] > best[1] ? point : best));
+		const crossing = warnCrossing(s.points, metric);
+		lines.push(`    ${crossing ? `${crossing}; ` : ''}peak ${formatValue(peak[1], metric.unit)} at ${clock(peak[0])}`);
+	}
+	if (series.length > shown.length) lines.push(`  (${series.length - shown.length} more series)`);
+	return lines;
+}
+
+/** When the series last went past the query's warning threshold (or came back), in words; undefined without one. */
+function warnCrossing(points: ReadonlyArray<[number, number]>, metric: MetricRow): string | undefined {
+	const warn = metric.warn ?? metric.critical;
+	if (warn === undefined) return undefined;
+	const past = (value: number) => (metric.direction === 'below' ? value < warn : value > warn);
+	const bound = formatValue(warn, metric.unit);
+	const nowPast = past(points.at(-1)![1]);
+	let i = points.length - 1;
+	while (i > 0 && past(points[i - 1]![1]) === nowPast) i--;
+	if (i === 0) return nowPast ? `past ${bound} the whole window` : `within ${bound} the whole window`;
+	return nowPast ? `past ${bound} since ${clock(points[i]![0])}` : `back within ${bound} since ${clock(points[i]![0])}`;
+}
+
+/** "03:04", UTC, from unix seconds: the timeline's and the export's clock. */
+function clock(sec: number): string {
+	return new Date(sec * 1000).toISOString().slice(11, 16);
+}
+
 /** A query's first value now, or why there is none. */
 function metricNow(metric: MetricRow): string {
 	if (metric.error) return `unavailable: ${metric.error}`;
@@ -205,6 +262,8 @@ export interface DiagnosisOptions {
 	variables?: Record<string, string>;
 	/** Names of the variables whose values are masked (the runbook's `secret: true`). */
 	secretVariables?: string[];
+	/** The metrics backend, for a query's last 30 minutes (none: the details show what the pane has). */
+	metrics?: Metrics | null;
 }
 
 /** The options with their defaults filled in once (no masking, the real clock, 20 lines, 5 s, no variables). */

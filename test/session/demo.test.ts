@@ -50,5 +50,18 @@ describe('session: the demo, wired as cli.tsx wires it', () => {
 		expect(row.promql).toContain('http_requests_total');
 		expect(store.getState().metrics.map(m => m.id)).toEqual(expect.arrayContaining(['error_ratio', 'latency_p95', 'request_rate']));
 		expect(store.getState().feeds['metrics']?.status).toBe('ok');
+
+		// A query's details read its history from the same backend the Metrics pane polls.
+		session.controller.showDetails({kind: 'metric', id: 'error_ratio'});
+		const details = await waitFor(
+			() => {
+				const dialog = store.getState().ui.dialog;
+				return dialog?.kind === 'details' ? dialog : undefined;
+			},
+			{timeoutMs: 10_000, message: 'the query details'},
+		);
+		const at = details.lines.findIndex(line => line.startsWith('last 30 minutes'));
+		expect(at).toBeGreaterThan(0);
+		expect(details.lines[at + 1]).toMatch(/^ {2}[▁▂▃▄▅▆▇█]+ /);
 	});
 });

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {detailsFor} from '../../source/session/details.js';
 import type {Cluster, EventInfo, PodLogTail, RevisionInfo} from '../../source/ports/cluster.js';
+import type {Metrics, RangeSeries} from '../../source/ports/metrics.js';
 import {createIncidentStore} from '../../source/store/store.js';
 import {createRedactor} from '../../source/timeline/redact.js';
 import {deployment, fullState, pod, runbookFixture, timelineEvent} from '../support/fixtures.js';
@@ -142,6 +143,43 @@ describe('pod details', () => {
 		expect(named.lines).toContain('deploys   deployment/checkout (u, s and r act on it)');
 		const unnamed = await detailsFor({kind: 'health', service: 'cart'}, store.getState(), null);
 		expect(unnamed.lines).toContain('deploys   — (name one with `deployment:` in the config for u, s and r)');
+	});
+});
+
+describe('query details', () => {
+	const end = Date.parse('2026-11-22T03:50:00Z') / 1000;
+	/** A 5xx ratio under 1% until 03:41, then past it, peaking at 15.4% at 03:47. */
+	const state = () => createIncidentStore({initial: {metrics: fullState().metrics}}).getState();
+	function history(): RangeSeries[] {
+		const points: Array<[number, number]> = [];
+		for (let t = end - 1800; t <= end; t += 60) {
+			const minute = (t - (end - 1800)) / 60;
+			points.push([t, minute < 21 ? 0.002 : minute === 27 ? 0.154 : 0.09]);
+		}
+		return [{labels: {}, points}];
+	}
+
+	it('show the last 30 minutes: a sparkline, when it went past its warning, and its peak', async () => {
+		const asked: number[][] = [];
+		const metrics: Metrics = {
+			instant: () => Promise.reject(new Error('not used')),
+			range: async (_promql, start, stop, step) => {
+				asked.push([start, stop, step]);
+				return history();
+			},
+		};
+		const details = await detailsFor({kind: 'metric', id: 'error_ratio'}, state(), null, {metrics, now: () => end * 1000});
+		expect(asked).toEqual([[end - 1800, end, 60]]);
+		const at = details.lines.indexOf('last 30 minutes (1-minute steps, to 03:50 UTC):');
+		expect(at).toBeGreaterThan(0);
+		expect(details.lines[at + 1]).toMatch(/^ {2}[▁▂▃▄▅▆▇█]{31} {2}03:20–03:50$/);
+		expect(details.lines[at + 2]).toBe('    past 1% since 03:41; peak 15.4% at 03:47');
+	});
+
+	it('say in their place why the history could not be read', async () => {
+		const metrics: Metrics = {instant: () => Promise.reject(new Error('not used')), range: () => Promise.reject(new Error('HTTP 503 from prometheus'))};
+		const details = await detailsFor({kind: 'metric', id: 'error_ratio'}, state(), null, {metrics, now: () => end * 1000});
+		expect(details.lines.slice(-2)).toEqual(['last 30 minutes (1-minute steps, to 03:50 UTC):', '  unavailable: HTTP 503 from prometheus']);
 	});
 });
 
