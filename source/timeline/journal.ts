@@ -281,6 +281,12 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 			do {
 				again = false;
 				await readNew();
+				// The first time the watch is armed, read once more: a line written between that read and
+				// the arming brings no change event, and would wait for the poll (5 s) otherwise.
+				if (!watcher && !signal.aborted) {
+					watchFile();
+					if (watcher) again = true;
+				}
 			} while (again && !signal.aborted);
 			reading = false;
 			if (signal.aborted) {
