@@ -34,6 +34,8 @@ export class SessionHarness {
 			namespace: 'shop',
 			production: false,
 			cluster: null,
+			// E writes the post-mortem draft here, never into the repository the tests run in.
+			exportDir: this.tempDir('export-'),
 			...options,
 		});
 		this.sessions.push(session);
