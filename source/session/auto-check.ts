@@ -1,5 +1,6 @@
 import type {Runbook} from '../runbook/model.js';
 import type {IncidentStore} from '../store/store.js';
+import {doneWhenHoldMs} from '../store/selectors.js';
 import type {AppendEvent} from '../timeline/events.js';
 
 /**
@@ -12,7 +13,6 @@ import type {AppendEvent} from '../timeline/events.js';
 export function startAutoCheck(options: {store: IncidentStore; append: AppendEvent; runbook: Runbook; now?: () => number; signal: AbortSignal}): () => void {
 	const now = options.now ?? Date.now;
 	const {store, append, runbook} = options;
-	const since = new Map<string, number>();
 	const fired = new Set<string>();
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	const evaluate = () => {
@@ -24,7 +24,6 @@ export function startAutoCheck(options: {store: IncidentStore; append: AppendEve
 			const cond = step.doneWhen;
 			if (!cond) continue;
 			let holds = false;
-			let forSeconds = 0;
 			if ('health' in cond) {
 				holds = state.health.some(h => h.name === cond.health && h.ok);
 			} else {
@@ -33,19 +32,18 @@ export function startAutoCheck(options: {store: IncidentStore; append: AppendEve
 				if (value !== null && value !== undefined && metric && !metric.error) {
 					holds = (cond.below === undefined || value < cond.below) && (cond.above === undefined || value > cond.above);
 				}
-				forSeconds = cond.forSeconds ?? 0;
 			}
+			// Since when it has held is kept in the store, where the Runbook pane counts down from it.
+			const held = store.getState().doneWhenHeld[step.id];
 			if (!holds) {
-				if (since.delete(step.id)) store.getState().doneWhenChanged(step.id, null);
+				if (held !== undefined) store.getState().doneWhenChanged(step.id, null);
 				fired.delete(step.id);
 				continue;
 			}
-			if (!since.has(step.id)) {
-				since.set(step.id, now());
-				store.getState().doneWhenChanged(step.id, since.get(step.id)!);
-			}
+			const since = held ?? now();
+			if (held === undefined) store.getState().doneWhenChanged(step.id, since);
 			if (fired.has(step.id) || state.incident.checkedSteps[step.id]) continue;
-			const due = since.get(step.id)! + forSeconds * 1000;
+			const due = since + doneWhenHoldMs(step);
 			if (now() >= due) {
 				fired.add(step.id);
 				void append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true}).catch(() => {});
@@ -67,8 +65,7 @@ export function startAutoCheck(options: {store: IncidentStore; append: AppendEve
 		unsubscribe();
 		clearTimeout(timer);
 		// Another runbook's steps, or none: no countdown is left behind.
-		for (const id of since.keys()) store.getState().doneWhenChanged(id, null);
-		since.clear();
+		for (const step of runbook.steps) if (step.doneWhen) store.getState().doneWhenChanged(step.id, null);
 	};
 	options.signal.addEventListener('abort', stop, {once: true});
 	return stop;
