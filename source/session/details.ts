@@ -1,9 +1,9 @@
 import type {Cluster, EventInfo, PodInfo, PodNow} from '../ports/cluster.js';
 import type {RowRef} from '../store/selectors.js';
-import {doneWhenHoldMs, formatCountdown, podStatus, rolloutText, thresholdText} from '../store/selectors.js';
+import {doneWhenHoldMs, formatCountdown, podStatus, rolloutText, sparklineCeiling, thresholdText} from '../store/selectors.js';
 import type {IncidentState, MetricRow} from '../store/types.js';
 import type {DoneWhen, RunbookStep} from '../runbook/model.js';
-import {formatAge, formatValue, sparkline} from '../sources/format.js';
+import {formatAge, formatValue, shortLabels, sparkline} from '../sources/format.js';
 import type {Metrics, RangeSeries} from '../ports/metrics.js';
 import {shownCommand} from '../actions/command.js';
 import {renderTemplate, stepDeployment} from '../runbook/template.js';
@@ -186,12 +186,9 @@ async function metricHistory(metric: MetricRow, metrics: Metrics, options: Diagn
 	}
 	const shown = series.filter(s => s.points.length > 0).slice(0, historySeries);
 	if (shown.length === 0) return [...lines, '  no data in that window'];
-	const ceiling = metric.direction === 'below' ? undefined : (metric.warn ?? metric.critical);
+	const ceiling = sparklineCeiling(metric);
 	for (const s of shown) {
-		const labels = Object.entries(s.labels)
-			.filter(([key]) => key !== '__name__')
-			.map(([key, value]) => `${key}=${value}`)
-			.join(',');
+		const labels = shortLabels(s.labels);
 		lines.push(`  ${sparkline(s.points.map(([, v]) => v), historyWindowSec / historyStepSec + 1, ceiling)}  ${clock(s.points[0]![0])}–${clock(s.points.at(-1)![0])}${labels ? `  ${labels}` : ''}`);
 		const peak = s.points.reduce((best, point) => (point[1] > best[1] ? point : best));
 		const crossing = warnCrossing(s.points, metric);

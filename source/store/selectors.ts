@@ -122,11 +122,15 @@ export function thresholdText(metric: Pick<MetricRow, 'warn' | 'critical' | 'uni
 	return parts.join(' ');
 }
 
+/** What a query's sparklines are drawn against: its first threshold when it alarms going up (see sparkline). */
+export function sparklineCeiling(metric: Pick<MetricRow, 'direction' | 'warn' | 'critical'>): number | undefined {
+	return metric.direction === 'below' ? undefined : (metric.warn ?? metric.critical);
+}
+
 function buildMetricRows(metrics: readonly MetricRow[]): Row[] {
 	const rows: Row[] = [];
 	for (const metric of metrics) {
-		// A query that alarms going up is drawn against its first threshold (see sparkline).
-		const ceiling = metric.direction === 'below' ? undefined : (metric.warn ?? metric.critical);
+		const ceiling = sparklineCeiling(metric);
 		const single = metric.series.length <= 1 ? metric.series[0] : undefined;
 		const search = `${metric.id} ${metric.title} ${metric.promql}`.toLowerCase();
 		if (metric.error && metric.series.length === 0) {
