@@ -17,6 +17,11 @@ import {
 	type Tone,
 } from './types.js';
 
+/** The last `max` items of `list`: how each bounded list below drops its oldest. */
+function keepLast<T>(list: T[], max: number): T[] {
+	return list.length > max ? list.slice(-max) : list;
+}
+
 /** Bounds, so that nothing grows without limit during a long incident. */
 export const limits = {
 	timelineEvents: 5000,
@@ -148,7 +153,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			let next = [...timeline, ...fresh];
 			// Journals from two operators interleave: keep the list in time order.
 			if (timeline.length > 0 && fresh.some(e => e.at < timeline.at(-1)!.at)) next.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-			if (next.length > limits.timelineEvents) next = next.slice(-limits.timelineEvents);
+			next = keepLast(next, limits.timelineEvents);
 			set({timeline: next, incident});
 		},
 		runbookLoaded(runbook) {
@@ -202,7 +207,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 				const running = s.activity.running;
 				if (running?.actionId !== actionId) return s;
 				const output = [...running.output, line];
-				return {activity: {running: {...running, output: output.length > limits.outputLines ? output.slice(-limits.outputLines) : output}}};
+				return {activity: {running: {...running, output: keepLast(output, limits.outputLines)}}};
 			});
 		},
 		actionFinished(actionId) {
@@ -218,8 +223,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			set(s => {
 				const log = s.followedLog;
 				if (log?.id !== id || lines.length === 0) return s;
-				const all = [...log.lines, ...lines];
-				return {followedLog: {...log, lines: all.length > limits.logLines ? all.slice(-limits.logLines) : all}};
+				return {followedLog: {...log, lines: keepLast([...log.lines, ...lines], limits.logLines)}};
 			});
 		},
 		logEnded(id, why) {
@@ -229,7 +233,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			set({followedLog: null});
 		},
 		warned(message) {
-			set(s => ({warnings: [...s.warnings, message].slice(-limits.warnings)}));
+			set(s => ({warnings: keepLast([...s.warnings, message], limits.warnings)}));
 		},
 	}));
 }
