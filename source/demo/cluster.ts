@@ -49,15 +49,24 @@ function runStart(pod: SimPod): number {
  * timed-out requests until the OOM kill.
  */
 function runLine(pod: SimPod, start: number, at: number): string {
-	const version = pod.image.split(':')[1] ?? 'latest';
-	if (at <= start) return `${apiTime(at)} info  ${pod.deployment} ${version} listening on :8080`;
+	if (at <= start) return listeningLine(pod, at);
 	if (pod.image !== badImage) return `${apiTime(at)} info  GET /health 200 ${1 + (Math.floor(at / logEveryMs) % 3)} ms`;
 	const i = Math.max(1, Math.round((at - start) / logEveryMs));
-	if (i <= 8) return `${apiTime(at)} warn  price cache holds ${60_000 * i} entries, heap ${180 + 41 * i} MiB of 512 MiB`;
+	if (i <= 8) return cacheLine(at, i);
 	// Near its limit: long GC pauses, and requests that time out behind them (the 5xx the Metrics pane shows).
 	return i % 2 === 0
 		? `${apiTime(at)} warn  GC pause ${600 + (i % 7) * 50} ms, heap ${505 + (i % 3)} MiB of 512 MiB`
 		: `${apiTime(at)} error POST /api/checkout 503 in ${(1.1 + (i % 5) * 0.3).toFixed(1)} s: price lookup timed out`;
+}
+
+/** The first line of a run of the app in `pod`. */
+function listeningLine(pod: SimPod, at: number): string {
+	return `${apiTime(at)} info  ${pod.deployment} ${pod.image.split(':')[1] ?? 'latest'} listening on :8080`;
+}
+
+/** The bad release's price cache, `i` steps into a run: it grows until the heap (512 MiB) is full at the eighth. */
+function cacheLine(at: number, i: number): string {
+	return `${apiTime(at)} warn  price cache holds ${60_000 * i} entries, heap ${180 + 41 * i} MiB of 512 MiB`;
 }
 
 /** The image of the bad deploy: pods running it fail requests, answer slowly and get OOMKilled. */
@@ -393,18 +402,16 @@ export class SimulatedCluster implements Cluster {
 	async podLog(name: string, tailLines: number, signal?: AbortSignal): Promise<PodLogTail> {
 		await this.roundTrip(signal);
 		const pod = this.podNamed(name);
-		const version = pod.image.split(':')[1] ?? 'latest';
 		const lines: string[] = [];
 		const previous = pod.restarts > 0;
-		const listening = (at: number) => `${apiTime(at)} info  ${pod.deployment} ${version} listening on :8080`;
 		if (previous) {
 			// The run before the last restart: its last 40 s.
 			const end = pod.restartedAt ?? this.now();
 			const begin = end - 40_000;
-			lines.push(listening(begin));
+			lines.push(listeningLine(pod, begin));
 			if (pod.lastTerminationReason === 'OOMKilled') {
 				// The bad release's cache grows until the kernel kills the container: its log just stops.
-				for (let i = 1; i <= 8; i++) lines.push(`${apiTime(begin + i * 4500)} warn  price cache holds ${60_000 * i} entries, heap ${Math.min(508, 180 + 41 * i)} MiB of 512 MiB`);
+				for (let i = 1; i <= 8; i++) lines.push(cacheLine(begin + i * 4500, i));
 			} else {
 				lines.push(`${apiTime(end - 1500)} error lost the connection to redis:6379 (ECONNRESET); exiting so the kubelet restarts us`);
 			}
