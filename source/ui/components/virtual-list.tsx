@@ -6,10 +6,6 @@ import {formatAge} from '../../sources/format.js';
 import {scrollOffset} from '../layout.js';
 import {RowLine} from './row-line.js';
 
-/**
- * Renders only the rows that fit (10,000 pods cost the same as 20). The scroll offset follows the
- * selection; rows are built by selectors outside render, so a frame only lays out visible rows.
- */
 /** What the screen clock shows in a row's clock cell: a pod's age, or the time left to a step's tick. */
 function clockText(row: Row, now: number | undefined): string | undefined {
 	if (!now) return undefined;
@@ -18,6 +14,10 @@ function clockText(row: Row, now: number | undefined): string | undefined {
 	return undefined;
 }
 
+/**
+ * Renders only the rows that fit (10,000 pods cost the same as 20). The scroll offset follows the
+ * selection; rows are built by selectors outside render, so a frame only lays out visible rows.
+ */
 export function VirtualList(props: {rows: readonly Row[]; selected: Selection; height: number; width: number; focused: boolean; now?: number; empty?: string}) {
 	const offsetRef = useRef(0);
 	const {rows, height} = props;
