@@ -31,8 +31,8 @@ const COLUMNS = 200;
 const ROWS = 50;
 
 const plan = quick
-	? {keys: 100, idleSeconds: 5, rssAtSeconds: 0, scrollSeconds: 3, starts: 2, settledAtSeconds: 0}
-	: {keys: 600, idleSeconds: 30, rssAtSeconds: 60, scrollSeconds: 10, starts: 7, settledAtSeconds: 240};
+	? {keys: 100, idleSeconds: 5, rssAtSeconds: 0, scrollSeconds: 3, starts: 2, settledAtSeconds: 0, floorAtSeconds: 2}
+	: {keys: 600, idleSeconds: 30, rssAtSeconds: 60, scrollSeconds: 10, starts: 7, settledAtSeconds: 240, floorAtSeconds: 17};
 
 /** The figures, in print order, with their unit and the issue's target (null: no target). */
 const figures = [
@@ -42,6 +42,7 @@ const figures = [
 	{name: 'key_to_frame_ms_p99', unit: 'ms', target: 30},
 	{name: 'idle_cpu_pct', unit: '%', target: 1},
 	{name: 'idle_cpu_pct_settled', unit: '%', target: 1},
+	{name: 'io_floor_cpu_pct', unit: '%', target: null},
 	{name: 'rss_mb', unit: 'MB', target: 150},
 	{name: 'output_bytes_per_s_idle', unit: 'B/s', target: 1024},
 	{name: 'output_bytes_per_s_idle_settled', unit: 'B/s', target: 1024},
@@ -153,6 +154,47 @@ function rssMegabytes(pid) {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 	const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
 	return kb / 1024;
+}
+
+/**
+ * The I/O floor (bench/io-floor.ts): a process doing only the workload's I/O with the cockpit's own
+ * I/O code. Built into one file with esbuild, as the cockpit is, and run with plain node. Returns
+ * its CPU (% of a core) over one idle window starting `plan.floorAtSeconds` after it is ready (the
+ * first idle window's place in the cockpit's life), and what it received meanwhile.
+ */
+async function measureIoFloor(configPath, dir, ticksPerSecond) {
+	const esbuild = await import('esbuild');
+	const script = path.join(dir, 'io-floor.mjs');
+	await esbuild.build({
+		entryPoints: [path.join(root, 'bench', 'io-floor.ts')],
+		outfile: script,
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		target: 'node20',
+		banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
+		logLevel: 'warning',
+	});
+	const child = spawn(process.execPath, [script, configPath], {stdio: ['pipe', 'pipe', 'inherit']});
+	let out = '';
+	child.stdout.on('data', chunk => (out += chunk));
+	let exitCode;
+	const exited = new Promise(resolve => child.once('exit', code => resolve((exitCode = code))));
+	try {
+		await until(() => out.includes('ready\n') || exitCode !== undefined, 60_000, 'the I/O floor process to start');
+		if (!out.includes('ready\n')) throw new BenchError(`the I/O floor process exited with code ${exitCode} before it was ready`);
+		await sleep(plan.floorAtSeconds * 1000);
+		const cpuStart = cpuSeconds(child.pid, ticksPerSecond);
+		const start = performance.now();
+		await sleep(plan.idleSeconds * 1000);
+		const cpuPct = ((cpuSeconds(child.pid, ticksPerSecond) - cpuStart) / ((performance.now() - start) / 1000)) * 100;
+		child.stdin.end();
+		await Promise.race([exited, sleep(5000)]);
+		const summary = out.split('\n').find(line => line.startsWith('{'));
+		return {cpuPct, received: summary ? JSON.parse(summary) : null};
+	} finally {
+		if (child.exitCode === null) child.kill('SIGKILL');
+	}
 }
 
 /** The cockpit in a pseudo-terminal, with a terminal emulator reading its output. */
@@ -482,6 +524,19 @@ async function main() {
 		results.idle_cpu_pct_settled = settled.cpuPct;
 		results.output_bytes_per_s_idle_settled = settled.bytesPerS;
 		results.idle_settled_at_s = settled.atS;
+
+		// What the workload's data alone costs, on the same machine, against the same workload, with
+		// the cockpit stopped so that the two never share the CPU.
+		await stopCockpit(cockpit);
+		cockpit = undefined;
+		log(`measuring the I/O floor: a process doing only the workload's I/O, idle for ${plan.idleSeconds} s`);
+		const floor = await measureIoFloor(workload.config, home, ticksPerSecond);
+		results.io_floor_cpu_pct = floor.cpuPct;
+		const got = floor.received;
+		if (!got || got.watchEvents === 0 || got.healthAnswers === 0 || got.prometheusAnswers === 0 || got.failures > 0) {
+			notes.push(`the I/O floor process did not receive everything: ${JSON.stringify(got)}`);
+		}
+		results.io_floor_received = got;
 	} finally {
 		if (cockpit) await stopCockpit(cockpit);
 		await workload.stop();
@@ -498,7 +553,7 @@ async function main() {
 		workload: {pods: workload.pods, deployments: workload.deployments, podUpdatesPerSecond: workload.options.updatesPerSecond, healthChecks: workload.options.services, queries: workload.options.queries, refreshSeconds: workload.options.refreshMs / 1000, terminal: `${COLUMNS}x${ROWS}`},
 		machine: {...machine(), loadavgBefore: loadBefore},
 		figures: Object.fromEntries(figures.map(f => [f.name, {value: round(results[f.name]), unit: f.unit, target: f.target, met: f.target === null ? null : results[f.name] < f.target}])),
-		details: Object.fromEntries(Object.entries(results).filter(([name]) => !figures.some(f => f.name === name)).map(([name, value]) => [name, Array.isArray(value) ? value : round(value)])),
+		details: Object.fromEntries(Object.entries(results).filter(([name]) => !figures.some(f => f.name === name)).map(([name, value]) => [name, Array.isArray(value) || typeof value === 'object' ? value : round(value)])),
 		notes,
 		/** The screen at the end of the idle window, to see what was measured. */
 		screen,
