@@ -1,7 +1,8 @@
 /**
  * `u` rollback: `kubectl rollout undo` through the API. prepare() reads the rollout history (no
  * mutating call) and describes the change: current and target revision, the images that change and
- * when each revision was created. run() rolls back to exactly the revision the operator saw.
+ * when each revision was created, with a warning when the target is newer than what runs (undoing
+ * a rollback). run() rolls back to exactly the revision the operator saw.
  */
 import type {Cluster, RevisionInfo} from '../ports/cluster.js';
 import type {EnvInfo} from '../store/types.js';
@@ -93,6 +94,17 @@ async function prepare(input: RollbackInput): Promise<ActionRequest> {
 			warnings.push(`revision ${target.revision} is the current revision: nothing will change (kubectl reports "skipped rollback").`);
 		} else if (changes.length === 0) {
 			warnings.push(`revision ${target.revision} runs the same images as revision ${current.revision}: only other pod template fields (env, resources, ...) change.`);
+		}
+		// A rollback keeps the old ReplicaSet and gives it the next revision, so a running revision whose
+		// ReplicaSet is older than the target's went back to an older release. Undoing it again (what
+		// `rollout undo` does by default, and a runbook's rollback step pressed twice) brings the newer
+		// release back: usually the one that was rolled back from.
+		const currentAt = Date.parse(current.createdAt);
+		const targetAt = Date.parse(target.createdAt);
+		if (target.revision !== current.revision && targetAt > currentAt) {
+			warnings.push(
+				`revision ${target.revision} is newer than the running revision ${current.revision} (created ${age(now - targetAt)} ago; revision ${current.revision} ${age(now - currentAt)} ago): revision ${current.revision} brought an older release back, and this goes forward again.`,
+			);
 		}
 		const toRevision = target.revision;
 		const at = targets.indexOf(target);

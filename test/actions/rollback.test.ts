@@ -60,6 +60,22 @@ describe('rollbackAction', () => {
 		expect(only.details.join('\n')).not.toContain('other revisions');
 	});
 
+	it('warns when the target is newer than the running revision, which is then a rollback', async () => {
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
+		const c = await cluster();
+		const first = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', newId: () => 'a1', now});
+		expect(first.warnings).toEqual([]);
+		expect(await first.run(context(c))).toEqual({summary: 'revision 2 -> 1'});
+
+		// The rollback gave 1.3.2's ReplicaSet revision 3; undoing again would bring 1.4.0 back.
+		const again = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', newId: () => 'a2', now});
+		expect(again.change).toBe('revision 3 (shop/api:1.3.2) -> revision 2 (shop/api:1.4.0)');
+		expect(again.warnings).toEqual([
+			'revision 2 is newer than the running revision 3 (created 2d2h ago; revision 3 2d3h ago): revision 3 brought an older release back, and this goes forward again.',
+		]);
+		expect(mutations()).toHaveLength(1);
+	});
+
 	it('asks for the name only in production contexts', async () => {
 		kube.server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
 		const request = await rollbackAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', newId: () => 'a1'});
