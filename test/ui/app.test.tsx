@@ -434,6 +434,20 @@ describe('confirmation dialog', () => {
 		expect(ui.frame().split('\n')[changeRow + 1]).toMatch(/│ {11}\S/);
 	});
 
+	it('starts every wrapped line of a warning under its text, also after a line that filled the width', async () => {
+		const ui = await open({width: 50, height: 30});
+		// The dialog's text is 36 columns wide here: the first 36 characters end just before a space.
+		const warning = 'revision 3 is newer than the running revision 4 (created 7m ago; revision 4 6d0h ago): this goes forward again';
+		ui.store.getState().dialogOpened({kind: 'confirm', request: rollbackRequest({warnings: [warning]})});
+		await ui.waitForFrame(f => f.includes('Roll back deployment/checkout?'));
+		const rows = ui.frame().split('\n');
+		const first = rows.findIndex(line => line.includes('! warning'));
+		expect(rows[first]).toContain('! warning revision 3 is newer than the running │');
+		const rest = rows.slice(first + 1, first + 4);
+		for (const row of rest) expect(row).toMatch(/│ {11}\S/);
+		expect(dialogText(ui.frame())).toContain(`! warning ${warning}`);
+	});
+
 	it('keeps the replica field and the warnings in view when a short terminal clips the details', async () => {
 		const ui = await open({width: 100, height: 16});
 		const details = Array.from({length: 12}, (_, i) => `detail line ${i + 1}`);

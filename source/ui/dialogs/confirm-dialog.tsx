@@ -4,7 +4,7 @@ import {actionName, type ActionRequest} from '../../actions/types.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useTheme} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
-import {DialogFrame, dialogTextWidth, frameLines, wrapToWidth} from './dialog-frame.js';
+import {DialogFrame, dialogTextWidth, frameLines, wrapHanging} from './dialog-frame.js';
 
 /** "Roll back deployment/checkout?": the action and its object, once. */
 export function confirmTitle(request: Pick<ActionRequest, 'title' | 'target'>): string {
@@ -98,7 +98,10 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 	const textWidth = Math.max(1, dialogTextWidth(props.width) - labelWidth);
 	const warning = `${theme.symbolOf('warn')} warning`;
 	const fixedLines = (request.input ? 1 : 0) + (mustType ? 1 : 0) + (error ? 1 : 0);
-	const linesOf = (text: string) => wrapToWidth(text, textWidth).length;
+	// Wrapped here, not by Ink: Ink's wrap keeps the space it broke at, and a line that filled the
+	// width exactly then starts the next one a column right of the text.
+	const wrapped = (text: string) => wrapHanging(text, textWidth).join('\n');
+	const linesOf = (text: string) => wrapHanging(text, textWidth).length;
 	const contentLines = [...lines.map(([, text]) => text), ...request.warnings, ...request.details].reduce((sum, text) => sum + linesOf(text), 0);
 	return (
 		<DialogFrame
@@ -127,23 +130,17 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 		>
 			{lines.map(([label, text]) => (
 				<Labelled key={label} label={<Text dimColor>{label}</Text>}>
-					<Text bold={label === 'change'} wrap="wrap">
-						{text}
-					</Text>
+					<Text bold={label === 'change'}>{wrapped(text)}</Text>
 				</Labelled>
 			))}
 			{request.warnings.map((line, i) => (
 				<Labelled key={`w${i}`} label={<Text color={theme.colorOf('warn')}>{warning}</Text>}>
-					<Text wrap="wrap" color={theme.colorOf('warn')}>
-						{line}
-					</Text>
+					<Text color={theme.colorOf('warn')}>{wrapped(line)}</Text>
 				</Labelled>
 			))}
 			{request.details.map((line, i) => (
 				<Labelled key={`d${i}`}>
-					<Text wrap="wrap" dimColor>
-						{line || ' '}
-					</Text>
+					<Text dimColor>{wrapped(line) || ' '}</Text>
 				</Labelled>
 			))}
 		</DialogFrame>
