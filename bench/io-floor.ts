@@ -48,7 +48,7 @@ async function kubeOptions(): Promise<RequestOptions> {
 /** The list's resourceVersion, to watch from (the list itself is read once and dropped). */
 async function listVersion(path: string): Promise<string> {
 	const options = await kubeOptions();
-	const response = await httpGet(`${server}${path}?limit=1`, {timeoutMs: 30_000, headers: options.headers as Record<string, string>, insecureSkipVerify: true});
+	const response = await httpGet(`${server}${path}?limit=1`, {timeoutMs: 30_000, headers: options.headers as Record<string, string>});
 	return (JSON.parse(response.body) as {metadata: {resourceVersion: string}}).metadata.resourceVersion;
 }
 
