@@ -64,3 +64,26 @@ export function actionName(request: Pick<ActionRequest, 'title' | 'target'>): st
 	if (title.endsWith(` ${kind}`)) return `${title.slice(0, -kind.length)}${object}`;
 	return kind === 'command' ? title : `${title}: ${object}`;
 }
+
+/**
+ * `request` with `warnings` shown before its own, kept on the requests it leads to (another revision
+ * with ←/→, a typed replica count): what the cockpit knows beyond the action, such as a runbook step
+ * that is already done.
+ */
+export function withWarnings(request: ActionRequest, warnings: readonly string[]): ActionRequest {
+	if (warnings.length === 0) return request;
+	const {alternative, withInput} = request;
+	return {
+		...request,
+		warnings: [...warnings, ...request.warnings],
+		...(alternative
+			? {
+					alternative: (direction: 'older' | 'newer') => {
+						const next = alternative(direction);
+						return next && withWarnings(next, warnings);
+					},
+				}
+			: {}),
+		...(withInput ? {withInput: (value: string) => withWarnings(withInput(value), warnings)} : {}),
+	};
+}

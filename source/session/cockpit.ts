@@ -1,6 +1,6 @@
 import {writeFile} from 'node:fs/promises';
 import {resolve as resolvePath} from 'node:path';
-import {actionName, type ActionRequest} from '../actions/types.js';
+import {actionName, withWarnings, type ActionRequest} from '../actions/types.js';
 import {rollbackAction} from '../actions/rollback.js';
 import {scaleAction} from '../actions/scale.js';
 import {restartAction} from '../actions/restart.js';
@@ -195,19 +195,48 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		startLive();
 	});
 
-	const open = async (request: ActionRequest) => {
+	/** Journals the request, then opens its confirmation, with `warnings` above the action's own. */
+	const open = async (prepared: ActionRequest, warnings: readonly string[] = []) => {
+		const request = withWarnings(prepared, warnings);
 		await append('action.requested', {actionId: request.id, kind: request.kind, target: request.target, change: request.change, kubectl: request.kubectl});
 		store.getState().dialogOpened({kind: 'confirm', request});
+	};
+
+	/**
+	 * Running a step that is already checked runs it again: a second restart, a second scale. The
+	 * confirmation says when it was checked and by whom, from the journal (the timeline in the store
+	 * may no longer hold that event; then it says only that it is checked).
+	 */
+	const stepRerunWarnings = (stepId: string, title: string): string[] => {
+		const state = store.getState();
+		if (!state.incident.checkedSteps[stepId]) return [];
+		let checked: AnyTimelineEvent | undefined;
+		for (const event of state.timeline) if (event.type === 'step.checked' && event.data.stepId === stepId) checked = event;
+		if (checked?.type !== 'step.checked') return [`step "${title}" is already checked: this runs it again.`];
+		const how = checked.data.doneBy ? `, by the ${checked.data.doneBy}` : '';
+		return [`step "${title}" is already checked (${checked.at.slice(11, 19)} UTC, ${checked.by}${how}): this runs it again.`];
+	};
+
+	/** Reads what a rollback, scale or restart would change (no mutating call). */
+	const prepareDeploymentAction = (kind: 'rollback' | 'scale' | 'restart', deployment: string, options: {toRevision?: number; replicas?: number}): Promise<ActionRequest> => {
+		const live = cluster!;
+		const replicas = store.getState().cluster.deployments[deployment]?.replicas;
+		const common = {cluster: live, env, deployment, newId: newEventId};
+		return kind === 'rollback'
+			? rollbackAction.prepare({...common, toRevision: options.toRevision})
+			: kind === 'scale'
+				? scaleAction.prepare({...common, current: replicas ?? 0, replicas: options.replicas ?? replicas})
+				: restartAction.prepare({...common, replicas});
 	};
 
 	/** The active runbook's secret variables, masked wherever a command is shown. */
 	const secretVars = (): string[] => runbook?.variables.filter(v => v.secret).map(v => v.name) ?? [];
 
 	/** Opens the confirmation of a runbook or config command, run with the cluster's pinned KUBECONFIG. */
-	const prepareCommand = (command: RunbookCommand, dangerous: boolean) => {
+	const prepareCommand = (command: RunbookCommand, dangerous: boolean, warnings: readonly string[] = []) => {
 		try {
 			const kube = cluster?.commandEnvironment?.() ?? null;
-			void open(commandAction.prepare({command, vars: variables, secretVars: secretVars(), env, newId: newEventId, redact, kube, dangerous})).catch(fail);
+			void open(commandAction.prepare({command, vars: variables, secretVars: secretVars(), env, newId: newEventId, redact, kube, dangerous}), warnings).catch(fail);
 		} catch (error) {
 			fail(error);
 		}
@@ -241,15 +270,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		requestDeploymentAction(kind, deployment, options = {}) {
 			if (env.readonly) return flash(`read-only mode: ${kind} is disabled`, 'warn');
 			if (!cluster) return flash('no cluster connected', 'warn');
-			const replicas = store.getState().cluster.deployments[deployment]?.replicas;
-			const common = {cluster, env, deployment, newId: newEventId};
-			const prepared =
-				kind === 'rollback'
-					? rollbackAction.prepare({...common, toRevision: options.toRevision})
-					: kind === 'scale'
-						? scaleAction.prepare({...common, current: replicas ?? 0, replicas: options.replicas ?? replicas})
-						: restartAction.prepare({...common, replicas});
-			void prepared.then(open).catch(fail);
+			void prepareDeploymentAction(kind, deployment, options)
+				.then(request => open(request))
+				.catch(fail);
 		},
 		requestStep(stepId, commandIndex) {
 			const step = runbook?.steps.find(s => s.id === stepId);
@@ -258,11 +281,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			if (step.action) {
 				const target = stepDeployment(step, variables);
 				if (!target) return flash(`step "${step.title}" names no deployment; set the runbook variable 'deployment'`, 'warn');
+				if (!cluster) return flash('no cluster connected', 'warn');
 				const {action} = step;
-				controller.requestDeploymentAction(action.kind, target, {
+				const warnings = stepRerunWarnings(step.id, step.title);
+				void prepareDeploymentAction(action.kind, target, {
 					toRevision: action.kind === 'rollback' ? action.toRevision : undefined,
 					replicas: action.kind === 'scale' ? action.replicas : undefined,
-				});
+				})
+					.then(request => open(request, warnings))
+					.catch(fail);
 				return;
 			}
 			if (step.commands.length === 0) return flash('this step has no command or action to run', 'info');
@@ -278,7 +305,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			const chosen = step.commands[commandIndex ?? 0];
 			if (!chosen) return;
 			// Titled after its step ("Run: Check the new pods"), not its generated id, unless it has its own title.
-			prepareCommand(chosen.title ? chosen : {...chosen, title: `Run: ${step.title}`}, true);
+			prepareCommand(chosen.title ? chosen : {...chosen, title: `Run: ${step.title}`}, true, stepRerunWarnings(step.id, step.title));
 		},
 		requestConfigCommand(id) {
 			if (env.readonly) return flash('read-only mode: running commands is disabled', 'warn');

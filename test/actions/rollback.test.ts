@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {rollbackAction} from '../../source/actions/rollback.js';
+import {withWarnings} from '../../source/actions/types.js';
 import {useFakeKubeForActions} from '../support/kube-actions.js';
 
 const kube = useFakeKubeForActions();
@@ -74,6 +75,18 @@ describe('rollbackAction', () => {
 			'revision 2 is newer than the running revision 3 (created 2d2h ago; revision 3 2d3h ago): revision 3 brought an older release back, and this goes forward again.',
 		]);
 		expect(mutations()).toHaveLength(1);
+	});
+
+	it('keeps warnings added to the request on the other revisions it switches to', async () => {
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.2.0', 'shop/api:1.3.2', 'shop/api:1.4.0']});
+		const prepared = await rollbackAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', newId: () => 'a1', now});
+		const request = withWarnings(prepared, ['step "Roll back" is already checked: this runs it again.']);
+		expect(request.warnings).toEqual(['step "Roll back" is already checked: this runs it again.']);
+		const older = request.alternative!('older')!;
+		expect(older.change).toBe('revision 3 (shop/api:1.4.0) -> revision 1 (shop/api:1.2.0)');
+		expect(older.warnings).toEqual(request.warnings);
+		expect(older.alternative!('newer')!.warnings).toEqual(request.warnings);
+		expect(withWarnings(prepared, [])).toBe(prepared);
 	});
 
 	it('asks for the name only in production contexts', async () => {

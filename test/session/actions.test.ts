@@ -151,6 +151,31 @@ describe('session: a runbook step bound to an action', () => {
 	});
 });
 
+describe('session: a runbook step run again', () => {
+	it('warns that a checked step runs again, saying when and by what it was checked, also after a typed replica count', async () => {
+		const {session} = await kubeSession();
+		const runbook = await activeRunbook(session, ['id: scale-out', 'title: Scale out', 'steps:', '  - title: Add replicas', '    action: {kind: scale, deployment: checkout, replicas: 6}']);
+		const step = runbook.steps[0]!;
+		session.controller.requestStep(step.id);
+		const first = await confirmDialog(session);
+		expect(first.warnings.join('\n')).not.toContain('already checked');
+		session.controller.confirm(first);
+		await waitFor(() => session.store.getState().incident.checkedSteps[step.id], {message: 'the step ticked by its scale'});
+
+		session.controller.requestStep(step.id);
+		const again = await waitFor(
+			() => {
+				const d = session.store.getState().ui.dialog;
+				return d?.kind === 'confirm' && d.request.id !== first.id ? d.request : undefined;
+			},
+			{message: 'the second confirmation'},
+		);
+		expect(again.warnings[0]).toMatch(/^step "Add replicas" is already checked \(\d\d:\d\d:\d\d UTC, .+, by the scale of deployment\/checkout\): this runs it again\.$/);
+		expect(again.withInput!('7').warnings[0]).toBe(again.warnings[0]);
+		expect(again.withInput!('7').change).toMatch(/-> 7$/);
+	});
+});
+
 describe('session: a rollback taken is a runbook step done', () => {
 	it('ticks the step whose action it is, taken from the Pods pane, and not a step acting on another deployment or one with a done-when condition', async () => {
 		const {session} = await kubeSession();
