@@ -17,6 +17,7 @@ import {createMetricsBackend, startSources} from '../sources/registry.js';
 import type {QueryDef} from '../sources/metrics.js';
 import {createIncidentStore, type IncidentStore} from '../store/store.js';
 import {emptyIncident} from '../store/incident.js';
+import {hhmmss} from '../store/selectors-timeline.js';
 import {commandChoice, type EnvInfo} from '../store/types.js';
 import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../timeline/events.js';
 import {openJournal, readJournal, type Journal} from '../timeline/journal.js';
@@ -204,8 +205,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 
 	/**
 	 * Running a step that is already checked runs it again: a second restart, a second scale. The
-	 * confirmation says when it was checked and by whom, from the journal (the timeline in the store
-	 * may no longer hold that event; then it says only that it is checked).
+	 * confirmation says when it was checked and by whom, from its last step.checked event in the
+	 * store's timeline (which may no longer hold that event; then it says only that it is checked).
 	 */
 	const stepRerunWarnings = (stepId: string, title: string): string[] => {
 		const state = store.getState();
@@ -214,7 +215,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		for (const event of state.timeline) if (event.type === 'step.checked' && event.data.stepId === stepId) checked = event;
 		if (checked?.type !== 'step.checked') return [`step "${title}" is already checked: this runs it again.`];
 		const how = checked.data.doneBy ? `, by the ${checked.data.doneBy}` : '';
-		return [`step "${title}" is already checked (${checked.at.slice(11, 19)} UTC, ${checked.by}${how}): this runs it again.`];
+		return [`step "${title}" is already checked (${hhmmss(checked.at)} UTC, ${checked.by}${how}): this runs it again.`];
 	};
 
 	/** Reads what a rollback, scale or restart would change (no mutating call). */

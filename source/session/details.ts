@@ -1,6 +1,7 @@
 import type {Cluster, EventInfo, PodInfo, PodNow} from '../ports/cluster.js';
 import type {RowRef} from '../store/selectors.js';
 import {doneWhenHoldMs, formatCountdown, podStatus, rolloutText, sparklineCeiling, thresholdText} from '../store/selectors.js';
+import {hhmmss} from '../store/selectors-timeline.js';
 import type {IncidentState, MetricRow} from '../store/types.js';
 import type {DoneWhen, RunbookStep} from '../runbook/model.js';
 import {formatAge, formatValue, shortLabels, sparkline} from '../sources/format.js';
@@ -126,7 +127,7 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 		case 'event': {
 			const event = state.timeline.find(e => e.id === ref.id);
 			if (!event) return {title: ref.id, lines: ['(gone)']};
-			return {title: `Event at ${event.at.slice(11, 19)} UTC`, lines: eventDetailLines(event, state)};
+			return {title: `Event at ${hhmmss(event.at)} UTC`, lines: eventDetailLines(event, state)};
 		}
 		case 'section': {
 			// Headings are not selected (selection.ts) unless a filter leaves nothing else.

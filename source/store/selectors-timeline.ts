@@ -5,7 +5,8 @@ import {memo, type Row} from './selectors.js';
 /** Rows per event, one for the pinned and one for the unpinned look, built once each. */
 const rowCache = new WeakMap<AnyTimelineEvent, {pinned?: Row; plain?: Row}>();
 
-function hhmmss(iso: string): string {
+/** An event's time of day, UTC, as the Timeline pane shows it: "03:04:05" (events' times are ISO strings in UTC). */
+export function hhmmss(iso: string): string {
 	return iso.slice(11, 19);
 }
 
