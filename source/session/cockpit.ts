@@ -219,8 +219,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	};
 
 	/** Reads what a rollback, scale or restart would change (no mutating call). */
-	const prepareDeploymentAction = (kind: 'rollback' | 'scale' | 'restart', deployment: string, options: {toRevision?: number; replicas?: number}): Promise<ActionRequest> => {
-		const live = cluster!;
+	const prepareDeploymentAction = (
+		live: Cluster,
+		kind: 'rollback' | 'scale' | 'restart',
+		deployment: string,
+		options: {toRevision?: number; replicas?: number},
+	): Promise<ActionRequest> => {
 		const replicas = store.getState().cluster.deployments[deployment]?.replicas;
 		const common = {cluster: live, env, deployment, newId: newEventId};
 		return kind === 'rollback'
@@ -271,7 +275,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		requestDeploymentAction(kind, deployment, options = {}) {
 			if (env.readonly) return flash(`read-only mode: ${kind} is disabled`, 'warn');
 			if (!cluster) return flash('no cluster connected', 'warn');
-			void prepareDeploymentAction(kind, deployment, options)
+			void prepareDeploymentAction(cluster, kind, deployment, options)
 				.then(request => open(request))
 				.catch(fail);
 		},
@@ -285,7 +289,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 				if (!cluster) return flash('no cluster connected', 'warn');
 				const {action} = step;
 				const warnings = stepRerunWarnings(step.id, step.title);
-				void prepareDeploymentAction(action.kind, target, {
+				void prepareDeploymentAction(cluster, action.kind, target, {
 					toRevision: action.kind === 'rollback' ? action.toRevision : undefined,
 					replicas: action.kind === 'scale' ? action.replicas : undefined,
 				})
