@@ -23,6 +23,7 @@ import {KubeConfig} from '@kubernetes/client-node';
 import {parse} from 'yaml';
 import {httpGet} from '../source/clients/http.js';
 import {openWatch} from '../source/clients/watch-stream.js';
+import {startPoller} from '../source/sources/poller.js';
 
 interface WorkloadConfig {
 	prometheus: {url: string};
@@ -80,13 +81,17 @@ async function watch(path: string): Promise<void> {
 	}
 }
 
-function every(ms: number, run: () => Promise<Array<PromiseSettledResult<unknown>>>): void {
-	const tick = () =>
-		void run().then(results => {
+/** Runs `requests` every `intervalMs` on the cockpit's own refresh loop (sources/poller.ts), counting failures. */
+function every(name: string, intervalMs: number, requests: () => Array<Promise<unknown>>): void {
+	startPoller({
+		name,
+		intervalMs,
+		signal: new AbortController().signal,
+		run: async () => {
+			const results = await Promise.allSettled(requests());
 			received.failures += results.filter(r => r.status === 'rejected').length;
-			setTimeout(tick, ms);
-		});
-	tick();
+		},
+	});
 }
 
 function parsed(body: string): void {
@@ -100,14 +105,12 @@ function parsed(body: string): void {
 for (const resource of [`/api/v1/namespaces/${namespace}/pods`, `/apis/apps/v1/namespaces/${namespace}/deployments`, `/apis/apps/v1/namespaces/${namespace}/replicasets`]) {
 	void watch(resource);
 }
-every(config.refresh.healthMs, () =>
-	Promise.allSettled(
-		config.services.map(s =>
-			httpGet(s.health, {timeoutMs: s.timeoutMs}).then(r => {
-				received.healthAnswers++;
-				parsed(r.body);
-			}),
-		),
+every('health', config.refresh.healthMs, () =>
+	config.services.map(s =>
+		httpGet(s.health, {timeoutMs: s.timeoutMs}).then(r => {
+			received.healthAnswers++;
+			parsed(r.body);
+		}),
 	),
 );
 const prometheus = (path: string) =>
@@ -115,7 +118,7 @@ const prometheus = (path: string) =>
 		received.prometheusAnswers++;
 		parsed(r.body);
 	});
-every(config.refresh.metricsMs, () => Promise.allSettled([...config.queries.map(q => prometheus(`/api/v1/query?query=${encodeURIComponent(q.promql)}`)), prometheus('/api/v1/alerts')]));
+every('metrics', config.refresh.metricsMs, () => [...config.queries.map(q => prometheus(`/api/v1/query?query=${encodeURIComponent(q.promql)}`)), prometheus('/api/v1/alerts')]);
 process.stdout.write('ready\n');
 process.stdin.on('end', () => {
 	process.stdout.write(`${JSON.stringify(received)}\n`);
