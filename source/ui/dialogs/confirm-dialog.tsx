@@ -98,11 +98,12 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 	const textWidth = Math.max(1, dialogTextWidth(props.width) - labelWidth);
 	const warning = `${theme.symbolOf('warn')} warning`;
 	const fixedLines = (request.input ? 1 : 0) + (mustType ? 1 : 0) + (error ? 1 : 0);
-	// Wrapped here, not by Ink: Ink's wrap keeps the space it broke at, and a line that filled the
-	// width exactly then starts the next one a column right of the text.
-	const wrapped = (text: string) => wrapHanging(text, textWidth).join('\n');
-	const linesOf = (text: string) => wrapHanging(text, textWidth).length;
-	const contentLines = [...lines.map(([, text]) => text), ...request.warnings, ...request.details].reduce((sum, text) => sum + linesOf(text), 0);
+	// Wrapped here, once each, not by Ink (see wrapHanging): the lines drawn are the lines counted.
+	const wrap = (text: string) => wrapHanging(text, textWidth);
+	const labelled = lines.map(([label, text]) => [label, wrap(text)] as const);
+	const warnings = request.warnings.map(wrap);
+	const details = request.details.map(wrap);
+	const contentLines = [...labelled.map(([, wrapped]) => wrapped), ...warnings, ...details].reduce((sum, wrapped) => sum + wrapped.length, 0);
 	return (
 		<DialogFrame
 			title={confirmTitle(request)}
@@ -128,19 +129,19 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 				</>
 			}
 		>
-			{lines.map(([label, text]) => (
+			{labelled.map(([label, wrapped]) => (
 				<Labelled key={label} label={<Text dimColor>{label}</Text>}>
-					<Text bold={label === 'change'}>{wrapped(text)}</Text>
+					<Text bold={label === 'change'}>{wrapped.join('\n')}</Text>
 				</Labelled>
 			))}
-			{request.warnings.map((line, i) => (
+			{warnings.map((wrapped, i) => (
 				<Labelled key={`w${i}`} label={<Text color={theme.colorOf('warn')}>{warning}</Text>}>
-					<Text color={theme.colorOf('warn')}>{wrapped(line)}</Text>
+					<Text color={theme.colorOf('warn')}>{wrapped.join('\n')}</Text>
 				</Labelled>
 			))}
-			{request.details.map((line, i) => (
+			{details.map((wrapped, i) => (
 				<Labelled key={`d${i}`}>
-					<Text dimColor>{wrapped(line) || ' '}</Text>
+					<Text dimColor>{wrapped.join('\n') || ' '}</Text>
 				</Labelled>
 			))}
 		</DialogFrame>

@@ -14,19 +14,17 @@ export function dialogTextWidth(width: number): number {
 	return Math.min(width, maxDialogWidth) - 4;
 }
 
-/** `text` in the lines Ink's own `wrap="wrap"` gives it at `width` (the same wrap-ansi call), so heights can be counted before drawing. */
-export function wrapToWidth(text: string, width: number): string[] {
-	return wrapAnsi(text, width, {trim: false, hard: true}).split('\n');
-}
-
 /**
- * `text` wrapped for lines we lay out ourselves (details, help), not for Ink's `wrap`: the first line
- * after `first`, the others after `rest` (a hanging indent), each starting at a word (the space it
- * broke at is dropped) and ending without spaces.
+ * `text` wrapped for lines we lay out ourselves (details, help, confirmations), not by Ink's `wrap`,
+ * which keeps the space it broke at: the first line after `first`, the others after `rest` (a hanging
+ * indent), each starting at a word (the space it broke at is dropped) and ending without spaces.
+ * Heights are counted from the same lines that are drawn.
  */
 export function wrapHanging(text: string, width: number, first = '', rest = first): string[] {
 	const room = Math.max(8, width - Math.max(first.length, rest.length));
-	return wrapToWidth(text, room).map((part, i) => (i === 0 ? `${first}${part.trimEnd()}` : `${rest}${part.trim()}`));
+	return wrapAnsi(text, room, {trim: false, hard: true})
+		.split('\n')
+		.map((part, i) => (i === 0 ? `${first}${part.trimEnd()}` : `${rest}${part.trim()}`));
 }
 
 /**
