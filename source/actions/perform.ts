@@ -6,14 +6,18 @@ import type {ActionContext, ActionRequest} from './types.js';
  * before the screen moves on. The kubectl equivalent (or exact command text) goes with each event.
  */
 
-/** Logs that the operator opened the confirmation for this action. */
+/**
+ * Logs that the operator opened the confirmation for this action. A change still to be decided in
+ * the confirmation (a replica count to type) is recorded as its proposal, without a command: what
+ * is done is recorded when it is confirmed.
+ */
 export function requestAction(request: ActionRequest, append: AppendEvent): Promise<TimelineEvent<'action.requested'>> {
 	return append('action.requested', {
 		actionId: request.id,
 		kind: request.kind,
 		target: request.target,
-		change: request.change,
-		...(request.kubectl ? {kubectl: request.kubectl} : {}),
+		change: request.proposal ?? request.change,
+		...(request.kubectl && request.proposal === undefined ? {kubectl: request.kubectl} : {}),
 	});
 }
 
@@ -76,6 +80,9 @@ export async function performAction(request: ActionRequest, ctx: ActionContext):
 	if (outcome && !failure) {
 		await ctx.append('action.succeeded', {
 			...base,
+			// What the cluster (or the command) says was done, read as it was done: "replicas 5 -> 6" when
+			// someone else scaled in between, "skipped rollback (...)" when there was nothing to undo.
+			...(outcome.summary ? {outcome: outcome.summary} : {}),
 			durationMs,
 			...(outcome.exitCode === undefined ? {} : {exitCode: outcome.exitCode}),
 			...(outcome.output ? {output: outcome.output} : {}),

@@ -18,8 +18,8 @@ export interface ScaleInput {
 	deployment: string;
 	/** Replicas to propose; default the current count. */
 	replicas?: number;
-	/** Current spec.replicas. */
-	current: number;
+	/** Current spec.replicas, as the Pods pane has it; undefined while it has not listed the deployment. */
+	current: number | undefined;
 	newId: () => string;
 }
 
@@ -47,7 +47,10 @@ async function prepare(input: ScaleInput): Promise<ActionRequest> {
 	if (autoscaler) {
 		warnings.push(`HorizontalPodAutoscaler ${autoscaler} manages deployment/${deployment}: it will override the replica count you set (change or remove the HPA instead).`);
 	}
-	const details: string[] = [`current replicas: ${current}`, `applied through the scale subresource (deployments/scale)`];
+	const details: string[] = [
+		current === undefined ? `current replicas: not known yet (the Pods pane has not listed deployment/${deployment})` : `current replicas: ${current}`,
+		`applied through the scale subresource (deployments/scale)`,
+	];
 	if (autoscalerUnknown) details.push(`could not check for an autoscaler: ${autoscalerUnknown}`);
 	const id = input.newId();
 
@@ -61,7 +64,8 @@ async function prepare(input: ScaleInput): Promise<ActionRequest> {
 			title: scaleAction.title,
 			dangerous: true,
 			target: {context: cluster.context, namespace: cluster.namespace, object: `deployment/${deployment}`},
-			change: `replicas ${current} -> ${shown}`,
+			change: `replicas ${current ?? '?'} -> ${shown}`,
+			proposal: `replicas ${current ?? '?'} -> ? (typed in the confirmation${shown === '' ? '' : `; ${shown} proposed`})`,
 			kubectl: scaleCommand(cluster, deployment, shown),
 			details: replicas === 0 ? [...details, 'scaling to 0 stops every pod of the deployment'] : details,
 			warnings: replicas === 0 ? [...warnings, `replicas 0 takes deployment/${deployment} down completely.`] : warnings,
@@ -79,7 +83,7 @@ async function prepare(input: ScaleInput): Promise<ActionRequest> {
 		};
 		return request;
 	};
-	return build(String(input.replicas ?? current));
+	return build(String(input.replicas ?? current ?? ''));
 }
 
 export const scaleAction = {

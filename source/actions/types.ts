@@ -34,6 +34,12 @@ export interface ActionRequest {
 	target: ActionTarget;
 	/** "before -> after", e.g. "revision 3 (api:1.4.0) -> revision 2 (api:1.3.2)". */
 	change: string;
+	/**
+	 * What `action.requested` records instead of `change` when the change is not decided until the
+	 * confirmation (scale: the operator types the count): "replicas 4 -> ? (typed in the confirmation;
+	 * 6 proposed)". A record of the request must not read as a change nobody confirmed.
+	 */
+	proposal?: string;
 	/** Equivalent kubectl command, or the exact command text for command actions. */
 	kubectl?: string;
 	/** Extra preview lines (images that change, when each revision was created, HPA warnings). */

@@ -199,7 +199,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	/** Journals the request, then opens its confirmation, with `warnings` above the action's own. */
 	const open = async (prepared: ActionRequest, warnings: readonly string[] = []) => {
 		const request = withWarnings(prepared, warnings);
-		await append('action.requested', {actionId: request.id, kind: request.kind, target: request.target, change: request.change, kubectl: request.kubectl});
+		await requestAction(request, append);
 		store.getState().dialogOpened({kind: 'confirm', request});
 	};
 
@@ -230,7 +230,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		return kind === 'rollback'
 			? rollbackAction.prepare({...common, toRevision: options.toRevision})
 			: kind === 'scale'
-				? scaleAction.prepare({...common, current: replicas ?? 0, replicas: options.replicas ?? replicas})
+				? scaleAction.prepare({...common, current: replicas, replicas: options.replicas ?? replicas})
 				: restartAction.prepare({...common, replicas});
 	};
 

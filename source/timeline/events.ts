@@ -47,7 +47,8 @@ export interface EventData {
 	'action.requested': ActionEventBase;
 	'action.confirmed': ActionEventBase;
 	'action.cancelled': Omit<ActionEventBase, 'kubectl'>;
-	'action.succeeded': ActionEventBase & ActionResult;
+	/** `outcome`: what the cluster or the command reported doing ("replicas 4 -> 6", "exit 0"); `change` is what was confirmed. */
+	'action.succeeded': ActionEventBase & ActionResult & {outcome?: string};
 	'action.failed': ActionEventBase & ActionResult & {error: string};
 	'command.output': {actionId: string; stream: 'stdout' | 'stderr'; text: string; truncated?: boolean};
 	/** Something the cockpit observed by itself. */

@@ -21,8 +21,13 @@ export interface ActionSummary {
 	actionId: string;
 	kind: string;
 	target: ActionTarget;
+	/** The change confirmed (or, for an action never confirmed, the last one its confirmation showed). */
 	change: string;
 	kubectl?: string;
+	/** What the request proposed when its confirmation opened, when the confirmation changed it. */
+	requestedChange?: string;
+	/** What the cluster or the command reported doing ("replicas 4 -> 6"). */
+	outcome?: string;
 	requestedAt?: string;
 	confirmedAt?: string;
 	finishedAt?: string;
@@ -87,6 +92,11 @@ function isDetectionSignal(event: AnyTimelineEvent): boolean {
 	return event.type === 'signal' && (event.data.kind === 'alert.firing' || event.data.level === 'warn' || event.data.level === 'crit');
 }
 
+/**
+ * One row per action, from its events. The target, change and command are those of its latest event:
+ * a confirmation can change what was requested (a typed replica count, an older revision chosen with
+ * ←), and the row says what was confirmed and done, not what was first proposed.
+ */
 function collectActions(events: readonly AnyTimelineEvent[]): ActionSummary[] {
 	const byId = new Map<string, ActionSummary>();
 	for (const event of events) {
@@ -97,7 +107,16 @@ function collectActions(events: readonly AnyTimelineEvent[]): ActionSummary[] {
 			action = {actionId: data.actionId, kind: data.kind, target: data.target, change: data.change, result: 'not confirmed', by: event.by};
 			byId.set(data.actionId, action);
 		}
-		if (data.kubectl) action.kubectl = data.kubectl;
+		if (event.type !== 'action.requested') {
+			if (action.requestedAt && action.change !== data.change && action.requestedChange === undefined) action.requestedChange = action.change;
+			action.target = data.target;
+			action.change = data.change;
+			// A command belongs to the change it names (a request's proposal has none; a cancel carries none).
+			if (data.kubectl) action.kubectl = data.kubectl;
+			else if (event.type !== 'action.cancelled') delete action.kubectl;
+		} else if (data.kubectl) {
+			action.kubectl = data.kubectl;
+		}
 		switch (event.type) {
 			case 'action.requested': {
 				action.requestedAt = event.at;
@@ -121,6 +140,7 @@ function collectActions(events: readonly AnyTimelineEvent[]): ActionSummary[] {
 				action.durationMs = event.data.durationMs;
 				if (event.data.exitCode !== undefined) action.exitCode = event.data.exitCode;
 				if (event.type === 'action.failed') action.error = event.data.error;
+				else if (event.data.outcome) action.outcome = event.data.outcome;
 				if (event.data.output) action.output = event.data.output;
 				break;
 			}
@@ -243,7 +263,9 @@ function fenced(text: string): string[] {
 function actionResult(action: ActionSummary): string {
 	const exit = action.exitCode === undefined || action.error === `exit ${action.exitCode}` ? '' : ` (exit ${action.exitCode})`;
 	if (action.result === 'failed') return `failed: ${action.error ?? 'unknown error'}${exit}`;
-	return `${action.result}${exit}`;
+	// The cluster's own account of what it did, unless it only repeats the exit code.
+	const outcome = action.outcome && action.outcome !== `exit ${action.exitCode}` ? `: ${action.outcome}` : '';
+	return `${action.result}${outcome}${exit}`;
 }
 
 function renderMarkdown(data: PostmortemData): string {

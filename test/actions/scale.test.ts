@@ -51,6 +51,15 @@ describe('scaleAction', () => {
 		expect(request.warnings).toEqual([expect.stringContaining('replicas 0 takes deployment/api down completely')]);
 	});
 
+	it('does not take a count it has not read for 0, and proposes the change its confirmation decides', async () => {
+		const request = await scaleAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', current: undefined, replicas: 6, newId: () => 's'});
+		expect(request.change).toBe('replicas ? -> 6');
+		expect(request.proposal).toBe('replicas ? -> ? (typed in the confirmation; 6 proposed)');
+		expect(request.details[0]).toBe('current replicas: not known yet (the Pods pane has not listed deployment/api)');
+		const typed = await scaleAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', current: 4, newId: () => 's'});
+		expect(typed.proposal).toBe('replicas 4 -> ? (typed in the confirmation; 4 proposed)');
+	});
+
 	it('warns when a HorizontalPodAutoscaler manages the deployment', async () => {
 		kube.server.addAutoscaler('api-hpa', 'api');
 		const request = await scaleAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', current: 4, newId: () => 's'});
