@@ -282,14 +282,16 @@ program
 		if (!existsSync(file)) die(`no journal for incident ${id} at ${file} (see: incident-tui incidents)`);
 		const {events, warnings} = await readJournal(file);
 		for (const warning of warnings) process.stderr.write(`incident-tui: warning: ${warning}\n`);
-		// The checklist lists every step of the incident's runbook, touched or not.
-		const selected = events.filter(e => e.type === 'runbook.selected').at(-1);
-		let runbook = null;
-		if (selected?.type === 'runbook.selected') {
-			const {loadRunbook} = await import('./source/runbook/library.js');
-			runbook = await loadRunbook(selected.data.source.startsWith('builtin:') ? selected.data.id : selected.data.source).catch(() => null);
-		}
-		const text = exportPostmortem(events, {format: local.format, incidentId: id, runbook});
+		// The checklist lists every step of each runbook the incident used, touched or not, where the
+		// runbook can still be loaded (else the steps its journal touched).
+		const {loadRunbook} = await import('./source/runbook/library.js');
+		const refs = new Map<string, string>();
+		for (const e of events) if (e.type === 'runbook.selected') refs.set(e.data.id, e.data.source.startsWith('builtin:') ? e.data.id : e.data.source);
+		const loaded = await Promise.all([...refs.values()].map(ref => loadRunbook(ref).catch(() => null)));
+		const runbooks = loaded.filter(r => r !== null);
+		const lastSelected = events.filter(e => e.type === 'runbook.selected').at(-1);
+		const runbook = lastSelected?.type === 'runbook.selected' ? (runbooks.find(r => r.id === lastSelected.data.id) ?? null) : null;
+		const text = exportPostmortem(events, {format: local.format, incidentId: id, runbook, runbooks});
 		if (local.output) {
 			const {writeFile} = await import('node:fs/promises');
 			await writeFile(local.output, text);

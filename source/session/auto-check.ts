@@ -1,7 +1,44 @@
-import type {Runbook} from '../runbook/model.js';
+import type {DoneWhen, Runbook, RunbookStep} from '../runbook/model.js';
+import {stepDeployment} from '../runbook/template.js';
+import {formatValue} from '../sources/format.js';
 import type {IncidentStore} from '../store/store.js';
 import {doneWhenHoldMs} from '../store/selectors.js';
-import type {AppendEvent} from '../timeline/events.js';
+import {actionDoneKey, type IncidentState} from '../store/types.js';
+import type {AppendEvent, StepCheckCause} from '../timeline/events.js';
+
+/** "2m", "90s" -> "1m30s", "1h": a done-when duration as a runbook author writes it. */
+function holdText(seconds: number): string {
+	if (seconds > 0 && seconds % 3600 === 0) return `${seconds / 3600}h`;
+	if (seconds >= 60) return seconds % 60 === 0 ? `${seconds / 60}m` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+	return `${seconds}s`;
+}
+
+/** A done-when condition in words: "5xx ratio < 1% for 2m", "the checkout health check passes". */
+export function conditionText(cond: DoneWhen, state: Pick<IncidentState, 'metrics'>): string {
+	if ('health' in cond) return `the ${cond.health} health check passes`;
+	const metric = state.metrics.find(m => m.id === cond.query);
+	const unit = metric?.unit ?? '';
+	const bounds = [...(cond.below === undefined ? [] : [`< ${formatValue(cond.below, unit)}`]), ...(cond.above === undefined ? [] : [`> ${formatValue(cond.above, unit)}`])].join(' and ');
+	return `${metric?.title ?? cond.query} ${bounds}${cond.forSeconds ? ` for ${holdText(cond.forSeconds)}` : ''}`;
+}
+
+/**
+ * Why `step` ticks now: its condition, the value that held, and its own action with whether that was
+ * done from the cockpit in this incident (a tick by a condition must never read as the action done).
+ */
+function conditionCause(step: RunbookStep, cond: DoneWhen, state: IncidentState, variables: Record<string, string>): StepCheckCause {
+	const metric = 'query' in cond ? state.metrics.find(m => m.id === cond.query) : undefined;
+	const value = metric?.series[0]?.value;
+	const deployment = step.action ? stepDeployment(step, variables) : undefined;
+	const object = deployment ? `deployment/${deployment}` : undefined;
+	const done = step.action && object ? state.incident.actionsDone[actionDoneKey(step.action.kind, object)] : undefined;
+	return {
+		type: 'condition',
+		condition: conditionText(cond, state),
+		...(metric && value !== null && value !== undefined ? {value: formatValue(value, metric.unit)} : {}),
+		...(step.action && object ? {stepAction: {kind: step.action.kind, object, ...(done ? {actionId: done.actionId, at: done.at} : {})}} : {}),
+	};
+}
 
 /**
  * Steps with a done-when condition tick themselves: a query below/above a value for a duration, or
@@ -10,9 +47,18 @@ import type {AppendEvent} from '../timeline/events.js';
  * health change, and once more when a held condition's duration runs out: a timer is set only while
  * some condition is counting, so a cockpit at rest is not woken every second for nothing.
  */
-export function startAutoCheck(options: {store: IncidentStore; append: AppendEvent; runbook: Runbook; now?: () => number; signal: AbortSignal}): () => void {
+export function startAutoCheck(options: {
+	store: IncidentStore;
+	append: AppendEvent;
+	runbook: Runbook;
+	/** The runbook's variables, for the deployment a step's action names (default: none). */
+	variables?: Record<string, string>;
+	now?: () => number;
+	signal: AbortSignal;
+}): () => void {
 	const now = options.now ?? Date.now;
 	const {store, append, runbook} = options;
+	const variables = options.variables ?? {};
 	const fired = new Set<string>();
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	const evaluate = () => {
@@ -46,7 +92,8 @@ export function startAutoCheck(options: {store: IncidentStore; append: AppendEve
 			const due = since + doneWhenHoldMs(step);
 			if (now() >= due) {
 				fired.add(step.id);
-				void append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true}).catch(() => {});
+				const cause = conditionCause(step, cond, store.getState(), variables);
+				void append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true, cause}).catch(() => {});
 			} else {
 				next = Math.min(next, due);
 			}

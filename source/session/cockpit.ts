@@ -22,6 +22,7 @@ import {commandChoice, type EnvInfo} from '../store/types.js';
 import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../timeline/events.js';
 import {openJournal, readJournal, type Journal} from '../timeline/journal.js';
 import {exportPostmortem} from '../timeline/export.js';
+import {stepCheckHow} from '../timeline/describe.js';
 import {createRedactor} from '../timeline/redact.js';
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
@@ -169,7 +170,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		stopSources = startSources({config, store, append, signal: lifetime.signal, now, metrics, cluster, extraQueries: runbookQueries()});
 		stopRunbookWatchers?.();
 		if (runbook) {
-			const a = startAutoCheck({store, append, runbook, now, signal: lifetime.signal});
+			const a = startAutoCheck({store, append, runbook, variables, now, signal: lifetime.signal});
 			const b = startEscalation({store, append, runbook, now, signal: lifetime.signal});
 			stopRunbookWatchers = () => {
 				a();
@@ -205,17 +206,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 
 	/**
 	 * Running a step that is already checked runs it again: a second restart, a second scale. The
-	 * confirmation says when it was checked and by whom, from its last step.checked event in the
-	 * store's timeline (which may no longer hold that event; then it says only that it is checked).
+	 * confirmation says when it was checked, by whom and why, from the incident's record of its tick.
 	 */
 	const stepRerunWarnings = (stepId: string, title: string): string[] => {
-		const state = store.getState();
-		if (!state.incident.checkedSteps[stepId]) return [];
-		let checked: AnyTimelineEvent | undefined;
-		for (const event of state.timeline) if (event.type === 'step.checked' && event.data.stepId === stepId) checked = event;
-		if (checked?.type !== 'step.checked') return [`step "${title}" is already checked: this runs it again.`];
-		const how = checked.data.doneBy ? `, by the ${checked.data.doneBy}` : '';
-		return [`step "${title}" is already checked (${hhmmss(checked.at)} UTC, ${checked.by}${how}): this runs it again.`];
+		const {incident} = store.getState();
+		if (!incident.checkedSteps[stepId]) return [];
+		const tick = incident.runbookId ? incident.stepTicks[incident.runbookId]?.[stepId] : undefined;
+		if (!tick) return [`step "${title}" is already checked: this runs it again.`];
+		const how = stepCheckHow(tick.data);
+		return [`step "${title}" is already checked (${hhmmss(tick.at)} UTC, ${tick.by}${how ? `, ${how}` : ''}): this runs it again.`];
 	};
 
 	/** Reads what a rollback, scale or restart would change (no mutating call). */
@@ -253,12 +252,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	 * step with a done-when condition is left to it: its author said what done means ("errors below
 	 * 1 % for 2 minutes"), and the action alone is not that.
 	 */
-	const tickStepsDoneBy = (kind: ActionRequest['kind'], deployment: string) => {
+	const tickStepsDoneBy = (request: ActionRequest, deployment: string) => {
 		if (!runbook) return;
+		const {kind} = request;
 		const checked = store.getState().incident.checkedSteps;
 		for (const step of runbook.steps) {
 			if (step.action?.kind !== kind || step.doneWhen || checked[step.id] || stepDeployment(step, variables) !== deployment) continue;
-			void append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true, doneBy: `${kind} of deployment/${deployment}`}).catch(fail);
+			const action = `${kind} of deployment/${deployment}`;
+			void append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true, doneBy: action, cause: {type: 'action', actionId: request.id, action}}).catch(fail);
 		}
 	};
 
@@ -346,7 +347,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 					const deployment = request.target.object.startsWith('deployment/') ? request.target.object.slice('deployment/'.length) : undefined;
 					if (result === 'succeeded' && deployment && request.kind !== 'command') {
 						watchRecovery({store, append, deployment, primaryQuery: runbook?.primaryQuery, watchSeconds: config.recovery.watchSeconds, signal: lifetime.signal, now});
-						tickStepsDoneBy(request.kind, deployment);
+						tickStepsDoneBy(request, deployment);
 					}
 				})
 				.catch(fail)
@@ -407,7 +408,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			// From the journal, not the screen's list: a long incident has more events than the screen keeps.
 			const file = resolvePath(options.exportDir ?? process.cwd(), `${incidentId}-postmortem.md`);
 			void readJournal(journal.path)
-				.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook})))
+				.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook, runbooks: store.getState().runbooks})))
 				.then(
 					() => flash(`post-mortem draft written to ${file}`, 'ok'),
 					(error: unknown) => flash(`post-mortem draft not written: ${(error as Error).message}`, 'crit'),

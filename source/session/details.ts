@@ -8,7 +8,7 @@ import {formatAge, formatValue, shortLabels, sparkline} from '../sources/format.
 import type {Metrics, RangeSeries} from '../ports/metrics.js';
 import {shownCommand} from '../actions/command.js';
 import {renderTemplate, stepDeployment} from '../runbook/template.js';
-import {describeEvent} from '../timeline/describe.js';
+import {describeEvent, stepCheckHow} from '../timeline/describe.js';
 import type {AnyTimelineEvent} from '../timeline/events.js';
 import {stringify} from 'yaml';
 
@@ -121,6 +121,10 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 				else if (query) lines.push('', `query ${query.title}: ${renderTemplate(query.promql, variables, {missing: 'keep'})}`);
 			}
 			if (step.doneWhen) lines.push('', ...doneWhenLines(step, step.doneWhen, state, options.now()));
+			// Who ticked it, when, and why: a tick by its condition is not its action done.
+			const tick = state.incident.checkedSteps[step.id] && state.runbook ? state.incident.stepTicks[state.runbook.id]?.[step.id] : undefined;
+			const how = tick && stepCheckHow(tick.data);
+			if (tick) lines.push('', `checked ${hhmmss(tick.at)} UTC by ${tick.by}${how ? `: ${how}` : ''}`);
 			if (step.line) lines.push('', `${state.runbook?.source}:${step.line}`);
 			return {title: `Step: ${step.title}`, lines};
 		}

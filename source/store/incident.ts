@@ -1,5 +1,5 @@
 import type {AnyTimelineEvent} from '../timeline/events.js';
-import type {IncidentInfo} from './types.js';
+import {actionDoneKey, type IncidentInfo, type StepTick} from './types.js';
 
 /** A blank incident before its journal's first event. */
 export function emptyIncident(id: string, openedAt = new Date().toISOString()): IncidentInfo {
@@ -12,6 +12,8 @@ export function emptyIncident(id: string, openedAt = new Date().toISOString()): 
 		milestones: {investigating: openedAt},
 		pinned: {},
 		checkedSteps: {},
+		stepTicks: {},
+		actionsDone: {},
 	};
 }
 
@@ -49,20 +51,43 @@ export function applyEvent(incident: IncidentInfo, event: AnyTimelineEvent): Inc
 			return {...incident, pinned};
 		}
 		case 'step.checked': {
-			return {...incident, checkedSteps: {...incident.checkedSteps, [event.data.stepId]: true}};
+			const {runbookId, stepId} = event.data;
+			const stepTicks = {...incident.stepTicks, [runbookId]: {...incident.stepTicks[runbookId], [stepId]: {at: event.at, by: event.by, data: event.data}}};
+			if (!isActive(incident, runbookId)) return {...incident, stepTicks};
+			return {...incident, stepTicks, checkedSteps: {...incident.checkedSteps, [stepId]: true}};
 		}
 		case 'step.unchecked': {
+			const {runbookId, stepId} = event.data;
+			const ticks = {...incident.stepTicks[runbookId]};
+			delete ticks[stepId];
+			const stepTicks = {...incident.stepTicks, [runbookId]: ticks};
+			if (!isActive(incident, runbookId)) return {...incident, stepTicks};
 			const checkedSteps = {...incident.checkedSteps};
-			delete checkedSteps[event.data.stepId];
-			return {...incident, checkedSteps};
+			delete checkedSteps[stepId];
+			return {...incident, stepTicks, checkedSteps};
+		}
+		case 'action.succeeded': {
+			const key = actionDoneKey(event.data.kind, event.data.target.object);
+			return {...incident, actionsDone: {...incident.actionsDone, [key]: {actionId: event.data.actionId, at: event.at}}};
 		}
 		case 'runbook.selected': {
-			return {...incident, runbookId: event.data.id};
+			// The checklist on screen is the chosen runbook's own: its ticks from before, none of another's.
+			if (event.data.id === incident.runbookId) return incident;
+			return {...incident, runbookId: event.data.id, checkedSteps: checkedOf(incident.stepTicks[event.data.id])};
 		}
 		default: {
 			return incident;
 		}
 	}
+}
+
+/** A step event of `runbookId` ticks the screen's checklist: the active runbook's, or any before one is chosen. */
+function isActive(incident: IncidentInfo, runbookId: string): boolean {
+	return incident.runbookId === undefined || incident.runbookId === runbookId;
+}
+
+function checkedOf(ticks: Record<string, StepTick> | undefined): Record<string, true> {
+	return Object.fromEntries(Object.keys(ticks ?? {}).map(stepId => [stepId, true as const]));
 }
 
 export function replay(id: string, events: readonly AnyTimelineEvent[]): IncidentInfo {

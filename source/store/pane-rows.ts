@@ -15,7 +15,7 @@ export function rowsFor(state: IncidentState, pane: PaneId): readonly Row[] {
 		case 'pods':
 			return selectFilteredPodRows(selectPodRows(state.cluster.podGroups, state.cluster.deployments), filter);
 		case 'runbook':
-			return applyFilter(selectRunbookRows(state.runbook, state.incident.checkedSteps, state.metrics, state.doneWhenHeld), filter);
+			return applyFilter(selectRunbookRows(state.runbook, state.incident.checkedSteps, state.metrics, state.doneWhenHeld, state.runbook ? state.incident.stepTicks[state.runbook.id] : undefined), filter);
 		case 'timeline':
 			return applyFilter(selectTimelineRows(state.timeline, state.incident.pinned), filter);
 	}

@@ -1,7 +1,7 @@
 import type {DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {Runbook, RunbookStep} from '../runbook/model.js';
 import {formatValue, sparkline, toneFor} from '../sources/format.js';
-import type {HealthRow, IncidentState, MetricRow, Tone} from './types.js';
+import type {HealthRow, IncidentState, MetricRow, StepTick, Tone} from './types.js';
 import {byName} from './cluster-data.js';
 
 /**
@@ -338,10 +338,14 @@ export const selectFilteredPodRows = memo((rows: readonly Row[], filter: string)
 
 // ---- Runbook ---------------------------------------------------------------------------------
 
-/** What a step has: an action, commands, watched queries ("⟲ rollback $ cmd ◷"); `auto` is a column of its own. */
-export function stepMarks(step: RunbookStep): string {
+/**
+ * What a step has: an action, commands, watched queries ("⟲ rollback $ cmd ◷"); `auto` is a column of
+ * its own. `actionNotTaken`: the step was ticked by its condition and its action was not taken
+ * ("⟲ no rollback"), so the tick does not read as a rollback done.
+ */
+export function stepMarks(step: RunbookStep, actionNotTaken = false): string {
 	const marks: string[] = [];
-	if (step.action) marks.push(`⟲ ${step.action.kind}`);
+	if (step.action) marks.push(`⟲ ${actionNotTaken ? 'no ' : ''}${step.action.kind}`);
 	if (step.commands.length > 0) marks.push(`$ ${step.commands.length > 1 ? `×${step.commands.length}` : 'cmd'}`);
 	if (step.queries.length > 0) marks.push('◷');
 	return marks.join(' ');
@@ -359,15 +363,36 @@ export function doneWhenHoldMs(step: RunbookStep): number {
 	return cond && 'query' in cond ? (cond.forSeconds ?? 0) * 1000 : 0;
 }
 
-function buildRunbookRows(runbook: Runbook | null, checked: Record<string, true>, metrics: readonly MetricRow[], held: Record<string, number> = {}): Row[] {
+/** How a ticked step was ticked, as its row says it: by its condition, and whether its action was then not taken. */
+function tickedBy(tick: StepTick | undefined): {condition: boolean; actionNotTaken: boolean} {
+	const cause = tick?.data.cause;
+	if (cause?.type === 'condition') return {condition: true, actionNotTaken: Boolean(cause.stepAction && !cause.stepAction.actionId)};
+	// A journal from before causes were recorded: an automatic tick without an action was its condition's.
+	return {condition: Boolean(tick && !cause && tick.data.auto && !tick.data.doneBy), actionNotTaken: false};
+}
+
+/**
+ * `ticks`: the runbook's ticked steps (IncidentInfo.stepTicks of its id): a step ticked by its
+ * condition says so in the last column (`held`), and its action's mark says when that action was
+ * not taken (`⟲ no rollback`).
+ */
+function buildRunbookRows(
+	runbook: Runbook | null,
+	checked: Record<string, true>,
+	metrics: readonly MetricRow[],
+	held: Record<string, number> = {},
+	ticks: Record<string, StepTick> = {},
+): Row[] {
 	if (!runbook) return [];
 	const byId = new Map(metrics.map(m => [m.id, m]));
 	const rows: Row[] = [];
 	let section: string | undefined;
 	let number = 0;
-	// The marks column is as wide as its widest entry ("⟲ rollback $ cmd"), so no mark is cut.
-	const marks = new Map(runbook.steps.map(step => [step.id, stepMarks(step)]));
-	const marksWidth = Math.max(0, ...[...marks.values()].map(text => [...text].length));
+	const how = new Map(runbook.steps.map(step => [step.id, checked[step.id] ? tickedBy(ticks[step.id]) : {condition: false, actionNotTaken: false}]));
+	// The marks column is as wide as its widest entry ("⟲ rollback $ cmd"), so no mark is cut; a step
+	// that can tick itself counts with its "no" already, so the column keeps its width when it ticks.
+	const marks = new Map(runbook.steps.map(step => [step.id, stepMarks(step, how.get(step.id)!.actionNotTaken)]));
+	const marksWidth = Math.max(0, ...runbook.steps.map(step => [...stepMarks(step, Boolean(step.doneWhen))].length));
 	// A step that ticks itself says `auto`, and while its condition holds, the time left ("1:05"):
 	// the column is as wide as the longest of those, so it never changes width as a count starts.
 	const autoWidth = Math.max(0, ...runbook.steps.filter(step => step.doneWhen).map(step => Math.max(4, formatCountdown(doneWhenHoldMs(step)).length)));
@@ -397,7 +422,11 @@ function buildRunbookRows(runbook: Runbook | null, checked: Record<string, true>
 					align: 'right',
 				},
 				{text: marks.get(step.id)!, tone: 'muted', width: marksWidth, align: 'right'},
-				since === undefined ? {text: step.doneWhen ? 'auto' : '', tone: 'muted', width: autoWidth, align: 'right'} : {text: 'auto', tone: 'ok', width: autoWidth, align: 'right', clock: true},
+				since !== undefined
+					? {text: 'auto', tone: 'ok', width: autoWidth, align: 'right', clock: true}
+					: how.get(step.id)!.condition
+						? {text: 'held', tone: 'muted', width: autoWidth, align: 'right'}
+						: {text: step.doneWhen ? 'auto' : '', tone: 'muted', width: autoWidth, align: 'right'},
 			],
 		});
 	}

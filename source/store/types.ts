@@ -1,6 +1,6 @@
 import type {AlertInfo} from '../ports/metrics.js';
 import type {DeploymentInfo, PodInfo} from '../ports/cluster.js';
-import type {AnyTimelineEvent, IncidentStatus, Severity} from '../timeline/events.js';
+import type {AnyTimelineEvent, EventData, IncidentStatus, Severity} from '../timeline/events.js';
 import type {Runbook} from '../runbook/model.js';
 import type {Selection} from './selection.js';
 
@@ -93,9 +93,29 @@ export interface IncidentInfo {
 	/** When each status was first reached. */
 	milestones: Partial<Record<IncidentStatus, string>>;
 	pinned: Record<string, true>;
-	/** Checked runbook steps by step id. */
+	/** Checked steps of the active runbook (`runbookId`) by step id. */
 	checkedSteps: Record<string, true>;
+	/**
+	 * Every runbook's ticked steps, by runbook id then step id: the step.checked events that ticked
+	 * them. Switching runbooks keeps them (the post-mortem lists them); `checkedSteps` follows the
+	 * active runbook.
+	 */
+	stepTicks: Record<string, Record<string, StepTick>>;
+	/** The last action of each kind that succeeded on each object, by `actionDoneKey` ("rollback deployment/checkout"). */
+	actionsDone: Record<string, {actionId: string; at: string}>;
 	runbookId?: string;
+}
+
+/** The key of `IncidentInfo.actionsDone`: an action's kind and object. */
+export function actionDoneKey(kind: string, object: string): string {
+	return `${kind} ${object}`;
+}
+
+/** A ticked step: when, by whom, and the step.checked event's data (its cause). */
+export interface StepTick {
+	at: string;
+	by: string;
+	data: EventData['step.checked'];
 }
 
 export interface EnvInfo {

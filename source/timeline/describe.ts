@@ -1,5 +1,5 @@
 import type {Tone} from '../store/types.js';
-import type {ActionTarget, AnyTimelineEvent, Severity} from './events.js';
+import type {ActionTarget, AnyTimelineEvent, EventData, Severity} from './events.js';
 
 /**
  * One line per timeline event, with a tone: used by the Timeline pane and by the post-mortem export,
@@ -34,6 +34,32 @@ function subject(kind: string, target: ActionTarget | undefined): string {
 	return object.startsWith(`${kind}/`) || kind === 'command' ? object : `${kind} ${object}`;
 }
 
+/** "no rollback was done": what a step's action kind (rollback, scale, restart) not being taken is called. */
+function actionNotDone(kind: string): string {
+	return kind === 'scale' ? 'no scaling was done' : `no ${kind} was done`;
+}
+
+/**
+ * Why a step is ticked, in the words the Timeline pane, the Runbook pane and the post-mortem share;
+ * undefined when a person ticked it. A tick by a condition never reads as its action having been
+ * done: "condition: 5xx ratio < 1% for 2m held; no rollback was done from the cockpit".
+ */
+export function stepCheckHow(data: EventData['step.checked']): string | undefined {
+	const cause = data.cause;
+	if (cause?.type === 'action') return `by the ${cause.action}`;
+	if (cause?.type === 'condition') {
+		const held = `condition: ${cause.condition} held`;
+		const action = cause.stepAction;
+		if (!action) return held;
+		if (action.actionId) return `${held}, after the ${action.kind} of ${action.object}`;
+		return `${held}; ${actionNotDone(action.kind)} from the cockpit`;
+	}
+	if (data.doneBy) return `by the ${data.doneBy}`;
+	// Journals from before causes were recorded: the cockpit ticked steps by their action (doneBy, above)
+	// or by their done-when condition, nothing else.
+	return data.auto ? 'by its done-when condition' : undefined;
+}
+
 function severityRank(severity: Severity): number {
 	return Number(severity.slice(3));
 }
@@ -65,8 +91,8 @@ export function describeEvent(event: AnyTimelineEvent, max = 300): EventDescript
 			return {text: oneLine(`Runbook: ${event.data.title}${event.data.reason ? ` (${event.data.reason})` : ''}`, max), tone: 'info'};
 		}
 		case 'step.checked': {
-			const how = event.data.doneBy ? ` (by the ${event.data.doneBy})` : event.data.auto ? ' (automatically)' : '';
-			return {text: oneLine(`Step done: ${event.data.title}${how}`, max), tone: 'ok'};
+			const how = stepCheckHow(event.data);
+			return {text: oneLine(`Step done: ${event.data.title}${how ? ` (${how})` : ''}`, max), tone: 'ok'};
 		}
 		case 'step.unchecked': {
 			return {text: oneLine(`Step unchecked: ${event.data.title}`, max), tone: 'muted'};

@@ -27,6 +27,32 @@ export interface ActionEventBase {
 	kubectl?: string;
 }
 
+/**
+ * Why the cockpit ticked a runbook step: the step's action was done (`action`), or its done-when
+ * condition held (`condition`). A condition that held says nothing of the step's action, so that
+ * cause also says whether the action was done from the cockpit in this incident before the tick.
+ */
+export type StepCheckCause =
+	| {
+			type: 'action';
+			/** The action.* events' `actionId`. */
+			actionId: string;
+			/** "rollback of deployment/checkout" */
+			action: string;
+	  }
+	| {
+			type: 'condition';
+			/** The done-when condition in words: "5xx ratio < 1% for 2m", "the checkout health check passes". */
+			condition: string;
+			/** The query's value when it ticked, as shown ("0.43%"). */
+			value?: string;
+			/**
+			 * The step's own action, when it has one; `actionId` and `at` only when that action succeeded from
+			 * the cockpit in this incident before the tick.
+			 */
+			stepAction?: {kind: string; object: string; actionId?: string; at?: string};
+	  };
+
 export interface ActionResult {
 	durationMs: number;
 	exitCode?: number;
@@ -41,8 +67,12 @@ export interface EventData {
 	'note.added': {text: string};
 	'event.pinned': {eventId: string; pinned: boolean};
 	'runbook.selected': {id: string; title: string; source: string; reason?: string};
-	/** `auto`: ticked by the cockpit, not by a person; `doneBy`: the action that did the step ("rollback of deployment/checkout"). */
-	'step.checked': {runbookId: string; stepId: string; title: string; auto?: boolean; doneBy?: string};
+	/**
+	 * `auto`: ticked by the cockpit, not by a person; `cause`: why (absent when a person ticked it);
+	 * `doneBy`: the action that did the step ("rollback of deployment/checkout"), kept beside `cause`
+	 * for journals and tools that know only it.
+	 */
+	'step.checked': {runbookId: string; stepId: string; title: string; auto?: boolean; doneBy?: string; cause?: StepCheckCause};
 	'step.unchecked': {runbookId: string; stepId: string; title: string};
 	'action.requested': ActionEventBase;
 	'action.confirmed': ActionEventBase;

@@ -1,8 +1,8 @@
 import type {Runbook} from '../runbook/model.js';
 import {replay} from '../store/incident.js';
 import type {IncidentInfo, Tone} from '../store/types.js';
-import {describeEvent, formatDuration, oneLine} from './describe.js';
-import type {ActionTarget, AnyTimelineEvent, IncidentStatus, TimelineEvent} from './events.js';
+import {describeEvent, formatDuration, oneLine, stepCheckHow} from './describe.js';
+import type {ActionTarget, AnyTimelineEvent, EventData, IncidentStatus, StepCheckCause, TimelineEvent} from './events.js';
 
 /**
  * The post-mortem draft: everything the journal knows, laid out for the write-up, plus the empty
@@ -13,6 +13,12 @@ export interface ExportOptions {
 	format: 'md' | 'json';
 	incidentId: string;
 	runbook?: Runbook | null;
+	/**
+	 * The models of other runbooks the incident used (switched with `b`), where at hand: each then
+	 * lists all its steps in the checklist; without its model, a runbook lists the steps its journal
+	 * touched.
+	 */
+	runbooks?: readonly Runbook[];
 	/** "Now" for an incident still open (its duration so far) and the export stamp. */
 	now?: Date;
 }
@@ -40,6 +46,8 @@ export interface ActionSummary {
 }
 
 export interface ChecklistItem {
+	/** The runbook the step belongs to: the checklist covers every runbook used in the incident. */
+	runbookId: string;
 	stepId: string;
 	title: string;
 	depth: number;
@@ -49,6 +57,19 @@ export interface ChecklistItem {
 	auto?: boolean;
 	/** The action that did the step ("rollback of deployment/checkout"). */
 	doneBy?: string;
+	/** Why the cockpit ticked it (absent when a person did). */
+	cause?: StepCheckCause;
+	/** That cause in words, as the timeline says it ("condition: 5xx ratio < 1% for 2m held; no rollback was done from the cockpit"). */
+	how?: string;
+}
+
+/** A runbook used in the incident, in the order first chosen. */
+export interface RunbookUsed {
+	id: string;
+	title: string;
+	source: string;
+	/** When it was first chosen (absent for one the journal never records choosing). */
+	selectedAt?: string;
 }
 
 export interface Milestone {
@@ -74,6 +95,8 @@ export interface PostmortemData {
 	milestones: Milestone[];
 	timeTo: {identifyMs?: number; mitigateMs?: number; resolveMs?: number};
 	runbook?: {id: string; title: string; source: string};
+	/** Every runbook used, first chosen first; the checklist has the steps of each. */
+	runbooks: RunbookUsed[];
 	timeline: Array<{id: string; at: string; by: string; type: string; text: string; tone: Tone; pinned: boolean}>;
 	actions: ActionSummary[];
 	checklist: ChecklistItem[];
@@ -150,27 +173,55 @@ function collectActions(events: readonly AnyTimelineEvent[]): ActionSummary[] {
 	return [...byId.values()];
 }
 
-function collectChecklist(events: readonly AnyTimelineEvent[], runbook: Runbook | null | undefined): ChecklistItem[] {
-	const state = new Map<string, {title: string; checked: boolean; by: string; at: string; auto?: boolean; doneBy?: string}>();
+/** The runbooks the incident used, in the order first chosen, then any the journal only ticks steps of, then `active`. */
+function runbooksUsed(events: readonly AnyTimelineEvent[], active: Runbook | null | undefined): RunbookUsed[] {
+	const used = new Map<string, RunbookUsed>();
+	for (const event of events) {
+		if (event.type === 'runbook.selected' && !used.has(event.data.id)) used.set(event.data.id, {id: event.data.id, title: event.data.title, source: event.data.source, selectedAt: event.at});
+		if ((event.type === 'step.checked' || event.type === 'step.unchecked') && !used.has(event.data.runbookId)) used.set(event.data.runbookId, {id: event.data.runbookId, title: event.data.runbookId, source: ''});
+	}
+	if (active && !used.has(active.id)) used.set(active.id, {id: active.id, title: active.title, source: active.source});
+	return [...used.values()];
+}
+
+/**
+ * Every runbook's steps with their last tick (or untick): all the steps of a runbook whose model is
+ * at hand, else the steps its journal touched, in the order first touched.
+ */
+function collectChecklist(events: readonly AnyTimelineEvent[], used: readonly RunbookUsed[], models: ReadonlyMap<string, Runbook>): ChecklistItem[] {
+	type State = {title: string; checked: boolean; by: string; at: string; data?: EventData['step.checked']};
+	const state = new Map<string, Map<string, State>>();
 	for (const event of events) {
 		if (event.type !== 'step.checked' && event.type !== 'step.unchecked') continue;
-		if (runbook && event.data.runbookId !== runbook.id) continue;
-		state.set(event.data.stepId, {
-			title: event.data.title,
-			checked: event.type === 'step.checked',
-			by: event.by,
-			at: event.at,
-			...(event.type === 'step.checked' && event.data.auto ? {auto: true} : {}),
-			...(event.type === 'step.checked' && event.data.doneBy ? {doneBy: event.data.doneBy} : {}),
-		});
+		const steps = state.get(event.data.runbookId) ?? new Map<string, State>();
+		state.set(event.data.runbookId, steps);
+		steps.set(event.data.stepId, {title: event.data.title, checked: event.type === 'step.checked', by: event.by, at: event.at, ...(event.type === 'step.checked' ? {data: event.data} : {})});
 	}
-	const item = (stepId: string, title: string, depth: number): ChecklistItem => {
-		const s = state.get(stepId);
-		return {stepId, title, depth, checked: s?.checked ?? false, ...(s ? {by: s.by, at: s.at} : {}), ...(s?.auto ? {auto: true} : {}), ...(s?.doneBy ? {doneBy: s.doneBy} : {})};
-	};
-	if (runbook) return runbook.steps.map(step => item(step.id, step.title, step.depth));
-	// No runbook at hand: the steps the journal mentions, in the order first touched.
-	return [...state.entries()].map(([stepId, s]) => item(stepId, s.title, 0));
+	const items: ChecklistItem[] = [];
+	for (const runbook of used) {
+		const steps = state.get(runbook.id);
+		const item = (stepId: string, title: string, depth: number): ChecklistItem => {
+			const s = steps?.get(stepId);
+			const data = s?.checked ? s.data : undefined;
+			const how = data ? stepCheckHow(data) : undefined;
+			return {
+				runbookId: runbook.id,
+				stepId,
+				title,
+				depth,
+				checked: s?.checked ?? false,
+				...(s ? {by: s.by, at: s.at} : {}),
+				...(data?.auto ? {auto: true} : {}),
+				...(data?.doneBy ? {doneBy: data.doneBy} : {}),
+				...(data?.cause ? {cause: data.cause} : {}),
+				...(how ? {how} : {}),
+			};
+		};
+		const model = models.get(runbook.id);
+		if (model) items.push(...model.steps.map(step => item(step.id, step.title, step.depth)));
+		else items.push(...[...(steps?.entries() ?? [])].map(([stepId, s]) => item(stepId, s.title, 0)));
+	}
+	return items;
 }
 
 export function buildPostmortem(events: readonly AnyTimelineEvent[], options: Omit<ExportOptions, 'format'>): PostmortemData {
@@ -201,6 +252,8 @@ export function buildPostmortem(events: readonly AnyTimelineEvent[], options: Om
 	if (mitigatedAt) timeTo.mitigateMs = since(mitigatedAt);
 	if (incident.milestones.resolved) timeTo.resolveMs = since(incident.milestones.resolved);
 
+	const used = runbooksUsed(events, options.runbook);
+	const models = new Map([...(options.runbooks ?? []), ...(options.runbook ? [options.runbook] : [])].map(r => [r.id, r]));
 	const runbookInfo = options.runbook
 		? {id: options.runbook.id, title: options.runbook.title, source: options.runbook.source}
 		: (() => {
@@ -224,11 +277,12 @@ export function buildPostmortem(events: readonly AnyTimelineEvent[], options: Om
 		milestones,
 		timeTo,
 		...(runbookInfo ? {runbook: runbookInfo} : {}),
+		runbooks: used.map(r => ({...r, ...(models.has(r.id) && !r.source ? {title: models.get(r.id)!.title, source: models.get(r.id)!.source} : {})})),
 		timeline: events
 			.filter(event => event.type !== 'event.pinned' && event.type !== 'command.output')
 			.map(event => ({id: event.id, at: event.at, by: event.by, type: event.type, ...describeEvent(event), pinned: Boolean(incident.pinned[event.id])})),
 		actions: collectActions(events),
-		checklist: collectChecklist(events, options.runbook),
+		checklist: collectChecklist(events, used, models),
 		sections: {rootCause: '', contributingFactors: [], wentWell: [], wentBadly: [], actionItems: []},
 		exportedAt: now.toISOString(),
 	};
@@ -329,11 +383,19 @@ function renderMarkdown(data: PostmortemData): string {
 	out.push('## Runbook checklist', '');
 	if (data.checklist.length === 0) out.push('No runbook steps were recorded.', '');
 	else {
-		for (const item of data.checklist) {
-			const who = item.checked && item.by && item.at ? ` (${item.doneBy ? `by the ${item.doneBy}, ` : item.auto ? 'automatically, ' : ''}${item.by}, ${utc(item.at, !sameDay)})` : '';
-			out.push(`${'  '.repeat(item.depth)}- [${item.checked ? 'x' : ' '}] ${oneLine(item.title)}${who}`);
+		// One list per runbook used; a heading each when the incident switched runbooks.
+		const listed = data.runbooks.filter(r => data.checklist.some(item => item.runbookId === r.id));
+		for (const runbook of listed) {
+			if (listed.length > 1) {
+				const source = runbook.source ? ` (${code(runbook.source)})` : '';
+				out.push(`### ${oneLine(runbook.title)}${source}${runbook.selectedAt ? `, from ${utc(runbook.selectedAt, !sameDay)}` : ''}`, '');
+			}
+			for (const item of data.checklist.filter(i => i.runbookId === runbook.id)) {
+				const who = item.checked && item.by && item.at ? ` (${item.how ? `${item.how}, ` : ''}${item.by}, ${utc(item.at, !sameDay)})` : '';
+				out.push(`${'  '.repeat(item.depth)}- [${item.checked ? 'x' : ' '}] ${oneLine(item.title)}${who}`);
+			}
+			out.push('');
 		}
-		out.push('');
 	}
 
 	for (const title of ['Root cause', 'Contributing factors', 'What went well', 'What went badly']) out.push(`## ${title}`, '', '_To be written._', '');

@@ -198,10 +198,20 @@ describe('session: a rollback taken is a runbook step done', () => {
 
 		// u on the Pods pane, not x on the step.
 		session.controller.requestDeploymentAction('rollback', 'checkout');
-		session.controller.confirm(await confirmDialog(session));
+		const rollback = await confirmDialog(session);
+		session.controller.confirm(rollback);
 		await waitFor(() => session.store.getState().incident.checkedSteps[checkout!.id], {message: 'the rollback step ticked'});
 		const ticked = eventsOf(session.store.getState().timeline, 'step.checked');
-		expect(ticked.map(e => e.data)).toEqual([{runbookId: 'bad-deploy', stepId: checkout!.id, title: 'Roll back checkout', auto: true, doneBy: 'rollback of deployment/checkout'}]);
+		expect(ticked.map(e => e.data)).toEqual([
+			{
+				runbookId: 'bad-deploy',
+				stepId: checkout!.id,
+				title: 'Roll back checkout',
+				auto: true,
+				doneBy: 'rollback of deployment/checkout',
+				cause: {type: 'action', actionId: rollback.id, action: 'rollback of deployment/checkout'},
+			},
+		]);
 		expect(session.store.getState().incident.checkedSteps[cart!.id]).toBeUndefined();
 		expect(session.store.getState().incident.checkedSteps[restart!.id]).toBeUndefined();
 		// A step with a done-when condition waits for it.

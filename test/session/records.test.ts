@@ -2,15 +2,19 @@
  * What the journal, the timeline and the post-mortem record: what was confirmed and done, never what
  * the screen held when it was written (issue 19, "Record").
  */
+import {readFileSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {ActionRequest} from '../../source/actions/types.js';
 import {createKubeCluster} from '../../source/clients/kube-cluster.js';
+import {loadRunbook} from '../../source/runbook/library.js';
 import type {Session} from '../../source/session/cockpit.js';
+import {selectRunbookRows} from '../../source/store/selectors.js';
 import {selectTimelineRows} from '../../source/store/selectors-timeline.js';
+import type {MetricRow, Tone} from '../../source/store/types.js';
 import {buildPostmortem, exportPostmortem} from '../../source/timeline/export.js';
 import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
 import {waitFor} from '../support/wait.js';
-import {eventsOf, journalEvents, SessionHarness} from './support.js';
+import {eventsOf, journalEvents, SessionHarness, writeRunbook} from './support.js';
 
 const harness = new SessionHarness();
 afterEach(() => harness.cleanup());
@@ -96,3 +100,157 @@ describe('records of an action whose confirmation changed it', () => {
 		expect(data.actions[0]!.kubectl).toContain('--to-revision=1');
 	});
 });
+
+/** Writes a YAML runbook and lists it, as the library does (the picker and `b` choose among listed runbooks). */
+async function listedRunbook(session: Session, lines: string[]) {
+	// After the session's own listing of the library, which would replace a list made before it.
+	await waitFor(() => session.store.getState().runbooks.some(r => r.source.startsWith('builtin:')), {message: 'the library listed'});
+	const runbook = await loadRunbook(writeRunbook(harness.tempDir('runbook-'), `${lines[0]!.replace('id: ', '')}.yaml`, [...lines, ''].join('\n')));
+	session.store.getState().runbooksAvailable([...session.store.getState().runbooks.filter(r => r.id !== runbook.id), runbook]);
+	return runbook;
+}
+
+async function chooseRunbook(session: Session, id: string) {
+	session.controller.selectRunbook(id);
+	await waitFor(() => session.store.getState().incident.runbookId === id && session.store.getState().runbook?.id === id, {message: `runbook ${id} active`});
+}
+
+function errorRatio(value: number): MetricRow {
+	const tone: Tone = value >= 0.05 ? 'crit' : value >= 0.01 ? 'warn' : 'ok';
+	return {id: 'error_ratio', title: '5xx ratio', promql: 'x', unit: 'ratio', warn: 0.01, critical: 0.05, direction: 'above', tone, series: [{labels: '', value, history: [value], tone}]};
+}
+
+const badDeploy = [
+	'id: bad-deploy',
+	'title: Bad deploy',
+	'variables: [{name: deployment, default: checkout}]',
+	'queries:',
+	'  - {id: error_ratio, title: 5xx ratio, promql: "x", unit: ratio, warn: 0.01, critical: 0.05}',
+	'primaryQuery: error_ratio',
+	'steps:',
+	'  - title: Roll back to the previous revision',
+	'    action: {kind: rollback, deployment: "{{deployment}}"}',
+	'    doneWhen: {query: error_ratio, below: 0.01, forSeconds: 1}',
+	'  - title: Watch the errors',
+	'    query: error_ratio',
+];
+
+describe('a runbook step ticked by its condition', () => {
+	it('says which condition held and that its rollback was not done, in the journal, the Timeline and Runbook panes and the post-mortem', async () => {
+		const session = await harness.open({stateDir: harness.tempDir(), incidentId, metrics: null});
+		session.start();
+		const runbook = await listedRunbook(session, badDeploy);
+		await chooseRunbook(session, runbook.id);
+		const step = runbook.steps[0]!;
+
+		// The errors fall by themselves: nobody rolls back.
+		session.store.getState().metricsReceived([errorRatio(0.004)]);
+		const checked = await waitFor(() => eventsOf(session.store.getState().timeline, 'step.checked')[0], {message: 'the step ticked by its condition'});
+		expect(checked.data).toMatchObject({
+			runbookId: 'bad-deploy',
+			stepId: step.id,
+			auto: true,
+			cause: {type: 'condition', condition: '5xx ratio < 1% for 1s', value: '0.4%', stepAction: {kind: 'rollback', object: 'deployment/checkout'}},
+		});
+		expect(checked.data).not.toHaveProperty('doneBy');
+		expect((checked.data.cause as {stepAction: object}).stepAction).not.toHaveProperty('actionId');
+
+		const said = 'condition: 5xx ratio < 1% for 1s held; no rollback was done from the cockpit';
+		const timelineRow = selectTimelineRows(session.store.getState().timeline, {}).find(row => row.ref.kind === 'event' && row.ref.id === checked.id)!;
+		expect(timelineRow.cells.at(-1)!.text).toBe(`Step done: Roll back to the previous revision (${said})`);
+
+		const state = session.store.getState();
+		const paneRow = selectRunbookRows(state.runbook, state.incident.checkedSteps, state.metrics, state.doneWhenHeld, state.incident.stepTicks[runbook.id]).find(row => row.key === `st:${step.id}`)!;
+		const cells = paneRow.cells.map(cell => cell.text);
+		expect(cells[0]).toMatch(/^\[x\] 1\. Roll back/);
+		// The action's mark says it was not taken; the last column says the condition ticked it.
+		expect(cells).toContain('⟲ no rollback');
+		expect(cells.at(-1)).toBe('held');
+		// enter on the step says it in full.
+		session.controller.showDetails({kind: 'step', id: step.id});
+		const details = await waitFor(() => {
+			const d = session.store.getState().ui.dialog;
+			return d?.kind === 'details' ? d : undefined;
+		});
+		expect(details.lines).toContainEqual(expect.stringMatching(new RegExp(`^checked \\d\\d:\\d\\d:\\d\\d UTC by .+@.+: ${escape(said)}$`)));
+
+		const markdown = await postmortem(session);
+		expect(markdown).toContain('No actions were taken from the cockpit.');
+		expect(markdown).not.toContain('(automatically');
+		expect(markdown).toMatch(new RegExp(`^- \\[x\\] Roll back to the previous revision \\(${escape(said)}, .+@.+, \\d\\d:\\d\\d:\\d\\d\\)$`, 'm'));
+	});
+
+	it('names the rollback taken before it, when one was', async () => {
+		const {session} = await kubeSession(2);
+		const runbook = await listedRunbook(session, badDeploy);
+		await chooseRunbook(session, runbook.id);
+		session.controller.requestDeploymentAction('rollback', 'checkout');
+		const request = await confirmDialog(session);
+		session.controller.confirm(request);
+		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.succeeded').length === 1, {message: 'the rollback done'});
+		// A step with a done-when condition is left to its condition.
+		expect(eventsOf(session.store.getState().timeline, 'step.checked')).toEqual([]);
+
+		session.store.getState().metricsReceived([errorRatio(0.004)]);
+		const checked = await waitFor(() => eventsOf(session.store.getState().timeline, 'step.checked')[0], {message: 'the step ticked by its condition'});
+		expect(checked.data.cause).toMatchObject({type: 'condition', stepAction: {kind: 'rollback', object: 'deployment/checkout', actionId: request.id}});
+		const row = selectTimelineRows(session.store.getState().timeline, {}).find(r => r.ref.kind === 'event' && r.ref.id === checked.id)!;
+		expect(row.cells.at(-1)!.text).toBe('Step done: Roll back to the previous revision (condition: 5xx ratio < 1% for 1s held, after the rollback of deployment/checkout)');
+		const state = session.store.getState();
+		const cells = selectRunbookRows(state.runbook, state.incident.checkedSteps, state.metrics, state.doneWhenHeld, state.incident.stepTicks[runbook.id])
+			.find(r => r.key === `st:${runbook.steps[0]!.id}`)!
+			.cells.map(cell => cell.text);
+		expect(cells).toContain('⟲ rollback');
+		expect(cells.at(-1)).toBe('held');
+	});
+
+	it('a step ticked by its action records the action’s id', async () => {
+		const {session} = await kubeSession(2);
+		const runbook = await listedRunbook(session, ['id: plain-rollback', 'title: Plain rollback', 'steps:', '  - title: Roll back checkout', '    action: {kind: rollback, deployment: checkout}']);
+		await chooseRunbook(session, runbook.id);
+		session.controller.requestDeploymentAction('rollback', 'checkout');
+		const request = await confirmDialog(session);
+		session.controller.confirm(request);
+		const checked = await waitFor(() => eventsOf(session.store.getState().timeline, 'step.checked')[0], {message: 'the step ticked by the rollback'});
+		expect(checked.data).toMatchObject({auto: true, doneBy: 'rollback of deployment/checkout', cause: {type: 'action', actionId: request.id, action: 'rollback of deployment/checkout'}});
+	});
+});
+
+describe('the post-mortem checklist after switching runbooks', () => {
+	it('keeps the ticked steps of every runbook used in the incident, and a runbook chosen later does not inherit them', async () => {
+		const session = await harness.open({stateDir: harness.tempDir(), incidentId, metrics: null});
+		session.start();
+		const first = await listedRunbook(session, ['id: first-guess', 'title: First guess', 'steps:', '  - {id: triage, title: Triage the errors}', '  - {id: page, title: Page the owner}']);
+		const second = await listedRunbook(session, ['id: second-guess', 'title: Second guess', 'steps:', '  - {id: triage, title: Triage the latency}', '  - {id: scale, title: Add capacity}']);
+		await chooseRunbook(session, first.id);
+		session.controller.toggleStep('triage');
+		session.controller.toggleStep('page');
+		await waitFor(() => Object.keys(session.store.getState().incident.checkedSteps).length === 2, {message: 'two steps of the first runbook ticked'});
+
+		// b: another runbook. Its own "triage" step was never ticked.
+		await chooseRunbook(session, second.id);
+		expect(session.store.getState().incident.checkedSteps).toEqual({});
+		session.controller.toggleStep('scale');
+		await waitFor(() => session.store.getState().incident.checkedSteps['scale'], {message: 'a step of the second runbook ticked'});
+
+		session.controller.exportPostmortem();
+		await waitFor(() => session.store.getState().ui.flash?.text.startsWith('post-mortem draft written to '), {message: 'the draft written'});
+		const file = session.store.getState().ui.flash!.text.slice('post-mortem draft written to '.length);
+		const markdown = readFileSync(file, 'utf8');
+		const checklist = markdown.slice(markdown.indexOf('## Runbook checklist'), markdown.indexOf('## Root cause'));
+		expect(checklist).toMatch(/^### First guess\b/m);
+		expect(checklist).toMatch(/^- \[x\] Triage the errors \(/m);
+		expect(checklist).toMatch(/^- \[x\] Page the owner \(/m);
+		expect(checklist).toMatch(/^### Second guess\b/m);
+		expect(checklist).toMatch(/^- \[ \] Triage the latency$/m);
+		expect(checklist).toMatch(/^- \[x\] Add capacity \(/m);
+
+		// Choosing the first runbook again shows its ticks again.
+		await chooseRunbook(session, first.id);
+		expect(session.store.getState().incident.checkedSteps).toEqual({triage: true, page: true});
+	});
+});
+
+function escape(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

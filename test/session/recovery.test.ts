@@ -222,7 +222,8 @@ describe('auto-check', () => {
 		clock.advance(1_000);
 		store.getState().metricsReceived([errorRatio(0.005)]);
 		await waitFor(() => checked().length === 1, {message: 'step.checked'});
-		expect(checked()[0]!.data).toEqual({runbookId: 'auto', stepId: 'errors-low', title: 'Errors stay low', auto: true});
+		// The cause: the condition in words and the value that held (the step has no action of its own).
+		expect(checked()[0]!.data).toEqual({runbookId: 'auto', stepId: 'errors-low', title: 'Errors stay low', auto: true, cause: {type: 'condition', condition: '5xx ratio < 1% for 1m', value: '0.5%'}});
 		expect(store.getState().incident.checkedSteps).toEqual({'errors-low': true});
 
 		for (let i = 0; i < 5; i++) {

@@ -137,6 +137,56 @@ describe('exportPostmortem', () => {
 	});
 });
 
+describe('the checklist of an incident that switched runbooks', () => {
+	const latency: Runbook = {...runbook, id: 'latency', title: 'High latency', source: 'builtin:high-latency', steps: [{id: 'rollback', title: 'Roll back if a deploy slowed it', depth: 0, text: [], queries: [], commands: []}]};
+	const switched: AnyTimelineEvent[] = [
+		...events.slice(0, 6),
+		ev('03:08:40.000', alice, 'runbook.selected', {id: 'latency', title: 'High latency', source: 'builtin:high-latency', reason: 'chosen by operator'}),
+		ev('03:08:50.000', alice, 'step.checked', {runbookId: 'latency', stepId: 'rollback', title: 'Roll back if a deploy slowed it'}),
+	];
+
+	it('keeps the steps ticked in the runbook used first, with the runbook now active', () => {
+		const data = buildPostmortem(switched, {incidentId: 'i', runbook: latency, now});
+		expect(data.checklist.map(c => [c.runbookId, c.stepId, c.checked])).toEqual([
+			['checkout-5xx', 'check-deploys', true],
+			['latency', 'rollback', true],
+		]);
+		expect(data.runbooks).toEqual([
+			{id: 'checkout-5xx', title: 'Checkout 5xx', source: 'runbooks/checkout-5xx.yaml', selectedAt: '2026-11-22T03:05:00.000Z'},
+			{id: 'latency', title: 'High latency', source: 'builtin:high-latency', selectedAt: '2026-11-22T03:08:40.000Z'},
+		]);
+		// With every runbook's model at hand, each lists all its steps, touched or not.
+		const full = buildPostmortem(switched, {incidentId: 'i', runbook: latency, runbooks: [runbook, latency], now});
+		expect(full.checklist.map(c => [c.runbookId, c.stepId, c.checked])).toEqual([
+			['checkout-5xx', 'check-deploys', true],
+			['checkout-5xx', 'check-oom', false],
+			['checkout-5xx', 'rollback', false],
+			['checkout-5xx', 'verify', false],
+			['latency', 'rollback', true],
+		]);
+		const markdown = exportPostmortem(switched, {format: 'md', incidentId: 'i', runbook: latency, runbooks: [runbook, latency], now});
+		const checklist = markdown.slice(markdown.indexOf('## Runbook checklist'), markdown.indexOf('## Root cause'));
+		expect(checklist).toBe(
+			[
+				'## Runbook checklist',
+				'',
+				'### Checkout 5xx (`runbooks/checkout-5xx.yaml`), from 03:05:00',
+				'',
+				'- [x] Check recent deploys (alice@bastion-1, 03:07:00)',
+				'  - [ ] Look for OOMKilled pods',
+				'- [ ] Roll back the bad deploy',
+				'- [ ] Verify recovery',
+				'',
+				'### High latency (`builtin:high-latency`), from 03:08:40',
+				'',
+				'- [x] Roll back if a deploy slowed it (alice@bastion-1, 03:08:50)',
+				'',
+				'',
+			].join('\n'),
+		);
+	});
+});
+
 describe('describeEvent', () => {
 	it('describes each event type in one line with a tone', () => {
 		const rows = events.map(event => describeEvent(event));

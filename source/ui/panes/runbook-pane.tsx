@@ -10,11 +10,12 @@ export function RunbookPane(props: PaneProps) {
 	const checked = useIncident(s => s.incident.checkedSteps);
 	const metrics = useIncident(s => s.metrics);
 	const held = useIncident(s => s.doneWhenHeld);
+	const ticks = useIncident(s => (s.runbook ? s.incident.stepTicks[s.runbook.id] : undefined));
 	// The clock counts down to a held condition's tick; rows without a countdown ignore it.
 	const now = useNow();
 	const selected = useIncident(s => s.ui.selected.runbook);
 	const filter = useIncident(s => s.ui.filter.runbook);
-	const rows = applyFilter(selectRunbookRows(runbook, checked, metrics, held), filter);
+	const rows = applyFilter(selectRunbookRows(runbook, checked, metrics, held, ticks), filter);
 	const progress = runbookProgress(runbook, checked);
 	const summary = runbook
 		? {text: `${runbook.title} · ${progress.done}/${progress.total} done`, tone: progress.done === progress.total && progress.total > 0 ? ('ok' as const) : ('info' as const)}
