@@ -42,7 +42,7 @@ export function applyEvent(incident: IncidentInfo, event: AnyTimelineEvent): Inc
 		case 'status.changed': {
 			const milestones = {...incident.milestones};
 			milestones[event.data.to] ??= event.at;
-			return {...incident, status: event.data.to, milestones};
+			return {...incident, status: event.data.to, statusAt: event.at, milestones};
 		}
 		case 'event.pinned': {
 			const pinned = {...incident.pinned};

@@ -92,6 +92,8 @@ export interface IncidentInfo {
 	closedAt?: string;
 	/** When each status was first reached. */
 	milestones: Partial<Record<IncidentStatus, string>>;
+	/** When the status last changed (a reopened incident resolved again: the later resolve). */
+	statusAt?: string;
 	pinned: Record<string, true>;
 	/** Checked steps of the active runbook (`runbookId`) by step id. */
 	checkedSteps: Record<string, true>;

@@ -1,12 +1,26 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {formatAge} from '../sources/format.js';
-import type {Tone} from '../store/types.js';
+import type {IncidentInfo, Tone} from '../store/types.js';
 import {otherOperators} from '../store/selectors-timeline.js';
 import {useIncident, useNow, useTheme} from './context.js';
 
 const severityTone: Record<string, Tone> = {SEV1: 'crit', SEV2: 'crit', SEV3: 'warn', SEV4: 'info'};
 const statusTone: Record<string, Tone> = {investigating: 'crit', identified: 'warn', mitigated: 'info', resolved: 'ok'};
+
+/**
+ * The time since the incident opened, stopped where the incident ended and saying so: "in 42m" once
+ * resolved (at the latest resolve; reopening runs it again), "closed after 1h05m", else running.
+ */
+function elapsedText(incident: IncidentInfo, now: number): string {
+	const since = (iso: string) => formatAge(Date.parse(iso) - Date.parse(incident.openedAt));
+	if (incident.status === 'resolved') {
+		const at = incident.statusAt ?? incident.milestones.resolved;
+		if (at) return `in ${since(at)}`;
+	}
+	if (incident.closedAt) return `closed after ${since(incident.closedAt)}`;
+	return formatAge(now - Date.parse(incident.openedAt));
+}
 
 /** One line: badges, severity, status, elapsed time, title, the other operators on the incident, context/namespace. */
 export function Header(props: {width: number}) {
@@ -14,8 +28,7 @@ export function Header(props: {width: number}) {
 	const incident = useIncident(s => s.incident);
 	const env = useIncident(s => s.env);
 	const now = useNow();
-	const end = incident.closedAt ? Date.parse(incident.closedAt) : now;
-	const elapsed = formatAge(end - Date.parse(incident.openedAt));
+	const clock = elapsedText(incident, now);
 	const timeline = useIncident(s => s.timeline);
 	const others = otherOperators(timeline, env.author, now);
 	return (
@@ -28,7 +41,7 @@ export function Header(props: {width: number}) {
 				<Text bold color={theme.colorOf(severityTone[incident.severity] ?? 'info')}>{incident.severity}</Text>
 				<Text> </Text>
 				<Text color={theme.colorOf(statusTone[incident.status] ?? 'info')}>{incident.status}</Text>
-				<Text>{` ${elapsed} `}</Text>
+				<Text>{` ${clock} `}</Text>
 				<Text bold>{incident.title}</Text>
 				{/* Someone else is on this incident: say who, before anyone acts twice. */}
 				{others.length > 0 ? <Text color={theme.colorOf('warn')}>{`  with ${others.join(', ')}`}</Text> : null}
