@@ -66,6 +66,23 @@ function positiveMs(value: string): number {
 	return ms;
 }
 
+/** `--scrape-interval`: "10s", "1.5s", "500ms", "1m", or a number of seconds; 0 for one scrape. */
+function scrapeInterval(value: string): number {
+	const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+	if (!match) throw new InvalidArgumentError('expected a duration such as 10s, 1.5s or 500ms (0: one scrape).');
+	const ms = Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 'm' ? 60_000 : 1000);
+	if (ms > 10 * 60_000) throw new InvalidArgumentError('at most 10m.');
+	return Math.round(ms);
+}
+
+/** What `status` says when nothing is configured to check: where it looked, and how to give it something. */
+function nothingToCheck(file: string | null): string {
+	const where = file
+		? `${file} configures no services (health: or scrape:), prometheus, alertmanager or kubernetes`
+		: 'no config file was found (./incident.yaml, then $XDG_CONFIG_HOME/incident-tui/config.yaml)';
+	return `status: nothing to check: ${where}, and no cluster was named (--context, $KUBECONFIG, ~/.kube/config). Give a config with --config FILE, or --prometheus URL; the README's Configuration section has an example.`;
+}
+
 /** Context settings: CLI over config; production/readonly from `kubernetes` and its per-context map. */
 function kubeSettings(config: Config, options: GlobalOptions) {
 	const k = config.kubernetes ?? {};
@@ -235,23 +252,28 @@ program
 
 program
 	.command('status')
-	.description('run every source once and print a report; exit 0 when nothing is critical, 1 when something is, 2 on a configuration error')
+	.description(
+		'run every source once and print a report; exit 0 when all was read and nothing is critical, 1 when something is critical, 3 when something configured could not be read, 2 on a configuration error',
+	)
 	.option('--json', 'print JSON')
 	.option('--timeout <ms>', 'how long to wait for the sources', positiveMs, 5000)
-	.action(async (local: {json?: boolean; timeout: number}) => {
+	.option('--scrape-interval <duration>', 'direct scrape mode: the gap between its two scrapes, which rates are measured over (10s, 500ms; 0: one scrape, rates unknown; default the config\'s status.scrapeIntervalMs, 10s)', scrapeInterval)
+	.action(async (local: {json?: boolean; timeout: number; scrapeInterval?: number}) => {
 		const options = program.opts<GlobalOptions>();
-		const {config} = await readConfig(options);
+		const {config, file} = await readConfig(options);
+		const k = kubeSettings(config, options);
+		// Nothing to read is not "all is well": a cron job or a CI wrapper would take exit 0 for healthy.
+		if (!config.prometheus && !config.alertmanager && !config.services.some(s => s.health || s.scrape) && !k.wanted) die(nothingToCheck(file));
 		const {collectStatus, formatStatusTable, statusExitCode} = await import('./source/sources/status.js');
 		let cluster: Cluster | null = null;
 		let clusterError: string | undefined;
 		try {
 			cluster = await connectCluster(config, {...options, readonly: true}, undefined);
 		} catch (error) {
+			// A cluster was asked for (config, --context, $KUBECONFIG or ~/.kube/config) but not reached: the report says so.
 			clusterError = (error as Error).message;
 		}
-		const report = await collectStatus({config, cluster, timeoutMs: local.timeout});
-		// A cluster was asked for (config, --context, $KUBECONFIG or ~/.kube/config) but not reached: the report says so.
-		if (clusterError) report.errors.push({source: 'kubernetes', message: clusterError});
+		const report = await collectStatus({config, cluster, clusterError, timeoutMs: local.timeout, scrapeIntervalMs: local.scrapeInterval ?? config.status.scrapeIntervalMs});
 		process.stdout.write(local.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusTable(report));
 		process.exit(statusExitCode(report));
 	});

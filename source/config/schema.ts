@@ -104,6 +104,8 @@ export const configSchema = z
 			})
 			.strict()
 			.default({}),
+		/** `incident-tui status` in direct scrape mode: the gap between its two scrapes (0: one scrape, rates unknown). */
+		status: z.object({scrapeIntervalMs: z.number().int().nonnegative().max(600_000).default(10_000)}).strict().default({}),
 		/** After an action, how long to watch the primary query before calling it recovered. */
 		recovery: z.object({watchSeconds: duration.default(120)}).strict().default({}),
 		/** Extra regular expressions whose matches are masked before anything reaches the timeline. */

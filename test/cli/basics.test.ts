@@ -42,6 +42,7 @@ describe('incident-tui --version and --help', {timeout: cliTestTimeoutMs}, () =>
 		expect(status.code).toBe(0);
 		expect(status.stdout).toContain('--json');
 		expect(status.stdout).toContain('--timeout <ms>');
+		expect(status.stdout).toContain('--scrape-interval <duration>');
 		expect(exported.code).toBe(0);
 		expect(exported.stdout).toContain('--format <format>');
 		expect(exported.stdout).toContain('--output <file>');

@@ -1,8 +1,11 @@
 import {copyFile, mkdir, writeFile} from 'node:fs/promises';
+import {createServer as createHttpsServer, type Server} from 'node:https';
+import type {AddressInfo} from 'node:net';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {stringify} from 'yaml';
 import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
+import {hasOpenssl, selfSignedCertificate} from '../support/tls.js';
 import {cliTestTimeoutMs, closedPortUrl, runCli, sendJson, startServer, tempDir, type TestServer} from './run-cli.js';
 
 /** Health endpoints: one healthy with a deep-health body, one failing with 503, one that never answers. */
@@ -101,8 +104,13 @@ const metricKeys = ['id', 'level', 'series', 'title', 'unit'];
 
 /** The keys the report promises (it may add optional ones such as level, detail, warn, critical). */
 function expectReportShape(report: Record<string, unknown>) {
-	expect(Object.keys(report).sort()).toEqual(['alerts', 'deployments', 'errors', 'health', 'metrics', 'pods']);
-	for (const key of Object.keys(report)) expect(Array.isArray(report[key]), `${key} is an array`).toBe(true);
+	// `scrape` is there in direct scrape mode only.
+	expect(Object.keys(report).filter(key => key !== 'scrape').sort()).toEqual(['alerts', 'deployments', 'errors', 'health', 'metrics', 'pods', 'sources']);
+	for (const key of Object.keys(report)) if (key !== 'scrape') expect(Array.isArray(report[key]), `${key} is an array`).toBe(true);
+	for (const source of report.sources as Array<Record<string, unknown>>) {
+		expect(['ok', 'unreachable', 'unauthorized', 'error']).toContain(source.state);
+		expect(source.state === 'ok').toBe(source.error === undefined);
+	}
 	for (const h of report.health as Array<Record<string, unknown>>) {
 		expect(Object.keys(h)).toEqual(expect.arrayContaining(healthKeys));
 		expect(typeof h.name).toBe('string');
@@ -266,7 +274,9 @@ describe('incident-tui status (direct scrape mode)', {timeout: cliTestTimeoutMs}
 		expect(result.code).toBe(0);
 		const report = JSON.parse(result.stdout) as Report;
 		expectReportShape(report as unknown as Record<string, unknown>);
-		expect(scrapes - before).toBeGreaterThanOrEqual(2);
+		// No query reads a range: one scrape is enough, and the report says so.
+		expect(scrapes - before).toBe(1);
+		expect((report as unknown as {scrape: unknown}).scrape).toEqual({scrapes: 1, intervalMs: 10_000, windows: 'none', note: 'one scrape: no query reads a rate'});
 		expect(report.metrics[0]).toMatchObject({
 			id: 'backlog',
 			level: 'warn',
@@ -289,9 +299,11 @@ describe('incident-tui status (direct scrape mode)', {timeout: cliTestTimeoutMs}
 			queries: [{id: 'backlog', title: 'Queue backlog', promql: 'sum(queue_depth)'}],
 		});
 		const result = await runCli(['status', '--json', '--config', config], {home});
-		const report = JSON.parse(result.stdout) as Report;
+		const report = JSON.parse(result.stdout) as Report & {sources: Array<{source: string; state: string; error?: string}>};
 		expect(report.errors.some(e => e.source === 'scrape' && e.message.includes(nowhere.replace('http://', '')))).toBe(true);
 		expect(report.metrics[0]).toMatchObject({id: 'backlog', series: []});
+		expect(report.sources).toEqual([{source: 'scrape:worker', state: 'unreachable', error: expect.stringContaining(nowhere.replace('http://', ''))}]);
+		expect(result.code).toBe(3);
 	});
 });
 
@@ -372,8 +384,171 @@ describe('incident-tui status (flags and Kubernetes)', {timeout: cliTestTimeoutM
 	it('a cluster that was asked for but cannot be reached is listed under errors, not only on stderr', async () => {
 		const result = await runCli(['status', '--json', '--context', 'prod-eu'], {home});
 		expect(result.timedOut).toBe(false);
+		expect(result.code).toBe(3);
 		const report = JSON.parse(result.stdout) as Report;
 		expect(report.errors).toEqual([expect.objectContaining({source: 'kubernetes', message: expect.stringMatching(/kubeconfig/)})]);
 	});
 });
 
+
+interface Sources {
+	sources: Array<{source: string; state: string; error?: string}>;
+	scrape?: {scrapes: number; intervalMs: number; coveredMs?: number; windows: string; note: string};
+}
+
+describe('incident-tui status: what could not be read is not healthy', {timeout: cliTestTimeoutMs}, () => {
+	let https: Server | undefined;
+	afterEach(async () => {
+		await new Promise<void>(resolve => (https ? https.close(() => resolve()) : resolve()));
+		https = undefined;
+	});
+
+	it('exits 3 when a configured Alertmanager is down, and says which source and why', async () => {
+		const nowhere = await closedPortUrl();
+		const config = await writeConfig({alertmanager: {url: nowhere}, services: [{name: 'api', health: `${services.url}/healthy`}]});
+		const [json, table] = await Promise.all([runCli(['status', '--json', '--config', config], {home}), runCli(['status', '--config', config], {home})]);
+		expect(json.code).toBe(3);
+		const report = JSON.parse(json.stdout) as Report & Sources;
+		expect(report.health[0]).toMatchObject({name: 'api', ok: true, level: 'ok'});
+		expect(report.sources).toEqual([{source: 'alertmanager', state: 'unreachable', error: expect.stringContaining(`connection refused (${nowhere.replace('http://', '')})`)}]);
+		// "No alerts" is not claimed from an Alertmanager that did not answer.
+		expect(table.code).toBe(3);
+		expect(table.stdout).toMatch(/^SOURCES$/m);
+		expect(table.stdout).toMatch(/^\s+UNREACHABLE\s+alertmanager\s+connection refused/m);
+		expect(table.stdout).toMatch(/^ALERTS$\n\s+\(unknown: alertmanager could not be read\)$/m);
+	});
+
+	it('exits 3 when Prometheus answers 401, with the source unauthorized', async () => {
+		const locked = await startServer((_req, res) => sendJson(res, 401, {status: 'error', error: 'unauthorized'}));
+		try {
+			const config = await writeConfig({prometheus: {url: locked.url}, queries: [queries[0]]});
+			const result = await runCli(['status', '--json', '--config', config], {home});
+			expect(result.code).toBe(3);
+			const report = JSON.parse(result.stdout) as Report & Sources;
+			expect(report.sources).toEqual([{source: 'prometheus', state: 'unauthorized', error: expect.stringMatching(/401/)}]);
+			expect(report.metrics[0]).toMatchObject({id: 'error_ratio', level: 'unknown', error: expect.stringMatching(/401/)});
+		} finally {
+			await locked.close();
+		}
+	});
+
+	it.skipIf(!hasOpenssl)('exits 3 when Prometheus’s certificate is not trusted, and 0 once its CA is configured', async () => {
+		const {key, cert, certPath} = selfSignedCertificate(home);
+		https = createHttpsServer({key, cert}, (req, res) => {
+			const url = new URL(req.url ?? '/', 'https://x');
+			if (url.pathname === '/api/v1/alerts') return sendJson(res, 200, {status: 'success', data: {alerts: []}});
+			sendJson(res, 200, {status: 'success', data: {resultType: 'vector', result: [{metric: {}, value: [Date.now() / 1000, '0.002']}]}});
+		});
+		await new Promise<void>(resolve => https!.listen(0, '127.0.0.1', resolve));
+		const url = `https://127.0.0.1:${(https.address() as AddressInfo).port}`;
+		const untrusted = await runCli(['status', '--json', '--config', await writeConfig({prometheus: {url}, queries: [queries[0]]})], {home});
+		expect(untrusted.code).toBe(3);
+		const report = JSON.parse(untrusted.stdout) as Report & Sources;
+		expect(report.sources).toEqual([{source: 'prometheus', state: 'error', error: expect.stringMatching(/TLS error/)}]);
+		const trusted = await runCli(['status', '--json', '--config', await writeConfig({prometheus: {url, ca: certPath}, queries: [queries[0]]})], {home});
+		expect(JSON.parse(trusted.stdout)).toMatchObject({sources: [{source: 'prometheus', state: 'ok'}]});
+		expect(trusted.code).toBe(0);
+	});
+
+	it('exits 3 when the kubeconfig cannot be read', async () => {
+		const kubeconfig = path.join(home, 'kubeconfig');
+		await writeFile(kubeconfig, 'this: [is not a kubeconfig');
+		const config = await writeConfig({kubernetes: {kubeconfig}, services: [{name: 'api', health: `${services.url}/healthy`}]});
+		const result = await runCli(['status', '--json', '--config', config], {home});
+		expect(result.code).toBe(3);
+		const report = JSON.parse(result.stdout) as Report & Sources;
+		expect(report.sources).toEqual([{source: 'kubernetes', state: 'error', error: expect.stringContaining(kubeconfig)}]);
+	});
+
+	it('exits 1, not 3, when something is critical as well', async () => {
+		const nowhere = await closedPortUrl();
+		const config = await writeConfig({alertmanager: {url: nowhere}, services: [{name: 'payments', health: `${services.url}/sick`}]});
+		const result = await runCli(['status', '--json', '--config', config], {home});
+		expect(result.code).toBe(1);
+		expect((JSON.parse(result.stdout) as Sources).sources).toEqual([expect.objectContaining({source: 'alertmanager', state: 'unreachable'})]);
+	});
+
+	it('with no config at all, exits 2 and says how to give one', async () => {
+		const result = await runCli(['status', '--json'], {home});
+		expect(result.code).toBe(2);
+		expect(result.stdout).toBe('');
+		expect(result.stderr).toMatch(/^incident-tui: status: nothing to check/);
+		expect(result.stderr).toContain('--config');
+		expect(result.stderr).toContain('incident.yaml');
+		const empty = await runCli(['status', '--config', await writeConfig({title: 'nothing here'})], {home});
+		expect(empty.code).toBe(2);
+		expect(empty.stderr).toMatch(/nothing to check: .*incident\.yaml configures no services/);
+	});
+});
+
+/** A service whose counters grow with the clock: 10 requests a second, 1 of them a 500, whatever the gap between scrapes. */
+async function steadyService() {
+	const started = Date.now();
+	const scrapedAt: number[] = [];
+	const server = await startServer((_req, res) => {
+		scrapedAt.push(Date.now());
+		const seconds = (Date.now() - started) / 1000;
+		res.writeHead(200, {'content-type': 'text/plain; version=0.0.4'});
+		res.end(['# TYPE req_total counter', `req_total{code="200"} ${seconds * 9}`, `req_total{code="500"} ${seconds * 1}`, '# TYPE queue_depth gauge', 'queue_depth 42', ''].join('\n'));
+	});
+	return {server, scrapedAt};
+}
+
+const ratioQuery = {id: 'err', title: 'Error ratio', unit: 'ratio', warn: 0.2, critical: 0.5, promql: 'sum(rate(req_total{code=~"5.."}[5m])) / sum(rate(req_total[5m]))'};
+const depthQuery = {id: 'depth', title: 'Queue depth', unit: 'count', promql: 'sum(queue_depth)'};
+
+describe('incident-tui status (direct scrape mode): two scrapes an interval apart', {timeout: cliTestTimeoutMs}, () => {
+	it('by default scrapes twice 10 s apart, and says the rates are over those 10 s', async () => {
+		const {server, scrapedAt} = await steadyService();
+		try {
+			const config = await writeConfig({services: [{name: 'app', scrape: `${server.url}/metrics`}], queries: [ratioQuery]});
+			const result = await runCli(['status', '--json', '--config', config], {home});
+			expect(result.code).toBe(0);
+			expect(scrapedAt).toHaveLength(2);
+			expect(scrapedAt[1]! - scrapedAt[0]!).toBeGreaterThanOrEqual(10_000);
+			const report = JSON.parse(result.stdout) as Report & Sources;
+			expect(report.scrape).toMatchObject({scrapes: 2, intervalMs: 10_000, windows: 'measured'});
+			expect(report.scrape!.coveredMs).toBeGreaterThanOrEqual(10_000);
+			expect(report.scrape!.note).toMatch(/^rates are over the \d+(\.\d)? s between two scrapes, not the queries' ranges$/);
+			expect(report.metrics[0]!.series[0]!.value).toBeCloseTo(0.1, 6);
+			expect(report.sources).toEqual([{source: 'scrape:app', state: 'ok'}]);
+		} finally {
+			await server.close();
+		}
+	});
+
+	it('--scrape-interval sets the gap; 0 takes one scrape and reports the rates as unknown', async () => {
+		const {server, scrapedAt} = await steadyService();
+		try {
+			const config = await writeConfig({services: [{name: 'app', scrape: `${server.url}/metrics`}], queries: [ratioQuery, depthQuery]});
+			const two = await runCli(['status', '--json', '--scrape-interval', '2s', '--config', config], {home});
+			expect(two.code).toBe(0);
+			expect(scrapedAt).toHaveLength(2);
+			expect(scrapedAt[1]! - scrapedAt[0]!).toBeGreaterThanOrEqual(2000);
+			expect(scrapedAt[1]! - scrapedAt[0]!).toBeLessThan(10_000);
+			expect((JSON.parse(two.stdout) as Sources).scrape).toMatchObject({scrapes: 2, intervalMs: 2000, windows: 'measured'});
+
+			const [one, table] = await Promise.all([
+				runCli(['status', '--json', '--scrape-interval', '0', '--config', config], {home}),
+				runCli(['status', '--scrape-interval', '0', '--config', config], {home}),
+			]);
+			expect(scrapedAt).toHaveLength(4);
+			const report = JSON.parse(one.stdout) as Report & Sources & {metrics: Array<{window?: string}>};
+			expect(report.scrape).toMatchObject({scrapes: 1, intervalMs: 0, windows: 'unknown'});
+			expect(report.metrics[0]).toMatchObject({id: 'err', level: 'unknown', series: [], window: 'unknown'});
+			expect(report.metrics[1]).toMatchObject({id: 'depth', series: [{labels: {}, value: 42}]});
+			expect(report.metrics[1]).not.toHaveProperty('window');
+			// A rate that was not measured is not a healthy one.
+			expect(one.code).toBe(3);
+			expect(table.code).toBe(3);
+			expect(table.stdout).toMatch(/^\s+\(direct scrape: one scrape; rates are unknown.*\)$/m);
+			expect(table.stdout).toMatch(/^\s+\?\s+Error ratio\s+unknown\b/m);
+
+			const bad = await runCli(['status', '--scrape-interval', 'soon', '--config', config], {home});
+			expect(bad.code).toBe(2);
+			expect(bad.stderr).toMatch(/--scrape-interval/);
+		} finally {
+			await server.close();
+		}
+	});
+});

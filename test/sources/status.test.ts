@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Cluster, ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
-import {collectStatus, formatStatusTable, statusExitCode, type StatusReport} from '../../source/sources/status.js';
+import {HttpError} from '../../source/clients/http.js';
+import {collectStatus, formatStatusTable, readsRange, sourceState, statusExitCode, type StatusReport} from '../../source/sources/status.js';
 import {closedPort, startServer, type LocalServer} from '../clients/local-server.js';
 import {startFakePrometheus, vector} from './fake-prometheus.js';
 import {makeConfig} from './support.js';
@@ -124,10 +125,12 @@ describe('collectStatus', () => {
 		expect(statusExitCode(report)).toBe(1);
 	});
 
-	it('reports a forbidden cluster watch', async () => {
+	it('reports a forbidden cluster watch as a source it could not read', async () => {
 		const report = await collectStatus({config: makeConfig({}), cluster: fakeCluster('forbidden'), timeoutMs: 2000});
-		expect(report.errors).toEqual([{source: 'kubernetes', message: 'pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "prod"'}]);
-		expect(statusExitCode(report)).toBe(0);
+		const forbidden = 'pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "prod"';
+		expect(report.errors).toEqual([{source: 'kubernetes', message: forbidden}]);
+		expect(report.sources).toEqual([{source: 'kubernetes', state: 'unauthorized', error: forbidden}]);
+		expect(statusExitCode(report)).toBe(3);
 	});
 
 	it('scrapes twice in direct mode so rates have data', async () => {
@@ -143,7 +146,7 @@ describe('collectStatus', () => {
 			services: [{name: 'app', scrape: `${app.url}/metrics`}],
 			queries: [{id: 'err', promql: 'sum(rate(req_total{code=~"5.."}[5m])) / sum(rate(req_total[5m]))', unit: 'ratio', warn: 0.05, critical: 0.2}],
 		});
-		const report = await collectStatus({config, timeoutMs: 3000, scrapeGapMs: 50});
+		const report = await collectStatus({config, timeoutMs: 3000, scrapeIntervalMs: 50});
 		expect(report.errors).toEqual([]);
 		expect(report.metrics[0]!.series).toHaveLength(1);
 		expect(report.metrics[0]!.series[0]!.value).toBeCloseTo(0.1, 10);
@@ -152,8 +155,38 @@ describe('collectStatus', () => {
 	});
 });
 
+describe('sourceState and readsRange', () => {
+	it('tells unauthorized from unreachable from anything else', () => {
+		expect(sourceState(new HttpError('http', 'Prometheus at http://p/api/v1/alerts answered 401 Unauthorized', 'http://p', 401))).toBe('unauthorized');
+		expect(sourceState(new HttpError('refused', 'connection refused (127.0.0.1:9)', 'http://127.0.0.1:9'))).toBe('unreachable');
+		expect(sourceState(new HttpError('timeout', 'timeout after 5000 ms (http://p)', 'http://p'))).toBe('unreachable');
+		expect(sourceState(new HttpError('tls', 'TLS error for p: self-signed certificate', 'https://p'))).toBe('error');
+		expect(sourceState(new Error('pods is forbidden: User "bob" cannot list resource "pods"'))).toBe('unauthorized');
+		expect(sourceState(new Error('scrape of app (http://127.0.0.1:9/metrics) failed: connection refused (127.0.0.1:9)'))).toBe('unreachable');
+		expect(sourceState(new Error('cannot read kubeconfig /x: no such file'))).toBe('error');
+	});
+
+	it('finds the range a rate reads, and none in an instant query', () => {
+		expect(readsRange('sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))')).toBe(true);
+		expect(readsRange('max_over_time(up[10m:1m])')).toBe(true);
+		expect(readsRange('sum by (queue) (queue_depth{q="[5m]"})')).toBe(false);
+		expect(readsRange('up')).toBe(false);
+	});
+});
+
 describe('statusExitCode', () => {
-	const empty: StatusReport = {health: [], metrics: [], alerts: [], deployments: [], pods: [], errors: []};
+	const empty: StatusReport = {health: [], metrics: [], alerts: [], deployments: [], pods: [], errors: [], sources: []};
+	it('is 3 when something configured could not be read and nothing is critical', () => {
+		const down = {...empty, sources: [{source: 'alertmanager', state: 'unreachable' as const, error: 'connection refused (127.0.0.1:9093)'}]};
+		expect(statusExitCode(down)).toBe(3);
+		expect(statusExitCode({...down, health: [{name: 'a', ok: false, status: 503, latencyMs: 3, level: 'crit', dependencies: []}]})).toBe(1);
+		expect(statusExitCode({...empty, sources: [{source: 'prometheus', state: 'ok'}]})).toBe(0);
+		expect(statusExitCode({...empty, metrics: [{id: 'a', title: 'a', unit: '', level: 'unknown', series: [], error: 'bad_data'}]})).toBe(3);
+		expect(statusExitCode({...empty, metrics: [{id: 'a', title: 'a', unit: '', level: 'unknown', series: [], window: 'unknown'}]})).toBe(3);
+		// An answer with no series (no 5xx at all) is an answer.
+		expect(statusExitCode({...empty, metrics: [{id: 'a', title: 'a', unit: '', level: 'unknown', series: []}]})).toBe(0);
+	});
+
 	it('is 0 when nothing is critical and 1 when something is', () => {
 		expect(statusExitCode(empty)).toBe(0);
 		expect(statusExitCode({...empty, metrics: [{id: 'a', title: 'a', unit: '', level: 'warn', series: []}]})).toBe(0);
