@@ -78,10 +78,12 @@ const singleStringWidth = {
 /**
  * Modules loaded with `import()` that are bundled separately, tree-shaken to what they export, and
  * embedded deflated (see packageAsLazyModule). source/clients/k8s.ts is the only module that imports
- * @kubernetes/client-node, so the package is parsed only when the cockpit connects to a cluster.
+ * @kubernetes/client-node, so the package is parsed only when the cockpit connects to a cluster;
+ * source/runbook/shell-bind.ts is the only one that imports mvdan-sh (1.5 MB, a bash parser), parsed
+ * only when a runbook script with variables is prepared or linted.
  */
-export const lazyModules = ['source/clients/k8s.ts'];
-const lazyOnlyPackages = ['@kubernetes/client-node'];
+export const lazyModules = ['source/clients/k8s.ts', 'source/runbook/shell-bind.ts'];
+const lazyOnlyPackages = ['@kubernetes/client-node', 'mvdan-sh'];
 
 /**
  * A self-contained CommonJS bundle of one module and what it imports, deflated and embedded as a string in a small ESM

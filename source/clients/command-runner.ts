@@ -5,8 +5,10 @@ import {createInterface} from 'node:readline';
  *
  * - `{argv}` runs the program directly (`shell: false`): every element is one argument, exactly as
  *   given; nothing is split, globbed or expanded.
- * - `{script}` runs `bash -c <script>`: the only place a shell is used, for Markdown runbooks'
- *   shell blocks, shown to the operator verbatim before they confirm.
+ * - `{script, args}` runs `bash -c <script> bash <args…>`: the only place a shell is used, for
+ *   runbook scripts and Markdown runbooks' shell blocks, shown to the operator before they confirm.
+ *   `args` are the script's positional parameters (`"${1}"`…): values reach the script as data,
+ *   never as text bash parses (source/runbook/shell-bind.ts).
  *
  * The child runs in its own process group (detached), so a timeout or a cancel (esc) can stop the
  * whole pipeline it started (SIGTERM to the group, SIGKILL after a grace period), not only bash.
@@ -17,7 +19,7 @@ import {createInterface} from 'node:readline';
  * cockpit's first frame, and many incidents never run a command.
  */
 
-export type CommandSpec = {argv: string[]} | {script: string; shell?: 'bash'};
+export type CommandSpec = {argv: string[]} | {script: string; args?: string[]; shell?: 'bash'};
 
 export interface RunOptions {
 	timeoutMs: number;
@@ -88,7 +90,8 @@ export async function runCommand(spec: CommandSpec, options: RunOptions): Promis
 	if (options.signal.aborted) {
 		return {exitCode: null, timedOut: false, cancelled: true, durationMs: 0, output: '', error: 'cancelled before it started'};
 	}
-	const [file, args] = 'argv' in spec ? [spec.argv[0]!, spec.argv.slice(1)] : ['bash', ['-c', spec.script]];
+	// `bash` is the script's $0, so its messages read as bash's own ("bash: line 1: …").
+	const [file, args] = 'argv' in spec ? [spec.argv[0]!, spec.argv.slice(1)] : ['bash', ['-c', spec.script, 'bash', ...(spec.args ?? [])]];
 	const subprocess = execa(file, args, {
 		shell: false,
 		reject: false,

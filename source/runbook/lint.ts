@@ -4,8 +4,10 @@ import {isScalar} from 'yaml';
 import {LocatedError, parseYamlLocated, type ParsedYaml} from '../config/located-error.js';
 import type {Runbook} from './model.js';
 import {isListedRunbook, parseRunbookText, WELL_KNOWN_LABELS} from './library.js';
+import {codeWordReason} from './command-safety.js';
 import {checkPromql} from './promql-check.js';
-import {templateVariables} from './template.js';
+import type {ScriptBinding} from './shell-bind.js';
+import {placeholders, templateVariables} from './template.js';
 
 export {inspectRunbook, type InspectedRunbook} from './inspect.js';
 
@@ -55,8 +57,17 @@ function yamlPromqlLine(parsed: ParsedYaml | undefined, index: number): number |
 	return node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? line + 1 : line;
 }
 
-/** Checks one loaded runbook: PromQL syntax, unknown variables, untitled steps, emptiness. */
-export function lintRunbook(runbook: Runbook, parsedYaml?: ParsedYaml): {errors: LintIssue[]; warnings: LintIssue[]} {
+/** source/runbook/shell-bind.ts, loaded with import() by lintRunbooks: it carries a 1.5 MB bash parser. */
+export interface ShellBinder {
+	bindScript(script: string): ScriptBinding;
+}
+
+/**
+ * Checks one loaded runbook: PromQL syntax, unknown variables, untitled steps, emptiness, and
+ * `{{variables}}` in commands where no value can be made safe (an argv word a program runs as code;
+ * with `shell`, a script's arithmetic, quoted here-document, `eval`... see shell-bind.ts).
+ */
+export function lintRunbook(runbook: Runbook, parsedYaml?: ParsedYaml, shell?: ShellBinder): {errors: LintIssue[]; warnings: LintIssue[]} {
 	const errors: LintIssue[] = [];
 	const warnings: LintIssue[] = [];
 	const at = (line: number | undefined): {line?: number} => (line ? {line} : {});
@@ -85,6 +96,16 @@ export function lintRunbook(runbook: Runbook, parsedYaml?: ParsedYaml): {errors:
 		for (const command of step.commands) {
 			unknown(command.script, command.line ?? step.line, `a command of ${label}`);
 			for (const arg of command.argv ?? []) unknown(arg, command.line ?? step.line, `a command of ${label}`);
+			(command.argv ?? []).forEach((arg, index, argv) => {
+				const variable = placeholders(arg)[0]?.name;
+				const reason = variable ? codeWordReason(argv, index) : undefined;
+				if (variable && reason) errors.push({...at(command.line ?? step.line), message: `{{${variable}}} in argument ${index} of a command of ${label} cannot be filled safely: ${reason}`});
+			});
+			if (shell && command.script && placeholders(command.script).length > 0) {
+				for (const problem of shell.bindScript(command.script).problems) {
+					errors.push({...at(command.line ?? step.line), message: `{{${problem.variable}}} at line ${problem.line}, column ${problem.column} of the script of ${label} cannot be filled safely: ${problem.reason}`});
+				}
+			}
 		}
 		if (step.action && 'deployment' in step.action) unknown(step.action.deployment, step.line, `the ${step.action.kind} action of ${label}`);
 		if (step.doneWhen && 'health' in step.doneWhen) unknown(step.doneWhen.health, step.line, `doneWhen of ${label}`);
@@ -97,6 +118,7 @@ export function lintRunbook(runbook: Runbook, parsedYaml?: ParsedYaml): {errors:
 /** Lints runbook files and directories (YAML and Markdown). Never throws for a broken file. */
 export async function lintRunbooks(paths: string[]): Promise<LintResult[]> {
 	const results: LintResult[] = [];
+	const shell: ShellBinder = await import('./shell-bind.js');
 	for (const {file, error} of await expand(paths)) {
 		if (error) {
 			results.push({file, errors: [{message: error}], warnings: []});
@@ -112,7 +134,7 @@ export async function lintRunbooks(paths: string[]): Promise<LintResult[]> {
 		try {
 			const runbook = parseRunbookText(text, file);
 			const parsed = runbook.format === 'yaml' ? parseYamlLocated(text, file) : undefined;
-			results.push({file, ...lintRunbook(runbook, parsed)});
+			results.push({file, ...lintRunbook(runbook, parsed, shell)});
 		} catch (loadError) {
 			if (!(loadError instanceof LocatedError)) throw loadError;
 			const issue: LintIssue = {message: loadError.key ? `${loadError.key}: ${loadError.problem}` : loadError.problem};

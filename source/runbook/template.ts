@@ -11,6 +11,11 @@ import type {RunbookStep} from './model.js';
 /** Matches `{{name}}`, `{{ name }}`; names are letters, digits, `_`, `-` and `.`. */
 const placeholder = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 
+/** Every `{{ name }}` in `text`: the name, where it starts and how long it is, in order. */
+export function placeholders(text: string): Array<{name: string; index: number; length: number}> {
+	return [...text.matchAll(placeholder)].map(match => ({name: match[1]!, index: match.index, length: match[0].length}));
+}
+
 /** The variable names used in `text`, unique, in order of first use. */
 export function templateVariables(text: string): string[] {
 	const names: string[] = [];

@@ -238,12 +238,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 
 	/** Opens the confirmation of a runbook or config command, run with the cluster's pinned KUBECONFIG. */
 	const prepareCommand = (command: RunbookCommand, dangerous: boolean, warnings: readonly string[] = []) => {
-		try {
-			const kube = cluster?.commandEnvironment?.() ?? null;
-			void open(commandAction.prepare({command, vars: variables, secretVars: secretVars(), env, newId: newEventId, redact, kube, dangerous}), warnings).catch(fail);
-		} catch (error) {
-			fail(error);
-		}
+		// A value that may not fill the command (unsafe place, "-" first, outside its pattern) is refused here, in a flash.
+		Promise.resolve()
+			.then(() => {
+				const kube = cluster?.commandEnvironment?.() ?? null;
+				return commandAction.prepare({command, vars: variables, secretVars: secretVars(), declared: runbook?.variables ?? [], env, newId: newEventId, redact, kube, dangerous});
+			})
+			.then(request => open(request, warnings))
+			.catch(fail);
 	};
 
 	/**

@@ -71,7 +71,7 @@ function ctx(): ActionContext {
 
 /** What `kubectl config view --minify` says, run as a runbook command with `kube`'s environment. */
 async function kubectlView(kube: CommandEnvironment | null) {
-	const request = commandAction.prepare({
+	const request = await commandAction.prepare({
 		command: {id: 'view', lang: 'argv', argv: ['kubectl', 'config', 'view', '--minify', '--raw', '-o', 'json']},
 		vars: {},
 		env,
@@ -107,7 +107,7 @@ describe('runbook commands and the cockpit context', () => {
 		expect(text).not.toContain(token);
 		expect((await stat(pin!)).mode & 0o777).toBe(0o600);
 		// The confirmation says so.
-		const request = commandAction.prepare({command: {id: 'pods', lang: 'argv', argv: ['kubectl', 'get', 'pods']}, vars: {}, env, newId: () => 'cmd-2', kube});
+		const request = await commandAction.prepare({command: {id: 'pods', lang: 'argv', argv: ['kubectl', 'get', 'pods']}, vars: {}, env, newId: () => 'cmd-2', kube});
 		expect(request.details).toContain('kubectl here acts on context prod-eu, namespace checkout (KUBECONFIG pinned)');
 	});
 

@@ -49,18 +49,18 @@ async function events(): Promise<AnyTimelineEvent[]> {
 
 describe('performAction', () => {
 	it('logs requested, confirmed and succeeded for a command, with exit code and output', async () => {
-		const request = commandAction.prepare({command: {id: 'hello', lang: 'bash', script: 'echo hello {{name}}'}, vars: {name: 'world'}, env, newId: () => 'cmd-1'});
+		const request = await commandAction.prepare({command: {id: 'hello', lang: 'bash', script: 'echo hello {{name}}'}, vars: {name: 'world'}, env, newId: () => 'cmd-1'});
 		await requestAction(request, journal.append);
 		expect(await performAction(request, ctx())).toEqual({result: 'succeeded', detail: 'exit 0'});
 		const log = await events();
 		expect(log.map(e => e.type)).toEqual(['action.requested', 'action.confirmed', 'action.succeeded']);
-		expect(log[0]!.data).toEqual({actionId: 'cmd-1', kind: 'command', target: {context: 'kind-dev', namespace: 'shop', object: 'command/hello'}, change: 'run bash script: echo hello world', kubectl: 'echo hello world'});
-		expect(log[2]!.data).toMatchObject({actionId: 'cmd-1', exitCode: 0, output: 'hello world', kubectl: 'echo hello world'});
+		expect(log[0]!.data).toEqual({actionId: 'cmd-1', kind: 'command', target: {context: 'kind-dev', namespace: 'shop', object: 'command/hello'}, change: 'run bash script: echo hello "${1}" with $1 = "world"', kubectl: 'set -- world\necho hello "${1}"'});
+		expect(log[2]!.data).toMatchObject({actionId: 'cmd-1', exitCode: 0, output: 'hello world', kubectl: 'set -- world\necho hello "${1}"'});
 		expect(typeof (log[2]!.data as {durationMs: unknown}).durationMs).toBe('number');
 	});
 
 	it('logs action.failed with exit code, error and output for a failing command', async () => {
-		const request = commandAction.prepare({command: {id: 'f', lang: 'bash', script: 'echo "password=hunter2"; exit 2'}, vars: {}, env, newId: () => 'cmd-2'});
+		const request = await commandAction.prepare({command: {id: 'f', lang: 'bash', script: 'echo "password=hunter2"; exit 2'}, vars: {}, env, newId: () => 'cmd-2'});
 		expect(await performAction(request, ctx())).toEqual({result: 'failed', detail: 'exit 2'});
 		const failed = (await events()).at(-1)!;
 		expect(failed.type).toBe('action.failed');

@@ -58,11 +58,14 @@ function payloads(): string[] {
 	];
 }
 
+// Admits every payload, `--help` included: a value starting with "-" needs a declared pattern.
+const anything = [{name: 'v', pattern: '[\\s\\S]*'}];
+
 describe('injection: variables run nothing extra and arrive byte for byte', () => {
 	it('argv commands pass each value as one argument', async () => {
 		for (const value of payloads()) {
 			const command: RunbookCommand = {id: 'echo-args', lang: 'argv', argv: [process.execPath, '-e', printArgs, '--', '{{v}}', 'prefix-{{ v }}-suffix']};
-			const request = commandAction.prepare({command, vars: {v: value}, env, newId});
+			const request = await commandAction.prepare({command, vars: {v: value}, declared: anything, env, newId});
 			const outcome = await request.run(context());
 			expect(JSON.parse(outcome.output!)).toEqual([value, `prefix-${value}-suffix`]);
 		}
@@ -70,10 +73,10 @@ describe('injection: variables run nothing extra and arrive byte for byte', () =
 		expect(existsSync(canary)).toBe(true);
 	});
 
-	it('script commands shell-quote each value', async () => {
+	it('script commands get each value as a positional parameter', async () => {
 		for (const value of payloads()) {
 			const command: RunbookCommand = {id: 'echo-script', lang: 'bash', script: `${JSON.stringify(process.execPath)} -e '${printArgs}' -- {{v}} prefix-{{v}}-suffix`};
-			const request = commandAction.prepare({command, vars: {v: value}, env, newId});
+			const request = await commandAction.prepare({command, vars: {v: value}, declared: anything, env, newId});
 			const outcome = await request.run(context());
 			expect(JSON.parse(outcome.output!)).toEqual([value, `prefix-${value}-suffix`]);
 			// What the confirmation shows is exactly what runs.
@@ -85,15 +88,15 @@ describe('injection: variables run nothing extra and arrive byte for byte', () =
 
 	it('values are not re-expanded as templates', async () => {
 		const command: RunbookCommand = {id: 'x', lang: 'argv', argv: [process.execPath, '-e', printArgs, '{{a}}']};
-		const request = commandAction.prepare({command, vars: {a: '{{b}}', b: 'expanded'}, env, newId});
+		const request = await commandAction.prepare({command, vars: {a: '{{b}}', b: 'expanded'}, env, newId});
 		expect(JSON.parse((await request.run(context())).output!)).toEqual(['{{b}}']);
 	});
 });
 
 describe('commandAction.prepare', () => {
-	it('describes an argv command for the confirmation', () => {
+	it('describes an argv command for the confirmation', async () => {
 		const command: RunbookCommand = {id: 'logs', title: 'Tail API logs', lang: 'argv', argv: ['kubectl', '-n', '{{namespace}}', 'logs', '{{pod}}', '--since=5m'], timeoutMs: 30_000};
-		const request = commandAction.prepare({command, vars: {namespace: 'shop', pod: 'api 1'}, env, newId: () => 'id-1'});
+		const request = await commandAction.prepare({command, vars: {namespace: 'shop', pod: 'api 1'}, env, newId: () => 'id-1'});
 		expect(request).toMatchObject({
 			id: 'id-1',
 			kind: 'command',
@@ -108,24 +111,32 @@ describe('commandAction.prepare', () => {
 		expect(request.details.at(-1)).toBe('Timeout: 30 s; esc cancels.');
 	});
 
-	it('shows a script exactly, with a warning, and defaults to a 60 s timeout', () => {
+	it('shows a script exactly, with a warning, and defaults to a 60 s timeout', async () => {
 		const command: RunbookCommand = {id: 's', lang: 'bash', script: 'echo {{who}}\nuptime'};
-		const request = commandAction.prepare({command, vars: {who: "o'brien"}, env, newId, dangerous: false});
-		expect(request.kubectl).toBe(`echo 'o'\\''brien'\nuptime`);
-		expect(request.details).toEqual(['Runs with bash -c, exactly this text:', `  echo 'o'\\''brien'`, '  uptime', 'Timeout: 60 s; esc cancels.']);
-		expect(request.change).toBe('run bash script (2 lines)');
+		const request = await commandAction.prepare({command, vars: {who: "o'brien"}, env, newId, dangerous: false});
+		// Runnable as shown: `set --` gives the script the positional parameter it is run with.
+		expect(request.kubectl).toBe(`set -- 'o'\\''brien'\necho "\${1}"\nuptime`);
+		expect(request.details).toEqual([
+			'Runs with bash -c, exactly this text:',
+			'  echo "${1}"',
+			'  uptime',
+			'Its values, passed as positional parameters (never read as shell code):',
+			`  $1  who = "o'brien"`,
+			'Timeout: 60 s; esc cancels.',
+		]);
+		expect(request.change).toBe(`run bash script (2 lines) with $1 = "o'brien"`);
 		expect(request.dangerous).toBe(false);
-		expect(request.warnings).toHaveLength(1);
+		expect(request.warnings).toEqual([`{{who}} = "o'brien" contains shell syntax: it is passed as data and does not run.`, 'This is a shell script from the runbook: check it before confirming.']);
 		expect(request.timeoutMs).toBe(60_000);
 	});
 
-	it('names a missing variable', () => {
+	it('names a missing variable', async () => {
 		const command: RunbookCommand = {id: 'x', lang: 'argv', argv: ['echo', '{{ missing }}']};
-		expect(() => commandAction.prepare({command, vars: {}, env, newId})).toThrow(/'missing'/);
+		await expect(commandAction.prepare({command, vars: {}, env, newId})).rejects.toThrow(/'missing'/);
 	});
 
-	it('rejects a command with neither argv nor script', () => {
-		expect(() => commandAction.prepare({command: {id: 'empty', lang: 'sh', line: 12}, vars: {}, env, newId})).toThrow(/'empty' \(line 12\) has neither argv nor script/);
+	it('rejects a command with neither argv nor script', async () => {
+		await expect(commandAction.prepare({command: {id: 'empty', lang: 'sh', line: 12}, vars: {}, env, newId})).rejects.toThrow(/'empty' \(line 12\) has neither argv nor script/);
 	});
 });
 
@@ -133,7 +144,7 @@ describe('secrets', () => {
 	it('masks secret variables in what is shown, streamed and kept', async () => {
 		const secret = 'correct-horse-battery';
 		const command: RunbookCommand = {id: 'login', lang: 'argv', argv: [process.execPath, '-e', 'console.log("using " + process.argv[1]); console.error("token=abc123")', '{{pw}}']};
-		const request = commandAction.prepare({command, vars: {pw: secret}, secretVars: ['pw'], env, newId});
+		const request = await commandAction.prepare({command, vars: {pw: secret}, secretVars: ['pw'], env, newId});
 		expect(request.kubectl).not.toContain(secret);
 		expect(request.kubectl).toContain(REDACTED);
 		expect(request.details.join('\n')).not.toContain(secret);
@@ -148,12 +159,12 @@ describe('secrets', () => {
 
 describe('run', () => {
 	it('returns exit 0 with the output', async () => {
-		const request = commandAction.prepare({command: {id: 'ok', lang: 'bash', script: 'echo one; echo two'}, vars: {}, env, newId});
+		const request = await commandAction.prepare({command: {id: 'ok', lang: 'bash', script: 'echo one; echo two'}, vars: {}, env, newId});
 		expect(await request.run(context())).toEqual({summary: 'exit 0', exitCode: 0, output: 'one\ntwo'});
 	});
 
 	it('throws a CommandFailedError with exit code and output on failure', async () => {
-		const request = commandAction.prepare({command: {id: 'bad', lang: 'bash', script: 'echo partial; exit 4'}, vars: {}, env, newId});
+		const request = await commandAction.prepare({command: {id: 'bad', lang: 'bash', script: 'echo partial; exit 4'}, vars: {}, env, newId});
 		const error = await request.run(context()).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(CommandFailedError);
 		expect(error).toMatchObject({message: 'exit 4', exitCode: 4, output: 'partial'});
@@ -161,7 +172,7 @@ describe('run', () => {
 
 	it('is cancelled through the context signal', async () => {
 		const controller = new AbortController();
-		const request = commandAction.prepare({command: {id: 'slow', lang: 'bash', script: 'echo go; sleep 30'}, vars: {}, env, newId});
+		const request = await commandAction.prepare({command: {id: 'slow', lang: 'bash', script: 'echo go; sleep 30'}, vars: {}, env, newId});
 		const ctx = context([], controller.signal);
 		ctx.onOutput = () => controller.abort();
 		await expect(request.run(ctx)).rejects.toThrow('cancelled by the operator');

@@ -46,6 +46,43 @@ describe('lintRunbooks', () => {
 		expect(lintRunbook(runbook).errors).toEqual([{line: 4, message: "step 'second' has no title"}]);
 	});
 
+	it('flags a {{variable}} in a command where no value can be made safe, and passes safe ones', async () => {
+		const tmp = await mkdtemp(path.join(os.tmpdir(), 'rb-lint-unsafe-'));
+		try {
+			const file = path.join(tmp, 'unsafe.md');
+			await writeFile(
+				file,
+				[
+					'# Unsafe places',
+					'',
+					'1. Describe the pod',
+					'   ```bash',
+					'   kubectl describe pod "{{pod}}" -n {{namespace}}',
+					'   ```',
+					'2. Count',
+					'   ```bash',
+					'   echo $(( {{pod}} + 1 ))',
+					'   ```',
+					'3. Dump',
+					'   ```bash',
+					'   kubectl exec {{pod}} -- sh -c "cat /tmp/{{pod}}"',
+					'   ```',
+					'',
+				].join('\n'),
+			);
+			const yaml = path.join(tmp, 'unsafe.yaml');
+			await writeFile(yaml, ['id: u', 'title: U', 'steps:', '  - title: Run it', '    command: [bash, -c, "echo {{pod}}"]', ''].join('\n'));
+			const [markdown, argv] = await lintRunbooks([file, yaml]);
+			expect(markdown!.errors.map(e => `${e.line}: ${e.message}`)).toEqual([
+				"9: {{pod}} at line 1, column 10 of the script of step 'Count' cannot be filled safely: bash evaluates it as arithmetic, which runs any $(…) in the value",
+				"13: {{pod}} at line 1, column 41 of the script of step 'Dump' cannot be filled safely: a shell runs the argument after -c as code",
+			]);
+			expect(argv!.errors.map(e => e.message)).toEqual(["{{pod}} in argument 2 of a command of step 'Run it' cannot be filled safely: a shell runs the argument after -c as code"]);
+		} finally {
+			await rm(tmp, {recursive: true, force: true});
+		}
+	});
+
 	it('walks directories and reports load errors with their location', async () => {
 		const results = await lintRunbooks([dir, path.join(dir, 'missing.yaml')]);
 		expect(results.map(r => path.basename(r.file))).toEqual(['bad-promql.yaml', 'empty.md', 'unknown-variable.md', 'missing.yaml']);
