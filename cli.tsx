@@ -4,6 +4,7 @@ import {existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {Command as Program, InvalidArgumentError, Option} from 'commander';
+import {kubeconfigCurrentContext} from './source/config/kube-context.js';
 import {findConfigFile, loadConfig, LocatedError} from './source/config/load.js';
 import type {Config} from './source/config/schema.js';
 import type {Cluster} from './source/ports/cluster.js';
@@ -83,17 +84,28 @@ function nothingToCheck(file: string | null): string {
 	return `status: nothing to check: ${where}, and no cluster was named (--context, $KUBECONFIG, ~/.kube/config). Give a config with --config FILE, or --prometheus URL; the README's Configuration section has an example.`;
 }
 
-/** Context settings: CLI over config; production/readonly from `kubernetes` and its per-context map. */
-function kubeSettings(config: Config, options: GlobalOptions) {
+/** production/readonly of `context`: its entry in `kubernetes.contexts`, else `kubernetes`'s own; --readonly always. */
+function contextSettings(config: Config, options: GlobalOptions, context: string | undefined): {production: boolean; readonly: boolean} {
 	const k = config.kubernetes ?? {};
-	const context = options.context ?? k.context;
 	const perContext = context ? k.contexts?.[context] : undefined;
+	return {production: Boolean(perContext?.production ?? k.production), readonly: Boolean(options.readonly || perContext?.readonly || k.readonly)};
+}
+
+/**
+ * Context settings: CLI over config; production/readonly from `kubernetes` and its per-context map,
+ * for the context the cockpit acts on. Without --context or `kubernetes.context` that is the
+ * kubeconfig's current-context, read here (source/config/kube-context.ts) before the Kubernetes
+ * client loads, and the cluster is connected to exactly it. `readKubeconfig: false` (the demo) reads no kubeconfig.
+ */
+function kubeSettings(config: Config, options: GlobalOptions, readKubeconfig = true) {
+	const k = config.kubernetes ?? {};
+	const wanted = Boolean(config.kubernetes || options.context || process.env.KUBECONFIG || existsSync(path.join(os.homedir(), '.kube', 'config')));
+	const context = options.context ?? k.context ?? (readKubeconfig && wanted ? kubeconfigCurrentContext(k.kubeconfig) : undefined);
 	return {
 		context,
 		namespace: options.namespace ?? k.namespace,
-		production: Boolean(perContext?.production ?? k.production),
-		readonly: Boolean(options.readonly || perContext?.readonly || k.readonly),
-		wanted: Boolean(config.kubernetes || options.context || process.env.KUBECONFIG || existsSync(path.join(os.homedir(), '.kube', 'config'))),
+		...contextSettings(config, options, context),
+		wanted,
 		kubeconfig: k.kubeconfig,
 	};
 }
@@ -141,7 +153,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		cluster = demo.cluster;
 		variables = demo.runbookVariables;
 		stopDemo = () => demo.stop();
-		k = {...kubeSettings(config, {}), readonly: Boolean(options.readonly)};
+		k = {...kubeSettings(config, {}, false), readonly: Boolean(options.readonly)};
 	} else {
 		config = userConfig!;
 		k = kubeSettings(config, options);
@@ -158,6 +170,8 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		context: k.context ?? (options.demo ? 'demo' : ''),
 		namespace: k.namespace ?? 'default',
 		production: k.production,
+		// The context could not be read from the kubeconfig: its settings apply once the cluster names it.
+		...(!options.demo && k.wanted && !k.context && Object.keys(config.kubernetes?.contexts ?? {}).length > 0 ? {settingsForContext: (name: string) => contextSettings(config, options, name)} : {}),
 		// The Kubernetes client (0.5 s to import) is connected only after the first frame is drawn.
 		cluster: options.demo ? cluster : new Promise<Cluster | null>((resolve, reject) => (connect = () => connectCluster(config, options, incidentId).then(resolve, reject))),
 		runbookRef: options.runbook,

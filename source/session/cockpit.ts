@@ -44,6 +44,12 @@ export interface SessionOptions {
 	context: string;
 	namespace: string;
 	production: boolean;
+	/**
+	 * When the context was not known at start (no --context, and no current-context could be read
+	 * from the kubeconfig): read-only and production of the context the cluster names once it
+	 * connects. Until then no command is prepared and nothing dangerous is confirmed.
+	 */
+	settingsForContext?: (context: string) => {readonly: boolean; production: boolean};
 	/** The cluster, or a promise of it (the Kubernetes client loads after the first frame). */
 	cluster: Cluster | null | Promise<Cluster | null>;
 	metrics?: Metrics | null;
@@ -237,7 +243,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	const secretVars = (): string[] => runbook?.variables.filter(v => v.secret).map(v => v.name) ?? [];
 
 	/** Opens the confirmation of a runbook or config command, run with the cluster's pinned KUBECONFIG. */
+	/** Until the cluster names its context, that context's read-only and production are unknown (see settingsForContext). */
+	let contextPending = Boolean(options.settingsForContext);
+	const contextPendingText = 'the kube context is not known yet: its read-only and production settings apply once the cluster connects';
+
 	const prepareCommand = (command: RunbookCommand, dangerous: boolean, warnings: readonly string[] = []) => {
+		if (contextPending && dangerous) return flash(contextPendingText, 'warn');
 		// A value that may not fill the command (unsafe place, "-" first, outside its pattern) is refused here, in a flash.
 		Promise.resolve()
 			.then(() => {
@@ -335,6 +346,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		confirm(request) {
 			store.getState().dialogClosed();
 			if (env.readonly && request.dangerous) return flash('read-only mode: nothing was sent', 'warn');
+			if (contextPending && request.dangerous) return flash(`${contextPendingText}; nothing was sent`, 'warn');
 			if (running) return flash('another action is still running (esc cancels it)', 'warn');
 			running = new AbortController();
 			const signal = running.signal;
@@ -483,12 +495,18 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 				.then(resolved => {
 					if (!resolved || lifetime.signal.aborted) return;
 					cluster = resolved;
+					const settings = options.settingsForContext?.(resolved.context);
+					if (settings) {
+						env.readonly = settings.readonly;
+						env.production = settings.production;
+						contextPending = false;
+					}
 					// Without --context or -n, the kubeconfig's current context and its namespace are the
 					// cockpit's: the header, confirmations and the runbook's {{namespace}} follow them.
-					if (resolved.context !== env.context || resolved.namespace !== env.namespace) {
+					if (settings || resolved.context !== env.context || resolved.namespace !== env.namespace) {
 						env.context = resolved.context;
 						env.namespace = resolved.namespace;
-						store.getState().clusterConnected(resolved.context, resolved.namespace);
+						store.getState().clusterConnected(resolved.context, resolved.namespace, settings);
 						if (runbook) applyRunbook(runbook, runbookAlertLabels);
 						else variables = {namespace: env.namespace, ...options.variables};
 					}

@@ -40,7 +40,8 @@ export interface IncidentActions {
 	clusterReset(pods: PodInfo[], deployments: DeploymentInfo[], at?: number): void;
 	clusterChanged(changes: ClusterChange[], at?: number): void;
 	/** The cluster connected: its context and namespace (from the kubeconfig when not given) are the cockpit's. */
-	clusterConnected(context: string, namespace: string): void;
+	/** The cluster named its context and namespace; `settings`: that context's read-only and production, when only now known. */
+	clusterConnected(context: string, namespace: string, settings?: {readonly: boolean; production: boolean}): void;
 	// Timeline
 	eventsAppended(events: AnyTimelineEvent[]): void;
 	// Runbooks
@@ -136,8 +137,12 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		clusterReset(pods, deployments, at = now()) {
 			set(s => ({cluster: clusterData(pods, deployments), feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
 		},
-		clusterConnected(context, namespace) {
-			set(s => (s.env.context === context && s.env.namespace === namespace ? s : {env: {...s.env, context, namespace}}));
+		clusterConnected(context, namespace, settings) {
+			set(s =>
+				s.env.context === context && s.env.namespace === namespace && (!settings || (s.env.readonly === settings.readonly && s.env.production === settings.production))
+					? s
+					: {env: {...s.env, context, namespace, ...settings}},
+			);
 		},
 		clusterChanged(changes, at = now()) {
 			if (changes.length === 0) return;
