@@ -73,13 +73,13 @@ describe.skipIf(!binary)('session: hostile alert labels', () => {
 
 		controller.requestStep('describe');
 		const request = await confirmation(store);
-		// The confirmation shows the value as data, quoted, and says so.
-		expect(request.warnings).toContain(`{{pod}} = ${JSON.stringify(`$(touch ${canary})`)} contains shell syntax: it is passed as data and does not run.`);
-		expect(request.kubectl).toContain('echo "checking pod ${1}"');
 		controller.confirm(request);
 		await waitFor(() => eventsOf(store.getState().timeline, 'action.succeeded').length === 1, {message: 'the step ran'});
+		expect(existsSync(canary), 'the label ran').toBe(false);
 		expect(await readFile(out, 'utf8')).toBe(`checking pod $(touch ${canary})\n`);
-		expect(existsSync(canary)).toBe(false);
+		// The confirmation showed the value as data, quoted, and said so.
+		expect(request.warnings).toContain(`{{pod}} = ${JSON.stringify(`$(touch ${canary})`)} contains shell syntax: it is passed as data and does not run.`);
+		expect(request.kubectl).toContain('echo "checking pod ${1}"');
 
 		controller.requestStep('history');
 		await waitFor(() => store.getState().ui.flash?.text.includes('starts with "-"'), {message: 'the script step refused'});
