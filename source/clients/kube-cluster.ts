@@ -982,15 +982,20 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 	const contextEntry = kc.getContextObject(context);
 	// The files loadConfig read: the given one, else $KUBECONFIG's list, else ~/.kube/config.
 	const files = options.kubeconfig ? [options.kubeconfig] : (defaultKubeconfigPath() ?? '').split(delimiter).filter(Boolean);
-	let pinned: CommandEnvironment | undefined;
-	const commandEnvironment = (): CommandEnvironment | null => {
+	// One pin per namespace: a runbook's commands act on the namespace of the alert that chose it.
+	const pinned = new Map<string, CommandEnvironment>();
+	const commandEnvironment = (commandNamespace = namespace): CommandEnvironment | null => {
 		// In-cluster config: kubectl in the pod finds the same service account by itself.
 		if (!contextEntry || files.length === 0) return null;
-		pinned ??= pinKubeconfig(
-			{context, cluster: contextEntry.cluster, user: contextEntry.user, namespace, files},
-			`kubectl here acts on context ${context}, namespace ${namespace} (KUBECONFIG pinned)`,
-		);
-		return pinned;
+		let pin = pinned.get(commandNamespace);
+		if (!pin) {
+			pin = pinKubeconfig(
+				{context, cluster: contextEntry.cluster, user: contextEntry.user, namespace: commandNamespace, files},
+				`kubectl here acts on context ${context}, namespace ${commandNamespace} (KUBECONFIG pinned)`,
+			);
+			pinned.set(commandNamespace, pin);
+		}
+		return pin;
 	};
 
 	return {

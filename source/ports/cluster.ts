@@ -179,9 +179,9 @@ export interface Cluster {
 	autoscalerFor(deployment: string, signal?: AbortSignal): Promise<string | null>;
 	/**
 	 * The environment runbook commands run with, so kubectl and other Kubernetes tools in them act on
-	 * this context and namespace (source/clients/kube-pin.ts); null when there is nothing to pin.
+	 * this context and namespace (`namespace`, default the cluster's) (source/clients/kube-pin.ts); null when there is nothing to pin.
 	 */
-	commandEnvironment?(): CommandEnvironment | null;
+	commandEnvironment?(namespace?: string): CommandEnvironment | null;
 }
 
 export interface CommandEnvironment {

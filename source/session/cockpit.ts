@@ -8,7 +8,7 @@ import {commandAction, shownCommand} from '../actions/command.js';
 import {cancelAction, performAction, requestAction} from '../actions/perform.js';
 import type {Config} from '../config/schema.js';
 import type {Cluster} from '../ports/cluster.js';
-import type {Metrics} from '../ports/metrics.js';
+import type {AlertInfo, Metrics} from '../ports/metrics.js';
 import type {Runbook, RunbookCommand} from '../runbook/model.js';
 import {listRunbooks, loadRunbook, resolveVariables} from '../runbook/library.js';
 import {matchRunbook} from '../runbook/match.js';
@@ -127,11 +127,17 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		}
 	}
 
-	let runbookAlertLabels: Record<string, string> | undefined;
-	const applyRunbook = (next: Runbook | null, alertLabels?: Record<string, string>) => {
+	/** The alert that chose the active runbook: its labels fill the variables, and its namespace is checked against every action's. */
+	let runbookAlert: AlertInfo | undefined;
+	/**
+	 * Variable values (source/runbook/library.ts resolveVariables): the runbook's defaults, then the
+	 * cockpit's namespace as a fallback, then the alert's labels (its `namespace` beats the
+	 * fallback), then --var and the demo's, which are the operator's explicit choice.
+	 */
+	const applyRunbook = (next: Runbook | null, alert?: AlertInfo) => {
 		runbook = next;
-		runbookAlertLabels = alertLabels;
-		if (next) variables = {...resolveVariables(next, {alertLabels, cli: {namespace: env.namespace, ...options.variables}}).values, ...options.variables};
+		runbookAlert = alert;
+		if (next) variables = {...resolveVariables(next, {alertLabels: alert?.labels, config: {namespace: env.namespace}, cli: options.variables}).values, ...options.variables};
 		store.getState().runbookLoaded(next);
 	};
 	applyRunbook(runbook);
@@ -198,14 +204,30 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		const match = matchRunbook(state.alerts, state.runbooks);
 		if (!match) return;
 		alertMatched = true;
-		applyRunbook(match.runbook, match.alert.labels);
+		applyRunbook(match.runbook, match.alert);
 		void append('runbook.selected', {id: match.runbook.id, title: match.runbook.title, source: match.runbook.source, reason: `alert ${match.alert.name} firing`}).catch(fail);
 		startLive();
 	});
 
+	/**
+	 * An action must not act, unsaid, on another namespace than the alert it answers: when the alert
+	 * that chose the runbook carries a `namespace` label and the action's namespace is another, its
+	 * confirmation says so first.
+	 */
+	const namespaceWarnings = (request: ActionRequest): string[] => {
+		const wanted = runbookAlert?.labels.namespace;
+		const acting = request.target.namespace;
+		if (!runbookAlert || !wanted || wanted === acting) return [];
+		const why =
+			request.kind === 'command'
+				? `, set by --var namespace=${acting}`
+				: `, the cockpit's (-n, else the kube context's); start it with -n ${wanted} to act on the alert's`;
+		return [`the alert ${runbookAlert.name} that chose this runbook is in namespace ${wanted}; this acts on namespace ${acting}${why}.`];
+	};
+
 	/** Journals the request, then opens its confirmation, with `warnings` above the action's own. */
 	const open = async (prepared: ActionRequest, warnings: readonly string[] = []) => {
-		const request = withWarnings(prepared, warnings);
+		const request = withWarnings(prepared, [...namespaceWarnings(prepared), ...warnings]);
 		await requestAction(request, append);
 		store.getState().dialogOpened({kind: 'confirm', request});
 	};
@@ -252,8 +274,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		// A value that may not fill the command (unsafe place, "-" first, outside its pattern) is refused here, in a flash.
 		Promise.resolve()
 			.then(() => {
-				const kube = cluster?.commandEnvironment?.() ?? null;
-				return commandAction.prepare({command, vars: variables, secretVars: secretVars(), declared: runbook?.variables ?? [], env, newId: newEventId, redact, kube, dangerous});
+				// kubectl in the command defaults to the namespace its variables name (the alert's), as its {{namespace}} does.
+				const namespace = variables.namespace || env.namespace;
+				const kube = cluster?.commandEnvironment?.(namespace) ?? null;
+				return commandAction.prepare({command, vars: variables, secretVars: secretVars(), declared: runbook?.variables ?? [], env: {...env, namespace}, newId: newEventId, redact, kube, dangerous});
 			})
 			.then(request => open(request, warnings))
 			.catch(fail);
@@ -507,7 +531,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 						env.context = resolved.context;
 						env.namespace = resolved.namespace;
 						store.getState().clusterConnected(resolved.context, resolved.namespace, settings);
-						if (runbook) applyRunbook(runbook, runbookAlertLabels);
+						if (runbook) applyRunbook(runbook, runbookAlert);
 						else variables = {namespace: env.namespace, ...options.variables};
 					}
 					startLive();
