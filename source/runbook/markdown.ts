@@ -342,6 +342,7 @@ class Importer {
 		const summary = meta.summary ?? meta.description;
 		if (summary) runbook.summary = summary;
 		if (this.severity) runbook.severity = this.severity;
+		if (meta.priority !== undefined) runbook.priority = meta.priority;
 		if (meta.primaryQuery) runbook.primaryQuery = meta.primaryQuery;
 		else if (this.queries[0]) runbook.primaryQuery = this.queries[0].id;
 		return runbook;

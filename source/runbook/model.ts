@@ -110,4 +110,9 @@ export interface Runbook {
 	escalation: Escalation[];
 	/** Id of the query that says whether the incident is over (e.g. the error ratio). */
 	primaryQuery?: string;
+	/**
+	 * Among runbooks that answer an alert equally specifically (source/runbook/match.ts), the highest
+	 * priority is chosen; default 0.
+	 */
+	priority?: number;
 }

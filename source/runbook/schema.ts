@@ -104,6 +104,8 @@ export const runbookSchema = z
 		variables: z.array(variableSchema).default([]),
 		queries: z.array(querySchema).default([]),
 		primaryQuery: id.optional(),
+		/** Breaks a tie between runbooks answering an alert equally specifically: the highest wins (default 0). */
+		priority: z.number().int().optional(),
 		steps: z.array(stepSchema).min(1, 'a runbook needs at least one step'),
 		escalation: z.array(escalationSchema).default([]),
 	})
@@ -121,6 +123,7 @@ export const frontMatterSchema = z
 		variables: z.array(variableSchema).optional(),
 		queries: z.array(querySchema).optional(),
 		primaryQuery: id.optional(),
+		priority: z.number().int().optional(),
 		escalation: z.array(escalationSchema).optional(),
 	})
 	.passthrough();

@@ -180,5 +180,6 @@ export function parseYamlRunbook(text: string, file: string, source = file): Run
 	if (data.summary !== undefined) runbook.summary = data.summary;
 	if (data.severity !== undefined) runbook.severity = data.severity;
 	if (data.primaryQuery !== undefined) runbook.primaryQuery = data.primaryQuery;
+	if (data.priority !== undefined) runbook.priority = data.priority;
 	return runbook;
 }

@@ -4,6 +4,7 @@ import {useKeyPresses} from './components/use-key-presses.js';
 import {paneIds, type PaneId} from '../store/types.js';
 import {deploymentOf, logPodOf, paneLines, rowsFor, selectedRef} from '../store/pane-rows.js';
 import {severities, statuses} from '../timeline/events.js';
+import {runbookChoices, type RunbookChoice} from '../runbook/match.js';
 import {Command, commandFor, keymap, paneCommands} from './keymap.js';
 import {useController, useIncident, useStoreApi} from './context.js';
 import {computeLayout, type Layout} from './layout.js';
@@ -69,6 +70,12 @@ const globalCommands = [
 export const minimumSize = {width: 40, height: 10};
 
 /** Where a key of another pane is said to work: Pods before Health for u/s/r, which work on any Pods row. */
+/** "High 5xx error rate  (high-error-rate)  · HighErrorRate: name only, priority 10": a runbook, and why an alert chooses it. */
+function runbookChoiceItem(choice: RunbookChoice): {label: string; value: string} {
+	const {runbook, why} = choice;
+	return {label: `${runbook.title}  (${runbook.id})${why ? `  · ${why}` : ''}`, value: runbook.id};
+}
+
 const hintPanes: readonly PaneId[] = ['pods', ...paneIds.filter(p => p !== 'pods')];
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
@@ -189,15 +196,18 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 				case Command.Status:
 					state.dialogOpened({kind: 'pick', purpose: 'status', title: `Status (now ${state.incident.status})`, items: statuses.map(s => ({label: s, value: s})), current: state.incident.status});
 					return;
-				case Command.PickRunbook:
+				case Command.PickRunbook: {
+					// Those that answer a firing alert first, best first (the first is what an alert chooses), with why; then the rest.
+					const choices = runbookChoices(state.alerts, state.runbooks);
 					state.dialogOpened({
 						kind: 'pick',
 						purpose: 'runbook',
-						title: 'Active runbook',
-						items: state.runbooks.map(r => ({label: `${r.title}  (${r.id})`, value: r.id})),
+						title: choices[0]?.why ? 'Active runbook · those answering a firing alert first, best first' : 'Active runbook',
+						items: choices.map(runbookChoiceItem),
 						current: state.runbook?.id,
 					});
 					return;
+				}
 				case Command.Export:
 					controller.exportPostmortem();
 					return;

@@ -671,6 +671,29 @@ describe('pickers', () => {
 		expect(ui.controller.calls.find(([name]) => name === 'selectRunbook')?.[1]).toEqual(['high-latency']);
 	});
 
+	it('lists the runbooks a firing alert chooses first, in its order, with why', async () => {
+		const store = prefilled();
+		const base = fullState().runbook;
+		const badDeploy = {...base, alerts: [{name: 'HighErrorRate'}]};
+		const highErrors = {...base, id: 'high-error-rate', title: 'High 5xx error rate', alerts: [{name: 'HighErrorRate'}], priority: 10};
+		const latency = {...base, id: 'high-latency', title: 'High latency', alerts: [{name: 'HighLatency'}]};
+		store.getState().runbooksAvailable([badDeploy, highErrors, latency]);
+		store.getState().alertsReceived([{name: 'HighErrorRate', state: 'firing', labels: {severity: 'critical'}}]);
+		const ui = await renderCockpit({store, width: 120, height: 30});
+		cleanup.push(() => ui.unmount());
+		await ui.press('b');
+		await ui.waitForFrame(f => f.includes('Active runbook · those answering a firing alert first, best first') && f.includes('High latency'));
+		const lines = ui.frame().split('\n');
+		const title = lines.findIndex(line => line.includes('Active runbook'));
+		// What is inside the dialog's border (the panes stay drawn around it).
+		const inside = (line: string) => line.slice(line.indexOf('│') + 1, line.lastIndexOf('│')).trim();
+		expect(lines.slice(title + 1, title + 4).map(inside)).toEqual([
+			'High 5xx error rate  (high-error-rate)  · HighErrorRate: name only, priority 10',
+			'❯ Bad deploy  (bad-deploy)  · HighErrorRate: name only',
+			'High latency  (high-latency)',
+		]);
+	});
+
 	it('offers the active runbook before the directories are listed, and an empty list says so and survives enter', async () => {
 		const store = prefilled();
 		expect(store.getState().runbooks.map(r => r.id)).toEqual([fullState().runbook.id]);
