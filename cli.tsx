@@ -319,11 +319,17 @@ program
 		const {events, warnings} = await readJournal(file);
 		for (const warning of warnings) process.stderr.write(`incident-tui: warning: ${warning}\n`);
 		// The checklist lists every step of each runbook the incident used, touched or not, where the
-		// runbook can still be loaded (else the steps its journal touched).
-		const {loadRunbook} = await import('./source/runbook/library.js');
+		// runbook can still be loaded (else the steps its journal touched), with its titles filled with
+		// the values the incident recorded (one not recorded stays a visible {{placeholder}}).
+		const [{loadRunbook}, {withFilledTitles}] = await Promise.all([import('./source/runbook/library.js'), import('./source/runbook/template.js')]);
 		const refs = new Map<string, string>();
-		for (const e of events) if (e.type === 'runbook.selected') refs.set(e.data.id, e.data.source.startsWith('builtin:') ? e.data.id : e.data.source);
-		const loaded = await Promise.all([...refs.values()].map(ref => loadRunbook(ref).catch(() => null)));
+		const values = new Map<string, Record<string, string>>();
+		for (const e of events) {
+			if (e.type !== 'runbook.selected') continue;
+			refs.set(e.data.id, e.data.source.startsWith('builtin:') ? e.data.id : e.data.source);
+			values.set(e.data.id, e.data.variables ?? {});
+		}
+		const loaded = await Promise.all([...refs.entries()].map(([runbookId, ref]) => loadRunbook(ref).then(r => withFilledTitles(r, values.get(runbookId) ?? {}), () => null)));
 		const runbooks = loaded.filter(r => r !== null);
 		const lastSelected = events.filter(e => e.type === 'runbook.selected').at(-1);
 		const runbook = lastSelected?.type === 'runbook.selected' ? (runbooks.find(r => r.id === lastSelected.data.id) ?? null) : null;

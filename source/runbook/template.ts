@@ -6,7 +6,7 @@
  * and HTML escaping we would have to disable.
  */
 
-import type {RunbookStep} from './model.js';
+import type {Runbook, RunbookStep} from './model.js';
 
 /** Matches `{{name}}`, `{{ name }}`; names are letters, digits, `_`, `-` and `.`. */
 const placeholder = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
@@ -61,6 +61,22 @@ export function renderTemplate(text: string, vars: Record<string, string>, optio
 export function shellQuote(value: string): string {
 	if (value !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
 	return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The runbook as shown and recorded: its step titles (and its commands' titles) with `vars` filled
+ * in; a value not known stays a visible `{{placeholder}}`. Ids, sections and commands are as loaded.
+ */
+export function withFilledTitles(runbook: Runbook, vars: Record<string, string>): Runbook {
+	const fill = (text: string) => renderTemplate(text, vars, {missing: 'keep'});
+	return {
+		...runbook,
+		steps: runbook.steps.map(step => ({
+			...step,
+			title: fill(step.title),
+			commands: step.commands.map(command => (command.title ? {...command, title: fill(command.title)} : command)),
+		})),
+	};
 }
 
 /** The deployment a step's action acts on: its own (templated, unknown placeholders kept), else the `deployment` variable. */

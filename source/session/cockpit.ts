@@ -12,7 +12,7 @@ import type {AlertInfo, Metrics} from '../ports/metrics.js';
 import type {Runbook, RunbookCommand} from '../runbook/model.js';
 import {listRunbooks, loadRunbook, resolveVariables} from '../runbook/library.js';
 import {matchRunbook} from '../runbook/match.js';
-import {renderTemplate, stepDeployment} from '../runbook/template.js';
+import {renderTemplate, stepDeployment, withFilledTitles} from '../runbook/template.js';
 import {createMetricsBackend, startSources} from '../sources/registry.js';
 import type {QueryDef} from '../sources/metrics.js';
 import {createIncidentStore, type IncidentStore} from '../store/store.js';
@@ -23,7 +23,7 @@ import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../t
 import {openJournal, readJournal, type Journal} from '../timeline/journal.js';
 import {exportPostmortem} from '../timeline/export.js';
 import {stepCheckHow} from '../timeline/describe.js';
-import {createRedactor} from '../timeline/redact.js';
+import {createRedactor, REDACTED} from '../timeline/redact.js';
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
 import type {CockpitController} from '../ui/controller.js';
@@ -31,6 +31,12 @@ import {startAutoCheck} from './auto-check.js';
 import {startEscalation} from './escalation.js';
 import {detailsFor} from './details.js';
 import {watchRecovery} from './recovery.js';
+
+/** `runbook` with its titles filled with the values its last runbook.selected recorded (a runbook used before a switch). */
+function filledAsRecorded(runbook: Runbook, events: readonly AnyTimelineEvent[]): Runbook {
+	const selected = events.filter(e => e.type === 'runbook.selected' && e.data.id === runbook.id).at(-1);
+	return selected?.type === 'runbook.selected' && selected.data.variables ? withFilledTitles(runbook, selected.data.variables) : runbook;
+}
 
 /** Lines of a followed log shown from before it was opened (`kubectl logs -f --tail=100`). */
 export const logTailLines = 100;
@@ -127,6 +133,18 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		}
 	}
 
+	/** The active runbook as loaded (`runbook` is it with its titles filled in). */
+	let loaded: Runbook | null = runbook;
+	/** The variables as shown: secret ones masked. */
+	const maskedVariables = (): Record<string, string> => {
+		const secret = new Set(loaded?.variables.filter(v => v.secret).map(v => v.name));
+		return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, secret.has(name) ? REDACTED : value]));
+	};
+	/** The values `runbook.selected` records: the secret ones left out. */
+	const recordedVariables = (): Record<string, string> => {
+		const secret = new Set(loaded?.variables.filter(v => v.secret).map(v => v.name));
+		return Object.fromEntries(Object.entries(variables).filter(([name]) => !secret.has(name)));
+	};
 	/** The alert that chose the active runbook: its labels fill the variables, and its namespace is checked against every action's. */
 	let runbookAlert: AlertInfo | undefined;
 	/**
@@ -135,10 +153,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	 * fallback), then --var and the demo's, which are the operator's explicit choice.
 	 */
 	const applyRunbook = (next: Runbook | null, alert?: AlertInfo) => {
-		runbook = next;
+		loaded = next;
 		runbookAlert = alert;
 		if (next) variables = {...resolveVariables(next, {alertLabels: alert?.labels, config: {namespace: env.namespace}, cli: options.variables}).values, ...options.variables};
-		store.getState().runbookLoaded(next);
+		// Shown and recorded with this incident's values in its titles ("Roll back checkout"), secrets masked.
+		runbook = next && withFilledTitles(next, maskedVariables());
+		store.getState().runbookLoaded(runbook);
 	};
 	applyRunbook(runbook);
 
@@ -153,7 +173,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	}
 	const current = runbook as Runbook | null;
 	if (current && store.getState().incident.runbookId !== current.id) {
-		await append('runbook.selected', {id: current.id, title: current.title, source: current.source, reason: 'configured'});
+		await append('runbook.selected', {id: current.id, title: current.title, source: current.source, reason: 'configured', variables: recordedVariables()});
 	}
 	// A co-operator's events arrive through fs.watch as they are written; the 5 s poll is the fallback.
 	journal.follow(newEvents => store.getState().eventsAppended(newEvents), lifetime.signal, 5000, warning => store.getState().warned(warning));
@@ -205,7 +225,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		if (!match) return;
 		alertMatched = true;
 		applyRunbook(match.runbook, match.alert);
-		void append('runbook.selected', {id: match.runbook.id, title: match.runbook.title, source: match.runbook.source, reason: `alert ${match.alert.name} firing`}).catch(fail);
+		void append('runbook.selected', {id: match.runbook.id, title: match.runbook.title, source: match.runbook.source, reason: `alert ${match.alert.name} firing`, variables: recordedVariables()}).catch(fail);
 		startLive();
 	});
 
@@ -262,7 +282,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	};
 
 	/** The active runbook's secret variables, masked wherever a command is shown. */
-	const secretVars = (): string[] => runbook?.variables.filter(v => v.secret).map(v => v.name) ?? [];
+	const secretVars = (): string[] => loaded?.variables.filter(v => v.secret).map(v => v.name) ?? [];
 
 	/** Opens the confirmation of a runbook or config command, run with the cluster's pinned KUBECONFIG. */
 	/** Until the cluster names its context, that context's read-only and production are unknown (see settingsForContext). */
@@ -430,11 +450,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 				.catch(fail);
 		},
 		selectRunbook(id) {
-			const next = store.getState().runbooks.find(r => r.id === id);
+			// The store's list may hold the active runbook with its titles filled: take it as loaded.
+			const next = loaded?.id === id ? loaded : store.getState().runbooks.find(r => r.id === id);
 			if (!next) return;
 			alertMatched = true;
 			applyRunbook(next);
-			void append('runbook.selected', {id: next.id, title: next.title, source: next.source, reason: 'chosen by operator'}).catch(fail);
+			void append('runbook.selected', {id: next.id, title: next.title, source: next.source, reason: 'chosen by operator', variables: recordedVariables()}).catch(fail);
 			startLive();
 		},
 		showDetails(ref) {
@@ -446,7 +467,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			// From the journal, not the screen's list: a long incident has more events than the screen keeps.
 			const file = resolvePath(options.exportDir ?? process.cwd(), `${incidentId}-postmortem.md`);
 			void readJournal(journal.path)
-				.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook, runbooks: store.getState().runbooks})))
+				.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook, runbooks: store.getState().runbooks.map(r => filledAsRecorded(r, events))})))
 				.then(
 					() => flash(`post-mortem draft written to ${file}`, 'ok'),
 					(error: unknown) => flash(`post-mortem draft not written: ${(error as Error).message}`, 'crit'),
@@ -531,7 +552,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 						env.context = resolved.context;
 						env.namespace = resolved.namespace;
 						store.getState().clusterConnected(resolved.context, resolved.namespace, settings);
-						if (runbook) applyRunbook(runbook, runbookAlert);
+						if (loaded) applyRunbook(loaded, runbookAlert);
 						else variables = {namespace: env.namespace, ...options.variables};
 					}
 					startLive();

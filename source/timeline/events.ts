@@ -66,7 +66,8 @@ export interface EventData {
 	'status.changed': {from: IncidentStatus; to: IncidentStatus};
 	'note.added': {text: string};
 	'event.pinned': {eventId: string; pinned: boolean};
-	'runbook.selected': {id: string; title: string; source: string; reason?: string};
+	/** `variables`: the values its titles and commands were filled with (secret ones left out), so an export can fill them too. */
+	'runbook.selected': {id: string; title: string; source: string; reason?: string; variables?: Record<string, string>};
 	/**
 	 * `auto`: ticked by the cockpit, not by a person; `cause`: why (absent when a person ticked it);
 	 * `doneBy`: the action that did the step ("rollback of deployment/checkout"), kept beside `cause`
