@@ -11,6 +11,7 @@ import type {Cluster} from '../ports/cluster.js';
 import type {AlertInfo, Metrics} from '../ports/metrics.js';
 import type {Runbook, RunbookCommand} from '../runbook/model.js';
 import {listRunbooks, loadRunbook, resolveVariables} from '../runbook/library.js';
+import {checkValue} from '../runbook/command-safety.js';
 import {matchRunbook} from '../runbook/match.js';
 import {renderTemplate, stepDeployment, withFilledTitles} from '../runbook/template.js';
 import {createMetricsBackend, startSources} from '../sources/registry.js';
@@ -344,6 +345,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			if (step.action) {
 				const target = stepDeployment(step, variables);
 				if (!target) return flash(`step "${step.title}" names no deployment; set the runbook variable 'deployment'`, 'warn');
+				// As for commands: a name from an alert label that starts with "-" (or breaks its pattern) is refused.
+				try {
+					checkValue('deployment', target, loaded?.variables ?? []);
+				} catch (error) {
+					return fail(error);
+				}
 				if (!cluster) return flash('no cluster connected', 'warn');
 				const {action} = step;
 				const warnings = stepRerunWarnings(step.id, step.title);

@@ -36,7 +36,7 @@ async function confirmation(store: IncidentStore): Promise<ActionRequest> {
 }
 
 describe.skipIf(!binary)('session: hostile alert labels', () => {
-	it('a label with $(…) fills a script step as data, and a label starting with "-" is refused in a script step and a config command', async () => {
+	it('a label with $(…) fills a script step as data, and a label starting with "-" is refused in a script step, a config command and an action step', async () => {
 		const dir = harness.tempDir('hostile-');
 		const canary = join(dir, 'pwned');
 		const out = join(dir, 'out');
@@ -54,6 +54,9 @@ describe.skipIf(!binary)('session: hostile alert labels', () => {
 				'  - id: history',
 				'    title: Rollout history',
 				'    script: kubectl rollout history deployment {{deployment}}',
+				'  - id: rollback',
+				'    title: Roll back',
+				'    action: {kind: rollback, deployment: "{{deployment}}"}',
 				'',
 			].join('\n'),
 		);
@@ -92,6 +95,11 @@ describe.skipIf(!binary)('session: hostile alert labels', () => {
 		await waitFor(() => store.getState().ui.flash?.text.includes('{{deployment}}, "--kubeconfig=/etc/passwd", starts with "-"'), {message: 'the config command refused'});
 		controller.addNote('barrier 2');
 		await waitFor(() => store.getState().ui.flash?.text === 'note saved to the timeline', {message: 'barrier 2'});
+
+		controller.requestStep('rollback');
+		await waitFor(() => store.getState().ui.flash?.text.includes('{{deployment}}, "--kubeconfig=/etc/passwd", starts with "-"'), {message: 'the action step refused'});
+		controller.addNote('barrier 3');
+		await waitFor(() => store.getState().ui.flash?.text === 'note saved to the timeline', {message: 'barrier 3'});
 		// Only the describe step was ever asked for: neither refusal reached a confirmation.
 		expect(eventsOf(store.getState().timeline, 'action.requested')).toHaveLength(1);
 		expect(store.getState().ui.dialog?.kind).not.toBe('confirm');
