@@ -45,7 +45,7 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 					`thresholds  ${thresholdText(metric) || 'none'}`,
 					...(metric.error ? [`error       ${metric.error}`] : []),
 					'',
-					...metric.series.map(s => `  ${formatValue(s.value, metric.unit).padStart(10)}  ${s.labels || '{}'}`),
+					...metric.series.map(s => `  ${formatValue(s.value, metric.unit, metric).padStart(10)}  ${s.labels || '{}'}`),
 					...(options.metrics ? await metricHistory(metric, options.metrics, options) : []),
 				],
 			};
@@ -225,7 +225,7 @@ function clock(sec: number): string {
 function metricNow(metric: MetricRow): string {
 	if (metric.error) return `unavailable: ${metric.error}`;
 	const first = metric.series[0];
-	return first ? `${formatValue(first.value, metric.unit)}${metric.series.length > 1 ? ` (first of ${metric.series.length} series)` : ''}` : 'no data';
+	return first ? `${formatValue(first.value, metric.unit, metric)}${metric.series.length > 1 ? ` (first of ${metric.series.length} series)` : ''}` : 'no data';
 }
 
 /**

@@ -1,53 +1,99 @@
 import type {Labels} from '../ports/metrics.js';
 import type {Tone} from '../store/types.js';
 
-/** Formats a metric value with its unit, compactly, for a narrow pane. */
-export function formatValue(value: number | null | undefined, unit = ''): string {
-	if (value === null || value === undefined || Number.isNaN(value)) return '—';
-	if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
+/**
+ * How a value is drawn in a unit: scaled (multiplied by `times` or divided by `per`), rounded to
+ * `digits` decimals, then `suffix`.
+ */
+interface Shape {
+	times?: number;
+	per?: number;
+	digits: number;
+	suffix: string;
+}
+
+function scale(value: number, shape: Shape): number {
+	return shape.times ? value * shape.times : shape.per ? value / shape.per : value;
+}
+
+/** The value a scaled number stands for (to grade what is shown). */
+function unscale(scaled: number, shape: Shape): number {
+	return shape.times ? scaled / shape.times : shape.per ? scaled * shape.per : scaled;
+}
+
+function shapeOf(value: number, unit: string): Shape {
 	switch (unit) {
 		case 'ratio':
-			return `${trim(value * 100, value * 100 < 10 ? 2 : 1)}%`;
+			return {times: 100, digits: value * 100 < 10 ? 2 : 1, suffix: '%'};
 		case 'percent':
-			return `${trim(value, value < 10 ? 2 : 1)}%`;
+			return {digits: value < 10 ? 2 : 1, suffix: '%'};
 		case 'seconds':
 		case 's':
-			return Math.abs(value) < 1 ? `${trim(value * 1000, value * 1000 < 10 ? 1 : 0)} ms` : `${trim(value, 2)} s`;
+			return Math.abs(value) < 1 ? {times: 1000, digits: value * 1000 < 10 ? 1 : 0, suffix: ' ms'} : {digits: 2, suffix: ' s'};
 		case 'ms':
-			return Math.abs(value) >= 1000 ? `${trim(value / 1000, 2)} s` : `${trim(value, value < 10 ? 1 : 0)} ms`;
+			return Math.abs(value) >= 1000 ? {per: 1000, digits: 2, suffix: ' s'} : {digits: value < 10 ? 1 : 0, suffix: ' ms'};
 		case 'bytes':
-			return formatBytes(value);
+			return bytesShape(value);
 		case 'rps':
-			return `${compact(value)}/s`;
+			return compactShape(value, '/s');
 		case '':
 		case 'count':
-			return compact(value);
+			return compactShape(value, '');
 		default:
-			return `${compact(value)} ${unit}`;
+			return compactShape(value, ` ${unit}`);
 	}
+}
+
+function compactShape(value: number, unit: string): Shape {
+	const abs = Math.abs(value);
+	if (abs >= 1e9) return {per: 1e9, digits: 1, suffix: `G${unit}`};
+	if (abs >= 1e6) return {per: 1e6, digits: 1, suffix: `M${unit}`};
+	if (abs >= 1e4) return {per: 1e3, digits: 1, suffix: `k${unit}`};
+	return {digits: abs < 1 ? 3 : abs < 100 ? 2 : 0, suffix: unit};
+}
+
+const byteUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+function bytesShape(value: number): Shape {
+	let v = value;
+	let i = 0;
+	while (Math.abs(v) >= 1024 && i < byteUnits.length - 1) {
+		v /= 1024;
+		i++;
+	}
+	return {per: 1024 ** i, digits: v < 10 && i > 0 ? 1 : 0, suffix: ` ${byteUnits[i]}`};
+}
+
+/** At most this many decimals more than a unit's usual, to keep a value on its side of a threshold. */
+const extraDigits = 6;
+
+/**
+ * Formats a metric value with its unit, compactly, for a narrow pane. With `thresholds`, the value
+ * shown is rounded so that it reads the way it is graded: 0.0499 against a critical 5% is graded a
+ * warning, so it reads `4.99%`, not `5%` (more decimals, as many as it takes, then rounding toward
+ * the value's own side of the threshold).
+ */
+export function formatValue(value: number | null | undefined, unit = '', thresholds?: Thresholds): string {
+	if (value === null || value === undefined || Number.isNaN(value)) return '—';
+	if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
+	const shape = shapeOf(value, unit);
+	const scaled = scale(value, shape);
+	const text = (digits: number, round: (x: number) => number = x => x) => `${trim(round(scaled), digits)}${shape.suffix}`;
+	if (!thresholds || (thresholds.warn === undefined && thresholds.critical === undefined)) return text(shape.digits);
+	const grade = toneFor(value, thresholds);
+	let digits = shape.digits;
+	for (; digits <= shape.digits + extraDigits; digits++) {
+		if (toneFor(unscale(Number(scaled.toFixed(digits)), shape), thresholds) === grade) return text(digits);
+	}
+	// Still across a threshold: cut toward the value, so the text stays on its side.
+	digits = shape.digits + extraDigits;
+	const step = 10 ** digits;
+	const roundedUp = Number(scaled.toFixed(digits)) > scaled;
+	return text(digits, x => (roundedUp ? Math.floor(x * step) : Math.ceil(x * step)) / step);
 }
 
 function trim(value: number, digits: number): string {
 	return Number(value.toFixed(digits)).toString();
-}
-
-function compact(value: number): string {
-	const abs = Math.abs(value);
-	if (abs >= 1e9) return `${trim(value / 1e9, 1)}G`;
-	if (abs >= 1e6) return `${trim(value / 1e6, 1)}M`;
-	if (abs >= 1e4) return `${trim(value / 1e3, 1)}k`;
-	return trim(value, abs < 1 ? 3 : abs < 100 ? 2 : 0);
-}
-
-export function formatBytes(value: number): string {
-	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-	let v = value;
-	let i = 0;
-	while (Math.abs(v) >= 1024 && i < units.length - 1) {
-		v /= 1024;
-		i++;
-	}
-	return `${trim(v, v < 10 && i > 0 ? 1 : 0)} ${units[i]}`;
 }
 
 export interface Thresholds {

@@ -82,7 +82,7 @@ function level(tone: Tone): Level | undefined {
 /** "5xx ratio crossed critical 5% (7.31%)" and friends. */
 export function crossingMessage(q: QueryDef, to: Level, value: number | null | undefined, from?: Level): string {
 	const title = q.title ?? q.id;
-	const shown = formatValue(value, q.unit ?? '');
+	const shown = formatValue(value, q.unit ?? '', thresholds(q));
 	if (to === 'ok') return `${title} back to normal (${shown})`;
 	// Improving from critical to warning reads as an improvement, not as a new warning.
 	if (to === 'warn' && from === 'crit') return `${title} improving: under critical ${formatValue(q.critical, q.unit ?? '')}, still past warning (${shown})`;

@@ -144,7 +144,7 @@ function buildMetricRows(metrics: readonly MetricRow[]): Row[] {
 			search,
 			cells: [
 				{text: metric.title, width: 16, bold: true},
-				{text: single ? formatValue(single.value, metric.unit) : metric.series.length === 0 ? 'no data' : `${metric.series.length} series`, width: 9, align: 'right', tone: single?.tone ?? metric.tone},
+				{text: single ? formatValue(single.value, metric.unit, metric) : metric.series.length === 0 ? 'no data' : `${metric.series.length} series`, width: 9, align: 'right', tone: single?.tone ?? metric.tone},
 				{text: single ? sparkline(single.history, 20, ceiling) : '', width: 21, tone: single?.tone ?? metric.tone},
 				{text: thresholdText(metric), tone: 'muted'},
 			],
@@ -158,7 +158,7 @@ function buildMetricRows(metrics: readonly MetricRow[]): Row[] {
 					search: `${search} ${series.labels}`.toLowerCase(),
 					cells: [
 						{text: `└ ${series.labels || '{}'}`, width: 16},
-						{text: formatValue(series.value, metric.unit), width: 9, align: 'right', tone: series.tone},
+						{text: formatValue(series.value, metric.unit, metric), width: 9, align: 'right', tone: series.tone},
 						{text: sparkline(series.history, 20, ceiling), width: 21, tone: series.tone},
 						{text: ''},
 					],
@@ -415,7 +415,7 @@ function buildRunbookRows(
 			cells: [
 				{text: `${'  '.repeat(step.depth)}${done ? '[x]' : '[ ]'} ${step.depth === 0 ? `${number}. ` : ''}${step.title}`, tone: done ? 'muted' : undefined},
 				{
-					text: watched && watchedValue ? `${formatValue(watchedValue.value, watched.unit)} ` : '',
+					text: watched && watchedValue ? `${formatValue(watchedValue.value, watched.unit, watched)} ` : '',
 					tone: watched ? toneFor(watchedValue?.value, watched) : undefined,
 					// A step that watches no query gives the room to its title.
 					width: watched ? 8 : 0,
