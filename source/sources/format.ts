@@ -178,3 +178,17 @@ export function formatAge(ms: number): string {
 	if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`;
 	return `${Math.floor(h / 24)}d${h % 24}h`;
 }
+
+/** "30 s", "5 m", "2 m 30 s", "1 h", "1 h 15 m": a length of time in a sentence (a window, a range). */
+export function formatSpan(ms: number): string {
+	const s = Math.max(0, Math.round(ms / 1000));
+	if (s < 60) return `${s} s`;
+	if (s < 3600) return s % 60 ? `${Math.floor(s / 60)} m ${s % 60} s` : `${s / 60} m`;
+	const m = Math.floor(s / 60);
+	return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} m` : `${m / 60} h`;
+}
+
+/** "03:04:05", UTC (the timeline's clock), from ms since the epoch. */
+export function formatClock(ms: number): string {
+	return new Date(ms).toISOString().slice(11, 19);
+}

@@ -27,12 +27,13 @@
  * fresh cockpit (or `incident-tui status` with two scrapes a second apart) shows the real
  * per-second rate rather than a ramp up from zero. With a full window it equals Prometheus.
  */
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import {parser} from '@prometheus-io/lezer-promql';
 import {assertOk, httpGet} from '../clients/http.js';
-import type {InstantSample, Labels, Metrics, RangeSeries} from '../ports/metrics.js';
+import type {Coverage, InstantSample, Labels, Metrics, RangeSeries, TargetState} from '../ports/metrics.js';
+import {ExpositionError, readLine, seriesLabels, type SampleLine} from './exposition.js';
 import {startPoller} from './poller.js';
 import {parseSampleValue} from './prometheus.js';
+import {durationMs, promqlParts, type PromqlParts} from './promql-parts.js';
 
 export interface ScrapeTarget {
 	/** Service name: becomes the `job` label. */
@@ -68,6 +69,8 @@ interface Sample {
 }
 
 interface Series {
+	/** `labelsKey(labels)`: its key in the window. */
+	key: string;
 	labels: Labels;
 	target: string;
 	samples: Sample[];
@@ -76,7 +79,6 @@ interface Series {
 type Value = {kind: 'scalar'; value: number} | {kind: 'vector'; samples: InstantSample[]};
 
 const lookbackMs = 5 * 60 * 1000;
-const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 export class UnsupportedQueryError extends Error {
 	constructor(construct: string) {
@@ -104,24 +106,19 @@ function withoutName(labels: Labels): Labels {
 }
 
 /**
- * Parses exposition text into flat samples `{labels (with __name__), value, timestampMs?}`.
- * The library merges labelled histograms and summaries into one unlabelled entry when TYPE lines
- * are present, so only sample lines are handed to it: each `_bucket`, `_sum`, `_count` and
- * `{quantile=...}` line then stays a series of its own, which is exactly what PromQL sees.
+ * Parses exposition text into flat samples `{labels (with __name__), value, timestampMs?}`, each
+ * `_bucket`, `_sum`, `_count` and `{quantile=...}` line a series of its own, as PromQL sees them.
+ * Throws, naming the line, on anything that is not the text format.
  */
 export function parseExposition(text: string, source = 'scrape'): Array<{labels: Labels; value: number; timestampMs?: number}> {
-	const lines = text.split('\n').filter(line => line.trim() !== '' && !line.trimStart().startsWith('#'));
-	// The library drops the last sample when the text does not end with a newline.
-	const families = parsePrometheusTextFormat(`${lines.join('\n')}\n`);
 	const out: Array<{labels: Labels; value: number; timestampMs?: number}> = [];
-	for (const family of families) {
-		if (!metricName.test(family.name)) throw new Error(`${source}: not the Prometheus text format (bad metric name "${family.name.slice(0, 40)}")`);
-		for (const m of family.metrics) {
-			const value = parseSampleValue(m.value ?? '');
-			if (Number.isNaN(value) && m.value !== 'NaN') throw new Error(`${source}: bad sample value "${String(m.value).slice(0, 20)}" for ${family.name}`);
-			const sample: {labels: Labels; value: number; timestampMs?: number} = {labels: {...m.labels, __name__: family.name}, value};
-			if (m.timestamp_ms !== undefined && Number.isFinite(Number(m.timestamp_ms))) sample.timestampMs = Number(m.timestamp_ms);
-			out.push(sample);
+	for (const [i, raw] of text.split('\n').entries()) {
+		try {
+			const sample = readLine(raw);
+			if (!sample) continue;
+			out.push({labels: seriesLabels(sample), value: sample.value, ...(sample.timestampMs === undefined ? {} : {timestampMs: sample.timestampMs})});
+		} catch (error) {
+			throw new ExpositionError(`${source}: not the Prometheus text format: line ${i + 1}: ${(error as Error).message}`);
 		}
 	}
 	return out;
@@ -206,23 +203,6 @@ function selectorMatchers(node: SyntaxNode, src: string): Matcher[] {
 	}
 	if (matchers.length === 0) throw new Error('a vector selector needs a metric name or a label matcher');
 	return matchers;
-}
-
-function durationMs(text: string): number {
-	const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g;
-	let total = 0;
-	let consumed = 0;
-	for (let m = re.exec(text); m; m = re.exec(text)) {
-		consumed += m[0].length;
-		const n = Number(m[1]);
-		const unit = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000}[m[2] as 'ms'];
-		total += n * unit;
-	}
-	if (consumed !== text.length || total <= 0) {
-		if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-		throw new Error(`cannot read the duration '${text}'`);
-	}
-	return total;
 }
 
 /** Prometheus's bucketQuantile: linear interpolation inside the bucket holding the rank. */
@@ -558,100 +538,261 @@ export function validateScrapeQuery(promql: string): void {
 
 // ---- The scraper ------------------------------------------------------------------------------
 
+/** A target between scrapes: its state, and the series of its latest good scrape. */
+interface TargetRecord {
+	target: Pick<ScrapeTarget, 'name' | 'url' | 'timeoutMs'>;
+	/** host:port of its URL: the `instance` label. */
+	instance: string;
+	health: 'unknown' | 'up' | 'down';
+	/** Why its latest scrape failed. */
+	error?: string;
+	lastOkAt?: number;
+	/** Its first failed scrape since the last good one. */
+	downSince?: number;
+	/**
+	 * The series of its latest good scrape by the text naming them in its body (`name{labels}`): a
+	 * line naming a known series is matched without reading its labels again. A series missing from
+	 * the next scrape gets a staleness marker.
+	 */
+	byText: Map<string, Series>;
+	/** Series of its latest good scrape left out at the series limit. */
+	dropped: number;
+}
+
+/** How long a scrape reads its body before it lets the event loop run (keys, the screen, other scrapes). */
+const sliceMs = 8;
+
+function nextTurn(): Promise<void> {
+	return new Promise(resolve => setImmediate(resolve));
+}
+
+function instanceOf(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return url;
+	}
+}
+
+/**
+ * One scrape's body read into the window, a slice at a time: nothing changes in the window until
+ * `commit`, so a scrape cut short (its deadline, the cockpit stopping) leaves no half of itself.
+ */
+class ScrapeRead {
+	private pos = 0;
+	/** Lines read so far. */
+	lines = 0;
+	// This scrape's samples, in the order read, as three lists (one object a sample was most of the garbage).
+	private readonly read: Series[] = [];
+	private readonly times: number[] = [];
+	private readonly values: number[] = [];
+	/** This scrape's series by their text (the record's next `byText`). */
+	readonly byText = new Map<string, Series>();
+	/** Series this scrape brings that the window does not have yet, by key. */
+	readonly fresh = new Map<string, Series>();
+	dropped = 0;
+
+	constructor(
+		private readonly record: TargetRecord,
+		private readonly text: string,
+		private readonly atMs: number,
+		private readonly window: ReadonlyMap<string, Series>,
+		private readonly maxSeries: number,
+	) {}
+
+	/** Reads lines for about `budgetMs`; true once the whole body is read. */
+	step(budgetMs: number): boolean {
+		const until = performance.now() + budgetMs;
+		const text = this.text;
+		while (this.pos < text.length) {
+			let end = text.indexOf('\n', this.pos);
+			if (end < 0) end = text.length;
+			const raw = text.slice(this.pos, end);
+			this.pos = end + 1;
+			this.lines++;
+			try {
+				const sample = readLine(raw);
+				const series = sample && this.seriesFor(sample);
+				if (series) {
+					this.read.push(series);
+					this.times.push(sample.timestampMs ?? this.atMs);
+					this.values.push(sample.value);
+				}
+			} catch (error) {
+				if (!(error instanceof ExpositionError)) throw error;
+				throw new ExpositionError(`not the Prometheus text format: line ${this.lines}: ${error.message}`);
+			}
+			if ((this.lines & 511) === 0 && performance.now() >= until) return this.pos >= text.length;
+		}
+		return true;
+	}
+
+	private seriesFor(sample: SampleLine): Series | undefined {
+		const known = this.byText.get(sample.series) ?? this.record.byText.get(sample.series);
+		if (known) {
+			this.byText.set(sample.series, known);
+			return known;
+		}
+		// A series new to this target. Past the limit it is counted, not read: reading the labels of
+		// 400 000 lines a scrape only to drop them is what froze the screen.
+		if (this.window.size + this.fresh.size >= this.maxSeries) {
+			this.dropped++;
+			return undefined;
+		}
+		const labels = seriesLabels(sample);
+		labels.job ??= this.record.target.name;
+		labels.instance ??= this.record.instance;
+		const key = labelsKey(labels);
+		let series = this.window.get(key) ?? this.fresh.get(key);
+		if (!series) {
+			series = {key, labels, target: this.record.target.name, samples: []};
+			this.fresh.set(key, series);
+		}
+		this.byText.set(sample.series, series);
+		return series;
+	}
+
+	/** The samples, in the order read, for the window. */
+	each(fn: (series: Series, t: number, v: number) => void): void {
+		for (let i = 0; i < this.read.length; i++) fn(this.read[i]!, this.times[i]!, this.values[i]!);
+	}
+}
+
 export class ScrapeMetrics implements Metrics {
+	readonly local = true;
+	/** Every series in the window, by key. */
 	private readonly series = new Map<string, Series>();
-	/** Per target: keys seen in its latest scrape, and when it last succeeded or failed. */
-	private readonly targetState = new Map<string, {keys: Set<string>; lastOkAt?: number; error?: string}>();
+	private readonly records = new Map<string, TargetRecord>();
 	private readonly parsed = new Map<string, Parsed>();
+	private readonly parts = new Map<string, PromqlParts | null>();
+	/** When the window's history starts: the first good scrape, or the window's far end once it is full. */
 	private firstScrapeAt: number | undefined;
-	/** The first scrape in flight: queries wait for it instead of failing with "no data yet". */
-	private firstScrapeDone: Promise<void> | undefined;
-	private droppedSeries = 0;
+	/** Scrape rounds started, and whether one has finished (not cut short by the scrapes stopping). */
+	private rounds = 0;
+	private answered = false;
+	private readonly firstAnswer: {promise: Promise<void>; resolve: () => void};
 	readonly intervalMs: number;
 	readonly windowMs: number;
+	readonly maxSeries: number;
 	private readonly now: () => number;
 
 	constructor(readonly options: ScrapeOptions) {
 		this.intervalMs = options.intervalMs ?? 5000;
 		this.windowMs = options.windowMs ?? 15 * 60 * 1000;
+		this.maxSeries = options.maxSeries ?? 20_000;
 		this.now = options.now ?? Date.now;
+		let resolve!: () => void;
+		this.firstAnswer = {promise: new Promise<void>(r => (resolve = r)), resolve};
+		for (const target of options.targets) this.record(target);
 	}
 
-	/** Scrapes every interval until the signal aborts or the returned function is called. */
+	private record(target: Pick<ScrapeTarget, 'name' | 'url' | 'timeoutMs'>): TargetRecord {
+		let record = this.records.get(target.name);
+		if (!record) this.records.set(target.name, (record = {target, instance: instanceOf(target.url), health: 'unknown', byText: new Map(), dropped: 0}));
+		return record;
+	}
+
+	/**
+	 * Scrapes every interval until the signal aborts or the returned function is called. A failed
+	 * scrape is tried again at the next interval, as Prometheus does, never later: a target that
+	 * comes back is seen at the next scrape (its failure is its state, see `targets`).
+	 */
 	start(signal: AbortSignal): () => void {
 		return startPoller({
 			name: 'scrape',
 			intervalMs: this.intervalMs,
+			maxBackoffMs: this.intervalMs,
 			signal,
 			run: s => this.scrapeOnce(s),
 			onError: error => this.options.onError?.(error),
 		});
 	}
 
-	/** Scrapes all targets once. Rejects only when every target failed. */
+	/**
+	 * Scrapes all targets once. Rejects when every target failed. A scrape cut short by `signal`
+	 * (the scrapes stopping, or restarting with the sources) changes no target's state.
+	 */
 	async scrapeOnce(signal: AbortSignal): Promise<void> {
-		const all = Promise.allSettled(this.options.targets.map(target => this.scrapeTarget(target, signal)));
-		if (this.firstScrapeAt === undefined) this.firstScrapeDone ??= all.then(() => undefined);
-		const results = await all;
+		this.rounds++;
+		const results = await Promise.allSettled([...this.records.values()].map(record => this.scrapeTarget(record, signal)));
+		if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('scrape stopped');
+		this.answered = true;
+		this.firstAnswer.resolve();
 		const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
 		if (failures.length > 0 && failures.length === results.length) throw new Error(failures.map(f => (f.reason as Error).message).join('; '));
 	}
 
-	private async scrapeTarget(target: ScrapeTarget, signal: AbortSignal): Promise<void> {
+	private async scrapeTarget(record: TargetRecord, signal: AbortSignal): Promise<void> {
 		const at = this.now();
-		const state = this.targetState.get(target.name) ?? {keys: new Set<string>()};
-		this.targetState.set(target.name, state);
+		const started = performance.now();
+		const timeoutMs = record.target.timeoutMs ?? 5000;
 		try {
+			const target = this.options.targets.find(t => t.name === record.target.name) ?? {...record.target};
 			const text = this.options.fetchText ? await this.options.fetchText(target, signal) : await fetchExposition(target, signal);
-			this.ingest(target, text, at);
-			state.error = undefined;
+			const read = new ScrapeRead(record, text, at, this.series, this.maxSeries);
+			while (!read.step(sliceMs)) {
+				if (signal.aborted) return;
+				// The scrape's deadline covers reading the body too, as Prometheus's scrape_timeout does.
+				if (performance.now() - started > timeoutMs) {
+					throw new Error(`took longer than its ${timeoutMs} ms deadline: ${read.lines} lines of its ${Math.round(text.length / 1024)} KiB body read`);
+				}
+				await nextTurn();
+			}
+			if (signal.aborted) return;
+			this.commit(record, read, at);
 		} catch (error) {
-			state.error = `scrape of ${target.name} (${target.url}) failed: ${(error as Error).message}`;
-			throw new Error(state.error);
+			if (signal.aborted) throw error;
+			this.failed(record, (error as Error).message, at);
+			throw new Error(this.failureText(record));
 		}
 	}
 
-	/** Adds one scrape's exposition text for `target`, taken at `atMs`. */
+	/** Adds one scrape's exposition text for `target`, taken at `atMs` (all at once: tests and small bodies). */
 	ingest(target: Pick<ScrapeTarget, 'name' | 'url'>, text: string, atMs: number = this.now()): void {
-		const samples = parseExposition(text, `${target.name} (${target.url})`);
-		let instance = target.url;
+		const record = this.record(target);
+		const read = new ScrapeRead(record, text, atMs, this.series, this.maxSeries);
 		try {
-			instance = new URL(target.url).host;
-		} catch {
-			// keep the raw text
+			read.step(Number.POSITIVE_INFINITY);
+		} catch (error) {
+			throw new ExpositionError(`${target.name} (${target.url}): ${(error as Error).message}`);
 		}
-		const state = this.targetState.get(target.name) ?? {keys: new Set<string>()};
-		this.targetState.set(target.name, state);
-		const maxSeries = this.options.maxSeries ?? 20_000;
-		const seen = new Set<string>();
-		for (const sample of samples) {
-			const labels: Labels = {...sample.labels, job: sample.labels.job ?? target.name, instance: sample.labels.instance ?? instance};
-			const key = labelsKey(labels);
-			seen.add(key);
-			let series = this.series.get(key);
-			if (!series) {
-				if (this.series.size >= maxSeries) {
-					this.droppedSeries++;
-					continue;
-				}
-				series = {labels, target: target.name, samples: []};
-				this.series.set(key, series);
-			}
-			const t = sample.timestampMs ?? atMs;
+		this.commit(record, read, atMs);
+		this.answered = true;
+		this.firstAnswer.resolve();
+	}
+
+	private commit(record: TargetRecord, read: ScrapeRead, atMs: number): void {
+		for (const [key, series] of read.fresh) this.series.set(key, series);
+		read.each((series, t, v) => {
 			const last = series.samples.at(-1);
-			if (last && last.t >= t) continue;
-			series.samples.push({t, v: sample.value});
-		}
+			if (last && last.t >= t) return;
+			series.samples.push({t, v});
+			// A series trimmed from the window while its target still sends it comes back.
+			if (!this.series.has(series.key) && this.series.size < this.maxSeries) this.series.set(series.key, series);
+		});
+		const current = new Set(read.byText.values());
 		// Series that vanished from this target get a staleness marker, as in Prometheus.
-		for (const key of state.keys) {
-			if (seen.has(key)) continue;
-			const series = this.series.get(key);
-			if (series && !series.samples.at(-1)?.stale) series.samples.push({t: atMs, v: Number.NaN, stale: true});
-		}
-		state.keys = seen;
-		state.lastOkAt = atMs;
+		for (const series of record.byText.values()) if (!current.has(series)) markStale(series, atMs);
+		record.byText = read.byText;
+		record.dropped = read.dropped;
+		record.health = 'up';
+		record.error = undefined;
+		record.downSince = undefined;
+		record.lastOkAt = atMs;
 		this.firstScrapeAt ??= atMs;
 		this.trim(atMs);
+	}
+
+	/** A failed scrape: the target is down, and its series are stale from now on, as in Prometheus. */
+	private failed(record: TargetRecord, error: string, atMs: number): void {
+		record.health = 'down';
+		record.error = error;
+		record.downSince ??= atMs;
+		for (const series of record.byText.values()) markStale(series, atMs);
+	}
+
+	private failureText(record: TargetRecord): string {
+		return `scrape of ${record.target.name} (${record.target.url}) failed: ${record.error ?? 'unknown error'}`;
 	}
 
 	/** Drops samples older than the window, and series left empty. */
@@ -668,7 +809,67 @@ export class ScrapeMetrics implements Metrics {
 
 	/** Errors of targets whose latest scrape failed. */
 	targetErrors(): string[] {
-		return [...this.targetState.values()].flatMap(s => (s.error ? [s.error] : []));
+		return [...this.records.values()].flatMap(record => (record.health === 'down' ? [this.failureText(record)] : []));
+	}
+
+	/** Each target's state: up, down (since when, why), or not scraped yet; with what its last scrape left out. */
+	targetStates(): TargetState[] {
+		return [...this.records.values()].map(record => this.stateOf(record));
+	}
+
+	private stateOf(record: TargetRecord): TargetState {
+		const state: TargetState = {job: record.target.name, instance: record.instance, health: record.health};
+		if (record.health === 'unknown') state.error = 'not scraped yet';
+		if (record.error) state.error = record.error;
+		if (record.downSince !== undefined) state.downSince = record.downSince;
+		if (record.lastOkAt !== undefined) state.lastOkAt = record.lastOkAt;
+		if (record.dropped > 0) state.warning = `dropped ${record.dropped} series (limit ${this.maxSeries})`;
+		return state;
+	}
+
+	/**
+	 * For each query, the targets whose series it selects: those whose series in their latest good
+	 * scrape match one of its selectors, and those with no good scrape yet that its `job` and
+	 * `instance` matchers do not rule out (what they would send is not known).
+	 */
+	async targets(promqls: readonly string[]): Promise<TargetState[][]> {
+		return promqls.map(promql => {
+			let selectors: Matcher[][];
+			try {
+				selectors = this.selectorsOf(promql);
+			} catch {
+				return [];
+			}
+			return [...this.records.values()].filter(record => selectors.some(matchers => selects(record, matchers))).map(record => this.stateOf(record));
+		});
+	}
+
+	private selectorsOf(promql: string): Matcher[][] {
+		const parsed = this.parse(promql);
+		const out: Matcher[][] = [];
+		const walk = (node: SyntaxNode) => {
+			if (node.name === 'VectorSelector') out.push(selectorMatchers(node, parsed.src));
+			for (const child of children(node)) walk(child);
+		};
+		walk(parsed.root);
+		return out;
+	}
+
+	/**
+	 * While the window holds less history than the query's longest range (just after start), how
+	 * much it holds: its rates are then over that time, not over the whole range.
+	 */
+	coverage(promql: string): Coverage | undefined {
+		let parts = this.parts.get(promql);
+		if (parts === undefined) {
+			parts = promqlParts(promql);
+			if (this.parts.size > 500) this.parts.clear();
+			this.parts.set(promql, parts);
+		}
+		if (!parts || parts.longestRangeMs === 0 || this.firstScrapeAt === undefined) return undefined;
+		const coveredMs = Math.max(0, this.now() - this.firstScrapeAt);
+		if (coveredMs >= parts.longestRangeMs) return undefined;
+		return {coveredMs, rangeMs: parts.longestRangeMs, ...(this.windowMs < parts.longestRangeMs ? {capped: true as const} : {})};
 	}
 
 	get seriesCount(): number {
@@ -690,26 +891,31 @@ export class ScrapeMetrics implements Metrics {
 		return new Evaluator(parsed.src, () => this.series.values(), this.firstScrapeAt).eval(parsed.root, t);
 	}
 
-	/** Fails when no target has ever answered, so the caller shows the scrape error instead of an empty pane. */
-	private async assertData(): Promise<void> {
-		if (this.firstScrapeAt === undefined && this.firstScrapeDone) await this.firstScrapeDone;
-		const states = [...this.targetState.values()];
-		if (states.length > 0 && states.every(s => s.error)) throw new Error(this.targetErrors().join('; '));
-		if (this.firstScrapeAt === undefined) throw new Error('no scrape has completed yet');
+	/**
+	 * Waits for the first round of scrapes to finish (queries made at start are answered, not failed
+	 * with "no data yet"); fails when no target answers, so the caller shows why instead of an empty pane.
+	 */
+	private async ready(signal?: AbortSignal): Promise<void> {
+		if (!this.answered) {
+			if (this.rounds === 0) throw new Error('no scrape has completed yet');
+			await untilAnswered(this.firstAnswer.promise, signal);
+		}
+		const records = [...this.records.values()];
+		if (records.length > 0 && !records.some(r => r.health === 'up')) throw new Error(this.targetErrors().join('; ') || 'no scrape target has answered yet');
 	}
 
-	async instant(promql: string, _signal?: AbortSignal, timeSec?: number): Promise<InstantSample[]> {
+	async instant(promql: string, signal?: AbortSignal, timeSec?: number): Promise<InstantSample[]> {
 		const parsed = this.parse(promql);
-		await this.assertData();
+		await this.ready(signal);
 		const t = timeSec === undefined ? this.now() : timeSec * 1000;
 		const value = new Evaluator(parsed.src, () => this.series.values(), this.firstScrapeAt).eval(parsed.root, t);
 		return value.kind === 'scalar' ? [{labels: {}, value: value.value}] : value.samples;
 	}
 
 	/** Evaluates at each step; steps before the window's history yield nothing. */
-	async range(promql: string, startSec: number, endSec: number, stepSec: number, _signal?: AbortSignal): Promise<RangeSeries[]> {
+	async range(promql: string, startSec: number, endSec: number, stepSec: number, signal?: AbortSignal): Promise<RangeSeries[]> {
 		this.parse(promql);
-		await this.assertData();
+		await this.ready(signal);
 		if (stepSec <= 0) throw new Error('range query step must be positive');
 		const stepMs = stepSec * 1000;
 		let start = startSec * 1000;
@@ -732,6 +938,35 @@ export class ScrapeMetrics implements Metrics {
 	}
 }
 
+function markStale(series: Series, atMs: number): void {
+	const last = series.samples.at(-1);
+	if (last && (last.stale || last.t >= atMs)) return;
+	series.samples.push({t: atMs, v: Number.NaN, stale: true});
+}
+
+/** Whether a selector (its matchers) reads from `record`: see ScrapeMetrics.targets. */
+function selects(record: TargetRecord, matchers: readonly Matcher[]): boolean {
+	const identity: Labels = {job: record.target.name, instance: record.instance};
+	if (!matchers.every(m => (m.name === 'job' || m.name === 'instance' ? m.test(identity[m.name]!) : true))) return false;
+	if (record.byText.size === 0) return record.health !== 'up';
+	for (const series of record.byText.values()) if (matchers.every(m => m.test(series.labels[m.name] ?? ''))) return true;
+	return false;
+}
+
+/** Resolves when `answered` does; rejects when `signal` aborts first. */
+function untilAnswered(answered: Promise<void>, signal?: AbortSignal): Promise<void> {
+	if (!signal) return answered;
+	if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('query cancelled'));
+	return new Promise((resolve, reject) => {
+		const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('query cancelled'));
+		signal.addEventListener('abort', onAbort, {once: true});
+		void answered.then(() => {
+			signal.removeEventListener('abort', onAbort);
+			resolve();
+		});
+	});
+}
+
 async function fetchExposition(target: ScrapeTarget, signal: AbortSignal): Promise<string> {
 	const res = assertOk(
 		await httpGet(target.url, {
@@ -746,7 +981,9 @@ async function fetchExposition(target: ScrapeTarget, signal: AbortSignal): Promi
 		}),
 		target.url,
 	);
-	if (/text\/html/i.test(res.contentType ?? '')) throw new Error(`got an HTML page, not metrics; is ${target.url} the /metrics URL?`);
+	const type = res.contentType ?? '';
+	if (/text\/html/i.test(type)) throw new Error(`got an HTML page, not metrics; is ${target.url} the /metrics URL?`);
+	if (/[/+]json/i.test(type)) throw new Error(`got JSON (${type.split(';')[0]}), not metrics; is ${target.url} the /metrics URL?`);
 	return res.body;
 }
 

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {bucketQuantile, parseExposition, ScrapeMetrics, validateScrapeQuery} from '../../source/sources/scrape.js';
-import {startServer, type LocalServer} from '../clients/local-server.js';
+import {closedPort, startServer, type LocalServer} from '../clients/local-server.js';
 
 const target = {name: 'api', url: 'http://127.0.0.1:9100/metrics'};
 const signal = new AbortController().signal;
@@ -51,6 +51,17 @@ describe('parseExposition', () => {
 
 	it('rejects an HTML page', () => {
 		expect(() => parseExposition('<html><body>login</body></html>\n', 'api')).toThrow(/api: not the Prometheus text format/);
+	});
+
+	it('rejects bodies that are not the format instead of reading them as zero samples or zeros', () => {
+		for (const body of ['null', 'null\n', '{"up": 1}', '[1, 2]', 'true', 'up', 'up 1 2 3', 'up{a="1"} one', 'up 1 1.5', 'up{a=1} 1', 'up{a="1",a="2"} 1', 'up{a="\\x"} 1']) {
+			expect(() => parseExposition(body, 'api'), body).toThrow(/^api: not the Prometheus text format: line 1: /);
+		}
+		// What the format allows: comments, blank lines, escapes, NaN and infinities, timestamps, a trailing comma.
+		expect(parseExposition('# HELP up it\n\nup{a="x\\"y\\\\z",} NaN\nup{a="w"} +Inf 1700000000000\n', 'api')).toEqual([
+			{labels: {__name__: 'up', a: 'x"y\\z'}, value: Number.NaN},
+			{labels: {__name__: 'up', a: 'w'}, value: Number.POSITIVE_INFINITY, timestampMs: 1_700_000_000_000},
+		]);
 	});
 });
 
@@ -251,5 +262,132 @@ describe('ScrapeMetrics over HTTP', () => {
 		});
 		const metrics = new ScrapeMetrics({targets: [{name: 'web', url: `${server.url}/metrics`}]});
 		await expect(metrics.scrapeOnce(signal)).rejects.toThrow(/HTML page/);
+	});
+});
+
+describe('each target has a state of its own', () => {
+	let servers: LocalServer[] = [];
+	afterEach(async () => {
+		await Promise.all(servers.map(s => s.close()));
+		servers = [];
+	});
+
+	async function serve(handler: Parameters<typeof startServer>[0]): Promise<string> {
+		const server = await startServer(handler);
+		servers.push(server);
+		return `${server.url}/metrics`;
+	}
+
+	const good = (_req: unknown, res: import('node:http').ServerResponse) => {
+		res.setHeader('content-type', 'text/plain; version=0.0.4');
+		res.end('up_total{kind="a"} 3\n');
+	};
+
+	/** Ways a target fails, each with what its state must say. */
+	const modes: Array<[string, Parameters<typeof startServer>[0] | 'refused', RegExp]> = [
+		['hangs', () => {}, /timeout after 300 ms/],
+		['answers 502', (_req, res) => ((res.statusCode = 502), res.end('bad gateway')), /HTTP 502 Bad Gateway/],
+		['answers 404', (_req, res) => ((res.statusCode = 404), res.end('not found')), /HTTP 404 Not Found/],
+		['answers 401', (_req, res) => ((res.statusCode = 401), res.end()), /HTTP 401 Unauthorized/],
+		['sends an HTML page', (_req, res) => (res.setHeader('content-type', 'text/html'), res.end('<html>login</html>')), /HTML page/],
+		['sends HTML as text/plain', (_req, res) => res.end('<html><body>login</body></html>\n'), /not the Prometheus text format: line 1/],
+		['sends null', (_req, res) => res.end('null'), /not the Prometheus text format: line 1: no value after "null"/],
+		['sends a JSON object as JSON', (_req, res) => (res.setHeader('content-type', 'application/json'), res.end('{"up": 1}')), /got JSON/],
+		['sends a JSON object as text', (_req, res) => res.end('{"up": 1}\n'), /not the Prometheus text format: line 1/],
+		['sends a value that is not a number', (_req, res) => res.end('up_total true\n'), /"true" is not a sample value/],
+		['sends a bad timestamp', (_req, res) => res.end('up_total 1 yesterday\n'), /not a timestamp/],
+		['sends an unclosed label set', (_req, res) => res.end('up_total{kind="a" 1\n'), /unclosed label set/],
+		['sends binary garbage', (_req, res) => res.end(Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0x00])), /not the Prometheus text format/],
+		['resets the connection', req => req.socket.destroy(), /connection reset|socket hang up/],
+		['closes mid-body', (_req, res) => (res.writeHead(200, {'content-length': '1000'}), res.write('up_total 1\n'), setTimeout(() => res.socket?.destroy(), 20)), /closed mid-body/],
+		['is not listening', 'refused', /connection refused/],
+	];
+
+	it.each(modes)('a target that %s is down and says why, while the other answers', async (_mode, handler, why) => {
+		const goodUrl = await serve(good);
+		const badUrl = handler === 'refused' ? `http://127.0.0.1:${await closedPort()}/metrics` : await serve(handler);
+		const metrics = new ScrapeMetrics({
+			targets: [
+				{name: 'good', url: goodUrl},
+				{name: 'bad', url: badUrl, timeoutMs: 300},
+			],
+		});
+		await metrics.scrapeOnce(signal);
+		const [goodState, badState] = metrics.targetStates();
+		expect(goodState).toMatchObject({job: 'good', health: 'up'});
+		expect(badState).toMatchObject({job: 'bad', health: 'down'});
+		expect(badState!.error).toMatch(why);
+		expect(badState!.downSince).toBeGreaterThan(0);
+		// The queries still answer from the good target, and name the bad one as behind them.
+		expect(await metrics.instant('sum(up_total)', signal)).toEqual([{labels: {}, value: 3}]);
+		const [behind] = await metrics.targets(['sum(up_total)']);
+		expect(behind!.map(t => [t.job, t.health])).toEqual([
+			['good', 'up'],
+			['bad', 'down'],
+		]);
+		// A query that only the good target's job answers is not the bad one's.
+		const [goodOnly] = await metrics.targets(['up_total{job="good"}']);
+		expect(goodOnly!.map(t => t.job)).toEqual(['good']);
+		expect(metrics.targetErrors()).toEqual([expect.stringMatching(/^scrape of bad \(http:\/\/127\.0\.0\.1:\d+\/metrics\) failed: /)]);
+	});
+});
+
+describe('large scrape bodies', () => {
+	/** A body of `n` series of one counter, each line ~40 bytes. */
+	function body(n: number, value = 1): string {
+		const lines = ['# HELP big_total many series', '# TYPE big_total counter'];
+		for (let i = 0; i < n; i++) lines.push(`big_total{id="${i}",shard="s${i % 16}"} ${value}`);
+		return `${lines.join('\n')}\n`;
+	}
+
+	it('keeps at most the series limit, and says how many it dropped', async () => {
+		const text = body(50_000);
+		const metrics = new ScrapeMetrics({targets: [{name: 'big', url: 'http://big.test/metrics'}], fetchText: async () => text});
+		await metrics.scrapeOnce(signal);
+		expect(metrics.seriesCount).toBe(20_000);
+		expect(metrics.targetStates()[0]).toMatchObject({health: 'up', warning: 'dropped 30000 series (limit 20000)'});
+		// The next scrape updates the series it keeps, and drops the same others again (no growth).
+		await metrics.scrapeOnce(signal);
+		expect(metrics.seriesCount).toBe(20_000);
+		expect(metrics.targetStates()[0]!.warning).toBe('dropped 30000 series (limit 20000)');
+		expect(await metrics.instant('count(big_total)', signal)).toEqual([{labels: {}, value: 20_000}]);
+		// The Metrics pane names the target and what it left out.
+		const [targets] = await metrics.targets(['sum(big_total)']);
+		expect(targets).toEqual([expect.objectContaining({job: 'big', health: 'up', warning: 'dropped 30000 series (limit 20000)'})]);
+	});
+
+	it('lets the event loop run while it reads a large body (keys and the screen are not frozen)', async () => {
+		const text = body(100_000);
+		// A deadline no loaded machine reaches: this is about turns of the loop, not speed.
+		const metrics = new ScrapeMetrics({targets: [{name: 'big', url: 'http://big.test/metrics', timeoutMs: 120_000}], fetchText: async () => text, maxSeries: 250_000});
+		let turns = 0;
+		let reading = true;
+		const count = () => {
+			if (!reading) return;
+			turns++;
+			setImmediate(count);
+		};
+		setImmediate(count);
+		await metrics.scrapeOnce(signal);
+		reading = false;
+		expect(metrics.seriesCount).toBe(100_000);
+		// Read in slices of a few ms: the loop ran many times in between, not once at the end.
+		expect(turns).toBeGreaterThan(10);
+	});
+
+	it('honours the scrape deadline while reading: a body that takes too long fails the target, and changes nothing', async () => {
+		let big = false;
+		const metrics = new ScrapeMetrics({
+			targets: [{name: 'big', url: 'http://big.test/metrics', timeoutMs: 1}],
+			fetchText: async () => (big ? body(300_000, 2) : body(10)),
+			maxSeries: 400_000,
+		});
+		await metrics.scrapeOnce(signal);
+		expect(metrics.seriesCount).toBe(10);
+		big = true;
+		await expect(metrics.scrapeOnce(signal)).rejects.toThrow(/took longer than its 1 ms deadline: \d+ lines of its \d+ KiB body read/);
+		expect(metrics.targetStates()[0]).toMatchObject({health: 'down', error: expect.stringMatching(/deadline/)});
+		// Nothing of the cut scrape reached the window.
+		expect(metrics.seriesCount).toBe(10);
 	});
 });
