@@ -3,9 +3,10 @@
  * formatted to MetricRows. Sparkline history from a range query at start, then an instant query
  * per interval. One timeline signal per threshold crossing.
  */
-import type {InstantSample, Metrics, RangeSeries} from '../ports/metrics.js';
+import {HttpError} from '../clients/http.js';
+import type {Coverage, InstantSample, Metrics, RangeSeries, TargetState} from '../ports/metrics.js';
 import type {MetricRow, SeriesRow, Tone} from '../store/types.js';
-import {formatValue, sharedLabelNames, shortLabels, toneFor, worstTone} from './format.js';
+import {formatSpan, formatValue, sharedLabelNames, shortLabels, toneFor, worstTone} from './format.js';
 import {previousSignals, startFeedPoller} from './poller.js';
 import type {SourceContext} from './registry.js';
 
@@ -24,6 +25,8 @@ export const metricLimits = {
 	seriesPerRow: 8,
 	historyPoints: 120,
 	historySeconds: 30 * 60,
+	/** Targets a row lists that are not up (down, unknown, or with a warning). */
+	targetsPerRow: 20,
 };
 
 /** null for NaN (no meaningful value); infinities stay. */
@@ -79,10 +82,15 @@ function level(tone: Tone): Level | undefined {
 	return tone === 'ok' || tone === 'warn' || tone === 'crit' ? tone : undefined;
 }
 
-/** "5xx ratio crossed critical 5% (7.31%)" and friends. */
-export function crossingMessage(q: QueryDef, to: Level, value: number | null | undefined, from?: Level): string {
+/** "over the first 30 s of its 5 m window": what a value computed over part of its range covers. */
+export function coverageText(partial: Coverage): string {
+	return partial.capped ? `over the ${formatSpan(partial.coveredMs)} kept of its ${formatSpan(partial.rangeMs)} window` : `over the first ${formatSpan(partial.coveredMs)} of its ${formatSpan(partial.rangeMs)} window`;
+}
+
+/** "5xx ratio crossed critical 5% (7.31%)" and friends; a value over part of its range says so. */
+export function crossingMessage(q: QueryDef, to: Level, value: number | null | undefined, from?: Level, partial?: Coverage): string {
 	const title = q.title ?? q.id;
-	const shown = formatValue(value, q.unit ?? '', thresholds(q));
+	const shown = `${formatValue(value, q.unit ?? '', thresholds(q))}${partial ? ` ${coverageText(partial)}` : ''}`;
 	if (to === 'ok') return `${title} back to normal (${shown})`;
 	// Improving from critical to warning reads as an improvement, not as a new warning.
 	if (to === 'warn' && from === 'crit') return `${title} improving: under critical ${formatValue(q.critical, q.unit ?? '')}, still past warning (${shown})`;
@@ -99,9 +107,44 @@ function worstValue(q: QueryDef, rows: readonly SeriesRow[]): number | null {
 	return q.direction === 'below' ? Math.min(...values) : Math.max(...values);
 }
 
+/** A query not answered yet: listed at once, so the pane never says "no queries" while they are on their way. */
+export function loadingRow(q: QueryDef): MetricRow {
+	return {...metricRow(q, []), loading: true, tone: 'muted'};
+}
+
+/** The row with the targets behind its query that are not plainly up (down, not scraped yet, or with a warning). */
+function withTargets(row: MetricRow, states: readonly TargetState[] | undefined): MetricRow {
+	if (!states || states.length === 0) return row;
+	const problems = states.filter(t => t.health !== 'up' || t.warning);
+	return {...row, targets: {up: states.filter(t => t.health === 'up').length, problems: problems.slice(0, metricLimits.targetsPerRow)}};
+}
+
+/** An error's message. */
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
 /**
- * Polls the queries into the store. A query that fails keeps its last series and gets an `error`;
- * when every query fails, the feed is marked failed and the last rows stay.
+ * The feed's error when no query was answered: what kept them all from it, said once, with what
+ * it means when that is known (the server cannot be reached, or refuses the credentials).
+ */
+export function feedError(failures: readonly unknown[]): string {
+	const messages = [...new Set(failures.map(errorText))];
+	const first = failures[0];
+	let state = '';
+	if (first instanceof HttpError) {
+		if (first.status === 401 || first.status === 403) state = 'unauthorized: ';
+		else if (first.kind !== 'http' && first.kind !== 'body' && first.kind !== 'aborted') state = 'unreachable: ';
+	}
+	if (messages.length === 1) return `${state}${messages[0]}`;
+	return `${state}all ${failures.length} queries failed: ${messages[0]} (and ${messages.length - 1} other error${messages.length > 2 ? 's' : ''})`;
+}
+
+/**
+ * Polls the queries into the store. Every query has a row from the start (loading until its first
+ * answer). A query that fails keeps its last series with an `error`; when every query fails, the
+ * feed is marked failed and the last rows stay. A request cut short because the source is stopping
+ * (the sources restart when the runbook or the cluster arrives) is not a failure: nothing is written.
  */
 export function startMetricsSource(ctx: SourceContext & {metrics: Metrics; queries: QueryDef[]}): () => void {
 	const {metrics, store} = ctx;
@@ -110,12 +153,20 @@ export function startMetricsSource(ctx: SourceContext & {metrics: Metrics; queri
 	const now = ctx.now ?? Date.now;
 	/** Per query: full label key -> recent values (bounded). */
 	const history = new Map<string, Map<string, number[]>>();
-	const lastRows = new Map<string, MetricRow>();
 	const levels = new Map<string, Level>();
 	for (const [subject, last] of previousSignals(store.getState().timeline, ['threshold.crossed'])) {
 		const l = level(last.level as Tone);
 		if (l) levels.set(subject, l);
 	}
+	// A restarted source (a runbook chosen, the cluster connected) starts from what the pane shows for
+	// the same queries; the others are loading.
+	const lastRows = new Map<string, MetricRow>();
+	const shown = new Map(store.getState().metrics.map(m => [m.id, m]));
+	for (const q of queries) {
+		const before = shown.get(q.id);
+		if (before && before.promql === q.promql && !before.loading) lastRows.set(q.id, before);
+	}
+	store.getState().metricsUpdated(queries.map(q => lastRows.get(q.id) ?? loadingRow(q)));
 	let historyLoaded = false;
 
 	const loadHistory = async (signal: AbortSignal) => {
@@ -145,42 +196,70 @@ export function startMetricsSource(ctx: SourceContext & {metrics: Metrics; queri
 		);
 	};
 
-	return startFeedPoller(ctx, 'metrics', ctx.config.refresh.metricsMs, async signal => {
+	/** The targets behind each query, or undefined when the backend cannot tell (or the lookup failed). */
+	const targetsOf = async (signal: AbortSignal): Promise<TargetState[][] | undefined> => {
+		if (!metrics.targets) return undefined;
+		try {
+			return await metrics.targets(
+				queries.map(q => q.promql),
+				signal,
+			);
+		} catch {
+			return undefined;
+		}
+	};
+
+	/** A query's row from its answer: its series (history kept per full label set), when, and how much of its range they cover. */
+	const answeredRow = (q: QueryDef, samples: InstantSample[], at: number): MetricRow => {
+		const past = history.get(q.id) ?? new Map<string, number[]>();
+		const series = seriesRows(q, samples, past);
+		// Remember history for every returned series (not only the shown ones), bounded by the result size.
+		const next = new Map<string, number[]>();
+		for (const s of samples) {
+			const value = cleanValue(s.value);
+			const key = fullKey(s.labels);
+			const before = past.get(key) ?? [];
+			next.set(key, value === null ? before : [...before, value].slice(-metricLimits.historyPoints));
+		}
+		history.set(q.id, next);
+		const row: MetricRow = {...metricRow(q, series), lastOkAt: at};
+		const partial = metrics.coverage?.(q.promql);
+		if (partial) row.partial = partial;
+		return row;
+	};
+
+	const poll = async (signal: AbortSignal) => {
 		if (!historyLoaded) {
 			await loadHistory(signal);
+			if (signal.aborted) return;
 			historyLoaded = true;
 		}
 		const results = await Promise.allSettled(queries.map(q => metrics.instant(q.promql, signal)));
 		if (signal.aborted) return;
-		const errors: string[] = [];
+		const targets = await targetsOf(signal);
+		if (signal.aborted) return;
+		const at = now();
+		const failures: unknown[] = [];
 		const rows = queries.map((q, i) => {
 			const result = results[i]!;
-			if (result.status === 'rejected') {
-				const message = (result.reason as Error)?.message ?? String(result.reason);
-				errors.push(message);
-				const last = lastRows.get(q.id);
-				return metricRow(q, last?.series ?? [], message);
-			}
-			const past = history.get(q.id) ?? new Map<string, number[]>();
-			const series = seriesRows(q, result.value, past);
-			// Remember history for every returned series (not only the shown ones), bounded by the result size.
-			const next = new Map<string, number[]>();
-			for (const s of result.value) {
-				const value = cleanValue(s.value);
-				const key = fullKey(s.labels);
-				const before = past.get(key) ?? [];
-				next.set(key, value === null ? before : [...before, value].slice(-metricLimits.historyPoints));
-			}
-			history.set(q.id, next);
-			return metricRow(q, series);
+			if (result.status === 'fulfilled') return withTargets(answeredRow(q, result.value, at), targets?.[i]);
+			failures.push(result.reason);
+			const last = lastRows.get(q.id);
+			const row = metricRow(q, last?.series ?? [], errorText(result.reason));
+			if (last?.lastOkAt !== undefined) row.lastOkAt = last.lastOkAt;
+			return withTargets(row, targets?.[i]);
 		});
-		if (errors.length === queries.length) {
-			throw new Error(errors.length === 1 ? errors[0]! : `all ${errors.length} queries failed: ${errors[0]}`);
-		}
 		for (const row of rows) lastRows.set(row.id, row);
-		store.getState().metricsReceived(rows, now());
+		if (failures.length === queries.length) {
+			store.getState().metricsUpdated(rows);
+			throw new Error(feedError(failures));
+		}
+		store.getState().metricsReceived(rows, at);
+		recordCrossings(rows);
+	};
 
-		// Threshold crossings: one signal when a query's tone changes between ok / warn / crit.
+	/** Threshold crossings: one signal when a query's tone changes between ok / warn / crit. */
+	const recordCrossings = (rows: readonly MetricRow[]) => {
 		for (const [i, row] of rows.entries()) {
 			if (row.error) continue;
 			const q = queries[i]!;
@@ -191,10 +270,15 @@ export function startMetricsSource(ctx: SourceContext & {metrics: Metrics; queri
 			if (before === to || (before === undefined && to === 'ok')) continue;
 			const value = worstValue(q, row.series);
 			ctx
-				.append('signal', {kind: 'threshold.crossed', level: to, message: crossingMessage(q, to, value, before), subject: q.id, ...(value === null ? {} : {value})})
+				.append('signal', {kind: 'threshold.crossed', level: to, message: crossingMessage(q, to, value, before, row.partial), subject: q.id, ...(value === null ? {} : {value})})
 				.catch((error: Error) => store.getState().warned(`timeline: could not record threshold crossing of ${q.id}: ${error.message}`));
 		}
-	});
+	};
+
+	// A backend that answers from what it holds (direct scrape) is asked again at the next interval
+	// after a failure: its failures are its targets', which it retries at every scrape.
+	const interval = ctx.config.refresh.metricsMs;
+	return startFeedPoller(ctx, 'metrics', interval, poll, metrics.local ? {maxBackoffMs: interval} : {});
 }
 
 /** Config queries first, then runbook queries with new ids. */

@@ -28,10 +28,11 @@ export function startFeedPoller(
 	feed: string,
 	intervalMs: number,
 	run: (signal: AbortSignal) => Promise<void>,
+	options: Pick<PollerOptions, 'maxBackoffMs'> = {},
 ): () => void {
 	const now = ctx.now ?? Date.now;
 	ctx.store.getState().feedLoading(feed);
-	return startPoller({name: feed, intervalMs, signal: ctx.signal, onError: error => ctx.store.getState().feedFailed(feed, error.message, now()), run});
+	return startPoller({name: feed, intervalMs, signal: ctx.signal, onError: error => ctx.store.getState().feedFailed(feed, error.message, now()), run, ...options});
 }
 
 /** Delay before the next attempt after `failures` consecutive failures (1, 2, ...). */

@@ -1,6 +1,7 @@
 import type {DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {Runbook, RunbookStep} from '../runbook/model.js';
-import {formatValue, sparkline, toneFor} from '../sources/format.js';
+import type {Coverage, TargetState} from '../ports/metrics.js';
+import {formatClock, formatSpan, formatValue, sparkline, toneFor, worstTone} from '../sources/format.js';
 import type {HealthRow, IncidentState, MetricRow, StepTick, Tone} from './types.js';
 import {byName} from './cluster-data.js';
 
@@ -127,6 +128,48 @@ export function sparklineCeiling(metric: Pick<MetricRow, 'direction' | 'warn' | 
 	return metric.direction === 'below' ? undefined : (metric.warn ?? metric.critical);
 }
 
+/** A target in a few words: "app 127.0.0.1:9100 down since 03:04:05", "web dropped 430000 series (limit 20000)". */
+export function targetText(target: TargetState): string {
+	const name = target.instance ? `${target.job} ${target.instance}` : `job ${target.job}`;
+	if (target.health === 'down') return `${name} down${target.downSince === undefined ? '' : ` since ${formatClock(target.downSince)}`}`;
+	if (target.health === 'unknown') return `${name} ${target.error ?? 'state unknown'}`;
+	return `${name} ${target.warning ?? 'up'}`;
+}
+
+/** "warming up (30 s of a 5 m window)": a query whose values cover part of its range. */
+export function partialText(partial: Coverage): string {
+	return partial.capped ? `${formatSpan(partial.coveredMs)} kept of a ${formatSpan(partial.rangeMs)} window` : `warming up (${formatSpan(partial.coveredMs)} of a ${formatSpan(partial.rangeMs)} window)`;
+}
+
+/**
+ * What a query's row says beside its value, the most pressing first: its own error (its values
+ * are then its last good ones), its targets that are down, not scraped yet or dropping series,
+ * that its values cover part of its range, then its thresholds.
+ */
+function metricNote(metric: MetricRow): Cell {
+	const parts: string[] = [];
+	let tone: Tone = 'muted';
+	if (metric.error) {
+		parts.push(`✗ stale${metric.lastOkAt === undefined ? '' : ` since ${formatClock(metric.lastOkAt)}`}: ${metric.error}`);
+		tone = 'crit';
+	}
+	const problems = metric.targets?.problems ?? [];
+	const down = problems.filter(t => t.health === 'down');
+	if (down.length > 0) {
+		const total = (metric.targets?.up ?? 0) + problems.filter(t => t.health !== 'up').length;
+		parts.push(`✗ ${total > 1 ? `${down.length} of ${total} targets down: ` : 'target '}${down.map(targetText).join(', ')}`);
+		tone = 'crit';
+	}
+	for (const target of problems.filter(t => t.health !== 'down')) {
+		parts.push(targetText(target));
+		if (tone === 'muted' && target.warning) tone = 'warn';
+	}
+	if (metric.partial) parts.push(partialText(metric.partial));
+	const thresholds = thresholdText(metric);
+	if (thresholds) parts.push(thresholds);
+	return {text: parts.join(' · '), tone};
+}
+
 function buildMetricRows(metrics: readonly MetricRow[]): Row[] {
 	const rows: Row[] = [];
 	for (const metric of metrics) {
@@ -134,32 +177,42 @@ function buildMetricRows(metrics: readonly MetricRow[]): Row[] {
 		const single = metric.series.length <= 1 ? metric.series[0] : undefined;
 		const search = `${metric.id} ${metric.title} ${metric.promql}`.toLowerCase();
 		if (metric.error && metric.series.length === 0) {
-			rows.push({key: `m:${metric.id}`, tone: 'crit', ref: {kind: 'metric', id: metric.id}, search, cells: [{text: metric.title, width: 16, bold: true}, {text: `✗ ${metric.error}`, tone: 'crit'}]});
+			const note = metricNote({...metric, error: undefined});
+			rows.push({
+				key: `m:${metric.id}`,
+				tone: 'crit',
+				ref: {kind: 'metric', id: metric.id},
+				search,
+				cells: [{text: metric.title, width: 16, bold: true}, {text: `✗ ${metric.error}${note.text && note.tone !== 'muted' ? ` · ${note.text}` : ''}`, tone: 'crit'}],
+			});
 			continue;
 		}
+		// Values kept from before an error are the last good ones: drawn muted, the note says since when.
+		const stale = Boolean(metric.error);
+		const valueText = metric.loading ? 'loading…' : single ? formatValue(single.value, metric.unit, metric) : metric.series.length === 0 ? 'no data' : `${metric.series.length} series`;
 		rows.push({
 			key: `m:${metric.id}`,
-			tone: metric.tone,
+			tone: stale ? 'crit' : metric.tone,
 			ref: {kind: 'metric', id: metric.id},
 			search,
 			cells: [
 				{text: metric.title, width: 16, bold: true},
-				{text: single ? formatValue(single.value, metric.unit, metric) : metric.series.length === 0 ? 'no data' : `${metric.series.length} series`, width: 9, align: 'right', tone: single?.tone ?? metric.tone},
-				{text: single ? sparkline(single.history, 20, ceiling) : '', width: 21, tone: single?.tone ?? metric.tone},
-				{text: thresholdText(metric), tone: 'muted'},
+				{text: valueText, width: 9, align: 'right', tone: stale || metric.loading ? 'muted' : (single?.tone ?? metric.tone)},
+				{text: single ? sparkline(single.history, 20, ceiling) : '', width: 21, tone: stale ? 'muted' : (single?.tone ?? metric.tone)},
+				metricNote(metric),
 			],
 		});
 		if (!single) {
 			for (const series of metric.series) {
 				rows.push({
 					key: `m:${metric.id}:${series.labels}`,
-					tone: series.tone,
+					tone: stale ? 'muted' : series.tone,
 					ref: {kind: 'metric', id: metric.id},
 					search: `${search} ${series.labels}`.toLowerCase(),
 					cells: [
 						{text: `└ ${series.labels || '{}'}`, width: 16},
-						{text: formatValue(series.value, metric.unit, metric), width: 9, align: 'right', tone: series.tone},
-						{text: sparkline(series.history, 20, ceiling), width: 21, tone: series.tone},
+						{text: formatValue(series.value, metric.unit, metric), width: 9, align: 'right', tone: stale ? 'muted' : series.tone},
+						{text: sparkline(series.history, 20, ceiling), width: 21, tone: stale ? 'muted' : series.tone},
 						{text: ''},
 					],
 				});
@@ -169,7 +222,31 @@ function buildMetricRows(metrics: readonly MetricRow[]): Row[] {
 	return rows;
 }
 
+/**
+ * The Metrics pane's title and its line under the title when its feed is fine: the queries, and
+ * the scrape targets behind them that are down or warn (the first named, with why).
+ */
+export function metricsSummary(metrics: readonly MetricRow[]): {summary: {text: string; tone: Tone}; problem: {text: string; tone: Tone} | null} {
+	if (metrics.length === 0) return {summary: {text: 'no queries', tone: 'muted'}, problem: null};
+	const seen = new Map<string, TargetState>();
+	for (const metric of metrics) for (const target of metric.targets?.problems ?? []) seen.set(`${target.job}\u0000${target.instance}`, target);
+	const down = [...seen.values()].filter(t => t.health === 'down');
+	const warned = [...seen.values()].filter(t => t.health === 'up' && t.warning);
+	const loading = metrics.filter(m => m.loading).length;
+	const parts = [`${metrics.length} queries`];
+	if (loading > 0) parts.push(`${loading} loading`);
+	if (down.length > 0) parts.push(`${down.length} target${down.length > 1 ? 's' : ''} down`);
+	const tone = down.length > 0 ? 'crit' : worstTone(metrics.map(m => m.tone));
+	const first = down[0] ?? warned[0];
+	const problem = first
+		? {text: `${targetText(first)}${first.health === 'down' && first.error ? `: ${first.error}` : ''}${down.length + warned.length > 1 ? ` (+${down.length + warned.length - 1} more: enter on a query lists them)` : ''}`, tone: (first.health === 'down' ? 'crit' : 'warn') as Tone}
+		: null;
+	return {summary: {text: parts.join(' · '), tone}, problem};
+}
+
 export const selectMetricRows = memo(buildMetricRows);
+
+export const selectMetricsSummary = memo(metricsSummary);
 
 // ---- Pods ------------------------------------------------------------------------------------
 

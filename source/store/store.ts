@@ -36,6 +36,8 @@ export interface IncidentActions {
 	feedFailed(feed: string, error: string, at?: number): void;
 	healthReceived(rows: HealthRow[], at?: number): void;
 	metricsReceived(rows: MetricRow[], at?: number): void;
+	/** The metric rows changed without a good answer (their first is on its way, or every query failed): the feed is left as it is. */
+	metricsUpdated(rows: MetricRow[]): void;
 	alertsReceived(alerts: AlertInfo[], at?: number): void;
 	clusterReset(pods: PodInfo[], deployments: DeploymentInfo[], at?: number): void;
 	clusterChanged(changes: ClusterChange[], at?: number): void;
@@ -130,6 +132,9 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		},
 		metricsReceived(rows, at = now()) {
 			set(s => ({metrics: rows, feeds: {...s.feeds, metrics: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+		},
+		metricsUpdated(rows) {
+			set({metrics: rows});
 		},
 		alertsReceived(alerts, at = now()) {
 			set(s => ({alerts, feeds: {...s.feeds, alerts: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));

@@ -1,4 +1,4 @@
-import type {AlertInfo} from '../ports/metrics.js';
+import type {AlertInfo, Coverage, TargetState} from '../ports/metrics.js';
 import type {DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {AnyTimelineEvent, EventData, IncidentStatus, Severity} from '../timeline/events.js';
 import type {Runbook} from '../runbook/model.js';
@@ -64,8 +64,16 @@ export interface MetricRow {
 	direction: 'above' | 'below';
 	series: SeriesRow[];
 	tone: Tone;
-	/** Error for this query alone (bad PromQL, unsupported in direct mode). */
+	/** Error for this query alone (bad PromQL, unsupported in direct mode); its series, if any, are its last good ones. */
 	error?: string;
+	/** No answer yet: its first is on its way (not an error, not "no data"). */
+	loading?: true;
+	/** When its series were last answered (ms since the epoch). */
+	lastOkAt?: number;
+	/** Its values cover only part of its range: direct scrape mode's window is younger than the range. */
+	partial?: Coverage;
+	/** How many scrape targets behind it are up, and those that are not (down, not scraped yet) or warn (at most `metricLimits.targetsPerRow`). */
+	targets?: {up: number; problems: TargetState[]};
 }
 
 export interface ClusterData {

@@ -51,7 +51,9 @@ describe('session: the demo, wired as cli.tsx wires it', () => {
 		expect(store.getState().metrics.map(m => m.id)).toEqual(expect.arrayContaining(['error_ratio', 'latency_p95', 'request_rate']));
 		expect(store.getState().feeds['metrics']?.status).toBe('ok');
 
-		// A query's details read its history from the same backend the Metrics pane polls.
+		// A query's details read its history from the same backend the Metrics pane polls, in whole
+		// seconds: once a value has been polled twice, the last whole second holds two scrapes for rate().
+		await waitFor(() => (store.getState().metrics.find(r => r.id === 'error_ratio')?.series[0]?.history.length ?? 0) >= 2, {timeoutMs: 15_000, message: 'a second value of error_ratio'});
 		session.controller.showDetails({kind: 'metric', id: 'error_ratio'});
 		const details = await waitFor(
 			() => {

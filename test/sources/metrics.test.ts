@@ -38,6 +38,11 @@ afterEach(async () => {
 	servers = [];
 });
 
+/** The rows that have had an answer. */
+function answered(ctx: ReturnType<typeof makeContext>) {
+	return ctx.store.getState().metrics.filter(m => !m.loading);
+}
+
 function start(queries: QueryDef[], metrics: Metrics) {
 	const ctx = makeContext(makeConfig({refresh: {metricsMs: 20}}));
 	stops.push(startMetricsSource({...ctx, metrics, queries}));
@@ -69,7 +74,7 @@ describe('startMetricsSource', () => {
 		fake.ranges.set('ratio', [{labels: {}, points: [[1, 0.001], [2, 0.002], [3, Number.NaN], [4, 0.003]]}]);
 		fake.answers.set('ratio', [{labels: {}, value: 0.004}]);
 		const ctx = start([ratio], fake.metrics);
-		const row = await waitFor(() => ctx.store.getState().metrics[0], {message: 'first metrics row'});
+		const row = await waitFor(() => answered(ctx)[0], {message: 'first metrics row'});
 		expect(row).toMatchObject({id: 'error_ratio', title: '5xx ratio', unit: 'ratio', warn: 0.01, critical: 0.05, tone: 'ok'});
 		// Range history (NaN dropped) then the instant value(s) polled so far.
 		expect(row.series[0]!.history.slice(0, 4)).toEqual([0.001, 0.002, 0.003, 0.004]);
@@ -89,7 +94,7 @@ describe('startMetricsSource', () => {
 		]);
 		fake.answers.set('p95', [{labels: {}, value: 0.3}]);
 		const ctx = start([ratio, latency], fake.metrics);
-		await waitFor(() => ctx.store.getState().metrics.length === 2, {message: 'rows'});
+		await waitFor(() => answered(ctx).length === 2, {message: 'rows'});
 		const [r, l] = ctx.store.getState().metrics;
 		expect(r!.series.map(s => [s.labels, s.tone])).toEqual([
 			['route=/b', 'crit'],
@@ -109,7 +114,7 @@ describe('startMetricsSource', () => {
 		const fake = fakeMetrics();
 		fake.answers.set('ratio', [{labels: {}, value: 0.001}]);
 		const ctx = start([ratio], fake.metrics);
-		await waitFor(() => ctx.store.getState().metrics[0], {message: 'row'});
+		await waitFor(() => answered(ctx)[0], {message: 'row'});
 		expect(ctx.signals()).toEqual([]);
 		fake.answers.set('ratio', [{labels: {}, value: 0.07}]);
 		await waitFor(() => ctx.signals().length === 1, {message: 'crit signal'});
@@ -134,7 +139,7 @@ describe('startMetricsSource', () => {
 			[{status: 503, body: 'upstream down'}, /answered HTTP 503 Service Unavailable: upstream down/],
 			[{status: 401, body: ''}, /HTTP 401 Unauthorized: check bearerTokenFile/],
 			[{contentType: 'text/html', body: '<html>proxy login</html>'}, /text\/html body instead of JSON/],
-			['hang', /^timeout after 200 ms/],
+			['hang', /^unreachable: timeout after 200 ms/],
 		];
 		for (const [reply, expected] of failures) {
 			mode = reply;

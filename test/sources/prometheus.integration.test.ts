@@ -101,7 +101,7 @@ describe.skipIf(!binary)('Prometheus integration (real server)', () => {
 		];
 		const stop = startMetricsSource({...ctx, signal: controller.signal, metrics, queries});
 		try {
-			const rows = await waitFor(() => (ctx.store.getState().metrics.length === 2 ? ctx.store.getState().metrics : null), {timeoutMs: 10_000, message: 'metric rows'});
+			const rows = await waitFor(() => (ctx.store.getState().metrics.filter(m => !m.loading).length === 2 ? ctx.store.getState().metrics : null), {timeoutMs: 10_000, message: 'metric rows'});
 			expect(rows[0]!.series[0]!.value).toBeCloseTo(trafficMix.errorRatio, 6);
 			expect(rows[0]!.tone).toBe('warn');
 			expect(rows[1]!.series[0]!.value).toBeCloseTo(trafficMix.p95, 6);

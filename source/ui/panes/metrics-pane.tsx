@@ -1,6 +1,5 @@
 import React from 'react';
-import {applyFilter, selectMetricRows} from '../../store/selectors.js';
-import {worstTone} from '../../sources/format.js';
+import {applyFilter, selectMetricRows, selectMetricsSummary} from '../../store/selectors.js';
 import {useIncident, useNow} from '../context.js';
 import {VirtualList} from '../components/virtual-list.js';
 import {bodyRows, feedProblem, Pane} from './pane.js';
@@ -15,10 +14,10 @@ export function MetricsPane(props: PaneProps) {
 	const now = useNow();
 	const rows = applyFilter(selectMetricRows(metrics), filter);
 	const firing = alerts.filter(a => a.state === 'firing');
-	const summary = firing.length > 0
-		? {text: `${firing.length} firing: ${firing.map(a => a.name).join(', ')}`, tone: 'crit' as const}
-		: {text: metrics.length ? `${metrics.length} queries` : 'no queries', tone: worstTone(metrics.map(m => m.tone))};
-	const problem = feedProblem(feed, now);
+	const status = selectMetricsSummary(metrics);
+	const summary = firing.length > 0 ? {text: `${firing.length} firing: ${firing.map(a => a.name).join(', ')} · ${status.summary.text}`, tone: 'crit' as const} : status.summary;
+	// The feed's own failure first; else a scrape target behind the queries that is down.
+	const problem = feedProblem(feed, now) ?? status.problem;
 	return (
 		<Pane id="metrics" width={props.width} height={props.height} focused={props.focused} summary={summary} problem={problem} extra={filter ? `/${filter}` : undefined}>
 			<VirtualList rows={rows} selected={selected} height={bodyRows(props.height, problem)} width={props.width} focused={props.focused} empty="no queries (config queries[] or the runbook's)" />
