@@ -3,7 +3,8 @@
  */
 import {readFile} from 'node:fs/promises';
 import {displayUrl, httpGet, HttpError, statusLine, type HttpGetOptions, type HttpResponse} from '../clients/http.js';
-import type {AlertInfo, InstantSample, Labels, Metrics, RangeSeries} from '../ports/metrics.js';
+import type {AlertInfo, InstantSample, Labels, Metrics, RangeSeries, TargetState} from '../ports/metrics.js';
+import {promqlParts} from './promql-parts.js';
 
 export interface EndpointOptions {
 	url: string;
@@ -125,8 +126,31 @@ function pointOf(value: unknown): [number, number] {
 	return [Number(value[0]), parseSampleValue(value[1])];
 }
 
+/** How long the jobs behind a selector are trusted before they are read again. */
+const jobsTtlMs = 60_000;
+/** How far back a selector's series are looked for (a target that died an hour ago still stands behind its queries). */
+const lookbackText = '1h';
+
+/** A PromQL string literal. JSON's escapes are PromQL's (Go's) for every character a label can hold. */
+function promqlString(value: string): string {
+	return JSON.stringify(value);
+}
+
+/** A regular expression matching exactly these values. */
+function alternation(values: Iterable<string>): string {
+	return [...values].map(v => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+}
+
+function targetKey(job: string, instance: string): string {
+	return `${job}\u0000${instance}`;
+}
+
 export class PrometheusMetrics implements Metrics {
 	readonly endpoint: Endpoint;
+	/** Per selector: the jobs its series came from in the last hour, and when that was read. */
+	private readonly selectorJobs = new Map<string, {at: number; jobs: string[]}>();
+	/** Per target down (job and instance): since when, from its `up` samples (null: down for all of the last hour). */
+	private readonly downSince = new Map<string, number | null>();
 
 	constructor(options: EndpointOptions) {
 		this.endpoint = new Endpoint(options, 'Prometheus');
@@ -185,6 +209,97 @@ export class PrometheusMetrics implements Metrics {
 		const data = await this.call('/api/v1/query_range', {query: promql, start: String(startSec), end: String(endSec), step: String(stepSec)}, signal, promql);
 		if (data.resultType !== 'matrix' || !Array.isArray(data.result)) throw new Error(`Prometheus returned a ${String(data.resultType)} result for a range query`);
 		return data.result.map(item => ({labels: labelsOf(item?.metric), points: (Array.isArray(item?.values) ? item.values : []).map(pointOf)}));
+	}
+
+	/**
+	 * For each query, the scrape targets behind it: the jobs its selectors' series came from in the
+	 * last hour (`count by (job) (last_over_time(selector[1h]))`, read once a minute), each target of
+	 * those jobs as `up` has it, and for a target down, since when (its `up` samples of the last hour)
+	 * and why (the targets API's lastError, when Prometheus lets us read it). A job with no `up`
+	 * series at all has no target left in Prometheus, which is said too.
+	 */
+	async targets(promqls: readonly string[], signal: AbortSignal): Promise<TargetState[][]> {
+		const selectors = promqls.map(promql => promqlParts(promql)?.selectors ?? []);
+		const jobsBySelector = new Map<string, string[]>();
+		await Promise.all([...new Set(selectors.flat())].map(async selector => jobsBySelector.set(selector, await this.jobsOf(selector, signal))));
+		const jobsOfQuery = selectors.map(list => [...new Set(list.flatMap(selector => jobsBySelector.get(selector) ?? []))].sort());
+		const jobs = new Set(jobsOfQuery.flat());
+		if (jobs.size === 0) return promqls.map(() => []);
+		const up = await this.instant(`up{job=~${promqlString(alternation(jobs))}}`, signal);
+		const byJob = new Map<string, TargetState[]>();
+		const down: TargetState[] = [];
+		for (const sample of up) {
+			const job = sample.labels.job ?? '';
+			const state: TargetState = {job, instance: sample.labels.instance ?? '', health: sample.value === 1 ? 'up' : 'down'};
+			if (state.health === 'down') down.push(state);
+			else this.downSince.delete(targetKey(state.job, state.instance));
+			byJob.set(job, [...(byJob.get(job) ?? []), state]);
+		}
+		await Promise.all([this.explainDown(down, signal), ...down.map(state => this.sinceWhen(state, signal))]);
+		for (const job of jobs) {
+			if (!byJob.has(job)) byJob.set(job, [{job, instance: '', health: 'unknown', error: 'no scrape target in Prometheus any more (its series stopped)'}]);
+		}
+		return jobsOfQuery.map(list => list.flatMap(job => byJob.get(job) ?? []).sort((a, b) => a.instance.localeCompare(b.instance)));
+	}
+
+	/** The jobs a selector's series came from in the last hour (kept a minute; the last good answer if a read fails). */
+	private async jobsOf(selector: string, signal: AbortSignal): Promise<string[]> {
+		const cached = this.selectorJobs.get(selector);
+		if (cached && Date.now() - cached.at < jobsTtlMs) return cached.jobs;
+		try {
+			const samples = await this.instant(`count by (job) (last_over_time(${selector}[${lookbackText}]))`, signal);
+			const jobs = samples.flatMap(s => (s.labels.job === undefined ? [] : [s.labels.job]));
+			if (this.selectorJobs.size > 500) this.selectorJobs.clear();
+			this.selectorJobs.set(selector, {at: Date.now(), jobs});
+			return jobs;
+		} catch (error) {
+			if (cached) return cached.jobs;
+			throw error;
+		}
+	}
+
+	/** Since when a target is down: the first `up` sample at 0 after its last at 1 in the last hour (read once per outage). */
+	private async sinceWhen(state: TargetState, signal: AbortSignal): Promise<void> {
+		const key = targetKey(state.job, state.instance);
+		if (!this.downSince.has(key)) {
+			const data = await this.call('/api/v1/query', {query: `up{job=${promqlString(state.job)},instance=${promqlString(state.instance)}}[${lookbackText}]`}, signal);
+			const series = Array.isArray(data.result) ? data.result[0] : undefined;
+			const points: Array<[number, number]> = (Array.isArray(series?.values) ? series.values : []).map(pointOf);
+			let lastUp = points.length - 1;
+			while (lastUp >= 0 && points[lastUp]![1] !== 1) lastUp--;
+			const first = points[lastUp + 1];
+			this.downSince.set(key, lastUp === -1 || !first ? null : first[0] * 1000);
+			const lastOk = points[lastUp];
+			if (lastOk) state.lastOkAt = lastOk[0] * 1000;
+		}
+		const since = this.downSince.get(key);
+		if (since !== null && since !== undefined) state.downSince = since;
+	}
+
+	/** Each down target's lastError from the targets API; a Prometheus that does not let us read it leaves them without. */
+	private async explainDown(down: TargetState[], signal: AbortSignal): Promise<void> {
+		if (down.length === 0) return;
+		const pools = [...new Set(down.map(t => t.job))];
+		const found = new Map<string, string>();
+		await Promise.all(
+			pools.map(async job => {
+				let data: Record<string, unknown>;
+				try {
+					data = await this.call('/api/v1/targets', {state: 'active', scrapePool: job}, signal);
+				} catch {
+					return;
+				}
+				for (const target of Array.isArray(data.activeTargets) ? data.activeTargets : []) {
+					if (!isRecord(target)) continue;
+					const labels = labelsOf(target.labels);
+					if (typeof target.lastError === 'string' && target.lastError) found.set(targetKey(labels.job ?? '', labels.instance ?? ''), target.lastError);
+				}
+			}),
+		);
+		for (const state of down) {
+			const error = found.get(targetKey(state.job, state.instance));
+			if (error) state.error = error;
+		}
 	}
 
 	async alerts(signal: AbortSignal): Promise<AlertInfo[]> {

@@ -233,7 +233,7 @@ export function metricsSummary(metrics: readonly MetricRow[]): {summary: {text: 
 	const down = [...seen.values()].filter(t => t.health === 'down');
 	const warned = [...seen.values()].filter(t => t.health === 'up' && t.warning);
 	const loading = metrics.filter(m => m.loading).length;
-	const parts = [`${metrics.length} queries`];
+	const parts = [`${metrics.length} quer${metrics.length === 1 ? 'y' : 'ies'}`];
 	if (loading > 0) parts.push(`${loading} loading`);
 	if (down.length > 0) parts.push(`${down.length} target${down.length > 1 ? 's' : ''} down`);
 	const tone = down.length > 0 ? 'crit' : worstTone(metrics.map(m => m.tone));

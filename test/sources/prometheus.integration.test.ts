@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startMetricsSource, type QueryDef} from '../../source/sources/metrics.js';
 import {PrometheusMetrics, parseSampleValue} from '../../source/sources/prometheus.js';
 import {ScrapeMetrics} from '../../source/sources/scrape.js';
+import {metricsSummary, selectMetricRows} from '../../source/store/selectors.js';
 import {startMetricsService, trafficMix, type MetricsService} from '../support/metrics-service.js';
 import {findPrometheus, installHint, startPrometheus, type RunningPrometheus} from '../support/prometheus.js';
 import {waitFor} from '../support/wait.js';
@@ -127,5 +128,68 @@ describe.skipIf(!binary)('Prometheus integration (real server)', () => {
 		const [promP95] = await promOwn(prometheus.url, p95, at);
 		expect(ratio!.value).toBeCloseTo(promRatio!, 6);
 		expect(quantile!.value).toBeCloseTo(promP95!, 6);
+	});
+});
+
+describe.skipIf(!binary)('Prometheus integration: a scrape target that dies (real server)', () => {
+	let service: MetricsService;
+	let prometheus: RunningPrometheus;
+	let metrics: PrometheusMetrics;
+	const controller = new AbortController();
+
+	beforeAll(async () => {
+		service = await startMetricsService();
+		prometheus = await startPrometheus(binary!, [service.hostPort]);
+		metrics = new PrometheusMetrics({url: prometheus.url, timeoutMs: 5000});
+		await waitFor(async () => (await metrics.instant(errorRatio, controller.signal).catch(() => [])).length > 0, {
+			timeoutMs: 40_000,
+			intervalMs: 250,
+			message: 'Prometheus to answer rate() over the service',
+		}).catch(error => {
+			throw new Error(`${(error as Error).message}\nprometheus output:\n${prometheus?.output()}`);
+		});
+	});
+
+	afterAll(async () => {
+		controller.abort();
+		await prometheus?.close();
+		await service?.close();
+	});
+
+	it('says on the query’s row and in the pane’s title that its target is down, since when and why', async () => {
+		const ctx = makeContext(makeConfig({refresh: {metricsMs: 250}}));
+		const queries: QueryDef[] = [
+			{id: 'error_ratio', title: '5xx ratio', promql: errorRatio, unit: 'ratio', warn: 0.02, critical: 0.08},
+			{id: 'unrelated', title: 'Prometheus itself', promql: 'sum(prometheus_build_info)'},
+		];
+		const stop = startMetricsSource({...ctx, signal: controller.signal, metrics, queries});
+		try {
+			const up = await waitFor(() => ctx.store.getState().metrics[0]?.targets, {timeoutMs: 10_000, message: 'the targets behind the error ratio'});
+			expect(up).toEqual({up: 1, problems: []});
+			const stoppedAt = Date.now();
+			await service.close();
+			// Prometheus scrapes every second: within a few, `up` is 0 and the row says so.
+			const row = await waitFor(() => {
+				const r = ctx.store.getState().metrics[0];
+				return r?.targets?.problems[0]?.health === 'down' ? r : null;
+			}, {timeoutMs: 15_000, message: 'the error ratio’s target down'});
+			const target = row.targets!.problems[0]!;
+			expect(target).toMatchObject({job: 'app', instance: service.hostPort, health: 'down'});
+			expect(target.error).toMatch(/connection refused/);
+			// Since its first failed scrape: after the service stopped, within Prometheus's scrape interval and ours.
+			expect(target.downSince).toBeGreaterThanOrEqual(stoppedAt - 1000);
+			expect(target.downSince).toBeLessThanOrEqual(Date.now());
+			expect(target.lastOkAt).toBeLessThan(target.downSince!);
+			// Prometheus's own series are not the dead target's.
+			expect(ctx.store.getState().metrics[1]?.targets?.problems ?? []).toEqual([]);
+			const since = new Date(target.downSince!).toISOString().slice(11, 19);
+			const cells = selectMetricRows(ctx.store.getState().metrics).find(r => r.key === 'm:error_ratio')!.cells;
+			expect(cells.at(-1)!.text).toMatch(new RegExp(`^✗ target app ${service.hostPort.replace(/\./g, '\\.')} down since ${since} · `));
+			const {summary, problem} = metricsSummary(ctx.store.getState().metrics);
+			expect(summary).toEqual({text: '2 queries · 1 target down', tone: 'crit'});
+			expect(problem!.text).toMatch(new RegExp(`^app ${service.hostPort.replace(/\./g, '\\.')} down since ${since}: Get .*connection refused`));
+		} finally {
+			stop();
+		}
 	});
 });

@@ -158,3 +158,34 @@ describe('parseSampleValue', () => {
 		expect(parseSampleValue('NaN')).toBeNaN();
 	});
 });
+
+describe('PrometheusMetrics.targets', () => {
+	it('finds the jobs behind each query, their targets from up, and says so when a job has none or the targets API is closed', async () => {
+		const asked: string[] = [];
+		const metrics = await prom((path, params) => {
+			const query = params.get('query') ?? '';
+			asked.push(path === '/api/v1/query' ? query : path);
+			if (path === '/api/v1/targets') return {status: 403, body: 'forbidden'};
+			if (query.startsWith('count by (job) (last_over_time(http_requests_total')) return {body: vector([{metric: {job: 'api'}, value: '3'}, {metric: {job: 'gone'}, value: '1'}])};
+			if (query.startsWith('count by (job) (last_over_time(queue_depth')) return {body: vector([{metric: {job: 'worker'}, value: '1'}])};
+			if (query.startsWith('up{job=~')) {
+				return {body: vector([{metric: {job: 'api', instance: '10.0.0.1:8080'}, value: '1'}, {metric: {job: 'api', instance: '10.0.0.2:8080'}, value: '0'}, {metric: {job: 'worker', instance: '10.0.0.3:9000'}, value: '1'}])};
+			}
+			if (query === 'up{job="api",instance="10.0.0.2:8080"}[1h]') return {body: matrix([{metric: {job: 'api'}, values: [[1000, '1'], [1015, '1'], [1030, '0'], [1045, '0']]}])};
+			return {status: 400, body: {status: 'error', errorType: 'bad_data', error: `unexpected ${query}`}};
+		});
+		const [errors, queue, literal] = await metrics.targets(['sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))', 'max(queue_depth)', 'vector(1)'], signal);
+		expect(errors).toEqual([
+			{job: 'gone', instance: '', health: 'unknown', error: 'no scrape target in Prometheus any more (its series stopped)'},
+			{job: 'api', instance: '10.0.0.1:8080', health: 'up'},
+			// Down since its first scrape at 0 after the last at 1; the targets API refused to say why.
+			{job: 'api', instance: '10.0.0.2:8080', health: 'down', downSince: 1_030_000, lastOkAt: 1_015_000},
+		]);
+		expect(queue).toEqual([{job: 'worker', instance: '10.0.0.3:9000', health: 'up'}]);
+		expect(literal).toEqual([]);
+		// The jobs of a selector are read once a minute, the since-when once an outage.
+		const before = asked.length;
+		await metrics.targets(['sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))'], signal);
+		expect(asked.slice(before)).toEqual(['up{job=~"api|gone"}', '/api/v1/targets']);
+	});
+});
