@@ -1,9 +1,9 @@
 import type {Cluster, EventInfo, PodInfo, PodNow} from '../ports/cluster.js';
 import type {RowRef} from '../store/selectors.js';
-import {doneWhenHoldMs, formatCountdown, podStatus, rolloutText, sparklineCeiling, thresholdText} from '../store/selectors.js';
+import {podStatus, rolloutText, sparklineCeiling} from '../store/selectors.js';
+import {detailLines, detailsState} from '../store/selectors-details.js';
 import {hhmmss} from '../store/selectors-timeline.js';
-import type {IncidentState, MetricRow} from '../store/types.js';
-import type {DoneWhen, RunbookStep} from '../runbook/model.js';
+import type {DetailPart, IncidentState, MetricRow} from '../store/types.js';
 import {formatAge, formatValue, shortLabels, sparkline} from '../sources/format.js';
 import type {Metrics, RangeSeries} from '../ports/metrics.js';
 import {shownCommand} from '../actions/command.js';
@@ -12,8 +12,20 @@ import {describeEvent, stepCheckHow} from '../timeline/describe.js';
 import type {AnyTimelineEvent} from '../timeline/events.js';
 import {stringify} from 'yaml';
 
+/** A details view: its title, its lines as they are now, and (for a query or a step) the parts its dialog keeps live. */
+export interface Details {
+	title: string;
+	lines: string[];
+	parts?: DetailPart[];
+}
+
+/** Details with their live parts resolved against `state`, as the dialog first draws them. */
+function withLines(details: {title: string; parts: DetailPart[]}, state: IncidentState, now: number): Details {
+	return {...details, lines: detailLines(details.parts, detailsState(state), now)};
+}
+
 /** The lines of the details view for a selected row (plain text, already redacted where it matters). */
-export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Cluster | null, given: DiagnosisOptions = {}): Promise<{title: string; lines: string[]}> {
+export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Cluster | null, given: DiagnosisOptions = {}): Promise<Details> {
 	const options: Diagnosis = {redact: text => text, now: Date.now, tailLines: 20, timeoutMs: 5000, variables: {}, secretVariables: [], metrics: null, ...given};
 	switch (ref.kind) {
 		case 'health': {
@@ -36,19 +48,9 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 		case 'metric': {
 			const metric = state.metrics.find(m => m.id === ref.id);
 			if (!metric) return {title: ref.id, lines: ['(gone)']};
-			return {
-				title: `Query: ${metric.title}`,
-				lines: [
-					`id          ${metric.id}`,
-					`promql      ${metric.promql}`,
-					`unit        ${metric.unit || '—'}`,
-					`thresholds  ${thresholdText(metric) || 'none'}`,
-					...(metric.error ? [`error       ${metric.error}`] : []),
-					'',
-					...metric.series.map(s => `  ${formatValue(s.value, metric.unit, metric).padStart(10)}  ${s.labels || '{}'}`),
-					...(options.metrics ? await metricHistory(metric, options.metrics, options) : []),
-				],
-			};
+			// Its values and state follow the store while the dialog is open; its history is read now, and says to when.
+			const parts: DetailPart[] = [{live: 'metric', id: metric.id}, {lines: options.metrics ? await metricHistory(metric, options.metrics, options) : []}];
+			return withLines({title: `Query: ${metric.title}`, parts}, state, options.now());
 		}
 		case 'deployment': {
 			const d = state.cluster.deployments[ref.name];
@@ -113,20 +115,19 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 			const {variables, secretVariables} = options;
 			if (step.action) lines.push('', `action: ${step.action.kind}${step.action.deployment ? ` deployment/${stepDeployment(step, variables)}` : ''} (x to run)`);
 			for (const command of step.commands) lines.push('', `$ ${shownCommand(command, variables, secretVariables, 'keep')}`);
+			const parts: DetailPart[] = [{lines}];
 			for (const id of step.queries) {
-				// The query as the Metrics pane runs it (variables filled), with its value now.
-				const metric = state.metrics.find(m => m.id === id);
+				// The query as the Metrics pane runs it (variables filled), with its value now, as long as the dialog is open.
 				const query = state.runbook?.queries.find(x => x.id === id);
-				if (metric) lines.push('', `query ${metric.title}: ${metric.promql}`, `  now ${metricNow(metric)}`);
-				else if (query) lines.push('', `query ${query.title}: ${renderTemplate(query.promql, variables, {missing: 'keep'})}`);
+				parts.push({live: 'step-query', id, otherwise: query ? ['', `query ${query.title}: ${renderTemplate(query.promql, variables, {missing: 'keep'})}`] : []});
 			}
-			if (step.doneWhen) lines.push('', ...doneWhenLines(step, step.doneWhen, state, options.now()));
+			if (step.doneWhen) parts.push({live: 'done-when', stepId: step.id});
 			// Who ticked it, when, and why: a tick by its condition is not its action done.
 			const tick = state.incident.checkedSteps[step.id] && state.runbook ? state.incident.stepTicks[state.runbook.id]?.[step.id] : undefined;
 			const how = tick && stepCheckHow(tick.data);
-			if (tick) lines.push('', `checked ${hhmmss(tick.at)} UTC by ${tick.by}${how ? `: ${how}` : ''}`);
-			if (step.line) lines.push('', `${state.runbook?.source}:${step.line}`);
-			return {title: `Step: ${step.title}`, lines};
+			if (tick) parts.push({lines: ['', `checked ${hhmmss(tick.at)} UTC by ${tick.by}${how ? `: ${how}` : ''}`]});
+			if (step.line) parts.push({lines: ['', `${state.runbook?.source}:${step.line}`]});
+			return withLines({title: `Step: ${step.title}`, parts}, state, options.now());
 		}
 		case 'event': {
 			const event = state.timeline.find(e => e.id === ref.id);
@@ -219,37 +220,6 @@ function warnCrossing(points: ReadonlyArray<[number, number]>, metric: MetricRow
 /** "03:04", UTC, from unix seconds: the timeline's and the export's clock. */
 function clock(sec: number): string {
 	return new Date(sec * 1000).toISOString().slice(11, 16);
-}
-
-/** A query's first value now, or why there is none. */
-function metricNow(metric: MetricRow): string {
-	if (metric.error) return `unavailable: ${metric.error}`;
-	const first = metric.series[0];
-	return first ? `${formatValue(first.value, metric.unit, metric)}${metric.series.length > 1 ? ` (first of ${metric.series.length} series)` : ''}` : 'no data';
-}
-
-/**
- * A done-when condition in words, whether it holds now, and for how long (auto-check.ts ticks the
- * step when it has held long enough).
- */
-function doneWhenLines(step: RunbookStep, cond: DoneWhen, state: IncidentState, now: number): string[] {
-	const checked = Boolean(state.incident.checkedSteps[step.id]);
-	const ticks = checked ? 'checked' : 'ticks itself';
-	if ('health' in cond) {
-		const row = state.health.find(h => h.name === cond.health);
-		return [`done when: the ${cond.health} health check passes (${ticks})`, `  now ${row ? (row.ok ? 'passing' : `failing${row.detail ? `: ${row.detail}` : ''}`) : 'not checked (no such service in the config)'}`];
-	}
-	const metric = state.metrics.find(m => m.id === cond.query);
-	const unit = metric?.unit ?? '';
-	const bounds = [
-		...(cond.below !== undefined ? [`below ${formatValue(cond.below, unit)}`] : []),
-		...(cond.above !== undefined ? [`above ${formatValue(cond.above, unit)}`] : []),
-	].join(' and ');
-	const held = cond.forSeconds ? ` for ${formatAge(cond.forSeconds * 1000)}` : '';
-	// Held, not yet long enough: the same count the Runbook pane shows.
-	const since = state.doneWhenHeld[step.id];
-	const holding = since === undefined || checked ? [] : [`  held for ${formatAge(Math.max(0, now - since))}; ticks in ${formatCountdown(since + doneWhenHoldMs(step) - now)}`];
-	return [`done when: ${metric?.title ?? cond.query} stays ${bounds}${held} (${ticks})`, `  now ${metric ? metricNow(metric) : 'not queried (no such query in the runbook)'}`, ...holding];
 }
 
 export interface DiagnosisOptions {

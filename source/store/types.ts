@@ -154,12 +154,24 @@ export const commandChoice = {
 	},
 };
 
+/**
+ * A part of a details dialog: lines fixed when it opened (a rollout history, a query's last 30
+ * minutes, read then and saying when), or lines computed from the store at each draw (a query's
+ * values and state, a step's watched queries and done-when condition): see selectors-details.ts.
+ */
+export type DetailPart =
+	| {lines: string[]}
+	| {live: 'metric'; id: string}
+	/** A step's watched query; `otherwise` when the Metrics pane does not poll it. */
+	| {live: 'step-query'; id: string; otherwise: string[]}
+	| {live: 'done-when'; stepId: string};
+
 /** A dialog the UI shows; described by core, drawn by UI. */
 export type Dialog =
 	| {kind: 'confirm'; request: import('../actions/types.js').ActionRequest}
 	| {kind: 'prompt'; purpose: 'note' | 'filter'; title: string; value: string}
 	/** `output`: a finished command's output, kept one line per line (its tables) and opened at its end. */
-	| {kind: 'details'; title: string; lines: string[]; output?: boolean}
+	| {kind: 'details'; title: string; lines: string[]; output?: boolean; parts?: DetailPart[]}
 	/** Live output of the running action; replaced by 'details' when it ends. */
 	| {kind: 'output'; actionId: string; title: string}
 	/** The log of a pod, followed (`l`): its lines are `followedLog`'s. */

@@ -282,7 +282,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 				overlay = <PromptDialog title={dialog.title} initial={dialog.value} {...common} />;
 				break;
 			case 'details':
-				overlay = <DetailsDialog title={dialog.title} lines={dialog.lines} output={dialog.output} {...common} />;
+				overlay = <DetailsDialog title={dialog.title} lines={dialog.lines} parts={dialog.parts} output={dialog.output} {...common} />;
 				break;
 			case 'output':
 				overlay = <OutputDialog title={dialog.title} {...common} />;

@@ -2,7 +2,9 @@ import React, {useEffect, useMemo, useState} from 'react';
 import {Text} from 'ink';
 import {useKeyPresses} from '../components/use-key-presses.js';
 import {Command, matches} from '../keymap.js';
-import {useController, useIncident} from '../context.js';
+import {useController, useIncident, useNow} from '../context.js';
+import {detailLines} from '../../store/selectors-details.js';
+import type {DetailPart} from '../../store/types.js';
 import {scrollOffset} from '../layout.js';
 import {DialogFrame, dialogTextWidth, frameLines, wrapHanging} from './dialog-frame.js';
 
@@ -77,10 +79,32 @@ function LinesDialog(props: {
 
 const scrollAndClose = '↑/↓ scroll · enter/esc close';
 
-/** An item's details, or a finished command's output (`output`). */
-export function DetailsDialog(props: {title: string; lines: string[]; output?: boolean; width: number; height: number; isActive: boolean}) {
+/**
+ * An item's details, or a finished command's output (`output`). With `parts`, its live parts (a
+ * query's values, a step's watched queries and done-when) are drawn from the store as it is now,
+ * and move with it and the screen's clock while the dialog is open.
+ */
+export function DetailsDialog(props: {title: string; lines: string[]; parts?: readonly DetailPart[]; output?: boolean; width: number; height: number; isActive: boolean}) {
 	const dialogClosed = useIncident(s => s.dialogClosed);
-	return <LinesDialog {...props} output={Boolean(props.output)} footer={scrollAndClose} onCancel={dialogClosed} onClose={dialogClosed} />;
+	const live = useLiveLines(props.parts);
+	return <LinesDialog {...props} lines={live ?? props.lines} output={Boolean(props.output)} footer={scrollAndClose} onCancel={dialogClosed} onClose={dialogClosed} />;
+}
+
+/** The lines of `parts` from the store now (undefined without parts); recomputed when what they read changes. */
+function useLiveLines(parts: readonly DetailPart[] | undefined): string[] | undefined {
+	const metrics = useIncident(s => s.metrics);
+	const health = useIncident(s => s.health);
+	const runbook = useIncident(s => s.runbook);
+	const doneWhenHeld = useIncident(s => s.doneWhenHeld);
+	const checkedSteps = useIncident(s => s.incident.checkedSteps);
+	// Only a held done-when condition counts with the clock ("held for 40s; ticks in 0:20").
+	const now = useNow();
+	const counting = Boolean(parts?.some(part => 'live' in part && part.live === 'done-when'));
+	return useMemo(
+		() => (parts ? detailLines(parts, {metrics, health, runbook, doneWhenHeld, checkedSteps}, now) : undefined),
+		// The clock matters only to a done-when count: other dialogs are not redrawn at each tick.
+		[parts, metrics, health, runbook, doneWhenHeld, checkedSteps, counting ? now : 0],
+	);
 }
 
 /** The output of the command running now, as it comes; esc cancels the command, enter hides it. */
