@@ -68,7 +68,8 @@ export function metricRow(q: QueryDef, series: SeriesRow[], error?: string): Met
 		unit: q.unit ?? '',
 		direction: q.direction ?? 'above',
 		series,
-		tone: error && series.length === 0 ? 'muted' : worstTone(series.map(s => s.tone)),
+		// Values kept past an error are not graded now: what they would be now is not known.
+		tone: error ? 'muted' : worstTone(series.map(s => s.tone)),
 	};
 	if (q.warn !== undefined) row.warn = q.warn;
 	if (q.critical !== undefined) row.critical = q.critical;

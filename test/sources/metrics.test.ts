@@ -1,6 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import type {InstantSample, Metrics, RangeSeries} from '../../source/ports/metrics.js';
-import {crossingMessage, seriesRows, startMetricsSource, type QueryDef} from '../../source/sources/metrics.js';
+import {HttpError} from '../../source/clients/http.js';
+import {crossingMessage, feedError, seriesRows, startMetricsSource, type QueryDef} from '../../source/sources/metrics.js';
 import {PrometheusMetrics} from '../../source/sources/prometheus.js';
 import type {LocalServer} from '../clients/local-server.js';
 import {waitFor} from '../support/wait.js';
@@ -65,6 +66,16 @@ describe('seriesRows', () => {
 		expect(crossingMessage(ratio, 'warn', 0.048, 'crit')).toBe('5xx ratio improving: under critical 5%, still past warning (4.8%)');
 		expect(crossingMessage(ratio, 'warn', 0.02, 'ok')).toBe('5xx ratio above warning 1% (2%)');
 		expect(crossingMessage({id: 'ready', promql: 'x', warn: 3, critical: 1, direction: 'below'}, 'warn', 2)).toBe('ready below warning 3 (2)');
+	});
+});
+
+describe('feedError', () => {
+	it('says once what kept every query from an answer, and what it means when that is known', () => {
+		const refused = new HttpError('refused', 'connection refused (127.0.0.1:9090)', 'http://127.0.0.1:9090');
+		expect(feedError([refused, refused, refused])).toBe('unreachable: connection refused (127.0.0.1:9090)');
+		const denied = new HttpError('http', 'Prometheus at http://p/ answered HTTP 403 Forbidden: check bearerTokenFile', 'http://p/', 403);
+		expect(feedError([denied])).toBe('unauthorized: Prometheus at http://p/ answered HTTP 403 Forbidden: check bearerTokenFile');
+		expect(feedError([new Error('a'), new Error('b'), new Error('c')])).toBe('all 3 queries failed: a (and 2 other errors)');
 	});
 });
 
@@ -137,7 +148,7 @@ describe('startMetricsSource', () => {
 		await waitFor(() => ctx.store.getState().feeds.metrics?.status === 'ok', {message: 'first good poll'});
 		const failures: Array<[Reply, RegExp]> = [
 			[{status: 503, body: 'upstream down'}, /answered HTTP 503 Service Unavailable: upstream down/],
-			[{status: 401, body: ''}, /HTTP 401 Unauthorized: check bearerTokenFile/],
+			[{status: 401, body: ''}, /^unauthorized: Prometheus at .* answered HTTP 401 Unauthorized: check bearerTokenFile/],
 			[{contentType: 'text/html', body: '<html>proxy login</html>'}, /text\/html body instead of JSON/],
 			['hang', /^unreachable: timeout after 200 ms/],
 		];
@@ -148,7 +159,11 @@ describe('startMetricsSource', () => {
 				return f?.status === 'error' && expected.test(f.error ?? '') ? f : null;
 			}, {message: `feed error matching ${expected}`});
 			expect(feed.lastOkAt).toBeGreaterThan(0);
-			expect(ctx.store.getState().metrics[0]!.series[0]!.value).toBe(0.002);
+			// The last good value stays, with the error, and is not graded as if it were now's.
+			const row = ctx.store.getState().metrics[0]!;
+			expect(row.series[0]!.value).toBe(0.002);
+			expect(row).toMatchObject({error: feed.error!.replace(/^(unreachable|unauthorized): /, ''), tone: 'muted'});
+			expect(row.lastOkAt).toBe(feed.lastOkAt);
 			mode = 'ok';
 			await waitFor(() => ctx.store.getState().feeds.metrics?.status === 'ok', {message: 'recovery', timeoutMs: 10_000});
 		}
