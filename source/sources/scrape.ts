@@ -557,6 +557,8 @@ interface TargetRecord {
 	byText: Map<string, Series>;
 	/** Series of its latest good scrape left out at the series limit. */
 	dropped: number;
+	/** Its latest scrape was cut short by the scrapes stopping before it answered (not its failure; said by targetErrors while it has no state). */
+	cutShort?: string;
 }
 
 /** How long a scrape reads its body before it lets the event loop run (keys, the screen, other scrapes). */
@@ -741,7 +743,10 @@ export class ScrapeMetrics implements Metrics {
 			if (signal.aborted) return;
 			this.commit(record, read, at);
 		} catch (error) {
-			if (signal.aborted) throw error;
+			if (signal.aborted) {
+				record.cutShort = `cut short before it answered (${(error as Error).message})`;
+				throw error;
+			}
 			this.failed(record, (error as Error).message, at);
 			throw new Error(this.failureText(record));
 		}
@@ -777,6 +782,7 @@ export class ScrapeMetrics implements Metrics {
 		record.dropped = read.dropped;
 		record.health = 'up';
 		record.error = undefined;
+		record.cutShort = undefined;
 		record.downSince = undefined;
 		record.lastOkAt = atMs;
 		this.firstScrapeAt ??= atMs;
@@ -787,6 +793,7 @@ export class ScrapeMetrics implements Metrics {
 	private failed(record: TargetRecord, error: string, atMs: number): void {
 		record.health = 'down';
 		record.error = error;
+		record.cutShort = undefined;
 		record.downSince ??= atMs;
 		for (const series of record.byText.values()) markStale(series, atMs);
 	}
@@ -807,9 +814,16 @@ export class ScrapeMetrics implements Metrics {
 		if (this.firstScrapeAt !== undefined && this.firstScrapeAt < oldest) this.firstScrapeAt = oldest;
 	}
 
-	/** Errors of targets whose latest scrape failed. */
+	/**
+	 * Errors of targets whose latest scrape failed, and of those never scraped whose scrape was cut
+	 * short (`status` stops at its deadline: a target that had not answered by then is not fine).
+	 */
 	targetErrors(): string[] {
-		return [...this.records.values()].flatMap(record => (record.health === 'down' ? [this.failureText(record)] : []));
+		return [...this.records.values()].flatMap(record => {
+			if (record.health === 'down') return [this.failureText(record)];
+			if (record.health === 'unknown' && record.cutShort) return [`scrape of ${record.target.name} (${record.target.url}) failed: ${record.cutShort}`];
+			return [];
+		});
 	}
 
 	/** Each target's state: up, down (since when, why), or not scraped yet; with what its last scrape left out. */

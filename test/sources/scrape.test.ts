@@ -391,3 +391,34 @@ describe('large scrape bodies', () => {
 		expect(metrics.seriesCount).toBe(10);
 	});
 });
+
+describe('a scrape cut short by the scrapes stopping', () => {
+	it('is no failure of the target: its state is unchanged, and queries wait for the next round', async () => {
+		let release: (() => void) | undefined;
+		let n = 0;
+		const metrics = new ScrapeMetrics({
+			targets: [{name: 'app', url: 'http://app.test/metrics'}],
+			fetchText: (_target, s) =>
+				new Promise((resolve, reject) => {
+					n++;
+					if (n > 1) return resolve(`hits_total ${n}\n`);
+					release = () => resolve('hits_total 1\n');
+					s.addEventListener('abort', () => reject(new Error('request cancelled (http://app.test/metrics)')), {once: true});
+				}),
+		});
+		const first = new AbortController();
+		const cut = metrics.scrapeOnce(first.signal);
+		// A query made now waits for an answer; it does not fail with the cut.
+		const query = metrics.instant('hits_total', signal);
+		first.abort(new Error('scrape poller stopped'));
+		await expect(cut).rejects.toThrow('scrape poller stopped');
+		expect(metrics.targetStates()).toEqual([{job: 'app', instance: 'app.test', health: 'unknown', error: 'not scraped yet'}]);
+		// `status`, whose deadline stopped it, hears the target never answered.
+		expect(metrics.targetErrors()).toEqual(['scrape of app (http://app.test/metrics) failed: cut short before it answered (request cancelled (http://app.test/metrics))']);
+		release?.();
+		await metrics.scrapeOnce(signal);
+		expect((await query).map(s => s.value)).toEqual([2]);
+		expect(metrics.targetStates()[0]!.health).toBe('up');
+		expect(metrics.targetErrors()).toEqual([]);
+	});
+});
