@@ -733,18 +733,18 @@ export class ScrapeMetrics implements Metrics {
 			const text = this.options.fetchText ? await this.options.fetchText(target, signal) : await fetchExposition(target, signal);
 			const read = new ScrapeRead(record, text, at, this.series, this.maxSeries);
 			while (!read.step(sliceMs)) {
-				if (signal.aborted) return;
+				if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('scrape stopped');
 				// The scrape's deadline covers reading the body too, as Prometheus's scrape_timeout does.
 				if (performance.now() - started > timeoutMs) {
 					throw new Error(`took longer than its ${timeoutMs} ms deadline: ${read.lines} lines of its ${Math.round(text.length / 1024)} KiB body read`);
 				}
 				await nextTurn();
 			}
-			if (signal.aborted) return;
+			if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('scrape stopped');
 			this.commit(record, read, at);
 		} catch (error) {
 			if (signal.aborted) {
-				record.cutShort = `cut short before it answered (${(error as Error).message})`;
+				record.cutShort = `cut short before its scrape finished (${(error as Error).message})`;
 				throw error;
 			}
 			this.failed(record, (error as Error).message, at);

@@ -413,12 +413,24 @@ describe('a scrape cut short by the scrapes stopping', () => {
 		first.abort(new Error('scrape poller stopped'));
 		await expect(cut).rejects.toThrow('scrape poller stopped');
 		expect(metrics.targetStates()).toEqual([{job: 'app', instance: 'app.test', health: 'unknown', error: 'not scraped yet'}]);
-		// `status`, whose deadline stopped it, hears the target never answered.
-		expect(metrics.targetErrors()).toEqual(['scrape of app (http://app.test/metrics) failed: cut short before it answered (request cancelled (http://app.test/metrics))']);
+		// `status`, whose deadline stopped it, hears the target did not answer in time.
+		expect(metrics.targetErrors()).toEqual(['scrape of app (http://app.test/metrics) failed: cut short before its scrape finished (request cancelled (http://app.test/metrics))']);
 		release?.();
 		await metrics.scrapeOnce(signal);
 		expect((await query).map(s => s.value)).toEqual([2]);
 		expect(metrics.targetStates()[0]!.health).toBe('up');
 		expect(metrics.targetErrors()).toEqual([]);
+	});
+});
+
+describe('a deadline that passes while a large body is read', () => {
+	it('stops the reading at once, and the target says its scrape was cut short', async () => {
+		const lines = Array.from({length: 200_000}, (_, i) => `big_total{id="${i}"} 1`).join('\n');
+		const metrics = new ScrapeMetrics({targets: [{name: 'big', url: 'http://big.test/metrics', timeoutMs: 120_000}], fetchText: async () => lines, maxSeries: 300_000});
+		const deadline = new AbortController();
+		setImmediate(() => deadline.abort(new Error('status deadline passed')));
+		await expect(metrics.scrapeOnce(deadline.signal)).rejects.toThrow('status deadline passed');
+		expect(metrics.seriesCount).toBe(0);
+		expect(metrics.targetErrors()).toEqual(['scrape of big (http://big.test/metrics) failed: cut short before its scrape finished (status deadline passed)']);
 	});
 });
