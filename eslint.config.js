@@ -41,6 +41,9 @@ export default [
 		layer(['**/ui/**', '**/session/**', '**/actions/*', '!**/actions/types.js', '**/clients/**', '**/demo/**'], 'The store is plain state; it imports no UI and does no I/O.'),
 	]),
 	restrict(['source/clients/**', 'source/ports/**', 'source/config/**'], react, [layer(['**/ui/**', '**/session/**', '**/store/**', '**/demo/**'], 'Thin I/O, below everything.')]),
+	restrict(['source/text/**'], [...react, ...io], [
+		layer(['**/ui/**', '**/session/**', '**/sources/**', '**/actions/**', '**/timeline/**', '**/runbook/**', '**/store/**', '**/clients/**', '**/ports/**', '**/config/**', '**/demo/**'], 'Text handling is the bottom layer: it imports nothing of the cockpit.'),
+	]),
 	restrict(['source/demo/**'], react, [layer(['**/ui/**', '**/session/**'], 'The demo is an environment behind the ports.')]),
 	restrict(['source/ui/**'], io, [
 		layer(['**/clients/**', '**/session/**', '**/demo/**', '**/sources/*', '!**/sources/format.js'], 'Components never do I/O: read the store, call the controller.'),

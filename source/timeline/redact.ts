@@ -1,10 +1,15 @@
 /**
- * Masks secrets before anything reaches the journal (and the screen's output views).
+ * Masks secrets in everything the cockpit shows, stores, exports and prints: the journal (every
+ * event's data), the screen (the store's messages, bodies, labels, output and log lines, details),
+ * the post-mortem and `status`. A PEM private key is masked across lines, also when its lines come
+ * one at a time (createLineRedactor).
  *
  * Hand-written: the secret-scanning libraries we know of (gitleaks, detect-secrets, trufflehog) are
  * Go/Python tools that find secrets in repositories; we need an in-process, synchronous text filter
  * that keeps the surrounding text readable ("password=[REDACTED]"), which is a short list of regexes.
  */
+
+import {cleanDeep, cleanMultiline} from '../text/clean.js';
 
 export type Redactor = (text: string) => string;
 
@@ -16,9 +21,16 @@ interface Rule {
 	replace: (match: string, ...groups: string[]) => string;
 }
 
-/** Key names whose values are secrets: the key must END with one of these words. */
-const secretKeyWords = 'password|passwd|passphrase|pwd|token|secret|api[_-]?key|apikey|secret[_-]?key|access[_-]?key|private[_-]?key|credentials?|client[_-]?secret';
+/**
+ * Key names whose values are secrets: the key must END with one of these words. A kubeconfig's
+ * `client-key-data` and `client-certificate-data` (base64 of the user's key and certificate) are
+ * among them; so is a cookie.
+ */
+const secretKeyWords = 'password|passwd|passphrase|pwd|token|secret|api[_-]?key|apikey|secret[_-]?key|access[_-]?key|private[_-]?key|credentials?|client[_-]?secret|client[_-]?key[_-]?data|client[_-]?certificate[_-]?data|cookie';
 const secretKeyName = new RegExp(`^[A-Za-z0-9_.-]*?(?:${secretKeyWords})$`, 'i');
+// Key names are bounded (64 characters before the word): an unbounded lazy prefix tried every
+// length at every word boundary, quadratic in a long word (a 100 KB note without spaces).
+const keyPrefix = '[A-Za-z0-9_.-]{0,64}?';
 
 /** A quoted or bare value after `key=` / `key:`. */
 const valuePattern = String.raw`("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|\\"(?:(?!\\")[^\n])*\\"|[^\s,;&"'{}<>\[\]]+|\[REDACTED\])`;
@@ -36,6 +48,36 @@ const builtinRules: Rule[] = [
 		name: 'private key',
 		pattern: /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g,
 		replace: (_m, kind: string) => `-----BEGIN ${kind}PRIVATE KEY-----${REDACTED}-----END ${kind}PRIVATE KEY-----`,
+	},
+	{
+		// The end of a key block whose BEGIN line was cut off (an output excerpt, a log tail).
+		name: 'private key end',
+		pattern: /(?:^[A-Za-z0-9+/=]{16,}\r?\n)+(?=-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)/gm,
+		replace: () => `${REDACTED}\n`,
+	},
+	{
+		// A line of a PEM body on its own (64 base64 characters): a key printed from its middle.
+		name: 'pem body line',
+		pattern: /^[A-Za-z0-9+/]{64}$/gm,
+		replace: () => REDACTED,
+	},
+	{
+		// Base64 of a PEM block ("-----BEGIN ..."), as kubeconfigs and Secrets hold keys and certificates, wherever it stands.
+		name: 'base64 pem',
+		pattern: /LS0tLS1CRUdJTi[A-Za-z0-9+/=]*/g,
+		replace: () => REDACTED,
+	},
+	{
+		// A Slack incoming webhook: the path is the credential.
+		name: 'slack webhook',
+		pattern: /\b(hooks\.slack(?:-gov)?\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]+/g,
+		replace: (_m, head: string) => `${head}${REDACTED}`,
+	},
+	{
+		// Cookie and Set-Cookie headers: every cookie of the line (a key/value rule would stop at the first `;`).
+		name: 'cookie header',
+		pattern: /\b((?:set-)?cookie\s*:\s*)(?!\[REDACTED\])[^\r\n"]+/gi,
+		replace: (_m, head: string) => `${head}${REDACTED}`,
 	},
 	{
 		name: 'jwt',
@@ -78,16 +120,29 @@ const builtinRules: Rule[] = [
 	{
 		// --password value, -p is too ambiguous to guess.
 		name: 'secret flag',
-		pattern: new RegExp(String.raw`(--?(?:[A-Za-z0-9-]*?)(?:${secretKeyWords})\s+)(?!-)${valuePattern}`, 'gi'),
+		pattern: new RegExp(String.raw`(--?(?:[A-Za-z0-9-]{0,64}?)(?:${secretKeyWords})\s+)(?!-)${valuePattern}`, 'gi'),
 		replace: (_m, head: string, value: string) => `${head}${maskValue(value)}`,
 	},
 	{
 		// password=..., "password": "...", DB_PASSWORD=..., token: ..., aws_secret_access_key = ...
 		name: 'secret key/value',
-		pattern: new RegExp(String.raw`((?:\\?["'])?\b[A-Za-z0-9_.-]*?(?:${secretKeyWords})(?:\\?["'])?\s*[:=]\s*)${valuePattern}`, 'gi'),
+		pattern: new RegExp(String.raw`((?:\\?["'])?\b${keyPrefix}(?:${secretKeyWords})(?:\\?["'])?\s*[:=]\s*)${valuePattern}`, 'gi'),
 		replace: (_m, head: string, value: string) => `${head}${maskValue(value)}`,
 	},
+	{
+		// An AWS secret access key with no name beside it: 40 characters of base64 (letters of both
+		// cases and a digit, / or +) standing alone. A git hash (hex, one case) is not one.
+		name: 'aws secret key',
+		pattern: /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+		replace: () => REDACTED,
+	},
 ];
+
+/**
+ * What any built-in rule needs somewhere in a text: most text (pod names, numbers, ordinary log
+ * lines) has none of it and is returned after this one test.
+ */
+const mayHoldSecret = new RegExp(String.raw`BEGIN|PRIVATE KEY|eyJ|gh[pousr]_|github_pat_|xox[baprs]-|AKIA|ASIA|:\/\/|authoriz|bearer|cookie|hooks\.slack|LS0tLS1|[A-Za-z0-9/+]{40}|${secretKeyWords}`, 'i');
 
 function compileExtra(source: string): RegExp {
 	try {
@@ -124,10 +179,52 @@ export function createRedactor(extraPatterns: string[] = []): Redactor {
 	return (text: string): string => {
 		if (!text) return text;
 		let out = text;
-		for (const rule of builtinRules) out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: any[]) => string);
+		if (mayHoldSecret.test(text)) for (const rule of builtinRules) out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: any[]) => string);
 		for (const pattern of extras) out = applyExtra(out, pattern);
 		return out;
 	};
+}
+
+const beginKey = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----/;
+const endKey = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+
+/**
+ * Masks text that comes a line at a time (a followed log, a command's output as it streams): each
+ * line as `redact` masks it, and every line of a PEM private key between its BEGIN line and its END
+ * line, which the text rules cannot see whole in one line.
+ */
+export function createLineRedactor(redact: Redactor): Redactor {
+	const state = {inKey: false};
+	return function redactLine(line: string): string {
+		if (state.inKey) {
+			const end = endKey.exec(line);
+			if (!end) return REDACTED;
+			state.inKey = false;
+			return `${REDACTED}${end[0]}${redact(line.slice(end.index + end[0].length))}`;
+		}
+		const begin = beginKey.exec(line);
+		if (begin && !endKey.test(line.slice(begin.index))) state.inKey = true;
+		return redact(line);
+	};
+}
+
+/** Lines masked as createLineRedactor masks them, in order. */
+export function redactLines(lines: readonly string[], redact: Redactor): string[] {
+	const redactLine = createLineRedactor(redact);
+	return lines.map(redactLine);
+}
+
+/**
+ * Outside text as it may be shown, stored, exported or printed: control characters made visible
+ * (text/clean.ts; line breaks kept) and secrets masked.
+ */
+export function scrubText(text: string, redact: Redactor): string {
+	return redact(cleanMultiline(text));
+}
+
+/** `scrubText` over every string of a JSON-like value (redactDeep's secret-named keys included). */
+export function scrubDeep<T>(value: T, redact: Redactor): T {
+	return redactDeep(cleanDeep(value, {multiline: true}), redact);
 }
 
 /** Whether an object key names a secret (its string value is masked whole by redactDeep). */

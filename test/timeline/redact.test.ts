@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {createRedactor, redactDeep, REDACTED} from '../../source/timeline/redact.js';
+import {createRedactor, redactDeep, redactLines, REDACTED, scrubDeep, scrubText} from '../../source/timeline/redact.js';
+import {pemKey, secretCases} from '../support/secrets.js';
 
 const redact = createRedactor();
 
@@ -102,5 +103,52 @@ describe('redactDeep', () => {
 			nested: {list: ['ok', `Bearer ${REDACTED}`], apiToken: REDACTED, count: 3, flag: true, nothing: null},
 		});
 		expect(input.text).toBe('password=hunter2');
+	});
+});
+
+describe('every secret kind, whole and line by line', () => {
+	it('masks each kind in a text', () => {
+		for (const {name, text, needles} of secretCases()) {
+			const out = redact(text);
+			for (const needle of needles) expect(out, `${name}: ${out}`).not.toContain(needle);
+		}
+	});
+
+	it('masks each kind when its lines come one at a time (a followed log, streamed output)', () => {
+		for (const {name, text, needles} of secretCases()) {
+			const out = redactLines(['before', ...text.split('\n'), 'after'], redact);
+			for (const needle of needles) expect(out.join('\n'), name).not.toContain(needle);
+			expect(out.at(-1), name).toBe('after');
+		}
+	});
+
+	it('masks the end of a key whose BEGIN line was cut off, and a body line seen alone', () => {
+		const key = pemKey('CUTBODYMARKER').split('\n');
+		expect(redact(['… 4000 characters cut …', ...key.slice(2)].join('\n'))).not.toContain('CUTBODYMARKER');
+		expect(redactLines(key.slice(1, 3), redact).join('\n')).not.toContain('CUTBODYMARKER');
+	});
+
+	it('leaves ordinary text alone: names, hashes, numbers, prose', () => {
+		for (const text of ['checkout-6d5dbb8967-r7j9w', 'commit 3f786850e387550fdab836ed7e6dc881de23001b', 'p95 latency 123 ms', 'the bearer of bad news', 'sha256:' + 'ab'.repeat(32)]) {
+			expect(redact(text)).toBe(text);
+		}
+	});
+
+	it('takes time linear in a long word (a 200 KB note without spaces)', () => {
+		const calls = [20_000, 200_000].map(length => {
+			const started = process.cpuUsage();
+			redact(`${'x'.repeat(length)}password`);
+			const used = process.cpuUsage(started);
+			return used.user + used.system;
+		});
+		// Ten times the text: a quadratic rule would take a hundred times as long.
+		expect(calls[1]!).toBeLessThan(Math.max(calls[0]! * 40, 200_000));
+	});
+});
+
+describe('scrubText and scrubDeep', () => {
+	it('make controls visible and mask secrets in one pass, keeping line breaks', () => {
+		expect(scrubText('\u001B]52;c;eA==\u0007 password=hunter2\nnext', redact)).toBe(`␛]52;c;eA==␇ password=${REDACTED}\nnext`);
+		expect(scrubDeep({msg: 'a\rb', token: 'x'}, redact)).toEqual({msg: 'a␍b', token: REDACTED});
 	});
 });
