@@ -4,6 +4,7 @@ import type {PaneId} from '../store/types.js';
 import {Command, matches} from './keymap.js';
 import {useIncident, useTheme} from './context.js';
 import {editText, useLatestState} from './components/text-input.js';
+import {tailText} from '../text/display.js';
 
 /**
  * The `/` filter, typed in the footer line while the focused pane stays in view and narrows as you
@@ -38,7 +39,7 @@ export function FilterBar(props: {pane: PaneId; initial: string; width: number; 
 	return (
 		<Box width={props.width} height={1}>
 			<Text wrap="truncate-start">
-				<Text bold color={theme.accent}>{`/${value}`}</Text>
+				<Text bold color={theme.accent}>{`/${tailText(value, Math.max(8, props.width - 3))}`}</Text>
 				<Text inverse> </Text>
 				<Text dimColor>{`  filter ${props.pane} · enter keep · esc restore · ctrl+u clear`}</Text>
 			</Text>

@@ -1,6 +1,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {footerHints} from './keymap.js';
+import {displayText} from '../text/display.js';
 import {useIncident, useNow, useTheme} from './context.js';
 
 /** Key hints for the focused pane (disabled ones marked in read-only mode), or a recent message. */
@@ -15,14 +16,14 @@ export function Footer(props: {width: number}) {
 		const last = running.output.at(-1) ?? '';
 		return (
 			<Box width={props.width} height={1}>
-				<Text wrap="truncate-end" color={theme.colorOf('info')}>{`⟳ ${running.title} (${Math.floor((now - running.startedAt) / 1000)}s, esc cancels) ${last}`}</Text>
+				<Text wrap="truncate-end" color={theme.colorOf('info')}>{displayText(`⟳ ${running.title} (${Math.floor((now - running.startedAt) / 1000)}s, esc cancels) ${last}`)}</Text>
 			</Box>
 		);
 	}
 	if (flash && now - flash.at < 6000) {
 		return (
 			<Box width={props.width} height={1}>
-				<Text wrap="truncate-end" color={theme.colorOf(flash.tone)}>{`${theme.symbolOf(flash.tone)} ${flash.text}`}</Text>
+				<Text wrap="truncate-end" color={theme.colorOf(flash.tone)}>{`${theme.symbolOf(flash.tone)} ${displayText(flash.text)}`}</Text>
 			</Box>
 		);
 	}

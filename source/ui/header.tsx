@@ -3,6 +3,7 @@ import {Box, Text} from 'ink';
 import {formatAge} from '../sources/format.js';
 import type {IncidentInfo, Tone} from '../store/types.js';
 import {otherOperators} from '../store/selectors-timeline.js';
+import {displayText} from '../text/display.js';
 import {useIncident, useNow, useTheme} from './context.js';
 
 const severityTone: Record<string, Tone> = {SEV1: 'crit', SEV2: 'crit', SEV3: 'warn', SEV4: 'info'};
@@ -42,10 +43,10 @@ export function Header(props: {width: number}) {
 				<Text> </Text>
 				<Text color={theme.colorOf(statusTone[incident.status] ?? 'info')}>{incident.status}</Text>
 				<Text>{` ${clock} `}</Text>
-				<Text bold>{incident.title}</Text>
+				<Text bold>{displayText(incident.title)}</Text>
 				{/* Someone else is on this incident: say who, before anyone acts twice. */}
-				{others.length > 0 ? <Text color={theme.colorOf('warn')}>{`  with ${others.join(', ')}`}</Text> : null}
-				<Text dimColor>{`  ${incident.id}  ${env.context ? `${env.context}/` : ''}${env.namespace}`}</Text>
+				{others.length > 0 ? <Text color={theme.colorOf('warn')}>{displayText(`  with ${others.join(', ')}`)}</Text> : null}
+				<Text dimColor>{displayText(`  ${incident.id}  ${env.context ? `${env.context}/` : ''}${env.namespace}`)}</Text>
 			</Text>
 		</Box>
 	);

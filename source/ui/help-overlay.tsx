@@ -4,6 +4,7 @@ import {useKeyPresses} from './components/use-key-presses.js';
 import {Command, commandFor, keymap, scopeTitles, type Scope} from './keymap.js';
 import {useIncident, useTheme} from './context.js';
 import {wrapHanging} from './dialogs/dialog-frame.js';
+import {displayText} from '../text/display.js';
 
 /** Generated from the keymap, so it can never disagree with what the keys do. */
 export function helpLines(readonly: boolean): Array<{scope: Scope; label: string; help: string; disabled: boolean}> {
@@ -107,7 +108,7 @@ export function HelpOverlay(props: {width: number; height: number; isActive?: bo
 					</Box>
 				))}
 			</Box>
-			{journal ? <Text dimColor wrap="truncate-end">{`Journal: ${journal}`}</Text> : null}
+			{journal ? <Text dimColor wrap="truncate-end">{displayText(`Journal: ${journal}`)}</Text> : null}
 		</Box>
 	);
 }

@@ -2,16 +2,16 @@ import React, {memo} from 'react';
 import {Text} from 'ink';
 import chalk from 'chalk';
 import type {Cell, Row} from '../../store/selectors.js';
+import {fitText} from '../../text/display.js';
 import type {Theme} from '../theme.js';
 import {useTheme} from '../context.js';
 
-/** Pads or cuts `text` to exactly `width` columns (ellipsis when cut). Rows are ASCII-and-symbol text. */
+/**
+ * Pads or cuts `text` to exactly `width` columns (ellipsis when cut), in the form every terminal
+ * draws at that width (text/display.ts): cells hold names, labels, notes and messages from outside.
+ */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-	if (width <= 0) return '';
-	const chars = [...text];
-	if (chars.length > width) return width === 1 ? '…' : `${chars.slice(0, width - 1).join('')}…`;
-	const pad = ' '.repeat(width - chars.length);
-	return align === 'right' ? pad + text : text + pad;
+	return fitText(text, width, align);
 }
 
 /** Lays cells out on one line of `width` columns: fixed-width cells, the rest to the flexible one. */

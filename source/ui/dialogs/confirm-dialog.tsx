@@ -4,6 +4,7 @@ import {actionName, type ActionRequest} from '../../actions/types.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useTheme} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
+import {displayText, tailText} from '../../text/display.js';
 import {DialogFrame, dialogTextWidth, frameLines, wrapHanging} from './dialog-frame.js';
 
 /** "Roll back deployment/checkout?": the action and its object, once. */
@@ -116,16 +117,16 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 					{request.input ? (
 						<Text>
 							<Text dimColor>{`${request.input.label}: `.padEnd(labelWidth)}</Text>
-							<Text inverse={field === 'input'}>{value || ' '}</Text>
+							<Text inverse={field === 'input'}>{tailText(value, 20) || ' '}</Text>
 						</Text>
 					) : null}
 					{mustType ? (
 						<Text>
-							<Text color={theme.colorOf('crit')}>{`Production: type “${mustType}” to confirm: `}</Text>
-							<Text inverse={field === 'name'}>{typed || ' '}</Text>
+							<Text color={theme.colorOf('crit')}>{displayText(`Production: type “${mustType}” to confirm: `)}</Text>
+							<Text inverse={field === 'name'}>{tailText(typed, 40) || ' '}</Text>
 						</Text>
 					) : null}
-					{error ? <Text color={theme.colorOf('crit')}>{`${theme.symbolOf('crit')} ${error}`}</Text> : null}
+					{error ? <Text color={theme.colorOf('crit')}>{`${theme.symbolOf('crit')} ${displayText(error)}`}</Text> : null}
 				</>
 			}
 		>

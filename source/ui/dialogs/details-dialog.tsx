@@ -6,6 +6,7 @@ import {useController, useIncident, useNow} from '../context.js';
 import {detailLines} from '../../store/selectors-details.js';
 import type {DetailPart} from '../../store/types.js';
 import {scrollOffset} from '../layout.js';
+import {cutText, displayText, textWidth} from '../../text/display.js';
 import {DialogFrame, dialogTextWidth, frameLines, wrapHanging} from './dialog-frame.js';
 
 /**
@@ -28,9 +29,9 @@ function LinesDialog(props: {
 	height: number;
 	isActive: boolean;
 }) {
-	const textWidth = dialogTextWidth(props.width);
+	const room = dialogTextWidth(props.width);
 	const [wrapped, setWrapped] = useState(false);
-	const lines = useMemo(() => (props.output && !wrapped ? props.lines : wrapLines(props.lines, textWidth)), [props.output, wrapped, props.lines, textWidth]);
+	const lines = useMemo(() => (props.output && !wrapped ? cutLines(props.lines, room) : wrapLines(props.lines, room)), [props.output, wrapped, props.lines, room]);
 	// As tall as its lines (a finished command's seven lines of output get a seven-line box), at most the body.
 	const statusLine = props.status ? 1 : 0;
 	const height = Math.min(props.height, Math.max(1, lines.length) + statusLine + frameLines);
@@ -70,7 +71,7 @@ function LinesDialog(props: {
 			))}
 			{props.status ? (
 				<Text dimColor wrap="truncate-end">
-					{props.status}
+					{displayText(props.status)}
 				</Text>
 			) : null}
 		</DialogFrame>
@@ -139,12 +140,17 @@ export function LogDialog(props: {width: number; height: number; isActive: boole
 
 const noLines: readonly string[] = [];
 
-/** Lines wrapped to `width`, each continuation under its line's text and two columns in. */
+/** Lines cut at the dialog's edge (`…`), as the terminal will draw them. */
+function cutLines(lines: readonly string[], width: number): string[] {
+	return lines.map(line => cutText(line, width));
+}
+
+/** Lines wrapped to `width` columns, each continuation under its line's text and two columns in. */
 export function wrapLines(lines: readonly string[], width: number): string[] {
 	const out: string[] = [];
 	for (const line of lines) {
-		if (line.length <= width) {
-			out.push(line);
+		if (textWidth(line) <= width) {
+			out.push(displayText(line));
 			continue;
 		}
 		const lead = /^\s*/.exec(line)![0];

@@ -1,7 +1,7 @@
 import React, {type ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import wrapAnsi from 'wrap-ansi';
 import type {Tone} from '../../store/types.js';
+import {displayText, textWidth, wrapText} from '../../text/display.js';
 import {useTheme} from '../context.js';
 
 const maxDialogWidth = 100;
@@ -18,13 +18,12 @@ export function dialogTextWidth(width: number): number {
  * `text` wrapped for lines we lay out ourselves (details, help, confirmations), not by Ink's `wrap`,
  * which keeps the space it broke at: the first line after `first`, the others after `rest` (a hanging
  * indent), each starting at a word (the space it broke at is dropped) and ending without spaces.
- * Heights are counted from the same lines that are drawn.
+ * Heights are counted from the same lines that are drawn; widths are the displayed widths
+ * (text/display.ts), so a line of CJK or emoji wraps where the terminal's edge is.
  */
 export function wrapHanging(text: string, width: number, first = '', rest = first): string[] {
-	const room = Math.max(8, width - Math.max(first.length, rest.length));
-	return wrapAnsi(text, room, {trim: false, hard: true})
-		.split('\n')
-		.map((part, i) => (i === 0 ? `${first}${part.trimEnd()}` : `${rest}${part.trim()}`));
+	const room = Math.max(8, width - Math.max(textWidth(first), textWidth(rest)));
+	return wrapText(text, room).map((part, i) => (i === 0 ? `${first}${part}` : `${rest}${part.trimStart()}`));
 }
 
 /**
@@ -47,7 +46,7 @@ export function DialogFrame(props: {title: string; width: number; height: number
 			</Box>
 			<Box marginLeft={left} flexDirection="column" width={width} height={props.height} borderStyle="round" borderColor={theme.colorOf(props.tone ?? 'info')} paddingX={1} overflow="hidden">
 				<Text bold wrap="truncate-end" color={theme.colorOf(props.tone ?? 'info')}>
-					{props.title}
+					{displayText(props.title)}
 				</Text>
 				<Box flexDirection="column" flexGrow={1} overflow="hidden">
 					{/* Content keeps its natural height and is clipped when too tall: rows never shrink into each other. */}

@@ -7,6 +7,7 @@ import {useLatestState} from '../components/text-input.js';
 import {scrollOffset} from '../layout.js';
 import type {IncidentStatus, Severity} from '../../timeline/events.js';
 import {commandChoice, type PickPurpose} from '../../store/types.js';
+import {displayText} from '../../text/display.js';
 import {DialogFrame, frameLines} from './dialog-frame.js';
 
 const nothingToPick = {
@@ -72,7 +73,7 @@ export function PickDialog(props: {purpose: PickPurpose; title: string; items: A
 				const selected = offset + index === highlight;
 				return (
 					<Text key={item.value} wrap="truncate-end" color={selected ? theme.focusBorder : undefined} bold={selected && !theme.color}>
-						{`${selected ? '❯' : ' '} ${item.label}`}
+						{`${selected ? '❯' : ' '} ${displayText(item.label)}`}
 					</Text>
 				);
 			})}

@@ -3,7 +3,8 @@ import {Text, useInput} from 'ink';
 import {Command, matches} from '../keymap.js';
 import {useController, useIncident} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
-import {DialogFrame} from './dialog-frame.js';
+import {tailText} from '../../text/display.js';
+import {DialogFrame, dialogTextWidth} from './dialog-frame.js';
 
 /** A one-line prompt for a timeline note (the `/` filter is typed in the footer: filter-bar.tsx). */
 export function PromptDialog(props: {title: string; initial: string; width: number; height: number; isActive: boolean}) {
@@ -34,7 +35,8 @@ export function PromptDialog(props: {title: string; initial: string; width: numb
 		<DialogFrame title={props.title} width={props.width} height={Math.min(props.height, 6)} footer="enter save · esc cancel · ctrl+u clear">
 			<Text wrap="truncate-start">
 				<Text>{'> '}</Text>
-				<Text>{value}</Text>
+				{/* Only the end that fits is drawn: a pasted page of text is not laid out on every key. */}
+				<Text>{tailText(value, dialogTextWidth(props.width) - 3)}</Text>
 				<Text inverse> </Text>
 			</Text>
 		</DialogFrame>

@@ -2,6 +2,7 @@ import React, {type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {FeedState, PaneId, Tone} from '../../store/types.js';
 import {formatAge} from '../../sources/format.js';
+import {displayText} from '../../text/display.js';
 import {useTheme} from '../context.js';
 
 export const paneTitles: Record<PaneId, string> = {health: 'Health', metrics: 'Metrics', pods: 'Pods', runbook: 'Runbook', timeline: 'Timeline'};
@@ -29,12 +30,12 @@ export function Pane(props: {id: PaneId; width: number; height: number; focused:
 					{props.focused && !theme.color ? `▶${title}` : title}
 				</Text>
 				{props.summary ? (
-					<Text color={theme.colorOf(props.summary.tone)}>{` ${theme.color ? '' : `${theme.symbolOf(props.summary.tone)} `}${props.summary.text}`}</Text>
+					<Text color={theme.colorOf(props.summary.tone)}>{` ${theme.color ? '' : `${theme.symbolOf(props.summary.tone)} `}${displayText(props.summary.text)}`}</Text>
 				) : null}
-				{props.extra ? <Text dimColor>{`  ${props.extra}`}</Text> : null}
+				{props.extra ? <Text dimColor>{displayText(`  ${props.extra}`)}</Text> : null}
 			</Text>
 			{props.problem ? (
-				<Text wrap="truncate-end" color={theme.colorOf(props.problem.tone)}>{`  ${theme.symbolOf(props.problem.tone)} ${props.problem.text}`}</Text>
+				<Text wrap="truncate-end" color={theme.colorOf(props.problem.tone)}>{`  ${theme.symbolOf(props.problem.tone)} ${displayText(props.problem.text)}`}</Text>
 			) : null}
 			{props.children}
 		</Box>
