@@ -288,7 +288,11 @@ program
 			clusterError = (error as Error).message;
 		}
 		const report = await collectStatus({config, cluster, clusterError, timeoutMs: local.timeout, scrapeIntervalMs: local.scrapeInterval ?? config.status.scrapeIntervalMs});
-		process.stdout.write(local.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusTable(report));
+		// What status prints comes from outside (bodies, labels, names, errors): control characters are
+		// shown as symbols and secrets masked, as on the cockpit's screen.
+		const [{cleanDeep}, {createRedactor, redactDeep}] = await Promise.all([import('./source/text/clean.js'), import('./source/timeline/redact.js')]);
+		const shown = redactDeep(cleanDeep(report), createRedactor(config.redact));
+		process.stdout.write(local.json ? `${JSON.stringify(shown, null, 2)}\n` : formatStatusTable(shown));
 		process.exit(statusExitCode(report));
 	});
 

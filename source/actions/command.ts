@@ -4,7 +4,7 @@ import type {RunbookCommand, RunbookVariable} from '../runbook/model.js';
 import {checkValue, codeWordReason, markValue, showValue, type ValueMark} from '../runbook/command-safety.js';
 import {MissingVariableError, placeholders, renderTemplate, shellQuote, templateVariables} from '../runbook/template.js';
 import type {EnvInfo} from '../store/types.js';
-import {createRedactor, REDACTED, type Redactor} from '../timeline/redact.js';
+import {createLineRedactor, createRedactor, REDACTED, type Redactor} from '../timeline/redact.js';
 import type {ActionContext, ActionOutcome, ActionRequest} from './types.js';
 
 /** Default command timeout (issue 4: 60 s). */
@@ -182,11 +182,13 @@ async function prepare(input: PrepareCommandInput): Promise<ActionRequest> {
 		warnings,
 		timeoutMs,
 		async run(ctx: ActionContext): Promise<ActionOutcome> {
+			// Each stream's lines masked as they come, a private key's lines between BEGIN and END too.
+			const maskLine = {stdout: createLineRedactor(mask), stderr: createLineRedactor(mask)};
 			const result = await runCommand(spec, {
 				timeoutMs: request.timeoutMs,
 				signal: ctx.signal,
 				...(input.kube ? {env: input.kube.env} : {}),
-				onLine: (stream, line) => ctx.onOutput?.(stream, mask(line)),
+				onLine: (stream, line) => ctx.onOutput?.(stream, maskLine[stream](line)),
 			});
 			const output = excerpt(mask(result.output));
 			if (result.exitCode === 0 && !result.timedOut && !result.cancelled) {

@@ -24,7 +24,7 @@ import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../t
 import {openJournal, readJournal, type Journal} from '../timeline/journal.js';
 import {exportPostmortem} from '../timeline/export.js';
 import {stepCheckHow} from '../timeline/describe.js';
-import {createRedactor, REDACTED} from '../timeline/redact.js';
+import {createLineRedactor, createRedactor, REDACTED} from '../timeline/redact.js';
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
 import type {CockpitController} from '../ui/controller.js';
@@ -105,7 +105,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	// process started (else the first session's "investigating" milestone is earlier than a resumed one's).
 	// A new journal gets its milestone from the incident.opened event appended below.
 	const blank = emptyIncident(incidentId, events[0]?.at ?? new Date(now()).toISOString());
-	const store = createIncidentStore({incidentId, env, now, initial: {incident: events.length > 0 ? blank : {...blank, milestones: {}}}});
+	const store = createIncidentStore({incidentId, env, now, redact, initial: {incident: events.length > 0 ? blank : {...blank, milestones: {}}}});
 	const lifetime = new AbortController();
 
 	const append: AppendEvent = async (type, data) => {
@@ -474,7 +474,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			// From the journal, not the screen's list: a long incident has more events than the screen keeps.
 			const file = resolvePath(options.exportDir ?? process.cwd(), `${incidentId}-postmortem.md`);
 			void readJournal(journal.path)
-				.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook, runbooks: store.getState().runbooks.map(r => filledAsRecorded(r, events))})))
+				.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook, runbooks: store.getState().runbooks.map(r => filledAsRecorded(r, events)), redact})))
 				.then(
 					() => flash(`post-mortem draft written to ${file}`, 'ok'),
 					(error: unknown) => flash(`post-mortem draft not written: ${(error as Error).message}`, 'crit'),
@@ -494,7 +494,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			store.getState().logFollowed(id, pod, logTailLines);
 			store.getState().dialogOpened({kind: 'log'});
 			// Lines that come together (the tail, a burst) reach the store once, not once each; masked
-			// like everything the cockpit shows from the cluster.
+			// like everything the cockpit shows from the cluster, a private key's lines between its
+			// BEGIN and END lines too.
+			const redactLine = createLineRedactor(redact);
 			let pending: string[] = [];
 			const flush = () => {
 				const lines = pending;
@@ -508,7 +510,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 					{
 						line(text) {
 							if (pending.length === 0) setImmediate(flush);
-							pending.push(redact(text));
+							pending.push(redactLine(text));
 						},
 						done(error) {
 							flush();

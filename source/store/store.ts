@@ -3,6 +3,7 @@ import type {AlertInfo} from '../ports/metrics.js';
 import type {ClusterChange, DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {AnyTimelineEvent} from '../timeline/events.js';
 import type {Runbook} from '../runbook/model.js';
+import {createRedactor, redactLines, scrubText, type Redactor} from '../timeline/redact.js';
 import {applyEvent, emptyIncident} from './incident.js';
 import {applyClusterChanges, clusterData, emptyCluster} from './cluster-data.js';
 import {selectionAt, selectionIndex, type SelectableRow, type Selection} from './selection.js';
@@ -84,6 +85,91 @@ export interface StoreOptions {
 	env?: Partial<EnvInfo>;
 	now?: () => number;
 	initial?: Partial<IncidentState>;
+	/** The config's redactor (default: the built-in rules), for the text the sources and actions bring in. */
+	redact?: Redactor;
+}
+
+/**
+ * Text from outside as the store keeps it for the screen: control characters shown as symbols,
+ * secrets masked (redact.ts), once per data change. Free text only (error messages, response bodies,
+ * summaries, output and log lines, labels as shown): names stay as they are, since they identify
+ * what an action targets, and are made safe where they are drawn (text/display.ts).
+ */
+class Scrubber {
+	constructor(private readonly redact: Redactor) {}
+
+	text = (text: string): string => scrubText(text, this.redact);
+
+	optional(text: string | undefined): string | undefined {
+		return text === undefined ? undefined : this.text(text);
+	}
+
+	lines(lines: readonly string[]): string[] {
+		return redactLines(lines, this.text);
+	}
+
+	health(rows: HealthRow[]): HealthRow[] {
+		return rows.map(row => {
+			const detail = this.optional(row.detail);
+			const dependencies = row.dependencies.map(dep => {
+				const name = this.text(dep.name);
+				const status = this.text(dep.status);
+				return name === dep.name && status === dep.status ? dep : {...dep, name, status};
+			});
+			return detail === row.detail && dependencies.every((dep, i) => dep === row.dependencies[i]) ? row : {...row, detail, dependencies};
+		});
+	}
+
+	metrics(rows: MetricRow[]): MetricRow[] {
+		return rows.map(row => {
+			const error = this.optional(row.error);
+			const series = row.series.map(s => {
+				const labels = this.text(s.labels);
+				return labels === s.labels ? s : {...s, labels};
+			});
+			return error === row.error && series.every((s, i) => s === row.series[i]) ? row : {...row, error, series};
+		});
+	}
+
+	alerts(alerts: AlertInfo[]): AlertInfo[] {
+		// The name is shown (the Metrics pane's title) and matched against runbooks' alert names, which
+		// hold no control character or secret; the labels stay as they are: they fill runbook variables.
+		return alerts.map(alert => {
+			const name = this.text(alert.name);
+			const summary = this.optional(alert.summary);
+			return name === alert.name && summary === alert.summary ? alert : {...alert, name, summary};
+		});
+	}
+
+	/** A runbook's text as shown (titles, sections, prose); its commands, queries and variables stay as written. */
+	runbook(runbook: Runbook): Runbook {
+		const steps = runbook.steps.map(step => {
+			const title = this.text(step.title);
+			const section = this.optional(step.section);
+			const text = step.text.map(this.text);
+			return title === step.title && section === step.section && text.every((line, i) => line === step.text[i]) ? step : {...step, title, section, text};
+		});
+		const title = this.text(runbook.title);
+		return title === runbook.title && steps.every((step, i) => step === runbook.steps[i]) ? runbook : {...runbook, title, steps};
+	}
+
+	runbooks(runbooks: Runbook[]): Runbook[] {
+		const out = runbooks.map(runbook => this.runbook(runbook));
+		return out.every((runbook, i) => runbook === runbooks[i]) ? runbooks : out;
+	}
+
+	dialog(dialog: Dialog): Dialog {
+		if (dialog.kind === 'details') return {...dialog, title: this.text(dialog.title), lines: this.lines(dialog.lines)};
+		if (dialog.kind === 'pick') return {...dialog, title: this.text(dialog.title), items: dialog.items.map(item => ({...item, label: this.text(item.label)}))};
+		if (dialog.kind === 'confirm') {
+			// What the confirmation shows: a command's text can hold what its author pasted into it. The
+			// request still runs what it was prepared with (its `run`), not this text.
+			const {request} = dialog;
+			const shown = {change: this.text(request.change), kubectl: this.optional(request.kubectl), details: this.lines(request.details), warnings: request.warnings.map(this.text)};
+			return {...dialog, request: {...request, ...shown}};
+		}
+		return dialog;
+	}
 }
 
 const defaultEnv: EnvInfo = {demo: false, readonly: false, context: '', namespace: 'default', production: false};
@@ -103,6 +189,7 @@ function withActive(runbooks: Runbook[], active: Runbook | null): Runbook[] {
 /** A fresh store per cockpit (and per test): nothing is module-global. Usable without React. */
 export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 	const now = options.now ?? Date.now;
+	const scrub = new Scrubber(options.redact ?? createRedactor());
 	return createStore<IncidentState & IncidentActions>()((set, get) => ({
 		env: {...defaultEnv, ...options.env},
 		incident: emptyIncident(options.incidentId ?? 'incident', new Date(now()).toISOString()),
@@ -125,19 +212,19 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			set(s => ({feeds: {...s.feeds, [feed]: {...s.feeds[feed], status: s.feeds[feed]?.lastOkAt ? s.feeds[feed]!.status : 'loading', lastAttemptAt: now()}}}));
 		},
 		feedFailed(feed, error, at = now()) {
-			set(s => ({feeds: {...s.feeds, [feed]: {...s.feeds[feed], status: 'error', error, lastAttemptAt: at}}}));
+			set(s => ({feeds: {...s.feeds, [feed]: {...s.feeds[feed], status: 'error', error: scrub.text(error), lastAttemptAt: at}}}));
 		},
 		healthReceived(rows, at = now()) {
-			set(s => ({health: rows, feeds: {...s.feeds, health: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+			set(s => ({health: scrub.health(rows), feeds: {...s.feeds, health: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
 		},
 		metricsReceived(rows, at = now()) {
-			set(s => ({metrics: rows, feeds: {...s.feeds, metrics: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+			set(s => ({metrics: scrub.metrics(rows), feeds: {...s.feeds, metrics: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
 		},
 		metricsUpdated(rows) {
 			set({metrics: rows});
 		},
 		alertsReceived(alerts, at = now()) {
-			set(s => ({alerts, feeds: {...s.feeds, alerts: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+			set(s => ({alerts: scrub.alerts(alerts), feeds: {...s.feeds, alerts: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
 		},
 		clusterReset(pods, deployments, at = now()) {
 			set(s => ({cluster: clusterData(pods, deployments), feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
@@ -166,11 +253,12 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			next = keepLast(next, limits.timelineEvents);
 			set({timeline: next, incident});
 		},
-		runbookLoaded(runbook) {
+		runbookLoaded(loaded) {
+			const runbook = loaded && scrub.runbook(loaded);
 			set(s => ({runbook, runbooks: withActive(s.runbooks, runbook)}));
 		},
 		runbooksAvailable(runbooks) {
-			set(s => ({runbooks: withActive(runbooks, s.runbook)}));
+			set(s => ({runbooks: withActive(scrub.runbooks(runbooks), s.runbook)}));
 		},
 		doneWhenChanged(stepId, since) {
 			set(s => {
@@ -198,7 +286,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			set(s => ({ui: {...s.ui, filter: {...s.ui.filter, [pane]: filter}, selected: {...s.ui.selected, [pane]: {index: 0}}}}));
 		},
 		dialogOpened(dialog) {
-			set(s => ({ui: {...s.ui, dialog, help: false}}));
+			set(s => ({ui: {...s.ui, dialog: scrub.dialog(dialog), help: false}}));
 		},
 		dialogClosed() {
 			set(s => ({ui: {...s.ui, dialog: null}}));
@@ -207,7 +295,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			set(s => ({ui: {...s.ui, help: show ?? !s.ui.help}}));
 		},
 		flashed(text, tone = 'info') {
-			set(s => ({ui: {...s.ui, flash: {text, tone, at: now()}}}));
+			set(s => ({ui: {...s.ui, flash: {text: scrub.text(text), tone, at: now()}}}));
 		},
 		actionStarted(actionId, title) {
 			set({activity: {running: {actionId, title, startedAt: now(), output: []}}});
@@ -216,7 +304,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			set(s => {
 				const running = s.activity.running;
 				if (running?.actionId !== actionId) return s;
-				const output = [...running.output, line];
+				const output = [...running.output, scrub.text(line)];
 				return {activity: {running: {...running, output: keepLast(output, limits.outputLines)}}};
 			});
 		},
@@ -233,17 +321,17 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			set(s => {
 				const log = s.followedLog;
 				if (log?.id !== id || lines.length === 0) return s;
-				return {followedLog: {...log, lines: keepLast([...log.lines, ...lines], limits.logLines)}};
+				return {followedLog: {...log, lines: keepLast([...log.lines, ...lines.map(scrub.text)], limits.logLines)}};
 			});
 		},
 		logEnded(id, why) {
-			set(s => (s.followedLog?.id === id ? {followedLog: {...s.followedLog, ended: why}} : s));
+			set(s => (s.followedLog?.id === id ? {followedLog: {...s.followedLog, ended: scrub.text(why)}} : s));
 		},
 		logClosed() {
 			set({followedLog: null});
 		},
 		warned(message) {
-			set(s => ({warnings: keepLast([...s.warnings, message], limits.warnings)}));
+			set(s => ({warnings: keepLast([...s.warnings, scrub.text(message)], limits.warnings)}));
 		},
 	}));
 }

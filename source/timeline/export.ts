@@ -1,3 +1,4 @@
+import {createRedactor, scrubDeep, scrubText, type Redactor} from './redact.js';
 import type {Runbook} from '../runbook/model.js';
 import {replay} from '../store/incident.js';
 import type {IncidentInfo, Tone} from '../store/types.js';
@@ -21,6 +22,8 @@ export interface ExportOptions {
 	runbooks?: readonly Runbook[];
 	/** "Now" for an incident still open (its duration so far) and the export stamp. */
 	now?: Date;
+	/** The config's redactor; default the built-in rules. Applied to the whole draft as it is written. */
+	redact?: Redactor;
 }
 
 export interface ActionSummary {
@@ -404,8 +407,14 @@ function renderMarkdown(data: PostmortemData): string {
 	return out.join('\n');
 }
 
+/**
+ * The post-mortem draft. What it holds comes from outside too (notes, output, runbook titles, a
+ * journal another version wrote): the whole text is cleaned and masked as it is written, so no
+ * control character and no secret reaches the document, whatever its source.
+ */
 export function exportPostmortem(events: AnyTimelineEvent[], options: ExportOptions): string {
+	const redact = options.redact ?? createRedactor();
 	const data = buildPostmortem(events, options);
-	if (options.format === 'json') return `${JSON.stringify(data, null, 2)}\n`;
-	return renderMarkdown(data);
+	if (options.format === 'json') return `${JSON.stringify(scrubDeep(data, redact), null, 2)}\n`;
+	return scrubText(renderMarkdown(data), redact);
 }

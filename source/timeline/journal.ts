@@ -3,7 +3,8 @@ import {mkdir, open, readFile, stat, type FileHandle} from 'node:fs/promises';
 import path from 'node:path';
 import type {AnyTimelineEvent, AppendEvent, EventData, EventType, TimelineEvent} from './events.js';
 import {newEventId} from './ids.js';
-import {redactDeep, type Redactor} from './redact.js';
+import {cleanDeep, cleanText} from '../text/clean.js';
+import {redactDeep, scrubDeep, type Redactor} from './redact.js';
 
 /**
  * The incident journal: one JSON line per event, appended and fsynced before `append` resolves.
@@ -92,7 +93,15 @@ export function parseEventLine(line: string): AnyTimelineEvent | string {
 	if (typeof value['type'] !== 'string' || value['type'] === '') return "missing 'type'";
 	if (!isRecord(value['data'])) return "missing 'data' object";
 	if (typeof value['by'] !== 'string') value['by'] = 'unknown';
-	return value as unknown as AnyTimelineEvent;
+	// A journal written by another host, an older version or by hand: its text may carry control
+	// characters, which are shown, not obeyed, wherever an event is drawn, exported or printed.
+	return cleanDeep(value, {multiline: true}) as unknown as AnyTimelineEvent;
+}
+
+/** An event read back from the journal, its data masked by this cockpit's redactor (another writer's rules may have missed some). */
+function redactEvent(event: AnyTimelineEvent, redact: Redactor): AnyTimelineEvent {
+	const data = redactDeep(event.data, redact);
+	return data === event.data ? event : ({...event, data} as AnyTimelineEvent);
 }
 
 /**
@@ -204,7 +213,8 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 
 	const append = (<T extends EventType>(type: T, data: EventData[T]): Promise<TimelineEvent<T>> => {
 		if (closed) return Promise.reject(new Error(`the journal ${file} is closed; cannot append ${type}`));
-		const event = {v: 1, id: newEventId(), at: now().toISOString(), by: options.author, type, data: redactDeep(data, options.redact)} as TimelineEvent<T>;
+		// Control characters shown as symbols and secrets masked (redact.ts): the journal, the screen and the post-mortem get this text.
+		const event = {v: 1, id: newEventId(), at: now().toISOString(), by: cleanText(options.author), type, data: scrubDeep(data, options.redact)} as TimelineEvent<T>;
 		const line = serializeEvent(event as AnyTimelineEvent);
 		// The stored event is what append returns, so the screen shows exactly what the journal holds.
 		const stored = JSON.parse(line) as TimelineEvent<T>;
@@ -231,7 +241,7 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 		// Only complete lines count as read; follow() continues from there.
 		readOffset = result.buffer.lastIndexOf(0x0a) + 1;
 		readLines = countNewlines(result.buffer, readOffset);
-		return {events: result.events, warnings: result.warnings};
+		return {events: result.events.map(event => redactEvent(event, options.redact)), warnings: result.warnings};
 	}
 
 	function follow(onEvents: (events: AnyTimelineEvent[]) => void, signal: AbortSignal, intervalMs = 5000, onWarning?: (warning: string) => void): void {
@@ -324,7 +334,7 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 						pending = Buffer.from(pending.subarray(lastNewline + 1));
 						const parsed = parseJournalText(complete, file, lineNo + 1);
 						lineNo += complete.split('\n').length - 1;
-						const fresh = parsed.events.filter(event => !ownIds.delete(event.id));
+						const fresh = parsed.events.filter(event => !ownIds.delete(event.id)).map(event => redactEvent(event, options.redact));
 						for (const warning of parsed.warnings) onWarning?.(warning);
 						if (fresh.length > 0 && !signal.aborted) onEvents(fresh);
 					}
