@@ -392,6 +392,26 @@ async function measureKeys(cockpit, count) {
 	return samples;
 }
 
+/**
+ * A 100 KB paste into the note prompt, as a terminal hands it over (4 KB reads): from the first
+ * chunk written to the frame that says how much of it the note keeps. Then esc drops the note.
+ */
+async function measurePaste(cockpit) {
+	const promptTitle = 'Add a note to the timeline';
+	const opened = cockpit.waitFor(() => cockpit.lines().some(line => line.includes(promptTitle)), 3000, 'the note prompt to open');
+	cockpit.write('n');
+	await opened;
+	const paste = `${'incident notes '.repeat(6)}end of line. `.repeat(1100);
+	const started = performance.now();
+	const limited = cockpit.waitFor(() => cockpit.lines().some(line => line.includes('more were not added')), 120_000, 'the pasted note to be taken');
+	for (let at = 0; at < paste.length; at += 4096) cockpit.write(paste.slice(at, at + 4096));
+	const took = (await limited) - started;
+	const closed = cockpit.waitFor(() => !cockpit.lines().some(line => line.includes(promptTitle)), 3000, 'the note prompt to close');
+	cockpit.write('\u001B');
+	await closed;
+	return took;
+}
+
 function machine() {
 	const cpus = os.cpus();
 	let free = '';
@@ -524,6 +544,9 @@ async function main() {
 		results.idle_cpu_pct_settled = settled.cpuPct;
 		results.output_bytes_per_s_idle_settled = settled.bytesPerS;
 		results.idle_settled_at_s = settled.atS;
+
+		log('pasting 100 KB into the note prompt');
+		results.note_paste_100kb_ms = await measurePaste(cockpit);
 
 		// What the workload's data alone costs, on the same machine, against the same workload, with
 		// the cockpit stopped so that the two never share the CPU.
