@@ -94,9 +94,14 @@ export function displayText(text: string): string {
 	return out;
 }
 
+/** The columns display-form text takes (printable ASCII: its length, without asking string-width). */
+function shownWidth(shown: string): number {
+	return ascii.test(shown) ? shown.length : stringWidth(shown);
+}
+
 /** The columns `text` takes on screen (as displayText draws it). */
 export function textWidth(text: string): number {
-	return ascii.test(text) ? text.length : stringWidth(displayText(text));
+	return shownWidth(displayText(text));
 }
 
 /** The graphemes of display-form text with their widths. */
@@ -124,7 +129,7 @@ function head(shown: string, width: number): [string, number] {
 export function cutText(text: string, width: number): string {
 	if (width <= 0) return '';
 	const shown = displayText(text);
-	if (stringWidth(shown) <= width) return shown;
+	if (shownWidth(shown) <= width) return shown;
 	const [start] = head(shown, width - 1);
 	return `${start}…`;
 }
@@ -133,7 +138,7 @@ export function cutText(text: string, width: number): string {
 export function fitText(text: string, width: number, align: 'left' | 'right' = 'left'): string {
 	if (width <= 0) return '';
 	const shown = cutText(text, width);
-	const pad = ' '.repeat(Math.max(0, width - stringWidth(shown)));
+	const pad = ' '.repeat(Math.max(0, width - shownWidth(shown)));
 	return align === 'right' ? pad + shown : shown + pad;
 }
 
