@@ -3,6 +3,7 @@ import type {AlertInfo} from '../ports/metrics.js';
 import type {ClusterChange, DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {AnyTimelineEvent} from '../timeline/events.js';
 import type {Runbook} from '../runbook/model.js';
+import {cleanLines} from '../text/clean.js';
 import {createRedactor, redactLines, scrubText, type Redactor} from '../timeline/redact.js';
 import {applyEvent, emptyIncident} from './incident.js';
 import {applyClusterChanges, clusterData, emptyCluster} from './cluster-data.js';
@@ -104,8 +105,12 @@ class Scrubber {
 		return text === undefined ? undefined : this.text(text);
 	}
 
+	/** Lines of a dialog: a line that holds line breaks (an event's message, a body) becomes several. */
 	lines(lines: readonly string[]): string[] {
-		return redactLines(lines, this.text);
+		return redactLines(
+			lines.flatMap(line => (line.includes('\n') || line.includes('\r') ? cleanLines(line) : [line])),
+			this.text,
+		);
 	}
 
 	health(rows: HealthRow[]): HealthRow[] {

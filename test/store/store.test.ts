@@ -99,3 +99,22 @@ describe('paneLines: what a pane fills when it has room', () => {
 		expect(lines()).toBe(4);
 	});
 });
+
+describe('text from outside in the store', () => {
+	it('keeps messages, bodies, labels, output, log lines and dialogs with controls shown and secrets masked, names as they are', () => {
+		const store = createIncidentStore();
+		const state = store.getState();
+		state.feedFailed('health', 'HTTP 401: {"authorization":"Bearer abcdefgh12345678"}\u001B]52;c;eA==\u0007');
+		state.actionOutput('nothing', 'dropped: no action runs');
+		state.actionStarted('a1', 'Run');
+		state.actionOutput('a1', 'line\twith tab and \u001B[2J and password=hunter2');
+		state.dialogOpened({kind: 'details', title: 'Pod: x\u0007', lines: ['event: first\nsecond\r\nthird', '-----BEGIN PRIVATE KEY-----', 'QUJDREVGR0g=', '-----END PRIVATE KEY-----']});
+		state.clusterReset([{name: 'pod-\u001B]0;x\u0007', namespace: 'shop', phase: 'Running', ready: 1, containers: 1, restarts: 0, createdAt: '2026-12-19T00:00:00Z'}], []);
+		const after = store.getState();
+		expect(after.feeds['health']?.error).toBe('HTTP 401: {"authorization":"Bearer [REDACTED]"}␛]52;c;eA==␇');
+		expect(after.activity.running?.output).toEqual(['line    with tab and ␛[2J and password=[REDACTED]']);
+		expect(after.ui.dialog).toEqual({kind: 'details', title: 'Pod: x␇', lines: ['event: first', 'second', 'third', '-----BEGIN PRIVATE KEY-----[REDACTED]-----END PRIVATE KEY-----', '[REDACTED]', '[REDACTED]-----END PRIVATE KEY-----']});
+		// A pod's name identifies it to the API: kept, and made safe where it is drawn.
+		expect([...after.cluster.pods.keys()]).toEqual(['pod-\u001B]0;x\u0007']);
+	});
+});
