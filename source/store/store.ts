@@ -164,7 +164,12 @@ class Scrubber {
 	}
 
 	dialog(dialog: Dialog): Dialog {
-		if (dialog.kind === 'details') return {...dialog, title: this.text(dialog.title), lines: this.lines(dialog.lines)};
+		if (dialog.kind === 'details') {
+			const shown = {...dialog, title: this.text(dialog.title), lines: this.lines(dialog.lines)};
+			// The parts a live dialog redraws from: their fixed lines too (a step's prose, a command's text).
+			if (dialog.parts) shown.parts = dialog.parts.map(part => ('lines' in part ? {...part, lines: this.lines(part.lines)} : 'otherwise' in part ? {...part, otherwise: this.lines(part.otherwise)} : part));
+			return shown;
+		}
 		if (dialog.kind === 'pick') return {...dialog, title: this.text(dialog.title), items: dialog.items.map(item => ({...item, label: this.text(item.label)}))};
 		if (dialog.kind === 'confirm') {
 			// What the confirmation shows: a command's text can hold what its author pasted into it. The
