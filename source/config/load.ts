@@ -1,9 +1,9 @@
-import {readFile} from 'node:fs/promises';
 import {existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {configSchema, type Config} from './schema.js';
 import {LocatedError, parseYamlLocated, zodToLocated} from './located-error.js';
+import {checkSize, readLimitedText} from './limits.js';
 
 export {LocatedError} from './located-error.js';
 
@@ -18,6 +18,7 @@ export function findConfigFile(explicit: string | undefined, cwd = process.cwd()
 }
 
 export function parseConfig(text: string, file: string): Config {
+	checkSize(text, file, 'config');
 	const parsed = parseYamlLocated(text, file);
 	const result = configSchema.safeParse(parsed.value ?? {});
 	if (!result.success) throw zodToLocated(result.error, parsed, file);
@@ -64,8 +65,9 @@ export async function loadConfig(file: string | null): Promise<Config> {
 	if (!file) return configSchema.parse({});
 	let text: string;
 	try {
-		text = await readFile(file, 'utf8');
+		text = await readLimitedText(file, 'config');
 	} catch (error) {
+		if (error instanceof LocatedError) throw error;
 		const code = (error as NodeJS.ErrnoException).code;
 		const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? String(error));
 		throw new LocatedError(file, undefined, undefined, undefined, `cannot read config: ${reason}`);

@@ -1,4 +1,4 @@
-import {isAlias, isNode, LineCounter, parseDocument, visit, type Document} from 'yaml';
+import {CST, isAlias, isNode, Lexer, LineCounter, parseDocument, visit, type Document} from 'yaml';
 import type {ZodError} from 'zod';
 
 /**
@@ -24,8 +24,59 @@ export interface ParsedYaml {
 	value: unknown;
 }
 
-/** Parses YAML, turning syntax errors into LocatedErrors. */
+export const yamlLimits = {
+	/** Block and flow collections inside one another (a config needs about 5). */
+	depth: 64,
+	/** `*alias` expansions while building the value (yaml's own default, said out loud). */
+	aliases: 100,
+} as const;
+
+/**
+ * Refuses YAML nested deeper than yamlLimits.depth, at the line where it does; the yaml library
+ * builds a document recursively and would end in a bare "Maximum call stack size exceeded". The
+ * depth comes from yaml's own lexer (which knows quotes, comments and block scalars), as the
+ * columns of the open block collections plus the open flow collections: written by hand because
+ * the library has no depth option.
+ */
+export function checkYamlLimits(text: string, file: string): void {
+	const blocks: number[] = [];
+	let flow = 0;
+	let line = 1;
+	let column = 0;
+	let lineStart = true;
+	/** The token before was `- ` or `? `: what follows is nested in it, on the same line. */
+	let afterIndicator = false;
+	for (const token of new Lexer().lex(text)) {
+		const type = CST.tokenType(token);
+		// Control characters mark what follows (document, scalar); they take no room in the text.
+		if (token.length === 1 && token.charCodeAt(0) < 0x20 && token !== '\n' && token !== '\t') continue;
+		if (type === 'newline' || type === 'space' || type === 'comment' || type === 'byte-order-mark') {
+			if (type === 'space' && !lineStart) afterIndicator &&= !token.includes('\n');
+		} else if (flow === 0 && (lineStart || afterIndicator)) {
+			if (lineStart) while (blocks.length > 0 && blocks.at(-1)! >= column) blocks.pop();
+			blocks.push(column);
+			lineStart = false;
+			afterIndicator = type === 'seq-item-ind' || type === 'explicit-key-ind';
+		} else {
+			lineStart = false;
+			afterIndicator = false;
+		}
+		if (type === 'flow-map-start' || type === 'flow-seq-start') flow++;
+		else if ((type === 'flow-map-end' || type === 'flow-seq-end') && flow > 0) flow--;
+		if (blocks.length + flow > yamlLimits.depth) throw new LocatedError(file, line, column + 1, undefined, `YAML nested more than ${yamlLimits.depth} levels deep`);
+		const newlines = token.split('\n').length - 1;
+		if (newlines > 0) {
+			line += newlines;
+			column = token.length - token.lastIndexOf('\n') - 1;
+			// A token that ends a line (a newline, a block scalar's body) starts the next one.
+			lineStart = type === 'newline' || token.endsWith('\n') || /^[ \t]*$/.test(token.slice(token.lastIndexOf('\n') + 1));
+		} else column += token.length;
+	}
+}
+
+/** Parses YAML, turning syntax errors into LocatedErrors; refuses YAML past yamlLimits first. */
 export function parseYamlLocated(text: string, file: string): ParsedYaml {
+	checkYamlLimits(text, file);
 	const lines = new LineCounter();
 	const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
 	const first = doc.errors[0];
@@ -34,7 +85,7 @@ export function parseYamlLocated(text: string, file: string): ParsedYaml {
 		throw new LocatedError(file, pos?.line, pos?.col, undefined, first.message.split('\n')[0] ?? first.message);
 	}
 	try {
-		return {doc, lines, value: doc.toJS()};
+		return {doc, lines, value: doc.toJS({maxAliasCount: yamlLimits.aliases})};
 	} catch (error) {
 		// toJS() throws a bare ReferenceError for an alias whose anchor does not exist (`*name`): point at the alias.
 		let at: {line: number; col: number} | undefined;
@@ -47,7 +98,8 @@ export function parseYamlLocated(text: string, file: string): ParsedYaml {
 				return undefined;
 			},
 		});
-		throw new LocatedError(file, at?.line ?? 1, at?.col, undefined, (error as Error).message.split('\n')[0] ?? String(error));
+		const message = (error as Error).message.split('\n')[0] ?? String(error);
+		throw new LocatedError(file, at?.line ?? 1, at?.col, undefined, /alias count/i.test(message) ? `${message} (at most ${yamlLimits.aliases} aliases)` : message);
 	}
 }
 

@@ -85,3 +85,46 @@ describe('config file problems', () => {
 		await expect(loadConfig('/nonexistent/incident.yaml')).rejects.toThrowError('/nonexistent/incident.yaml: cannot read config: no such file');
 	});
 });
+
+describe('config limits: checked before parsing', () => {
+	it('refuses a 10 MB config at once, naming the limit and where the file passes it, without reading all of it', async () => {
+		const {mkdtemp, rm, writeFile} = await import('node:fs/promises');
+		const {loadConfig} = await import('../../source/config/load.js');
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'incident-tui-config-'));
+		try {
+			const file = path.join(dir, 'incident.yaml');
+			// 10 MB of services: today this takes ~10 s and 1.3 GB before a schema error.
+			const text = `services:\n${'  - {name: api, health: "http://127.0.0.1:8080/health"}\n'.repeat(190_000)}`;
+			await writeFile(file, text);
+			const error = await loadConfig(file).then(
+				() => expect.unreachable(),
+				(e: unknown) => e as LocatedError,
+			);
+			expect(error).toBeInstanceOf(LocatedError);
+			expect(error.file).toBe(file);
+			// The line holding the first byte past 256 KiB.
+			expect(error.line).toBe(text.slice(0, 256 * 1024).split('\n').length);
+			expect(error.problem).toBe('the config passes 256 KiB on this line (it is 10.1 MiB); a config may be at most 256 KiB');
+		} finally {
+			await rm(dir, {recursive: true, force: true});
+		}
+	});
+
+	it('refuses text over the limit handed to parseConfig too', () => {
+		expect(() => parseConfig(`title: ${'x'.repeat(300_000)}\n`, 'c.yaml')).toThrowError(/^c\.yaml:1: the config passes 256 KiB on this line/);
+	});
+
+	it('refuses YAML nested more than 64 levels deep with its line, not "Maximum call stack size exceeded"', () => {
+		expect(() => parseConfig(`title: x\nservices: ${'['.repeat(1000)}${']'.repeat(1000)}\n`, 'c.yaml')).toThrowError(/^c\.yaml:2:\d+: YAML nested more than 64 levels deep$/);
+		const block = Array.from({length: 100}, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n');
+		expect(() => parseConfig(`${block} x\n`, 'c.yaml')).toThrowError(/^c\.yaml:65:\d+: YAML nested more than 64 levels deep$/);
+		expect(() => parseConfig(`services:\n  ${'- '.repeat(200)}x\n`, 'c.yaml')).toThrowError(/^c\.yaml:2:\d+: YAML nested more than 64 levels deep$/);
+		// Nesting inside a block scalar or a quoted string is text.
+		expect(parseConfig(`title: "${'['.repeat(200)}"\nredact:\n  - |\n    ${'{'.repeat(200)}\n`, 'c.yaml').title).toBe('['.repeat(200));
+	});
+
+	it('refuses more than 100 aliases (a "billion laughs" config) with the line', () => {
+		const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((name, i) => `${name}: &${name} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
+		expect(() => parseConfig(`${laughs}\n`, 'c.yaml')).toThrowError(/^c\.yaml:\d+:\d+: Excessive alias count indicates a resource exhaustion attack \(at most 100 aliases\)$/);
+	});
+});
