@@ -10,6 +10,7 @@ import type {AlertMatcher, Runbook, RunbookCommand, RunbookQuery, RunbookSection
 import {frontMatterSchema, type FrontMatter} from './schema.js';
 import {parseYamlSafe, schemaError, toAlertMatcher, variableProblems} from './yaml.js';
 import {IdAllocator, slugify} from './ids.js';
+import {checkMarkdownLimits} from './limits.js';
 
 /**
  * The Markdown importer: any team's Markdown runbook becomes a Runbook.
@@ -35,6 +36,7 @@ const ALERT_WORDS = /(Error|Errors|Down|High|Low|Latency|Rate|Fail|Failing|Faile
 const IDENT = /^[A-Za-z_][A-Za-z0-9_:]*$/;
 
 export function parseMarkdownRunbook(text: string, file: string, source = file): Runbook {
+	checkMarkdownLimits(text, file);
 	let tree: Root;
 	try {
 		tree = fromMarkdown(text, {

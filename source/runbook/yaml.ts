@@ -1,6 +1,7 @@
 import {isMap, isScalar} from 'yaml';
 import {ZodError} from 'zod';
 import {LocatedError, locate, parseYamlLocated, zodToLocated, formatPath, type ParsedYaml} from '../config/located-error.js';
+import {checkSize} from '../config/limits.js';
 import type {AlertMatcher, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep, RunbookVariable} from './model.js';
 import {runbookSchema, type AlertEntry} from './schema.js';
 import {IdAllocator, slugify} from './ids.js';
@@ -89,6 +90,7 @@ export function parseYamlSafe(text: string, file: string, lineOffset = 0): Parse
 
 /** Parses and validates a YAML runbook. Throws LocatedError (file, line, column, key) on any problem. */
 export function parseYamlRunbook(text: string, file: string, source = file): Runbook {
+	checkSize(text, file, 'runbook');
 	const parsed = parseYamlSafe(text, file);
 	if (parsed.value === null || parsed.value === undefined || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
 		throw new LocatedError(file, lineOf(parsed, []) ?? 1, undefined, undefined, 'a runbook must be a YAML mapping with id, title and steps');
