@@ -10,6 +10,10 @@
  * - yoga-layout carries its wasm inline (base64) already, so nothing is read from disk at run time.
  * - The built-in runbooks (runbooks/*.yaml|md) are embedded through the `__INCIDENT_TUI_RUNBOOKS__`
  *   define that source/runbook/library.ts reads.
+ * - The runbook parser's worker thread (source/runbook/parse-worker.ts) is bundled on its own
+ *   (CommonJS, self-contained), deflated and embedded through the `__INCIDENT_TUI_RUNBOOK_WORKER__`
+ *   define that source/runbook/off-thread.ts starts as an `eval` worker: a single file has no
+ *   second file to name in `new Worker()`.
  * - Modules reached only through `import()` (the demo, the subcommands) are emitted as
  *   lazily-initialised wrappers: their code is in the file but runs only when imported.
  * - @kubernetes/client-node is reached only through source/clients/k8s.ts, which is bundled on its
@@ -158,6 +162,28 @@ function lazyModulesPlugin(minify) {
 }
 
 /**
+ * The runbook parser's worker (source/runbook/parse-worker.ts): a CommonJS bundle of it and what it
+ * imports, deflated and base64-encoded, for `new Worker(code, {eval: true})` in off-thread.ts.
+ */
+export async function runbookWorkerSource(minify = true) {
+	const result = await esbuild.build({
+		absWorkingDir: root,
+		entryPoints: [path.join(root, 'source/runbook/parse-worker.ts')],
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		minify,
+		legalComments: 'none',
+		charset: 'ascii',
+		write: false,
+		define: {'process.env.NODE_ENV': '"production"'},
+		logLevel: 'warning',
+	});
+	return deflateRawSync(Buffer.from(result.outputFiles[0].text), {level: 9}).toString('base64');
+}
+
+/**
  * The ESM file that is dist/incident-tui.mjs: it compiles `program` (the whole cockpit, CommonJS)
  * with the V8 code cache of an earlier run when there is one, and offers `save()` to the program
  * through globalThis.incidentTuiCodeCache. A cache that cannot be read or written only costs time.
@@ -229,6 +255,7 @@ export async function buildBundle(options = {}) {
 	await mkdir(path.dirname(outfile), {recursive: true});
 	const runbooks = await builtinRunbookTexts();
 	const minify = options.minify ?? true;
+	const runbookWorker = await runbookWorkerSource(minify);
 	const result = await esbuild.build({
 		absWorkingDir: root,
 		entryPoints: [path.join(root, 'cli.tsx')],
@@ -244,6 +271,7 @@ export async function buildBundle(options = {}) {
 		define: {
 			'process.env.NODE_ENV': '"production"',
 			__INCIDENT_TUI_RUNBOOKS__: JSON.stringify(runbooks),
+			__INCIDENT_TUI_RUNBOOK_WORKER__: JSON.stringify(runbookWorker),
 		},
 		plugins: [...(options.plugins ?? []), devtoolsStub, singleStringWidth, lazyModulesPlugin(minify)],
 		logLevel: options.logLevel ?? 'warning',

@@ -1,15 +1,20 @@
 import {existsSync, statSync} from 'node:fs';
-import {readdir, readFile, stat} from 'node:fs/promises';
+import {readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {LocatedError} from '../config/located-error.js';
+import {readLimitedText} from '../config/limits.js';
 import type {Runbook} from './model.js';
-import {parseMarkdownRunbook} from './markdown.js';
-import {parseYamlRunbook} from './yaml.js';
+import {createRunbookParser, type RunbookParser} from './off-thread.js';
+import {parseRunbookText} from './parse.js';
+
+export {parseRunbookText} from './parse.js';
 
 /**
  * The runbook library: built-in runbooks (the package's `runbooks/` directory, or a map embedded
  * by the bundler), extra directories from the config, and single files named on the command line.
+ * The built-ins are ours and small: they are parsed on this thread. Every other runbook is parsed
+ * in a worker thread, one at a time, under a deadline (source/runbook/off-thread.ts).
  */
 
 /** A directory of runbook files, or an embedded map of file name -> file text. */
@@ -21,7 +26,6 @@ export type RunbookSource = string | Record<string, string>;
  */
 declare const __INCIDENT_TUI_RUNBOOKS__: Record<string, string> | undefined;
 
-const YAML_EXT = /\.ya?ml$/i;
 const LISTED_EXT = /\.(ya?ml|md|markdown)$/i;
 const FILE_EXT = /\.(ya?ml|md|markdown|txt|mdx)$/i;
 /** A README in a runbook directory documents the directory; it is not a runbook. */
@@ -38,25 +42,32 @@ export function defaultBuiltins(): RunbookSource {
 	return typeof __INCIDENT_TUI_RUNBOOKS__ !== 'undefined' && __INCIDENT_TUI_RUNBOOKS__ ? __INCIDENT_TUI_RUNBOOKS__ : builtinRunbookDir();
 }
 
-/** Parses runbook text by file name: YAML for .yaml/.yml, Markdown for anything else. */
-export function parseRunbookText(text: string, file: string, source = file): Runbook {
-	return YAML_EXT.test(file) ? parseYamlRunbook(text, file, source) : parseMarkdownRunbook(text, file, source);
-}
-
 function readProblem(file: string, error: unknown): LocatedError {
 	const code = (error as NodeJS.ErrnoException).code;
 	const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a runbook file' : (code ?? String(error));
 	return new LocatedError(file, undefined, undefined, undefined, `cannot read runbook: ${reason}`);
 }
 
-export async function loadRunbookFile(file: string, source = file): Promise<Runbook> {
+/** Reads a runbook file (refusing one over the size limit unread) and parses it with `parse`. */
+async function readRunbook(file: string, parse: (text: string) => Runbook | Promise<Runbook>): Promise<Runbook> {
 	let text: string;
 	try {
-		text = await readFile(file, 'utf8');
+		text = await readLimitedText(file, 'runbook');
 	} catch (error) {
+		if (error instanceof LocatedError) throw error;
 		throw readProblem(file, error);
 	}
-	return parseRunbookText(text, file, source);
+	return parse(text);
+}
+
+/** A runbook file, parsed off this thread by `parser` (by a parser of its own when none is given). */
+export async function loadRunbookFile(file: string, source = file, parser?: RunbookParser): Promise<Runbook> {
+	const own = parser ?? createRunbookParser();
+	try {
+		return await readRunbook(file, text => own.parse(text, file, source));
+	} finally {
+		if (!parser) own.close();
+	}
 }
 
 interface Loaded {
@@ -68,7 +79,8 @@ function asLocated(file: string, error: unknown): LocatedError {
 	return error instanceof LocatedError ? error : new LocatedError(file, undefined, undefined, undefined, (error as Error).message ?? String(error));
 }
 
-async function loadSource(source: RunbookSource, builtin: boolean): Promise<Loaded> {
+/** The runbooks of one source: built-ins parsed here, everything else by `parser`. */
+async function loadSource(source: RunbookSource, builtin: boolean, parser: RunbookParser): Promise<Loaded> {
 	const out: Loaded = {runbooks: [], errors: []};
 	if (typeof source !== 'string') {
 		for (const name of Object.keys(source).filter(isListedRunbook).sort()) {
@@ -87,7 +99,7 @@ async function loadSource(source: RunbookSource, builtin: boolean): Promise<Load
 		const info = await stat(source);
 		if (!info.isDirectory()) {
 			try {
-				out.runbooks.push(await loadRunbookFile(source));
+				out.runbooks.push(await loadRunbookFile(source, source, parser));
 			} catch (error) {
 				out.errors.push(asLocated(source, error));
 			}
@@ -101,7 +113,7 @@ async function loadSource(source: RunbookSource, builtin: boolean): Promise<Load
 	for (const name of names) {
 		const file = path.join(source, name);
 		try {
-			const runbook = await loadRunbookFile(file);
+			const runbook = builtin ? await readRunbook(file, text => parseRunbookText(text, file)) : await loadRunbookFile(file, file, parser);
 			if (builtin) runbook.source = `builtin:${runbook.id}`;
 			out.runbooks.push(runbook);
 		} catch (error) {
@@ -114,6 +126,8 @@ async function loadSource(source: RunbookSource, builtin: boolean): Promise<Load
 export interface LibraryOptions {
 	/** Where the built-ins come from; defaults to defaultBuiltins(). */
 	builtins?: RunbookSource;
+	/** Parses the runbooks that are not built in; by default one of the call's own, closed at its end. */
+	parser?: RunbookParser;
 }
 
 /**
@@ -125,14 +139,19 @@ export async function listRunbooks(dirs: string[] = [], options: LibraryOptions 
 	const out: Loaded = {runbooks: [], errors: []};
 	const seen = new Set<string>();
 	const sources: Array<[RunbookSource, boolean]> = [...dirs.map(d => [d, false] as [RunbookSource, boolean]), [options.builtins ?? defaultBuiltins(), true]];
-	for (const [source, builtin] of sources) {
-		const loaded = await loadSource(source, builtin);
-		out.errors.push(...loaded.errors);
-		for (const runbook of loaded.runbooks) {
-			if (seen.has(runbook.id)) continue;
-			seen.add(runbook.id);
-			out.runbooks.push(runbook);
+	const parser = options.parser ?? createRunbookParser();
+	try {
+		for (const [source, builtin] of sources) {
+			const loaded = await loadSource(source, builtin, parser);
+			out.errors.push(...loaded.errors);
+			for (const runbook of loaded.runbooks) {
+				if (seen.has(runbook.id)) continue;
+				seen.add(runbook.id);
+				out.runbooks.push(runbook);
+			}
 		}
+	} finally {
+		if (!options.parser) parser.close();
 	}
 	return out;
 }
@@ -145,7 +164,7 @@ export async function loadRunbook(ref: string, options: LibraryOptions & {dirs?:
 	const cwd = options.cwd ?? process.cwd();
 	const file = path.resolve(cwd, ref);
 	const looksLikePath = FILE_EXT.test(ref) || ref.includes('/') || ref.includes(path.sep);
-	if (looksLikePath || (existsSync(file) && statSync(file).isFile())) return loadRunbookFile(file);
+	if (looksLikePath || (existsSync(file) && statSync(file).isFile())) return loadRunbookFile(file, file, options.parser);
 	const {runbooks, errors} = await listRunbooks((options.dirs ?? []).map(d => path.resolve(cwd, d)), options);
 	const found = runbooks.find(r => r.id === ref);
 	if (found) return found;

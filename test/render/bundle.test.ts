@@ -97,6 +97,19 @@ describe('dist/incident-tui.mjs, copied alone', () => {
 		expect(bad.stdout).toContain('broken.yaml');
 	});
 
+	it('parses a runbook file in its embedded worker thread, and refuses one past the limits with its line', async () => {
+		const file = path.join(aloneDir, 'named.md');
+		writeFileSync(file, '---\nid: named\n---\n# Named\n\n1. Check the pods\n   ```bash\n   kubectl get pods\n   ```\n');
+		const good = await cockpit(['runbook', 'inspect', file]);
+		expect(good.code, good.stderr).toBe(0);
+		expect(JSON.parse(good.stdout)).toMatchObject({title: 'Named', steps: [{title: 'Check the pods', commands: ['kubectl get pods']}]});
+		const deep = path.join(aloneDir, 'deep.md');
+		writeFileSync(deep, `# Deep\n\n${'>'.repeat(5000)} a\n`);
+		const bad = await cockpit(['runbook', 'inspect', deep]);
+		expect(bad.code).not.toBe(0);
+		expect(bad.stderr).toBe(`incident-tui: ${deep}:3: quotes and lists nested more than 16 levels deep on this line\n`);
+	});
+
 	describe('its V8 code cache', () => {
 		/**
 		 * Starts the demo cockpit (stdin and stdout pipes: view only) with the code cache verbose,
