@@ -4,6 +4,7 @@ import path from 'node:path';
 import type {AnyTimelineEvent, AppendEvent, EventData, EventType, TimelineEvent} from './events.js';
 import {newEventId} from './ids.js';
 import {cleanDeep, cleanText} from '../text/clean.js';
+import {unwritableStateDir} from './state-dir.js';
 import {redactDeep, scrubDeep, type Redactor} from './redact.js';
 
 /**
@@ -186,7 +187,11 @@ async function endTornLine(handle: FileHandle, file: string): Promise<void> {
 export async function openJournal(options: JournalOptions): Promise<Journal> {
 	const file = options.path;
 	const now = options.now ?? (() => new Date());
-	await mkdir(path.dirname(file), {recursive: true, mode: 0o700});
+	try {
+		await mkdir(path.dirname(file), {recursive: true, mode: 0o700});
+	} catch (error) {
+		throw unwritableStateDir(path.dirname(file), error);
+	}
 	let created = false;
 	try {
 		await stat(file);
@@ -198,6 +203,9 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 		// eslint-disable-next-line no-bitwise
 		handle = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
 	} catch (error) {
+		// A journal that does not exist yet could not be created: the directory refused.
+		const unwritable = created ? unwritableStateDir(path.dirname(file), error) : error;
+		if (unwritable !== error) throw unwritable;
 		throw new Error(`cannot open the incident journal ${file} for appending: ${(error as Error).message}; check the state directory's permissions or pass --state-dir`);
 	}
 	if (created) {

@@ -1,3 +1,4 @@
+import {existsSync, statSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -28,4 +29,29 @@ export function journalPath(dir: string, incidentId: string): string {
 		throw new Error(`invalid incident id '${incidentId}': use letters, digits, '.', '_' and '-' (as listed by 'incident-tui incidents')`);
 	}
 	return path.join(incidentsDir(dir), `${incidentId}.jsonl`);
+}
+
+/** The nearest of `dir` and its parents that exists. */
+function nearestExisting(dir: string): string {
+	let at = dir;
+	while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+	return at;
+}
+
+/**
+ * The error for a journal directory (`<state dir>/incidents`) that cannot be created or written to:
+ * which directory refused, why, and how to choose another. Other errors are returned as they are.
+ */
+export function unwritableStateDir(journalDir: string, error: unknown): Error {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (!code || !['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST'].includes(code)) return error as Error;
+	const refused = nearestExisting(journalDir);
+	let isDirectory = true;
+	try {
+		isDirectory = statSync(refused).isDirectory();
+	} catch {
+		// Gone meanwhile: say what the system said.
+	}
+	const reason = !isDirectory || code === 'ENOTDIR' || code === 'EEXIST' ? 'not a directory' : code === 'EROFS' ? 'on a read-only file system' : 'not writable (permission denied)';
+	return new Error(`cannot write the incident journal in ${journalDir}: ${refused} is ${reason}; choose another state directory with --state-dir DIR or stateDir: in the config`);
 }

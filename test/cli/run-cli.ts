@@ -36,6 +36,9 @@ export interface RunCliOptions {
 	env?: Record<string, string>;
 	/** Kills the child after this long (default 30 s); `timedOut` then says so. */
 	timeoutMs?: number;
+	/** Runs the child as this user and group (tests run as root, whom no permission stops). */
+	uid?: number;
+	gid?: number;
 }
 
 /** Runs `incident-tui ...args`; never throws on a non-zero exit. */
@@ -63,6 +66,8 @@ export async function runCli(args: string[], options: RunCliOptions): Promise<Cl
 		stdin: 'ignore',
 		timeout: options.timeoutMs ?? 30_000,
 		stripFinalNewline: false,
+		...(options.uid === undefined ? {} : {uid: options.uid}),
+		...(options.gid === undefined ? {} : {gid: options.gid}),
 	});
 	return {code: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr), timedOut: Boolean(result.timedOut)};
 }
