@@ -1,7 +1,7 @@
 import React, {useEffect, useState} from 'react';
 import {Box, Text, useStdout, type Key} from 'ink';
 import {useKeyPresses} from './components/use-key-presses.js';
-import {paneIds, type PaneId} from '../store/types.js';
+import {paneIds, type Dialog, type PaneId} from '../store/types.js';
 import {deploymentOf, logPodOf, paneLines, rowsFor, selectedRef} from '../store/pane-rows.js';
 import {severities, statuses} from '../timeline/events.js';
 import {runbookChoices, type RunbookChoice} from '../runbook/match.js';
@@ -19,7 +19,7 @@ import {RunbookPane} from './panes/runbook-pane.js';
 import {TimelinePane} from './panes/timeline-pane.js';
 import type {PaneProps} from './panes/pane-props.js';
 import {paneNumbers, paneTitles} from './panes/pane.js';
-import {ConfirmDialog} from './dialogs/confirm-dialog.js';
+import {ConfirmDialog, confirmTitle} from './dialogs/confirm-dialog.js';
 import {PromptDialog} from './dialogs/prompt-dialog.js';
 import {DetailsDialog, LogDialog, OutputDialog} from './dialogs/details-dialog.js';
 import {QuitDialog} from './dialogs/quit-dialog.js';
@@ -79,6 +79,20 @@ function runbookChoiceItem(choice: RunbookChoice): {label: string; value: string
 const hintPanes: readonly PaneId[] = ['pods', ...paneIds.filter(p => p !== 'pods')];
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+/** What the notice of a too-small terminal calls an open dialog. */
+function dialogTitle(dialog: Dialog): string {
+	switch (dialog.kind) {
+		case 'confirm':
+			return confirmTitle(dialog.request);
+		case 'log':
+			return 'Log';
+		case 'quit':
+			return 'Quit incident-tui?';
+		default:
+			return dialog.title;
+	}
+}
 
 /** The terminal's size, less the line Ink keeps free below a full-screen frame. */
 function useTerminalSize(fixed?: {width: number; height: number}): {width: number; height: number} {
@@ -315,10 +329,17 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 		</Box>
 	);
 	if (tooSmall) {
-		// Keys still work (q, then y, quits); the cockpit comes back as the window grows.
+		// Keys still work (q, then y, quits); the cockpit comes back as the window grows. An open
+		// dialog stays mounted out of sight, so it still owns its keys: a confirmation can be
+		// cancelled and a quit confirmed; the notice names it.
 		return (
-			<Box width={terminal.width}>
+			<Box width={terminal.width} flexDirection="column">
 				<Text>{`incident-tui needs ${minimumSize.width}×${minimumSize.height + 1}; this terminal is ${terminal.width}×${terminal.height + 1}`}</Text>
+				{dialog ? <Text>{`${dialogTitle(dialog)} · esc cancels; enlarge the window to read it`}</Text> : null}
+				<Box display="none">
+					{overlay}
+					{filtering ? <FilterBar pane={focus} initial={filtering.value} width={width} isActive={inputActive} /> : null}
+				</Box>
 			</Box>
 		);
 	}
