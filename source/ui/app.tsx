@@ -6,6 +6,7 @@ import {deploymentOf, logPodOf, paneLines, rowsFor, selectedRef} from '../store/
 import {severities, statuses} from '../timeline/events.js';
 import {runbookChoices, type RunbookChoice} from '../runbook/match.js';
 import {Command, commandFor, keymap, paneCommands} from './keymap.js';
+import {displayText} from '../text/display.js';
 import {useController, useIncident, useStoreApi} from './context.js';
 import {computeLayout, type Layout} from './layout.js';
 import {Header} from './header.js';
@@ -335,7 +336,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 		return (
 			<Box width={terminal.width} flexDirection="column">
 				<Text>{`incident-tui needs ${minimumSize.width}×${minimumSize.height + 1}; this terminal is ${terminal.width}×${terminal.height + 1}`}</Text>
-				{dialog ? <Text>{`${dialogTitle(dialog)} · esc cancels; enlarge the window to read it`}</Text> : null}
+				{dialog ? <Text>{`${displayText(dialogTitle(dialog))} · esc cancels; enlarge the window to read it`}</Text> : null}
 				<Box display="none">
 					{overlay}
 					{filtering ? <FilterBar pane={focus} initial={filtering.value} width={width} isActive={inputActive} /> : null}
