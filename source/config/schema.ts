@@ -28,6 +28,8 @@ export const serviceSchema = z
 		timeoutMs: duration.default(2000),
 		warnMs: duration.optional(),
 		criticalMs: duration.optional(),
+		/** Latency thresholds of a deep-health body's dependencies, by name; the others take warnMs/criticalMs. */
+		dependencies: z.record(z.object({warnMs: duration.optional(), criticalMs: duration.optional()}).strict()).optional(),
 		headers: z.record(z.string()).optional(),
 		...tls,
 	})

@@ -18,10 +18,17 @@ export interface RangeSeries {
 
 export interface AlertInfo {
 	name: string;
-	state: 'firing' | 'pending' | 'inactive' | string;
+	/** `suppressed`: Alertmanager silences or inhibits it (see silencedBy, inhibitedBy). */
+	state: 'firing' | 'pending' | 'inactive' | 'suppressed' | string;
 	labels: Labels;
 	activeAt?: string;
 	summary?: string;
+	/** Alertmanager: the ids of the silences muting it. */
+	silencedBy?: string[];
+	/** Alertmanager: the fingerprints of the alerts inhibiting it. */
+	inhibitedBy?: string[];
+	/** Alertmanager: this alert's fingerprint (what another's inhibitedBy names). */
+	fingerprint?: string;
 }
 
 /** A scrape target as the metrics backend knows it. */

@@ -1,11 +1,14 @@
 /**
  * Active alerts, from Prometheus (/api/v1/alerts, through the Metrics port) and from Alertmanager
- * (/api/v2/alerts) when configured. A firing alert and a resolved one each write a timeline signal.
+ * (/api/v2/alerts) when configured; Alertmanager's view of an alert wins, as it knows silences and
+ * inhibitions. Each change of an alert writes one timeline signal: firing, silenced, inhibited,
+ * unsilenced (or uninhibited), resolved; a silenced alert is never recorded as resolved.
  */
-import {displayUrl} from '../clients/http.js';
+import {displayUrl, HttpError} from '../clients/http.js';
 import type {AlertInfo, Metrics} from '../ports/metrics.js';
 import type {SignalLevel} from '../timeline/events.js';
-import {previousSignals, startFeedPoller} from './poller.js';
+import {failureOf, SourceError, worstFailure} from './failure.js';
+import {recordedSignals, recordSignal, startFeedPoller} from './poller.js';
 import {Endpoint, type EndpointOptions} from './prometheus.js';
 import type {SourceContext} from './registry.js';
 
@@ -18,14 +21,30 @@ function stringRecord(value: unknown): Record<string, string> {
 	return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
-/** Alertmanager's active alerts. State: 'firing' (active), 'suppressed' (silenced/inhibited) or 'pending' (unprocessed). */
+function stringList(value: unknown): string[] {
+	return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/**
+ * Alertmanager's active alerts. State: 'firing' (active), 'suppressed' (silenced or inhibited, with
+ * the silences' ids in silencedBy and the inhibiting alerts' fingerprints in inhibitedBy) or
+ * 'pending' (not processed yet). Every failure names Alertmanager and its URL.
+ */
 export async function fetchAlertmanagerAlerts(cfg: EndpointOptions, signal: AbortSignal): Promise<AlertInfo[]> {
 	const endpoint = new Endpoint(cfg, 'Alertmanager');
-	const {status, json} = await endpoint.getJson('/api/v2/alerts', {active: 'true'}, signal);
 	const where = displayUrl(endpoint.urlFor('/api/v2/alerts'));
+	let answer: {status: number; json: unknown};
+	try {
+		answer = await endpoint.getJson('/api/v2/alerts', {active: 'true'}, signal);
+	} catch (error) {
+		// httpGet's own messages (connection refused, timeout) do not say which server this was.
+		if (error instanceof HttpError && !error.message.startsWith('Alertmanager')) throw new HttpError(error.kind, `Alertmanager at ${where}: ${error.message}`, error.url, error.status);
+		throw error;
+	}
+	const {status, json} = answer;
 	if (status < 200 || status >= 300) {
 		const text = isRecord(json) && typeof json.message === 'string' ? `: ${json.message}` : '';
-		throw new Error(`Alertmanager at ${where} answered HTTP ${status}${text}`);
+		throw new HttpError('http', `Alertmanager at ${where} answered HTTP ${status}${text}`, where, status);
 	}
 	if (!Array.isArray(json)) throw new Error(`Alertmanager at ${where} did not return a list of alerts; is the URL right?`);
 	return json.filter(isRecord).map(a => {
@@ -37,6 +56,11 @@ export async function fetchAlertmanagerAlerts(cfg: EndpointOptions, signal: Abor
 		if (typeof a.startsAt === 'string') alert.activeAt = a.startsAt;
 		const summary = annotations.summary ?? annotations.description;
 		if (summary) alert.summary = summary;
+		const silencedBy = isRecord(a.status) ? stringList(a.status.silencedBy) : [];
+		const inhibitedBy = isRecord(a.status) ? stringList(a.status.inhibitedBy) : [];
+		if (silencedBy.length > 0) alert.silencedBy = silencedBy;
+		if (inhibitedBy.length > 0) alert.inhibitedBy = inhibitedBy;
+		if (typeof a.fingerprint === 'string') alert.fingerprint = a.fingerprint;
 		return alert;
 	});
 }
@@ -59,22 +83,37 @@ export function alertLevel(alert: AlertInfo): SignalLevel {
 	return 'warn';
 }
 
-/** Merges alert lists from several backends, dropping duplicates (same name and labels). */
-export function mergeAlerts(lists: ReadonlyArray<readonly AlertInfo[]>): AlertInfo[] {
+/** Whether `am` (Alertmanager's copy) is `alert`: the same name, and every label of it (Prometheus adds external labels when it sends). */
+function sameAlert(alert: AlertInfo, am: AlertInfo): boolean {
+	return alert.name === am.name && Object.entries(alert.labels).every(([k, v]) => am.labels[k] === v);
+}
+
+const stateOrder = (a: AlertInfo) => (a.state === 'firing' ? 0 : a.state === 'suppressed' ? 1 : 2);
+
+/**
+ * Merges the alert lists of several backends, one entry per alert, firing first. `authoritative`,
+ * when given, is Alertmanager's list: it knows silences and inhibitions, so its view of an alert
+ * wins over Prometheus's (which goes on saying "firing" for a silenced alert).
+ */
+export function mergeAlerts(lists: ReadonlyArray<readonly AlertInfo[]>, authoritative?: readonly AlertInfo[]): AlertInfo[] {
 	const byKey = new Map<string, AlertInfo>();
 	for (const list of lists) {
 		for (const alert of list) {
+			if (authoritative?.some(am => sameAlert(alert, am))) continue;
 			const key = alertKey(alert);
 			const existing = byKey.get(key);
-			// Prefer the firing view when backends disagree.
+			// Prefer the firing view when backends that know no silences disagree.
 			if (!existing || (existing.state !== 'firing' && alert.state === 'firing')) byKey.set(key, alert);
 		}
 	}
-	return [...byKey.values()].sort((a, b) => (a.state === b.state ? a.name.localeCompare(b.name) : a.state === 'firing' ? -1 : b.state === 'firing' ? 1 : 0));
+	for (const alert of authoritative ?? []) byKey.set(alertKey(alert), alert);
+	return [...byKey.values()].sort((a, b) => stateOrder(a) - stateOrder(b) || a.name.localeCompare(b.name));
 }
 
 export interface AlertBackend {
 	id: string;
+	/** Knows silences and inhibitions (Alertmanager): its view of an alert wins. */
+	authoritative?: boolean;
 	fetch(signal: AbortSignal): Promise<AlertInfo[]>;
 }
 
@@ -84,13 +123,74 @@ export function alertBackends(ctx: Pick<SourceContext, 'config'> & {metrics?: Me
 	const metrics = ctx.metrics;
 	if (metrics?.alerts) backends.push({id: 'prometheus', fetch: signal => metrics.alerts!(signal)});
 	const am = ctx.config.alertmanager;
-	if (am) backends.push({id: 'alertmanager', fetch: signal => fetchAlertmanagerAlerts(am, signal)});
+	if (am) backends.push({id: 'alertmanager', authoritative: true, fetch: signal => fetchAlertmanagerAlerts(am, signal)});
 	return backends;
+}
+
+/** What the timeline last said of an alert: firing, muted (silenced or inhibited), or nothing (resolved, or never seen). */
+type Recorded = 'firing' | 'silenced' | 'inhibited' | undefined;
+
+const alertKinds = ['alert.firing', 'alert.resolved', 'alert.silenced', 'alert.inhibited', 'alert.unsilenced', 'alert.uninhibited'] as const;
+type AlertKind = (typeof alertKinds)[number];
+
+const recordedBy: Record<AlertKind, Recorded> = {
+	'alert.firing': 'firing',
+	'alert.unsilenced': 'firing',
+	'alert.uninhibited': 'firing',
+	'alert.silenced': 'silenced',
+	'alert.inhibited': 'inhibited',
+	'alert.resolved': undefined,
+};
+
+/** How an active alert stands now, as the timeline would record it (undefined: pending, nothing to say yet). */
+function standing(alert: AlertInfo): Recorded {
+	if (alert.state === 'firing') return 'firing';
+	if (alert.state !== 'suppressed') return undefined;
+	return alert.silencedBy?.length ? 'silenced' : 'inhibited';
+}
+
+function withSummary(alert: AlertInfo): string {
+	return `alert ${alert.name} firing${alert.summary ? `: ${alert.summary}` : ''}`;
+}
+
+/** The inhibiting alerts by name where the list knows them ("CheckoutDown"), else by fingerprint. */
+function inhibitors(alert: AlertInfo, all: readonly AlertInfo[]): string {
+	return (alert.inhibitedBy ?? []).map(fp => all.find(a => a.fingerprint === fp)?.name ?? `alert ${fp}`).join(', ');
+}
+
+/**
+ * The signal for an alert moving from what the timeline last said (`before`) to how it stands (`now`);
+ * null when nothing changed. `previous`: the alert as the last poll saw it, for the silence that ended.
+ */
+export function alertTransition(
+	alert: AlertInfo,
+	before: Recorded,
+	all: readonly AlertInfo[] = [],
+	previous?: AlertInfo,
+): {kind: AlertKind; level: SignalLevel; message: string} | null {
+	const now = standing(alert);
+	if (now === undefined || now === before) return null;
+	const silences = (alert.silencedBy ?? []).join(', ');
+	switch (now) {
+		case 'firing': {
+			const ended = previous?.silencedBy?.length ? ` (silence ${previous.silencedBy.join(', ')})` : '';
+			if (before === 'silenced') return {kind: 'alert.unsilenced', level: alertLevel(alert), message: `alert ${alert.name} unsilenced: its silence${ended} ended, firing again`};
+			if (before === 'inhibited') return {kind: 'alert.uninhibited', level: alertLevel(alert), message: `alert ${alert.name} no longer inhibited, firing again`};
+			return {kind: 'alert.firing', level: alertLevel(alert), message: withSummary(alert)};
+		}
+		case 'silenced':
+			return {kind: 'alert.silenced', level: 'info', message: `alert ${alert.name} silenced in Alertmanager (silence ${silences})${before === undefined ? ', already when first seen' : ''}`};
+		case 'inhibited':
+			return {kind: 'alert.inhibited', level: 'info', message: `alert ${alert.name} inhibited by ${inhibitors(alert, all)} in Alertmanager${before === undefined ? ', already when first seen' : ''}`};
+	}
 }
 
 /**
  * Polls alerts into the store. A backend that fails keeps its last list (so its alerts are not
- * reported as resolved) and marks the feed with the error.
+ * reported as resolved) and marks the feed with the error: the feed is ok only when every backend
+ * answered. Signals follow each alert: firing, silenced, inhibited, unsilenced, resolved; what was
+ * already recorded is read from the store at each poll (recordedSignals), so a restarted source
+ * never writes the same signal twice.
  */
 export function startAlertsSource(ctx: SourceContext & {metrics?: Metrics | null}): () => void {
 	const backends = alertBackends(ctx);
@@ -98,39 +198,47 @@ export function startAlertsSource(ctx: SourceContext & {metrics?: Metrics | null
 	const now = ctx.now ?? Date.now;
 	const store = ctx.store;
 	const lastLists = new Map<string, AlertInfo[]>();
-	const firing = new Set<string>();
-	for (const [subject, last] of previousSignals(store.getState().timeline, ['alert.firing', 'alert.resolved'])) {
-		if (last.kind === 'alert.firing') firing.add(subject);
-	}
 
 	return startFeedPoller(ctx, 'alerts', ctx.config.refresh.alertsMs, async signal => {
 		const results = await Promise.allSettled(backends.map(b => b.fetch(signal)));
 		if (signal.aborted) return;
-		const errors: string[] = [];
+		const errors: unknown[] = [];
 		results.forEach((result, i) => {
 			const id = backends[i]!.id;
 			if (result.status === 'fulfilled') lastLists.set(id, result.value);
-			else errors.push((result.reason as Error).message);
+			else errors.push(result.reason);
 		});
-		// Only report resolutions when every backend answered, or an outage would look like recovery.
 		if (lastLists.size > 0) {
-			const alerts = mergeAlerts([...lastLists.values()]);
-			store.getState().alertsReceived(alerts, now());
-			const nowFiring = new Map(alerts.filter(a => a.state === 'firing').map(a => [alertKey(a), a]));
-			for (const [key, alert] of nowFiring) {
-				if (firing.has(key)) continue;
-				firing.add(key);
-				const text = `alert ${alert.name} firing${alert.summary ? `: ${alert.summary}` : ''}`;
-				ctx.append('signal', {kind: 'alert.firing', level: alertLevel(alert), message: text, subject: key}).catch((error: Error) => store.getState().warned(`timeline: ${error.message}`));
-			}
-			if (errors.length === 0) {
-				for (const key of [...firing]) {
-					if (nowFiring.has(key)) continue;
-					firing.delete(key);
-					ctx.append('signal', {kind: 'alert.resolved', level: 'ok', message: `alert ${key} resolved`, subject: key}).catch((error: Error) => store.getState().warned(`timeline: ${error.message}`));
-				}
-			}
+			const authoritative = backends.find(b => b.authoritative && lastLists.has(b.id));
+			const others = backends.filter(b => b !== authoritative && lastLists.has(b.id)).map(b => lastLists.get(b.id)!);
+			const alerts = mergeAlerts(others, authoritative ? lastLists.get(authoritative.id) : undefined);
+			// Signals first: they are pending in the store before the alerts are, so a source restarted by
+			// what the alerts cause (a runbook chosen) sees them.
+			recordAlertSignals(ctx, alerts, errors.length === 0);
+			store.getState().alertsReceived(alerts, now(), errors.length === 0);
 		}
-		if (errors.length > 0) throw new Error(errors.join('; '));
+		if (errors.length > 0) {
+			const message = errors.map(error => (error instanceof Error ? error.message : String(error))).join('; ');
+			throw new SourceError(message, worstFailure(errors.map(failureOf)));
+		}
 	});
+}
+
+/** Writes the signal of each alert whose standing changed; resolutions only when every backend answered (`complete`), or an outage would look like recovery. */
+function recordAlertSignals(ctx: SourceContext, alerts: readonly AlertInfo[], complete: boolean): void {
+	const recorded = recordedSignals(ctx.store, alertKinds);
+	// The alerts as the last poll saw them (still in the store): what silenced one whose silence ended.
+	const previous = new Map(ctx.store.getState().alerts.map(alert => [alertKey(alert), alert]));
+	const active = new Set<string>();
+	for (const alert of alerts) {
+		const key = alertKey(alert);
+		active.add(key);
+		const transition = alertTransition(alert, recordedBy[(recorded.get(key)?.kind ?? 'alert.resolved') as AlertKind], alerts, previous.get(key));
+		if (transition) recordSignal(ctx, {...transition, subject: key});
+	}
+	if (!complete) return;
+	for (const [key, last] of recorded) {
+		if (active.has(key) || recordedBy[last.kind as AlertKind] === undefined) continue;
+		recordSignal(ctx, {kind: 'alert.resolved', level: 'ok', message: `alert ${key} resolved`, subject: key});
+	}
 }

@@ -6,7 +6,7 @@ import {httpGet, statusLine} from '../clients/http.js';
 import type {ServiceConfig} from '../config/schema.js';
 import type {DependencyRow, HealthRow, Tone} from '../store/types.js';
 import {formatValue, toneFor, worstTone} from './format.js';
-import {previousSignals, startFeedPoller} from './poller.js';
+import {recordedSignals, recordSignal, startFeedPoller} from './poller.js';
 import type {SourceContext} from './registry.js';
 
 const okWords = new Set(['ok', 'okay', 'healthy', 'up', 'pass', 'passed', 'passing', 'green', 'good', 'available', 'running', 'serving', 'success', 'true', 'alive', 'ready']);
@@ -145,6 +145,33 @@ function overallStatus(body: unknown): string | undefined {
 	return isRecord(body) ? statusOf(body) : undefined;
 }
 
+/**
+ * A dependency's latency against its thresholds: its own from the config (`dependencies: {name:
+ * {warnMs, criticalMs}}`), else the service's. Over one, its tone is at least that bad, and it says so.
+ */
+export function gradeLatency(dep: DependencyRow, service: Pick<ServiceConfig, 'warnMs' | 'criticalMs' | 'dependencies'>): DependencyRow {
+	const own = service.dependencies?.[dep.name];
+	const latencyTone = toneFor(dep.latencyMs, {warn: own?.warnMs ?? service.warnMs, critical: own?.criticalMs ?? service.criticalMs});
+	if (latencyTone !== 'warn' && latencyTone !== 'crit') return dep;
+	return {...dep, tone: worstTone([dep.tone, latencyTone]), detail: `slow: ${formatValue(dep.latencyMs, 'ms')}`};
+}
+
+/**
+ * A check's row, with what an earlier one knew where this one knows nothing: when the service did
+ * not answer, the time of its last answer; when it is unhealthy and names no dependencies (no
+ * answer, a proxy's error page), the last dependency rows, marked stale with the time they were read.
+ */
+export function withLastKnown(row: HealthRow, previous: HealthRow | undefined): HealthRow {
+	if (!previous) return row;
+	let next = row;
+	if (row.status === undefined && previous.lastAnswerAt !== undefined) next = {...next, lastAnswerAt: previous.lastAnswerAt};
+	if (!row.ok && row.dependencies.length === 0 && previous.dependencies.length > 0) {
+		const dependencies = previous.dependencies.map(d => (d.stale ? d : {...d, tone: 'muted' as const, stale: true as const, checkedAt: previous.checkedAt}));
+		next = {...next, dependencies};
+	}
+	return next;
+}
+
 /** Checks one service once. Never throws: a failure is a row that says what went wrong. */
 export async function checkService(service: ServiceConfig, signal: AbortSignal, now: () => number = Date.now): Promise<HealthRow> {
 	const url = service.health ?? '';
@@ -167,7 +194,7 @@ export async function checkService(service: ServiceConfig, signal: AbortSignal, 
 				body = undefined;
 			}
 		}
-		const dependencies = body === undefined ? [] : parseDeepHealth(body);
+		const dependencies = body === undefined ? [] : parseDeepHealth(body).map(dep => gradeLatency(dep, service));
 		const overall = overallStatus(body);
 		const overallTone = overall === undefined ? 'ok' : statusTone(overall);
 		const httpOk = res.status >= 200 && res.status < 300;
@@ -182,9 +209,10 @@ export async function checkService(service: ServiceConfig, signal: AbortSignal, 
 		else if (latencyTone === 'crit' || latencyTone === 'warn') detail = `slow: ${formatValue(res.latencyMs, 'ms')}`;
 		else {
 			const bad = dependencies.filter(d => d.tone !== 'ok');
-			if (bad.length > 0) detail = `${bad.map(d => `${d.name} ${d.status}`).join(', ')}`;
+			if (bad.length > 0) detail = `${bad.map(d => `${d.name} ${statusTone(d.status) === 'ok' && d.detail ? d.detail : d.status}`).join(', ')}`;
 		}
-		return {...base, ok, status: res.status, latencyMs: res.latencyMs, tone, dependencies, checkedAt: now(), ...(detail ? {detail} : {})};
+		const checkedAt = now();
+		return {...base, ok, status: res.status, latencyMs: res.latencyMs, tone, dependencies, checkedAt, lastAnswerAt: checkedAt, ...(detail ? {detail} : {})};
 	} catch (error) {
 		return {...base, ok: false, tone: 'crit', detail: (error as Error).message, checkedAt: now()};
 	}
@@ -201,25 +229,24 @@ export function startHealthSource(ctx: SourceContext): () => void {
 	if (services.length === 0) return () => {};
 	const now = ctx.now ?? Date.now;
 	const store = ctx.store;
-	// Known health per service; seeded from the timeline so a restart does not repeat a flip.
-	const known = new Map<string, boolean>();
-	for (const [subject, last] of previousSignals(store.getState().timeline, ['health.flip'])) known.set(subject, last.level === 'ok');
 
 	return startFeedPoller(ctx, 'health', ctx.config.refresh.healthMs, async signal => {
-		const rows = await checkAll(services, signal, now);
+		const checked = await checkAll(services, signal, now);
 		if (signal.aborted) return;
-		store.getState().healthReceived(rows, now());
+		const previous = new Map(store.getState().health.map(r => [r.name, r]));
+		const rows = checked.map(r => withLastKnown(r, previous.get(r.name)));
+		// What the timeline (and the signals still being written) last said of each service, read
+		// afresh at each poll so a restarted source does not repeat a flip.
+		const known = recordedSignals(store, ['health.flip']);
 		for (const r of rows) {
 			const before = known.get(r.name);
-			known.set(r.name, r.ok);
 			// The first observation is a flip only when it is unhealthy.
-			if (before === r.ok || (before === undefined && r.ok)) continue;
+			if (before === undefined ? r.ok : (before.level === 'ok') === r.ok) continue;
 			const message = r.ok
 				? `${r.name} healthy again (${r.status ?? ''}${r.latencyMs === undefined ? '' : `, ${formatValue(r.latencyMs, 'ms')}`})`
 				: `${r.name} unhealthy: ${r.detail ?? 'check failed'}`;
-			ctx
-				.append('signal', {kind: 'health.flip', level: r.ok ? 'ok' : 'crit', message, subject: r.name, ...(r.latencyMs === undefined ? {} : {value: r.latencyMs})})
-				.catch((error: Error) => store.getState().warned(`timeline: could not record health flip of ${r.name}: ${error.message}`));
+			recordSignal(ctx, {kind: 'health.flip', level: r.ok ? 'ok' : 'crit', message, subject: r.name, ...(r.latencyMs === undefined ? {} : {value: r.latencyMs})});
 		}
+		store.getState().healthReceived(rows, now());
 	});
 }

@@ -2,7 +2,8 @@ import type {DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {Runbook, RunbookStep} from '../runbook/model.js';
 import type {Coverage, TargetState} from '../ports/metrics.js';
 import {formatClock, formatSpan, formatValue, sparkline, toneFor, worstTone} from '../sources/format.js';
-import type {HealthRow, IncidentState, MetricRow, StepTick, Tone} from './types.js';
+import {statusTone} from '../sources/health.js';
+import type {DependencyRow, HealthRow, IncidentState, MetricRow, StepTick, Tone} from './types.js';
 import {byName} from './cluster-data.js';
 
 /**
@@ -76,37 +77,76 @@ function healthVerdict(service: HealthRow): string {
 	return bad.length > 0 ? `degraded: ${bad.join(', ')}` : 'slow';
 }
 
+/** The ISO time of epoch ms, for a row's clock cell (its age, drawn by the screen's clock). */
+function isoOf(ms: number): string {
+	return new Date(ms).toISOString();
+}
+
+/** What a dependency's row says after its latency: its status word, and why it is graded worse ("slow: 800 ms"). */
+function dependencyStatus(dep: DependencyRow): string {
+	return dep.detail && statusTone(dep.status) === 'ok' ? `${dep.status}, ${dep.detail}` : dep.status;
+}
+
+function dependencyRow(service: HealthRow, dep: DependencyRow, ref: RowRef): Row {
+	const key = `h:${service.name}:${dep.name}`;
+	const search = `${service.name} ${dep.name} ${dep.status}`.toLowerCase();
+	const latency = dep.latencyMs === undefined ? '' : formatValue(dep.latencyMs, 'ms');
+	if (dep.stale) {
+		// Kept from the last answer: "stale 45s" (its age, on the screen's clock), and what it said then.
+		return {
+			key,
+			tone: 'muted',
+			ref,
+			search: `${search} stale`,
+			...(dep.checkedAt === undefined ? {} : {createdAt: isoOf(dep.checkedAt)}),
+			cells: [
+				{text: `└ ${dep.name}`, width: 14},
+				{text: '', width: 4},
+				{text: 'stale', width: 8, align: 'right', tone: 'warn'},
+				{text: '', width: 7, clock: true},
+				{text: `was ${dep.status}${latency ? `, ${latency}` : ''}`, tone: 'muted'},
+			],
+		};
+	}
+	return {
+		key,
+		tone: dep.tone,
+		ref,
+		search,
+		cells: [
+			{text: `└ ${dep.name}`, width: 14},
+			{text: '', width: 4},
+			{text: latency, width: 8, align: 'right', tone: dep.tone},
+			{text: dependencyStatus(dep), tone: dep.tone},
+		],
+	};
+}
+
+function serviceRow(service: HealthRow, ref: RowRef): Row {
+	const base = {key: `h:${service.name}`, tone: service.tone, ref, search: `${service.name} ${service.url} ${service.detail ?? ''}`.toLowerCase()};
+	const name: Cell = {text: service.name, width: 14, bold: true};
+	const code: Cell = {text: service.status ? String(service.status) : '---', width: 4, tone: service.ok ? 'ok' : 'crit'};
+	if (service.status === undefined && service.lastAnswerAt !== undefined) {
+		// No answer now: how long since the last one, on the screen's clock, then why.
+		return {
+			...base,
+			createdAt: isoOf(service.lastAnswerAt),
+			cells: [name, code, {text: 'stale', width: 8, align: 'right', tone: 'warn'}, {text: '', width: 7, clock: true}, {text: service.detail ?? 'no answer', tone: 'crit'}],
+		};
+	}
+	const latency = service.latencyMs === undefined ? '' : formatValue(service.latencyMs, 'ms');
+	return {
+		...base,
+		cells: [name, code, {text: latency, width: 8, align: 'right', tone: service.tone}, {text: service.ok ? healthVerdict(service) : (service.detail ?? 'unhealthy'), tone: service.ok ? service.tone : 'crit'}],
+	};
+}
+
 function buildHealthRows(health: readonly HealthRow[]): Row[] {
 	const rows: Row[] = [];
 	for (const service of health) {
 		const ref: RowRef = service.deployment ? {kind: 'health', service: service.name, deployment: service.deployment} : {kind: 'health', service: service.name};
-		const latency = service.latencyMs === undefined ? '' : formatValue(service.latencyMs, 'ms');
-		rows.push({
-			key: `h:${service.name}`,
-			tone: service.tone,
-			ref,
-			search: `${service.name} ${service.url} ${service.detail ?? ''}`.toLowerCase(),
-			cells: [
-				{text: service.name, width: 14, bold: true},
-				{text: service.status ? String(service.status) : '---', width: 4, tone: service.ok ? 'ok' : 'crit'},
-				{text: latency, width: 8, align: 'right', tone: service.tone},
-				{text: service.ok ? healthVerdict(service) : (service.detail ?? 'unhealthy'), tone: service.ok ? service.tone : 'crit'},
-			],
-		});
-		for (const dep of service.dependencies) {
-			rows.push({
-				key: `h:${service.name}:${dep.name}`,
-				tone: dep.tone,
-				ref,
-				search: `${service.name} ${dep.name} ${dep.status}`.toLowerCase(),
-				cells: [
-					{text: `└ ${dep.name}`, width: 14},
-					{text: '', width: 4},
-					{text: dep.latencyMs === undefined ? '' : formatValue(dep.latencyMs, 'ms'), width: 8, align: 'right', tone: dep.tone},
-					{text: dep.status, tone: dep.tone},
-				],
-			});
-		}
+		rows.push(serviceRow(service, ref));
+		for (const dep of service.dependencies) rows.push(dependencyRow(service, dep, ref));
 	}
 	return rows;
 }

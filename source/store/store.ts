@@ -12,10 +12,12 @@ import {
 	paneIds,
 	type Dialog,
 	type EnvInfo,
+	type FeedFailure,
 	type HealthRow,
 	type IncidentState,
 	type MetricRow,
 	type PaneId,
+	type PendingSignal,
 	type Tone,
 } from './types.js';
 
@@ -35,12 +37,18 @@ export const limits = {
 export interface IncidentActions {
 	// Sources (named after what happened)
 	feedLoading(feed: string): void;
-	feedFailed(feed: string, error: string, at?: number): void;
+	/** A feed's fetch failed: `failure` says how (default `error`); its last good data stays. */
+	feedFailed(feed: string, error: string, at?: number, failure?: FeedFailure): void;
+	/** A source is writing `signal` to the journal (see IncidentState.pendingSignals). */
+	signalPending(signal: PendingSignal): void;
+	/** That write ended (the event is in the timeline, or it failed). */
+	signalSettled(signal: PendingSignal): void;
 	healthReceived(rows: HealthRow[], at?: number): void;
 	metricsReceived(rows: MetricRow[], at?: number): void;
 	/** The metric rows changed without a good answer (their first is on its way, or every query failed): the feed is left as it is. */
 	metricsUpdated(rows: MetricRow[]): void;
-	alertsReceived(alerts: AlertInfo[], at?: number): void;
+	/** `complete` false: some alert backend did not answer; the feed is left for feedFailed to mark. */
+	alertsReceived(alerts: AlertInfo[], at?: number, complete?: boolean): void;
 	clusterReset(pods: PodInfo[], deployments: DeploymentInfo[], at?: number): void;
 	clusterChanged(changes: ClusterChange[], at?: number): void;
 	/** The cluster connected: its context and namespace (from the kubeconfig when not given) are the cockpit's. */
@@ -205,6 +213,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		incident: emptyIncident(options.incidentId ?? 'incident', new Date(now()).toISOString()),
 		timeline: [],
 		feeds: {},
+		pendingSignals: [],
 		health: [],
 		metrics: [],
 		alerts: [],
@@ -221,8 +230,19 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		feedLoading(feed) {
 			set(s => ({feeds: {...s.feeds, [feed]: {...s.feeds[feed], status: s.feeds[feed]?.lastOkAt ? s.feeds[feed]!.status : 'loading', lastAttemptAt: now()}}}));
 		},
-		feedFailed(feed, error, at = now()) {
-			set(s => ({feeds: {...s.feeds, [feed]: {...s.feeds[feed], status: 'error', error: scrub.text(error), lastAttemptAt: at}}}));
+		feedFailed(feed, error, at = now(), failure = 'error') {
+			set(s => {
+				const before = s.feeds[feed];
+				// Failing since the first failure after the last success (a restart's `loading` in between keeps it).
+				const failingSince = before?.status !== 'ok' && before?.failingSince !== undefined ? before.failingSince : at;
+				return {feeds: {...s.feeds, [feed]: {...before, status: 'error', error: scrub.text(error), failure, failingSince, lastAttemptAt: at}}};
+			});
+		},
+		signalPending(signal) {
+			set(s => ({pendingSignals: [...s.pendingSignals, signal]}));
+		},
+		signalSettled(signal) {
+			set(s => (s.pendingSignals.includes(signal) ? {pendingSignals: s.pendingSignals.filter(p => p !== signal)} : s));
 		},
 		healthReceived(rows, at = now()) {
 			set(s => ({health: scrub.health(rows), feeds: {...s.feeds, health: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
@@ -233,8 +253,8 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		metricsUpdated(rows) {
 			set({metrics: rows});
 		},
-		alertsReceived(alerts, at = now()) {
-			set(s => ({alerts: scrub.alerts(alerts), feeds: {...s.feeds, alerts: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+		alertsReceived(alerts, at = now(), complete = true) {
+			set(s => (complete ? {alerts: scrub.alerts(alerts), feeds: {...s.feeds, alerts: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}} : {alerts: scrub.alerts(alerts)}));
 		},
 		clusterReset(pods, deployments, at = now()) {
 			set(s => ({cluster: clusterData(pods, deployments), feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));

@@ -7,7 +7,16 @@ import type {Selection} from './selection.js';
 /** A formatter's verdict; the theme maps tones to colours, or to symbols when colour is off. */
 export type Tone = 'ok' | 'warn' | 'crit' | 'muted' | 'info';
 
-/** The health of one data source's feed (not of the thing it measures). */
+/**
+ * Why a feed failed: `unreachable` (no answer: refused, DNS, TLS, timeout, reset), `unauthorized`
+ * (the credentials were refused: 401, 403), or `error` (it answered, with an error).
+ */
+export type FeedFailure = 'unreachable' | 'unauthorized' | 'error';
+
+/**
+ * The health of one data source's feed (not of the thing it measures). What the screen makes of it
+ * (loading, ok, stale, unreachable, unauthorized) is `feedVerdict` in feeds.ts.
+ */
 export interface FeedState {
 	status: 'idle' | 'loading' | 'ok' | 'error';
 	/** Last error message, shown with the age of the last good data. */
@@ -16,6 +25,17 @@ export interface FeedState {
 	lastOkAt?: number;
 	/** Epoch ms of the last attempt. */
 	lastAttemptAt?: number;
+	/** With status `error`: what kind of failure (absent: `error`). */
+	failure?: FeedFailure;
+	/** With status `error`: epoch ms of the first failure since the last success. */
+	failingSince?: number;
+}
+
+/** A signal being written to the journal: its kind, level and subject. */
+export interface PendingSignal {
+	kind: string;
+	level: string;
+	subject: string;
 }
 
 export interface DependencyRow {
@@ -24,6 +44,12 @@ export interface DependencyRow {
 	ok: boolean;
 	latencyMs?: number;
 	tone: Tone;
+	/** Why its tone is not its status word's: "slow: 800 ms" (its latency against the thresholds). */
+	detail?: string;
+	/** Kept from the last answer while the service does not answer: shown as stale, with its age from `checkedAt`. */
+	stale?: true;
+	/** With `stale`: epoch ms of the check that read it. */
+	checkedAt?: number;
 }
 
 export interface HealthRow {
@@ -40,6 +66,8 @@ export interface HealthRow {
 	detail?: string;
 	dependencies: DependencyRow[];
 	checkedAt: number;
+	/** Epoch ms of the last check the service answered (this one, or an earlier one when this got no answer). */
+	lastAnswerAt?: number;
 }
 
 export interface SeriesRow {
@@ -203,6 +231,12 @@ export interface IncidentState {
 	incident: IncidentInfo;
 	timeline: AnyTimelineEvent[];
 	feeds: Record<string, FeedState>;
+	/**
+	 * Signals a source has decided to record and that are not in the timeline yet (being written):
+	 * with the timeline, they tell a source what it already recorded, even when it was restarted
+	 * meanwhile (sources/poller.ts recordSignal, previousSignals).
+	 */
+	pendingSignals: PendingSignal[];
 	health: HealthRow[];
 	metrics: MetricRow[];
 	alerts: AlertInfo[];

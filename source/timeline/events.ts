@@ -89,6 +89,12 @@ export interface EventData {
 			| 'threshold.crossed'
 			| 'alert.firing'
 			| 'alert.resolved'
+			/** Alertmanager silenced a firing alert, or inhibited it (another alert mutes it); never "resolved". */
+			| 'alert.silenced'
+			| 'alert.inhibited'
+			/** Its silence or inhibition ended while it still fires. */
+			| 'alert.unsilenced'
+			| 'alert.uninhibited'
 			| 'pod.oomkilled'
 			| 'pod.crashloop'
 			| 'rollout.started'

@@ -4,6 +4,7 @@ import {formatAge} from '../sources/format.js';
 import type {IncidentInfo, Tone} from '../store/types.js';
 import {otherOperators} from '../store/selectors-timeline.js';
 import {displayText} from '../text/display.js';
+import {sourcesSummary} from '../store/feeds.js';
 import {useIncident, useNow, useTheme} from './context.js';
 
 const severityTone: Record<string, Tone> = {SEV1: 'crit', SEV2: 'crit', SEV3: 'warn', SEV4: 'info'};
@@ -23,7 +24,26 @@ function elapsedText(incident: IncidentInfo, now: number): string {
 	return formatAge(now - Date.parse(incident.openedAt));
 }
 
-/** One line: badges, severity, status, elapsed time, title, the other operators on the incident, context/namespace. */
+/**
+ * Every configured source in a few words ("alerts: unreachable 45s · 3 ok"), before the title so a
+ * narrow terminal cuts the title rather than this: "no alerts" must never hide "cannot see alerts".
+ */
+function SourcesSummary(props: {now: number}) {
+	const theme = useTheme();
+	const feeds = useIncident(s => s.feeds);
+	const parts = sourcesSummary(feeds, props.now);
+	if (parts.length === 0) return null;
+	return (
+		<>
+			{parts.map((part, i) => (
+				<Text key={part.text} color={theme.colorOf(part.tone)}>{`${i === 0 ? '[' : ' · '}${theme.color ? '' : `${theme.symbolOf(part.tone)} `}${part.text}`}</Text>
+			))}
+			<Text>{'] '}</Text>
+		</>
+	);
+}
+
+/** One line: badges, severity, status, elapsed time, the sources' summary, title, the other operators on the incident, context/namespace. */
 export function Header(props: {width: number}) {
 	const theme = useTheme();
 	const incident = useIncident(s => s.incident);
@@ -43,6 +63,7 @@ export function Header(props: {width: number}) {
 				<Text> </Text>
 				<Text color={theme.colorOf(statusTone[incident.status] ?? 'info')}>{incident.status}</Text>
 				<Text>{` ${clock} `}</Text>
+				<SourcesSummary now={now} />
 				<Text bold>{displayText(incident.title)}</Text>
 				{/* Someone else is on this incident: say who, before anyone acts twice. */}
 				{others.length > 0 ? <Text color={theme.colorOf('warn')}>{displayText(`  with ${others.join(', ')}`)}</Text> : null}

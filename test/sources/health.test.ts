@@ -113,6 +113,23 @@ describe('checkService', () => {
 		expect(row.detail).toMatch(/^slow: /);
 	});
 
+	it('grades a dependency’s latency by the service’s warnMs/criticalMs, or by its own from the config', async () => {
+		const server = await serve(json({status: 'ok', dependencies: [{name: 'payments', status: 'ok', latency_ms: 800}, {name: 'postgres', status: 'ok', latency_ms: 4}]}));
+		const row = await checkService(service(server.url, {warnMs: 500, criticalMs: 2000}), signal);
+		expect(row.dependencies.map(d => [d.name, d.tone])).toEqual([
+			['payments', 'warn'],
+			['postgres', 'ok'],
+		]);
+		expect(row.dependencies[0]).toMatchObject({ok: true, detail: 'slow: 800 ms'});
+		expect(row).toMatchObject({ok: true, tone: 'warn', detail: 'payments slow: 800 ms'});
+		const own = await checkService(service(server.url, {warnMs: 500, criticalMs: 2000, dependencies: {payments: {warnMs: 1000, criticalMs: 3000}}}), signal);
+		expect(own.dependencies.map(d => d.tone)).toEqual(['ok', 'ok']);
+		const critical = await checkService(service(server.url, {warnMs: 100, criticalMs: 700}), signal);
+		expect(critical.dependencies[0]).toMatchObject({tone: 'crit', ok: true});
+		// A critical dependency behind a healthy answer is a warning on the service, as a failing one is.
+		expect(critical).toMatchObject({ok: true, tone: 'warn'});
+	});
+
 	it('reports a timeout, a refused connection and a DNS failure as unhealthy rows', async () => {
 		const hang = await serve(() => {});
 		const timeout = await checkService(service(hang.url, {timeoutMs: 100}), signal);
@@ -168,6 +185,64 @@ describe('startHealthSource', () => {
 			expect(ctx.signals()).toEqual([{kind: 'health.flip', level: 'crit', message: `db unhealthy: connection refused (127.0.0.1:${port})`, subject: 'db'}]);
 		} finally {
 			stop();
+		}
+	});
+
+	it('keeps the last dependency rows when the service stops answering, marked stale with when they were read', async () => {
+		let up = true;
+		const server = await serve((req, res) => {
+			if (!up) return void req.socket.destroy();
+			res.setHeader('content-type', 'application/json');
+			res.end(JSON.stringify({status: 'ok', dependencies: {postgres: {status: 'ok', latency_ms: 4}, payments: {status: 'degraded', latency_ms: 30}}}));
+		});
+		const ctx = makeContext(makeConfig({services: [{name: 'checkout', health: server.url}], refresh: {healthMs: 20}}));
+		const stop = startHealthSource(ctx);
+		try {
+			const answered = await waitFor(() => (ctx.store.getState().health[0]?.status === 200 ? ctx.store.getState().health[0] : null), {message: 'a good answer'});
+			up = false;
+			const failed = await waitFor(() => (ctx.store.getState().health[0]?.ok === false ? ctx.store.getState().health[0] : null), {message: 'the failed check'});
+			expect(failed.detail).toMatch(/connection reset|socket hang up/);
+			expect(failed.lastAnswerAt).toBe(answered.checkedAt);
+			expect(failed.dependencies).toEqual([
+				{name: 'postgres', status: 'ok', ok: true, latencyMs: 4, tone: 'muted', stale: true, checkedAt: answered.checkedAt},
+				{name: 'payments', status: 'degraded', ok: true, latencyMs: 30, tone: 'muted', stale: true, checkedAt: answered.checkedAt},
+			]);
+			// Later failures keep them, and their time, until the service answers again.
+			const checkedAt = failed.checkedAt;
+			const later = await waitFor(() => (ctx.store.getState().health[0]!.checkedAt > checkedAt ? ctx.store.getState().health[0] : null), {message: 'a later check'});
+			expect(later.dependencies.map(d => d.checkedAt)).toEqual([answered.checkedAt, answered.checkedAt]);
+			up = true;
+			const back = await waitFor(() => (ctx.store.getState().health[0]?.ok ? ctx.store.getState().health[0] : null), {message: 'answering again'});
+			expect(back.dependencies.every(d => !d.stale)).toBe(true);
+		} finally {
+			stop();
+		}
+	});
+
+	it('does not repeat a flip still being written when the source is restarted', async () => {
+		const port = await closedPort();
+		const ctx = makeContext(makeConfig({services: [{name: 'db', health: `http://127.0.0.1:${port}/`}], refresh: {healthMs: 20}}));
+		// A journal slow to fsync: an event lands in the timeline only when the test lets it.
+		let release: Array<() => void> = [];
+		const slowAppend = (async (type, data) => {
+			await new Promise<void>(resolve => release.push(resolve));
+			return ctx.append(type, data);
+		}) as typeof ctx.append;
+		const first = startHealthSource({...ctx, append: slowAppend});
+		await waitFor(() => release.length === 1, {message: 'the flip asked for'});
+		first();
+		const second = startHealthSource({...ctx, append: slowAppend});
+		try {
+			const checkedAt = ctx.store.getState().health[0]!.checkedAt;
+			await waitFor(() => ctx.store.getState().health[0]!.checkedAt > checkedAt + 40 || null, {message: 'the restarted source polled'});
+			for (const write of release.splice(0)) write();
+			await waitFor(() => ctx.signals().length > 0, {message: 'written'});
+			expect(ctx.signals()).toHaveLength(1);
+			expect(release).toEqual([]);
+		} finally {
+			second();
+			for (const write of release) write();
+			release = [];
 		}
 	});
 

@@ -65,6 +65,19 @@ export interface Matcher {
 	isEqual?: boolean;
 }
 
+/** A user Alertmanager's web config accepts: the password, and its bcrypt hash as the config holds it. */
+export interface AlertmanagerUser {
+	username: string;
+	password: string;
+	bcryptHash: string;
+}
+
+/**
+ * The user `am-user` with password `am-secret`; the hash is bcrypt at cost 4 (the lowest, so each
+ * request costs Alertmanager little), made once with Python's crypt module (METHOD_BLOWFISH).
+ */
+export const alertmanagerTestUser: AlertmanagerUser = {username: 'am-user', password: 'am-secret', bcryptHash: '$2b$04$YLHFREKQgRfwxi97QKVqZedcyZYUolF1c2PMJZZ9sDjWB.Lq/1562'};
+
 export interface RunningAlertmanager {
 	url: string;
 	/** Posts alerts (firing unless endsAt is past) through POST /api/v2/alerts. */
@@ -87,9 +100,13 @@ export interface RunningAlertmanager {
  * sends nothing), gossip off (`--cluster.listen-address=`), and a temporary data directory.
  * Resolves once /-/ready answers 200. `config` replaces the default YAML (e.g. inhibit rules).
  */
-export async function startAlertmanager(binary: string, options: {config?: string} = {}): Promise<RunningAlertmanager> {
+export async function startAlertmanager(binary: string, options: {config?: string; basicAuth?: AlertmanagerUser} = {}): Promise<RunningAlertmanager> {
 	const dir = await mkdtemp(join(tmpdir(), 'incident-tui-am-'));
 	const configFile = join(dir, 'alertmanager.yml');
+	// With basicAuth, Alertmanager's web config (--web.config.file) refuses every request without the user's password.
+	const webConfigFile = join(dir, 'web.yml');
+	const authorization = options.basicAuth ? `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}` : undefined;
+	if (options.basicAuth) await writeFile(webConfigFile, ['basic_auth_users:', `  ${options.basicAuth.username}: ${JSON.stringify(options.basicAuth.bcryptHash)}`, ''].join('\n'));
 	await writeFile(
 		configFile,
 		options.config ??
@@ -106,7 +123,14 @@ export async function startAlertmanager(binary: string, options: {config?: strin
 		exited = false;
 		const proc = spawn(
 			binary,
-			[`--config.file=${configFile}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+			[
+				`--config.file=${configFile}`,
+				`--storage.path=${join(dir, 'data')}`,
+				`--web.listen-address=127.0.0.1:${port}`,
+				'--cluster.listen-address=',
+				'--log.level=warn',
+				...(options.basicAuth ? [`--web.config.file=${webConfigFile}`] : []),
+			],
 			{stdio: ['ignore', 'pipe', 'pipe']},
 		);
 		child = proc;
@@ -119,7 +143,7 @@ export async function startAlertmanager(binary: string, options: {config?: strin
 		await waitFor(
 			async () => {
 				if (exited) throw new Error(`alertmanager exited early:\n${output}`);
-				const res = await fetch(`${url}/-/ready`).catch(() => null);
+				const res = await fetch(`${url}/-/ready`, {headers: authorization ? {authorization} : {}}).catch(() => null);
 				return res?.status === 200;
 			},
 			{timeoutMs: 20_000, intervalMs: 50, message: `alertmanager on ${url} did not become ready`},
@@ -142,7 +166,7 @@ export async function startAlertmanager(binary: string, options: {config?: strin
 	const api = async (method: string, path: string, body?: unknown): Promise<unknown> => {
 		const res = await fetch(`${url}/api/v2${path}`, {
 			method,
-			headers: body === undefined ? {} : {'content-type': 'application/json'},
+			headers: {...(body === undefined ? {} : {'content-type': 'application/json'}), ...(authorization ? {authorization} : {})},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await res.text();

@@ -15,7 +15,7 @@ export function HealthPane(props: PaneProps) {
 	const problem = feedProblem(feed, now);
 	return (
 		<Pane id="health" width={props.width} height={props.height} focused={props.focused} summary={healthSummary(health)} problem={problem} extra={filter ? `/${filter}` : undefined}>
-			<VirtualList rows={rows} selected={selected} height={bodyRows(props.height, problem)} width={props.width} focused={props.focused} empty="no health checks configured (services[].health)" />
+			<VirtualList rows={rows} selected={selected} height={bodyRows(props.height, problem)} width={props.width} focused={props.focused} now={now} empty={feed ? 'no answer yet' : 'no health checks configured (services[].health)'} />
 		</Pane>
 	);
 }

@@ -1,22 +1,16 @@
 import React, {type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {FeedState, PaneId, Tone} from '../../store/types.js';
-import {formatAge} from '../../sources/format.js';
 import {displayText} from '../../text/display.js';
+import {feedProblemText} from '../../store/feeds.js';
 import {useTheme} from '../context.js';
 
 export const paneTitles: Record<PaneId, string> = {health: 'Health', metrics: 'Metrics', pods: 'Pods', runbook: 'Runbook', timeline: 'Timeline'};
 export const paneNumbers: Record<PaneId, number> = {health: 1, metrics: 2, pods: 3, runbook: 4, timeline: 5};
 
-/** The one-line verdict on a feed: nothing when fresh, else the error and the age of the last good data. */
+/** The one-line verdict on a feed: nothing when fresh, else the error and the age of the last good data (store/feeds.ts). */
 export function feedProblem(feed: FeedState | undefined, now: number): {text: string; tone: Tone} | null {
-	if (!feed || feed.status === 'idle') return null;
-	if (feed.status === 'loading') return {text: 'loading…', tone: 'muted'};
-	if (feed.status === 'error') {
-		const age = feed.lastOkAt ? `stale ${formatAge(now - feed.lastOkAt)}` : 'no data yet';
-		return {text: `${age} · ${feed.error ?? 'error'}`, tone: 'crit'};
-	}
-	return null;
+	return feedProblemText(feed, now);
 }
 
 /** A titled pane: one title line (numbered; inverted when focused) then its body. */
