@@ -37,7 +37,7 @@ import {
 import {describeKubeError, KubeError, parseStatus, statusCodeOf, where, type KubeStatus} from './kube-errors.js';
 import {pinKubeconfig} from './kube-pin.js';
 import {openLogStream} from './log-stream.js';
-import {MalformedWatch, openWatch, type WatchHandlers} from './watch-stream.js';
+import {MalformedWatch, NoAnswer, openWatch, type WatchHandlers} from './watch-stream.js';
 
 export interface KubeClusterOptions {
 	/** Path to a kubeconfig; default $KUBECONFIG, then ~/.kube/config. */
@@ -52,6 +52,12 @@ export interface KubeClusterOptions {
 	fieldManager: string;
 	/** Reconnect backoff of the watches (tests shorten it). Default 500 ms doubling to 30 s. */
 	backoff?: {initialMs: number; maxMs: number};
+	/**
+	 * How long one request may go unanswered: a list page, a read, a patch, or the start of a watch's
+	 * answer (a watch then runs for its timeoutSeconds). Default 30 s; a missed deadline is an error,
+	 * retried with the backoff like any other.
+	 */
+	requestTimeoutMs?: number;
 	/** Server-side watch timeout; the watch is then resumed from the last resourceVersion. Default ~5 min. */
 	watchTimeoutSeconds?: number;
 	/** Page size of the lists (limit/continue). Default 500, like kubectl. */
@@ -425,6 +431,12 @@ interface Resource<Raw> {
 	listed: boolean;
 }
 
+/** One request's deadline (see createKubeCluster's deadline()). */
+interface RequestDeadline {
+	signal: AbortSignal;
+	missed(): boolean;
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
 	return new Promise(resolve => {
 		if (signal.aborted) return resolve();
@@ -485,6 +497,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 	const apps = kc.makeApiClient(k8s.AppsV1Api);
 	const autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
 	const backoff = options.backoff ?? {initialMs: 500, maxMs: 30_000};
+	const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
 	const pageSize = options.pageSize ?? 500;
 	const watchReadMs = options.watchReadMs ?? 250;
 	const fieldManager = options.fieldManager;
@@ -526,7 +539,24 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		return k8s.setHeaderOptions('Content-Type', strategy, callOptions(signal));
 	}
 
-	function fail(error: unknown, doing: string): KubeError {
+	/**
+	 * One request's deadline: `signal` aborts when the caller's does or when requestTimeoutMs pass;
+	 * `missed()` tells the second from the first.
+	 */
+	function deadline(caller?: AbortSignal): RequestDeadline {
+		const timer = AbortSignal.timeout(requestTimeoutMs);
+		return {signal: caller ? AbortSignal.any([caller, timer]) : timer, missed: () => timer.aborted && !caller?.aborted};
+	}
+
+	/** The error of a request whose deadline passed: no answer, said as such (a mutation's outcome is then unknown). */
+	function noAnswer(doing: string, mutating = false): KubeError {
+		const unknown = mutating ? '; whether the change was made is not known: check before trying again' : '';
+		return new KubeError(`${doing}: no answer from the API server in ${requestTimeoutMs / 1000} s${unknown} (${where(base)})`, undefined, 'Timeout');
+	}
+
+	/** `error` of `doing` as one line; a missed `limit` deadline is said as no answer. */
+	function fail(error: unknown, doing: string, limit?: RequestDeadline, mutating = false): KubeError {
+		if (limit?.missed()) return noAnswer(doing, mutating);
 		return describeKubeError(error, {...base, doing});
 	}
 
@@ -538,10 +568,11 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 
 	async function readRaw<T>(doing: string, call: (opts: CallOptions) => Promise<unknown>, signal?: AbortSignal): Promise<T> {
 		const capture: {text?: string} = {};
+		const limit = deadline(signal);
 		try {
-			await call(callOptions(signal, capture));
+			await call(callOptions(limit.signal, capture));
 		} catch (error) {
-			throw fail(error, doing);
+			throw fail(error, doing, limit);
 		}
 		return JSON.parse(capture.text ?? '{}') as T;
 	}
@@ -573,6 +604,8 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		const deployments = new Map<string, DeploymentInfo>();
 		const replicaSetOwners = new Map<string, string>();
 		let initialDone = false;
+		/** Resources whose watch broke and is being retried: when the last is open again, the watcher hears so. */
+		const failing = new Set<string>();
 		const emitReset = () => {
 			if (initialDone) watcher.reset([...pods.values()], [...deployments.values()]);
 		};
@@ -675,7 +708,14 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 			let token: string | undefined;
 			let resourceVersion: string | undefined;
 			do {
-				const page = await resource.list({limit: pageSize, ...(token ? {_continue: token} : {})}, signal);
+				const limit = deadline(signal);
+				let page: Page<Raw>;
+				try {
+					page = await resource.list({limit: pageSize, ...(token ? {_continue: token} : {})}, limit.signal);
+				} catch (error) {
+					if (limit.missed()) throw noAnswer(`list ${resource.plural}`);
+					throw error;
+				}
 				listing.add(page.items);
 				resourceVersion = page.metadata?.resourceVersion;
 				token = page.metadata?._continue || undefined;
@@ -717,6 +757,9 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 				url.searchParams.set('timeoutSeconds', String(timeoutSeconds));
 				if (resource.resourceVersion) url.searchParams.set('resourceVersion', resource.resourceVersion);
 				const handlers: WatchHandlers = {
+					open() {
+						if (failing.delete(resource.plural) && failing.size === 0) watcher.resumed?.();
+					},
 					event(type, object) {
 						if (type === 'ERROR') {
 							errorStatus = parseStatus(object) ?? {message: JSON.stringify(object)};
@@ -736,6 +779,8 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 						else if (errorStatus) {
 							const status = errorStatus;
 							finish(() => reject(new KubeError(`watch ${resource.plural}: ${status.message ?? status.reason ?? 'error'} ${at}`, status.code, status.reason)));
+						} else if (error instanceof NoAnswer) {
+							finish(() => reject(noAnswer(`watch ${resource.plural}`)));
 						} else if (error instanceof MalformedWatch) {
 							finish(() => reject(new KubeError(`watch ${resource.plural}: the API server sent ${error.message} ${at}`, undefined, 'MalformedWatch')));
 						} else if (error) finish(() => reject(error));
@@ -746,7 +791,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 				const requestOptions: HttpsRequestOptions = {};
 				kc.applyToHTTPSOptions(requestOptions).then(
 					() => {
-						if (!finished) close = openWatch(url, requestOptions, handlers, {readEveryMs: watchReadMs});
+						if (!finished) close = openWatch(url, requestOptions, handlers, {readEveryMs: watchReadMs, answerTimeoutMs: requestTimeoutMs});
 					},
 					(error: unknown) => finish(() => reject(error)),
 				);
@@ -755,7 +800,34 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 
 		async function run<Raw extends {metadata?: RawMeta}>(resource: Resource<Raw>, firstError: unknown): Promise<void> {
 			let failures = 0;
+			/** 410 Gone answers in a row, each right after the relist the one before caused. */
+			let goneInARow = 0;
 			let pending: unknown = firstError;
+			const backOff = async (error: KubeError) => {
+				failing.add(resource.plural);
+				failures++;
+				const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 20));
+				watcher.error(error, delay);
+				await sleep(delay, signal);
+			};
+			/**
+			 * The resource is gone at our version: relist. The first time at once (history was
+			 * compacted, as it is every few minutes); again right after a relist, the server cannot
+			 * watch from the version it has just listed, and relisting at once would loop as fast as it
+			 * answers: back off as for errors, and say so.
+			 */
+			const gone = async (rightAfterRelist: boolean) => {
+				resource.listed = false;
+				goneInARow = rightAfterRelist ? goneInARow + 1 : 1;
+				if (goneInARow < 2) return;
+				await backOff(
+					new KubeError(
+						`watch ${resource.plural}: 410 Gone again right after relisting (${goneInARow} times in a row): the API server cannot watch from the version it has just listed (${where(base)})`,
+						410,
+						'Expired',
+					),
+				);
+			};
 			for (;;) {
 				if (signal.aborted) return;
 				if (pending !== undefined) {
@@ -763,7 +835,8 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 					pending = undefined;
 					const code = statusCodeOf(error);
 					if (code === 410) {
-						resource.listed = false;
+						// Refused with 410 at once: a watch request, or the next page of a list.
+						await gone(true);
 						continue;
 					}
 					const described = fail(error, `${resource.listed ? 'watch' : 'list'} ${resource.plural}`);
@@ -771,10 +844,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 						watcher.error(described, null);
 						return;
 					}
-					failures++;
-					const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 20));
-					watcher.error(described, delay);
-					await sleep(delay, signal);
+					await backOff(described);
 					continue;
 				}
 				try {
@@ -783,13 +853,16 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 					const started = Date.now();
 					const {end, events} = await watchOnce(resource);
 					if (end === 'aborted') return;
-					failures = 0;
+					const quiet = events === 0 && Date.now() - started < 1000;
 					if (end === 'gone') {
-						resource.listed = false;
+						if (!quiet) failures = 0;
+						await gone(quiet);
 						continue;
 					}
+					failures = 0;
+					goneInARow = 0;
 					// A server that keeps closing empty watches at once must not make us spin.
-					if (events === 0 && Date.now() - started < 1000) await sleep(backoff.initialMs, signal);
+					if (quiet) await sleep(backoff.initialMs, signal);
 				} catch (error) {
 					pending = error;
 				}
@@ -854,10 +927,11 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 			if (deployment.metadata?.generation !== undefined) patch.push({op: 'test', path: '/metadata/generation', value: deployment.metadata.generation});
 			patch.push({op: 'replace', path: '/spec/template', value: template});
 			patch.push({op: deployment.metadata?.annotations ? 'replace' : 'add', path: '/metadata/annotations', value: annotations});
+			const limit = deadline(signal);
 			try {
-				await apps.patchNamespacedDeployment({name, namespace, body: patch, fieldManager}, patchOptions(k8s.PatchStrategy.JsonPatch, signal));
+				await apps.patchNamespacedDeployment({name, namespace, body: patch, fieldManager}, patchOptions(k8s.PatchStrategy.JsonPatch, limit.signal));
 			} catch (error) {
-				throw fail(error, `roll back deployment/${name} to revision ${revision}`);
+				throw fail(error, `roll back deployment/${name} to revision ${revision}`, limit, true);
 			}
 			return {summary: `revision ${current} -> ${revision}`, before: `revision ${current}`, after: `revision ${revision}`};
 		});
@@ -867,19 +941,21 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		return mutation(`scale of deployment/${name}`, async () => {
 			if (!Number.isInteger(replicas) || replicas < 0) throw new KubeError(`replicas must be a whole number >= 0, got ${replicas}`, undefined, 'Invalid');
 			let before: number;
+			const read = deadline(signal);
 			try {
-				const current = await apps.readNamespacedDeploymentScale({name, namespace}, callOptions(signal));
+				const current = await apps.readNamespacedDeploymentScale({name, namespace}, callOptions(read.signal));
 				before = current.spec?.replicas ?? 0;
 			} catch (error) {
-				throw fail(error, `read scale of deployment/${name}`);
+				throw fail(error, `read scale of deployment/${name}`, read);
 			}
+			const limit = deadline(signal);
 			try {
 				await apps.patchNamespacedDeploymentScale(
 					{name, namespace, body: {spec: {replicas}}, fieldManager},
-					patchOptions(k8s.PatchStrategy.MergePatch, signal),
+					patchOptions(k8s.PatchStrategy.MergePatch, limit.signal),
 				);
 			} catch (error) {
-				throw fail(error, `scale deployment/${name} to ${replicas}`);
+				throw fail(error, `scale deployment/${name} to ${replicas}`, limit, true);
 			}
 			return {summary: `replicas ${before} -> ${replicas}`, before: String(before), after: String(replicas)};
 		});
@@ -888,22 +964,24 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 	function restart(name: string, signal?: AbortSignal): Promise<MutationResult> {
 		return mutation(`restart of deployment/${name}`, async () => {
 			let previous: string | undefined;
+			const read = deadline(signal);
 			try {
-				const deployment = await apps.readNamespacedDeployment({name, namespace}, callOptions(signal));
+				const deployment = await apps.readNamespacedDeployment({name, namespace}, callOptions(read.signal));
 				if (deployment.spec?.paused) {
 					throw new KubeError(`deployment/${name} is paused: resume it first (kubectl rollout resume deployment/${name}), then restart`, undefined, 'Paused');
 				}
 				previous = deployment.spec?.template?.metadata?.annotations?.[restartedAtAnnotation];
 			} catch (error) {
-				throw fail(error, `read deployment/${name}`);
+				throw fail(error, `read deployment/${name}`, read);
 			}
 			// kubectl writes RFC 3339 without fractional seconds.
 			const at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 			const body = {spec: {template: {metadata: {annotations: {[restartedAtAnnotation]: at}}}}};
+			const limit = deadline(signal);
 			try {
-				await apps.patchNamespacedDeployment({name, namespace, body, fieldManager}, patchOptions(k8s.PatchStrategy.StrategicMergePatch, signal));
+				await apps.patchNamespacedDeployment({name, namespace, body, fieldManager}, patchOptions(k8s.PatchStrategy.StrategicMergePatch, limit.signal));
 			} catch (error) {
-				throw fail(error, `restart deployment/${name}`);
+				throw fail(error, `restart deployment/${name}`, limit, true);
 			}
 			return {summary: `restarted (restartedAt ${at})`, before: previous ? `restartedAt ${previous}` : 'never restarted', after: `restartedAt ${at}`};
 		});
@@ -933,10 +1011,11 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		const which = logContainerOf(await readPod(pod, signal));
 		if (!which) throw new KubeError(`pod/${pod} has no containers`, undefined, undefined);
 		let text: string;
+		const limit = deadline(signal);
 		try {
-			text = await core.readNamespacedPodLog({name: pod, namespace, container: which.container, previous: which.previous, tailLines}, callOptions(signal));
+			text = await core.readNamespacedPodLog({name: pod, namespace, container: which.container, previous: which.previous, tailLines}, callOptions(limit.signal));
 		} catch (error) {
-			throw fail(error, `read the log of pod/${pod} -c ${which.container}${which.previous ? ' --previous' : ''}`);
+			throw fail(error, `read the log of pod/${pod} -c ${which.container}${which.previous ? ' --previous' : ''}`, limit);
 		}
 		const lines = String(text).split('\n');
 		if (lines.at(-1) === '') lines.pop();
@@ -967,14 +1046,15 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 	}
 
 	async function autoscalerFor(name: string, signal?: AbortSignal): Promise<string | null> {
+		const limit = deadline(signal);
 		try {
-			const list = await autoscaling.listNamespacedHorizontalPodAutoscaler({namespace}, callOptions(signal));
+			const list = await autoscaling.listNamespacedHorizontalPodAutoscaler({namespace}, callOptions(limit.signal));
 			const hpa = list.items.find(h => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec.scaleTargetRef.name === name);
 			return hpa?.metadata?.name ?? null;
 		} catch (error) {
 			const code = statusCodeOf(error);
 			if (code === 403 || code === 404) return null;
-			throw fail(error, 'list horizontalpodautoscalers');
+			throw fail(error, 'list horizontalpodautoscalers', limit);
 		}
 	}
 

@@ -4,6 +4,7 @@
  * the API server's own Status.message (which names verb and resource on 403), plus context and
  * namespace. Pure: no client-node import, so it costs nothing at startup.
  */
+import {STATUS_CODES} from 'node:http';
 
 /** The part of a Kubernetes metav1.Status we use. */
 export interface KubeStatus {
@@ -81,6 +82,17 @@ export function where(ctx: KubeErrorContext): string {
 	return `context ${ctx.context || '(none)'}, namespace ${ctx.namespace}`;
 }
 
+/** How much of a body that is not a Status a message quotes. */
+const maxBodyChars = 200;
+
+/** A response body that is not a Status, as one short line: tags, control characters and runs of spaces dropped. */
+export function bodyText(body: unknown): string {
+	if (typeof body !== 'string') return '';
+	// eslint-disable-next-line no-control-regex -- control characters are what is removed
+	const text = body.replace(/<[^>]*>/g, ' ').replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ').replace(/\s+/g, ' ').trim();
+	return text.length > maxBodyChars ? `${text.slice(0, maxBodyChars)}…` : text;
+}
+
 /** One-line description of a Kubernetes client error, with the context that helps act on it. */
 export function describeKubeError(error: unknown, ctx: KubeErrorContext): KubeError {
 	if (error instanceof KubeError) return error;
@@ -91,6 +103,9 @@ export function describeKubeError(error: unknown, ctx: KubeErrorContext): KubeEr
 		return new KubeError(`${doing}${status.message} (${where(ctx)})`, code ?? status.code, status.reason);
 	}
 	if (code !== undefined) {
+		// Not a Status: a proxy's or load balancer's own answer. Say what it said, with the status.
+		const said = bodyText(typeof error === 'object' && error !== null ? (error as {body?: unknown}).body : undefined);
+		if (said) return new KubeError(`${doing}HTTP ${code}${STATUS_CODES[code] ? ` ${STATUS_CODES[code]}` : ''}: ${said} (${where(ctx)})`, code, undefined);
 		const reason = httpReasons[code] ?? `HTTP ${code}`;
 		return new KubeError(`${doing}${reason} (HTTP ${code}, ${where(ctx)})`, code, undefined);
 	}
@@ -98,5 +113,5 @@ export function describeKubeError(error: unknown, ctx: KubeErrorContext): KubeEr
 	const sysCode = typeof error === 'object' && error !== null ? (error as {code?: unknown}).code : undefined;
 	const detail = typeof sysCode === 'string' && !raw.includes(sysCode) ? `${sysCode}: ${raw}` : raw;
 	const server = ctx.server ? ` ${ctx.server}` : '';
-	return new KubeError(`${doing}cannot reach the API server${server} (${where(ctx)}): ${detail}`, undefined, undefined);
+	return new KubeError(`${doing}cannot reach the API server${server} (${where(ctx)}): ${detail}`, undefined, 'Unreachable');
 }

@@ -36,7 +36,7 @@ export function openLogStream(url: URL, options: RequestOptions, handlers: LogHa
 		stop();
 		handlers.done(error);
 	};
-	const request = requestStream(url, {...options, headers: {...options.headers, accept: '*/*'}}, finish, (response: IncomingMessage) => {
+	const request = requestStream(url, {...options, headers: {...options.headers, accept: '*/*'}}, finish, undefined, (response: IncomingMessage) => {
 		let partial = '';
 		let ended = false;
 		const emit = (line: string) => {

@@ -47,9 +47,19 @@ export class MalformedWatch extends Error {
 	}
 }
 
+/** The server accepted the request and did not start its answer (a status line) in time. */
+export class NoAnswer extends Error {
+	constructor(readonly afterMs: number) {
+		super(`no answer in ${afterMs / 1000} s`);
+		this.name = 'NoAnswer';
+	}
+}
+
 export interface WatchOptions {
 	/** Read the stream in batches, every this many ms; 0 (default) reads as data arrives. */
 	readEveryMs?: number;
+	/** How long the server has to start its answer (the status line); none by default. */
+	answerTimeoutMs?: number;
 }
 
 export interface WatchHandlers {
@@ -57,6 +67,8 @@ export interface WatchHandlers {
 	event(type: string, object: unknown): void;
 	/** Called once: null when the server ended the watch, else why it stopped. Never after close(). */
 	done(error: Error | null): void;
+	/** The server accepted the watch (200): events follow. */
+	open?(): void;
 }
 
 /** A longer line than this is not a Kubernetes object (etcd refuses objects over 1.5 MB). */
@@ -120,7 +132,8 @@ export function openWatch(url: URL, options: RequestOptions, handlers: WatchHand
 	// this stream at 200 events/s); a small one makes the pause take hold at once. Agents pass it to
 	// net.connect and tls.connect (a proxy agent's own socket keeps the default: batches then hold less).
 	if (readEveryMs > 0) (requestOptions as RequestOptions & {highWaterMark: number}).highWaterMark = 1024;
-	const request = requestStream(url, requestOptions, finish, (response: IncomingMessage) => {
+	const request = requestStream(url, requestOptions, finish, watchOptions.answerTimeoutMs, (response: IncomingMessage) => {
+		handlers.open?.();
 		let partial = '';
 		let ended = false;
 		let received = 0;
@@ -212,12 +225,28 @@ export function openWatch(url: URL, options: RequestOptions, handlers: WatchHand
 /**
  * GETs `url` as a long-lived stream (a watch, a followed log) with `options`: a 200 response goes to
  * `onStream` as text; any other ends in `finish` with a StreamRefused holding the Status body the
- * server sent; a request that fails ends in `finish` with its error. TCP keep-alive probes find a
+ * server sent; a request that fails ends in `finish` with its error, and one whose answer has not
+ * started within `answerTimeoutMs` (when given) with a NoAnswer. TCP keep-alive probes find a
  * connection that died silently (a NAT that forgot it).
  */
-export function requestStream(url: URL, options: RequestOptions, finish: (error: Error) => void, onStream: (response: IncomingMessage) => void): ClientRequest {
+export function requestStream(
+	url: URL,
+	options: RequestOptions,
+	finish: (error: Error) => void,
+	answerTimeoutMs: number | undefined,
+	onStream: (response: IncomingMessage) => void,
+): ClientRequest {
 	const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+	// A server (or a proxy) that accepts and never answers must not hold the stream forever.
+	const deadline =
+		answerTimeoutMs === undefined
+			? undefined
+			: setTimeout(() => {
+					finish(new NoAnswer(answerTimeoutMs));
+					request.destroy();
+				}, answerTimeoutMs);
 	const request = send(url, {...options, method: 'GET'}, (response: IncomingMessage) => {
+		clearTimeout(deadline);
 		response.setEncoding('utf8');
 		if (response.statusCode === 200) return onStream(response);
 		let body = '';
@@ -229,6 +258,7 @@ export function requestStream(url: URL, options: RequestOptions, finish: (error:
 	});
 	request.on('socket', socket => socket.setKeepAlive(true, 30_000));
 	request.on('error', finish);
+	request.on('close', () => clearTimeout(deadline));
 	request.end();
 	return request;
 }

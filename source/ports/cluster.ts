@@ -86,6 +86,8 @@ export interface ClusterWatcher {
 	change(change: ClusterChange): void;
 	/** The watch broke; it will retry after `retryInMs` (null when it gave up, e.g. 403 Forbidden). */
 	error(error: Error, retryInMs: number | null): void;
+	/** Every watch that broke is open again, resumed where it was (no relist needed): what was shown is current. */
+	resumed?(): void;
 }
 
 export interface MutationResult {

@@ -6,7 +6,9 @@
  * transition, never for what the first list already showed.
  */
 import {sameRow, type Cluster, type ClusterChange, type DeploymentInfo, type PodInfo} from '../ports/cluster.js';
+import type {FeedFailure} from '../store/types.js';
 import type {EventData} from '../timeline/events.js';
+import {failureOf, worstFailure} from './failure.js';
 import type {SourceContext} from './registry.js';
 
 type Signal = EventData['signal'];
@@ -45,10 +47,12 @@ export function startKubernetesSource(ctx: SourceContext, cluster: Cluster): () 
 	const pending = new Map<string, ClusterChange>();
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	/** Errors the watch gave up on (e.g. 403): they stay visible even while other resources update. */
-	const permanent = new Map<string, string>();
+	const permanent = new Map<string, FeedFailure>();
 
+	/** Errors the watch gave up on, by message, with their kind of failure. */
 	const reassertErrors = () => {
-		if (permanent.size > 0) store.getState().feedFailed('cluster', [...permanent.values()].join('; '), now());
+		if (permanent.size === 0) return;
+		store.getState().feedFailed('cluster', [...permanent.keys()].join('; '), now(), worstFailure([...permanent.values()]));
 	};
 
 	const flush = () => {
@@ -162,23 +166,28 @@ export function startKubernetesSource(ctx: SourceContext, cluster: Cluster): () 
 					pending.set(`${change.kind}/${change.type === 'upsert' ? (change.kind === 'pod' ? change.pod.name : change.deployment.name) : change.name}`, change);
 					timer ??= setTimeout(flush, flushMs);
 				},
+				resumed() {
+					if (stopper.signal.aborted) return;
+					store.getState().feedRecovered('cluster', now());
+					reassertErrors();
+				},
 				error(error, retryInMs) {
 					if (stopper.signal.aborted) return;
 					if (retryInMs === null) {
-						permanent.set(error.message, error.message);
+						permanent.set(error.message, failureOf(error));
 						reassertErrors();
 						return;
 					}
 					const seconds = retryInMs >= 1000 ? `${Math.round(retryInMs / 1000)} s` : `${retryInMs} ms`;
-					const standing = permanent.size > 0 ? `${[...permanent.values()].join('; ')}; ` : '';
-					store.getState().feedFailed('cluster', `${standing}${error.message} (retrying in ${seconds})`, now());
+					const standing = permanent.size > 0 ? `${[...permanent.keys()].join('; ')}; ` : '';
+					store.getState().feedFailed('cluster', `${standing}${error.message} (retrying in ${seconds})`, now(), worstFailure([failureOf(error), ...permanent.values()]));
 				},
 			},
 			stopper.signal,
 		)
 		.catch((error: unknown) => {
 			if (stopper.signal.aborted) return;
-			store.getState().feedFailed('cluster', error instanceof Error ? error.message : String(error), now());
+			store.getState().feedFailed('cluster', error instanceof Error ? error.message : String(error), now(), failureOf(error));
 		});
 
 	return stop;

@@ -147,22 +147,33 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 	});
 }
 
-/** Resolves with the first full list from the cluster's watch, then stops the watch. */
-async function clusterSnapshot(cluster: Cluster, signal: AbortSignal): Promise<{pods: PodInfo[]; deployments: DeploymentInfo[]}> {
+/**
+ * Resolves with the first full list from the cluster's watch, and the errors of what it could not
+ * list (reported with that list: a 500 on pods while deployments listed), then stops the watch.
+ */
+async function clusterSnapshot(cluster: Cluster, signal: AbortSignal): Promise<{pods: PodInfo[]; deployments: DeploymentInfo[]; errors: Error[]}> {
 	const watch = new AbortController();
 	const stop = () => watch.abort();
 	signal.addEventListener('abort', stop, {once: true});
+	// What the server said while it was retried: at the deadline, that is the answer, not "no answer".
+	const errors: Error[] = [];
 	try {
 		return await new Promise((resolve, reject) => {
-			signal.addEventListener('abort', () => reject(new Error(`no answer from the cluster (context ${cluster.context}, namespace ${cluster.namespace}) in time`)), {once: true});
+			signal.addEventListener(
+				'abort',
+				() => reject(errors.at(-1) ?? new Error(`no answer from the cluster (context ${cluster.context}, namespace ${cluster.namespace}) in time`)),
+				{once: true},
+			);
 			cluster
 				.watch(
 					{
-						reset: (pods, deployments) => resolve({pods, deployments}),
+						// The errors of the resources the first list missed come right after it.
+						reset: (pods, deployments) => void setImmediate(() => resolve({pods, deployments, errors: [...new Map(errors.map(e => [e.message, e])).values()]})),
 						change: () => {},
 						error: (error, retryInMs) => {
 							// A retrying watch may still answer in time; a final error ends the wait.
 							if (retryInMs === null) reject(error);
+							else errors.push(error);
 						},
 					},
 					watch.signal,
@@ -295,8 +306,11 @@ export async function collectStatus(options: CollectStatusOptions): Promise<Stat
 		}
 		if (!cluster) return;
 		try {
-			const {pods, deployments} = await clusterSnapshot(cluster, deadline);
-			sources.kubernetes.push({source: 'kubernetes', state: 'ok'});
+			const {pods, deployments, errors} = await clusterSnapshot(cluster, deadline);
+			// A list that failed while the others answered (a 500 on pods): its error, and the source unread.
+			for (const error of errors) report.errors.push({source: 'kubernetes', message: message(error)});
+			const first = errors[0];
+			sources.kubernetes.push(first ? {source: 'kubernetes', state: sourceState(first), error: message(first)} : {source: 'kubernetes', state: 'ok'});
 			report.deployments = deployments
 				.map(d => ({name: d.name, revision: d.revision, replicas: d.replicas, ready: d.readyReplicas}))
 				.sort((a, b) => a.name.localeCompare(b.name));

@@ -39,6 +39,8 @@ export interface IncidentActions {
 	feedLoading(feed: string): void;
 	/** A feed's fetch failed: `failure` says how (default `error`); its last good data stays. */
 	feedFailed(feed: string, error: string, at?: number, failure?: FeedFailure): void;
+	/** A feed that failed works again with no new data to bring (a watch resumed): what it shows is current. */
+	feedRecovered(feed: string, at?: number): void;
 	/** A source is writing `signal` to the journal (see IncidentState.pendingSignals). */
 	signalPending(signal: PendingSignal): void;
 	/** That write ended (the event is in the timeline, or it failed). */
@@ -237,6 +239,9 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 				const failingSince = before?.status !== 'ok' && before?.failingSince !== undefined ? before.failingSince : at;
 				return {feeds: {...s.feeds, [feed]: {...before, status: 'error', error: scrub.text(error), failure, failingSince, lastAttemptAt: at}}};
 			});
+		},
+		feedRecovered(feed, at = now()) {
+			set(s => ({feeds: {...s.feeds, [feed]: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
 		},
 		signalPending(signal) {
 			set(s => ({pendingSignals: [...s.pendingSignals, signal]}));

@@ -114,6 +114,14 @@ export class FakeKubeServer {
 	private readonly sockets = new Set<Socket>();
 	private readonly forbidden = new Set<string>();
 	private refuse: Partial<Record<Resource, number>> = {};
+	/** `verb resource` pairs whose requests are accepted and never answered (see hang). */
+	private readonly hanging = new Set<string>();
+	/** Responses held open by hang(), ended by answerAgain() or close(). */
+	private readonly held = new Set<ServerResponse>();
+	/** `verb resource` pairs answered with a fixed failure (see failWith). */
+	private readonly failing = new Map<string, {code: number; body: string; contentType: string}>();
+	/** Resources whose every watch is answered 410 Gone (see goneAlways), even right after a relist. */
+	private readonly alwaysGone = new Map<Resource, GoneMode>();
 	private readonly historySize: number;
 	private readonly tls: {key: Buffer; cert: Buffer} | undefined;
 	private readonly clientCertificate: {ca: Buffer; cert: Buffer; key: Buffer} | undefined;
@@ -178,6 +186,7 @@ export class FakeKubeServer {
 	}
 
 	async close(): Promise<void> {
+		this.answerAgain();
 		for (const stream of this.streams) this.endStream(stream);
 		for (const socket of this.sockets) socket.destroy();
 		await new Promise<void>(resolve => this.server.close(() => resolve()));
@@ -408,6 +417,36 @@ export class FakeKubeServer {
 		}
 	}
 
+	/**
+	 * Requests of `verb` ("list", "watch", "get", "patch") on `resource` are accepted and never
+	 * answered, as by an API server or proxy that is wedged, until answerAgain(): the connection stays
+	 * open, no status line is sent.
+	 */
+	hang(verb: string, resource: Resource): void {
+		this.hanging.add(`${verb} ${resource}`);
+	}
+
+	/** Ends hang(): requests are answered again (those held so far are dropped). */
+	answerAgain(): void {
+		this.hanging.clear();
+		for (const res of this.held) res.socket?.destroy();
+		this.held.clear();
+	}
+
+	/** Requests of `verb` on `resource` get `code` with `body` as it is (a proxy's error page, say), until allowAll(). */
+	failWith(verb: string, resource: Resource, code: number, body: string, contentType = 'text/plain'): void {
+		this.failing.set(`${verb} ${resource}`, {code, body, contentType});
+	}
+
+	/**
+	 * Every watch of `resource` is answered 410 Gone (`http`: the status; `event`: an ERROR event), even
+	 * from the resourceVersion of a list just made: an API server whose watch cache lags behind its
+	 * lists. Until allowAll().
+	 */
+	goneAlways(resource: Resource, mode: GoneMode): void {
+		this.alwaysGone.set(resource, mode);
+	}
+
 	// ------------------------------------------------------------------ RBAC
 
 	/** Answer 403 to `verb` on `resource` (e.g. "watch", "pods"; "patch", "deployments/scale"). */
@@ -415,8 +454,11 @@ export class FakeKubeServer {
 		this.forbidden.add(`${verb} ${resource}`);
 	}
 
+	/** Lifts forbid(), failWith() and goneAlways(). */
 	allowAll(): void {
 		this.forbidden.clear();
+		this.failing.clear();
+		this.alwaysGone.clear();
 	}
 
 	// ------------------------------------------------------------------ benchmark helpers
@@ -540,6 +582,17 @@ export class FakeKubeServer {
 		const watching = query.watch === 'true' || query.watch === '1';
 		const verb = method === 'GET' ? (watching ? 'watch' : name ? 'get' : 'list') : method === 'PATCH' ? 'patch' : method === 'PUT' ? 'update' : method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : method.toLowerCase();
 		const full = subresource ? `${resource}/${subresource}` : resource;
+		if (this.hanging.has(`${verb} ${full}`)) {
+			this.held.add(res);
+			res.on('close', () => this.held.delete(res));
+			return;
+		}
+		const failure = this.failing.get(`${verb} ${full}`);
+		if (failure) {
+			res.writeHead(failure.code, {'content-type': failure.contentType});
+			res.end(failure.body);
+			return;
+		}
 		if (this.forbidden.has(`${verb} ${full}`)) {
 			const group = kinds[resource].group;
 			const what = `${group ? `${resource}.${group}` : resource}${name ? ` "${name}"` : ''}`;
@@ -705,8 +758,9 @@ export class FakeKubeServer {
 		const from = query.resourceVersion ? Number(query.resourceVersion) : undefined;
 		const history = this.history[resource];
 		const oldest = history[0]?.rv;
-		const tooOld = from !== undefined && (from < this.goneBelow[resource] || (oldest !== undefined && history.length >= this.historySize && from < oldest - 1));
-		if (tooOld && this.goneMode[resource] === 'http') {
+		const always = this.alwaysGone.get(resource);
+		const tooOld = always !== undefined || (from !== undefined && (from < this.goneBelow[resource] || (oldest !== undefined && history.length >= this.historySize && from < oldest - 1)));
+		if (tooOld && (always ?? this.goneMode[resource]) === 'http') {
 			return this.status(res, 410, 'Expired', `too old resource version: ${from} (${this.goneBelow[resource]})`);
 		}
 		res.writeHead(200, {'content-type': 'application/json', 'transfer-encoding': 'chunked'});
