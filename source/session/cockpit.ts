@@ -545,8 +545,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 					store.getState().runbooksAvailable(library.runbooks);
 				})
 				.catch(error => store.getState().warned(`runbooks: ${(error as Error).message}`));
+			// A client still loading is a cluster being reached, not "no cluster configured".
+			const pending = options.cluster instanceof Promise;
+			if (pending) store.getState().feedLoading('cluster');
 			void Promise.resolve(options.cluster)
 				.then(resolved => {
+					if (!resolved && pending) store.getState().feedIdle('cluster');
 					if (!resolved || lifetime.signal.aborted) return;
 					cluster = resolved;
 					const settings = options.settingsForContext?.(resolved.context);

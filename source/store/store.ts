@@ -39,6 +39,8 @@ export interface IncidentActions {
 	feedLoading(feed: string): void;
 	/** A feed's fetch failed: `failure` says how (default `error`); its last good data stays. */
 	feedFailed(feed: string, error: string, at?: number, failure?: FeedFailure): void;
+	/** The feed's source turned out not to be configured (no cluster after all): nothing to say about it. */
+	feedIdle(feed: string): void;
 	/** A feed that failed works again with no new data to bring (a watch resumed): what it shows is current. */
 	feedRecovered(feed: string, at?: number): void;
 	/** A source is writing `signal` to the journal (see IncidentState.pendingSignals). */
@@ -239,6 +241,9 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 				const failingSince = before?.status !== 'ok' && before?.failingSince !== undefined ? before.failingSince : at;
 				return {feeds: {...s.feeds, [feed]: {...before, status: 'error', error: scrub.text(error), failure, failingSince, lastAttemptAt: at}}};
 			});
+		},
+		feedIdle(feed) {
+			set(s => ({feeds: {...s.feeds, [feed]: {status: 'idle'}}}));
 		},
 		feedRecovered(feed, at = now()) {
 			set(s => ({feeds: {...s.feeds, [feed]: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));

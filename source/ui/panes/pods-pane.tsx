@@ -25,7 +25,7 @@ export function PodsPane(props: PaneProps) {
 			problem={problem}
 			extra={`${env.context || '-'}/${env.namespace}${filter ? `  /${filter}` : ''}`}
 		>
-			<VirtualList rows={rows} selected={selected} height={bodyRows(props.height, problem)} width={props.width} focused={props.focused} now={now} empty={!feed ? 'no cluster configured (kubernetes: in config)' : feed.lastOkAt === undefined ? 'no answer yet' : 'no pods'} />
+			<VirtualList rows={rows} selected={selected} height={bodyRows(props.height, problem)} width={props.width} focused={props.focused} now={now} empty={!feed || feed.status === 'idle' ? 'no cluster configured (kubernetes: in config)' : feed.lastOkAt === undefined ? 'no answer yet' : 'no pods'} />
 		</Pane>
 	);
 }
