@@ -95,18 +95,22 @@ const stateOrder = (a: AlertInfo) => (a.state === 'firing' ? 0 : a.state === 'su
  * when given, is Alertmanager's list: it knows silences and inhibitions, so its view of an alert
  * wins over Prometheus's (which goes on saying "firing" for a silenced alert).
  */
-export function mergeAlerts(lists: ReadonlyArray<readonly AlertInfo[]>, authoritative?: readonly AlertInfo[]): AlertInfo[] {
+export function mergeAlerts(lists: ReadonlyArray<readonly AlertInfo[]>, authoritative: readonly AlertInfo[] = []): AlertInfo[] {
 	const byKey = new Map<string, AlertInfo>();
-	for (const list of lists) {
-		for (const alert of list) {
-			if (authoritative?.some(am => sameAlert(alert, am))) continue;
-			const key = alertKey(alert);
-			const existing = byKey.get(key);
-			// Prefer the firing view when backends that know no silences disagree.
-			if (!existing || (existing.state !== 'firing' && alert.state === 'firing')) byKey.set(key, alert);
-		}
+	// An alert Alertmanager has not processed yet (`pending`) tells nothing of silences: the others' view stands.
+	const decided = authoritative.filter(am => am.state !== 'pending');
+	const others = lists.flat();
+	for (const alert of others) {
+		if (decided.some(am => sameAlert(alert, am))) continue;
+		const key = alertKey(alert);
+		const existing = byKey.get(key);
+		// Prefer the firing view when backends that know no silences disagree.
+		if (!existing || (existing.state !== 'firing' && alert.state === 'firing')) byKey.set(key, alert);
 	}
-	for (const alert of authoritative ?? []) byKey.set(alertKey(alert), alert);
+	for (const alert of authoritative) {
+		if (alert.state === 'pending' && others.some(other => sameAlert(other, alert))) continue;
+		byKey.set(alertKey(alert), alert);
+	}
 	return [...byKey.values()].sort((a, b) => stateOrder(a) - stateOrder(b) || a.name.localeCompare(b.name));
 }
 

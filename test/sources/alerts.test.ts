@@ -61,6 +61,26 @@ describe('mergeAlerts', () => {
 	});
 });
 
+describe('mergeAlerts with Alertmanager', () => {
+	const prometheus = {name: 'HighErrorRate', state: 'firing', labels: {alertname: 'HighErrorRate', severity: 'critical'}};
+	// Prometheus adds its external labels to the alerts it sends to Alertmanager.
+	const amLabels = {...prometheus.labels, cluster: 'prod-eu'};
+
+	it('takes Alertmanager’s view of an alert, found by its labels even with external labels added', () => {
+		const silenced = {name: 'HighErrorRate', state: 'suppressed', labels: amLabels, silencedBy: ['abc']};
+		expect(mergeAlerts([[prometheus]], [silenced])).toEqual([silenced]);
+	});
+
+	it('keeps Prometheus’s firing view while Alertmanager has not processed the alert yet', () => {
+		expect(mergeAlerts([[prometheus]], [{name: 'HighErrorRate', state: 'pending', labels: amLabels}])).toEqual([prometheus]);
+	});
+
+	it('lists what only one of them knows', () => {
+		const disk = {name: 'DiskFull', state: 'firing', labels: {alertname: 'DiskFull'}};
+		expect(mergeAlerts([[prometheus]], [disk]).map(a => a.name)).toEqual(['DiskFull', 'HighErrorRate']);
+	});
+});
+
 describe('startAlertsSource', () => {
 	it('polls Prometheus and Alertmanager into the store and signals firing and resolved once each', async () => {
 		let firing = [{name: 'HighErrorRate'}];
