@@ -28,20 +28,12 @@ function stringList(value: unknown): string[] {
 /**
  * Alertmanager's active alerts. State: 'firing' (active), 'suppressed' (silenced or inhibited, with
  * the silences' ids in silencedBy and the inhibiting alerts' fingerprints in inhibitedBy) or
- * 'pending' (not processed yet). Every failure names Alertmanager and its URL.
+ * 'pending' (not processed yet).
  */
 export async function fetchAlertmanagerAlerts(cfg: EndpointOptions, signal: AbortSignal): Promise<AlertInfo[]> {
 	const endpoint = new Endpoint(cfg, 'Alertmanager');
+	const {status, json} = await endpoint.getJson('/api/v2/alerts', {active: 'true'}, signal);
 	const where = displayUrl(endpoint.urlFor('/api/v2/alerts'));
-	let answer: {status: number; json: unknown};
-	try {
-		answer = await endpoint.getJson('/api/v2/alerts', {active: 'true'}, signal);
-	} catch (error) {
-		// httpGet's own messages (connection refused, timeout) do not say which server this was.
-		if (error instanceof HttpError && !error.message.startsWith('Alertmanager')) throw new HttpError(error.kind, `Alertmanager at ${where}: ${error.message}`, error.url, error.status);
-		throw error;
-	}
-	const {status, json} = answer;
 	if (status < 200 || status >= 300) {
 		const text = isRecord(json) && typeof json.message === 'string' ? `: ${json.message}` : '';
 		throw new HttpError('http', `Alertmanager at ${where} answered HTTP ${status}${text}`, where, status);
@@ -116,6 +108,8 @@ export function mergeAlerts(lists: ReadonlyArray<readonly AlertInfo[]>, authorit
 
 export interface AlertBackend {
 	id: string;
+	/** Names the server in a failure whose message does not ("Alertmanager at http://…/api/v2/alerts"). */
+	where?: string;
 	/** Knows silences and inhibitions (Alertmanager): its view of an alert wins. */
 	authoritative?: boolean;
 	fetch(signal: AbortSignal): Promise<AlertInfo[]>;
@@ -127,7 +121,10 @@ export function alertBackends(ctx: Pick<SourceContext, 'config'> & {metrics?: Me
 	const metrics = ctx.metrics;
 	if (metrics?.alerts) backends.push({id: 'prometheus', fetch: signal => metrics.alerts!(signal)});
 	const am = ctx.config.alertmanager;
-	if (am) backends.push({id: 'alertmanager', authoritative: true, fetch: signal => fetchAlertmanagerAlerts(am, signal)});
+	if (am) {
+		const where = `Alertmanager at ${displayUrl(new Endpoint(am, 'Alertmanager').urlFor('/api/v2/alerts'))}`;
+		backends.push({id: 'alertmanager', where, authoritative: true, fetch: signal => fetchAlertmanagerAlerts(am, signal)});
+	}
 	return backends;
 }
 
@@ -207,10 +204,14 @@ export function startAlertsSource(ctx: SourceContext & {metrics?: Metrics | null
 		const results = await Promise.allSettled(backends.map(b => b.fetch(signal)));
 		if (signal.aborted) return;
 		const errors: unknown[] = [];
+		const messages: string[] = [];
 		results.forEach((result, i) => {
-			const id = backends[i]!.id;
-			if (result.status === 'fulfilled') lastLists.set(id, result.value);
-			else errors.push(result.reason);
+			const {id, where} = backends[i]!;
+			if (result.status === 'fulfilled') return void lastLists.set(id, result.value);
+			errors.push(result.reason);
+			// httpGet's own messages (connection refused, a timeout) do not say which server it was.
+			const text = result.reason instanceof Error ? result.reason.message : String(result.reason);
+			messages.push(where && !text.includes(where) ? `${where}: ${text}` : text);
 		});
 		if (lastLists.size > 0) {
 			const authoritative = backends.find(b => b.authoritative && lastLists.has(b.id));
@@ -221,10 +222,7 @@ export function startAlertsSource(ctx: SourceContext & {metrics?: Metrics | null
 			recordAlertSignals(ctx, alerts, errors.length === 0);
 			store.getState().alertsReceived(alerts, now(), errors.length === 0);
 		}
-		if (errors.length > 0) {
-			const message = errors.map(error => (error instanceof Error ? error.message : String(error))).join('; ');
-			throw new SourceError(message, worstFailure(errors.map(failureOf)));
-		}
+		if (errors.length > 0) throw new SourceError(messages.join('; '), worstFailure(errors.map(failureOf)));
 	});
 }
 
