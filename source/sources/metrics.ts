@@ -8,6 +8,7 @@ import type {Coverage, InstantSample, Metrics, RangeSeries, TargetState} from '.
 import type {MetricRow, SeriesRow, Tone} from '../store/types.js';
 import {formatSpan, formatValue, sharedLabelNames, shortLabels, toneFor, worstTone} from './format.js';
 import {previousSignals, startFeedPoller} from './poller.js';
+import {failureOf, SourceError} from './failure.js';
 import type {SourceContext} from './registry.js';
 
 export interface QueryDef {
@@ -253,7 +254,7 @@ export function startMetricsSource(ctx: SourceContext & {metrics: Metrics; queri
 		for (const row of rows) lastRows.set(row.id, row);
 		if (failures.length === queries.length) {
 			store.getState().metricsUpdated(rows);
-			throw new Error(feedError(failures));
+			throw new SourceError(feedError(failures), failureOf(failures[0]));
 		}
 		store.getState().metricsReceived(rows, at);
 		recordCrossings(rows);

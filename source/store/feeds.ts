@@ -25,7 +25,9 @@ export function feedVerdict(feed: FeedState | undefined, now: number): FeedVerdi
 	if (feed.status === 'loading') return {state: 'loading', tone: 'muted'};
 	if (feed.status === 'ok') return {state: 'ok', tone: 'ok'};
 	const failure = feed.failure ?? 'error';
-	const error = feed.error ?? 'error';
+	// A source that words its kind of failure itself ("unreachable: connection refused") says it once.
+	const said = feed.error ?? 'error';
+	const error = said.startsWith(`${failure}: `) ? said.slice(failure.length + 2) : said;
 	if (feed.lastOkAt !== undefined) return {state: 'stale', failure, ageMs: now - feed.lastOkAt, error, tone: 'crit'};
 	return {state: failure, failure, ageMs: now - (feed.failingSince ?? feed.lastAttemptAt ?? now), error, tone: 'crit'};
 }

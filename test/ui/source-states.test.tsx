@@ -5,6 +5,8 @@
  */
 import {afterEach, describe, expect, it} from 'vitest';
 import {startHealthSource} from '../../source/sources/health.js';
+import {startMetricsSource} from '../../source/sources/metrics.js';
+import {PrometheusMetrics} from '../../source/sources/prometheus.js';
 import {createIncidentStore} from '../../source/store/store.js';
 import {startServer, type LocalServer} from '../clients/local-server.js';
 import {renderCockpit} from '../support/render-cockpit.js';
@@ -121,6 +123,19 @@ describe('the header summary of the sources', () => {
 		expect(line).toContain('1 ok');
 		// The summary comes before the title, so a narrow terminal cuts the title, not the summary.
 		expect(line.indexOf('alerts:')).toBeLessThan(line.indexOf('Untitled incident'));
+	});
+
+	it('takes the kind of failure from the metrics source, and says it once', async () => {
+		const store = createIncidentStore();
+		const ctx = {...makeContext(makeConfig({prometheus: {url: 'http://127.0.0.1:1'}, queries: [{id: 'up', promql: 'up'}], refresh: {metricsMs: 60_000}})), store};
+		const stop = startMetricsSource({...ctx, metrics: new PrometheusMetrics({url: 'http://127.0.0.1:1', timeoutMs: 1000}), queries: [{id: 'up', promql: 'up'}]});
+		cleanups.push(stop);
+		await waitFor(() => store.getState().feeds.metrics?.status === 'error', {message: 'metrics failed'});
+		expect(store.getState().feeds.metrics?.failure).toBe('unreachable');
+		const ui = await renderCockpit({store, width: 120, height: 30});
+		cleanups.push(() => ui.unmount());
+		expect(header(ui.frame())).toMatch(/metrics: unreachable \d+s/);
+		expect(ui.frame()).toMatch(/✗ unreachable \d+s · connection refused \(127\.0\.0\.1:1\)/);
 	});
 
 	it('says all sources are ok in a few characters when they are', async () => {
