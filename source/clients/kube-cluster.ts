@@ -175,13 +175,16 @@ export const eventLimit = 15;
 
 /** core/v1 Events (what kubectl describe reads) to rows: series events (events.k8s.io) count and time by their series. */
 export function toEvents(items: readonly RawEvent[]): EventInfo[] {
+	const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+	const number = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 	return items
+		.filter(e => typeof e === 'object' && e !== null)
 		.map(e => ({
-			type: e.type ?? 'Normal',
-			reason: e.reason ?? '',
-			message: (e.message ?? '').trim(),
-			count: e.series?.count ?? e.count ?? 1,
-			lastSeen: e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '',
+			type: text(e.type) ?? 'Normal',
+			reason: text(e.reason) ?? '',
+			message: (text(e.message) ?? '').trim(),
+			count: number(e.series?.count) ?? number(e.count) ?? 1,
+			lastSeen: text(e.series?.lastObservedTime) ?? text(e.lastTimestamp) ?? text(e.eventTime) ?? text(e.firstTimestamp) ?? text(e.metadata?.creationTimestamp) ?? '',
 		}))
 		.sort((a, b) => Date.parse(a.lastSeen) - Date.parse(b.lastSeen))
 		.slice(-eventLimit);
@@ -240,8 +243,9 @@ export interface RawReplicaSet {
  * every pod's first event after a list would look like a change.
  */
 function iso(time: Time): string {
-	if (!time) return '';
-	return typeof time === 'string' ? time : time.toISOString().replace(/\.000Z$/, 'Z');
+	if (typeof time === 'string') return time;
+	// Anything else from a watch event (a number, an object) is no time: shown as none, never a crash.
+	return time instanceof Date && !Number.isNaN(time.getTime()) ? time.toISOString().replace(/\.000Z$/, 'Z') : '';
 }
 
 /** The deployment owning a pod: through its ReplicaSet (known map first, else the name minus the pod-template-hash). */
@@ -574,7 +578,12 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		} catch (error) {
 			throw fail(error, doing, limit);
 		}
-		return JSON.parse(capture.text ?? '{}') as T;
+		const body: unknown = JSON.parse(capture.text ?? '{}');
+		// Every object this reads is a JSON object; anything else (null, a list) says what came, not a TypeError later.
+		if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+			throw new KubeError(`${doing}: the API server sent ${body === null ? 'null' : Array.isArray(body) ? 'a list' : `a ${typeof body}`} instead of an object (${where(base)})`, undefined, 'Malformed');
+		}
+		return body as T;
 	}
 
 	function selectorOf(d: RawDeployment): string | undefined {
@@ -993,6 +1002,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 			opts => core.listNamespacedEvent({namespace, fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}`}, opts),
 			signal,
 		);
+		if (list.items !== undefined && !Array.isArray(list.items)) throw new KubeError(`list events of ${kind.toLowerCase()}/${name}: the API server sent items that are not a list (${where(base)})`, undefined, 'Malformed');
 		return toEvents(list.items ?? []);
 	}
 

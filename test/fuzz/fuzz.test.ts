@@ -31,16 +31,7 @@ const plan: Array<[TargetName, number]> = [
  * lead, who routes them). Their cases are counted apart; the `it.fails` below starts failing, and
  * must then go, once they are fixed.
  */
-const known: Partial<Record<TargetName, Array<{pattern: RegExp; defect: string}>>> = {
-	kubernetes: [
-		{
-			pattern: /time\.toISOString is not a function/,
-			defect: 'a watch event whose creationTimestamp (or another time) is not a string throws in iso() (kube-cluster.ts) inside the watch reader: an uncaught TypeError that ends the process',
-		},
-		{pattern: /cluster\.events crashed/, defect: 'events(): a body of null, items that are not a list or a message that is not a string give a TypeError instead of an error that says what came'},
-		{pattern: /cluster\.podNow crashed/, defect: 'podNow(): a body of null gives a TypeError instead of an error that says what came'},
-	],
-};
+const known: Partial<Record<TargetName, Array<{pattern: RegExp; defect: string}>>> = {};
 
 const isKnown = (target: TargetName, failure: FuzzFailureReport) => (known[target] ?? []).some(k => k.pattern.test(failure.problem));
 
