@@ -284,17 +284,20 @@ export async function collectStatus(options: CollectStatusOptions): Promise<Stat
 		const backends = alertBackends({config, metrics});
 		const results = await Promise.allSettled(backends.map(b => b.fetch(deadline)));
 		const lists: AlertInfo[][] = [];
+		// Alertmanager knows silences and inhibitions: its view of an alert wins, as in the cockpit.
+		let authoritative: AlertInfo[] = [];
 		results.forEach((r, i) => {
 			const id = backends[i]!.id;
 			if (r.status === 'fulfilled') {
-				lists.push(r.value);
+				if (backends[i]!.authoritative) authoritative = r.value;
+				else lists.push(r.value);
 				sources.alerts.push({source: id, state: 'ok'});
 			} else {
 				report.errors.push({source: id, message: message(r.reason)});
 				sources.alerts.push({source: id, state: sourceState(r.reason), error: message(r.reason)});
 			}
 		});
-		report.alerts = mergeAlerts(lists).map(a => ({name: a.name, state: a.state, labels: a.labels}));
+		report.alerts = mergeAlerts(lists, authoritative).map(a => ({name: a.name, state: a.state, labels: a.labels}));
 	};
 
 	const clusterPart = async () => {

@@ -6,6 +6,8 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from '
 import {stringify} from 'yaml';
 import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
 import {hasOpenssl, selfSignedCertificate} from '../support/tls.js';
+import {requireAlertmanager, startAlertmanager, type RunningAlertmanager} from '../support/alertmanager.js';
+import {waitFor} from '../support/wait.js';
 import {cliTestTimeoutMs, closedPortUrl, runCli, sendJson, startServer, tempDir, type TestServer} from './run-cli.js';
 
 /** Health endpoints: one healthy with a deep-health body, one failing with 503, one that never answers. */
@@ -550,5 +552,34 @@ describe('incident-tui status (direct scrape mode): two scrapes an interval apar
 		} finally {
 			await server.close();
 		}
+	});
+});
+
+const alertmanagerBinary = requireAlertmanager('incident-tui status with a real Alertmanager');
+
+describe.skipIf(!alertmanagerBinary)('incident-tui status with a real Alertmanager', {timeout: cliTestTimeoutMs}, () => {
+	let am: RunningAlertmanager;
+	beforeAll(async () => {
+		am = await startAlertmanager(alertmanagerBinary!);
+	});
+	afterAll(async () => {
+		await am?.close();
+	});
+
+	it('a critical alert silenced in Alertmanager is not firing, though Prometheus still says so', async () => {
+		const labels = {alertname: 'CheckoutDown', severity: 'critical', service: 'checkout'};
+		promAlerts = [{labels, annotations: {summary: 'checkout is down'}, state: 'firing', activeAt: '2026-11-22T03:00:00Z', value: '1'}];
+		await am.postAlerts([{labels, annotations: {summary: 'checkout is down'}}]);
+		const silence = await am.silence([{name: 'alertname', value: 'CheckoutDown'}], {comment: 'known, being fixed'});
+		await waitFor(async () => {
+			const alerts = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as Array<{status: {state: string}}>;
+			return alerts[0]?.status.state === 'suppressed';
+		}, {timeoutMs: 15_000, message: 'Alertmanager did not suppress the alert'});
+		const config = await writeConfig({prometheus: {url: prometheus.url}, alertmanager: {url: am.url}});
+		const result = await runCli(['status', '--json', '--config', config], {home});
+		const report = JSON.parse(result.stdout) as Report;
+		expect(report.alerts).toEqual([expect.objectContaining({name: 'CheckoutDown', state: 'suppressed'})]);
+		expect(result.code).toBe(0);
+		await am.expireSilence(silence);
 	});
 });
