@@ -7,7 +7,7 @@ import {HttpError} from '../clients/http.js';
 import type {Coverage, InstantSample, Metrics, RangeSeries, TargetState} from '../ports/metrics.js';
 import type {MetricRow, SeriesRow, Tone} from '../store/types.js';
 import {formatSpan, formatValue, sharedLabelNames, shortLabels, toneFor, worstTone} from './format.js';
-import {previousSignals, startFeedPoller} from './poller.js';
+import {recordedSignals, recordSignal, startFeedPoller} from './poller.js';
 import {failureOf, SourceError} from './failure.js';
 import type {SourceContext} from './registry.js';
 
@@ -80,7 +80,7 @@ export function metricRow(q: QueryDef, series: SeriesRow[], error?: string): Met
 
 type Level = 'ok' | 'warn' | 'crit';
 
-function level(tone: Tone): Level | undefined {
+function level(tone: Tone | undefined): Level | undefined {
 	return tone === 'ok' || tone === 'warn' || tone === 'crit' ? tone : undefined;
 }
 
@@ -155,11 +155,6 @@ export function startMetricsSource(ctx: SourceContext & {metrics: Metrics; queri
 	const now = ctx.now ?? Date.now;
 	/** Per query: full label key -> recent values (bounded). */
 	const history = new Map<string, Map<string, number[]>>();
-	const levels = new Map<string, Level>();
-	for (const [subject, last] of previousSignals(store.getState().timeline, ['threshold.crossed'])) {
-		const l = level(last.level as Tone);
-		if (l) levels.set(subject, l);
-	}
 	// A restarted source (a runbook chosen, the cluster connected) starts from what the pane shows for
 	// the same queries; the others are loading.
 	const lastRows = new Map<string, MetricRow>();
@@ -260,20 +255,22 @@ export function startMetricsSource(ctx: SourceContext & {metrics: Metrics; queri
 		recordCrossings(rows);
 	};
 
-	/** Threshold crossings: one signal when a query's tone changes between ok / warn / crit. */
+	/**
+	 * Threshold crossings: one signal when a query's tone changes between ok / warn / crit. What was
+	 * recorded is read from the store at each poll (recordedSignals), never kept here: a source
+	 * restarted while a crossing is being written must not write it again.
+	 */
 	const recordCrossings = (rows: readonly MetricRow[]) => {
+		const recorded = recordedSignals(store, ['threshold.crossed']);
 		for (const [i, row] of rows.entries()) {
 			if (row.error) continue;
 			const q = queries[i]!;
 			const to = level(row.tone);
 			if (!to || (q.warn === undefined && q.critical === undefined)) continue;
-			const before = levels.get(q.id);
-			levels.set(q.id, to);
+			const before = level(recorded.get(q.id)?.level as Tone | undefined);
 			if (before === to || (before === undefined && to === 'ok')) continue;
 			const value = worstValue(q, row.series);
-			ctx
-				.append('signal', {kind: 'threshold.crossed', level: to, message: crossingMessage(q, to, value, before, row.partial), subject: q.id, ...(value === null ? {} : {value})})
-				.catch((error: Error) => store.getState().warned(`timeline: could not record threshold crossing of ${q.id}: ${error.message}`));
+			recordSignal(ctx, {kind: 'threshold.crossed', level: to, message: crossingMessage(q, to, value, before, row.partial), subject: q.id, ...(value === null ? {} : {value})});
 		}
 	};
 

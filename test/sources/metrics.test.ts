@@ -139,6 +139,34 @@ describe('startMetricsSource', () => {
 		expect(ctx.signals().map(s => s.level)).toEqual(['crit', 'warn', 'ok']);
 	});
 
+	it('does not repeat a threshold crossing still being written when the source is restarted', async () => {
+		const fake = fakeMetrics();
+		fake.answers.set('ratio', [{labels: {}, value: 0.07}]);
+		const ctx = makeContext(makeConfig({refresh: {metricsMs: 20}}));
+		// A journal slow to fsync: an event lands in the timeline only when the test lets it.
+		let release: Array<() => void> = [];
+		const slowAppend = (async (type, data) => {
+			await new Promise<void>(resolve => release.push(resolve));
+			return ctx.append(type, data);
+		}) as typeof ctx.append;
+		const first = startMetricsSource({...ctx, append: slowAppend, metrics: fake.metrics, queries: [ratio]});
+		await waitFor(() => release.length === 1, {message: 'the crossing asked for'});
+		first();
+		const second = startMetricsSource({...ctx, append: slowAppend, metrics: fake.metrics, queries: [ratio]});
+		try {
+			const calls = fake.calls();
+			await waitFor(() => fake.calls() >= calls + 2, {message: 'the restarted source polled'});
+			for (const write of release.splice(0)) write();
+			await waitFor(() => ctx.signals().length > 0, {message: 'written'});
+			expect(ctx.signals()).toHaveLength(1);
+			expect(release).toEqual([]);
+		} finally {
+			second();
+			for (const write of release) write();
+			release = [];
+		}
+	});
+
 	it('keeps the last good rows over HTTP and marks the feed with each failure', async () => {
 		let mode: 'ok' | Reply = 'ok';
 		const server = await startFakePrometheus(() => (mode === 'ok' ? {body: vector([{value: '0.002'}])} : mode));
