@@ -259,6 +259,18 @@ export function podDeployment(pod: RawPod, replicaSetOwners: ReadonlyMap<string,
 	return undefined;
 }
 
+/**
+ * A field of an object from the wire as the type says it is, or nothing: a proxy or a hostile server
+ * can send any JSON, and a row of the wrong shape (a name that is a list) must not reach the panes.
+ */
+function text(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : undefined;
+}
+
+function count(value: unknown): number {
+	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
 export function toPodInfo(pod: RawPod, replicaSetOwners: ReadonlyMap<string, string>): PodInfo {
 	const statuses = pod.status?.containerStatuses ?? [];
 	let ready = 0;
@@ -269,26 +281,26 @@ export function toPodInfo(pod: RawPod, replicaSetOwners: ReadonlyMap<string, str
 	// Init:Error or Init:1/2, not the PodInitializing its app containers wait in.
 	const inits = pod.status?.initContainerStatuses ?? [];
 	for (const [i, s] of inits.entries()) {
-		restarts += s.restartCount ?? 0;
+		restarts += count(s.restartCount);
 		if (waitingReason) continue;
 		const done = s.state?.terminated;
 		if (done?.exitCode === 0) continue;
-		const waiting = s.state?.waiting?.reason;
-		waitingReason = done ? `Init:${done.reason || `ExitCode:${done.exitCode ?? '?'}`}` : waiting && waiting !== 'PodInitializing' ? `Init:${waiting}` : `Init:${i}/${inits.length}`;
-		lastTerminationReason = s.lastState?.terminated?.reason || done?.reason || undefined;
+		const waiting = text(s.state?.waiting?.reason);
+		waitingReason = done ? `Init:${text(done.reason) || `ExitCode:${typeof done.exitCode === 'number' ? done.exitCode : '?'}`}` : waiting && waiting !== 'PodInitializing' ? `Init:${waiting}` : `Init:${i}/${inits.length}`;
+		lastTerminationReason = text(s.lastState?.terminated?.reason) || text(done?.reason) || undefined;
 	}
 	for (const s of statuses) {
-		if (s.ready) ready++;
-		restarts += s.restartCount ?? 0;
-		waitingReason ??= s.state?.waiting?.reason || undefined;
-		lastTerminationReason ??= s.lastState?.terminated?.reason || s.state?.terminated?.reason || undefined;
+		if (s.ready === true) ready++;
+		restarts += count(s.restartCount);
+		waitingReason ??= text(s.state?.waiting?.reason) || undefined;
+		lastTerminationReason ??= text(s.lastState?.terminated?.reason) || text(s.state?.terminated?.reason) || undefined;
 	}
 	const info: PodInfo = {
-		name: pod.metadata?.name ?? '',
-		namespace: pod.metadata?.namespace ?? '',
-		phase: pod.status?.phase ?? 'Pending',
+		name: text(pod.metadata?.name) ?? '',
+		namespace: text(pod.metadata?.namespace) ?? '',
+		phase: text(pod.status?.phase) ?? 'Pending',
 		ready,
-		containers: pod.spec?.containers?.length ?? statuses.length,
+		containers: Array.isArray(pod.spec?.containers) ? pod.spec.containers.length : statuses.length,
 		restarts,
 		createdAt: iso(pod.metadata?.creationTimestamp),
 	};
@@ -296,7 +308,8 @@ export function toPodInfo(pod: RawPod, replicaSetOwners: ReadonlyMap<string, str
 	if (deployment) info.deployment = deployment;
 	if (waitingReason) info.waitingReason = waitingReason;
 	if (lastTerminationReason) info.lastTerminationReason = lastTerminationReason;
-	if (pod.spec?.nodeName) info.node = pod.spec.nodeName;
+	const node = text(pod.spec?.nodeName);
+	if (node) info.node = node;
 	if (pod.metadata?.deletionTimestamp) info.terminating = true;
 	return info;
 }
