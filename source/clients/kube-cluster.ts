@@ -37,7 +37,7 @@ import {
 import {describeKubeError, KubeError, parseStatus, statusCodeOf, where, type KubeStatus} from './kube-errors.js';
 import {pinKubeconfig} from './kube-pin.js';
 import {openLogStream} from './log-stream.js';
-import {MalformedWatch, NoAnswer, openWatch, type WatchHandlers} from './watch-stream.js';
+import {BatchClock, MalformedWatch, NoAnswer, openWatch, type WatchHandlers} from './watch-stream.js';
 
 export interface KubeClusterOptions {
 	/** Path to a kubeconfig; default $KUBECONFIG, then ~/.kube/config. */
@@ -517,6 +517,8 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 	const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
 	const pageSize = options.pageSize ?? 500;
 	const watchReadMs = options.watchReadMs ?? 250;
+	// One clock for this client's watches: they wake the process together (watch-stream.ts).
+	const batches = watchReadMs > 0 ? new BatchClock(watchReadMs) : undefined;
 	const fieldManager = options.fieldManager;
 	const base = {context, namespace, server};
 
@@ -813,7 +815,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 				const requestOptions: HttpsRequestOptions = {};
 				kc.applyToHTTPSOptions(requestOptions).then(
 					() => {
-						if (!finished) close = openWatch(url, requestOptions, handlers, {readEveryMs: watchReadMs, answerTimeoutMs: requestTimeoutMs});
+						if (!finished) close = openWatch(url, requestOptions, handlers, {answerTimeoutMs: requestTimeoutMs, ...(batches ? {batches} : {})});
 					},
 					(error: unknown) => finish(() => reject(error)),
 				);

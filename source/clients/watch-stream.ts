@@ -8,7 +8,7 @@
  * line. Everything else (server URL, TLS, credentials, proxies, exec plugins) still comes from
  * client-node's KubeConfig, which fills in the request options and the agent.
  *
- * It can also read in batches (`readEveryMs`): the socket is paused, and every interval it is resumed
+ * It can also read in batches (on a `BatchClock`): the socket is paused, and every tick it is resumed
  * until the data the kernel holds has been read, then paused again. A busy watch then wakes the
  * process a few times a second instead of once per event: with 200 pod events a second, a bare
  * process reading and parsing them used 1.9% of a core reading as they came, 1.1% reading every
@@ -26,6 +26,7 @@
  * checks or queries: 5 -> 1 wake-ups a second, 0.63-0.67% -> 0.53-0.60% of a core; bench/README.md).
  */
 import {request as httpRequest, type ClientRequest, type IncomingMessage} from 'node:http';
+import type {Socket} from 'node:net';
 import {request as httpsRequest, type RequestOptions} from 'node:https';
 
 /** A watch or log stream that the server refused (any status but 200), with the Status body it sent. */
@@ -56,8 +57,8 @@ export class NoAnswer extends Error {
 }
 
 export interface WatchOptions {
-	/** Read the stream in batches, every this many ms; 0 (default) reads as data arrives. */
-	readEveryMs?: number;
+	/** Read the stream in batches, at this clock's ticks; without one (default) it is read as data arrives. */
+	batches?: BatchClock;
 	/** How long the server has to start its answer (the status line); none by default. */
 	answerTimeoutMs?: number;
 }
@@ -83,30 +84,34 @@ function describeLine(line: string): string {
 }
 
 /**
- * Batched watches that read at the same interval share one timer, so the pods, deployments and
- * ReplicaSets watches wake the process once per interval, not three times at moments a few ms
- * apart (each wake-up of an otherwise idle node process costs ~0.15 ms of CPU on the 2-core bench
- * VM: bench/README.md). Returns a function that leaves the clock; the last to leave stops it.
+ * The timer that batched watches read at. Watches given the same clock share its one timer, so a
+ * cluster client's pods, deployments and ReplicaSets watches wake the process once per interval, not
+ * three times at moments a few ms apart (each wake-up of an otherwise idle node process costs
+ * ~0.15 ms of CPU on the 2-core bench VM: bench/README.md). The first reader starts the timer, the
+ * last to leave stops it. Each cluster client owns its clock: nothing is shared between clients.
  */
-const batchClocks = new Map<number, {timer: ReturnType<typeof setInterval>; readers: Set<() => void>}>();
+export class BatchClock {
+	private readonly readers = new Set<() => void>();
+	private timer: ReturnType<typeof setInterval> | undefined;
 
-function joinBatchClock(intervalMs: number, read: () => void): () => void {
-	let clock = batchClocks.get(intervalMs);
-	if (!clock) {
-		const readers = new Set<() => void>();
-		const timer = setInterval(() => {
-			for (const reader of readers) reader();
-		}, intervalMs);
-		clock = {timer, readers};
-		batchClocks.set(intervalMs, clock);
+	constructor(readonly intervalMs: number) {}
+
+	/** Calls `read` at every tick until the returned function is called. */
+	join(read: () => void): () => void {
+		this.readers.add(read);
+		this.timer ??= setInterval(() => this.tick(), this.intervalMs);
+		return () => this.leave(read);
 	}
-	const joined = clock;
-	joined.readers.add(read);
-	return () => {
-		if (!joined.readers.delete(read) || joined.readers.size > 0) return;
-		clearInterval(joined.timer);
-		if (batchClocks.get(intervalMs) === joined) batchClocks.delete(intervalMs);
-	};
+
+	private tick(): void {
+		for (const reader of this.readers) reader();
+	}
+
+	private leave(read: () => void): void {
+		if (!this.readers.delete(read) || this.readers.size > 0) return;
+		clearInterval(this.timer);
+		this.timer = undefined;
+	}
 }
 
 /**
@@ -114,112 +119,142 @@ function joinBatchClock(intervalMs: number, read: () => void): () => void {
  * Returns close(), which ends the request without calling done.
  */
 export function openWatch(url: URL, options: RequestOptions, handlers: WatchHandlers, watchOptions: WatchOptions = {}): () => void {
-	const readEveryMs = watchOptions.readEveryMs ?? 0;
-	let closed = false;
-	let leaveClock: (() => void) | undefined;
-	const stop = () => {
-		closed = true;
-		leaveClock?.();
-		request.destroy();
-	};
-	const finish = (error: Error | null) => {
-		if (closed) return;
-		stop();
-		handlers.done(error);
-	};
-	const requestOptions: RequestOptions = {...options, headers: {...options.headers, accept: 'application/json'}};
-	// A paused socket goes on reading until its buffer reaches the high-water mark (16 KB, ~100 ms of
-	// this stream at 200 events/s); a small one makes the pause take hold at once. Agents pass it to
-	// net.connect and tls.connect (a proxy agent's own socket keeps the default: batches then hold less).
-	if (readEveryMs > 0) (requestOptions as RequestOptions & {highWaterMark: number}).highWaterMark = 1024;
-	const request = requestStream(url, requestOptions, finish, watchOptions.answerTimeoutMs, (response: IncomingMessage) => {
-		handlers.open?.();
-		let partial = '';
-		let ended = false;
-		let received = 0;
-		/** Joins the batch clock and pauses the socket once drained; set only when reading in batches. */
-		let batchAgain: ((seen?: number) => void) | undefined;
-		if (readEveryMs > 0) {
-			// Paused from a setImmediate, never synchronously: http resumes the socket from the
-			// stream's own reads, which it schedules with process.nextTick, so a pause made before
-			// those would be undone; after them, nothing reads until the interval resumes it. Resumed,
-			// the socket is read in the event loop's poll phase; it is paused again after a poll phase
-			// that brought nothing, so each batch empties what the kernel held.
-			const socket = response.socket;
-			const pauseWhenDrained = (seen: number) => {
-				if (closed) return;
-				if (received === seen) socket.pause();
-				else setImmediate(pauseWhenDrained, received);
-			};
-			const onTick = () => {
-				const busy = received > burstBytes;
-				const quiet = received === 0;
-				received = 0;
-				socket.resume();
-				if (quiet) {
-					// Flowing, off the clock, until data comes (see `batchAgain`).
-					leaveClock?.();
-					leaveClock = undefined;
-				} else if (!busy) {
-					setImmediate(pauseWhenDrained, received);
-				}
-			};
-			batchAgain = (seen = received) => {
-				leaveClock = joinBatchClock(readEveryMs, onTick);
-				setImmediate(pauseWhenDrained, seen);
-			};
-			batchAgain(-1);
+	const stream = new WatchStream(url, options, handlers, watchOptions);
+	return () => stream.close();
+}
+
+/** One watch request: its response split into lines, each line parsed and handed on as an event. */
+class WatchStream {
+	private readonly request: ClientRequest;
+	private closed = false;
+	/** The text after the last line end, waiting for the rest of its line. */
+	private partial = '';
+	private ended = false;
+	/** Characters read since the last tick (batched reading only). */
+	private received = 0;
+	/** The socket that batched reading pauses and resumes. */
+	private socket: Socket | undefined;
+	/** Leaves the batch clock; set while on it. */
+	private leaveClock: (() => void) | undefined;
+
+	constructor(
+		url: URL,
+		options: RequestOptions,
+		private readonly handlers: WatchHandlers,
+		private readonly watchOptions: WatchOptions,
+	) {
+		const requestOptions: RequestOptions = {...options, headers: {...options.headers, accept: 'application/json'}};
+		// A paused socket goes on reading until its buffer reaches the high-water mark (16 KB, ~100 ms of
+		// this stream at 200 events/s); a small one makes the pause take hold at once. Agents pass it to
+		// net.connect and tls.connect (a proxy agent's own socket keeps the default: batches then hold less).
+		if (watchOptions.batches) (requestOptions as RequestOptions & {highWaterMark: number}).highWaterMark = 1024;
+		this.request = requestStream(url, requestOptions, error => this.finish(error), watchOptions.answerTimeoutMs, response => this.read(response));
+	}
+
+	close(): void {
+		this.closed = true;
+		this.leaveClock?.();
+		this.request.destroy();
+	}
+
+	private finish(error: Error | null): void {
+		if (this.closed) return;
+		this.close();
+		this.handlers.done(error);
+	}
+
+	/** The server accepted the watch: read its events until it ends. */
+	private read(response: IncomingMessage): void {
+		this.handlers.open?.();
+		if (this.watchOptions.batches) {
+			this.socket = response.socket;
+			this.batchAgain(-1);
 		}
-		/** Parses one line and hands its event on; false when the stream must stop. */
-		const handle = (line: string): boolean => {
-			if (line.trim() === '') return true;
-			let event: {type?: unknown; object?: unknown};
-			try {
-				event = JSON.parse(line) as {type?: unknown; object?: unknown};
-			} catch {
-				finish(new MalformedWatch(`an event that is not JSON: ${describeLine(line)}`));
-				return false;
-			}
-			if (typeof event?.type !== 'string' || typeof event.object !== 'object' || event.object === null) {
-				finish(new MalformedWatch(`a line that is not a watch event: ${describeLine(line)}`));
-				return false;
-			}
-			handlers.event(event.type, event.object);
-			return !closed;
-		};
-		response.on('data', (chunk: string) => {
-			if (closed) return;
-			received += chunk.length;
-			if (batchAgain && !leaveClock) batchAgain();
-			let newline = chunk.indexOf('\n');
-			if (newline < 0) {
-				partial += chunk;
-				if (partial.length > maxLineChars) finish(new MalformedWatch(`an event longer than ${maxLineChars / 1024 / 1024} MB without a line end`));
-				return;
-			}
-			let text = chunk;
-			if (partial) {
-				text = partial + chunk;
-				newline += partial.length;
-				partial = '';
-			}
-			let start = 0;
-			for (; newline >= 0; newline = text.indexOf('\n', start)) {
-				const line = text.slice(start, newline);
-				start = newline + 1;
-				if (!handle(line)) return;
-			}
-			if (start < text.length) partial = text.slice(start);
-		});
+		response.on('data', (chunk: string) => this.data(chunk));
 		response.on('end', () => {
-			ended = true;
+			this.ended = true;
 			// A last event without its line end still counts.
-			if (!closed && partial) handle(partial);
+			if (!this.closed && this.partial) this.handleLine(this.partial);
 		});
-		response.on('error', finish);
-		response.on('close', () => finish(ended ? null : new Error('the connection closed in the middle of the watch')));
-	});
-	return stop;
+		response.on('error', error => this.finish(error));
+		response.on('close', () => this.finish(this.ended ? null : new Error('the connection closed in the middle of the watch')));
+	}
+
+	/**
+	 * Joins the batch clock and pauses the socket once drained. Paused from a setImmediate, never
+	 * synchronously: http resumes the socket from the stream's own reads, which it schedules with
+	 * process.nextTick, so a pause made before those would be undone; after them, nothing reads until
+	 * the tick resumes it. Resumed, the socket is read in the event loop's poll phase; it is paused
+	 * again after a poll phase that brought nothing, so each batch empties what the kernel held.
+	 */
+	private batchAgain(seen = this.received): void {
+		this.leaveClock = this.watchOptions.batches!.join(this.onTick);
+		setImmediate(this.pauseWhenDrained, seen);
+	}
+
+	private readonly pauseWhenDrained = (seen: number): void => {
+		if (this.closed) return;
+		if (this.received === seen) this.socket!.pause();
+		else setImmediate(this.pauseWhenDrained, this.received);
+	};
+
+	private readonly onTick = (): void => {
+		const busy = this.received > burstBytes;
+		const quiet = this.received === 0;
+		this.received = 0;
+		this.socket!.resume();
+		if (quiet) {
+			// Flowing, off the clock, until data comes (see `data`).
+			this.leaveClock?.();
+			this.leaveClock = undefined;
+		} else if (!busy) {
+			setImmediate(this.pauseWhenDrained, this.received);
+		}
+	};
+
+	private data(chunk: string): void {
+		if (this.closed) return;
+		this.received += chunk.length;
+		// Data on a quiet watch, off the clock: read at once, and batches start again.
+		if (this.socket && !this.leaveClock) this.batchAgain();
+		let newline = chunk.indexOf('\n');
+		if (newline < 0) {
+			this.partial += chunk;
+			if (this.partial.length > maxLineChars) this.finish(new MalformedWatch(`an event longer than ${maxLineChars / 1024 / 1024} MB without a line end`));
+			return;
+		}
+		let text = chunk;
+		if (this.partial) {
+			text = this.partial + chunk;
+			newline += this.partial.length;
+			this.partial = '';
+		}
+		let start = 0;
+		for (; newline >= 0; newline = text.indexOf('\n', start)) {
+			const line = text.slice(start, newline);
+			start = newline + 1;
+			if (!this.handleLine(line)) return;
+		}
+		if (start < text.length) this.partial = text.slice(start);
+	}
+
+	/** Parses one line and hands its event on; false when the stream must stop. */
+	private handleLine(line: string): boolean {
+		if (line.trim() === '') return true;
+		let event: {type?: unknown; object?: unknown};
+		try {
+			event = JSON.parse(line) as {type?: unknown; object?: unknown};
+		} catch {
+			this.finish(new MalformedWatch(`an event that is not JSON: ${describeLine(line)}`));
+			return false;
+		}
+		if (typeof event?.type !== 'string' || typeof event.object !== 'object' || event.object === null) {
+			this.finish(new MalformedWatch(`a line that is not a watch event: ${describeLine(line)}`));
+			return false;
+		}
+		this.handlers.event(event.type, event.object);
+		return !this.closed;
+	}
 }
 
 /**

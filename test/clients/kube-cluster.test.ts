@@ -1,7 +1,7 @@
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {createKubeCluster, logContainerOf, toContainerStatuses, toPodInfo, type KubeCluster, type RawPod} from '../../source/clients/kube-cluster.js';
 import type {ClusterChange, ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
 import {startFakeKubeServer, type FakeKubeServer, type FakeKubeServerOptions, type LoggedRequest} from '../support/fake-kube-server.js';
@@ -245,6 +245,28 @@ describe('KubeCluster.watch', () => {
 		expect(watcher.errors[0]!.message).toContain('cannot list resource "pods"');
 		expect(watcher.errors[0]!.message).toContain('context test-ctx');
 		expect(watcher.errors[0]!.retryInMs).toBeNull();
+	});
+
+	it('reads its watches in batches on its own clock: one timer for its three watches, none shared with another client', async () => {
+		vi.useFakeTimers({toFake: ['setInterval', 'clearInterval']});
+		try {
+			server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+			const other = new AbortController();
+			const first = new RecordingWatcher();
+			const second = new RecordingWatcher();
+			await (await cluster()).watch(first, stop.signal);
+			await (await cluster()).watch(second, other.signal);
+			await waitFor(() => server.watchCount('pods') === 2 && server.watchCount('deployments') === 2 && server.watchCount('replicasets') === 2, {message: 'both clients watching'});
+			expect(vi.getTimerCount()).toBe(2);
+			other.abort();
+			await waitFor(() => server.watchCount('pods') === 1, {message: 'the second client stopped'});
+			expect(vi.getTimerCount()).toBe(1);
+			stop.abort();
+			await waitFor(() => server.watchCount() === 0, {message: 'the first client stopped'});
+			expect(vi.getTimerCount()).toBe(0);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('stops every watch when the signal aborts', async () => {

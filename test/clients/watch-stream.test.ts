@@ -1,6 +1,6 @@
 import type {ServerResponse} from 'node:http';
 import {afterEach, describe, expect, it, vi} from 'vitest';
-import {MalformedWatch, openWatch, StreamRefused, type WatchOptions} from '../../source/clients/watch-stream.js';
+import {BatchClock, MalformedWatch, openWatch, StreamRefused, type WatchOptions} from '../../source/clients/watch-stream.js';
 import {waitFor} from '../support/wait.js';
 import {expectRefusal, refuseWith, startServer, type LocalServer} from './local-server.js';
 
@@ -156,7 +156,7 @@ describe('openWatch reading in batches', () => {
 			response = res;
 			res.writeHead(200);
 			res.flushHeaders();
-		}, {readEveryMs});
+		}, {batches: new BatchClock(readEveryMs)});
 		const res = await waitFor(() => response, {message: 'watch request'});
 		return {res, names, close};
 	}
@@ -237,7 +237,7 @@ describe('openWatch reading in batches', () => {
 	});
 });
 
-describe('openWatch: batched watches share one timer', () => {
+describe('openWatch: batched watches on one clock share its timer', () => {
 	afterEach(() => {
 		vi.useRealTimers();
 	});
@@ -251,8 +251,9 @@ describe('openWatch: batched watches share one timer', () => {
 			responses.push(res);
 		});
 		const names: string[][] = [[], []];
+		const clock = new BatchClock(250);
 		const open = (index: number) =>
-			openWatch(new URL(`${server!.url}/api/v1/namespaces/shop/pods?watch=true&n=${index}`), {}, {event: (_type, object) => names[index]!.push((object as {metadata: {name: string}}).metadata.name), done: () => {}}, {readEveryMs: 250});
+			openWatch(new URL(`${server!.url}/api/v1/namespaces/shop/pods?watch=true&n=${index}`), {}, {event: (_type, object) => names[index]!.push((object as {metadata: {name: string}}).metadata.name), done: () => {}}, {batches: clock});
 		const closeFirst = open(0);
 		const closeSecond = open(1);
 		try {
@@ -272,5 +273,29 @@ describe('openWatch: batched watches share one timer', () => {
 			closeFirst();
 			closeSecond();
 		}
+	});
+
+	it('keeps watches on different clocks apart: each clock has its own timer', async () => {
+		vi.useFakeTimers({toFake: ['setInterval', 'clearInterval']});
+		const responses: ServerResponse[] = [];
+		server = await startServer((_req, res) => {
+			res.writeHead(200);
+			res.flushHeaders();
+			responses.push(res);
+		});
+		const open = (index: number, clock: BatchClock) =>
+			openWatch(new URL(`${server!.url}/api/v1/namespaces/shop/pods?watch=true&n=${index}`), {}, {event: () => {}, done: () => {}}, {batches: clock});
+		const closeFirst = open(0, new BatchClock(250));
+		const closeSecond = open(1, new BatchClock(250));
+		try {
+			await waitFor(() => responses.length === 2, {message: 'both watch requests'});
+			expect(vi.getTimerCount()).toBe(2);
+			closeFirst();
+			expect(vi.getTimerCount()).toBe(1);
+		} finally {
+			closeFirst();
+			closeSecond();
+		}
+		expect(vi.getTimerCount()).toBe(0);
 	});
 });
