@@ -1,6 +1,6 @@
 /**
  * The Cluster port: what the cockpit needs from Kubernetes, in compact rows rather than whole API
- * objects. Implemented on @kubernetes/client-node (source/clients/kube-cluster.ts) and by the demo's
+ * objects. Implemented on @kubernetes/client-node (source/clients/kube/cluster.ts) and by the demo's
  * simulated cluster (source/demo/cluster.ts). Semantics follow kubectl:
  *  - undo:    `kubectl rollout undo` restores the pod template of the previous (or chosen) revision's ReplicaSet;
  *  - scale:   `kubectl scale` goes through the scale subresource;

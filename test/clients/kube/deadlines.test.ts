@@ -5,13 +5,13 @@
  * server (test/support/fake-kube-server.ts).
  */
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {createKubeCluster, type KubeCluster} from '../../source/clients/kube-cluster.js';
-import type {ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
-import {startKubernetesSource} from '../../source/sources/kubernetes.js';
-import {collectStatus} from '../../source/sources/status.js';
-import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
-import {waitFor} from '../support/wait.js';
-import {makeConfig, makeContext} from '../sources/support.js';
+import {createKubeCluster, type KubeCluster} from '../../../source/clients/kube/cluster.js';
+import type {ClusterWatcher, DeploymentInfo, PodInfo} from '../../../source/ports/cluster.js';
+import {startKubernetesSource} from '../../../source/sources/kubernetes.js';
+import {collectStatus} from '../../../source/sources/status.js';
+import {startFakeKubeServer, type FakeKubeServer} from '../../support/fake-kube-server.js';
+import {waitFor} from '../../support/wait.js';
+import {makeConfig, makeContext} from '../../sources/support.js';
 
 class RecordingWatcher implements ClusterWatcher {
 	resets: Array<{pods: PodInfo[]; deployments: DeploymentInfo[]}> = [];

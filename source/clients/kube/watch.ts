@@ -1,0 +1,246 @@
+/**
+ * List then watch pods, deployments and ReplicaSets, keeping only compact rows. In steps:
+ *  1. list every resource in pages (limit/continue), ReplicaSets first so pods know their deployment;
+ *     one reset with every row;
+ *  2. per resource, a loop: watch from the last resourceVersion (watch-once.ts); after a normal end,
+ *     watch again from there; after 410 Gone, relist (at once the first time, with backoff when the
+ *     server is gone again right after a relist); after an error, back off exponentially and try
+ *     again; after 403 Forbidden, give up on that resource and say why (the others go on).
+ * The watcher hears of every reset, every row that changed, every error with its retry delay, and
+ * when the last broken watch is open again.
+ */
+import type {ClusterWatcher, DeploymentInfo, PodInfo} from '../../ports/cluster.js';
+import {KubeError, statusCodeOf} from '../kube-errors.js';
+import type {BatchClock} from '../watch-stream.js';
+import type {KubeApi} from './api.js';
+import type {RawMeta} from './convert.js';
+import {deploymentResource, podResource, replicaSetResource, type Page, type Resource, type WatchedState} from './resources.js';
+import {watchOnce} from './watch-once.js';
+
+export interface WatchSettings {
+	/** Reconnect backoff: the first delay, doubling up to the last. */
+	backoff: {initialMs: number; maxMs: number};
+	/** Page size of the lists. */
+	pageSize: number;
+	/** Server-side watch timeout (default ~5 min). */
+	watchTimeoutSeconds?: number;
+	/** The client's batch clock, when its watches read in batches. */
+	batches?: BatchClock;
+}
+
+/** Lists then watches the cluster for `watcher` until `signal` aborts; resolves once the first lists are in. */
+export async function watchCluster(api: KubeApi, settings: WatchSettings, watcher: ClusterWatcher, signal: AbortSignal): Promise<void> {
+	await new ClusterWatch(api, settings, watcher, signal).start();
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+	return new Promise(resolve => {
+		if (signal.aborted) return resolve();
+		const done = () => {
+			clearTimeout(timer);
+			signal.removeEventListener('abort', done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		signal.addEventListener('abort', done, {once: true});
+	});
+}
+
+type AnyResource = Resource<{metadata?: RawMeta}>;
+
+/** One watch() call: its rows, its three resources and their loops. */
+class ClusterWatch implements WatchedState {
+	readonly pods = new Map<string, PodInfo>();
+	readonly deployments = new Map<string, DeploymentInfo>();
+	readonly replicaSetOwners = new Map<string, string>();
+	/** Resources whose watch broke and is being retried: when the last is open again, the watcher hears so. */
+	private readonly failing = new Set<string>();
+	private initialDone = false;
+	private readonly resources: {pods: AnyResource; deployments: AnyResource; replicaSets: AnyResource};
+
+	constructor(
+		readonly api: KubeApi,
+		readonly settings: WatchSettings,
+		readonly watcher: ClusterWatcher,
+		readonly signal: AbortSignal,
+	) {
+		this.resources = {
+			pods: podResource(api, this) as AnyResource,
+			deployments: deploymentResource(api, this) as AnyResource,
+			replicaSets: replicaSetResource(api, this) as AnyResource,
+		};
+	}
+
+	/** First the ReplicaSets (to map pods to deployments), then pods and deployments; one reset; then a loop per resource. */
+	async start(): Promise<void> {
+		const {pods, deployments, replicaSets} = this.resources;
+		const firstErrors = new Map<AnyResource, unknown>();
+		const tryList = async (resource: AnyResource) => {
+			try {
+				await this.listAll(resource);
+			} catch (error) {
+				firstErrors.set(resource, error);
+			}
+		};
+		await tryList(replicaSets);
+		await Promise.all([tryList(pods), tryList(deployments)]);
+		if (this.signal.aborted) return;
+		this.initialDone = true;
+		if (pods.listed || deployments.listed) this.rowsListed();
+		for (const resource of [pods, deployments, replicaSets]) {
+			void new ResourceLoop(this, resource, firstErrors.get(resource)).run();
+		}
+	}
+
+	/** Every row to the watcher, once the first lists are in (a relist of one resource resets all). */
+	rowsListed(): void {
+		if (this.initialDone) this.watcher.reset([...this.pods.values()], [...this.deployments.values()]);
+	}
+
+	/** Lists every page (limit/continue), keeping only compact rows: no page outlives its conversion. */
+	async listAll(resource: AnyResource): Promise<void> {
+		const {api, signal} = this;
+		const listing = resource.startList();
+		let token: string | undefined;
+		let resourceVersion: string | undefined;
+		do {
+			const limit = api.deadline(signal);
+			let page: Page<{metadata?: RawMeta}>;
+			try {
+				page = await resource.list({limit: this.settings.pageSize, ...(token ? {_continue: token} : {})}, limit.signal);
+			} catch (error) {
+				if (limit.missed()) throw api.noAnswer(`list ${resource.plural}`);
+				throw error;
+			}
+			listing.add(page.items);
+			resourceVersion = page.metadata?.resourceVersion;
+			token = page.metadata?._continue || undefined;
+		} while (token && !signal.aborted);
+		if (signal.aborted) return;
+		resource.resourceVersion = resourceVersion;
+		resource.listed = true;
+		listing.commit();
+	}
+
+	watchOnce(resource: AnyResource) {
+		const {watchTimeoutSeconds, batches} = this.settings;
+		const options = {
+			...(watchTimeoutSeconds === undefined ? {} : {timeoutSeconds: watchTimeoutSeconds}),
+			...(batches ? {batches} : {}),
+			opened: () => this.reopened(resource.plural),
+		};
+		return watchOnce(this.api, resource, options, this.signal);
+	}
+
+	/** `plural`'s watch broke: it is retried, and what is shown may be behind until it is open again. */
+	broke(plural: string): void {
+		this.failing.add(plural);
+	}
+
+	private reopened(plural: string): void {
+		if (this.failing.delete(plural) && this.failing.size === 0) this.watcher.resumed?.();
+	}
+}
+
+/** The watch of one resource, again and again until the watch is aborted or the resource forbidden. */
+class ResourceLoop {
+	/** Errors in a row: the backoff doubles with each. */
+	private failures = 0;
+	/** 410 Gone answers in a row, each right after the relist the one before caused. */
+	private goneInARow = 0;
+
+	constructor(
+		private readonly cluster: ClusterWatch,
+		private readonly resource: AnyResource,
+		/** The error of the last attempt, dealt with before the next. */
+		private pending: unknown,
+	) {}
+
+	async run(): Promise<void> {
+		const {signal} = this.cluster;
+		for (;;) {
+			if (signal.aborted) return;
+			if (this.pending !== undefined) {
+				const error = this.pending;
+				this.pending = undefined;
+				if (!(await this.recover(error))) return;
+				continue;
+			}
+			try {
+				if (!(await this.round())) return;
+			} catch (error) {
+				this.pending = error;
+			}
+		}
+	}
+
+	/** Lists when needed, then watches once; false when aborted meanwhile. */
+	private async round(): Promise<boolean> {
+		const {cluster, resource} = this;
+		if (!resource.listed) await cluster.listAll(resource);
+		if (cluster.signal.aborted) return false;
+		const started = Date.now();
+		const {end, events} = await cluster.watchOnce(resource);
+		if (end === 'aborted') return false;
+		const quiet = events === 0 && Date.now() - started < 1000;
+		if (end === 'gone') {
+			if (!quiet) this.failures = 0;
+			await this.gone(quiet);
+			return true;
+		}
+		this.failures = 0;
+		this.goneInARow = 0;
+		// A server that keeps closing empty watches at once must not make us spin.
+		if (quiet) await sleep(cluster.settings.backoff.initialMs, cluster.signal);
+		return true;
+	}
+
+	/** Deals with the error of the last attempt: relist, give up (false), or back off. */
+	private async recover(error: unknown): Promise<boolean> {
+		const {cluster, resource} = this;
+		const code = statusCodeOf(error);
+		if (code === 410) {
+			// Refused with 410 at once: a watch request, or the next page of a list.
+			await this.gone(true);
+			return true;
+		}
+		const described = cluster.api.fail(error, `${resource.listed ? 'watch' : 'list'} ${resource.plural}`);
+		if (code === 403) {
+			cluster.watcher.error(described, null);
+			return false;
+		}
+		await this.backOff(described);
+		return true;
+	}
+
+	private async backOff(error: KubeError): Promise<void> {
+		const {cluster} = this;
+		const {initialMs, maxMs} = cluster.settings.backoff;
+		cluster.broke(this.resource.plural);
+		this.failures++;
+		const delay = Math.min(maxMs, initialMs * 2 ** Math.min(this.failures - 1, 20));
+		cluster.watcher.error(error, delay);
+		await sleep(delay, cluster.signal);
+	}
+
+	/**
+	 * The resource is gone at our version: relist. The first time at once (history was compacted, as
+	 * it is every few minutes); again right after a relist, the server cannot watch from the version
+	 * it has just listed, and relisting at once would loop as fast as it answers: back off as for
+	 * errors, and say so.
+	 */
+	private async gone(rightAfterRelist: boolean): Promise<void> {
+		this.resource.listed = false;
+		this.goneInARow = rightAfterRelist ? this.goneInARow + 1 : 1;
+		if (this.goneInARow < 2) return;
+		const {api} = this.cluster;
+		await this.backOff(
+			new KubeError(
+				`watch ${this.resource.plural}: 410 Gone again right after relisting (${this.goneInARow} times in a row): the API server cannot watch from the version it has just listed (${api.where()})`,
+				410,
+				'Expired',
+			),
+		);
+	}
+}
