@@ -1,6 +1,7 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import type {ClusterChange, ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
 import {badImage, SimulatedCluster, timings} from '../../source/demo/cluster.js';
+import {oversized} from '../support/size-limits.js';
 
 /** Keeps the latest view of the cluster from a watch, like the store would. */
 function recorder() {
@@ -370,5 +371,11 @@ describe('SimulatedCluster', () => {
 		const took = await advanceUntil(() => view.deployment('checkout').rolloutComplete && view.podsOf('checkout').length === 4, () => {}, 60_000, 50);
 		// At speed 1 one pod alone needs readyMs; twenty times faster the whole rollout fits in that.
 		expect(took).toBeLessThan(timings.readyMs);
+	});
+});
+
+describe('the simulated cluster’s code', () => {
+	it('has no file over 400 lines and no function over 80', async () => {
+		expect(await oversized(['source/demo/cluster*.ts'])).toEqual([]);
 	});
 });
