@@ -7,6 +7,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {AnyTimelineEvent} from '../../source/timeline/events.js';
 import {journalLimits, openJournal, readJournal, type Journal} from '../../source/timeline/journal.js';
 import {createRedactor, REDACTED} from '../../source/timeline/redact.js';
+import {oversized} from '../support/size-limits.js';
 import {waitFor} from '../support/wait.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -286,5 +287,11 @@ describe('two writers', () => {
 		expect(seen.map(e => e.id)).toEqual(['p1', 'p2']);
 		expect(warnings).toEqual([]);
 		controller.abort();
+	});
+});
+
+describe('the journal’s code', () => {
+	it('has no file over 400 lines and no function over 80', async () => {
+		expect(await oversized(['source/timeline/journal*.ts'])).toEqual([]);
 	});
 });
