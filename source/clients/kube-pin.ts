@@ -31,7 +31,10 @@ export interface PinnedContext {
 	users?: Array<{name: string; user: Record<string, unknown>}>;
 }
 
-/** The pins' directories, removed by one exit handler. */
+/**
+ * The pins' directories, removed by one exit handler. Process-wide on purpose, not a cache: each
+ * directory lives until the process exits, whichever cluster client wrote it.
+ */
 const written = new Set<string>();
 
 function removeAll(): void {
