@@ -23,7 +23,7 @@ import {KubeConfig} from '@kubernetes/client-node';
 import {parse} from 'yaml';
 import {httpGet} from '../source/clients/http.js';
 import {BatchClock, openWatch} from '../source/clients/watch-stream.js';
-import {startPoller} from '../source/sources/poller.js';
+import {startPoller} from '../source/clients/poller.js';
 
 interface WorkloadConfig {
 	prometheus: {url: string};

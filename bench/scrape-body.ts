@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {ScrapeMetrics} from '../source/sources/scrape.js';
+import {ScrapeMetrics} from '../source/clients/scrape/metrics.js';
 
 const seriesCount = Number(process.env.SCRAPE_SERIES ?? 450_000);
 const rounds = Number(process.env.SCRAPE_ROUNDS ?? 5);

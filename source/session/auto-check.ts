@@ -1,6 +1,6 @@
 import type {DoneWhen, Runbook, RunbookStep} from '../runbook/model.js';
 import {stepDeployment} from '../runbook/template.js';
-import {formatValue} from '../sources/format.js';
+import {formatValue} from '../text/format.js';
 import type {IncidentStore} from '../store/store.js';
 import {doneWhenHoldMs} from '../store/selectors.js';
 import {actionDoneKey, type IncidentState} from '../store/types.js';

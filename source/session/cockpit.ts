@@ -14,7 +14,8 @@ import {listRunbooks, loadRunbook, resolveVariables} from '../runbook/library.js
 import {checkValue} from '../runbook/command-safety.js';
 import {matchRunbook} from '../runbook/match.js';
 import {renderTemplate, stepDeployment, withFilledTitles} from '../runbook/template.js';
-import {createMetricsBackend, startSources} from '../sources/registry.js';
+import {createMetricsBackend} from '../clients/metrics-backend.js';
+import {startSources} from '../sources/registry.js';
 import type {QueryDef} from '../sources/metrics.js';
 import {createIncidentStore, type IncidentStore} from '../store/store.js';
 import {emptyIncident} from '../store/incident.js';

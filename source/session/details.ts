@@ -4,7 +4,7 @@ import {podStatus, rolloutText, sparklineCeiling} from '../store/selectors.js';
 import {detailLines, detailsState} from '../store/selectors-details.js';
 import {hhmmss} from '../store/selectors-timeline.js';
 import type {DetailPart, IncidentState, MetricRow} from '../store/types.js';
-import {formatAge, formatValue, shortLabels, sparkline} from '../sources/format.js';
+import {formatAge, formatValue, shortLabels, sparkline} from '../text/format.js';
 import type {Metrics, RangeSeries} from '../ports/metrics.js';
 import {shownCommand} from '../actions/command.js';
 import {renderTemplate, stepDeployment} from '../runbook/template.js';

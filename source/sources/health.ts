@@ -4,9 +4,9 @@
  */
 import {httpGet, statusLine} from '../clients/http.js';
 import type {ServiceConfig} from '../config/schema.js';
-import type {DependencyRow, HealthRow, Tone} from '../store/types.js';
-import {formatValue, toneFor, worstTone} from './format.js';
-import {recordedSignals, recordSignal, startFeedPoller} from './poller.js';
+import type {DependencyRow, HealthRow} from '../store/types.js';
+import {formatValue, toneFor, worstTone, type Tone} from '../text/format.js';
+import {recordedSignals, recordSignal, startFeedPoller} from '../kinds/feed-poller.js';
 import type {SourceContext} from './registry.js';
 
 const okWords = new Set(['ok', 'okay', 'healthy', 'up', 'pass', 'passed', 'passing', 'green', 'good', 'available', 'running', 'serving', 'success', 'true', 'alive', 'ready']);

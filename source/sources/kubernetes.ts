@@ -8,7 +8,7 @@
 import {sameRow, type Cluster, type ClusterChange, type DeploymentInfo, type PodInfo} from '../ports/cluster.js';
 import type {FeedFailure} from '../store/types.js';
 import type {EventData} from '../timeline/events.js';
-import {failureOf, worstFailure} from './failure.js';
+import {failureOf, worstFailure} from '../kinds/failure.js';
 import type {SourceContext} from './registry.js';
 
 type Signal = EventData['signal'];

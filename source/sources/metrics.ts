@@ -5,10 +5,10 @@
  */
 import {HttpError} from '../clients/http.js';
 import type {Coverage, InstantSample, Metrics, RangeSeries, TargetState} from '../ports/metrics.js';
-import type {MetricRow, SeriesRow, Tone} from '../store/types.js';
-import {formatSpan, formatValue, sharedLabelNames, shortLabels, toneFor, worstTone} from './format.js';
-import {recordedSignals, recordSignal, startFeedPoller} from './poller.js';
-import {failureOf, SourceError} from './failure.js';
+import type {MetricRow, SeriesRow} from '../store/types.js';
+import {formatSpan, formatValue, sharedLabelNames, shortLabels, toneFor, worstTone, type Tone} from '../text/format.js';
+import {recordedSignals, recordSignal, startFeedPoller} from '../kinds/feed-poller.js';
+import {failureOf, SourceError} from '../kinds/failure.js';
 import type {SourceContext} from './registry.js';
 
 export interface QueryDef {

@@ -11,8 +11,7 @@ import {startAlertsSource} from './alerts.js';
 import {startHealthSource} from './health.js';
 import {startKubernetesSource} from './kubernetes.js';
 import {dedupe, metricRow, startMetricsSource, type QueryDef} from './metrics.js';
-import {PrometheusMetrics} from './prometheus.js';
-import {ScrapeMetrics, scrapeTargets} from './scrape.js';
+import {createMetricsBackend, isStartable} from '../clients/metrics-backend.js';
 
 export interface SourceContext {
 	config: Config;
@@ -28,23 +27,6 @@ export interface StartSourcesContext extends SourceContext {
 	cluster?: Cluster | null;
 	/** Queries from the active runbook (already templated), after the config's. */
 	extraQueries?: QueryDef[];
-}
-
-/** A metrics backend that needs its own loop (direct scrape mode). */
-export interface StartableMetrics extends Metrics {
-	start(signal: AbortSignal): () => void;
-}
-
-function isStartable(metrics: Metrics): metrics is StartableMetrics {
-	return typeof (metrics as Partial<StartableMetrics>).start === 'function';
-}
-
-/** Prometheus when `prometheus.url` is set, else direct scrape over services with `scrape:` URLs, else null. */
-export function createMetricsBackend(config: Config): Metrics | null {
-	if (config.prometheus) return new PrometheusMetrics(config.prometheus);
-	const targets = scrapeTargets(config.services);
-	if (targets.length > 0) return new ScrapeMetrics({targets, intervalMs: config.refresh.metricsMs});
-	return null;
 }
 
 interface SourceEntry {

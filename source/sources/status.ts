@@ -8,11 +8,11 @@ import type {Config} from '../config/schema.js';
 import type {Cluster, DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {AlertInfo, Labels, Metrics} from '../ports/metrics.js';
 import {alertBackends, alertLevel, mergeAlerts} from './alerts.js';
-import {formatValue, toneFor, toneLevel, worstTone} from './format.js';
+import {formatValue, toneFor, toneLevel, worstTone} from '../text/format.js';
 import {checkAll} from './health.js';
 import {dedupe, type QueryDef} from './metrics.js';
-import {createMetricsBackend} from './registry.js';
-import {ScrapeMetrics} from './scrape.js';
+import {createMetricsBackend} from '../clients/metrics-backend.js';
+import {ScrapeMetrics} from '../clients/scrape/metrics.js';
 
 export type Level = 'ok' | 'warn' | 'crit' | 'unknown';
 

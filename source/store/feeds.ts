@@ -4,8 +4,8 @@
  * kept; its age and the error are shown), or, with no good data at all, `unreachable`,
  * `unauthorized` or `error` (and for how long).
  */
-import {formatAge} from '../sources/format.js';
-import type {FeedFailure, FeedState, Tone} from './types.js';
+import {formatAge, type Tone} from '../text/format.js';
+import type {FeedFailure, FeedState} from './types.js';
 
 export type FeedVerdictState = 'loading' | 'ok' | 'stale' | FeedFailure;
 

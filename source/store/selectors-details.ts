@@ -5,7 +5,7 @@
  * after it reached 8.8%.
  */
 import type {DoneWhen, RunbookStep} from '../runbook/model.js';
-import {formatAge, formatClock, formatValue} from '../sources/format.js';
+import {formatAge, formatClock, formatValue} from '../text/format.js';
 import {doneWhenHoldMs, formatCountdown, partialText, targetText, thresholdText} from './selectors.js';
 import type {DetailPart, IncidentState, MetricRow} from './types.js';
 

@@ -1,9 +1,9 @@
 import type {DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {Runbook, RunbookStep} from '../runbook/model.js';
 import type {Coverage, TargetState} from '../ports/metrics.js';
-import {formatClock, formatSpan, formatValue, sparkline, toneFor, worstTone} from '../sources/format.js';
+import {formatClock, formatSpan, formatValue, sparkline, toneFor, worstTone, type Tone} from '../text/format.js';
 import {statusTone} from '../sources/health.js';
-import type {DependencyRow, HealthRow, IncidentState, MetricRow, StepTick, Tone} from './types.js';
+import type {DependencyRow, HealthRow, IncidentState, MetricRow, StepTick} from './types.js';
 import {byName} from './cluster-data.js';
 
 /**

@@ -8,18 +8,8 @@ import {createRedactor, redactLines, scrubText, type Redactor} from '../timeline
 import {applyEvent, emptyIncident} from './incident.js';
 import {applyClusterChanges, clusterData, emptyCluster} from './cluster-data.js';
 import {selectionAt, selectionIndex, type SelectableRow, type Selection} from './selection.js';
-import {
-	paneIds,
-	type Dialog,
-	type EnvInfo,
-	type FeedFailure,
-	type HealthRow,
-	type IncidentState,
-	type MetricRow,
-	type PaneId,
-	type PendingSignal,
-	type Tone,
-} from './types.js';
+import type {Tone} from '../text/format.js';
+import {paneIds, type Dialog, type EnvInfo, type FeedFailure, type HealthRow, type IncidentState, type MetricRow, type PaneId, type PendingSignal} from './types.js';
 
 /** The last `max` items of `list`: how each bounded list below drops its oldest. */
 function keepLast<T>(list: T[], max: number): T[] {

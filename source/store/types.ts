@@ -2,10 +2,8 @@ import type {AlertInfo, Coverage, TargetState} from '../ports/metrics.js';
 import type {DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {AnyTimelineEvent, EventData, IncidentStatus, Severity} from '../timeline/events.js';
 import type {Runbook} from '../runbook/model.js';
+import type {Tone} from '../text/format.js';
 import type {Selection} from './selection.js';
-
-/** A formatter's verdict; the theme maps tones to colours, or to symbols when colour is off. */
-export type Tone = 'ok' | 'warn' | 'crit' | 'muted' | 'info';
 
 /**
  * Why a feed failed: `unreachable` (no answer: refused, DNS, TLS, timeout, reset), `unauthorized`

@@ -1,4 +1,4 @@
-import type {Tone} from '../store/types.js';
+import type {Tone} from '../text/format.js';
 import type {ActionTarget, AnyTimelineEvent, EventData, Severity} from './events.js';
 
 /**

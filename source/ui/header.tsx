@@ -1,7 +1,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
-import {formatAge} from '../sources/format.js';
-import type {IncidentInfo, Tone} from '../store/types.js';
+import {formatAge, type Tone} from '../text/format.js';
+import type {IncidentInfo} from '../store/types.js';
 import {otherOperators} from '../store/selectors-timeline.js';
 import {displayText} from '../text/display.js';
 import {sourcesSummary} from '../store/feeds.js';

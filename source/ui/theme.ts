@@ -1,4 +1,4 @@
-import type {Tone} from '../store/types.js';
+import type {Tone} from '../text/format.js';
 
 /**
  * Tones map to colours, and to symbols as well, so that state survives NO_COLOR and 16-colour

@@ -2,7 +2,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {ClusterWatcher, DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
 import {badImage} from '../../source/demo/cluster.js';
 import {demoQueries, startDemo, type DemoEnvironment} from '../../source/demo/index.js';
-import {validateScrapeQuery} from '../../source/sources/scrape.js';
+import {validateScrapeQuery} from '../../source/clients/scrape/evaluate.js';
 import {waitFor} from '../support/wait.js';
 import {latencyBuckets, quantileBucket, requestTotals, scrape, type Sample} from './exposition.js';
 

@@ -14,9 +14,9 @@ import path from 'node:path';
 import {parseConfig} from '../../source/config/load.js';
 import type {ServiceConfig} from '../../source/config/schema.js';
 import type {Cluster, ClusterWatcher} from '../../source/ports/cluster.js';
-import {fetchAlertmanagerAlerts} from '../../source/sources/alerts.js';
+import {fetchAlertmanagerAlerts} from '../../source/clients/alertmanager.js';
 import {checkService} from '../../source/sources/health.js';
-import {PrometheusMetrics} from '../../source/sources/prometheus.js';
+import {PrometheusMetrics} from '../../source/clients/prometheus.js';
 import {int, jsonText, mutateJson, pick, type Random} from './random.js';
 import {FuzzFailure, isInternalError, type FuzzTarget, type Outcome} from './target.js';
 

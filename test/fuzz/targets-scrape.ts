@@ -3,7 +3,7 @@
  * (source/sources/scrape.ts parseExposition). A body gives samples with string labels and number
  * values, or an Error that says what is wrong; never a crash of our own (TypeError, RangeError).
  */
-import {parseExposition} from '../../source/sources/scrape.js';
+import {parseExposition} from '../../source/clients/scrape/series.js';
 import {int, mutateLines, NOISE, pick, type Random} from './random.js';
 import {FuzzFailure, isInternalError, type FuzzTarget} from './target.js';
 

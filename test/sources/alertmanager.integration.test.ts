@@ -6,12 +6,12 @@
  */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {startAlertsSource} from '../../source/sources/alerts.js';
-import {PrometheusMetrics} from '../../source/sources/prometheus.js';
+import {PrometheusMetrics} from '../../source/clients/prometheus.js';
 import {alertmanagerTestUser, requireAlertmanager, startAlertmanager, type RunningAlertmanager} from '../support/alertmanager.js';
 import {renderCockpit} from '../support/render-cockpit.js';
 import {waitFor} from '../support/wait.js';
 import type {LocalServer} from '../clients/local-server.js';
-import {startFakePrometheus} from './fake-prometheus.js';
+import {startFakePrometheus} from '../clients/fake-prometheus.js';
 import {makeConfig, makeContext} from './support.js';
 
 const binary = requireAlertmanager('alerts source against a real Alertmanager');

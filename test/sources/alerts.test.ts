@@ -1,9 +1,10 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {alertKey, fetchAlertmanagerAlerts, mergeAlerts, startAlertsSource} from '../../source/sources/alerts.js';
-import {PrometheusMetrics} from '../../source/sources/prometheus.js';
+import {fetchAlertmanagerAlerts} from '../../source/clients/alertmanager.js';
+import {alertKey, mergeAlerts, startAlertsSource} from '../../source/sources/alerts.js';
+import {PrometheusMetrics} from '../../source/clients/prometheus.js';
 import type {LocalServer} from '../clients/local-server.js';
 import {waitFor} from '../support/wait.js';
-import {startFakePrometheus, type Reply} from './fake-prometheus.js';
+import {startFakePrometheus, type Reply} from '../clients/fake-prometheus.js';
 import {makeConfig, makeContext} from './support.js';
 
 let servers: LocalServer[] = [];

@@ -4,7 +4,8 @@
  */
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {startMetricsSource, type QueryDef} from '../../source/sources/metrics.js';
-import {ScrapeMetrics, type ScrapeTarget} from '../../source/sources/scrape.js';
+import {ScrapeMetrics} from '../../source/clients/scrape/metrics.js';
+import type {ScrapeTarget} from '../../source/clients/scrape/series.js';
 import {selectMetricRows} from '../../source/store/selectors.js';
 import {makeConfig, makeContext} from './support.js';
 

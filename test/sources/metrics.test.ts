@@ -2,10 +2,10 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {InstantSample, Metrics, RangeSeries} from '../../source/ports/metrics.js';
 import {HttpError} from '../../source/clients/http.js';
 import {crossingMessage, feedError, seriesRows, startMetricsSource, type QueryDef} from '../../source/sources/metrics.js';
-import {PrometheusMetrics} from '../../source/sources/prometheus.js';
+import {PrometheusMetrics} from '../../source/clients/prometheus.js';
 import type {LocalServer} from '../clients/local-server.js';
 import {waitFor} from '../support/wait.js';
-import {startFakePrometheus, vector, type Reply} from './fake-prometheus.js';
+import {startFakePrometheus, vector, type Reply} from '../clients/fake-prometheus.js';
 import {makeConfig, makeContext} from './support.js';
 
 /** An in-memory Metrics: answers per promql, switchable during a test. */

@@ -3,7 +3,7 @@ import type {Cluster, ClusterWatcher, DeploymentInfo, PodInfo} from '../../sourc
 import {HttpError} from '../../source/clients/http.js';
 import {collectStatus, formatStatusTable, readsRange, sourceState, statusExitCode, type StatusReport} from '../../source/sources/status.js';
 import {closedPort, startServer, type LocalServer} from '../clients/local-server.js';
-import {startFakePrometheus, vector} from './fake-prometheus.js';
+import {startFakePrometheus, vector} from '../clients/fake-prometheus.js';
 import {makeConfig} from './support.js';
 
 let servers: LocalServer[] = [];

@@ -6,7 +6,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {startHealthSource} from '../../source/sources/health.js';
 import {startMetricsSource} from '../../source/sources/metrics.js';
-import {PrometheusMetrics} from '../../source/sources/prometheus.js';
+import {PrometheusMetrics} from '../../source/clients/prometheus.js';
 import {createIncidentStore} from '../../source/store/store.js';
 import {startServer, type LocalServer} from '../clients/local-server.js';
 import {renderCockpit} from '../support/render-cockpit.js';

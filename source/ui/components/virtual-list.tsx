@@ -2,7 +2,7 @@ import React, {useRef} from 'react';
 import {Box, Text} from 'ink';
 import {formatCountdown, type Row} from '../../store/selectors.js';
 import {selectionIndex, type Selection} from '../../store/selection.js';
-import {formatAge} from '../../sources/format.js';
+import {formatAge} from '../../text/format.js';
 import {scrollOffset} from '../layout.js';
 import {RowLine} from './row-line.js';
 

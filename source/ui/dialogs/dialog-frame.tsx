@@ -1,6 +1,6 @@
 import React, {type ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import type {Tone} from '../../store/types.js';
+import type {Tone} from '../../text/format.js';
 import {displayText, textWidth, wrapText} from '../../text/display.js';
 import {useTheme} from '../context.js';
 

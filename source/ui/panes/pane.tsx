@@ -1,6 +1,7 @@
 import React, {type ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import type {FeedState, PaneId, Tone} from '../../store/types.js';
+import type {Tone} from '../../text/format.js';
+import type {FeedState, PaneId} from '../../store/types.js';
 import {displayText} from '../../text/display.js';
 import {feedProblemText} from '../../store/feeds.js';
 import {useTheme} from '../context.js';

@@ -1,5 +1,13 @@
-import type {Labels} from '../ports/metrics.js';
-import type {Tone} from '../store/types.js';
+/**
+ * Numbers, times and tones as the cockpit shows them: a value in its unit, a sparkline, an age. Every
+ * formatter returns text, or text plus a tone; the theme maps tones to colours (or to symbols).
+ */
+
+/** A formatter's verdict; the theme maps tones to colours, or to symbols when colour is off. */
+export type Tone = 'ok' | 'warn' | 'crit' | 'muted' | 'info';
+
+/** A series' labels, name to value. */
+type Labels = Readonly<Record<string, string>>;
 
 /**
  * How a value is drawn in a unit: scaled (multiplied by `times` or divided by `per`), rounded to

@@ -1,5 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import {previousSignals, startPoller} from '../../source/sources/poller.js';
+import {startPoller} from '../../source/clients/poller.js';
 
 beforeEach(() => {
 	vi.useFakeTimers();
@@ -146,18 +146,5 @@ describe('startPoller', () => {
 		startPoller({name: 't', intervalMs: 100, signal: AbortSignal.abort(), run});
 		await vi.advanceTimersByTimeAsync(500);
 		expect(run).not.toHaveBeenCalled();
-	});
-});
-
-describe('previousSignals', () => {
-	it('keeps the latest signal per subject among the given kinds', () => {
-		const timeline = [
-			{type: 'signal', data: {kind: 'health.flip', level: 'crit', subject: 'api'}},
-			{type: 'note.added', data: {text: 'x'}},
-			{type: 'signal', data: {kind: 'health.flip', level: 'ok', subject: 'api'}},
-			{type: 'signal', data: {kind: 'alert.firing', level: 'crit', subject: 'A'}},
-		];
-		const map = previousSignals(timeline, ['health.flip']);
-		expect([...map]).toEqual([['api', {kind: 'health.flip', level: 'ok'}]]);
 	});
 });

@@ -2,7 +2,7 @@
  * The Metrics port on the Prometheus HTTP API: /api/v1/query, /api/v1/query_range, /api/v1/alerts.
  */
 import {readFile} from 'node:fs/promises';
-import {displayUrl, httpGet, HttpError, statusLine, type HttpGetOptions, type HttpResponse} from '../clients/http.js';
+import {displayUrl, httpGet, HttpError, statusLine, type HttpGetOptions, type HttpResponse} from './http.js';
 import type {AlertInfo, InstantSample, Labels, Metrics, RangeSeries, TargetState} from '../ports/metrics.js';
 import {promqlParts} from './promql-parts.js';
 

@@ -2,8 +2,8 @@ import {mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {parseSampleValue, PrometheusMetrics} from '../../source/sources/prometheus.js';
-import {closedPort, type LocalServer} from '../clients/local-server.js';
+import {parseSampleValue, PrometheusMetrics} from '../../source/clients/prometheus.js';
+import {closedPort, type LocalServer} from './local-server.js';
 import {matrix, startFakePrometheus, vector, type Reply} from './fake-prometheus.js';
 
 let server: LocalServer | undefined;

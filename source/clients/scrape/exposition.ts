@@ -8,7 +8,7 @@
  * is matched by its text without reading its labels again, and the caller decides how many lines
  * to read before it lets the event loop run (see ScrapeMetrics).
  */
-import type {Labels} from '../ports/metrics.js';
+import type {Labels} from '../../ports/metrics.js';
 
 /** One sample line, its labels not yet read: `series` is the text naming it, `name{labels}`, its first `nameLength` characters the metric name. */
 export interface SampleLine {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {formatValue, sparkline, toneFor} from '../../source/sources/format.js';
+import {formatValue, sparkline, toneFor} from '../../source/text/format.js';
 
 describe('sparkline', () => {
 	it('scales values on their own, from their min to their max', () => {

@@ -1,6 +1,9 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {bucketQuantile, parseExposition, ScrapeMetrics, validateScrapeQuery} from '../../source/sources/scrape.js';
-import {closedPort, startServer, type LocalServer} from '../clients/local-server.js';
+import {ScrapeMetrics} from '../../../source/clients/scrape/metrics.js';
+import {validateScrapeQuery} from '../../../source/clients/scrape/evaluate.js';
+import {bucketQuantile} from '../../../source/clients/scrape/promql.js';
+import {parseExposition} from '../../../source/clients/scrape/series.js';
+import {closedPort, startServer, type LocalServer} from '../local-server.js';
 
 const target = {name: 'api', url: 'http://127.0.0.1:9100/metrics'};
 const signal = new AbortController().signal;

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import {startServer, type LocalServer} from '../clients/local-server.js';
+import {startServer, type LocalServer} from './local-server.js';
 
 export type Reply = {status?: number; contentType?: string; body: unknown} | 'hang';
 

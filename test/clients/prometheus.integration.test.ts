@@ -4,13 +4,13 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startMetricsSource, type QueryDef} from '../../source/sources/metrics.js';
-import {PrometheusMetrics, parseSampleValue} from '../../source/sources/prometheus.js';
-import {ScrapeMetrics} from '../../source/sources/scrape.js';
+import {PrometheusMetrics, parseSampleValue} from '../../source/clients/prometheus.js';
+import {ScrapeMetrics} from '../../source/clients/scrape/metrics.js';
 import {metricsSummary, selectMetricRows} from '../../source/store/selectors.js';
 import {startMetricsService, trafficMix, type MetricsService} from '../support/metrics-service.js';
 import {findPrometheus, installHint, startPrometheus, type RunningPrometheus} from '../support/prometheus.js';
 import {waitFor} from '../support/wait.js';
-import {makeConfig, makeContext} from './support.js';
+import {makeConfig, makeContext} from '../sources/support.js';
 
 const binary = findPrometheus();
 const inCi = process.env.CI === 'true';
