@@ -278,7 +278,7 @@ program
 		const k = kubeSettings(config, options);
 		// Nothing to read is not "all is well": a cron job or a CI wrapper would take exit 0 for healthy.
 		if (!config.prometheus && !config.alertmanager && !config.services.some(s => s.health || s.scrape) && !k.wanted) die(nothingToCheck(file));
-		const {collectStatus, formatStatusTable, statusExitCode} = await import('./source/sources/status.js');
+		const {collectStatus, formatStatusTable, statusExitCode} = await import('./source/kinds/status.js');
 		let cluster: Cluster | null = null;
 		let clusterError: string | undefined;
 		try {

@@ -1,5 +1,5 @@
-// The direction of imports is the design (../shared/design.md): sources -> store <- ui,
-// ui -> actions -> timeline, timeline -> store. Sources and actions never import React;
+// The direction of imports is the design (../shared/design.md): ui -> kinds -> store,
+// ui -> actions -> timeline, kinds -> clients. Sources and actions never import React;
 // components never do I/O. ESLint's core no-restricted-imports keeps it that way.
 import tseslint from 'typescript-eslint';
 
@@ -31,21 +31,21 @@ export default [
 		plugins: {'@typescript-eslint': tseslint.plugin},
 		linterOptions: {reportUnusedDisableDirectives: 'off'},
 	},
-	restrict(['source/sources/**'], react, [
-		layer(['**/ui/**', '**/session/**', '**/actions/**', '**/demo/**'], 'Sources write to the store; they know nothing of UI, actions or the demo.'),
+	restrict(['source/kinds/**'], react, [
+		layer(['**/ui/**', '**/session/**', '**/demo/**'], 'A kind writes to the store and says what its pane shows; it knows nothing of the UI, the session or the demo.'),
 	]),
-	restrict(['source/actions/**'], react, [layer(['**/ui/**', '**/session/**', '**/sources/**', '**/demo/**'], 'Actions use ports and the timeline only.')]),
-	restrict(['source/timeline/**'], react, [layer(['**/ui/**', '**/session/**', '**/sources/**', '**/actions/**', '**/demo/**'], 'The timeline is below actions and sources.')]),
-	restrict(['source/runbook/**'], react, [layer(['**/ui/**', '**/session/**', '**/sources/**', '**/actions/**', '**/demo/**'], 'Runbooks are data.')]),
+	restrict(['source/actions/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/demo/**'], 'Actions use ports and the timeline only.')]),
+	restrict(['source/timeline/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/**', '**/demo/**'], 'The timeline is below actions and kinds.')]),
+	restrict(['source/runbook/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/**', '**/demo/**'], 'Runbooks are data.')]),
 	restrict(['source/store/**'], react, [
-		layer(['**/ui/**', '**/session/**', '**/actions/*', '!**/actions/types.js', '**/clients/**', '**/demo/**'], 'The store is plain state; it imports no UI and does no I/O.'),
+		layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/*', '!**/actions/types.js', '**/clients/**', '**/demo/**'], 'The store is plain state, generic over the kinds; it imports no UI and does no I/O.'),
 	]),
-	restrict(['source/clients/**', 'source/ports/**', 'source/config/**'], react, [layer(['**/ui/**', '**/session/**', '**/store/**', '**/demo/**'], 'Thin I/O, below everything.')]),
+	restrict(['source/clients/**', 'source/ports/**', 'source/config/**'], react, [layer(['**/ui/**', '**/session/**', '**/store/**', '**/kinds/**', '**/demo/**'], 'Thin I/O, below everything.')]),
 	restrict(['source/text/**'], [...react, ...io], [
-		layer(['**/ui/**', '**/session/**', '**/sources/**', '**/actions/**', '**/timeline/**', '**/runbook/**', '**/store/**', '**/clients/**', '**/ports/**', '**/config/**', '**/demo/**'], 'Text handling is the bottom layer: it imports nothing of the cockpit.'),
+		layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/**', '**/timeline/**', '**/runbook/**', '**/store/**', '**/clients/**', '**/ports/**', '**/config/**', '**/demo/**'], 'Text handling is the bottom layer: it imports nothing of the cockpit.'),
 	]),
 	restrict(['source/demo/**'], react, [layer(['**/ui/**', '**/session/**'], 'The demo is an environment behind the ports.')]),
 	restrict(['source/ui/**'], io, [
-		layer(['**/clients/**', '**/session/**', '**/demo/**', '**/sources/*', '!**/sources/format.js'], 'Components never do I/O: read the store, call the controller.'),
+		layer(['**/clients/**', '**/session/**', '**/demo/**'], 'Components never do I/O: read the store and the kinds, call the controller.'),
 	]),
 ];

@@ -12,8 +12,13 @@ import {App} from '../source/ui/app.js';
 import {CockpitProvider} from '../source/ui/context.js';
 import {createTheme} from '../source/ui/theme.js';
 import {createIncidentStore} from '../source/store/store.js';
-import {rowsFor} from '../source/store/pane-rows.js';
+import {kindById} from '../source/kinds/registry.js';
+import {rowsFor} from '../source/kinds/panes.js';
 import {clusterFixture, healthRows, metricRows, runbookFixture, timelineFixture} from '../test/support/fixtures.js';
+import {applyClusterChanges, clusterData} from '../source/kinds/pods/cluster-data.js';
+import {healthData} from '../source/kinds/health/data.js';
+import {metricsData} from '../source/kinds/metrics/data.js';
+import {podsData} from '../source/kinds/pods/data.js';
 
 class FakeTty extends EventEmitter {
 	columns = 200;
@@ -31,9 +36,9 @@ class FakeTty extends EventEmitter {
 const store = createIncidentStore({env: {context: 'bench', namespace: 'bench'}});
 const {deployments} = clusterFixture();
 const pods = Array.from({length: 10_000}, (_, i) => ({...clusterFixture().pods[2]!, name: `checkout-7d9f8-${String(i).padStart(5, '0')}`}));
-store.getState().clusterReset(pods, deployments);
-store.getState().healthReceived(healthRows());
-store.getState().metricsReceived(metricRows());
+store.getState().dataReceived(podsData, clusterData(pods, deployments));
+store.getState().dataReceived(healthData, healthRows());
+store.getState().dataReceived(metricsData, metricRows());
 store.getState().runbookLoaded(runbookFixture());
 store.getState().eventsAppended(timelineFixture());
 store.getState().focusChanged('pods');
@@ -72,8 +77,8 @@ async function time(label: string, change: (i: number) => void): Promise<void> {
 }
 
 // A change to 40 visible rows in one column, as the 5 s clock makes when it ages young pods.
-await time('rows', i => store.getState().clusterChanged(pods.slice(0, 40).map(pod => ({kind: 'pod', type: 'upsert', pod: {...pod, restarts: pod.restarts + i + 1}}))));
-await time('move', i => store.getState().selectionMoved('pods', i % 40 < 20 ? 1 : -1, rowsFor(store.getState(), 'pods')));
+await time('rows', i => store.getState().dataUpdated(podsData, data => applyClusterChanges(data, pods.slice(0, 40).map(pod => ({kind: 'pod', type: 'upsert', pod: {...pod, restarts: pod.restarts + i + 1}})))));
+await time('move', i => store.getState().selectionMoved('pods', i % 40 < 20 ? 1 : -1, rowsFor(store.getState(), kindById('pods')!, store.cache)));
 await time('pane', i => store.getState().focusChanged(i % 2 === 0 ? 'timeline' : 'pods'));
 await time('help', () => store.getState().helpToggled());
 instance.unmount();

@@ -84,7 +84,7 @@ async function watch(path: string): Promise<void> {
 	}
 }
 
-/** Runs `requests` every `intervalMs` on the cockpit's own refresh loop (sources/poller.ts), counting failures. */
+/** Runs `requests` every `intervalMs` on the cockpit's own refresh loop (clients/poller.ts), counting failures. */
 function every(name: string, intervalMs: number, requests: () => Array<Promise<unknown>>): void {
 	startPoller({
 		name,

@@ -26,7 +26,7 @@ export function imagesText(images: readonly string[]): string {
 	return images.length > 0 ? images.join(', ') : 'no images';
 }
 
-/** "2d3h", "4h05m", "12m", "40s". (sources/format.ts has one too, but actions may not import sources.) */
+/** "2d3h", "4h05m", "12m", "40s". (text/format.ts has one too.) */
 function age(ms: number): string {
 	const s = Math.max(0, Math.floor(ms / 1000));
 	const m = Math.floor(s / 60);

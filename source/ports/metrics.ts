@@ -1,6 +1,6 @@
 /**
  * The Metrics port: instant and range queries. Implemented on the Prometheus HTTP API
- * (source/sources/prometheus.ts) and by direct scraping of /metrics endpoints (source/sources/scrape.ts).
+ * (source/clients/prometheus.ts) and by direct scraping of /metrics endpoints (source/clients/scrape/).
  */
 
 export type Labels = Record<string, string>;

@@ -13,25 +13,23 @@ import type {Runbook, RunbookCommand} from '../runbook/model.js';
 import {listRunbooks, loadRunbook, resolveVariables} from '../runbook/library.js';
 import {checkValue} from '../runbook/command-safety.js';
 import {matchRunbook} from '../runbook/match.js';
-import {renderTemplate, stepDeployment, withFilledTitles} from '../runbook/template.js';
+import {stepDeployment, withFilledTitles} from '../runbook/template.js';
 import {createMetricsBackend} from '../clients/metrics-backend.js';
-import {startSources} from '../sources/registry.js';
-import type {QueryDef} from '../sources/metrics.js';
+import {startKinds} from '../kinds/start.js';
+import {detailsFor} from '../kinds/panes.js';
+import {alertsData} from '../kinds/metrics/alerts.js';
+import {podsData} from '../kinds/pods/data.js';
 import {createIncidentStore, type IncidentStore} from '../store/store.js';
-import {emptyIncident} from '../store/incident.js';
-import {hhmmss} from '../store/selectors-timeline.js';
+import {emptyIncident} from '../timeline/incident.js';
 import {commandChoice, type EnvInfo} from '../store/types.js';
 import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../timeline/events.js';
 import {openJournal, readJournal, type Journal} from '../timeline/journal.js';
 import {exportPostmortem} from '../timeline/export.js';
-import {stepCheckHow} from '../timeline/describe.js';
+import {hhmmss, stepCheckHow} from '../timeline/describe.js';
 import {createLineRedactor, createRedactor, REDACTED} from '../timeline/redact.js';
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
 import type {CockpitController} from '../ui/controller.js';
-import {startAutoCheck} from './auto-check.js';
-import {startEscalation} from './escalation.js';
-import {detailsFor} from './details.js';
 import {watchRecovery} from './recovery.js';
 
 /** `runbook` with its titles filled with the values its last runbook.selected recorded (a runbook used before a switch). */
@@ -188,31 +186,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	let following: AbortController | null = null;
 	let follows = 0;
 	let stopSources: (() => void) | null = null;
-	let stopRunbookWatchers: (() => void) | null = null;
 	let running: AbortController | null = null;
-
-	const runbookQueries = (): QueryDef[] => {
-		if (!runbook) return [];
-		const configured = new Set(config.queries.map(q => q.id));
-		return runbook.queries
-			.filter(q => !configured.has(q.id))
-			.map(q => ({id: q.id, title: q.title, promql: renderTemplate(q.promql, variables, {missing: 'keep'}), unit: q.unit, warn: q.warn, critical: q.critical, direction: q.direction}));
-	};
 
 	const startLive = () => {
 		stopSources?.();
-		stopSources = startSources({config, store, append, signal: lifetime.signal, now, metrics, cluster, extraQueries: runbookQueries()});
-		stopRunbookWatchers?.();
-		if (runbook) {
-			const a = startAutoCheck({store, append, runbook, variables, now, signal: lifetime.signal});
-			const b = startEscalation({store, append, runbook, now, signal: lifetime.signal});
-			stopRunbookWatchers = () => {
-				a();
-				b();
-			};
-		} else {
-			stopRunbookWatchers = null;
-		}
+		stopSources = startKinds({config, store, append, signal: lifetime.signal, now, metrics, cluster, runbook: runbook ? {runbook, variables} : null});
 	};
 
 	const flash = store.getState().flashed;
@@ -222,8 +200,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	let alertMatched = Boolean(runbook);
 	const stopAlertMatch = store.subscribe((state, prev) => {
 		// Alerts can arrive before the library is listed: look again when either changes.
-		if (alertMatched || lifetime.signal.aborted || (state.alerts === prev.alerts && state.runbooks === prev.runbooks)) return;
-		const match = matchRunbook(state.alerts, state.runbooks);
+		if (alertMatched || lifetime.signal.aborted || (alertsData.of(state) === alertsData.of(prev) && state.runbooks === prev.runbooks)) return;
+		const match = matchRunbook(alertsData.of(state), state.runbooks);
 		if (!match) return;
 		alertMatched = true;
 		applyRunbook(match.runbook, match.alert);
@@ -274,7 +252,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		deployment: string,
 		options: {toRevision?: number; replicas?: number},
 	): Promise<ActionRequest> => {
-		const replicas = store.getState().cluster.deployments[deployment]?.replicas;
+		const replicas = podsData.of(store.getState()).deployments[deployment]?.replicas;
 		const common = {cluster: live, env, deployment, newId: newEventId};
 		return kind === 'rollback'
 			? rollbackAction.prepare({...common, toRevision: options.toRevision})
@@ -581,7 +559,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			running?.abort();
 			following?.abort();
 			stopSources?.();
-			stopRunbookWatchers?.();
 			await journal.close();
 		},
 	};

@@ -1,6 +1,7 @@
 import type {IncidentStore} from '../store/store.js';
 import type {AppendEvent} from '../timeline/events.js';
-import type {MetricRow} from '../store/types.js';
+import {metricsData, type MetricRow} from '../kinds/metrics/data.js';
+import {podsData} from '../kinds/pods/data.js';
 
 /**
  * After a rollback, restart or scale: follow the rollout to completion, then watch the primary
@@ -27,11 +28,11 @@ export function watchRecovery(options: {
 	// Right after the PATCH the store may still show the rollout from before the action, complete. Wait
 	// until the deployment shows the change (a new generation, or a rollout in progress); after
 	// `noChangeGraceMs` without either (a change the API accepted without a new generation), go on.
-	const initial = store.getState().cluster.deployments[deployment];
+	const initial = podsData.of(store.getState()).deployments[deployment];
 	let changeSeen = !initial || !initial.rolloutComplete;
 	const noChangeGraceMs = 30_000;
 	const primary = (): MetricRow | undefined => {
-		const metrics = store.getState().metrics;
+		const metrics = metricsData.of(store.getState());
 		return metrics.find(m => m.id === options.primaryQuery) ?? metrics.find(m => m.warn !== undefined || m.critical !== undefined);
 	};
 	const finish = (recovered: boolean, message: string, value?: number) => {
@@ -43,7 +44,7 @@ export function watchRecovery(options: {
 		if (phase === 'done' || options.signal.aborted) return;
 		const state = store.getState();
 		if (phase === 'rollout') {
-			const d = state.cluster.deployments[deployment];
+			const d = podsData.of(state).deployments[deployment];
 			if (d && (!d.rolloutComplete || d.generation !== initial?.generation)) changeSeen = true;
 			if (d?.rolloutComplete && (changeSeen || now() - startedAt >= noChangeGraceMs)) {
 				phase = 'watch';

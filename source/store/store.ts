@@ -1,15 +1,14 @@
 import {createStore, type StoreApi} from 'zustand/vanilla';
-import type {AlertInfo} from '../ports/metrics.js';
-import type {ClusterChange, DeploymentInfo, PodInfo} from '../ports/cluster.js';
 import type {AnyTimelineEvent} from '../timeline/events.js';
 import type {Runbook} from '../runbook/model.js';
 import {cleanLines} from '../text/clean.js';
-import {createRedactor, redactLines, scrubText, type Redactor} from '../timeline/redact.js';
-import {applyEvent, emptyIncident} from './incident.js';
-import {applyClusterChanges, clusterData, emptyCluster} from './cluster-data.js';
-import {selectionAt, selectionIndex, type SelectableRow, type Selection} from './selection.js';
 import type {Tone} from '../text/format.js';
-import {paneIds, type Dialog, type EnvInfo, type FeedFailure, type HealthRow, type IncidentState, type MetricRow, type PaneId, type PendingSignal} from './types.js';
+import {createRedactor, redactLines, scrubText, type Redactor} from '../timeline/redact.js';
+import {applyEvent, emptyIncident} from '../timeline/incident.js';
+import type {DataSlot, Scrub} from './data.js';
+import {RowCache} from './memo.js';
+import {selectionAt, selectionIndex, type SelectableRow} from './selection.js';
+import type {Dialog, EnvInfo, FeedFailure, IncidentState, PendingSignal} from './types.js';
 
 /** The last `max` items of `list`: how each bounded list below drops its oldest. */
 function keepLast<T>(list: T[], max: number): T[] {
@@ -37,31 +36,32 @@ export interface IncidentActions {
 	signalPending(signal: PendingSignal): void;
 	/** That write ended (the event is in the timeline, or it failed). */
 	signalSettled(signal: PendingSignal): void;
-	healthReceived(rows: HealthRow[], at?: number): void;
-	metricsReceived(rows: MetricRow[], at?: number): void;
-	/** The metric rows changed without a good answer (their first is on its way, or every query failed): the feed is left as it is. */
-	metricsUpdated(rows: MetricRow[]): void;
-	/** `complete` false: some alert backend did not answer; the feed is left for feedFailed to mark. */
-	alertsReceived(alerts: AlertInfo[], at?: number, complete?: boolean): void;
-	clusterReset(pods: PodInfo[], deployments: DeploymentInfo[], at?: number): void;
-	clusterChanged(changes: ClusterChange[], at?: number): void;
-	/** The cluster connected: its context and namespace (from the kubeconfig when not given) are the cockpit's. */
-	/** The cluster named its context and namespace; `settings`: that context's read-only and production, when only now known. */
+	/** A source answered: its data is `value` (scrubbed), and its feed is ok. */
+	dataReceived<T>(slot: DataSlot<T>, value: T, at?: number): void;
+	/** A source answered with a change to what it brought before (a watch's events): its feed is ok. */
+	dataUpdated<T>(slot: DataSlot<T>, update: (value: T) => T, at?: number): void;
+	/**
+	 * What a kind shows changed without an answer from its source (its first is on its way, every
+	 * query failed, one of its servers did not answer): the feed is left for feedLoading/feedFailed.
+	 */
+	dataShown<T>(slot: DataSlot<T>, value: T): void;
+	/** The cluster named its context and namespace (and their settings, when they were not known). */
 	clusterConnected(context: string, namespace: string, settings?: {readonly: boolean; production: boolean}): void;
 	// Timeline
 	eventsAppended(events: AnyTimelineEvent[]): void;
 	// Runbooks
 	runbookLoaded(runbook: Runbook | null): void;
+	/** The runbooks found in the configured directories (the picker's list). */
 	runbooksAvailable(runbooks: Runbook[]): void;
-	/** A step's done-when condition started holding at `since`, or (null) stopped holding. */
+	/** A step's done-when condition holds since `since` (ms), or no longer holds (null). */
 	doneWhenChanged(stepId: string, since: number | null): void;
-	// UI
-	focusChanged(pane: PaneId): void;
-	/** Moves the selection `delta` rows from where it is in `rows` (the pane's rows, as rowsFor gives them). */
-	selectionMoved(pane: PaneId, delta: number, rows: readonly SelectableRow[]): void;
-	/** Puts the selection on row `index` of `rows`. */
-	selectionSet(pane: PaneId, index: number, rows: readonly SelectableRow[]): void;
-	filterChanged(pane: PaneId, filter: string): void;
+	// UI, by kind id (kinds/registry.ts)
+	focusChanged(kind: string): void;
+	/** Moves a pane's selection by `delta` rows of `rows` (the pane's rows as shown), skipping headings. */
+	selectionMoved(kind: string, delta: number, rows: readonly SelectableRow[]): void;
+	/** Puts a pane's selection on row `index` of `rows` (or the nearest row that is not a heading). */
+	selectionSet(kind: string, index: number, rows: readonly SelectableRow[]): void;
+	filterChanged(kind: string, filter: string): void;
 	dialogOpened(dialog: Dialog): void;
 	dialogClosed(): void;
 	helpToggled(show?: boolean): void;
@@ -81,7 +81,8 @@ export interface IncidentActions {
 	warned(message: string): void;
 }
 
-export type IncidentStore = StoreApi<IncidentState & IncidentActions>;
+/** The store, with its RowCache: the rows its panes show, memoized for this store alone (memo.ts). */
+export type IncidentStore = StoreApi<IncidentState & IncidentActions> & {readonly cache: RowCache};
 
 export interface StoreOptions {
 	incidentId?: string;
@@ -91,14 +92,13 @@ export interface StoreOptions {
 	/** The config's redactor (default: the built-in rules), for the text the sources and actions bring in. */
 	redact?: Redactor;
 }
-
 /**
  * Text from outside as the store keeps it for the screen: control characters shown as symbols,
  * secrets masked (redact.ts), once per data change. Free text only (error messages, response bodies,
  * summaries, output and log lines, labels as shown): names stay as they are, since they identify
  * what an action targets, and are made safe where they are drawn (text/display.ts).
  */
-class Scrubber {
+class Scrubber implements Scrub {
 	constructor(private readonly redact: Redactor) {}
 
 	text = (text: string): string => scrubText(text, this.redact);
@@ -113,39 +113,6 @@ class Scrubber {
 			lines.flatMap(line => (line.includes('\n') || line.includes('\r') ? cleanLines(line) : [line])),
 			this.text,
 		);
-	}
-
-	health(rows: HealthRow[]): HealthRow[] {
-		return rows.map(row => {
-			const detail = this.optional(row.detail);
-			const dependencies = row.dependencies.map(dep => {
-				const name = this.text(dep.name);
-				const status = this.text(dep.status);
-				return name === dep.name && status === dep.status ? dep : {...dep, name, status};
-			});
-			return detail === row.detail && dependencies.every((dep, i) => dep === row.dependencies[i]) ? row : {...row, detail, dependencies};
-		});
-	}
-
-	metrics(rows: MetricRow[]): MetricRow[] {
-		return rows.map(row => {
-			const error = this.optional(row.error);
-			const series = row.series.map(s => {
-				const labels = this.text(s.labels);
-				return labels === s.labels ? s : {...s, labels};
-			});
-			return error === row.error && series.every((s, i) => s === row.series[i]) ? row : {...row, error, series};
-		});
-	}
-
-	alerts(alerts: AlertInfo[]): AlertInfo[] {
-		// The name is shown (the Metrics pane's title) and matched against runbooks' alert names, which
-		// hold no control character or secret; the labels stay as they are: they fill runbook variables.
-		return alerts.map(alert => {
-			const name = this.text(alert.name);
-			const summary = this.optional(alert.summary);
-			return name === alert.name && summary === alert.summary ? alert : {...alert, name, summary};
-		});
 	}
 
 	/** A runbook's text as shown (titles, sections, prose); its commands, queries and variables stay as written. */
@@ -169,7 +136,7 @@ class Scrubber {
 		if (dialog.kind === 'details') {
 			const shown = {...dialog, title: this.text(dialog.title), lines: this.lines(dialog.lines)};
 			// The parts a live dialog redraws from: their fixed lines too (a step's prose, a command's text).
-			if (dialog.parts) shown.parts = dialog.parts.map(part => ('lines' in part ? {...part, lines: this.lines(part.lines)} : 'otherwise' in part ? {...part, otherwise: this.lines(part.otherwise)} : part));
+			if (dialog.parts) shown.parts = dialog.parts.map(part => ('lines' in part ? {...part, lines: this.lines(part.lines)} : part.otherwise ? {...part, otherwise: this.lines(part.otherwise)} : part));
 			return shown;
 		}
 		if (dialog.kind === 'pick') return {...dialog, title: this.text(dialog.title), items: dialog.items.map(item => ({...item, label: this.text(item.label)}))};
@@ -186,10 +153,6 @@ class Scrubber {
 
 const defaultEnv: EnvInfo = {demo: false, readonly: false, context: '', namespace: 'default', production: false};
 
-function zeroPerPane<T>(value: T): Record<PaneId, T> {
-	return Object.fromEntries(paneIds.map(id => [id, value])) as Record<PaneId, T>;
-}
-
 /**
  * The picker's list always offers the active runbook, even before the directories have been listed
  * or when it came from a file outside them (a directory's runbook of the same id does not replace it).
@@ -198,24 +161,24 @@ function withActive(runbooks: Runbook[], active: Runbook | null): Runbook[] {
 	return !active || runbooks.some(r => r.id === active.id) ? runbooks : [active, ...runbooks];
 }
 
-/** A fresh store per cockpit (and per test): nothing is module-global. Usable without React. */
+/** A fresh store per cockpit (and per test), with its own RowCache: nothing is module-global. Usable without React. */
 export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 	const now = options.now ?? Date.now;
 	const scrub = new Scrubber(options.redact ?? createRedactor());
-	return createStore<IncidentState & IncidentActions>()((set, get) => ({
+	const scrubbed = <T>(slot: DataSlot<T>, value: T): T => (slot.scrub ? slot.scrub(value, scrub) : value);
+	const answered = (feeds: IncidentState['feeds'], slot: {feed?: string}, at: number): IncidentState['feeds'] =>
+		slot.feed ? {...feeds, [slot.feed]: {status: 'ok', lastOkAt: at, lastAttemptAt: at}} : feeds;
+	const store = createStore<IncidentState & IncidentActions>()((set, get) => ({
 		env: {...defaultEnv, ...options.env},
 		incident: emptyIncident(options.incidentId ?? 'incident', new Date(now()).toISOString()),
 		timeline: [],
 		feeds: {},
 		pendingSignals: [],
-		health: [],
-		metrics: [],
-		alerts: [],
-		cluster: emptyCluster,
+		data: {},
 		runbook: null,
 		doneWhenHeld: {},
 		runbooks: [],
-		ui: {focus: 'health', selected: zeroPerPane<Selection>({index: 0}), filter: zeroPerPane(''), dialog: null, help: false},
+		ui: {focus: null, selected: {}, filter: {}, dialog: null, help: false},
 		activity: {},
 		followedLog: null,
 		warnings: [],
@@ -244,20 +207,14 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		signalSettled(signal) {
 			set(s => (s.pendingSignals.includes(signal) ? {pendingSignals: s.pendingSignals.filter(p => p !== signal)} : s));
 		},
-		healthReceived(rows, at = now()) {
-			set(s => ({health: scrub.health(rows), feeds: {...s.feeds, health: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+		dataReceived(slot, value, at = now()) {
+			set(s => ({data: {...s.data, [slot.id]: scrubbed(slot, value)}, feeds: answered(s.feeds, slot, at)}));
 		},
-		metricsReceived(rows, at = now()) {
-			set(s => ({metrics: scrub.metrics(rows), feeds: {...s.feeds, metrics: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+		dataUpdated(slot, update, at = now()) {
+			set(s => ({data: {...s.data, [slot.id]: scrubbed(slot, update(slot.of(s)))}, feeds: answered(s.feeds, slot, at)}));
 		},
-		metricsUpdated(rows) {
-			set({metrics: rows});
-		},
-		alertsReceived(alerts, at = now(), complete = true) {
-			set(s => (complete ? {alerts: scrub.alerts(alerts), feeds: {...s.feeds, alerts: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}} : {alerts: scrub.alerts(alerts)}));
-		},
-		clusterReset(pods, deployments, at = now()) {
-			set(s => ({cluster: clusterData(pods, deployments), feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
+		dataShown(slot, value) {
+			set(s => ({data: {...s.data, [slot.id]: scrubbed(slot, value)}}));
 		},
 		clusterConnected(context, namespace, settings) {
 			set(s =>
@@ -265,10 +222,6 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 					? s
 					: {env: {...s.env, context, namespace, ...settings}},
 			);
-		},
-		clusterChanged(changes, at = now()) {
-			if (changes.length === 0) return;
-			set(s => ({cluster: applyClusterChanges(s.cluster, changes), feeds: {...s.feeds, cluster: {status: 'ok', lastOkAt: at, lastAttemptAt: at}}}));
 		},
 		eventsAppended(events) {
 			const {timeline} = get();
@@ -299,21 +252,21 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 				return {doneWhenHeld};
 			});
 		},
-		focusChanged(pane) {
-			set(s => ({ui: {...s.ui, focus: pane}}));
+		focusChanged(kind) {
+			set(s => ({ui: {...s.ui, focus: kind}}));
 		},
-		selectionMoved(pane, delta, rows) {
+		selectionMoved(kind, delta, rows) {
 			set(s => {
-				const current = s.ui.selected[pane];
+				const current = s.ui.selected[kind] ?? {index: 0};
 				const next = selectionAt(rows, selectionIndex(rows, current) + delta, delta < 0 ? -1 : 1);
-				return next.index === current.index && next.key === current.key ? s : {ui: {...s.ui, selected: {...s.ui.selected, [pane]: next}}};
+				return next.index === current.index && next.key === current.key ? s : {ui: {...s.ui, selected: {...s.ui.selected, [kind]: next}}};
 			});
 		},
-		selectionSet(pane, index, rows) {
-			set(s => ({ui: {...s.ui, selected: {...s.ui.selected, [pane]: selectionAt(rows, index)}}}));
+		selectionSet(kind, index, rows) {
+			set(s => ({ui: {...s.ui, selected: {...s.ui.selected, [kind]: selectionAt(rows, index)}}}));
 		},
-		filterChanged(pane, filter) {
-			set(s => ({ui: {...s.ui, filter: {...s.ui.filter, [pane]: filter}, selected: {...s.ui.selected, [pane]: {index: 0}}}}));
+		filterChanged(kind, filter) {
+			set(s => ({ui: {...s.ui, filter: {...s.ui.filter, [kind]: filter}, selected: {...s.ui.selected, [kind]: {index: 0}}}}));
 		},
 		dialogOpened(dialog) {
 			set(s => ({ui: {...s.ui, dialog: scrub.dialog(dialog), help: false}}));
@@ -364,4 +317,5 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			set(s => ({warnings: keepLast([...s.warnings, scrub.text(message)], limits.warnings)}));
 		},
 	}));
+	return Object.assign(store, {cache: new RowCache()});
 }

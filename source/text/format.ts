@@ -200,3 +200,9 @@ export function formatSpan(ms: number): string {
 export function formatClock(ms: number): string {
 	return new Date(ms).toISOString().slice(11, 19);
 }
+
+/** The time left to a done-when tick, "1:05" (minutes, then seconds; never below 0:00). */
+export function formatCountdown(ms: number): string {
+	const seconds = Math.max(0, Math.ceil(ms / 1000));
+	return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}

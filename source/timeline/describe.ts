@@ -23,6 +23,11 @@ export function formatDuration(ms: number): string {
 	return `${minutes} min${seconds ? ` ${seconds} s` : ''}`;
 }
 
+/** An event's time of day, UTC, as the Timeline pane shows it: "03:04:05" (events' times are ISO strings in UTC). */
+export function hhmmss(iso: string): string {
+	return iso.slice(11, 19);
+}
+
 /** Collapses whitespace so an event is one line. */
 export function oneLine(text: string, max = 300): string {
 	const flat = text.replace(/\s+/g, ' ').trim();

@@ -1,8 +1,7 @@
 import {createRedactor, scrubDeep, scrubText, type Redactor} from './redact.js';
 import type {Runbook} from '../runbook/model.js';
-import {replay} from '../store/incident.js';
+import {replay, type IncidentInfo} from './incident.js';
 import type {Tone} from '../text/format.js';
-import type {IncidentInfo} from '../store/types.js';
 import {describeEvent, formatDuration, oneLine, stepCheckHow} from './describe.js';
 import type {ActionTarget, AnyTimelineEvent, EventData, IncidentStatus, StepCheckCause, TimelineEvent} from './events.js';
 

@@ -1,6 +1,6 @@
 import {readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
-import {replay} from '../store/incident.js';
+import {replay} from './incident.js';
 import type {IncidentStatus, Severity} from './events.js';
 import {readJournal} from './journal.js';
 import {incidentsDir, isValidIncidentId} from './state-dir.js';

@@ -1,12 +1,12 @@
 import type {ActionRequest} from '../actions/types.js';
-import type {RowRef} from '../store/selectors.js';
+import type {KindController, RowRef} from '../kinds/types.js';
 import type {IncidentStatus, Severity} from '../timeline/events.js';
 
 /**
  * What the UI may ask for. Components never do I/O: they call these, and the session
  * (source/session/cockpit.ts) does the work, writes the journal, and updates the store.
  */
-export interface CockpitController {
+export interface CockpitController extends KindController {
 	quit(): void;
 	toggleStep(stepId: string): void;
 	/** Prepares a rollback/scale/restart of a deployment and opens its confirmation. */

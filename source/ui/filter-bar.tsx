@@ -1,6 +1,5 @@
 import React from 'react';
 import {Box, Text, useInput} from 'ink';
-import type {PaneId} from '../store/types.js';
 import {Command, matches} from './keymap.js';
 import {useIncident, useTheme} from './context.js';
 import {editText, useLatestState} from './components/text-input.js';
@@ -10,7 +9,7 @@ import {tailText} from '../text/display.js';
  * The `/` filter, typed in the footer line while the focused pane stays in view and narrows as you
  * type (like k9s). Enter keeps the filter, esc restores the one before.
  */
-export function FilterBar(props: {pane: PaneId; initial: string; width: number; isActive: boolean}) {
+export function FilterBar(props: {pane: string; initial: string; width: number; isActive: boolean}) {
 	const theme = useTheme();
 	const filterChanged = useIncident(s => s.filterChanged);
 	const dialogClosed = useIncident(s => s.dialogClosed);

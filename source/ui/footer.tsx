@@ -1,13 +1,14 @@
 import React from 'react';
 import {Box, Text} from 'ink';
-import {footerHints} from './keymap.js';
+import {focusedKind} from '../kinds/panes.js';
+import {footerHints} from './kind-keys.js';
 import {displayText} from '../text/display.js';
 import {useIncident, useNow, useTheme} from './context.js';
 
 /** Key hints for the focused pane (disabled ones marked in read-only mode), or a recent message. */
 export function Footer(props: {width: number}) {
 	const theme = useTheme();
-	const focus = useIncident(s => s.ui.focus);
+	const kind = useIncident(focusedKind);
 	const readonly = useIncident(s => s.env.readonly);
 	const flash = useIncident(s => s.ui.flash);
 	const running = useIncident(s => s.activity.running);
@@ -27,7 +28,7 @@ export function Footer(props: {width: number}) {
 			</Box>
 		);
 	}
-	const hints = footerHints(focus, readonly);
+	const hints = footerHints(kind, readonly);
 	return (
 		<Box width={props.width} height={1}>
 			<Text wrap="truncate-end">

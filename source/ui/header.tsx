@@ -1,8 +1,8 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {formatAge, type Tone} from '../text/format.js';
-import type {IncidentInfo} from '../store/types.js';
-import {otherOperators} from '../store/selectors-timeline.js';
+import type {IncidentInfo} from '../timeline/incident.js';
+import {otherOperators} from '../timeline/presence.js';
 import {displayText} from '../text/display.js';
 import {sourcesSummary} from '../store/feeds.js';
 import {useIncident, useNow, useTheme} from './context.js';

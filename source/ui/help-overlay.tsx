@@ -1,18 +1,13 @@
 import React, {useState} from 'react';
 import {Box, Text} from 'ink';
 import {useKeyPresses} from './components/use-key-presses.js';
-import {Command, commandFor, keymap, scopeTitles, type Scope} from './keymap.js';
+import {Command, commandFor} from './keymap.js';
+import {helpLines} from './kind-keys.js';
 import {useIncident, useTheme} from './context.js';
 import {wrapHanging} from './dialogs/dialog-frame.js';
 import {displayText} from '../text/display.js';
 
-/** Generated from the keymap, so it can never disagree with what the keys do. */
-export function helpLines(readonly: boolean): Array<{scope: Scope; label: string; help: string; disabled: boolean}> {
-	const order: Scope[] = ['global', 'list', 'deployment', 'pods', 'runbook', 'timeline', 'dialog'];
-	return Object.values(keymap)
-		.map(b => ({scope: b.scope, label: b.label, help: b.help, disabled: Boolean(readonly && b.dangerous)}))
-		.sort((a, b) => order.indexOf(a.scope) - order.indexOf(b.scope));
-}
+export {helpLines} from './kind-keys.js';
 
 /** The label column: two spaces, the key padded to 7, a space. Wrapped help continues under its text. */
 const labelWidth = 10;
@@ -26,11 +21,11 @@ interface HelpLine {
 /** The help as groups (a heading and its keys), each key's text wrapped to `width` under itself. */
 export function helpGroups(readonly: boolean, width: number): HelpLine[][] {
 	const groups: HelpLine[][] = [];
-	let scope: Scope | undefined;
+	let group: string | undefined;
 	for (const line of helpLines(readonly)) {
-		if (line.scope !== scope) {
-			scope = line.scope;
-			groups.push(wrapHanging(scopeTitles[scope], width).map(text => ({text, heading: true})));
+		if (line.group !== group) {
+			group = line.group;
+			groups.push(wrapHanging(group, width).map(text => ({text, heading: true})));
 		}
 		const parts = wrapHanging(`${line.help}${line.disabled ? ' (disabled: read-only)' : ''}`, width, `  ${line.label.padEnd(7)} `, ' '.repeat(labelWidth));
 		groups.at(-1)!.push(...parts.map(text => ({text, disabled: line.disabled})));

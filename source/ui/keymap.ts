@@ -1,8 +1,10 @@
 import type {Key} from 'ink';
 
 /**
- * Every shortcut in one place. Handlers ask `matches(Command.X, input, key)`; the help overlay and
- * the footer hints are generated from this table, and a test checks every command has a key and a
+ * The cockpit's own shortcuts in one place: those that work everywhere, in any list, and in dialogs.
+ * The kinds' keys (u, l, space, p ...) and the pane numbers come from the kinds' registry and are
+ * assembled with these in kind-keys.ts. Handlers ask `matches(Command.X, input, key)`; the help
+ * overlay and the footer are generated from both, and a test checks every command has a key and a
  * help line.
  */
 export enum Command {
@@ -11,27 +13,15 @@ export enum Command {
 	ForceQuit = 'forceQuit',
 	NextPane = 'nextPane',
 	PrevPane = 'prevPane',
-	FocusHealth = 'focusHealth',
-	FocusMetrics = 'focusMetrics',
-	FocusPods = 'focusPods',
-	FocusRunbook = 'focusRunbook',
-	FocusTimeline = 'focusTimeline',
 	Up = 'up',
 	Down = 'down',
 	PageUp = 'pageUp',
 	PageDown = 'pageDown',
 	Top = 'top',
 	Bottom = 'bottom',
-	ToggleStep = 'toggleStep',
 	Details = 'details',
-	Rollback = 'rollback',
-	Scale = 'scale',
-	Restart = 'restart',
-	FollowLog = 'followLog',
-	RunCommand = 'runCommand',
 	Note = 'note',
 	Filter = 'filter',
-	Pin = 'pin',
 	Severity = 'severity',
 	Status = 'status',
 	PickRunbook = 'pickRunbook',
@@ -44,7 +34,7 @@ export enum Command {
 	NewerTarget = 'newerTarget',
 }
 
-export type Scope = 'global' | 'list' | 'deployment' | 'pods' | 'runbook' | 'timeline' | 'dialog';
+export type Scope = 'global' | 'list' | 'dialog';
 
 export interface Binding {
 	/** Printable keys (matched against `input`) or named keys (matched against Ink's `key` flags). */
@@ -65,11 +55,6 @@ export const keymap: Record<Command, Binding> = {
 	[Command.ForceQuit]: {keys: ['ctrl+c'], label: 'C-c', help: 'Quit at once (the journal is already on disk)', scope: 'global'},
 	[Command.NextPane]: {keys: ['tab'], label: 'tab', help: 'Focus the next pane', scope: 'global'},
 	[Command.PrevPane]: {keys: ['shift+tab'], label: 'S-tab', help: 'Focus the previous pane', scope: 'global'},
-	[Command.FocusHealth]: {keys: ['1'], label: '1', help: 'Focus Health', scope: 'global'},
-	[Command.FocusMetrics]: {keys: ['2'], label: '2', help: 'Focus Metrics', scope: 'global'},
-	[Command.FocusPods]: {keys: ['3'], label: '3', help: 'Focus Pods', scope: 'global'},
-	[Command.FocusRunbook]: {keys: ['4'], label: '4', help: 'Focus Runbook', scope: 'global'},
-	[Command.FocusTimeline]: {keys: ['5'], label: '5', help: 'Focus Timeline', scope: 'global'},
 	[Command.Up]: {keys: ['up', 'k'], label: '↑/k', help: 'Move the selection up', scope: 'list'},
 	[Command.Down]: {keys: ['down', 'j'], label: '↓/j', help: 'Move the selection down', scope: 'list'},
 	[Command.PageUp]: {keys: ['pageup', 'ctrl+u'], label: 'PgUp', help: 'Move up one page', scope: 'list'},
@@ -78,13 +63,6 @@ export const keymap: Record<Command, Binding> = {
 	[Command.Bottom]: {keys: ['end', 'G'], label: 'G', help: 'Go to the last row', scope: 'list'},
 	[Command.Details]: {keys: ['return'], label: 'enter', help: 'Open the selected item’s details (a pod’s events and log)', scope: 'list'},
 	[Command.Filter]: {keys: ['/'], label: '/', help: 'Filter the focused list', scope: 'list'},
-	[Command.ToggleStep]: {keys: [' '], label: 'space', help: 'Check or uncheck the selected runbook step', scope: 'runbook'},
-	[Command.RunCommand]: {keys: ['x'], label: 'x', help: 'Run the selected step’s command or action (after confirmation)', scope: 'runbook', dangerous: true},
-	[Command.Rollback]: {keys: ['u'], label: 'u', help: 'Roll back the deployment (rollout undo)', scope: 'deployment', dangerous: true},
-	[Command.Scale]: {keys: ['s'], label: 's', help: 'Scale the deployment', scope: 'deployment', dangerous: true},
-	[Command.Restart]: {keys: ['r'], label: 'r', help: 'Restart the deployment (rollout restart)', scope: 'deployment', dangerous: true},
-	[Command.FollowLog]: {keys: ['l'], label: 'l', help: 'Follow the pod’s log (logs -f), or one pod’s of the deployment', scope: 'pods'},
-	[Command.Pin]: {keys: ['p'], label: 'p', help: 'Pin or unpin the selected timeline event', scope: 'timeline'},
 	[Command.Note]: {keys: ['n'], label: 'n', help: 'Add a note to the timeline', scope: 'global'},
 	[Command.Severity]: {keys: ['S'], label: 'S', help: 'Change the incident severity', scope: 'global'},
 	[Command.Status]: {keys: ['T'], label: 'T', help: 'Change the incident status (investigating → resolved)', scope: 'global'},
@@ -98,7 +76,8 @@ export const keymap: Record<Command, Binding> = {
 	[Command.WrapOutput]: {keys: ['w'], label: 'w', help: 'Wrap the long lines of a command’s output, or cut them again', scope: 'dialog'},
 };
 
-function pressed(name: string, input: string, key: Key): boolean {
+/** Whether a key press is `name` (a printable key, or one of Ink's named keys such as `return`). */
+export function pressed(name: string, input: string, key: Key): boolean {
 	switch (name as NamedKey) {
 		case 'up':
 			return key.upArrow;
@@ -133,7 +112,7 @@ function pressed(name: string, input: string, key: Key): boolean {
 }
 
 export function matches(command: Command, input: string, key: Key): boolean {
-	return keymap[command].keys.some(name => pressed(name, input, key));
+	return bindingMatches(keymap[command], input, key);
 }
 
 /** The first command of `candidates` the key press matches. */
@@ -141,33 +120,15 @@ export function commandFor(input: string, key: Key, candidates: readonly Command
 	return candidates.find(command => matches(command, input, key));
 }
 
-export const paneCommands = {
-	health: [Command.Rollback, Command.Scale, Command.Restart, Command.Details, Command.Filter],
-	metrics: [Command.Details, Command.Filter],
-	pods: [Command.Rollback, Command.Scale, Command.Restart, Command.FollowLog, Command.Details, Command.Filter],
-	runbook: [Command.ToggleStep, Command.RunCommand, Command.Details, Command.Filter],
-	timeline: [Command.Pin, Command.Details, Command.Filter],
-} as const;
-
-/** Footer hints for the focused pane: its own commands first, then the global essentials. */
-export function footerHints(pane: keyof typeof paneCommands, readonly: boolean): Array<{label: string; help: string; disabled: boolean}> {
-	const commands: Command[] = [...paneCommands[pane], Command.Note, Command.Help, Command.Quit];
-	return commands.map(command => {
-		const binding = keymap[command];
-		return {label: binding.label, help: shortHelp[command] ?? binding.help, disabled: Boolean(readonly && binding.dangerous)};
-	});
+/** Whether a key press is one of a binding's keys (a command's, or a kind's key: kinds/types.ts KeyBinding). */
+export function bindingMatches(binding: {readonly keys: readonly string[]}, input: string, key: Key): boolean {
+	return binding.keys.some(name => pressed(name, input, key));
 }
 
-const shortHelp: Partial<Record<Command, string>> = {
-	[Command.Rollback]: 'rollback',
-	[Command.Scale]: 'scale',
-	[Command.Restart]: 'restart',
-	[Command.FollowLog]: 'logs',
+/** The footer's word for a command (default its help). */
+export const shortHelp: Partial<Record<Command, string>> = {
 	[Command.Details]: 'details',
 	[Command.Filter]: 'filter',
-	[Command.ToggleStep]: 'check',
-	[Command.RunCommand]: 'run',
-	[Command.Pin]: 'pin',
 	[Command.Note]: 'note',
 	[Command.Help]: 'help',
 	[Command.Quit]: 'quit',
@@ -176,9 +137,5 @@ const shortHelp: Partial<Record<Command, string>> = {
 export const scopeTitles: Record<Scope, string> = {
 	global: 'Everywhere',
 	list: 'In a list',
-	deployment: 'Pods pane, or a Health row whose service names its deployment',
-	pods: 'Pods pane',
-	runbook: 'Runbook pane',
-	timeline: 'Timeline pane',
 	dialog: 'In a dialog',
 };

@@ -1,11 +1,19 @@
-import {paneIds, type PaneId} from '../store/types.js';
+import {kinds} from '../kinds/registry.js';
 
 /** Pure layout: how many lines and columns each pane gets. Tested without React. */
 
 export interface PaneBox {
-	id: PaneId;
+	/** The kind whose pane it is. */
+	id: string;
 	width: number;
 	height: number;
+}
+
+/** What the layout needs of a pane: its kind, its share of the height, its column on a wide screen (Kind.layout). */
+export interface PaneSpec {
+	id: string;
+	weight: number;
+	column: 'left' | 'right';
 }
 
 export interface Layout {
@@ -20,7 +28,8 @@ export const footerHeight = 1;
 /** A pane is at least its title line and one row. */
 export const minPaneHeight = 2;
 
-const weights: Record<PaneId, number> = {health: 2, metrics: 2, pods: 4, runbook: 3, timeline: 3};
+/** The registry's panes, in its order. */
+export const registryPanes: readonly PaneSpec[] = kinds.map(kind => ({id: kind.id, ...kind.layout}));
 
 /**
  * Shares `total` lines among panes: each gets its minimum, then the rest goes by weight (the
@@ -28,14 +37,16 @@ const weights: Record<PaneId, number> = {health: 2, metrics: 2, pods: 4, runbook
  * wants goes to the column's last pane, so the panes stay together at the top, the blank lines are
  * at the bottom, and the screen is always filled and never overflows.
  */
-function share(ids: readonly PaneId[], total: number, focus: PaneId, wants: Partial<Record<PaneId, number>>): PaneBox[] {
-	const heights = new Map<PaneId, number>(ids.map(id => [id, minPaneHeight]));
+function share(panes: readonly PaneSpec[], total: number, focus: string, wants: Readonly<Record<string, number>>): PaneBox[] {
+	const ids = panes.map(pane => pane.id);
+	const weights = new Map(panes.map(pane => [pane.id, pane.weight]));
+	const heights = new Map<string, number>(ids.map(id => [id, minPaneHeight]));
 	let left = total - minPaneHeight * ids.length;
-	const want = (id: PaneId) => Math.max(minPaneHeight, wants[id] ?? Number.POSITIVE_INFINITY);
+	const want = (id: string) => Math.max(minPaneHeight, wants[id] ?? Number.POSITIVE_INFINITY);
 	while (left > 0) {
 		const hungry = ids.filter(id => heights.get(id)! < want(id));
 		if (hungry.length === 0) break;
-		const weight = (id: PaneId) => weights[id] * (id === focus ? 3 : 1);
+		const weight = (id: string) => weights.get(id)! * (id === focus ? 3 : 1);
 		const sum = hungry.reduce((acc, id) => acc + weight(id), 0);
 		let given = 0;
 		for (const id of hungry) {
@@ -54,16 +65,23 @@ function share(ids: readonly PaneId[], total: number, focus: PaneId, wants: Part
 	return ids.map(id => ({id, width: 0, height: heights.get(id)!}));
 }
 
-export function computeLayout(width: number, height: number, focus: PaneId, wants: Partial<Record<PaneId, number>> = {}): Layout {
-	const bodyHeight = Math.max(minPaneHeight * 5, height - headerHeight - footerHeight);
-	if (width >= 150 && bodyHeight >= 3 * minPaneHeight + 8) {
+/**
+ * The panes' boxes: one column, or from 150 columns two (each pane in its `column`), the focused
+ * pane's weight tripled; `wants` is what each pane would fill (kinds/panes.ts paneLines).
+ */
+export function computeLayout(width: number, height: number, focus: string, wants: Readonly<Record<string, number>> = {}, panes: readonly PaneSpec[] = registryPanes): Layout {
+	const bodyHeight = Math.max(minPaneHeight * panes.length, height - headerHeight - footerHeight);
+	const leftPanes = panes.filter(pane => pane.column === 'left');
+	const rightPanes = panes.filter(pane => pane.column === 'right');
+	const tallest = Math.max(leftPanes.length, rightPanes.length);
+	if (width >= 150 && leftPanes.length > 0 && rightPanes.length > 0 && bodyHeight >= tallest * minPaneHeight + 8) {
 		const leftWidth = Math.floor(width * 0.58);
 		const rightWidth = width - leftWidth - 1; // one column gap
-		const left = share(['health', 'metrics', 'pods'], bodyHeight, focus, wants).map(b => ({...b, width: leftWidth}));
-		const right = share(['runbook', 'timeline'], bodyHeight, focus, wants).map(b => ({...b, width: rightWidth}));
+		const left = share(leftPanes, bodyHeight, focus, wants).map(b => ({...b, width: leftWidth}));
+		const right = share(rightPanes, bodyHeight, focus, wants).map(b => ({...b, width: rightWidth}));
 		return {columns: [left, right], bodyHeight, width};
 	}
-	return {columns: [share(paneIds, bodyHeight, focus, wants).map(b => ({...b, width}))], bodyHeight, width};
+	return {columns: [share(panes, bodyHeight, focus, wants).map(b => ({...b, width}))], bodyHeight, width};
 }
 
 /** The first visible row so that `selected` stays in view (scrolls by whole pages' worth of context). */

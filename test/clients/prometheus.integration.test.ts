@@ -3,14 +3,15 @@
  * scraped every second by a Prometheus this test starts on a free loopback port.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startMetricsSource, type QueryDef} from '../../source/sources/metrics.js';
+import {startMetricsSource, type QueryDef} from '../../source/kinds/metrics/source.js';
 import {PrometheusMetrics, parseSampleValue} from '../../source/clients/prometheus.js';
 import {ScrapeMetrics} from '../../source/clients/scrape/metrics.js';
-import {metricsSummary, selectMetricRows} from '../../source/store/selectors.js';
+import {buildMetricRows, metricsSummary} from '../../source/kinds/metrics/rows.js';
 import {startMetricsService, trafficMix, type MetricsService} from '../support/metrics-service.js';
 import {findPrometheus, installHint, startPrometheus, type RunningPrometheus} from '../support/prometheus.js';
 import {waitFor} from '../support/wait.js';
-import {makeConfig, makeContext} from '../sources/support.js';
+import {makeConfig, makeContext} from '../kinds/support.js';
+import {metricsData} from '../../source/kinds/metrics/data.js';
 
 const binary = findPrometheus();
 const inCi = process.env.CI === 'true';
@@ -102,12 +103,12 @@ describe.skipIf(!binary)('Prometheus integration (real server)', () => {
 		];
 		const stop = startMetricsSource({...ctx, signal: controller.signal, metrics, queries});
 		try {
-			const rows = await waitFor(() => (ctx.store.getState().metrics.filter(m => !m.loading).length === 2 ? ctx.store.getState().metrics : null), {timeoutMs: 10_000, message: 'metric rows'});
+			const rows = await waitFor(() => (metricsData.of(ctx.store.getState()).filter(m => !m.loading).length === 2 ? metricsData.of(ctx.store.getState()) : null), {timeoutMs: 10_000, message: 'metric rows'});
 			expect(rows[0]!.series[0]!.value).toBeCloseTo(trafficMix.errorRatio, 6);
 			expect(rows[0]!.tone).toBe('warn');
 			expect(rows[1]!.series[0]!.value).toBeCloseTo(trafficMix.p95, 6);
 			expect(rows[1]!.tone).toBe('crit');
-			await waitFor(() => (ctx.store.getState().metrics[0]?.series[0]?.history.length ?? 0) >= 2, {timeoutMs: 10_000, message: 'sparkline history'});
+			await waitFor(() => (metricsData.of(ctx.store.getState())[0]?.series[0]?.history.length ?? 0) >= 2, {timeoutMs: 10_000, message: 'sparkline history'});
 			await waitFor(() => ctx.signals().length === 2, {message: 'threshold signals'});
 			expect(ctx.signals().map(s => `${s.subject} ${s.level}`).sort()).toEqual(['error_ratio warn', 'p95 crit']);
 		} finally {
@@ -164,13 +165,13 @@ describe.skipIf(!binary)('Prometheus integration: a scrape target that dies (rea
 		];
 		const stop = startMetricsSource({...ctx, signal: controller.signal, metrics, queries});
 		try {
-			const up = await waitFor(() => ctx.store.getState().metrics[0]?.targets, {timeoutMs: 10_000, message: 'the targets behind the error ratio'});
+			const up = await waitFor(() => metricsData.of(ctx.store.getState())[0]?.targets, {timeoutMs: 10_000, message: 'the targets behind the error ratio'});
 			expect(up).toEqual({up: 1, problems: []});
 			const stoppedAt = Date.now();
 			await service.close();
 			// Prometheus scrapes every second: within a few, `up` is 0 and the row says so.
 			const row = await waitFor(() => {
-				const r = ctx.store.getState().metrics[0];
+				const r = metricsData.of(ctx.store.getState())[0];
 				return r?.targets?.problems[0]?.health === 'down' ? r : null;
 			}, {timeoutMs: 15_000, message: 'the error ratio’s target down'});
 			const target = row.targets!.problems[0]!;
@@ -181,11 +182,11 @@ describe.skipIf(!binary)('Prometheus integration: a scrape target that dies (rea
 			expect(target.downSince).toBeLessThanOrEqual(Date.now());
 			expect(target.lastOkAt).toBeLessThan(target.downSince!);
 			// Prometheus's own series are not the dead target's.
-			expect(ctx.store.getState().metrics[1]?.targets?.problems ?? []).toEqual([]);
+			expect(metricsData.of(ctx.store.getState())[1]?.targets?.problems ?? []).toEqual([]);
 			const since = new Date(target.downSince!).toISOString().slice(11, 19);
-			const cells = selectMetricRows(ctx.store.getState().metrics).find(r => r.key === 'm:error_ratio')!.cells;
+			const cells = buildMetricRows(metricsData.of(ctx.store.getState())).find(r => r.key === 'm:error_ratio')!.cells;
 			expect(cells.at(-1)!.text).toMatch(new RegExp(`^✗ target app ${service.hostPort.replace(/\./g, '\\.')} down since ${since} · `));
-			const {summary, problem} = metricsSummary(ctx.store.getState().metrics);
+			const {summary, problem} = metricsSummary(metricsData.of(ctx.store.getState()));
 			expect(summary).toEqual({text: '2 queries · 1 target down', tone: 'crit'});
 			expect(problem!.text).toMatch(new RegExp(`^app ${service.hostPort.replace(/\./g, '\\.')} down since ${since}: Get .*connection refused`));
 		} finally {

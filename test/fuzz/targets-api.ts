@@ -15,7 +15,7 @@ import {parseConfig} from '../../source/config/load.js';
 import type {ServiceConfig} from '../../source/config/schema.js';
 import type {Cluster, ClusterWatcher} from '../../source/ports/cluster.js';
 import {fetchAlertmanagerAlerts} from '../../source/clients/alertmanager.js';
-import {checkService} from '../../source/sources/health.js';
+import {checkService} from '../../source/kinds/health/check.js';
 import {PrometheusMetrics} from '../../source/clients/prometheus.js';
 import {int, jsonText, mutateJson, pick, type Random} from './random.js';
 import {FuzzFailure, isInternalError, type FuzzTarget, type Outcome} from './target.js';

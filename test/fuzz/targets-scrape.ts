@@ -1,6 +1,6 @@
 /**
  * Fuzz target for scrape bodies: the Prometheus text format parser the direct-scrape mode uses
- * (source/sources/scrape.ts parseExposition). A body gives samples with string labels and number
+ * (source/clients/scrape/series.ts parseExposition). A body gives samples with string labels and number
  * values, or an Error that says what is wrong; never a crash of our own (TypeError, RangeError).
  */
 import {parseExposition} from '../../source/clients/scrape/series.js';

@@ -7,11 +7,18 @@ import type {ActionRequest} from '../../source/actions/types.js';
 import type {DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
 import type {Runbook} from '../../source/runbook/model.js';
 import {createIncidentStore, type IncidentStore} from '../../source/store/store.js';
-import type {Dialog, HealthRow, MetricRow, PaneId} from '../../source/store/types.js';
+import type {Dialog} from '../../source/store/types.js';
+import type {HealthRow} from '../../source/kinds/health/data.js';
+import type {MetricRow} from '../../source/kinds/metrics/data.js';
 import type {AnyTimelineEvent} from '../../source/timeline/events.js';
 import {unicode11Terminal} from '../text/terminal-widths.js';
 import {recordingController} from '../support/render-cockpit.js';
 import {waitFor} from '../support/wait.js';
+import {alertsData} from '../../source/kinds/metrics/alerts.js';
+import {clusterData} from '../../source/kinds/pods/cluster-data.js';
+import {healthData} from '../../source/kinds/health/data.js';
+import {metricsData} from '../../source/kinds/metrics/data.js';
+import {podsData} from '../../source/kinds/pods/data.js';
 
 /**
  * Text from outside, of every kind of grapheme terminals draw (emoji with skin tones, ZWJ
@@ -240,7 +247,7 @@ const sizes = [
 	{width: 100, height: 30},
 	{width: 160, height: 40},
 ];
-const focuses: PaneId[] = ['health', 'metrics', 'pods', 'runbook', 'timeline'];
+const focuses: string[] = ['health', 'metrics', 'pods', 'runbook', 'timeline'];
 
 let cleanup: Array<() => void> = [];
 afterAll(() => {
@@ -255,11 +262,11 @@ describe('text from outside in every field, drawn by a terminal (property, fixed
 			const store = createIncidentStore({incidentId: 'inc-20261219-0300-test', env: {context: 'prod', namespace: 'shop'}, now: () => Date.UTC(2026, 11, 19, 3, 5)});
 			const state = store.getState();
 			state.eventsAppended(events(next, frame));
-			state.healthReceived(health(next));
-			state.metricsReceived(metrics(next));
-			state.alertsReceived([0, 1].map(() => ({name: next.text(), state: 'firing', labels: {}, summary: next.text()})));
+			state.dataReceived(healthData, health(next));
+			state.dataReceived(metricsData, metrics(next));
+			state.dataReceived(alertsData, [0, 1].map(() => ({name: next.text(), state: 'firing', labels: {}, summary: next.text()})));
 			const {pods, deployments} = cluster(next);
-			state.clusterReset(pods, deployments);
+			state.dataReceived(podsData, clusterData(pods, deployments));
 			state.runbookLoaded(runbook(next));
 			state.focusChanged(focuses[frame % focuses.length]!);
 			const open = dialog(next, frame, store);

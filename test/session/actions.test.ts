@@ -9,6 +9,7 @@ import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-ser
 import {commandChoice} from '../../source/store/types.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf, journalEvents, SessionHarness, writeRunbook} from './support.js';
+import {podsData} from '../../source/kinds/pods/data.js';
 
 const harness = new SessionHarness();
 afterEach(() => harness.cleanup());
@@ -22,7 +23,7 @@ async function kubeSession(): Promise<{server: FakeKubeServer; session: Session}
 	const cluster = createKubeCluster({kubeconfig: server.kubeconfigPath, readonly: false, fieldManager: `incident-tui/${incidentId}`, backoff: {initialMs: 20, maxMs: 200}});
 	const session = await harness.open({stateDir: harness.tempDir(), incidentId, cluster, context: server.context, namespace: server.namespace});
 	session.start();
-	await waitFor(() => session.store.getState().cluster.deployments['checkout'], {message: 'checkout deployment in the store'});
+	await waitFor(() => podsData.of(session.store.getState()).deployments['checkout'], {message: 'checkout deployment in the store'});
 	return {server, session};
 }
 

@@ -2,6 +2,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {AlertInfo} from '../../source/ports/metrics.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf, journalEvents, SessionHarness} from './support.js';
+import {alertsData} from '../../source/kinds/metrics/alerts.js';
 
 const harness = new SessionHarness();
 afterEach(() => harness.cleanup());
@@ -21,9 +22,9 @@ describe('session: a firing alert chooses the runbook', () => {
 		expect(store.getState().runbook).toBeNull();
 		expect(eventsOf(store.getState().timeline, 'runbook.selected')).toEqual([]);
 
-		store.getState().alertsReceived([{name: 'HighErrorRate', state: 'pending', labels: {deployment: 'x'}}]);
+		store.getState().dataReceived(alertsData, [{name: 'HighErrorRate', state: 'pending', labels: {deployment: 'x'}}]);
 		expect(store.getState().runbook).toBeNull();
-		store.getState().alertsReceived(firing);
+		store.getState().dataReceived(alertsData, firing);
 		const selected = await waitFor(() => eventsOf(store.getState().timeline, 'runbook.selected')[0], {message: 'runbook.selected'});
 		const runbook = store.getState().runbook!;
 		expect(runbook).not.toBeNull();
@@ -47,8 +48,8 @@ describe('session: a firing alert chooses the runbook', () => {
 		session.controller.cancel(dialog.request);
 
 		// Later alerts do not switch the runbook under the operator.
-		store.getState().alertsReceived([{name: 'HighLatency', state: 'firing', labels: {cause: 'deploy'}}, ...firing]);
-		store.getState().alertsReceived([{name: 'KubePodCrashLooping', state: 'firing', labels: {}}]);
+		store.getState().dataReceived(alertsData, [{name: 'HighLatency', state: 'firing', labels: {cause: 'deploy'}}, ...firing]);
+		store.getState().dataReceived(alertsData, [{name: 'KubePodCrashLooping', state: 'firing', labels: {}}]);
 		await waitFor(() => eventsOf(store.getState().timeline, 'action.cancelled').length === 1, {message: 'cancel written'});
 		expect(eventsOf(store.getState().timeline, 'runbook.selected')).toHaveLength(1);
 		expect(store.getState().runbook?.id).toBe(runbook.id);
@@ -56,7 +57,7 @@ describe('session: a firing alert chooses the runbook', () => {
 
 	it('a configured runbook is not replaced by an alert', async () => {
 		const session = await harness.open({stateDir: harness.tempDir(), incidentId: 'inc-20261122-0304-alr2', runbookRef: 'crash-loop'});
-		session.store.getState().alertsReceived(firing);
+		session.store.getState().dataReceived(alertsData, firing);
 		session.controller.addNote('barrier');
 		await waitFor(() => eventsOf(session.store.getState().timeline, 'note.added').length === 1, {message: 'barrier note'});
 		expect(session.store.getState().runbook?.id).toBe('crash-loop');
@@ -74,7 +75,7 @@ describe('session: a firing alert chooses the runbook', () => {
 		const onRejection = (reason: unknown) => rejections.push(reason);
 		process.on('unhandledRejection', onRejection);
 		harness.onCleanup(() => void process.off('unhandledRejection', onRejection));
-		session.store.getState().alertsReceived(firing);
+		session.store.getState().dataReceived(alertsData, firing);
 		// Give a rejected append time to surface: wait for two macrotask turns of the event loop.
 		let turns = 0;
 		await waitFor(() => ++turns > 2, {intervalMs: 10, message: 'two turns'});

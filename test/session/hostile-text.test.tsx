@@ -10,6 +10,10 @@ import {waitFor} from '../support/wait.js';
 import {runCli, sendJson, startServer, tempDir, type TestServer} from '../cli/run-cli.js';
 import {createVirtualTerminal, type VirtualTerminal} from '../render/virtual-terminal.js';
 import {SessionHarness} from './support.js';
+import {alertsData} from '../../source/kinds/metrics/alerts.js';
+import {podsData} from '../../source/kinds/pods/data.js';
+import {healthData} from '../../source/kinds/health/data.js';
+import {metricsData} from '../../source/kinds/metrics/data.js';
 
 /**
  * Hostile text in every source at once (pod names, log lines, events, metric labels, a Prometheus
@@ -201,7 +205,7 @@ describe('hostile text from every source (terminal, journal, export, status)', (
 		const {store, controller} = session;
 		const shows = (marker: string) => waitFor(() => terminal.written().includes(marker), {timeoutMs: 15_000, message: `the terminal showing ${marker}; flash: ${store.getState().ui.flash?.text ?? 'none'}`});
 
-		await waitFor(() => store.getState().health[0]?.dependencies.length && store.getState().metrics.some(m => m.series.length > 1) && store.getState().alerts.length && store.getState().cluster.pods.size === 2, {
+		await waitFor(() => healthData.of(store.getState())[0]?.dependencies.length && metricsData.of(store.getState()).some(m => m.series.length > 1) && alertsData.of(store.getState()).length && podsData.of(store.getState()).pods.size === 2, {
 			timeoutMs: 15_000,
 			message: 'every source read',
 		});
@@ -215,11 +219,11 @@ describe('hostile text from every source (terminal, journal, export, status)', (
 		controller.stopLog();
 		store.getState().dialogClosed();
 
-		controller.showDetails({kind: 'pod', name: world.pod, deployment: 'checkout'});
+		controller.showDetails({kind: 'pods', key: `pod/${world.pod}`, pod: world.pod, deployment: 'checkout'});
 		await shows('event-marker');
 		store.getState().dialogClosed();
 
-		controller.showDetails({kind: 'step', id: session.store.getState().runbook!.steps[0]!.id});
+		controller.showDetails({kind: 'runbook', key: session.store.getState().runbook!.steps[0]!.id});
 		await shows('stepbody-marker');
 		store.getState().dialogClosed();
 
@@ -251,7 +255,7 @@ describe('hostile text from every source (terminal, journal, export, status)', (
 		// Alert labels stay as they came: they fill runbook variables (a command's namespace); where one
 		// is shown (a confirmation, the journal, status) it is masked there.
 		const current = session.store.getState();
-		const state = JSON.stringify({...current, alerts: current.alerts.map(({labels: _labels, ...shown}) => shown)});
+		const state = JSON.stringify({...current, data: {...current.data, [alertsData.id]: alertsData.of(current).map(({labels: _labels, ...shown}) => shown)}});
 		for (const {name, needle} of needles()) {
 			const at = bytes.indexOf(needle);
 			expect(at, `${name} on the terminal: …${JSON.stringify(bytes.slice(Math.max(0, at - 300), at + 100))}…`).toBe(-1);

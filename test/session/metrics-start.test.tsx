@@ -3,12 +3,14 @@ import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Cluster} from '../../source/ports/cluster.js';
 import {CockpitProvider} from '../../source/ui/context.js';
-import {MetricsPane} from '../../source/ui/panes/metrics-pane.js';
+import {KindPane} from '../../source/ui/panes/pane.js';
+import {kindById} from '../../source/kinds/registry.js';
 import {createTheme} from '../../source/ui/theme.js';
 import type {IncidentStore} from '../../source/store/store.js';
 import {startServer, type LocalServer} from '../clients/local-server.js';
 import {waitFor} from '../support/wait.js';
 import {SessionHarness} from './support.js';
+import {metricsData} from '../../source/kinds/metrics/data.js';
 
 const harness = new SessionHarness();
 let servers: LocalServer[] = [];
@@ -29,7 +31,7 @@ function watchPane(store: IncidentStore) {
 	const frames: string[] = [];
 	const ui = render(
 		<CockpitProvider store={store} theme={createTheme({color: false})}>
-			<MetricsPane width={100} height={8} focused={false} />
+			<KindPane kind={kindById('metrics')!} width={100} height={8} focused={false} />
 		</CockpitProvider>,
 	);
 	const stop = store.subscribe(() => {
@@ -61,9 +63,9 @@ describe('session: the Metrics pane while the first answers are on their way', (
 		const session = await harness.open({stateDir: harness.tempDir(), config, cluster: lateCluster(100)});
 		const frames = watchPane(session.store);
 		session.start();
-		const atStart = session.store.getState().metrics.map(m => [m.id, m.loading]);
+		const atStart = metricsData.of(session.store.getState()).map(m => [m.id, m.loading]);
 		await waitFor(() => session.store.getState().env.context === 'kind-late', {message: 'the cluster connected (sources restarted)'});
-		await waitFor(() => session.store.getState().metrics.find(m => m.id === 'total')?.series[0]?.value, {message: 'a value', timeoutMs: 10_000});
+		await waitFor(() => metricsData.of(session.store.getState()).find(m => m.id === 'total')?.series[0]?.value, {message: 'a value', timeoutMs: 10_000});
 		await waitFor(() => frames.some(f => /Requests\s+\d+/.test(f)), {message: 'the value on screen'});
 		const said = frames.join('\n');
 		expect(said).not.toMatch(/cancelled|failed|no data yet|no queries/);
@@ -86,8 +88,8 @@ describe('session: the Metrics pane while the first answers are on their way', (
 		const session = await harness.open({stateDir: harness.tempDir(), config, cluster: lateCluster(100)});
 		const frames = watchPane(session.store);
 		session.start();
-		expect(session.store.getState().metrics.every(m => m.loading)).toBe(true);
-		await waitFor(() => session.store.getState().metrics.find(m => m.id === 'total')?.series[0]?.value, {message: 'a value', timeoutMs: 10_000});
+		expect(metricsData.of(session.store.getState()).every(m => m.loading)).toBe(true);
+		await waitFor(() => metricsData.of(session.store.getState()).find(m => m.id === 'total')?.series[0]?.value, {message: 'a value', timeoutMs: 10_000});
 		await waitFor(() => frames.some(f => /Requests\s+5/.test(f)), {message: 'the value on screen'});
 		const said = frames.join('\n');
 		expect(said).toContain('loading…');

@@ -11,6 +11,9 @@ import {createTheme} from '../../source/ui/theme.js';
 import {startFakeKubeServer} from '../support/fake-kube-server.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf, SessionHarness, writeRunbook} from './support.js';
+import {podsData} from '../../source/kinds/pods/data.js';
+import {kindById, kinds} from '../../source/kinds/registry.js';
+import {focusBinding} from '../../source/ui/kind-keys.js';
 
 const harness = new SessionHarness();
 afterEach(() => harness.cleanup());
@@ -78,7 +81,7 @@ describe('session: read-only mode', () => {
 		const {store} = session;
 		expect(store.getState().runbook?.id).toBe('readonly-test');
 		session.start();
-		await waitFor(() => store.getState().cluster.pods.size === 3 && Object.keys(store.getState().cluster.deployments).length === 2, {message: 'pods and deployments in the store'});
+		await waitFor(() => podsData.of(store.getState()).pods.size === 3 && Object.keys(podsData.of(store.getState()).deployments).length === 2, {message: 'pods and deployments in the store'});
 
 		const flashes = new Set<string>();
 		harness.onCleanup(store.subscribe(state => state.ui.flash && flashes.add(state.ui.flash.text)));
@@ -96,8 +99,9 @@ describe('session: read-only mode', () => {
 			await new Promise(resolve => setImmediate(resolve));
 		};
 
-		const allKeys = [...new Set(Object.values(keymap).flatMap(binding => binding.keys))].map(sequenceOf);
-		const rowKeys = [...new Set(Object.values(keymap).filter(b => b.dangerous || b.scope === 'runbook' || b.scope === 'deployment').flatMap(b => b.keys))].map(sequenceOf).concat('\r', 'y');
+		const kindBindings = kinds.flatMap(kind => kind.keys.map(key => key.binding));
+		const allKeys = [...new Set([...Object.values(keymap), ...kindBindings, ...kinds.map(focusBinding)].flatMap(binding => binding.keys))].map(sequenceOf);
+		const rowKeys = [...new Set([...Object.values(keymap).filter(b => b.dangerous), ...kindById('runbook')!.keys.map(k => k.binding), ...kindBindings.filter(b => b.dangerous)].flatMap(b => b.keys))].map(sequenceOf).concat('\r', 'y');
 		let dialogsConfirmed = 0;
 		const panes = ['health', 'metrics', 'pods', 'runbook', 'timeline'] as const;
 		// Every row of the panes where dangerous keys act (pods: deployments and pods; runbook: each step), the first rows elsewhere.
@@ -107,7 +111,7 @@ describe('session: read-only mode', () => {
 				// Row 0 gets every key; the other rows the keys that act on a row (the dangerous ones, enter, space).
 				for (const key of row === 0 ? allKeys : rowKeys) {
 					const state = store.getState();
-					if (state.ui.focus !== pane || state.ui.selected[pane].index !== row) {
+					if (state.ui.focus !== pane || (state.ui.selected[pane]?.index ?? 0) !== row) {
 						await press(String(index + 1));
 						await press('g');
 						for (let i = 0; i < row; i++) await press('j');

@@ -8,14 +8,17 @@ import type {ActionRequest} from '../../source/actions/types.js';
 import {createKubeCluster} from '../../source/clients/kube-cluster.js';
 import {loadRunbook} from '../../source/runbook/library.js';
 import type {Session} from '../../source/session/cockpit.js';
-import {selectRunbookRows} from '../../source/store/selectors.js';
-import {selectTimelineRows} from '../../source/store/selectors-timeline.js';
+import {buildRunbookRows} from '../../source/kinds/runbook/rows.js';
+import {buildTimelineRows} from '../../source/kinds/timeline/rows.js';
+import {RowCache} from '../../source/store/memo.js';
 import type {Tone} from '../../source/text/format.js';
-import type {MetricRow} from '../../source/store/types.js';
+import type {MetricRow} from '../../source/kinds/metrics/data.js';
 import {buildPostmortem, exportPostmortem} from '../../source/timeline/export.js';
 import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf, journalEvents, SessionHarness, writeRunbook} from './support.js';
+import {metricsData} from '../../source/kinds/metrics/data.js';
+import {podsData} from '../../source/kinds/pods/data.js';
 
 const harness = new SessionHarness();
 afterEach(() => harness.cleanup());
@@ -29,7 +32,7 @@ async function kubeSession(replicas = 4): Promise<{server: FakeKubeServer; sessi
 	const cluster = createKubeCluster({kubeconfig: server.kubeconfigPath, readonly: false, fieldManager: `incident-tui/${incidentId}`, backoff: {initialMs: 20, maxMs: 200}});
 	const session = await harness.open({stateDir: harness.tempDir(), incidentId, cluster, context: server.context, namespace: server.namespace});
 	session.start();
-	await waitFor(() => session.store.getState().cluster.deployments['checkout'], {message: 'checkout deployment in the store'});
+	await waitFor(() => podsData.of(session.store.getState()).deployments['checkout'], {message: 'checkout deployment in the store'});
 	return {server, session};
 }
 
@@ -62,7 +65,7 @@ describe('records of an action whose confirmation changed it', () => {
 		expect(server.get('deployments', 'checkout')!.spec.replicas).toBe(6);
 
 		// The Timeline pane's rows, and the journal behind them.
-		const rows = selectTimelineRows(session.store.getState().timeline, {}).map(row => row.cells.at(-1)!.text);
+		const rows = buildTimelineRows(session.store.getState().timeline, {}, new RowCache()).map(row => row.cells.at(-1)!.text);
 		const actionRows = rows.filter(text => /scale/.test(text));
 		expect(actionRows.length).toBeGreaterThanOrEqual(3);
 		for (const text of actionRows) expect(text, 'no row says the count stays 4').not.toMatch(/replicas 4 -> 4/);
@@ -87,7 +90,7 @@ describe('records of an action whose confirmation changed it', () => {
 		const cluster = createKubeCluster({kubeconfig: server.kubeconfigPath, readonly: false, fieldManager: `incident-tui/${incidentId}`, backoff: {initialMs: 20, maxMs: 200}});
 		const session = await harness.open({stateDir: harness.tempDir(), incidentId, cluster, context: server.context, namespace: server.namespace});
 		session.start();
-		await waitFor(() => session.store.getState().cluster.deployments['checkout'], {message: 'checkout deployment in the store'});
+		await waitFor(() => podsData.of(session.store.getState()).deployments['checkout'], {message: 'checkout deployment in the store'});
 		session.controller.requestDeploymentAction('rollback', 'checkout');
 		const previous = await confirmDialog(session);
 		expect(previous.change).toMatch(/-> revision 2 /);
@@ -145,7 +148,7 @@ describe('a runbook step ticked by its condition', () => {
 		const step = runbook.steps[0]!;
 
 		// The errors fall by themselves: nobody rolls back.
-		session.store.getState().metricsReceived([errorRatio(0.004)]);
+		session.store.getState().dataReceived(metricsData, [errorRatio(0.004)]);
 		const checked = await waitFor(() => eventsOf(session.store.getState().timeline, 'step.checked')[0], {message: 'the step ticked by its condition'});
 		expect(checked.data).toMatchObject({
 			runbookId: 'bad-deploy',
@@ -157,18 +160,18 @@ describe('a runbook step ticked by its condition', () => {
 		expect((checked.data.cause as {stepAction: object}).stepAction).not.toHaveProperty('actionId');
 
 		const said = 'condition: 5xx ratio < 1% for 1s held; no rollback was done from the cockpit';
-		const timelineRow = selectTimelineRows(session.store.getState().timeline, {}).find(row => row.ref.kind === 'event' && row.ref.id === checked.id)!;
+		const timelineRow = buildTimelineRows(session.store.getState().timeline, {}, new RowCache()).find(row => row.ref.kind === 'timeline' && row.ref.key === checked.id)!;
 		expect(timelineRow.cells.at(-1)!.text).toBe(`Step done: Roll back to the previous revision (${said})`);
 
 		const state = session.store.getState();
-		const paneRow = selectRunbookRows(state.runbook, state.incident.checkedSteps, state.metrics, state.doneWhenHeld, state.incident.stepTicks[runbook.id]).find(row => row.key === `st:${step.id}`)!;
+		const paneRow = buildRunbookRows(state.runbook, state.incident.checkedSteps, metricsData.of(state), state.doneWhenHeld, state.incident.stepTicks[runbook.id]).find(row => row.key === `st:${step.id}`)!;
 		const cells = paneRow.cells.map(cell => cell.text);
 		expect(cells[0]).toMatch(/^\[x\] 1\. Roll back/);
 		// The action's mark says it was not taken; the last column says the condition ticked it.
 		expect(cells).toContain('⟲ no rollback');
 		expect(cells.at(-1)).toBe('held');
 		// enter on the step says it in full.
-		session.controller.showDetails({kind: 'step', id: step.id});
+		session.controller.showDetails({kind: 'runbook', key: step.id});
 		const details = await waitFor(() => {
 			const d = session.store.getState().ui.dialog;
 			return d?.kind === 'details' ? d : undefined;
@@ -192,13 +195,13 @@ describe('a runbook step ticked by its condition', () => {
 		// A step with a done-when condition is left to its condition.
 		expect(eventsOf(session.store.getState().timeline, 'step.checked')).toEqual([]);
 
-		session.store.getState().metricsReceived([errorRatio(0.004)]);
+		session.store.getState().dataReceived(metricsData, [errorRatio(0.004)]);
 		const checked = await waitFor(() => eventsOf(session.store.getState().timeline, 'step.checked')[0], {message: 'the step ticked by its condition'});
 		expect(checked.data.cause).toMatchObject({type: 'condition', stepAction: {kind: 'rollback', object: 'deployment/checkout', actionId: request.id}});
-		const row = selectTimelineRows(session.store.getState().timeline, {}).find(r => r.ref.kind === 'event' && r.ref.id === checked.id)!;
+		const row = buildTimelineRows(session.store.getState().timeline, {}, new RowCache()).find(r => r.ref.kind === 'timeline' && r.ref.key === checked.id)!;
 		expect(row.cells.at(-1)!.text).toBe('Step done: Roll back to the previous revision (condition: 5xx ratio < 1% for 1s held, after the rollback of deployment/checkout)');
 		const state = session.store.getState();
-		const cells = selectRunbookRows(state.runbook, state.incident.checkedSteps, state.metrics, state.doneWhenHeld, state.incident.stepTicks[runbook.id])
+		const cells = buildRunbookRows(state.runbook, state.incident.checkedSteps, metricsData.of(state), state.doneWhenHeld, state.incident.stepTicks[runbook.id])
 			.find(r => r.key === `st:${runbook.steps[0]!.id}`)!
 			.cells.map(cell => cell.text);
 		expect(cells).toContain('⟲ rollback');

@@ -1,15 +1,18 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {DeploymentInfo} from '../../source/ports/cluster.js';
 import type {Runbook} from '../../source/runbook/model.js';
-import {startAutoCheck} from '../../source/session/auto-check.js';
+import {startAutoCheck} from '../../source/kinds/runbook/auto-check.js';
 import {watchRecovery} from '../../source/session/recovery.js';
 import {createIncidentStore, type IncidentStore} from '../../source/store/store.js';
 import type {Tone} from '../../source/text/format.js';
-import type {MetricRow} from '../../source/store/types.js';
+import type {MetricRow} from '../../source/kinds/metrics/data.js';
 import type {AnyTimelineEvent, AppendEvent, EventData, EventType, TimelineEvent} from '../../source/timeline/events.js';
 import {deployment} from '../support/fixtures.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf} from './support.js';
+import {applyClusterChanges, clusterData} from '../../source/kinds/pods/cluster-data.js';
+import {metricsData} from '../../source/kinds/metrics/data.js';
+import {podsData} from '../../source/kinds/pods/data.js';
 
 /** A clock the test moves by hand; `reads` counts how often the code under test looked at it (one per tick at least). */
 function manualClock(start = Date.parse('2026-11-22T03:30:00.000Z')) {
@@ -56,7 +59,7 @@ async function ticks(clock: ReturnType<typeof manualClock>, n = 5): Promise<void
 function setup(initial: DeploymentInfo) {
 	const clock = manualClock();
 	const store = createIncidentStore({now: clock.now});
-	store.getState().clusterReset([], [initial]);
+	store.getState().dataReceived(podsData, clusterData([], [initial]));
 	const append = memoryAppend(store);
 	const controller = new AbortController();
 	stops.push(() => controller.abort());
@@ -78,12 +81,12 @@ describe('recovery watch', () => {
 
 	it('rollout completes, then the primary query stays ok for watchSeconds: recovery.verified', async () => {
 		const {clock, store, append, signal} = setup(before);
-		store.getState().metricsReceived([errorRatio(0.12)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.12)]);
 		watchRecovery({store, append, deployment: 'checkout', primaryQuery: 'error_ratio', watchSeconds: 60, signal, now: clock.now, tickMs: 5});
-		store.getState().clusterChanged([{kind: 'deployment', type: 'upsert', deployment: rolling}]);
+		store.getState().dataUpdated(podsData, data => applyClusterChanges(data, [{kind: 'deployment', type: 'upsert', deployment: rolling}]));
 		await ticks(clock);
-		store.getState().clusterChanged([{kind: 'deployment', type: 'upsert', deployment: rolled}]);
-		store.getState().metricsReceived([errorRatio(0.004)]);
+		store.getState().dataUpdated(podsData, data => applyClusterChanges(data, [{kind: 'deployment', type: 'upsert', deployment: rolled}]));
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]);
 		await ticks(clock);
 		clock.advance(30_000);
 		await ticks(clock);
@@ -102,9 +105,9 @@ describe('recovery watch', () => {
 
 	it('rollout completes but the primary query stays critical: recovery.failed', async () => {
 		const {clock, store, append, signal} = setup(before);
-		store.getState().metricsReceived([errorRatio(0.12)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.12)]);
 		watchRecovery({store, append, deployment: 'checkout', primaryQuery: 'error_ratio', watchSeconds: 60, signal, now: clock.now, tickMs: 5});
-		store.getState().clusterChanged([{kind: 'deployment', type: 'upsert', deployment: rolled}]);
+		store.getState().dataUpdated(podsData, data => applyClusterChanges(data, [{kind: 'deployment', type: 'upsert', deployment: rolled}]));
 		await ticks(clock);
 		clock.advance(61_000);
 		const verdict = await firstVerdict(store);
@@ -115,17 +118,17 @@ describe('recovery watch', () => {
 	it('does not take the finished rollout from before the action for the new one', async () => {
 		// Right after the PATCH the store still shows the old, complete rollout: the watch must wait for the new generation.
 		const {clock, store, append, signal} = setup(before);
-		store.getState().metricsReceived([errorRatio(0.12)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.12)]);
 		watchRecovery({store, append, deployment: 'checkout', primaryQuery: 'error_ratio', watchSeconds: 10, signal, now: clock.now, tickMs: 5});
 		await ticks(clock);
 		clock.advance(20_000);
 		await ticks(clock);
 		// Taking the old rollout for the new one would have said "not recovered" by now.
 		expect(signals(store)).toEqual([]);
-		store.getState().clusterChanged([{kind: 'deployment', type: 'upsert', deployment: rolling}]);
+		store.getState().dataUpdated(podsData, data => applyClusterChanges(data, [{kind: 'deployment', type: 'upsert', deployment: rolling}]));
 		await ticks(clock);
-		store.getState().clusterChanged([{kind: 'deployment', type: 'upsert', deployment: rolled}]);
-		store.getState().metricsReceived([errorRatio(0.003)]);
+		store.getState().dataUpdated(podsData, data => applyClusterChanges(data, [{kind: 'deployment', type: 'upsert', deployment: rolled}]));
+		store.getState().dataReceived(metricsData, [errorRatio(0.003)]);
 		await ticks(clock);
 		clock.advance(11_000);
 		const verdict = await firstVerdict(store);
@@ -134,7 +137,7 @@ describe('recovery watch', () => {
 
 	it('a change that never shows a new generation (scale to the same count) is watched after a grace period', async () => {
 		const {clock, store, append, signal} = setup(before);
-		store.getState().metricsReceived([errorRatio(0.002)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.002)]);
 		watchRecovery({store, append, deployment: 'checkout', primaryQuery: 'error_ratio', watchSeconds: 10, signal, now: clock.now, tickMs: 5});
 		await ticks(clock);
 		clock.advance(30_000);
@@ -147,10 +150,10 @@ describe('recovery watch', () => {
 
 	it('a rollout already in progress when the watch starts counts once it completes', async () => {
 		const {clock, store, append, signal} = setup(rolling);
-		store.getState().metricsReceived([errorRatio(0.002)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.002)]);
 		watchRecovery({store, append, deployment: 'checkout', primaryQuery: 'error_ratio', watchSeconds: 10, signal, now: clock.now, tickMs: 5});
 		await ticks(clock);
-		store.getState().clusterChanged([{kind: 'deployment', type: 'upsert', deployment: rolled}]);
+		store.getState().dataUpdated(podsData, data => applyClusterChanges(data, [{kind: 'deployment', type: 'upsert', deployment: rolled}]));
 		await ticks(clock);
 		clock.advance(11_000);
 		const verdict = await firstVerdict(store);
@@ -160,7 +163,7 @@ describe('recovery watch', () => {
 	it('stops without a verdict when its signal aborts', async () => {
 		const {clock, store, append} = setup(rolled);
 		const controller = new AbortController();
-		store.getState().metricsReceived([errorRatio(0.12)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.12)]);
 		watchRecovery({store, append, deployment: 'checkout', primaryQuery: 'error_ratio', watchSeconds: 1, signal: controller.signal, now: clock.now, tickMs: 5});
 		controller.abort();
 		const reads = clock.reads;
@@ -209,19 +212,19 @@ describe('auto-check', () => {
 	it('checks a step once its query has held below the value for forSeconds, and only once', async () => {
 		const {clock, store, checked} = startAuto();
 
-		store.getState().metricsReceived([errorRatio(0.12)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.12)]);
 		clock.advance(120_000);
-		store.getState().metricsReceived([errorRatio(0.11)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.11)]);
 		expect(checked()).toEqual([]);
 
-		store.getState().metricsReceived([errorRatio(0.004)]); // holds from here
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]); // holds from here
 		clock.advance(30_000);
-		store.getState().metricsReceived([errorRatio(0.006)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.006)]);
 		clock.advance(29_000);
-		store.getState().metricsReceived([errorRatio(0.005)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.005)]);
 		expect(checked()).toEqual([]);
 		clock.advance(1_000);
-		store.getState().metricsReceived([errorRatio(0.005)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.005)]);
 		await waitFor(() => checked().length === 1, {message: 'step.checked'});
 		// The cause: the condition in words and the value that held (the step has no action of its own).
 		expect(checked()[0]!.data).toEqual({runbookId: 'auto', stepId: 'errors-low', title: 'Errors stay low', auto: true, cause: {type: 'condition', condition: '5xx ratio < 1% for 1m', value: '0.5%'}});
@@ -229,7 +232,7 @@ describe('auto-check', () => {
 
 		for (let i = 0; i < 5; i++) {
 			clock.advance(10_000);
-			store.getState().metricsReceived([errorRatio(0.003)]);
+			store.getState().dataReceived(metricsData, [errorRatio(0.003)]);
 		}
 		// Let any append the evaluations above queued land before counting.
 		await Promise.resolve();
@@ -242,9 +245,9 @@ describe('auto-check', () => {
 		stops.push(() => vi.useRealTimers());
 		const {clock, store, checked} = startAuto();
 
-		store.getState().metricsReceived([errorRatio(0.12)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.12)]);
 		expect(vi.getTimerCount()).toBe(0);
-		store.getState().metricsReceived([errorRatio(0.004)]); // holds from here: one timer, for when the minute is up
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]); // holds from here: one timer, for when the minute is up
 		expect(vi.getTimerCount()).toBe(1);
 		clock.advance(59_000);
 		vi.advanceTimersByTime(59_000);
@@ -254,21 +257,21 @@ describe('auto-check', () => {
 		// The in-memory append updates the store as it is called: no waiting needed (nor possible, with fake timers).
 		expect(checked()).toHaveLength(1);
 		expect(vi.getTimerCount()).toBe(0);
-		store.getState().metricsReceived([errorRatio(0.02)]); // broken: nothing counting
+		store.getState().dataReceived(metricsData, [errorRatio(0.02)]); // broken: nothing counting
 		expect(vi.getTimerCount()).toBe(0);
 	});
 
 	it('tells the store since when a condition holds, for the countdown, and forgets it when it breaks or the check stops', () => {
 		const {clock, store} = startAuto();
 		const start = clock.now();
-		store.getState().metricsReceived([errorRatio(0.004)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]);
 		expect(store.getState().doneWhenHeld).toEqual({'errors-low': start});
 		clock.advance(20_000);
-		store.getState().metricsReceived([errorRatio(0.003)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.003)]);
 		expect(store.getState().doneWhenHeld).toEqual({'errors-low': start});
-		store.getState().metricsReceived([errorRatio(0.02)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.02)]);
 		expect(store.getState().doneWhenHeld).toEqual({});
-		store.getState().metricsReceived([errorRatio(0.004)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]);
 		expect(store.getState().doneWhenHeld).toEqual({'errors-low': start + 20_000});
 		stops.pop()!(); // another runbook was chosen
 		expect(store.getState().doneWhenHeld).toEqual({});
@@ -277,17 +280,17 @@ describe('auto-check', () => {
 	it('a dip above the value restarts the count', async () => {
 		const {clock, store, checked} = startAuto();
 
-		store.getState().metricsReceived([errorRatio(0.004)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]);
 		clock.advance(50_000);
-		store.getState().metricsReceived([errorRatio(0.02)]); // broken
+		store.getState().dataReceived(metricsData, [errorRatio(0.02)]); // broken
 		clock.advance(20_000);
-		store.getState().metricsReceived([errorRatio(0.004)]); // holds again from here
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]); // holds again from here
 		clock.advance(50_000);
-		store.getState().metricsReceived([errorRatio(0.004)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]);
 		await new Promise(resolve => setImmediate(resolve));
 		expect(checked()).toEqual([]);
 		clock.advance(10_000);
-		store.getState().metricsReceived([errorRatio(0.004)]);
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]);
 		await waitFor(() => checked().length === 1, {message: 'step.checked after a full minute'});
 	});
 });

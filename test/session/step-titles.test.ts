@@ -51,7 +51,7 @@ describe('session: step titles with the incident’s values', () => {
 			ui.unmount();
 		}
 
-		controller.showDetails({kind: 'step', id: 'check'});
+		controller.showDetails({kind: 'runbook', key: 'check'});
 		const details = await waitFor(() => {
 			const dialog = store.getState().ui.dialog;
 			return dialog?.kind === 'details' ? dialog : undefined;

@@ -1,9 +1,13 @@
 import {describe, expect, it} from 'vitest';
 import {createIncidentStore, limits} from '../../source/store/store.js';
-import {paneLines} from '../../source/store/pane-rows.js';
+import {focusedKind, paneLines} from '../../source/kinds/panes.js';
+import {kindById} from '../../source/kinds/registry.js';
 import {deployment, pod} from '../support/fixtures.js';
-import {replay} from '../../source/store/incident.js';
+import {replay} from '../../source/timeline/incident.js';
 import type {AnyTimelineEvent} from '../../source/timeline/events.js';
+import {clusterData} from '../../source/kinds/pods/cluster-data.js';
+import {healthData} from '../../source/kinds/health/data.js';
+import {podsData} from '../../source/kinds/pods/data.js';
 
 let seq = 0;
 function event(type: AnyTimelineEvent['type'], data: unknown, at = `2026-11-22T03:00:${String(seq % 60).padStart(2, '0')}.000Z`): AnyTimelineEvent {
@@ -15,7 +19,7 @@ describe('incident store', () => {
 		const a = createIncidentStore();
 		const b = createIncidentStore();
 		a.getState().focusChanged('pods');
-		expect(b.getState().ui.focus).toBe('health');
+		expect(focusedKind(b.getState()).id).toBe('health');
 	});
 
 	it('replays the journal into incident state', () => {
@@ -58,10 +62,10 @@ describe('incident store', () => {
 
 	it('marks a failed feed as error and keeps its last good data', () => {
 		const store = createIncidentStore({now: () => 1000});
-		store.getState().healthReceived([{name: 'api', url: 'http://x', ok: true, tone: 'ok', dependencies: [], checkedAt: 1000}], 1000);
+		store.getState().dataReceived(healthData, [{name: 'api', url: 'http://x', ok: true, tone: 'ok', dependencies: [], checkedAt: 1000}], 1000);
 		store.getState().feedFailed('health', 'timeout after 2000 ms', 5000);
 		const state = store.getState();
-		expect(state.health).toHaveLength(1);
+		expect(healthData.of(state)).toHaveLength(1);
 		expect(state.feeds.health).toMatchObject({status: 'error', error: 'timeout after 2000 ms', lastOkAt: 1000});
 	});
 
@@ -85,12 +89,12 @@ describe('incident store', () => {
 describe('paneLines: what a pane fills when it has room', () => {
 	it('counts the title, the feed line while loading or failing, and the rows the filter leaves', () => {
 		const store = createIncidentStore();
-		const lines = () => paneLines(store.getState(), 'pods');
+		const lines = () => paneLines(store.getState(), kindById('pods')!, store.cache);
 		// Title and the line that says there are no pods.
 		expect(lines()).toBe(2);
 		store.getState().feedLoading('cluster');
 		expect(lines()).toBe(3);
-		store.getState().clusterReset([pod('api-1', 'api'), pod('api-2', 'api'), pod('web-1', 'web')], [deployment('api'), deployment('web')]);
+		store.getState().dataReceived(podsData, clusterData([pod('api-1', 'api'), pod('api-2', 'api'), pod('web-1', 'web')], [deployment('api'), deployment('web')]));
 		// Title, two deployment rows and three pods; the feed is fresh again.
 		expect(lines()).toBe(6);
 		store.getState().filterChanged('pods', 'web');
@@ -109,12 +113,12 @@ describe('text from outside in the store', () => {
 		state.actionStarted('a1', 'Run');
 		state.actionOutput('a1', 'line\twith tab and \u001B[2J and password=hunter2');
 		state.dialogOpened({kind: 'details', title: 'Pod: x\u0007', lines: ['event: first\nsecond\r\nthird', '-----BEGIN PRIVATE KEY-----', 'QUJDREVGR0g=', '-----END PRIVATE KEY-----']});
-		state.clusterReset([{name: 'pod-\u001B]0;x\u0007', namespace: 'shop', phase: 'Running', ready: 1, containers: 1, restarts: 0, createdAt: '2026-12-19T00:00:00Z'}], []);
+		state.dataReceived(podsData, clusterData([{name: 'pod-\u001B]0;x\u0007', namespace: 'shop', phase: 'Running', ready: 1, containers: 1, restarts: 0, createdAt: '2026-12-19T00:00:00Z'}], []));
 		const after = store.getState();
 		expect(after.feeds['health']?.error).toBe('HTTP 401: {"authorization":"Bearer [REDACTED]"}␛]52;c;eA==␇');
 		expect(after.activity.running?.output).toEqual(['line    with tab and ␛[2J and password=[REDACTED]']);
 		expect(after.ui.dialog).toEqual({kind: 'details', title: 'Pod: x␇', lines: ['event: first', 'second', 'third', '-----BEGIN PRIVATE KEY-----[REDACTED]-----END PRIVATE KEY-----', '[REDACTED]', '[REDACTED]-----END PRIVATE KEY-----']});
 		// A pod's name identifies it to the API: kept, and made safe where it is drawn.
-		expect([...after.cluster.pods.keys()]).toEqual(['pod-\u001B]0;x\u0007']);
+		expect([...podsData.of(after).pods.keys()]).toEqual(['pod-\u001B]0;x\u0007']);
 	});
 });

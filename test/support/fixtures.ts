@@ -1,6 +1,7 @@
 import type {DeploymentInfo, PodInfo} from '../../source/ports/cluster.js';
 import type {Runbook} from '../../source/runbook/model.js';
-import type {HealthRow, MetricRow} from '../../source/store/types.js';
+import type {HealthRow} from '../../source/kinds/health/data.js';
+import type {MetricRow} from '../../source/kinds/metrics/data.js';
 import type {AnyTimelineEvent} from '../../source/timeline/events.js';
 
 export const fixedNow = Date.parse('2026-11-22T03:20:00.000Z');

@@ -6,15 +6,21 @@ import {fullState, clusterFixture, pod, timelineEvent, timelineFixture} from '..
 import type {AnyTimelineEvent} from '../../source/timeline/events.js';
 import {helpLines} from '../../source/ui/help-overlay.js';
 import {wrapLines} from '../../source/ui/dialogs/details-dialog.js';
-import {rowsFor} from '../../source/store/pane-rows.js';
+import {focusedKind, rowsFor} from '../../source/kinds/panes.js';
+import {kindById} from '../../source/kinds/registry.js';
 import {keys, recordingController, renderCockpit} from '../support/render-cockpit.js';
+import {alertsData} from '../../source/kinds/metrics/alerts.js';
+import {applyClusterChanges, clusterData} from '../../source/kinds/pods/cluster-data.js';
+import {healthData} from '../../source/kinds/health/data.js';
+import {metricsData} from '../../source/kinds/metrics/data.js';
+import {podsData} from '../../source/kinds/pods/data.js';
 
 function prefilled(options: {readonly?: boolean; production?: boolean} = {}) {
 	const store = createIncidentStore({incidentId: 'inc-20261122-0300-test', env: {context: 'prod-eu', namespace: 'shop', readonly: options.readonly ?? false, production: options.production ?? false}});
 	const state = fullState();
-	store.getState().healthReceived(state.health);
-	store.getState().metricsReceived(state.metrics);
-	store.getState().clusterReset(state.cluster.pods, state.cluster.deployments);
+	store.getState().dataReceived(healthData, state.health);
+	store.getState().dataReceived(metricsData, state.metrics);
+	store.getState().dataReceived(podsData, clusterData(state.cluster.pods, state.cluster.deployments));
 	store.getState().runbookLoaded(state.runbook);
 	store.getState().eventsAppended(state.timeline);
 	return store;
@@ -111,16 +117,16 @@ describe('cockpit panes', () => {
 
 	it('gives a short pods list only the lines it fills, so the metrics above it are not cut off', async () => {
 		const store = prefilled();
-		const metrics = store.getState().metrics;
-		store.getState().metricsReceived([0, 1, 2, 3].flatMap(i => metrics.map(m => ({...m, id: `${m.id}-${i}`, title: `${m.title} ${i}`}))));
+		const metrics = metricsData.of(store.getState());
+		store.getState().dataReceived(metricsData, [0, 1, 2, 3].flatMap(i => metrics.map(m => ({...m, id: `${m.id}-${i}`, title: `${m.title} ${i}`}))));
 		const ui = await renderCockpit({store, width: 160, height: 34});
 		cleanup.push(() => ui.unmount());
 		await ui.press('3');
 		await ui.waitForFrame(() => ui.store.getState().ui.focus === 'pods');
 		const lines = ui.frame().split('\n');
 		const at = (title: string) => lines.findIndex(line => line.includes(title));
-		expect(at('3 Pods') - at('2 Metrics') - 1, 'every metric row is shown').toBe(rowsFor(ui.store.getState(), 'metrics').length);
-		expect(at('2 Metrics') - at('1 Health') - 1, 'every health row is shown').toBe(rowsFor(ui.store.getState(), 'health').length);
+		expect(at('3 Pods') - at('2 Metrics') - 1, 'every metric row is shown').toBe(rowsFor(ui.store.getState(), kindById('metrics')!, ui.store.cache).length);
+		expect(at('2 Metrics') - at('1 Health') - 1, 'every health row is shown').toBe(rowsFor(ui.store.getState(), kindById('health')!, ui.store.cache).length);
 	});
 
 	it('groups pods under their deployment with revision, readiness and reasons', async () => {
@@ -170,7 +176,7 @@ describe('cockpit panes', () => {
 describe('focus and keys', () => {
 	it('moves focus with tab, shift+tab and the number keys', async () => {
 		const ui = await open({width: 100, height: 40});
-		expect(ui.store.getState().ui.focus).toBe('health');
+		expect(focusedKind(ui.store.getState()).id).toBe('health');
 		await ui.press(keys.tab);
 		await ui.waitForFrame(() => ui.store.getState().ui.focus === 'metrics');
 		await ui.press(keys.shiftTab, keys.shiftTab);
@@ -183,7 +189,7 @@ describe('focus and keys', () => {
 	it('moves the selection with j/k and arrows, and u asks the controller for the selected deployment', async () => {
 		const ui = await open({width: 120, height: 40});
 		await ui.press('3', 'j', 'j', 'j', keys.down, keys.up);
-		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods.index === 3);
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods?.index === 3);
 		// rows: ▾ cart, cart-…e, cart-…f, ▾ checkout → index 3 is the checkout deployment
 		await ui.press('u');
 		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestDeploymentAction'));
@@ -197,7 +203,7 @@ describe('focus and keys', () => {
 		await ui.waitForFrame(f => f.includes('l: follow the pod’s log (logs -f), or one pod’s of the deployment, in the Pods pane (press 3)'), 'a hint that l works in the Pods pane');
 		// rows: ▾ cart, cart-…e, cart-…f, ▾ checkout, checkout-…aaaaa, checkout-…bbbbb
 		await ui.press('3', 'j', 'j', 'j');
-		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods.index === 3);
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods?.index === 3);
 		await ui.press('l', 'j', 'j', 'l');
 		await ui.waitForFrame(() => ui.controller.calls.filter(([name]) => name === 'followLog').length === 2);
 		// On checkout: of its running pods on a node, ready ones first, then the most restarts (aaaaa: 2; bbbbb is not ready).
@@ -224,9 +230,9 @@ describe('focus and keys', () => {
 	it('keeps the selection on its row while rows above it come and go, so u acts on the deployment the operator selected', async () => {
 		const ui = await open({width: 120, height: 40});
 		await ui.press('3', 'j', 'j', 'j');
-		await ui.waitForFrame(f => ui.store.getState().ui.selected.pods.index === 3 && /▶ ▾ checkout/.test(f));
+		await ui.waitForFrame(f => ui.store.getState().ui.selected.pods?.index === 3 && /▶ ▾ checkout/.test(f));
 		// cart rolls: a new pod above checkout pushes its row down one.
-		ui.store.getState().clusterChanged([{kind: 'pod', type: 'upsert', pod: pod('cart-5c6b7-ggggg', 'cart')}]);
+		ui.store.getState().dataUpdated(podsData, data => applyClusterChanges(data, [{kind: 'pod', type: 'upsert', pod: pod('cart-5c6b7-ggggg', 'cart')}]));
 		await ui.waitForFrame(f => f.includes('cart-5c6b7-ggggg'));
 		expect(ui.frame()).toMatch(/▶ ▾ checkout/);
 		// k then j: the moves start from where the row is now.
@@ -235,7 +241,7 @@ describe('focus and keys', () => {
 		await ui.press('j');
 		await ui.waitForFrame(f => /▶ ▾ checkout/.test(f));
 		// An old cart pod goes: checkout moves up, and the selection with it.
-		ui.store.getState().clusterChanged([{kind: 'pod', type: 'delete', name: 'cart-5c6b7-eeeee'}]);
+		ui.store.getState().dataUpdated(podsData, data => applyClusterChanges(data, [{kind: 'pod', type: 'delete', name: 'cart-5c6b7-eeeee'}]));
 		await ui.waitForFrame(f => !f.includes('cart-5c6b7-eeeee'));
 		expect(ui.frame()).toMatch(/▶ ▾ checkout/);
 		await ui.press('u');
@@ -247,14 +253,14 @@ describe('focus and keys', () => {
 		const ui = await open({width: 120, height: 40});
 		await ui.press('3', 'j');
 		await ui.waitForFrame(f => /▶ +cart-5c6b7-eeeee/.test(f));
-		ui.store.getState().clusterChanged([{kind: 'pod', type: 'delete', name: 'cart-5c6b7-eeeee'}]);
+		ui.store.getState().dataUpdated(podsData, data => applyClusterChanges(data, [{kind: 'pod', type: 'delete', name: 'cart-5c6b7-eeeee'}]));
 		await ui.waitForFrame(f => /▶ +cart-5c6b7-fffff/.test(f));
 	});
 
 	it('handles a burst of keys delivered as one chunk (held-down j) key by key', async () => {
 		const ui = await open({width: 120, height: 40});
 		await ui.press('3', 'jjjj');
-		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods.index === 4);
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods?.index === 4);
 		await ui.press('u');
 		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestDeploymentAction'));
 		expect(ui.controller.calls.find(([name]) => name === 'requestDeploymentAction')?.[1]).toEqual(['rollback', 'checkout']);
@@ -294,7 +300,7 @@ describe('focus and keys', () => {
 		await ui.waitForFrame(f => /▶ \[ \] 1\. Confirm/.test(f), 'step 1');
 		await ui.press(keys.enter);
 		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'showDetails'), 'details asked for');
-		expect(ui.controller.calls.find(([name]) => name === 'showDetails')?.[1]).toEqual([{kind: 'step', id: 'confirm-errors'}]);
+		expect(ui.controller.calls.find(([name]) => name === 'showDetails')?.[1]).toEqual([{kind: 'runbook', key: 'confirm-errors'}]);
 	});
 
 	it('filters the pods list with / as you type, in the footer, with the pane in view', async () => {
@@ -343,13 +349,13 @@ describe('focus and keys', () => {
 
 	it('rolls back, scales or restarts the deployment a Health row’s service names, and says so when it names none', async () => {
 		const ui = await open({width: 160, height: 40});
-		expect(ui.store.getState().ui.focus).toBe('health');
+		expect(focusedKind(ui.store.getState()).id).toBe('health');
 		const requests = () => ui.controller.calls.filter(([name]) => name === 'requestDeploymentAction').map(([, args]) => args);
 		// checkout (deployment: checkout), then its postgres dependency row, which belongs to checkout too.
 		await ui.press('u');
 		await ui.waitForFrame(() => requests().length === 1);
 		await ui.press('j');
-		await ui.waitForFrame(() => ui.store.getState().ui.selected.health.index === 1);
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.health?.index === 1);
 		await ui.press('s');
 		await ui.waitForFrame(() => requests().length === 2);
 		expect(requests()).toEqual([
@@ -358,7 +364,7 @@ describe('focus and keys', () => {
 		]);
 		// cart names no deployment: nothing is requested, and the flash says how to give it one.
 		await ui.press('G');
-		await ui.waitForFrame(() => ui.store.getState().ui.selected.health.index === 3);
+		await ui.waitForFrame(() => ui.store.getState().ui.selected.health?.index === 3);
 		await ui.press('r');
 		await ui.waitForFrame(f => f.includes('cart names no deployment: add `deployment:` to it under services in the config'));
 		expect(requests()).toHaveLength(2);
@@ -564,7 +570,7 @@ describe('details dialog', () => {
 		expect(ui.frame()).toContain('12.4%');
 		const metrics = fullState().metrics;
 		metrics[0]!.series[0]!.value = 0.031;
-		ui.store.getState().metricsReceived(metrics);
+		ui.store.getState().dataReceived(metricsData, metrics);
 		await ui.waitForFrame(f => f.includes('3.1%') && f.includes('kubectl rollout status (exit 0)'), 'the new error ratio under the open dialog');
 	});
 
@@ -678,7 +684,7 @@ describe('pickers', () => {
 		const highErrors = {...base, id: 'high-error-rate', title: 'High 5xx error rate', alerts: [{name: 'HighErrorRate'}], priority: 10};
 		const latency = {...base, id: 'high-latency', title: 'High latency', alerts: [{name: 'HighLatency'}]};
 		store.getState().runbooksAvailable([badDeploy, highErrors, latency]);
-		store.getState().alertsReceived([{name: 'HighErrorRate', state: 'firing', labels: {severity: 'critical'}}]);
+		store.getState().dataReceived(alertsData, [{name: 'HighErrorRate', state: 'firing', labels: {severity: 'critical'}}]);
 		const ui = await renderCockpit({store, width: 120, height: 30});
 		cleanup.push(() => ui.unmount());
 		await ui.press('b');
@@ -826,7 +832,7 @@ describe('80x24', () => {
 		const store = prefilled();
 		const {deployments} = clusterFixture();
 		const pods = Array.from({length: 10_000}, (_, i) => ({...clusterFixture().pods[2]!, name: `checkout-7d9f8-${String(i).padStart(5, '0')}`}));
-		store.getState().clusterReset(pods, deployments);
+		store.getState().dataReceived(podsData, clusterData(pods, deployments));
 		const ui = await renderCockpit({store, width: 80, height: 23});
 		cleanup.push(() => ui.unmount());
 		await ui.press('3', 'G');

@@ -1,7 +1,16 @@
 import {describe, expect, it} from 'vitest';
 import type {Key} from 'ink';
-import {Command, commandFor, footerHints, keymap, matches, paneCommands} from '../../source/ui/keymap.js';
+import {bindingMatches, Command, commandFor, keymap, matches} from '../../source/ui/keymap.js';
+import {focusBinding, footerHints, kindKeyFor, listCommands} from '../../source/ui/kind-keys.js';
 import {helpGroups, helpLines} from '../../source/ui/help-overlay.js';
+import {kindById, kinds} from '../../source/kinds/registry.js';
+
+/** The binding of a kind's key (its id within the kind). */
+function kindKey(kind: string, id: string) {
+	const key = kindById(kind)!.keys.find(k => k.id === id);
+	if (!key) throw new Error(`no key ${id} in ${kind}`);
+	return key.binding;
+}
 
 const noKey: Key = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false} as Key;
 
@@ -19,6 +28,20 @@ describe('keymap', () => {
 	it('lists every command in the generated help', () => {
 		const lines = helpLines(false);
 		for (const command of Object.values(Command)) expect(lines.some(l => l.help === keymap[command].help), command).toBe(true);
+		for (const kind of kinds) {
+			for (const key of kind.keys) expect(lines.some(l => l.help === key.binding.help), `${kind.id}.${key.id}`).toBe(true);
+			expect(lines.some(l => l.help === focusBinding(kind).help), `focus ${kind.id}`).toBe(true);
+		}
+	});
+
+	it('gives every kind key a key, a label and a help line', () => {
+		for (const kind of kinds) {
+			for (const key of kind.keys) {
+				expect(key.binding.keys.length, `${kind.id}.${key.id}`).toBeGreaterThan(0);
+				expect(key.binding.label.trim(), `${kind.id}.${key.id}`).not.toBe('');
+				expect(key.binding.help.trim().length, `${kind.id}.${key.id}`).toBeGreaterThan(5);
+			}
+		}
 	});
 
 	it('wraps the help to its width, each continuation at a word under its text, headings included', () => {
@@ -38,16 +61,19 @@ describe('keymap', () => {
 			[Command.Quit, 'q'],
 			[Command.Down, 'j'],
 			[Command.Up, 'k'],
-			[Command.ToggleStep, ' '],
-			[Command.Rollback, 'u'],
-			[Command.Scale, 's'],
-			[Command.Restart, 'r'],
-			[Command.RunCommand, 'x'],
 			[Command.Note, 'n'],
 			[Command.Filter, '/'],
-			[Command.FocusPods, '3'],
 		];
 		for (const [command, input] of expected) expect(matches(command, input, noKey), `${command} on ${input}`).toBe(true);
+		const kindKeys: Array<[string, string, string]> = [
+			['runbook', 'toggleStep', ' '],
+			['pods', 'rollback', 'u'],
+			['pods', 'scale', 's'],
+			['pods', 'restart', 'r'],
+			['runbook', 'runStep', 'x'],
+		];
+		for (const [kind, id, input] of kindKeys) expect(bindingMatches(kindKey(kind, id), input, noKey), `${kind}.${id} on ${input}`).toBe(true);
+		expect(bindingMatches(focusBinding(kindById('pods')!), '3', noKey), 'focus pods on 3').toBe(true);
 		expect(matches(Command.NextPane, '', {...noKey, tab: true})).toBe(true);
 		expect(matches(Command.PrevPane, '', {...noKey, tab: true, shift: true})).toBe(true);
 		expect(matches(Command.NextPane, '', {...noKey, tab: true, shift: true})).toBe(false);
@@ -57,27 +83,32 @@ describe('keymap', () => {
 
 	it('has no two commands on the same key where both can be active', () => {
 		const global = Object.values(Command).filter(c => ['global', 'list'].includes(keymap[c].scope));
-		for (const pane of Object.keys(paneCommands) as Array<keyof typeof paneCommands>) {
-			const active = [...new Set([...paneCommands[pane], ...global])];
-			const seen = new Map<string, Command>();
-			for (const command of active) {
-				for (const key of keymap[command].keys) {
-					expect(seen.get(key), `${pane}: '${key}' bound to ${seen.get(key)} and ${command}`).toBeUndefined();
-					seen.set(key, command);
+		for (const kind of kinds) {
+			const active = [
+				...kind.keys.map(k => ({name: `${kind.id}.${k.id}`, keys: k.binding.keys})),
+				...kinds.map(other => ({name: `focus ${other.id}`, keys: focusBinding(other).keys})),
+				...[...new Set([...listCommands, ...global])].map(command => ({name: command as string, keys: keymap[command].keys})),
+			];
+			const seen = new Map<string, string>();
+			for (const {name, keys} of active) {
+				for (const key of keys) {
+					expect(seen.get(key), `${kind.id}: '${key}' bound to ${seen.get(key)} and ${name}`).toBeUndefined();
+					seen.set(key, name);
 				}
 			}
 		}
 	});
 
 	it('does not match printable keys while ctrl is held', () => {
-		expect(commandFor('u', {...noKey, ctrl: true}, [Command.Rollback])).toBeUndefined();
+		expect(kindKeyFor(kindById('pods')!, 'u', {...noKey, ctrl: true})).toBeUndefined();
 		expect(commandFor('c', {...noKey, ctrl: true}, [Command.ForceQuit])).toBe(Command.ForceQuit);
 	});
 
 	it('marks dangerous keys disabled in read-only footers', () => {
-		const hints = footerHints('pods', true);
+		const pods = kindById('pods')!;
+		const hints = footerHints(pods, true);
 		expect(hints.find(h => h.label === 'u')?.disabled).toBe(true);
 		expect(hints.find(h => h.label === '?')?.disabled).toBe(false);
-		expect(footerHints('pods', false).every(h => !h.disabled)).toBe(true);
+		expect(footerHints(pods, false).every(h => !h.disabled)).toBe(true);
 	});
 });

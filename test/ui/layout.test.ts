@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {computeLayout, minPaneHeight, scrollOffset} from '../../source/ui/layout.js';
-import {paneIds} from '../../source/store/types.js';
+import {kinds} from '../../source/kinds/registry.js';
+
+const paneIds = kinds.map(kind => kind.id);
 
 describe('layout', () => {
 	it('stacks all five panes at 80x24 and fills the body exactly', () => {

@@ -4,14 +4,17 @@
  * and the header's one-line summary of every configured source.
  */
 import {afterEach, describe, expect, it} from 'vitest';
-import {startHealthSource} from '../../source/sources/health.js';
-import {startMetricsSource} from '../../source/sources/metrics.js';
+import {startHealthSource} from '../../source/kinds/health/source.js';
+import {startMetricsSource} from '../../source/kinds/metrics/source.js';
 import {PrometheusMetrics} from '../../source/clients/prometheus.js';
 import {createIncidentStore} from '../../source/store/store.js';
 import {startServer, type LocalServer} from '../clients/local-server.js';
 import {renderCockpit} from '../support/render-cockpit.js';
 import {waitFor} from '../support/wait.js';
-import {makeConfig, makeContext} from '../sources/support.js';
+import {makeConfig, makeContext} from '../kinds/support.js';
+import {alertsData} from '../../source/kinds/metrics/alerts.js';
+import {healthData} from '../../source/kinds/health/data.js';
+import {metricsData} from '../../source/kinds/metrics/data.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
@@ -61,7 +64,7 @@ describe('Health when a service stops answering', () => {
 	it('keeps its dependency rows, marked stale with their age, and says how long since its last answer', async () => {
 		const now = Date.now();
 		const store = createIncidentStore();
-		store.getState().healthReceived([
+		store.getState().dataReceived(healthData, [
 			{
 				name: 'checkout',
 				url: 'http://127.0.0.1:8080/health',
@@ -86,7 +89,7 @@ describe('Health when a service stops answering', () => {
 
 	it('shows a slow dependency as slow', async () => {
 		const store = createIncidentStore();
-		store.getState().healthReceived([
+		store.getState().dataReceived(healthData, [
 			{
 				name: 'checkout',
 				url: 'http://127.0.0.1:8080/health',
@@ -109,8 +112,8 @@ describe('the header summary of the sources', () => {
 	it('names each source that is not ok with its state and age, and counts the ok ones', async () => {
 		const now = Date.now();
 		const store = createIncidentStore();
-		store.getState().healthReceived([], now);
-		store.getState().metricsReceived([], now - 65_000);
+		store.getState().dataReceived(healthData, [], now);
+		store.getState().dataReceived(metricsData, [], now - 65_000);
 		store.getState().feedFailed('metrics', 'Prometheus at http://prom:9090/api/v1/query: connection refused (prom:9090)', now - 5000, 'unreachable');
 		store.getState().feedFailed('alerts', 'Alertmanager at http://am:9093/api/v2/alerts answered HTTP 401 Unauthorized', now - 45_000, 'unauthorized');
 		store.getState().feedLoading('cluster');
@@ -140,8 +143,8 @@ describe('the header summary of the sources', () => {
 
 	it('says all sources are ok in a few characters when they are', async () => {
 		const store = createIncidentStore();
-		store.getState().healthReceived([]);
-		store.getState().alertsReceived([]);
+		store.getState().dataReceived(healthData, []);
+		store.getState().dataReceived(alertsData, []);
 		const ui = await renderCockpit({store, width: 100, height: 30});
 		cleanups.push(() => ui.unmount());
 		expect(header(ui.frame())).toContain('2 sources ok');

@@ -2,11 +2,11 @@ import React from 'react';
 import {render} from 'ink-testing-library';
 import {describe, expect, it} from 'vitest';
 import {VirtualList} from '../../source/ui/components/virtual-list.js';
-import type {Row} from '../../source/store/selectors.js';
+import type {Row} from '../../source/kinds/types.js';
 import type {Selection} from '../../source/store/selection.js';
 
 function row(key: string, heading = false): Row {
-	return {key, heading, tone: 'info', search: key, ref: heading ? {kind: 'section', title: key} : {kind: 'step', id: key}, cells: [{text: key}]};
+	return {key, heading, tone: 'info', search: key, ref: heading ? {kind: 'runbook', key: `section/${key}`} : {kind: 'runbook', key}, cells: [{text: key}]};
 }
 
 // Two sections of three steps, in a list three rows high.

@@ -1,7 +1,7 @@
 import React, {memo} from 'react';
 import {Text} from 'ink';
 import chalk from 'chalk';
-import type {Cell, Row} from '../../store/selectors.js';
+import type {Cell, Row} from '../../kinds/types.js';
 import {fitText} from '../../text/display.js';
 import type {Theme} from '../theme.js';
 import {useTheme} from '../context.js';

@@ -1,8 +1,8 @@
 import React, {useRef} from 'react';
 import {Box, Text} from 'ink';
-import {formatCountdown, type Row} from '../../store/selectors.js';
+import {formatAge, formatCountdown} from '../../text/format.js';
+import type {Row} from '../../kinds/types.js';
 import {selectionIndex, type Selection} from '../../store/selection.js';
-import {formatAge} from '../../text/format.js';
 import {scrollOffset} from '../layout.js';
 import {RowLine} from './row-line.js';
 

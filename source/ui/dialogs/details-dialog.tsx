@@ -1,9 +1,10 @@
 import React, {useEffect, useMemo, useState} from 'react';
+import {useShallow} from 'zustand/react/shallow';
 import {Text} from 'ink';
 import {useKeyPresses} from '../components/use-key-presses.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useIncident, useNow} from '../context.js';
-import {detailLines} from '../../store/selectors-details.js';
+import {liveDetailLines} from '../../kinds/panes.js';
 import type {DetailPart} from '../../store/types.js';
 import {scrollOffset} from '../layout.js';
 import {cutText, displayText, textWidth} from '../../text/display.js';
@@ -91,21 +92,11 @@ export function DetailsDialog(props: {title: string; lines: string[]; parts?: re
 	return <LinesDialog {...props} lines={live ?? props.lines} output={Boolean(props.output)} footer={scrollAndClose} onCancel={dialogClosed} onClose={dialogClosed} />;
 }
 
-/** The lines of `parts` from the store now (undefined without parts); recomputed when what they read changes. */
+/** The lines of `parts` from the store now (undefined without parts), each live part drawn by its kind; redrawn when a line changes. */
 function useLiveLines(parts: readonly DetailPart[] | undefined): string[] | undefined {
-	const metrics = useIncident(s => s.metrics);
-	const health = useIncident(s => s.health);
-	const runbook = useIncident(s => s.runbook);
-	const doneWhenHeld = useIncident(s => s.doneWhenHeld);
-	const checkedSteps = useIncident(s => s.incident.checkedSteps);
 	// Only a held done-when condition counts with the clock ("held for 40s; ticks in 0:20").
 	const now = useNow();
-	const counting = Boolean(parts?.some(part => 'live' in part && part.live === 'done-when'));
-	return useMemo(
-		() => (parts ? detailLines(parts, {metrics, health, runbook, doneWhenHeld, checkedSteps}, now) : undefined),
-		// The clock matters only to a done-when count: other dialogs are not redrawn at each tick.
-		[parts, metrics, health, runbook, doneWhenHeld, checkedSteps, counting ? now : 0],
-	);
+	return useIncident(useShallow(s => (parts ? liveDetailLines(parts, s, now) : undefined)));
 }
 
 /** The output of the command running now, as it comes; esc cancels the command, enter hides it. */

@@ -1,23 +1,18 @@
 import React, {type ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import type {Tone} from '../../text/format.js';
-import type {FeedState, PaneId} from '../../store/types.js';
+import {useShallow} from 'zustand/react/shallow';
+import {paneNumber} from '../../kinds/registry.js';
+import {problemOf, rowsFor} from '../../kinds/panes.js';
+import type {Kind, Toned} from '../../kinds/types.js';
+import type {Selection} from '../../store/selection.js';
 import {displayText} from '../../text/display.js';
-import {feedProblemText} from '../../store/feeds.js';
-import {useTheme} from '../context.js';
-
-export const paneTitles: Record<PaneId, string> = {health: 'Health', metrics: 'Metrics', pods: 'Pods', runbook: 'Runbook', timeline: 'Timeline'};
-export const paneNumbers: Record<PaneId, number> = {health: 1, metrics: 2, pods: 3, runbook: 4, timeline: 5};
-
-/** The one-line verdict on a feed: nothing when fresh, else the error and the age of the last good data (store/feeds.ts). */
-export function feedProblem(feed: FeedState | undefined, now: number): {text: string; tone: Tone} | null {
-	return feedProblemText(feed, now);
-}
+import {useIncident, useNow, useStoreApi, useTheme} from '../context.js';
+import {VirtualList} from '../components/virtual-list.js';
 
 /** A titled pane: one title line (numbered; inverted when focused) then its body. */
-export function Pane(props: {id: PaneId; width: number; height: number; focused: boolean; summary?: {text: string; tone: Tone}; problem?: {text: string; tone: Tone} | null; extra?: string; children: ReactNode}) {
+export function Pane(props: {kind: Kind; width: number; height: number; focused: boolean; summary?: Toned; problem?: Toned | null; extra?: string; children: ReactNode}) {
 	const theme = useTheme();
-	const title = ` ${paneNumbers[props.id]} ${paneTitles[props.id]} `;
+	const title = ` ${paneNumber(props.kind.id)} ${props.kind.title} `;
 	return (
 		<Box flexDirection="column" width={props.width} height={props.height} overflow="hidden">
 			<Text wrap="truncate-end">
@@ -40,4 +35,36 @@ export function Pane(props: {id: PaneId; width: number; height: number; focused:
 /** Rows available for the list under the title and the optional problem line. */
 export function bodyRows(height: number, problem: unknown): number {
 	return Math.max(0, height - 1 - (problem ? 1 : 0));
+}
+
+const first: Selection = {index: 0};
+
+/**
+ * The pane of any kind (kinds/types.ts): its title and summary, its feed's problem line, and its
+ * rows as a virtual list with the selection; everything it shows is the kind's, read from the store.
+ */
+export function KindPane(props: {kind: Kind; width: number; height: number; focused: boolean}) {
+	const {kind} = props;
+	const {cache} = useStoreApi();
+	// The screen clock: ages, countdowns and a feed's staleness are shown at its precision.
+	const now = useNow();
+	const rows = useIncident(s => rowsFor(s, kind, cache));
+	const selected = useIncident(s => s.ui.selected[kind.id] ?? first);
+	const shown = useIncident(
+		useShallow(s => {
+			const summary = kind.summary(s, now, cache);
+			const problem = problemOf(s, kind, now, cache);
+			const filter = s.ui.filter[kind.id] ?? '';
+			const extra = [kind.extra?.(s), filter ? `/${filter}` : undefined].filter(Boolean).join('  ');
+			return {summaryText: summary.text, summaryTone: summary.tone, problemText: problem?.text, problemTone: problem?.tone, extra, empty: kind.empty(s)};
+		}),
+	);
+	const problem = shown.problemText === undefined ? null : {text: shown.problemText, tone: shown.problemTone!};
+	// An unfocused pane that follows its end (the timeline) shows its newest row.
+	const selection = kind.followsEnd && !props.focused ? {index: rows.length - 1} : selected;
+	return (
+		<Pane kind={kind} width={props.width} height={props.height} focused={props.focused} summary={{text: shown.summaryText, tone: shown.summaryTone}} problem={problem} extra={shown.extra || undefined}>
+			<VirtualList rows={rows} selected={selection} height={bodyRows(props.height, problem)} width={props.width} focused={props.focused} now={now} empty={shown.empty} />
+		</Pane>
+	);
 }

@@ -7,11 +7,12 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {createKubeCluster, type KubeCluster} from '../../../source/clients/kube/cluster.js';
 import type {ClusterWatcher, DeploymentInfo, PodInfo} from '../../../source/ports/cluster.js';
-import {startKubernetesSource} from '../../../source/sources/kubernetes.js';
-import {collectStatus} from '../../../source/sources/status.js';
+import {startKubernetesSource} from '../../../source/kinds/pods/source.js';
+import {collectStatus} from '../../../source/kinds/status.js';
 import {startFakeKubeServer, type FakeKubeServer} from '../../support/fake-kube-server.js';
 import {waitFor} from '../../support/wait.js';
-import {makeConfig, makeContext} from '../../sources/support.js';
+import {makeConfig, makeContext} from '../../kinds/support.js';
+import {podsData} from '../../../source/kinds/pods/data.js';
 
 class RecordingWatcher implements ClusterWatcher {
 	resets: Array<{pods: PodInfo[]; deployments: DeploymentInfo[]}> = [];
@@ -89,7 +90,7 @@ describe('KubeCluster: deadlines', () => {
 			expect(feed.failure).toBe('unreachable');
 			expect(feed.error).toMatch(/^list pods: no answer from the API server in 0\.3 s \(context test-ctx, namespace shop\) \(retrying in \d+ ms\)$/);
 			server.answerAgain();
-			await waitFor(() => ctx.store.getState().cluster.pods.size === 2 && ctx.store.getState().feeds.cluster?.status === 'ok', {message: 'pods listed, feed ok', timeoutMs: 10_000});
+			await waitFor(() => podsData.of(ctx.store.getState()).pods.size === 2 && ctx.store.getState().feeds.cluster?.status === 'ok', {message: 'pods listed, feed ok', timeoutMs: 10_000});
 		} finally {
 			stopSource();
 		}

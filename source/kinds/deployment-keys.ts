@@ -1,0 +1,25 @@
+/**
+ * u, s and r: roll back, scale or restart the deployment of the selected row. Kinds whose rows name
+ * a deployment (`RowRef.deployment`) list these keys and say why a row names none.
+ */
+import type {KeyBinding, KeyContext, KindKey, Row} from './types.js';
+
+const bindings = {
+	rollback: {keys: ['u'], label: 'u', help: 'Roll back the deployment (rollout undo)', short: 'rollback', dangerous: true},
+	scale: {keys: ['s'], label: 's', help: 'Scale the deployment', short: 'scale', dangerous: true},
+	restart: {keys: ['r'], label: 'r', help: 'Restart the deployment (rollout restart)', short: 'restart', dangerous: true},
+} satisfies Record<string, KeyBinding>;
+
+/**
+ * The three keys; `missing` is what the footer says when the selected row (or none) names no
+ * deployment; `borrowed` where they are a convenience of a kind whose rows may name none (KindKey.borrowed).
+ */
+export function deploymentKeys(missing: (row: Row | undefined, ctx: KeyContext) => string, borrowed?: string): KindKey[] {
+	return (['rollback', 'scale', 'restart'] as const).map(action => ({
+		id: action,
+		binding: bindings[action],
+		...(borrowed ? {borrowed} : {}),
+		disabled: (row, ctx) => (row?.ref.deployment ? null : missing(row, ctx)),
+		run: (row, controller) => controller.requestDeploymentAction(action, row.ref.deployment!),
+	}));
+}

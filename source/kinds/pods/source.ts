@@ -1,0 +1,201 @@
+/**
+ * The pods/deployments source: runs `cluster.watch`, writes full lists straight into the store,
+ * coalesces individual changes into at most one store write per `refresh.podsMs` (2 s by default) (dropping those that change nothing shown), keeps the last data when the
+ * feed fails, and appends timeline signals for what an on-call engineer must not miss: a pod newly
+ * OOMKilled or entering CrashLoopBackOff, a rollout starting or finishing. Signals fire once per
+ * transition, never for what the first list already showed.
+ */
+import {sameRow, type Cluster, type ClusterChange, type DeploymentInfo, type PodInfo} from '../../ports/cluster.js';
+import type {FeedFailure} from '../../store/types.js';
+import type {EventData} from '../../timeline/events.js';
+import {failureOf, worstFailure} from '../failure.js';
+import type {KindContext} from '../types.js';
+import {applyClusterChanges, clusterData} from './cluster-data.js';
+import {podsData} from './data.js';
+
+type Signal = EventData['signal'];
+
+function imagesText(images: readonly string[]): string {
+	return images.join(', ') || 'no images';
+}
+
+export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () => void {
+	const {store, append} = ctx;
+	// Every store write re-derives the changed deployments' rows and draws a frame: changes wait up to
+	// refresh.podsMs (see the config schema); timeline signals do not wait.
+	const flushMs = ctx.config.refresh.podsMs;
+	const {now} = ctx;
+	const stopper = new AbortController();
+	const stop = () => {
+		if (stopper.signal.aborted) return;
+		stopper.abort();
+		if (timer) clearTimeout(timer);
+		timer = undefined;
+		pending.clear();
+		ctx.signal.removeEventListener('abort', stop);
+	};
+	ctx.signal.addEventListener('abort', stop, {once: true});
+
+	// What we last saw, to detect transitions (references to the same rows the store holds).
+	const pods = new Map<string, PodInfo>();
+	const deployments = new Map<string, DeploymentInfo>();
+	/** Pods that already signalled CrashLoopBackOff; re-armed once the pod is fully ready. */
+	const crashLooping = new Set<string>();
+	/** Deployments whose rollout is under way (signalled started, or in progress at the first list). */
+	const rollingOut = new Set<string>();
+	let initialized = false;
+
+	/** Pending changes, one per object (the latest wins), flushed together. */
+	const pending = new Map<string, ClusterChange>();
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	/** Errors the watch gave up on (e.g. 403): they stay visible even while other resources update. */
+	const permanent = new Map<string, FeedFailure>();
+
+	/** Errors the watch gave up on, by message, with their kind of failure. */
+	const reassertErrors = () => {
+		if (permanent.size === 0) return;
+		store.getState().feedFailed('cluster', [...permanent.keys()].join('; '), now(), worstFailure([...permanent.values()]));
+	};
+
+	const flush = () => {
+		timer = undefined;
+		if (pending.size === 0 || stopper.signal.aborted) return;
+		const changes = [...pending.values()];
+		pending.clear();
+		store.getState().dataUpdated(podsData, data => applyClusterChanges(data, changes), now());
+		reassertErrors();
+	};
+
+	const signal = (data: Signal) => {
+		append('signal', data).catch((error: unknown) => {
+			store.getState().warned(`could not write a timeline signal (${data.message}): ${error instanceof Error ? error.message : String(error)}`);
+		});
+	};
+
+	const podSignals = (pod: PodInfo, previous: PodInfo | undefined) => {
+		const subject = `pod/${pod.name}`;
+		const owner = pod.deployment ? ` (deployment ${pod.deployment})` : '';
+		if (
+			pod.lastTerminationReason === 'OOMKilled' &&
+			(previous ? previous.lastTerminationReason !== 'OOMKilled' || pod.restarts > previous.restarts : initialized)
+		) {
+			signal({kind: 'pod.oomkilled', level: 'crit', message: `pod ${pod.name} OOMKilled${owner}, ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}`, subject, value: pod.restarts});
+		}
+		if (crashLoopingNow(pod)) {
+			if (!crashLooping.has(pod.name)) {
+				crashLooping.add(pod.name);
+				signal({kind: 'pod.crashloop', level: 'crit', message: `pod ${pod.name} in ${pod.waitingReason}${owner}, ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}`, subject, value: pod.restarts});
+			}
+		} else if (pod.containers > 0 && pod.ready === pod.containers) {
+			crashLooping.delete(pod.name);
+		}
+	};
+
+	const deploymentSignals = (d: DeploymentInfo, previous: DeploymentInfo | undefined) => {
+		const subject = `deployment/${d.name}`;
+		if (!previous) {
+			// A deployment created during the incident: its first rollout.
+			if (!d.rolloutComplete) {
+				rollingOut.add(d.name);
+				signal({kind: 'rollout.started', level: 'info', message: `deployment ${d.name} created, rolling out revision ${d.revision} (${imagesText(d.images)})`, subject, value: d.revision});
+			}
+			return;
+		}
+		const newRevision = d.revision !== previous.revision;
+		const newSpec = d.generation > previous.generation;
+		if (newRevision || (newSpec && !d.rolloutComplete)) {
+			rollingOut.add(d.name);
+			const message = newRevision
+				? `deployment ${d.name} rollout started: revision ${previous.revision} -> ${d.revision} (${imagesText(d.images)})`
+				: `deployment ${d.name} rollout started: generation ${d.generation}, ${d.replicas} replicas`;
+			signal({kind: 'rollout.started', level: 'info', message, subject, value: d.revision});
+		}
+		if (d.rolloutComplete && rollingOut.has(d.name)) {
+			rollingOut.delete(d.name);
+			signal({kind: 'rollout.finished', level: 'ok', message: `deployment ${d.name} rollout finished: revision ${d.revision}, ${d.availableReplicas}/${d.replicas} available`, subject, value: d.revision});
+		}
+	};
+
+	const observe = (change: ClusterChange) => {
+		if (change.kind === 'pod') {
+			if (change.type === 'delete') {
+				pods.delete(change.name);
+				crashLooping.delete(change.name);
+				return;
+			}
+			podSignals(change.pod, pods.get(change.pod.name));
+			pods.set(change.pod.name, change.pod);
+		} else {
+			if (change.type === 'delete') {
+				deployments.delete(change.name);
+				rollingOut.delete(change.name);
+				return;
+			}
+			deploymentSignals(change.deployment, deployments.get(change.deployment.name));
+			deployments.set(change.deployment.name, change.deployment);
+		}
+	};
+
+	store.getState().feedLoading('cluster');
+	void cluster
+		.watch(
+			{
+				reset(nextPods, nextDeployments) {
+					if (stopper.signal.aborted) return;
+					if (timer) clearTimeout(timer);
+					timer = undefined;
+					pending.clear();
+					if (initialized) {
+						// A relist (after 410 Gone or a reconnect): compare with what we knew.
+						for (const pod of nextPods) if (pods.has(pod.name)) podSignals(pod, pods.get(pod.name));
+						for (const d of nextDeployments) if (deployments.has(d.name)) deploymentSignals(d, deployments.get(d.name));
+					} else {
+						for (const pod of nextPods) if (crashLoopingNow(pod)) crashLooping.add(pod.name);
+						for (const d of nextDeployments) if (!d.rolloutComplete) rollingOut.add(d.name);
+					}
+					pods.clear();
+					deployments.clear();
+					for (const pod of nextPods) pods.set(pod.name, pod);
+					for (const d of nextDeployments) deployments.set(d.name, d);
+					initialized = true;
+					store.getState().dataReceived(podsData, clusterData(nextPods, nextDeployments), now());
+					reassertErrors();
+				},
+				change(change) {
+					if (stopper.signal.aborted) return;
+					if (change.type === 'upsert' && (change.kind === 'pod' ? sameRow(pods.get(change.pod.name), change.pod) : sameRow(deployments.get(change.deployment.name), change.deployment))) return;
+					observe(change);
+					pending.set(`${change.kind}/${change.type === 'upsert' ? (change.kind === 'pod' ? change.pod.name : change.deployment.name) : change.name}`, change);
+					timer ??= setTimeout(flush, flushMs);
+				},
+				resumed() {
+					if (stopper.signal.aborted) return;
+					store.getState().feedRecovered('cluster', now());
+					reassertErrors();
+				},
+				error(error, retryInMs) {
+					if (stopper.signal.aborted) return;
+					if (retryInMs === null) {
+						permanent.set(error.message, failureOf(error));
+						reassertErrors();
+						return;
+					}
+					const seconds = retryInMs >= 1000 ? `${Math.round(retryInMs / 1000)} s` : `${retryInMs} ms`;
+					const standing = permanent.size > 0 ? `${[...permanent.keys()].join('; ')}; ` : '';
+					store.getState().feedFailed('cluster', `${standing}${error.message} (retrying in ${seconds})`, now(), worstFailure([failureOf(error), ...permanent.values()]));
+				},
+			},
+			stopper.signal,
+		)
+		.catch((error: unknown) => {
+			if (stopper.signal.aborted) return;
+			store.getState().feedFailed('cluster', error instanceof Error ? error.message : String(error), now(), failureOf(error));
+		});
+
+	return stop;
+}
+
+/** In back-off after crashing, an app container or an init container (kubectl: Init:CrashLoopBackOff). */
+function crashLoopingNow(pod: PodInfo): boolean {
+	return pod.waitingReason === 'CrashLoopBackOff' || pod.waitingReason === 'Init:CrashLoopBackOff';
+}

@@ -1,0 +1,43 @@
+/** enter on the Runbook pane: a step as this incident would run it, or the steps under a heading. */
+import {shownCommand} from '../../actions/command.js';
+import {renderTemplate, stepDeployment} from '../../runbook/template.js';
+import type {DetailPart} from '../../store/types.js';
+import {hhmmss, stepCheckHow} from '../../timeline/describe.js';
+import {withLines} from '../details.js';
+import type {Details, DetailsContext, RowRef} from '../types.js';
+import {stepLiveLines} from './live.js';
+
+/** A step's details: its text, what x would run and act on, its watched queries and done-when (live), and who ticked it. */
+export function stepDetails(ref: RowRef, ctx: DetailsContext): Details {
+	const {state} = ctx;
+	if (ref.key.startsWith('section/')) return sectionDetails(ref, ctx);
+	const step = state.runbook?.steps.find(s => s.id === ref.key);
+	if (!step) return {title: ref.key, lines: ['(gone)']};
+	const lines = [...step.text];
+	if (step.role) lines.unshift(`role: ${step.role}`);
+	// What x would run and act on, with this incident's values filled in (secrets masked), not the template.
+	const {variables, secretVariables} = ctx;
+	if (step.action) lines.push('', `action: ${step.action.kind}${step.action.deployment ? ` deployment/${stepDeployment(step, variables)}` : ''} (x to run)`);
+	for (const command of step.commands) lines.push('', `$ ${shownCommand(command, variables, secretVariables, 'keep')}`);
+	const parts: DetailPart[] = [{lines}];
+	for (const id of step.queries) {
+		// The query as the Metrics pane runs it (variables filled), with its value now, as long as the dialog is open.
+		const query = state.runbook?.queries.find(x => x.id === id);
+		parts.push({kind: 'runbook', live: 'query', id, otherwise: query ? ['', `query ${query.title}: ${renderTemplate(query.promql, variables, {missing: 'keep'})}`] : []});
+	}
+	if (step.doneWhen) parts.push({kind: 'runbook', live: 'done-when', id: step.id});
+	// Who ticked it, when, and why: a tick by its condition is not its action done.
+	const tick = state.incident.checkedSteps[step.id] && state.runbook ? state.incident.stepTicks[state.runbook.id]?.[step.id] : undefined;
+	const how = tick && stepCheckHow(tick.data);
+	if (tick) parts.push({lines: ['', `checked ${hhmmss(tick.at)} UTC by ${tick.by}${how ? `: ${how}` : ''}`]});
+	if (step.line) parts.push({lines: ['', `${state.runbook?.source}:${step.line}`]});
+	return withLines({title: `Step: ${step.title}`, parts}, part => stepLiveLines(part, state, ctx.now()));
+}
+
+/** A heading (selected only when a filter leaves nothing else): the steps under it. */
+function sectionDetails(ref: RowRef, {state}: DetailsContext): Details {
+	// Headings are not selected (store/selection.ts) unless a filter leaves nothing else.
+	const title = ref.name ?? ref.key;
+	const steps = state.runbook?.steps.filter(step => step.section === title) ?? [];
+	return {title, lines: steps.length ? steps.map(step => `${state.incident.checkedSteps[step.id] ? '[x]' : '[ ]'} ${step.title}`) : ['(a heading: the rows under it have the details)']};
+}

@@ -1,5 +1,0 @@
-export interface PaneProps {
-	width: number;
-	height: number;
-	focused: boolean;
-}
