@@ -36,6 +36,7 @@ export default [
 	]),
 	restrict(['source/actions/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/demo/**'], 'Actions use ports and the timeline only.')]),
 	restrict(['source/timeline/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/**', '**/demo/**'], 'The timeline is below actions and kinds.')]),
+	restrict(['source/sync/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/**', '**/store/**', '**/demo/**'], 'The sync is below the session: it shares the journal, through the timeline.')]),
 	restrict(['source/runbook/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/**', '**/demo/**'], 'Runbooks are data.')]),
 	restrict(['source/store/**'], react, [
 		layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/*', '!**/actions/types.js', '**/clients/**', '**/demo/**'], 'The store is plain state, generic over the kinds; it imports no UI and does no I/O.'),

@@ -84,10 +84,12 @@ const singleStringWidth = {
  * embedded deflated (see packageAsLazyModule). source/clients/k8s.ts is the only module that imports
  * @kubernetes/client-node, so the package is parsed only when the cockpit connects to a cluster;
  * source/runbook/shell-bind.ts is the only one that imports mvdan-sh (1.5 MB, a bash parser), parsed
- * only when a runbook script with variables is prepared or linted.
+ * only when a runbook script with variables is prepared or linted; source/sync/pg-driver.ts is the
+ * only one that imports pg (node-postgres), parsed only when the sync connects to PostgreSQL. pg's
+ * optional native binding (pg-native) and its Cloudflare socket are left out: neither runs on Node.
  */
-export const lazyModules = ['source/clients/k8s.ts', 'source/runbook/shell-bind.ts'];
-const lazyOnlyPackages = ['@kubernetes/client-node', 'mvdan-sh'];
+export const lazyModules = ['source/clients/k8s.ts', 'source/runbook/shell-bind.ts', 'source/sync/pg-driver.ts'];
+const lazyOnlyPackages = ['@kubernetes/client-node', 'mvdan-sh', 'pg'];
 
 /**
  * A self-contained CommonJS bundle of one module and what it imports, deflated and embedded as a string in a small ESM

@@ -58,6 +58,7 @@ function resolvePaths(config: Config, baseDir: string): Config {
 		runbooks: config.runbooks.map(dir => configPath(dir, baseDir)),
 		...(config.runbook !== undefined && looksLikePath(config.runbook) ? {runbook: at(config.runbook)} : {}),
 		...(config.stateDir === undefined ? {} : {stateDir: at(config.stateDir)}),
+		...(config.sync ? {sync: {...files(config.sync), postgres: typeof config.sync.postgres === 'object' && 'file' in config.sync.postgres ? {file: at(config.sync.postgres.file)!} : config.sync.postgres}} : {}),
 	};
 }
 

@@ -68,6 +68,26 @@ export const contextSchema = z
 	})
 	.strict();
 
+/**
+ * Sharing the incident with other responders through PostgreSQL (source/sync). The connection string
+ * (`postgres://user:password@host:5432/db?sslmode=require`) is given inline, or read from a file or an
+ * environment variable so the password stays out of the config; it is never shown or journaled.
+ */
+export const syncSchema = z
+	.object({
+		postgres: z.union([
+			z.string().regex(/^postgres(ql)?:\/\//, 'a connection string starting with postgres:// or postgresql://'),
+			z.object({file: z.string().min(1)}).strict(),
+			z.object({env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')}).strict(),
+		]),
+		/** How often to look for others' events when no notification comes (LISTEN/NOTIFY is the live path). */
+		pollMs: duration.default(2000),
+		/** Connecting, and each statement: past this the database counts as unreachable and is tried again. */
+		timeoutMs: duration.default(10_000),
+		...tls,
+	})
+	.strict();
+
 export const configSchema = z
 	.object({
 		title: z.string().optional(),
@@ -113,6 +133,7 @@ export const configSchema = z
 		/** Extra regular expressions whose matches are masked before anything reaches the timeline. */
 		redact: z.array(z.string()).default([]),
 		stateDir: z.string().optional(),
+		sync: syncSchema.optional(),
 	})
 	.strict();
 
@@ -120,3 +141,4 @@ export type Config = z.infer<typeof configSchema>;
 export type ServiceConfig = z.infer<typeof serviceSchema>;
 export type QueryConfig = z.infer<typeof querySchema>;
 export type CommandConfig = z.infer<typeof commandSchema>;
+export type SyncConfig = z.infer<typeof syncSchema>;

@@ -125,6 +125,20 @@ export function describeEvent(event: AnyTimelineEvent, max = 300): EventDescript
 		case 'signal': {
 			return {text: oneLine(event.data.message, max), tone: event.data.level};
 		}
+		case 'presence.joined': {
+			return {text: `${event.by} joined`, tone: 'muted'};
+		}
+		case 'presence.seen': {
+			return {text: `${event.by} still here`, tone: 'muted'};
+		}
+		case 'presence.left': {
+			return {text: oneLine(`${event.by} left${event.data.reason ? ` (${event.data.reason})` : ''}`, max), tone: 'muted'};
+		}
+		case 'role.assigned': {
+			const {user, role, handover} = event.data;
+			const who = user === event.by ? `${user} is now ${role}` : `${user} is now ${role} (set by ${event.by})`;
+			return {text: oneLine(handover ? `${who}, taking over from ${handover.from}` : who, max), tone: role === 'commander' ? 'info' : 'muted'};
+		}
 		default: {
 			// A type from a newer version: show it rather than hide it.
 			const unknown = event as {type: string; data: unknown};

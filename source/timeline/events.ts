@@ -11,6 +11,10 @@ export type IncidentStatus = (typeof statuses)[number];
 
 export type SignalLevel = 'ok' | 'warn' | 'crit' | 'info';
 
+/** A responder's part in a shared incident (source/sync/roles.ts replays them). */
+export const roles = ['commander', 'scribe', 'responder', 'observer'] as const;
+export type Role = (typeof roles)[number];
+
 export interface ActionTarget {
 	context: string;
 	namespace: string;
@@ -82,6 +86,18 @@ export interface EventData {
 	'action.succeeded': ActionEventBase & ActionResult & {outcome?: string};
 	'action.failed': ActionEventBase & ActionResult & {error: string};
 	'command.output': {actionId: string; stream: 'stdout' | 'stderr'; text: string; truncated?: boolean};
+	/**
+	 * Presence in a shared incident (source/sync/presence.ts): a cockpit opened the incident, is
+	 * still there (a heartbeat while its sync is online), or closed it. `by` is who.
+	 */
+	'presence.joined': {version?: string};
+	'presence.seen': Record<string, never>;
+	'presence.left': {reason?: string};
+	/**
+	 * `user` (user@host) takes `role`; `by` set it. `previous`: the role `user` had. `handover`: taking
+	 * the commander role from `from`, who had it when the taker confirmed (source/sync/roles.ts).
+	 */
+	'role.assigned': {user: string; role: Role; previous?: Role; handover?: {from: string}};
 	/** Something the cockpit observed by itself. */
 	signal: {
 		kind:

@@ -282,7 +282,8 @@ export function buildPostmortem(events: readonly AnyTimelineEvent[], options: Om
 		...(runbookInfo ? {runbook: runbookInfo} : {}),
 		runbooks: used.map(r => ({...r, ...(models.has(r.id) && !r.source ? {title: models.get(r.id)!.title, source: models.get(r.id)!.source} : {})})),
 		timeline: events
-			.filter(event => event.type !== 'event.pinned' && event.type !== 'command.output')
+			// A shared incident's heartbeats (presence.seen) say only that a cockpit was open.
+			.filter(event => event.type !== 'event.pinned' && event.type !== 'command.output' && event.type !== 'presence.seen')
 			.map(event => ({id: event.id, at: event.at, by: event.by, type: event.type, ...describeEvent(event), pinned: Boolean(incident.pinned[event.id])})),
 		actions: collectActions(events),
 		checklist: collectChecklist(events, used, models),
