@@ -34,8 +34,9 @@ export interface TcpProxy {
 	 * Cuts the next connection that sends a statement containing `marker`: before-commit forwards it
 	 * without its Sync (the server executed it and rolls it back when the connection ends);
 	 * after-commit forwards all of it (the server commits) and cuts before the answer. Resolves when cut.
+	 * `thenRefuse`: new connections are refused from that moment (the client cannot try again until heal()).
 	 */
-	cutAt(marker: string, point: CutPoint): Promise<void>;
+	cutAt(marker: string, point: CutPoint, options?: {thenRefuse?: boolean}): Promise<void>;
 	/** Connections opened so far. */
 	opened(): number;
 	close(): Promise<void>;
@@ -45,7 +46,7 @@ export async function startTcpProxy(target: {host: string; port: number}): Promi
 	const links = new Set<Link>();
 	let stalled = false;
 	let count = 0;
-	let cut: {marker: Buffer; point: CutPoint; done: () => void} | undefined;
+	let cut: {marker: Buffer; point: CutPoint; thenRefuse: boolean; done: () => void} | undefined;
 	let server = net.createServer(accept);
 	let port = 0;
 
@@ -84,8 +85,9 @@ export async function startTcpProxy(target: {host: string; port: number}): Promi
 		}
 		const held = link.held;
 		if (!cut || held.length < syncMessage.length || !held.subarray(held.length - syncMessage.length).equals(syncMessage)) return;
-		const {point, done} = cut;
+		const {point, done, thenRefuse} = cut;
 		cut = undefined;
+		if (thenRefuse) server.close();
 		const forwarded = point === 'before-commit' ? held.subarray(0, held.length - syncMessage.length) : held;
 		link.client.pause();
 		link.client.destroy();
@@ -147,9 +149,9 @@ export async function startTcpProxy(target: {host: string; port: number}): Promi
 			}
 		},
 		drop: dropAll,
-		cutAt(marker, point) {
+		cutAt(marker, point, options = {}) {
 			return new Promise<void>(resolve => {
-				cut = {marker: Buffer.from(marker), point, done: resolve};
+				cut = {marker: Buffer.from(marker), point, thenRefuse: Boolean(options.thenRefuse), done: resolve};
 			});
 		},
 		opened: () => count,
