@@ -104,7 +104,9 @@ export function describeSyncError(error: unknown, connection: Pick<SyncConnectio
 	const e = error as {message?: string; code?: string};
 	const message = e.message || String(error);
 	const hint =
-		e.code === '42501'
+		message.includes('README')
+			? ''
+			: e.code === '42501'
 			? ': the database user lacks a grant; the README lists the ones the cockpit needs (CREATE on first use, then INSERT and SELECT on incidents and incident_events)'
 			: e.code === '28P01' || e.code === '28000'
 				? ': check the user and password in the connection string'
