@@ -363,7 +363,12 @@ export class SyncWorker {
 			await Promise.race([this.pull(db), lost]);
 			this.lastSyncAt = new Date(this.now()).toISOString();
 			this.emit();
-			if (this.stopping || this.signal.aborted) return;
+			if (this.signal.aborted) return;
+			// Stopping: what was appended while this round ran (presence.left among it) goes first.
+			if (this.stopping) {
+				if (this.pending.length === 0) return;
+				continue;
+			}
 			this.heartbeat();
 			await Promise.race([this.wakeup.wait(this.options.connection.pollMs, this.signal), lost]);
 			if (this.signal.aborted) return;

@@ -16,6 +16,8 @@ interface Link {
 	server: net.Socket;
 	/** Client bytes held back while waiting for the end of the statement to cut. */
 	held?: Buffer;
+	/** Client bytes held back by holdAt() until released. */
+	holding?: Buffer[];
 }
 
 export interface TcpProxy {
@@ -37,6 +39,12 @@ export interface TcpProxy {
 	 * `thenRefuse`: new connections are refused from that moment (the client cannot try again until heal()).
 	 */
 	cutAt(marker: string, point: CutPoint, options?: {thenRefuse?: boolean}): Promise<void>;
+	/**
+	 * Holds back the next statement containing `marker` (and whatever its connection sends after it):
+	 * resolves, once it is held, to the function that lets it through. The statement is in flight, as
+	 * on a slow link, for as long as the test wants.
+	 */
+	holdAt(marker: string): Promise<() => void>;
 	/** Connections opened so far. */
 	opened(): number;
 	close(): Promise<void>;
@@ -47,6 +55,7 @@ export async function startTcpProxy(target: {host: string; port: number}): Promi
 	let stalled = false;
 	let count = 0;
 	let cut: {marker: Buffer; point: CutPoint; thenRefuse: boolean; done: () => void} | undefined;
+	let hold: {marker: Buffer; held: (release: () => void) => void} | undefined;
 	let server = net.createServer(accept);
 	let port = 0;
 
@@ -75,6 +84,17 @@ export async function startTcpProxy(target: {host: string; port: number}): Promi
 	}
 
 	function fromClient(link: Link, chunk: Buffer): void {
+		if (link.holding) {
+			link.holding.push(chunk);
+			return;
+		}
+		if (hold && chunk.includes(hold.marker)) {
+			const {held} = hold;
+			hold = undefined;
+			link.holding = [chunk];
+			held(() => release(link));
+			return;
+		}
 		if (link.held) {
 			link.held = Buffer.concat([link.held, chunk]);
 		} else if (cut && chunk.includes(cut.marker)) {
@@ -94,6 +114,12 @@ export async function startTcpProxy(target: {host: string; port: number}): Promi
 		// end(), not destroy(): the server gets the bytes, then the end of the connection.
 		link.server.end(forwarded, () => done());
 		links.delete(link);
+	}
+
+	function release(link: Link): void {
+		const chunks = link.holding ?? [];
+		link.holding = undefined;
+		for (const chunk of chunks) fromClient(link, chunk);
 	}
 
 	async function listen(): Promise<void> {
@@ -152,6 +178,11 @@ export async function startTcpProxy(target: {host: string; port: number}): Promi
 		cutAt(marker, point, options = {}) {
 			return new Promise<void>(resolve => {
 				cut = {marker: Buffer.from(marker), point, thenRefuse: Boolean(options.thenRefuse), done: resolve};
+			});
+		},
+		holdAt(marker) {
+			return new Promise<() => void>(resolve => {
+				hold = {marker: Buffer.from(marker), held: resolve};
 			});
 		},
 		opened: () => count,

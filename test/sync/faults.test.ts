@@ -98,6 +98,24 @@ describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_0
 		expect(pa.json).toBe(pb.json);
 	}
 
+	it('what is appended while a round is in flight (presence.left as the cockpit quits) is pushed before the worker stops', async () => {
+		const name = `f${++database}`;
+		await server.psql(`CREATE DATABASE ${name}`);
+		url = server.url.replace(/\/postgres$/, `/${name}`);
+		const proxy = await startTcpProxy({host: '127.0.0.1', port: server.port});
+		proxies.push(proxy);
+		const alice = await hosts.open('alice', {incidentId, postgres: proxy.via(url), timeoutMs: 15_000, pollMs: 300});
+		await waitFor(() => alice.status()?.state === 'online' && alice.status()!.waiting === 0, {timeoutMs: 20_000, message: 'alice online'});
+		// The next pull is held on the link: the worker is in the middle of a round when it is told to stop.
+		const release = await proxy.holdAt('ORDER BY seq LIMIT');
+		const stopping = alice.sync.stop('quit');
+		await waitFor(async () => (await alice.events()).some(e => e.type === 'presence.left'), {timeoutMs: 10_000, message: 'presence.left in the journal'});
+		release();
+		await stopping;
+		const left = await server.psql(`SELECT count(*) FROM incident_events WHERE type = 'presence.left' AND author = 'alice@host-alice'`, url);
+		expect(Number(left.trim())).toBe(1);
+	});
+
 	it('a connection cut in the middle of a push, before its transaction commits: pushed again, stored once', async () => {
 		const {alice, bob, proxy} = await setUp();
 		const cut = proxy.cutAt('INSERT INTO incident_events', 'before-commit', {thenRefuse: true});
