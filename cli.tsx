@@ -124,6 +124,35 @@ async function connectCluster(config: Config, options: GlobalOptions, incidentId
 	});
 }
 
+/**
+ * `--incident ID` with sync, on a host that never saw ID: its events come from the shared database
+ * into a new journal first, so the cockpit opens the others' incident instead of a new one under
+ * the same id (source/sync/incidents.ts). A database that does not answer stops here, saying what to do.
+ */
+async function pullSharedIncident(config: Config, options: GlobalOptions, incidentId: string): Promise<void> {
+	const [{pullIncidentIfAbsent}, {createRedactor}] = await Promise.all([import('./source/sync/incidents.js'), import('./source/timeline/redact.js')]);
+	try {
+		await pullIncidentIfAbsent({sync: config.sync, stateDir: defaultStateDir(options.stateDir ?? config.stateDir), incidentId, redact: createRedactor(config.redact)});
+	} catch (error) {
+		die((error as Error).message, 1);
+	}
+}
+
+/** `incident-tui incidents`: this host's journals, and with sync the shared database's incidents, each marked where it is. */
+async function listAllIncidents(options: GlobalOptions): Promise<string> {
+	const {config} = await readConfig(options);
+	const {listIncidents, formatIncidentList} = await import('./source/timeline/incidents.js');
+	const local = await listIncidents(defaultStateDir(options.stateDir ?? config.stateDir));
+	if (!config.sync) return formatIncidentList(local);
+	const [{listSharedIncidents, mergeIncidentLists}, {createRedactor}] = await Promise.all([import('./source/sync/incidents.js'), import('./source/timeline/redact.js')]);
+	try {
+		return formatIncidentList(mergeIncidentLists(local, await listSharedIncidents(config.sync, {redact: createRedactor(config.redact)})));
+	} catch (error) {
+		process.stderr.write(`incident-tui: ${(error as Error).message}; listing this host's incidents only\n`);
+		return formatIncidentList(local);
+	}
+}
+
 async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	// Bad input is refused before the UI modules load (they take 0.5 s or more): a typo answers at once.
 	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
@@ -139,6 +168,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		import('./source/session/code-cache.js'),
 		import('./source/session/hangup.js'),
 	]);
+	if (options.incident && userConfig?.sync) await pullSharedIncident(userConfig, options, options.incident);
 	const abort = new AbortController();
 	let config: Config;
 	let cluster: Cluster | null | Promise<Cluster | null>;
@@ -298,11 +328,9 @@ program
 
 program
 	.command('incidents')
-	.description('list incidents in the state directory')
+	.description('list incidents in the state directory, and in the shared database with sync')
 	.action(async () => {
-		const options = program.opts<GlobalOptions>();
-		const {listIncidents, formatIncidentList} = await import('./source/timeline/incidents.js');
-		process.stdout.write(formatIncidentList(await listIncidents(await resolveStateDir(options))));
+		process.stdout.write(await listAllIncidents(program.opts<GlobalOptions>()));
 	});
 
 program

@@ -18,6 +18,8 @@ export interface IncidentListEntry {
 	closed: boolean;
 	/** Replay warnings (torn or invalid lines). */
 	warnings: string[];
+	/** With sync: in this host's state directory, in the shared database, or both (source/sync/incidents.ts). */
+	where?: 'here' | 'shared' | 'here+shared';
 }
 
 /** Every incident journal in the state dir, replayed; newest opened first. A missing dir is an empty list. */
@@ -69,7 +71,9 @@ function when(iso: string): string {
 /** An aligned plain-text table for `incident-tui incidents`. */
 export function formatIncidentList(list: readonly IncidentListEntry[]): string {
 	if (list.length === 0) return 'No incidents yet. Start one with `incident-tui`; journals are kept in the state directory.\n';
-	const header = ['ID', 'SEV', 'STATUS', 'OPENED (UTC)', 'LAST EVENT (UTC)', 'EVENTS', 'TITLE'];
+	// The WHERE column only when the list holds shared incidents (sync configured).
+	const where = list.some(entry => entry.where);
+	const header = ['ID', 'SEV', 'STATUS', 'OPENED (UTC)', 'LAST EVENT (UTC)', 'EVENTS', ...(where ? ['WHERE'] : []), 'TITLE'];
 	const rows = list.map(entry => [
 		entry.id,
 		entry.severity,
@@ -77,6 +81,7 @@ export function formatIncidentList(list: readonly IncidentListEntry[]): string {
 		when(entry.openedAt),
 		when(entry.lastEventAt),
 		String(entry.events),
+		...(where ? [entry.where ?? 'here'] : []),
 		entry.title.replace(/\s+/g, ' ') + (entry.warnings.length > 0 ? ` [${entry.warnings.length} damaged line${entry.warnings.length === 1 ? '' : 's'} skipped]` : ''),
 	]);
 	const widths = header.map((title, column) => Math.max(title.length, ...rows.map(row => row[column]!.length)));
