@@ -29,6 +29,7 @@ import {hhmmss, stepCheckHow} from '../timeline/describe.js';
 import {createLineRedactor, createRedactor, REDACTED} from '../timeline/redact.js';
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
+import {startSync, type SyncHandle} from '../sync/start.js';
 import type {CockpitController} from '../ui/controller.js';
 import {watchRecovery} from './recovery.js';
 
@@ -512,11 +513,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		},
 	};
 
+	let sync: SyncHandle | undefined;
 	return {
 		store,
 		controller,
 		journal,
 		start() {
+			// Shares the incident with other responders (source/sync); its status is the store's `sync`, for the header.
+			sync ??= startSync({config: config.sync, journal, incidentId, redact, append, onStatus: status => store.getState().syncReported(status)});
 			startLive();
 			void listRunbooks(config.runbooks)
 				.then(library => {
@@ -559,6 +563,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			running?.abort();
 			following?.abort();
 			stopSources?.();
+			await sync?.stop();
 			await journal.close();
 		},
 	};

@@ -1,6 +1,7 @@
 import {createStore, type StoreApi} from 'zustand/vanilla';
 import type {AnyTimelineEvent} from '../timeline/events.js';
 import type {Runbook} from '../runbook/model.js';
+import type {SyncStatus} from '../sync/status.js';
 import {cleanLines} from '../text/clean.js';
 import type {Tone} from '../text/format.js';
 import {createRedactor, redactLines, scrubText, type Redactor} from '../timeline/redact.js';
@@ -79,6 +80,8 @@ export interface IncidentActions {
 	logEnded(id: number, why: string): void;
 	logClosed(): void;
 	warned(message: string): void;
+	/** The sync worker's status changed (source/sync/start.ts onStatus). */
+	syncReported(status: SyncStatus): void;
 }
 
 /** The store, with its RowCache: the rows its panes show, memoized for this store alone (memo.ts). */
@@ -182,6 +185,7 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		activity: {},
 		followedLog: null,
 		warnings: [],
+		sync: null,
 		...options.initial,
 
 		feedLoading(feed) {
@@ -315,6 +319,9 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		},
 		warned(message) {
 			set(s => ({warnings: keepLast([...s.warnings, scrub.text(message)], limits.warnings)}));
+		},
+		syncReported(status) {
+			set({sync: status});
 		},
 	}));
 	return Object.assign(store, {cache: new RowCache()});

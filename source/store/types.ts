@@ -1,6 +1,7 @@
 import type {AnyTimelineEvent} from '../timeline/events.js';
 import type {IncidentInfo} from '../timeline/incident.js';
 import type {Runbook} from '../runbook/model.js';
+import type {SyncStatus} from '../sync/status.js';
 import type {Tone} from '../text/format.js';
 import type {Selection} from './selection.js';
 
@@ -148,4 +149,6 @@ export interface IncidentState {
 	activity: ActivityState;
 	followedLog: FollowedLog | null;
 	warnings: string[];
+	/** What the sync says of itself (source/sync/status.ts; `syncSummary` is the header's words); null without sync. */
+	sync: SyncStatus | null;
 }

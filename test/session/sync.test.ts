@@ -1,0 +1,76 @@
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {pullIncidentIfAbsent} from '../../source/sync/incidents.js';
+import {syncSummary} from '../../source/sync/status.js';
+import {createRedactor} from '../../source/timeline/redact.js';
+import {requirePostgres, startPostgres, type RunningPostgres} from '../support/postgres.js';
+import {startTcpProxy} from '../support/tcp-proxy.js';
+import {waitFor} from '../support/wait.js';
+import {journalEvents, SessionHarness} from './support.js';
+
+/**
+ * Two cockpit sessions on one machine, each with its own state directory, share one incident through
+ * a real PostgreSQL: the session's one call into the sync (startSync in start(), stop() before the
+ * journal closes), its status in the store for the header. A note added on one is in the other's
+ * timeline; a cockpit that quits has left; with the database gone a cockpit works as before, says how
+ * many events wait, and catches up when it is back.
+ */
+
+const bin = requirePostgres('cockpit sessions sharing an incident');
+
+describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL', {timeout: 60_000}, () => {
+	let server: RunningPostgres;
+	const harness = new SessionHarness();
+
+	beforeAll(async () => {
+		server = await startPostgres(bin!);
+	}, 60_000);
+	afterAll(async () => {
+		await server?.close();
+	});
+	afterEach(async () => {
+		await harness.cleanup();
+	});
+
+	it("shows one responder's note in the other's timeline, and who left", async () => {
+		const incidentId = 'inc-20261122-0304-sess';
+		const config = harness.config({title: 'Checkout 5xx', sync: {postgres: server.url, pollMs: 500, timeoutMs: 2000}});
+		const first = await harness.open({config, stateDir: harness.tempDir('host-a-'), incidentId});
+		first.start();
+		const opened = first.store.getState().timeline.find(e => e.type === 'incident.opened')!;
+		await waitFor(() => first.store.getState().sync?.state === 'online' && first.store.getState().sync?.waiting === 0, {timeoutMs: 20_000, message: 'the first host pushed its events'});
+		// The second host has never seen the incident: as `--incident ID` does, it is pulled before the cockpit opens it.
+		const secondDir = harness.tempDir('host-b-');
+		expect(await pullIncidentIfAbsent({sync: config.sync, stateDir: secondDir, incidentId, redact: createRedactor()})).toBeGreaterThan(0);
+		const second = await harness.open({config, stateDir: secondDir, incidentId});
+		second.start();
+		// It opened the first host's incident, not a second one under the same id.
+		expect(second.store.getState().timeline.filter(e => e.type === 'incident.opened').map(e => e.id)).toEqual([opened.id]);
+		expect(second.store.getState().incident.title).toBe('Checkout 5xx');
+		first.controller.addNote('rolled back at 03:05, watching errors');
+		await waitFor(() => second.store.getState().timeline.some(e => e.type === 'note.added' && e.data.text === 'rolled back at 03:05, watching errors'), {timeoutMs: 20_000, message: 'the note on the second host'});
+		await harness.stop(second);
+		await waitFor(() => first.store.getState().timeline.some(e => e.type === 'presence.left'), {timeoutMs: 20_000, message: 'the second host left, as the first sees it'});
+	});
+
+	it('works offline as without sync, says how many events wait, and catches up when the database is back', async () => {
+		const incidentId = 'inc-20261122-0304-offl';
+		const proxy = await startTcpProxy({host: '127.0.0.1', port: server.port});
+		harness.onCleanup(() => proxy.close());
+		await proxy.refuse();
+		const config = harness.config({title: 'Disk full', sync: {postgres: proxy.via(server.url), pollMs: 500, timeoutMs: 2000}});
+		const session = await harness.open({config, stateDir: harness.tempDir('host-off-'), incidentId});
+		session.start();
+		await waitFor(() => session.store.getState().sync?.state === 'offline', {timeoutMs: 20_000, message: 'offline'});
+		// Notes are written (journal first) and shown at once: the sync is in nobody's way.
+		for (let n = 0; n < 3; n++) session.controller.addNote(`offline note ${n}`);
+		await waitFor(() => session.store.getState().timeline.filter(e => e.type === 'note.added').length === 3, {timeoutMs: 5000, message: 'three notes in the timeline'});
+		expect((await journalEvents(session.journal.path)).filter(e => e.type === 'note.added')).toHaveLength(3);
+		// incident.opened, presence.joined and the three notes.
+		await waitFor(() => session.store.getState().sync?.waiting === 5, {timeoutMs: 20_000, message: 'five events waiting'});
+		expect(syncSummary(session.store.getState().sync!)).toEqual({text: 'sync: offline, 5 events waiting', tone: 'warn'});
+		await proxy.heal();
+		await waitFor(() => session.store.getState().sync?.state === 'online' && session.store.getState().sync?.waiting === 0, {timeoutMs: 30_000, message: 'online, nothing waiting'});
+		const stored = await server.psql(`SELECT count(*) FROM incident_events WHERE incident_id = '${incidentId}' AND type = 'note.added'`);
+		expect(Number(stored.trim())).toBe(3);
+	});
+});
