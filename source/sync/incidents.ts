@@ -86,7 +86,8 @@ interface EventRow {
 	received_at: Date;
 }
 
-const incidentEventsStatement = 'SELECT event_id, event_text, seq::text AS seq, received_at FROM incident_events WHERE incident_id = $1 AND seq > $2 ORDER BY seq LIMIT 1000';
+// ORDER BY the column, qualified: plain `seq` would be the text alias, and '10' sorts before '9'.
+const incidentEventsStatement = 'SELECT event_id, event_text, seq::text AS seq, received_at FROM incident_events WHERE incident_id = $1 AND seq > $2 ORDER BY incident_events.seq LIMIT $3';
 
 /**
  * `--incident ID` on a host whose state directory has no journal for ID: its events are pulled from
@@ -96,7 +97,7 @@ const incidentEventsStatement = 'SELECT event_id, event_text, seq::text AS seq, 
  * new one with that id, as without sync). Throws, saying what to do, when the database cannot be read:
  * opening the incident empty would split it.
  */
-export async function pullIncidentIfAbsent(options: {sync: SyncConfig | undefined; stateDir: string; incidentId: string; redact: Redactor; env?: NodeJS.ProcessEnv}): Promise<number> {
+export async function pullIncidentIfAbsent(options: {sync: SyncConfig | undefined; stateDir: string; incidentId: string; redact: Redactor; env?: NodeJS.ProcessEnv; batchSize?: number}): Promise<number> {
 	const {sync, incidentId} = options;
 	if (!sync) return 0;
 	const file = journalPath(options.stateDir, incidentId);
@@ -108,7 +109,7 @@ export async function pullIncidentIfAbsent(options: {sync: SyncConfig | undefine
 			const ledger = await readLedger(file);
 			let count = 0;
 			for (;;) {
-				const rows = await db.query<EventRow>(incidentEventsStatement, [incidentId, ledger.pulledThrough]);
+				const rows = await db.query<EventRow>(incidentEventsStatement, [incidentId, ledger.pulledThrough, options.batchSize ?? 1000]);
 				if (rows.length === 0) return count;
 				const events: AnyTimelineEvent[] = [];
 				for (const row of rows) {

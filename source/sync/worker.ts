@@ -91,7 +91,8 @@ RETURNING event_id, seq::text AS seq, received_at`;
 
 const knownStatement = 'SELECT event_id, incident_id, seq::text AS seq, received_at FROM incident_events WHERE event_id = ANY($1::text[])';
 
-const pullStatement = 'SELECT event_id, event_text, seq::text AS seq, received_at FROM incident_events WHERE incident_id = $1 AND seq > $2 ORDER BY seq LIMIT $3';
+// ORDER BY the column, qualified: plain `seq` would be the text alias, and '10' sorts before '9'.
+const pullStatement = 'SELECT event_id, event_text, seq::text AS seq, received_at FROM incident_events WHERE incident_id = $1 AND seq > $2 ORDER BY incident_events.seq LIMIT $3';
 
 const incidentStatement = `INSERT INTO incidents (id, title, severity, status, opened_at, opened_by) VALUES ($1, $2, $3, 'investigating', $4, $5) ON CONFLICT (id) DO NOTHING`;
 

@@ -107,7 +107,7 @@ describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_0
 		const alice = await hosts.open('alice', {incidentId, postgres: proxy.via(url), timeoutMs: 15_000, pollMs: 300});
 		await waitFor(() => alice.status()?.state === 'online' && alice.status()!.waiting === 0, {timeoutMs: 20_000, message: 'alice online'});
 		// The next pull is held on the link: the worker is in the middle of a round when it is told to stop.
-		const release = await proxy.holdAt('ORDER BY seq LIMIT');
+		const release = await proxy.holdAt('AND seq > $2 ORDER BY');
 		const stopping = alice.sync.stop('quit');
 		await waitFor(async () => (await alice.events()).some(e => e.type === 'presence.left'), {timeoutMs: 10_000, message: 'presence.left in the journal'});
 		release();

@@ -95,11 +95,12 @@ describe.skipIf(!bin)('joining a shared incident', {timeout: 60_000}, () => {
 		const incidentId = 'inc-20261122-0304-pul1';
 		const alice = await hosts.open('alice', {incidentId, postgres: url});
 		await alice.journal.append('incident.opened', {title: 'Queue backlog', severity: 'SEV2'});
-		for (let n = 0; n < 5; n++) await alice.note(`note ${n}`);
+		// Past sequence number 10, pulled four at a time.
+		for (let n = 0; n < 14; n++) await alice.note(`note ${n}`);
 		await waitFor(() => alice.status()?.state === 'online' && alice.status()!.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed'});
 		const sync = syncSchema.parse({postgres: url});
 		const stateDir = await emptyStateDir();
-		const pulled = await pullIncidentIfAbsent({sync, stateDir, incidentId, redact});
+		const pulled = await pullIncidentIfAbsent({sync, stateDir, incidentId, redact, batchSize: 4});
 		const theirs = await alice.events();
 		expect(pulled).toBe(theirs.length);
 		const file = journalPath(stateDir, incidentId);

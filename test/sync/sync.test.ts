@@ -81,6 +81,18 @@ describe.skipIf(!bin)('sync through a real PostgreSQL', {timeout: 60_000}, () =>
 		await waitFor(async () => (await bob.ids()).has(note.id), {timeoutMs: 20_000, message: "alice's note on bob's host"});
 	});
 
+	it('pulls every event however many batches it takes, past 9, 99, 999 (the server numbers them)', async () => {
+		await freshDatabase();
+		const alice = await hosts.open('alice', {incidentId, postgres: url, timing: {batchSize: 7}});
+		const written = [];
+		for (let n = 0; n < 120; n++) written.push(await alice.note(`note ${n}`));
+		await waitFor(() => alice.status()?.state === 'online' && alice.status()!.waiting === 0, {timeoutMs: 30_000, message: 'alice pushed'});
+		// Bob pulls them seven at a time, from sequence numbers 1 to past 100.
+		const bob = await hosts.open('bob', {incidentId, postgres: url, timing: {batchSize: 7}});
+		await waitFor(() => bob.status()?.state === 'online' && bob.status()!.lastSyncAt !== undefined, {timeoutMs: 30_000, message: 'bob did a round'});
+		expect(missingFrom(new Set(written.map(e => e.id)), await bob.ids())).toEqual([]);
+	});
+
 	it('stores an event once however often it is pushed (a ledger lost, a worker restarted)', async () => {
 		await freshDatabase();
 		const alice = await hosts.open('alice', {incidentId, postgres: url});
