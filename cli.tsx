@@ -341,14 +341,15 @@ program
 	.action(async (id: string, local: {format: 'md' | 'json'; output?: string}) => {
 		const options = program.opts<GlobalOptions>();
 		if (!isValidIncidentId(id)) die(`not an incident id: ${id}`);
-		const [{readJournal}, {exportPostmortem}, {journalPath}] = await Promise.all([
-			import('./source/timeline/journal.js'),
+		const [{readInSharedOrder}, {exportPostmortem}, {journalPath}] = await Promise.all([
+			// A shared incident's events in the order every host gives them, so their drafts are the same.
+			import('./source/sync/shared-order.js'),
 			import('./source/timeline/export.js'),
 			import('./source/timeline/state-dir.js'),
 		]);
 		const file = journalPath(await resolveStateDir(options), id);
 		if (!existsSync(file)) die(`no journal for incident ${id} at ${file} (see: incident-tui incidents)`);
-		const {events, warnings} = await readJournal(file);
+		const {events, warnings} = await readInSharedOrder(file);
 		for (const warning of warnings) process.stderr.write(`incident-tui: warning: ${warning}\n`);
 		// The checklist lists every step of each runbook the incident used, touched or not, where the
 		// runbook can still be loaded (else the steps its journal touched), with its titles filled with

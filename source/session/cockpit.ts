@@ -23,12 +23,13 @@ import {createIncidentStore, type IncidentStore} from '../store/store.js';
 import {emptyIncident} from '../timeline/incident.js';
 import {commandChoice, type EnvInfo} from '../store/types.js';
 import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../timeline/events.js';
-import {openJournal, readJournal, type Journal} from '../timeline/journal.js';
+import {openJournal, type Journal} from '../timeline/journal.js';
 import {exportPostmortem} from '../timeline/export.js';
 import {hhmmss, stepCheckHow} from '../timeline/describe.js';
 import {createLineRedactor, createRedactor, REDACTED} from '../timeline/redact.js';
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
+import {readInSharedOrder} from '../sync/shared-order.js';
 import {startSync, type SyncHandle} from '../sync/start.js';
 import type {CockpitController} from '../ui/controller.js';
 import {watchRecovery} from './recovery.js';
@@ -453,7 +454,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		exportPostmortem() {
 			// From the journal, not the screen's list: a long incident has more events than the screen keeps.
 			const file = resolvePath(options.exportDir ?? process.cwd(), `${incidentId}-postmortem.md`);
-			void readJournal(journal.path)
+			void readInSharedOrder(journal.path)
 				.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook, runbooks: store.getState().runbooks.map(r => filledAsRecorded(r, events)), redact})))
 				.then(
 					() => flash(`post-mortem draft written to ${file}`, 'ok'),

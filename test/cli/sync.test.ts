@@ -66,6 +66,33 @@ describe.skipIf(!bin)('incident-tui with sync', {timeout: cliTestTimeoutMs}, () 
 		expect(result.stderr + result.stdout).not.toContain('pw-Never-7');
 	});
 
+	it("export: two hosts' post-mortems are the same, though their journals hold the events in different orders", async () => {
+		const name = `x${Date.now() % 100_000}`;
+		await server.psql(`CREATE DATABASE ${name}`);
+		const url = server.url.replace(/\/postgres$/, `/${name}`);
+		const sharedId = 'inc-20261122-0304-exp1';
+		// Alice's clock is two minutes behind: her note is older than bob's but reaches bob after his own.
+		const alice = await hosts.open('alice', {incidentId: sharedId, postgres: url, now: () => new Date(Date.now() - 120_000)});
+		await alice.journal.append('incident.opened', {title: 'Checkout 5xx', severity: 'SEV2'});
+		const bob = await hosts.open('bob', {incidentId: sharedId, postgres: url});
+		await bob.note('errors began at 03:02');
+		await alice.note('written while the VPN was down');
+		await alice.journal.append('status.changed', {from: 'investigating', to: 'resolved'});
+		const all = async (host: typeof alice) => (await host.events()).length;
+		await waitFor(async () => alice.status()?.waiting === 0 && bob.status()?.waiting === 0 && (await all(alice)) === (await all(bob)) && (await all(bob)) >= 6, {timeoutMs: 20_000, message: 'both hold every event'});
+		const order = async (host: typeof alice) => (await host.events()).map(e => e.id).join(',');
+		expect(await order(alice)).not.toBe(await order(bob));
+		const drafts = [];
+		for (const host of [alice, bob]) {
+			const result = await runCli(['--state-dir', host.stateDir, 'export', sharedId], {home});
+			expect(result.code, result.stderr).toBe(0);
+			// The stamp says when each was exported.
+			drafts.push(result.stdout.replace(/_Draft exported by incident-tui at .*_/, ''));
+		}
+		expect(drafts[0]).toContain('written while the VPN was down');
+		expect(drafts[0]).toBe(drafts[1]);
+	});
+
 	it('--incident ID that this host never saw, with the database unreachable: stops and says what to do', async () => {
 		const port = await closedPort();
 		await writeFile(path.join(home, 'incident.yaml'), `sync:\n  postgres: postgres://app@127.0.0.1:${port}/incidents\n  timeoutMs: 2000\n`);
