@@ -186,7 +186,9 @@ export class SyncWorker {
 	private refused = 0;
 	private syncedByPid: number | undefined;
 	private lastHeartbeat: number;
+	/** Set once presence.left is written: the loops end when nothing waits. */
 	private stopping = false;
+	private stopped: Promise<void> | undefined;
 	private done: Promise<void> | undefined;
 	private db: DbConnection | undefined;
 
@@ -221,15 +223,21 @@ export class SyncWorker {
 	 * Writes presence.left, tries for a moment (`stopFlushMs`) to push what waits, then ends: the
 	 * journal keeps whatever could not be pushed, for the next start. Call before the journal closes.
 	 */
-	async stop(reason?: string): Promise<void> {
-		if (this.stopping) return this.done;
-		this.stopping = true;
+	stop(reason?: string): Promise<void> {
+		this.stopped ??= this.stopAfterLeaving(reason);
+		return this.stopped;
+	}
+
+	private async stopAfterLeaving(reason?: string): Promise<void> {
 		try {
 			const left = await this.options.append('presence.left', reason ? {reason} : {});
 			this.localEvents([left as AnyTimelineEvent]);
 		} catch {
 			// The journal is closing or closed: nothing more to say.
 		}
+		// Only once presence.left is in the journal: a round that ended while it was being written would
+		// have taken the stop for done, with presence.left not pushed.
+		this.stopping = true;
 		this.wakeup.wake();
 		let timer: NodeJS.Timeout | undefined;
 		await Promise.race([this.done, new Promise(resolve => (timer = setTimeout(resolve, this.timing.stopFlushMs)))]);

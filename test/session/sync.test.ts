@@ -49,7 +49,10 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		first.controller.addNote('rolled back at 03:05, watching errors');
 		await waitFor(() => second.store.getState().timeline.some(e => e.type === 'note.added' && e.data.text === 'rolled back at 03:05, watching errors'), {timeoutMs: 20_000, message: 'the note on the second host'});
 		await harness.stop(second);
-		await waitFor(() => first.store.getState().timeline.some(e => e.type === 'presence.left'), {timeoutMs: 20_000, message: 'the second host left, as the first sees it'});
+		await waitFor(() => first.store.getState().timeline.some(e => e.type === 'presence.left'), {timeoutMs: 20_000, message: 'the second host left, as the first sees it'}).catch((error: Error) => {
+			const said = (session: typeof first) => JSON.stringify({...session.store.getState().sync, present: undefined});
+			throw new Error(`${error.message} (first: ${said(first)}; second: ${said(second)})`);
+		});
 	});
 
 	it('works offline as without sync, says how many events wait, and catches up when the database is back', async () => {

@@ -12,7 +12,7 @@ import {orderEvents} from '../../source/sync/order.js';
 import {startSync, type SyncHandle} from '../../source/sync/start.js';
 import type {SyncStatus} from '../../source/sync/status.js';
 import type {SyncTiming} from '../../source/sync/worker.js';
-import type {AnyTimelineEvent} from '../../source/timeline/events.js';
+import type {AnyTimelineEvent, AppendEvent} from '../../source/timeline/events.js';
 import {openJournal, readJournal, type Journal} from '../../source/timeline/journal.js';
 import {createRedactor, type Redactor} from '../../source/timeline/redact.js';
 import {journalPath} from '../../source/timeline/state-dir.js';
@@ -51,6 +51,8 @@ export interface HostOptions {
 	now?: () => Date;
 	/** Starts the sync (default); false: the journal only. */
 	sync?: boolean;
+	/** What the worker's own appends (presence) go through: the journal's append, or this around it. */
+	wrapAppend?: (append: AppendEvent) => AppendEvent;
 }
 
 export class Hosts {
@@ -70,7 +72,7 @@ export class Hosts {
 		const sync =
 			options.sync === false
 				? {status: () => undefined, stop: async () => undefined}
-				: startSync({config, journal, incidentId: options.incidentId, redact, append: journal.append, onStatus: status => statuses.push(status), timing: {...fastTiming, ...options.timing}});
+				: startSync({config, journal, incidentId: options.incidentId, redact, append: options.wrapAppend ? options.wrapAppend(journal.append) : journal.append, onStatus: status => statuses.push(status), timing: {...fastTiming, ...options.timing}});
 		let stopped = false;
 		const host: Host = {
 			name,

@@ -1,5 +1,5 @@
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import type {AnyTimelineEvent} from '../../source/timeline/events.js';
+import type {AnyTimelineEvent, AppendEvent} from '../../source/timeline/events.js';
 import {exportPostmortem} from '../../source/timeline/export.js';
 import {requirePostgres, startPostgres, type RunningPostgres} from '../support/postgres.js';
 import {Hosts, missingFrom, type Host} from '../support/sync-hosts.js';
@@ -112,6 +112,27 @@ describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_0
 		await waitFor(async () => (await alice.events()).some(e => e.type === 'presence.left'), {timeoutMs: 10_000, message: 'presence.left in the journal'});
 		release();
 		await stopping;
+		const left = await server.psql(`SELECT count(*) FROM incident_events WHERE type = 'presence.left' AND author = 'alice@host-alice'`, url);
+		expect(Number(left.trim())).toBe(1);
+	});
+
+	it('presence.left still being written when a round ends is pushed before the worker stops (a slow disk)', async () => {
+		const name = `f${++database}`;
+		await server.psql(`CREATE DATABASE ${name}`);
+		url = server.url.replace(/\/postgres$/, `/${name}`);
+		let host: Host | undefined;
+		/** presence.left is written only once a round has ended since stop() was called, as on a slow disk. */
+		const slowLeft = (append: AppendEvent): AppendEvent =>
+			async function appendSlowly(type, data) {
+				if (type === 'presence.left') {
+					const before = host!.status()?.lastSyncAt;
+					await waitFor(() => host!.status()?.lastSyncAt !== before, {timeoutMs: 10_000, message: 'a round after stop()'});
+				}
+				return append(type, data);
+			};
+		host = await hosts.open('alice', {incidentId, postgres: url, pollMs: 100, wrapAppend: slowLeft});
+		await waitFor(() => host!.status()?.state === 'online' && host!.status()!.waiting === 0, {timeoutMs: 20_000, message: 'alice online'});
+		await host.sync.stop('quit');
 		const left = await server.psql(`SELECT count(*) FROM incident_events WHERE type = 'presence.left' AND author = 'alice@host-alice'`, url);
 		expect(Number(left.trim())).toBe(1);
 	});
