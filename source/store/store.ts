@@ -171,9 +171,11 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 	const scrubbed = <T>(slot: DataSlot<T>, value: T): T => (slot.scrub ? slot.scrub(value, scrub) : value);
 	const answered = (feeds: IncidentState['feeds'], slot: {feed?: string}, at: number): IncidentState['feeds'] =>
 		slot.feed ? {...feeds, [slot.feed]: {status: 'ok', lastOkAt: at, lastAttemptAt: at}} : feeds;
+	/** The incident before any event: what a replay in time order starts from (eventsAppended). */
+	const blank = options.initial?.incident ?? emptyIncident(options.incidentId ?? 'incident', new Date(now()).toISOString());
 	const store = createStore<IncidentState & IncidentActions>()((set, get) => ({
 		env: {...defaultEnv, ...options.env},
-		incident: emptyIncident(options.incidentId ?? 'incident', new Date(now()).toISOString()),
+		incident: blank,
 		timeline: [],
 		feeds: {},
 		pendingSignals: [],
@@ -236,7 +238,11 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			for (const event of fresh) incident = applyEvent(incident, event);
 			let next = [...timeline, ...fresh];
 			// Journals from two operators interleave: keep the list in time order.
-			if (timeline.length > 0 && fresh.some(e => e.at < timeline.at(-1)!.at)) next.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+			const late = timeline.length > 0 && fresh.some(e => e.at < timeline.at(-1)!.at);
+			if (late) next.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+			// An event from before the newest (another host's, pulled late): severity, status, ticks and pins
+			// are replayed in time order, as every host replays them, while the list holds every event.
+			if (late && next.length <= limits.timelineEvents) incident = next.reduce(applyEvent, blank);
 			next = keepLast(next, limits.timelineEvents);
 			set({timeline: next, incident});
 		},
