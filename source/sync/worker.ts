@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {AnyTimelineEvent, AppendEvent} from '../timeline/events.js';
 import {appendForeignEvents} from '../timeline/foreign-append.js';
-import {openJournal, parseEventLine, serializeEvent, type Journal} from '../timeline/journal.js';
+import {openJournal, parseEventLine, type Journal} from '../timeline/journal.js';
 import type {Redactor} from '../timeline/redact.js';
 import {describeSyncError, type SyncConnection} from './connection.js';
 import {openDb, type DbConnection} from './db.js';
@@ -9,7 +9,9 @@ import {ledgerPath, readLedger, recordFacts, type Ledger, type ServerFacts} from
 import {acquireSyncLock} from './lock.js';
 import {applyPresence, heartbeatMs, noPresence, whoIsPresent, type PresenceState} from './presence.js';
 import {eventsChannel, migrate} from './schema.js';
+import {factsOf, incidentStatement, isDataError, knownStatement, pullStatement, pushParameters, pushStatement, type KnownRow, type PulledRow, type PushedRow} from './statements.js';
 import type {SyncState, SyncStatus} from './status.js';
+import {untilAborted, Wakeup} from './wakeup.js';
 
 /**
  * The sync worker of one incident on one host: pushes this host's events to PostgreSQL in the order
@@ -21,10 +23,9 @@ import type {SyncState, SyncStatus} from './status.js';
  * counts the events waiting, and tries again with backoff until the database answers; then both sides
  * catch up by themselves.
  *
- * - Push: one statement per batch, under a per-incident advisory lock, `ON CONFLICT (event_id) DO
- *   NOTHING`: an event pushed twice (a connection lost after the server committed, a cockpit killed
- *   before it recorded the push) is stored once. The lock makes the server's sequence numbers of an
- *   incident increase in commit order, so a reader that has seen sequence N has seen everything below.
+ * - Push: one statement per batch, under a per-incident advisory lock (statements.ts), `ON CONFLICT
+ *   (event_id) DO NOTHING`: an event pushed twice (a connection lost after the server committed, a
+ *   cockpit killed before it recorded the push) is stored once.
  * - Pull: every event of the incident past the last sequence number pulled, woken by NOTIFY, with a
  *   poll every `pollMs` as the fallback; events the journal lacks are appended to it
  *   (timeline/foreign-append.ts), fsynced, and only then recorded as pulled.
@@ -62,106 +63,6 @@ export interface SyncWorkerOptions {
 	timing?: Partial<SyncTiming>;
 	/** The cockpit's version, recorded in presence.joined. */
 	version?: string;
-}
-
-/** Row shapes of the statements below. */
-interface PushedRow {
-	event_id: string;
-	seq: string;
-	received_at: Date;
-}
-interface KnownRow extends PushedRow {
-	incident_id: string;
-}
-interface PulledRow extends PushedRow {
-	event_text: string;
-}
-
-const pushStatement = `
-WITH held AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtextextended($1, 0)) AS held),
-batch AS (
-	SELECT r.*, o.ord FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS o(item, ord)
-	CROSS JOIN LATERAL jsonb_to_record(o.item) AS r(event_id text, event_text text, type text, author text, host text, event_at timestamptz)
-)
-INSERT INTO incident_events (event_id, incident_id, event, event_text, type, author, host, event_at)
-SELECT batch.event_id, $1, batch.event_text::jsonb, batch.event_text, batch.type, batch.author, batch.host, batch.event_at
-FROM batch CROSS JOIN held ORDER BY batch.ord
-ON CONFLICT (event_id) DO NOTHING
-RETURNING event_id, seq::text AS seq, received_at`;
-
-const knownStatement = 'SELECT event_id, incident_id, seq::text AS seq, received_at FROM incident_events WHERE event_id = ANY($1::text[])';
-
-// ORDER BY the column, qualified: plain `seq` would be the text alias, and '10' sorts before '9'.
-const pullStatement = 'SELECT event_id, event_text, seq::text AS seq, received_at FROM incident_events WHERE incident_id = $1 AND seq > $2 ORDER BY incident_events.seq LIMIT $3';
-
-const incidentStatement = `INSERT INTO incidents (id, title, severity, status, opened_at, opened_by) VALUES ($1, $2, $3, 'investigating', $4, $5) ON CONFLICT (id) DO NOTHING`;
-
-/** A failure the database gives for one event's data (class 22: data exception), not for the link. */
-function isDataError(error: unknown): boolean {
-	const code = (error as {code?: unknown}).code;
-	return typeof code === 'string' && code.startsWith('22');
-}
-
-function hostOf(author: string): string {
-	const at = author.lastIndexOf('@');
-	return at >= 0 ? author.slice(at + 1) : author;
-}
-
-function factsOf(row: PushedRow): {id: string} & ServerFacts {
-	return {id: row.event_id, seq: Number(row.seq), receivedAt: new Date(row.received_at).toISOString()};
-}
-
-/**
- * `connecting` unless `signal` aborts first (then undefined); a connection that comes after that is
- * closed at once.
- */
-async function untilAborted(connecting: Promise<DbConnection>, signal: AbortSignal): Promise<DbConnection | undefined> {
-	if (signal.aborted) {
-		connecting.then(db => db.close(), () => undefined);
-		return undefined;
-	}
-	let onAbort: () => void = () => {};
-	const aborted = new Promise<undefined>(resolve => {
-		onAbort = () => resolve(undefined);
-		signal.addEventListener('abort', onAbort, {once: true});
-	});
-	try {
-		const db = await Promise.race([connecting, aborted]);
-		if (!db) connecting.then(late => late.close(), () => undefined);
-		return db;
-	} finally {
-		signal.removeEventListener('abort', onAbort);
-	}
-}
-
-/** Something that can be awaited once and triggered many times; each trigger wakes the current waiter. */
-class Wakeup {
-	private resolve: (() => void) | undefined;
-	private pending = false;
-
-	wake(): void {
-		this.pending = true;
-		this.resolve?.();
-	}
-
-	/** Resolves at the next wake (at once when one came since the last wait), or after `ms`. */
-	async wait(ms: number, signal: AbortSignal): Promise<void> {
-		if (this.pending || signal.aborted) {
-			this.pending = false;
-			return;
-		}
-		let timer: NodeJS.Timeout | undefined;
-		const onAbort = () => this.resolve?.();
-		signal.addEventListener('abort', onAbort, {once: true});
-		await new Promise<void>(resolve => {
-			this.resolve = resolve;
-			timer = setTimeout(resolve, ms);
-		});
-		clearTimeout(timer);
-		signal.removeEventListener('abort', onAbort);
-		this.resolve = undefined;
-		this.pending = false;
-	}
 }
 
 export class SyncWorker {
@@ -416,16 +317,7 @@ export class SyncWorker {
 	}
 
 	private async pushBatch(db: DbConnection, batch: readonly AnyTimelineEvent[]): Promise<Array<{id: string} & ServerFacts>> {
-		const rows = batch.map(event => ({
-			event_id: event.id,
-			// What leaves the host is masked with its redactor, as the journal's own text is.
-			event_text: serializeEvent(event).trimEnd(),
-			type: event.type,
-			author: event.by,
-			host: hostOf(event.by),
-			event_at: event.at,
-		}));
-		const inserted = await db.query<PushedRow>(pushStatement, [this.options.incidentId, JSON.stringify(rows)]);
+		const inserted = await db.query<PushedRow>(pushStatement, pushParameters(this.options.incidentId, batch));
 		const facts = inserted.map(factsOf);
 		// Already there: pushed before (a lost answer, a killed cockpit), or another host's copy.
 		const missing = batch.map(event => event.id).filter(id => !facts.some(fact => fact.id === id));
