@@ -200,10 +200,7 @@ describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_0
 		await sameRecord(alice, bob);
 	});
 
-	/**
-	 * One host cut off for `partitionMs` (30 s in the issue; the same code path with a shorter time here)
-	 * while both keep writing notes and confirming actions.
-	 */
+	/** One host cut off for `partitionMs` while both keep writing notes and confirming actions. */
 	async function partition(partitionMs: number): Promise<void> {
 		const {alice, bob, proxy} = await setUp();
 		proxy.stall();
@@ -230,7 +227,8 @@ describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_0
 		await sameRecord(alice, bob);
 	}
 
-	it('one host partitioned while both write notes and confirm actions: the same events and post-mortem after healing', async () => {
-		await partition(1500);
+	it('one host partitioned for 30 s while both write notes and confirm actions: the same events and post-mortem after healing', async () => {
+		// 30 s, as the issue has it; SYNC_PARTITION_MS=1500 for a quick run while working on the sync.
+		await partition(Number(process.env.SYNC_PARTITION_MS ?? 30_000));
 	});
 });
