@@ -29,6 +29,7 @@ import {hhmmss, stepCheckHow} from '../timeline/describe.js';
 import {createLineRedactor, createRedactor, REDACTED} from '../timeline/redact.js';
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
+import {recentConflictingActions} from '../sync/conflicts.js';
 import {readInSharedOrder} from '../sync/shared-order.js';
 import {startSync, type SyncHandle} from '../sync/start.js';
 import type {CockpitController} from '../ui/controller.js';
@@ -66,6 +67,8 @@ export interface SessionOptions {
 	variables?: Record<string, string>;
 	now?: () => number;
 	onQuit?: () => void;
+	/** Who writes the journal (user@host); default: this process's user and host. */
+	author?: string;
 	/** Where `E` writes the post-mortem draft (default: the working directory). */
 	exportDir?: string;
 }
@@ -97,7 +100,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		namespace: options.namespace,
 		production: options.production,
 		journalPath: path,
-		author: author(),
+		author: options.author ?? author(),
 	};
 	const redact = createRedactor(config.redact);
 	const journal = await openJournal({path, author: env.author!, redact});
@@ -227,9 +230,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		return [`the alert ${runbookAlert.name} that chose this runbook is in namespace ${wanted}; this acts on namespace ${acting}${why}.`];
 	};
 
+	/** Others' request, confirmation or outcome of this action on this object just now, from the shared timeline (sync/conflicts.ts). */
+	const othersDidIt = (request: ActionRequest): string[] =>
+		recentConflictingActions(store.getState().timeline, request, {me: env.author!, nowMs: now()}).map(other => `${other.text}: check the timeline before doing it again.`);
+
 	/** Journals the request, then opens its confirmation, with `warnings` above the action's own. */
 	const open = async (prepared: ActionRequest, warnings: readonly string[] = []) => {
-		const request = withWarnings(prepared, [...namespaceWarnings(prepared), ...warnings]);
+		const request = withWarnings(prepared, [...othersDidIt(prepared), ...namespaceWarnings(prepared), ...warnings]);
 		await requestAction(request, append);
 		store.getState().dialogOpened({kind: 'confirm', request});
 	};

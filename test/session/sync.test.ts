@@ -1,8 +1,12 @@
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {createKubeCluster} from '../../source/clients/kube-cluster.js';
+import {podsData} from '../../source/kinds/pods/data.js';
+import type {Session} from '../../source/session/cockpit.js';
 import {pullIncidentIfAbsent} from '../../source/sync/incidents.js';
 import {syncSummary} from '../../source/sync/status.js';
 import {createRedactor} from '../../source/timeline/redact.js';
 import {requirePostgres, startPostgres, type RunningPostgres} from '../support/postgres.js';
+import {startFakeKubeServer} from '../support/fake-kube-server.js';
 import {startTcpProxy} from '../support/tcp-proxy.js';
 import {waitFor} from '../support/wait.js';
 import {journalEvents, SessionHarness} from './support.js';
@@ -75,5 +79,39 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		await waitFor(() => session.store.getState().sync?.state === 'online' && session.store.getState().sync?.waiting === 0, {timeoutMs: 30_000, message: 'online, nothing waiting'});
 		const stored = await server.psql(`SELECT count(*) FROM incident_events WHERE incident_id = '${incidentId}' AND type = 'note.added'`);
 		expect(Number(stored.trim())).toBe(3);
+	});
+
+	it("warns before a second rollback of the same deployment that another responder just did it", async () => {
+		const incidentId = 'inc-20261122-0304-roll';
+		const kube = await startFakeKubeServer();
+		harness.onCleanup(() => kube.close());
+		kube.addDeployment({name: 'checkout', images: ['shop/checkout:1.7.2', 'shop/checkout:1.8.0'], replicas: 2});
+		const config = harness.config({title: 'Checkout 5xx', sync: {postgres: server.url, pollMs: 500, timeoutMs: 2000}});
+		/** A responder's cockpit on its own "host": its own state directory, author and cluster client. */
+		const responder = async (who: string): Promise<Session> => {
+			const cluster = createKubeCluster({kubeconfig: kube.kubeconfigPath, readonly: false, fieldManager: `incident-tui/${incidentId}`, backoff: {initialMs: 20, maxMs: 200}});
+			const stateDir = harness.tempDir(`host-${who}-`);
+			await pullIncidentIfAbsent({sync: config.sync, stateDir, incidentId, redact: createRedactor()});
+			const session = await harness.open({config, stateDir, incidentId, cluster, context: kube.context, namespace: kube.namespace, author: who});
+			session.start();
+			await waitFor(() => podsData.of(session.store.getState()).deployments['checkout'] && session.store.getState().sync?.state === 'online', {timeoutMs: 20_000, message: `${who}: checkout in the store, sync online`});
+			return session;
+		};
+		const confirmation = (session: Session) =>
+			waitFor(() => {
+				const dialog = session.store.getState().ui.dialog;
+				return dialog?.kind === 'confirm' ? dialog.request : undefined;
+			}, {message: 'the confirmation'});
+		const alice = await responder('alice@bastion-1');
+		await waitFor(() => alice.store.getState().sync?.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed the incident'});
+		const bob = await responder('bob@bastion-2');
+		alice.controller.requestDeploymentAction('rollback', 'checkout');
+		const first = await confirmation(alice);
+		expect(first.warnings.join('\n')).not.toMatch(/bob@bastion-2/);
+		alice.controller.confirm(first);
+		await waitFor(() => bob.store.getState().timeline.some(e => e.type === 'action.succeeded' && e.by === 'alice@bastion-1'), {timeoutMs: 20_000, message: "alice's rollback in bob's timeline"});
+		bob.controller.requestDeploymentAction('rollback', 'checkout');
+		const second = await confirmation(bob);
+		expect(second.warnings[0]).toMatch(/^alice@bastion-1 did rollback deployment\/checkout \(revision .*\) \d+ s ago: check the timeline before doing it again\.$/);
 	});
 });
