@@ -30,6 +30,7 @@ import {createLineRedactor, createRedactor, REDACTED} from '../timeline/redact.j
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
 import {recentConflictingActions} from '../sync/conflicts.js';
+import {actionRefusal, replayRoles} from '../sync/roles.js';
 import {readInSharedOrder} from '../sync/shared-order.js';
 import {startSync, type SyncHandle} from '../sync/start.js';
 import type {CockpitController} from '../ui/controller.js';
@@ -385,6 +386,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		confirm(request) {
 			store.getState().dialogClosed();
 			if (env.readonly && request.dangerous) return flash('read-only mode: nothing was sent', 'warn');
+			// An observer in a shared incident watches (a role set from any host: sync/roles.ts).
+			const observer = request.dangerous ? actionRefusal(replayRoles(store.getState().timeline), env.author!) : null;
+			if (observer) return flash(`${observer}; nothing was sent`, 'warn');
 			if (contextPending && request.dangerous) return flash(`${contextPendingText}; nothing was sent`, 'warn');
 			if (running) return flash('another action is still running (esc cancels it)', 'warn');
 			running = new AbortController();

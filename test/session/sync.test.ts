@@ -81,14 +81,13 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		expect(Number(stored.trim())).toBe(3);
 	});
 
-	it("warns before a second rollback of the same deployment that another responder just did it", async () => {
-		const incidentId = 'inc-20261122-0304-roll';
+	/** Responders' cockpits on their own "hosts" (state directory, author, cluster client) on one fake cluster, sharing `incidentId`. */
+	async function responders(incidentId: string): Promise<(who: string) => Promise<Session>> {
 		const kube = await startFakeKubeServer();
 		harness.onCleanup(() => kube.close());
 		kube.addDeployment({name: 'checkout', images: ['shop/checkout:1.7.2', 'shop/checkout:1.8.0'], replicas: 2});
 		const config = harness.config({title: 'Checkout 5xx', sync: {postgres: server.url, pollMs: 500, timeoutMs: 2000}});
-		/** A responder's cockpit on its own "host": its own state directory, author and cluster client. */
-		const responder = async (who: string): Promise<Session> => {
+		return async function responder(who: string): Promise<Session> {
 			const cluster = createKubeCluster({kubeconfig: kube.kubeconfigPath, readonly: false, fieldManager: `incident-tui/${incidentId}`, backoff: {initialMs: 20, maxMs: 200}});
 			const stateDir = harness.tempDir(`host-${who}-`);
 			await pullIncidentIfAbsent({sync: config.sync, stateDir, incidentId, redact: createRedactor()});
@@ -97,11 +96,17 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 			await waitFor(() => podsData.of(session.store.getState()).deployments['checkout'] && session.store.getState().sync?.state === 'online', {timeoutMs: 20_000, message: `${who}: checkout in the store, sync online`});
 			return session;
 		};
-		const confirmation = (session: Session) =>
-			waitFor(() => {
-				const dialog = session.store.getState().ui.dialog;
-				return dialog?.kind === 'confirm' ? dialog.request : undefined;
-			}, {message: 'the confirmation'});
+	}
+
+	function confirmation(session: Session) {
+		return waitFor(() => {
+			const dialog = session.store.getState().ui.dialog;
+			return dialog?.kind === 'confirm' ? dialog.request : undefined;
+		}, {message: 'the confirmation'});
+	}
+
+	it("warns before a second rollback of the same deployment that another responder just did it", async () => {
+		const responder = await responders('inc-20261122-0304-roll');
 		const alice = await responder('alice@bastion-1');
 		await waitFor(() => alice.store.getState().sync?.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed the incident'});
 		const bob = await responder('bob@bastion-2');
@@ -113,5 +118,19 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		bob.controller.requestDeploymentAction('rollback', 'checkout');
 		const second = await confirmation(bob);
 		expect(second.warnings[0]).toMatch(/^alice@bastion-1 did rollback deployment\/checkout \(revision .*\) \d+ s ago: check the timeline before doing it again\.$/);
+	});
+
+	it("an observer's cockpit sends no action: the role set from another host", async () => {
+		const responder = await responders('inc-20261122-0304-obsv');
+		const alice = await responder('alice@bastion-1');
+		await waitFor(() => alice.store.getState().sync?.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed the incident'});
+		const carol = await responder('carol@laptop-3');
+		// The commander makes carol an observer, on alice's host.
+		await alice.journal.append('role.assigned', {user: 'carol@laptop-3', role: 'observer', previous: 'responder'});
+		await waitFor(() => carol.store.getState().timeline.some(e => e.type === 'role.assigned'), {timeoutMs: 20_000, message: "the role on carol's host"});
+		carol.controller.requestDeploymentAction('rollback', 'checkout');
+		carol.controller.confirm(await confirmation(carol));
+		await waitFor(() => /observer in this incident: actions are read-only.*nothing was sent/.test(carol.store.getState().ui.flash?.text ?? ''), {message: 'carol is told why'});
+		expect(carol.store.getState().timeline.filter(e => e.type === 'action.confirmed' || e.type === 'action.succeeded')).toEqual([]);
 	});
 });
