@@ -5,6 +5,7 @@ import type {IncidentInfo} from '../timeline/incident.js';
 import {otherOperators} from '../timeline/presence.js';
 import {displayText} from '../text/display.js';
 import {sourcesSummary} from '../store/feeds.js';
+import {syncSummary} from '../sync/status.js';
 import {useIncident, useNow, useTheme} from './context.js';
 
 const severityTone: Record<string, Tone> = {SEV1: 'crit', SEV2: 'crit', SEV3: 'warn', SEV4: 'info'};
@@ -43,6 +44,15 @@ function SourcesSummary(props: {now: number}) {
 	);
 }
 
+/** The sync's state in a few words ("sync: offline, 12 events waiting"); nothing without sync. */
+function SyncSummary() {
+	const theme = useTheme();
+	const sync = useIncident(s => s.sync);
+	if (!sync) return null;
+	const {text, tone} = syncSummary(sync);
+	return <Text color={theme.colorOf(tone)}>{`[${theme.color ? '' : `${theme.symbolOf(tone)} `}${text}] `}</Text>;
+}
+
 /** One line: badges, severity, status, elapsed time, the sources' summary, title, the other operators on the incident, context/namespace. */
 export function Header(props: {width: number}) {
 	const theme = useTheme();
@@ -64,6 +74,7 @@ export function Header(props: {width: number}) {
 				<Text color={theme.colorOf(statusTone[incident.status] ?? 'info')}>{incident.status}</Text>
 				<Text>{` ${clock} `}</Text>
 				<SourcesSummary now={now} />
+				<SyncSummary />
 				<Text bold>{displayText(incident.title)}</Text>
 				{/* Someone else is on this incident: say who, before anyone acts twice. */}
 				{others.length > 0 ? <Text color={theme.colorOf('warn')}>{displayText(`  with ${others.join(', ')}`)}</Text> : null}

@@ -34,3 +34,18 @@ describe('the header’s elapsed clock', () => {
 		await ui.waitForFrame(f => / resolved in (59m|1h00m) /.test(f.split('\n')[0]!), 'stopped at the second resolve');
 	});
 });
+
+describe('the header’s sync state', () => {
+	it('says offline and how many events wait, and nothing without sync', async () => {
+		const store = createIncidentStore({incidentId: 'inc-20261122-0300-sync', env: {context: 'prod-eu', namespace: 'shop'}});
+		store.getState().eventsAppended([timelineEvent('incident.opened', {title: 'Checkout 5xx after deploy', severity: 'SEV2'}, minutesAgo(5))]);
+		const ui = await renderCockpit({store, width: 150, height: 40});
+		cleanup.push(() => ui.unmount());
+		const header = () => ui.frame().split('\n')[0]!;
+		expect(header()).not.toMatch(/sync:/);
+		store.getState().syncReported({state: 'offline', since: minutesAgo(1), database: 'postgres://app@db:5432/incidents', waiting: 12, refused: 0, present: []});
+		await ui.waitForFrame(f => /\[sync: offline, 12 events waiting\] /.test(f.split('\n')[0]!), 'the sync state in the header');
+		store.getState().syncReported({state: 'online', since: minutesAgo(0), database: 'postgres://app@db:5432/incidents', waiting: 0, refused: 0, present: []});
+		await ui.waitForFrame(f => /\[sync: online\] /.test(f.split('\n')[0]!), 'online in the header');
+	});
+});
