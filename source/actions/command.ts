@@ -5,7 +5,8 @@ import {checkValue, codeWordReason, markValue, showValue, type ValueMark} from '
 import {MissingVariableError, placeholders, renderTemplate, shellQuote, templateVariables} from '../runbook/template.js';
 import type {EnvInfo} from '../store/types.js';
 import {createLineRedactor, createRedactor, REDACTED, type Redactor} from '../timeline/redact.js';
-import type {ActionContext, ActionOutcome, ActionRequest} from './types.js';
+import type {CommandRun} from './command-run.js';
+import type {ActionContext, ActionDef, ActionOutcome, ActionRequest} from './types.js';
 
 /** Default command timeout (issue 4: 60 s). */
 export const defaultCommandTimeoutMs = 60_000;
@@ -113,7 +114,7 @@ function withEndOfOptions(template: readonly string[], argv: readonly string[], 
 	return [...argv.slice(0, first), '--', ...argv.slice(first)];
 }
 
-async function prepare(input: PrepareCommandInput): Promise<ActionRequest> {
+async function prepare(input: PrepareCommandInput): Promise<PreparedCommand> {
 	const {command, vars, env} = input;
 	const secretNames = new Set(input.secretVars ?? []);
 	const displayVars = displayed(vars, [...secretNames]);
@@ -170,35 +171,48 @@ async function prepare(input: PrepareCommandInput): Promise<ActionRequest> {
 	if (input.kube) details.push(input.kube.note);
 	details.push(`Timeout: ${Math.round(timeoutMs / 1000)} s; esc cancels.`);
 
-	const request: ActionRequest = {
+	const request: PreparedCommand = {
 		id: input.newId(),
 		kind: 'command',
 		title: command.title ?? `Run ${command.id}`,
-		dangerous: input.dangerous ?? true,
+		dangerous: input.dangerous ?? commandAction.dangerous,
 		target: {context: env.context, namespace: env.namespace, object: `command/${command.id}`},
 		change: change.length > 200 ? `${change.slice(0, 197)}...` : change,
 		kubectl: shown,
 		details,
 		warnings,
 		timeoutMs,
-		async run(ctx: ActionContext): Promise<ActionOutcome> {
-			// Each stream's lines masked as they come, a private key's lines between BEGIN and END too.
-			const maskLine = {stdout: createLineRedactor(mask), stderr: createLineRedactor(mask)};
-			const result = await runCommand(spec, {
-				timeoutMs: request.timeoutMs,
-				signal: ctx.signal,
-				...(input.kube ? {env: input.kube.env} : {}),
-				onLine: (stream, line) => ctx.onOutput?.(stream, maskLine[stream](line)),
-			});
-			const output = excerpt(mask(result.output));
-			if (result.exitCode === 0 && !result.timedOut && !result.cancelled) {
-				return {summary: 'exit 0', exitCode: 0, output};
-			}
-			const reason = result.error ?? `exit ${result.exitCode}`;
-			throw new CommandFailedError(mask(reason), result.exitCode ?? undefined, output);
-		},
+		params: {kind: 'command', commandId: command.id},
+		command: {spec, mask, ...(input.kube ? {env: input.kube.env} : {})},
 	};
 	return request;
 }
 
-export const commandAction = {kind: 'command' as const, prepare};
+/** A prepared command: its confirmation, and what it runs (`command`: the caller keeps it out of the store). */
+export type PreparedCommand = ActionRequest & {command: CommandRun};
+
+/** Runs the command confirmed, each output line masked as it comes; a failure carries its exit code and output. */
+async function run(request: ActionRequest & {command?: CommandRun}, ctx: ActionContext): Promise<ActionOutcome> {
+	const prepared = ctx.command ?? request.command;
+	if (!prepared) throw new Error(`${request.title}: what it runs was not kept with its confirmation; prepare it again`);
+	const {mask} = prepared;
+	// Each stream's lines masked as they come, a private key's lines between BEGIN and END too.
+	const maskLine = {stdout: createLineRedactor(mask), stderr: createLineRedactor(mask)};
+	const result = await runCommand(prepared.spec, {
+		timeoutMs: request.timeoutMs,
+		signal: ctx.signal,
+		...(prepared.env ? {env: prepared.env} : {}),
+		onLine: (stream, line) => ctx.onOutput?.(stream, maskLine[stream](line)),
+	});
+	const output = excerpt(mask(result.output));
+	if (result.exitCode === 0 && !result.timedOut && !result.cancelled) {
+		return {summary: 'exit 0', exitCode: 0, output};
+	}
+	const reason = result.error ?? `exit ${result.exitCode}`;
+	throw new CommandFailedError(mask(reason), result.exitCode ?? undefined, output);
+}
+
+/** Commands can do anything: dangerous (refused in read-only mode) unless the config declares one safe. */
+export const commandAction = {kind: 'command' as const, title: 'Run command', dangerous: true, prepare, run} satisfies ActionDef & {
+	prepare: (input: PrepareCommandInput) => Promise<PreparedCommand>;
+};

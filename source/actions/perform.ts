@@ -1,5 +1,6 @@
 import type {AppendEvent, TimelineEvent} from '../timeline/events.js';
-import type {ActionContext, ActionRequest} from './types.js';
+import {runAction} from './registry.js';
+import type {ActionContext, ActionOutcome, ActionRequest} from './types.js';
 
 /**
  * How the UI runs any action (Kubernetes or command): every step lands in the journal, fsynced,
@@ -45,9 +46,9 @@ export interface ActionResult {
  * Runs a confirmed action: appends action.confirmed (if that cannot be written, the action does not
  * run), runs it under the request's timeout and the caller's signal, then appends action.succeeded
  * or action.failed with the duration, exit code and redacted output. Throws only when the journal
- * cannot be written.
+ * cannot be written. `run` is the action registry's (a test gives its own).
  */
-export async function performAction(request: ActionRequest, ctx: ActionContext): Promise<ActionResult> {
+export async function performAction(request: ActionRequest, ctx: ActionContext, run: typeof runAction = runAction): Promise<ActionResult> {
 	const base = {actionId: request.id, kind: request.kind, target: request.target, change: request.change, ...(request.kubectl ? {kubectl: request.kubectl} : {})};
 	await ctx.append('action.confirmed', base);
 
@@ -62,11 +63,11 @@ export async function performAction(request: ActionRequest, ctx: ActionContext):
 	else ctx.signal.addEventListener('abort', onAbort, {once: true});
 
 	const started = performance.now();
-	let outcome: Awaited<ReturnType<ActionRequest['run']>> | undefined;
+	let outcome: ActionOutcome | undefined;
 	let failure: ReturnType<typeof errorDetails> | undefined;
 	try {
 		if (controller.signal.aborted) throw new Error('cancelled by the operator before it started');
-		outcome = await request.run({...ctx, signal: controller.signal});
+		outcome = await run(request, {...ctx, signal: controller.signal});
 	} catch (error) {
 		failure = errorDetails(error);
 		if (timedOut) failure.message = `timed out after ${formatDuration(request.timeoutMs)}`;

@@ -6,7 +6,7 @@ import type {Cluster} from '../ports/cluster.js';
 import type {EnvInfo} from '../store/types.js';
 import {rolloutRestartCommand} from './kubectl.js';
 import {kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
-import type {ActionContext, ActionOutcome, ActionRequest} from './types.js';
+import type {ActionContext, ActionDef, ActionOutcome, ActionRequest} from './types.js';
 
 export interface RestartInput {
 	cluster: Cluster;
@@ -17,29 +17,37 @@ export interface RestartInput {
 	newId: () => string;
 }
 
-async function prepare(input: RestartInput): Promise<ActionRequest> {
+/** Describes the restart (nothing to read: the replica count is the Pods pane's). */
+function prepare(input: RestartInput): Promise<ActionRequest> {
 	const {cluster, env, deployment, replicas} = input;
-	if (env.readonly) throw readOnlyRefusal('restart', deployment);
+	if (env.readonly && restartAction.dangerous) return Promise.reject(readOnlyRefusal('restart', deployment));
 	const pods = replicas === undefined ? 'all pods' : `all ${replicas} pod${replicas === 1 ? '' : 's'}`;
-	return {
+	const where = {context: cluster.context, namespace: cluster.namespace};
+	return Promise.resolve({
 		id: input.newId(),
 		kind: 'restart',
 		title: restartAction.title,
-		dangerous: true,
-		target: {context: cluster.context, namespace: cluster.namespace, object: `deployment/${deployment}`},
+		dangerous: restartAction.dangerous,
+		target: {...where, object: `deployment/${deployment}`},
 		change: `restart ${pods} (rolling)`,
-		kubectl: rolloutRestartCommand(cluster, deployment),
+		kubectl: rolloutRestartCommand(where, deployment),
 		details: [
 			'sets the kubectl.kubernetes.io/restartedAt annotation on the pod template;',
 			'pods are replaced following the deployment strategy (maxUnavailable/maxSurge).',
 		],
 		warnings: replicas === 1 ? ['a single replica: expect a short interruption if the new pod is slow to become ready.'] : [],
 		timeoutMs: kubeActionTimeoutMs,
-		async run(ctx: ActionContext): Promise<ActionOutcome> {
-			const result = await (ctx.cluster ?? cluster).restart(deployment, ctx.signal);
-			return {summary: result.summary};
-		},
-	};
+		params: {kind: 'restart', deployment, where, production: env.production, ...(replicas === undefined ? {} : {replicas})},
+	});
+}
+
+/** `kubectl rollout restart` through the API. */
+async function run(request: ActionRequest, ctx: ActionContext): Promise<ActionOutcome> {
+	const params = request.params;
+	if (params.kind !== 'restart') throw new Error(`not a restart: ${request.kind}`);
+	if (!ctx.cluster) throw new Error(`no cluster to restart deployment/${params.deployment} in`);
+	const result = await ctx.cluster.restart(params.deployment, ctx.signal);
+	return {summary: result.summary};
 }
 
 export const restartAction = {
@@ -47,4 +55,5 @@ export const restartAction = {
 	title: 'Restart deployment',
 	dangerous: true,
 	prepare,
-};
+	run,
+} satisfies ActionDef & {prepare: (input: RestartInput) => Promise<ActionRequest>};

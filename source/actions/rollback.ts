@@ -6,7 +6,7 @@
  */
 import type {Cluster, RevisionInfo} from '../ports/cluster.js';
 import type {EnvInfo} from '../store/types.js';
-import type {ActionContext, ActionOutcome, ActionRequest} from './types.js';
+import type {ActionContext, ActionDef, ActionEdit, ActionOutcome, ActionParams, ActionRequest} from './types.js';
 import {rolloutUndoCommand} from './kubectl.js';
 
 export const kubeActionTimeoutMs = 30_000;
@@ -62,9 +62,65 @@ export function readOnlyRefusal(kind: string, deployment: string): Error {
 	return new Error(`read-only mode: ${kind} of deployment/${deployment} is disabled`);
 }
 
+/** The warnings of a rollback to `target`: nothing to change, only the pod template changes, or a newer release comes back. */
+function rollbackWarnings(current: RevisionInfo, target: RevisionInfo, changes: readonly string[], now: number): string[] {
+	const warnings: string[] = [];
+	if (target.revision === current.revision) {
+		warnings.push(`revision ${target.revision} is the current revision: nothing will change (kubectl reports "skipped rollback").`);
+	} else if (changes.length === 0) {
+		warnings.push(`revision ${target.revision} runs the same images as revision ${current.revision}: only other pod template fields (env, resources, ...) change.`);
+	}
+	// A rollback keeps the old ReplicaSet and gives it the next revision, so a running revision whose
+	// ReplicaSet is older than the target's went back to an older release. Undoing it again (what
+	// `rollout undo` does by default, and a runbook's rollback step pressed twice) brings the newer
+	// release back: usually the one that was rolled back from.
+	const currentAt = Date.parse(current.createdAt);
+	const targetAt = Date.parse(target.createdAt);
+	if (target.revision !== current.revision && targetAt > currentAt) {
+		warnings.push(
+			`revision ${target.revision} is newer than the running revision ${current.revision} (created ${age(now - targetAt)} ago; revision ${current.revision} ${age(now - currentAt)} ago): revision ${current.revision} brought an older release back, and this goes forward again.`,
+		);
+	}
+	return warnings;
+}
+
+type RollbackParams = Extract<ActionParams, {kind: 'rollback'}>;
+
+/** The confirmation of a rollback, from what was read when it was prepared (the history) alone. */
+function describe(id: string, params: RollbackParams): ActionRequest {
+	const {history, deployment, where, now} = params;
+	const current = history[0]!;
+	// The revisions the confirmation can switch between (older with ←, newer with →): every one but the current.
+	const targets = history.slice(1);
+	const target = history.find(r => r.revision === params.toRevision)!;
+	const details = [revisionLine('current', current, now), revisionLine('target ', target, now)];
+	const changes = imageChanges(current.images, target.images);
+	if (changes.length > 0) details.push('images that change:', ...changes);
+	else details.push(`images unchanged: ${imagesText(target.images)}`);
+	if (targets.length > 1) details.push(`other revisions: ${targets.filter(r => r !== target).map(r => r.revision).join(', ')} (←/→ to choose)`);
+	const at = targets.indexOf(target);
+	return {
+		id,
+		kind: 'rollback',
+		title: rollbackAction.title,
+		dangerous: rollbackAction.dangerous,
+		target: {context: where.context, namespace: where.namespace, object: `deployment/${deployment}`},
+		change: `revision ${current.revision} (${imagesText(current.images)}) -> revision ${target.revision} (${imagesText(target.images)})`,
+		// Pinned to the revision previewed, so a rollout in between cannot change what is restored.
+		kubectl: rolloutUndoCommand(where, deployment, target.revision),
+		details,
+		warnings: rollbackWarnings(current, target, changes, now),
+		...(params.production ? {typeToConfirm: deployment} : {}),
+		timeoutMs: kubeActionTimeoutMs,
+		...(at >= 0 && targets.length > 1 ? {alternatives: {older: at + 1 < targets.length, newer: at > 0}} : {}),
+		params,
+	};
+}
+
+/** Reads the rollout history (no mutating call) and describes the rollback to `toRevision`, else the previous revision. */
 async function prepare(input: RollbackInput): Promise<ActionRequest> {
 	const {cluster, env, deployment} = input;
-	if (env.readonly) throw readOnlyRefusal('rollback', deployment);
+	if (env.readonly && rollbackAction.dangerous) throw readOnlyRefusal('rollback', deployment);
 	const now = (input.now ?? Date.now)();
 	const where = `(context ${cluster.context}, namespace ${cluster.namespace})`;
 	const history = await cluster.history(deployment);
@@ -80,62 +136,27 @@ async function prepare(input: RollbackInput): Promise<ActionRequest> {
 			throw new Error(`unable to find specified revision ${input.toRevision} in history of deployment/${deployment} (revisions: ${history.map(r => r.revision).join(', ')}) ${where}`);
 		}
 	}
-	const id = input.newId();
-	// The revisions the confirmation can switch between (older with ←, newer with →): every one but the current.
-	const targets = history.slice(1);
-	const requestFor = (target: RevisionInfo): ActionRequest => {
-		const details = [revisionLine('current', current, now), revisionLine('target ', target, now)];
-		const changes = imageChanges(current.images, target.images);
-		if (changes.length > 0) details.push('images that change:', ...changes);
-		else details.push(`images unchanged: ${imagesText(target.images)}`);
-		if (targets.length > 1) details.push(`other revisions: ${targets.filter(r => r !== target).map(r => r.revision).join(', ')} (←/→ to choose)`);
-		const warnings: string[] = [];
-		if (target.revision === current.revision) {
-			warnings.push(`revision ${target.revision} is the current revision: nothing will change (kubectl reports "skipped rollback").`);
-		} else if (changes.length === 0) {
-			warnings.push(`revision ${target.revision} runs the same images as revision ${current.revision}: only other pod template fields (env, resources, ...) change.`);
-		}
-		// A rollback keeps the old ReplicaSet and gives it the next revision, so a running revision whose
-		// ReplicaSet is older than the target's went back to an older release. Undoing it again (what
-		// `rollout undo` does by default, and a runbook's rollback step pressed twice) brings the newer
-		// release back: usually the one that was rolled back from.
-		const currentAt = Date.parse(current.createdAt);
-		const targetAt = Date.parse(target.createdAt);
-		if (target.revision !== current.revision && targetAt > currentAt) {
-			warnings.push(
-				`revision ${target.revision} is newer than the running revision ${current.revision} (created ${age(now - targetAt)} ago; revision ${current.revision} ${age(now - currentAt)} ago): revision ${current.revision} brought an older release back, and this goes forward again.`,
-			);
-		}
-		const toRevision = target.revision;
-		const at = targets.indexOf(target);
-		return {
-			id,
-			kind: 'rollback',
-			title: rollbackAction.title,
-			dangerous: true,
-			target: {context: cluster.context, namespace: cluster.namespace, object: `deployment/${deployment}`},
-			change: `revision ${current.revision} (${imagesText(current.images)}) -> revision ${target.revision} (${imagesText(target.images)})`,
-			// Pinned to the revision previewed, so a rollout in between cannot change what is restored.
-			kubectl: rolloutUndoCommand(cluster, deployment, toRevision),
-			details,
-			warnings,
-			...(env.production ? {typeToConfirm: deployment} : {}),
-			timeoutMs: kubeActionTimeoutMs,
-			...(at >= 0 && targets.length > 1
-				? {
-						alternative: (direction: 'older' | 'newer') => {
-							const next = targets[at + (direction === 'older' ? 1 : -1)];
-							return next ? requestFor(next) : undefined;
-						},
-					}
-				: {}),
-			async run(ctx: ActionContext): Promise<ActionOutcome> {
-				const result = await (ctx.cluster ?? cluster).undo(deployment, toRevision, ctx.signal);
-				return {summary: result.summary};
-			},
-		};
-	};
-	return requestFor(target);
+	const params: RollbackParams = {kind: 'rollback', deployment, where: {context: cluster.context, namespace: cluster.namespace}, production: env.production, toRevision: target.revision, history, now};
+	return describe(input.newId(), params);
+}
+
+/** The same rollback to the next older or newer revision of the history it read; undefined past the last. */
+function edit(request: ActionRequest, change: ActionEdit): ActionRequest | undefined {
+	const params = request.params;
+	if (params.kind !== 'rollback' || change.type !== 'target') return undefined;
+	const targets = params.history.slice(1);
+	const at = targets.findIndex(r => r.revision === params.toRevision);
+	const next = at < 0 ? undefined : targets[at + (change.direction === 'older' ? 1 : -1)];
+	return next ? describe(request.id, {...params, toRevision: next.revision}) : undefined;
+}
+
+/** `kubectl rollout undo --to-revision` through the API: exactly the revision the operator saw. */
+async function run(request: ActionRequest, ctx: ActionContext): Promise<ActionOutcome> {
+	const params = request.params;
+	if (params.kind !== 'rollback') throw new Error(`not a rollback: ${request.kind}`);
+	if (!ctx.cluster) throw new Error(`no cluster to roll back deployment/${params.deployment} in`);
+	const result = await ctx.cluster.undo(params.deployment, params.toRevision, ctx.signal);
+	return {summary: result.summary};
 }
 
 export const rollbackAction = {
@@ -143,4 +164,6 @@ export const rollbackAction = {
 	title: 'Roll back deployment',
 	dangerous: true,
 	prepare,
-};
+	edit,
+	run,
+} satisfies ActionDef & {prepare: (input: RollbackInput) => Promise<ActionRequest>};

@@ -7,7 +7,7 @@ import type {Cluster} from '../ports/cluster.js';
 import type {EnvInfo} from '../store/types.js';
 import {scaleCommand} from './kubectl.js';
 import {kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
-import type {ActionContext, ActionOutcome, ActionRequest} from './types.js';
+import type {ActionContext, ActionDef, ActionEdit, ActionOutcome, ActionParams, ActionRequest} from './types.js';
 
 /** Upper bound that catches a typo (60 for 6) before it reaches the cluster. */
 export const maxReplicas = 1000;
@@ -33,9 +33,45 @@ export function validateReplicas(value: string): string | null {
 	return null;
 }
 
+type ScaleParams = Extract<ActionParams, {kind: 'scale'}>;
+
+/** The confirmation of a scale to the count typed (`params.value`), from what was read when it was prepared. */
+function describe(id: string, params: ScaleParams): ActionRequest {
+	const {deployment, current, where, value} = params;
+	const warnings: string[] = [];
+	if (params.autoscaler) {
+		warnings.push(`HorizontalPodAutoscaler ${params.autoscaler} manages deployment/${deployment}: it will override the replica count you set (change or remove the HPA instead).`);
+	}
+	const details: string[] = [
+		current === undefined ? `current replicas: not known yet (the Pods pane has not listed deployment/${deployment})` : `current replicas: ${current}`,
+		`applied through the scale subresource (deployments/scale)`,
+	];
+	if (params.autoscalerUnknown) details.push(`could not check for an autoscaler: ${params.autoscalerUnknown}`);
+	const valid = validateReplicas(value) === null;
+	const replicas = valid ? Number(value.trim()) : undefined;
+	const shown = replicas ?? value.trim();
+	return {
+		id,
+		kind: 'scale',
+		title: scaleAction.title,
+		dangerous: scaleAction.dangerous,
+		target: {context: where.context, namespace: where.namespace, object: `deployment/${deployment}`},
+		change: `replicas ${current ?? '?'} -> ${shown}`,
+		proposal: `replicas ${current ?? '?'} -> ? (typed in the confirmation${shown === '' ? '' : `; ${shown} proposed`})`,
+		kubectl: scaleCommand(where, deployment, shown),
+		details: replicas === 0 ? [...details, 'scaling to 0 stops every pod of the deployment'] : details,
+		warnings: replicas === 0 ? [...warnings, `replicas 0 takes deployment/${deployment} down completely.`] : warnings,
+		...(params.production ? {typeToConfirm: deployment} : {}),
+		input: {label: 'replicas', value},
+		timeoutMs: kubeActionTimeoutMs,
+		params,
+	};
+}
+
+/** Asks whether an autoscaler manages the deployment (no mutating call) and describes the scale to `replicas`, else the current count. */
 async function prepare(input: ScaleInput): Promise<ActionRequest> {
 	const {cluster, env, deployment, current} = input;
-	if (env.readonly) throw readOnlyRefusal('scale', deployment);
+	if (env.readonly && scaleAction.dangerous) throw readOnlyRefusal('scale', deployment);
 	let autoscaler: string | null = null;
 	let autoscalerUnknown: string | undefined;
 	try {
@@ -43,47 +79,35 @@ async function prepare(input: ScaleInput): Promise<ActionRequest> {
 	} catch (error) {
 		autoscalerUnknown = error instanceof Error ? error.message : String(error);
 	}
-	const warnings: string[] = [];
-	if (autoscaler) {
-		warnings.push(`HorizontalPodAutoscaler ${autoscaler} manages deployment/${deployment}: it will override the replica count you set (change or remove the HPA instead).`);
-	}
-	const details: string[] = [
-		current === undefined ? `current replicas: not known yet (the Pods pane has not listed deployment/${deployment})` : `current replicas: ${current}`,
-		`applied through the scale subresource (deployments/scale)`,
-	];
-	if (autoscalerUnknown) details.push(`could not check for an autoscaler: ${autoscalerUnknown}`);
-	const id = input.newId();
-
-	const build = (value: string): ActionRequest => {
-		const valid = validateReplicas(value) === null;
-		const replicas = valid ? Number(value.trim()) : undefined;
-		const shown = replicas ?? value.trim();
-		const request: ActionRequest = {
-			id,
-			kind: 'scale',
-			title: scaleAction.title,
-			dangerous: true,
-			target: {context: cluster.context, namespace: cluster.namespace, object: `deployment/${deployment}`},
-			change: `replicas ${current ?? '?'} -> ${shown}`,
-			proposal: `replicas ${current ?? '?'} -> ? (typed in the confirmation${shown === '' ? '' : `; ${shown} proposed`})`,
-			kubectl: scaleCommand(cluster, deployment, shown),
-			details: replicas === 0 ? [...details, 'scaling to 0 stops every pod of the deployment'] : details,
-			warnings: replicas === 0 ? [...warnings, `replicas 0 takes deployment/${deployment} down completely.`] : warnings,
-			...(env.production ? {typeToConfirm: deployment} : {}),
-			input: {label: 'replicas', value},
-			validateInput: validateReplicas,
-			withInput: build,
-			timeoutMs: kubeActionTimeoutMs,
-			async run(ctx: ActionContext): Promise<ActionOutcome> {
-				const problem = validateReplicas(value);
-				if (problem !== null || replicas === undefined) throw new Error(problem ?? 'invalid replica count');
-				const result = await (ctx.cluster ?? cluster).scale(deployment, replicas, ctx.signal);
-				return {summary: result.summary};
-			},
-		};
-		return request;
+	const params: ScaleParams = {
+		kind: 'scale',
+		deployment,
+		where: {context: cluster.context, namespace: cluster.namespace},
+		production: env.production,
+		...(current === undefined ? {} : {current}),
+		value: String(input.replicas ?? current ?? ''),
+		autoscaler,
+		...(autoscalerUnknown === undefined ? {} : {autoscalerUnknown}),
 	};
-	return build(String(input.replicas ?? current ?? ''));
+	return describe(input.newId(), params);
+}
+
+/** The scale with the count the operator typed. */
+function edit(request: ActionRequest, change: ActionEdit): ActionRequest | undefined {
+	const params = request.params;
+	if (params.kind !== 'scale' || change.type !== 'input') return undefined;
+	return describe(request.id, {...params, value: change.value});
+}
+
+/** `kubectl scale` through the scale subresource, to the count confirmed. */
+async function run(request: ActionRequest, ctx: ActionContext): Promise<ActionOutcome> {
+	const params = request.params;
+	if (params.kind !== 'scale') throw new Error(`not a scale: ${request.kind}`);
+	const problem = validateReplicas(params.value);
+	if (problem !== null) throw new Error(problem);
+	if (!ctx.cluster) throw new Error(`no cluster to scale deployment/${params.deployment} in`);
+	const result = await ctx.cluster.scale(params.deployment, Number(params.value.trim()), ctx.signal);
+	return {summary: result.summary};
 }
 
 export const scaleAction = {
@@ -91,4 +115,7 @@ export const scaleAction = {
 	title: 'Scale deployment',
 	dangerous: true,
 	prepare,
-};
+	edit,
+	validate: (request: ActionRequest) => (request.params.kind === 'scale' ? validateReplicas(request.params.value) : null),
+	run,
+} satisfies ActionDef & {prepare: (input: ScaleInput) => Promise<ActionRequest>};

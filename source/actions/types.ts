@@ -1,4 +1,5 @@
-import type {Cluster} from '../ports/cluster.js';
+import type {Cluster, RevisionInfo} from '../ports/cluster.js';
+import type {CommandRun} from './command-run.js';
 import type {ActionTarget, AppendEvent} from '../timeline/events.js';
 import type {EnvInfo} from '../store/types.js';
 
@@ -11,6 +12,11 @@ export interface ActionContext {
 	/** Called with each line of streamed output (commands). */
 	onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
 	signal: AbortSignal;
+	/**
+	 * A command's prepared run (commands only): what it runs, its masking and environment, kept by
+	 * whoever prepared it, never in the store (its argv holds the secret values it masks).
+	 */
+	command?: CommandRun;
 }
 
 export interface ActionOutcome {
@@ -21,9 +27,29 @@ export interface ActionOutcome {
 	output?: string;
 }
 
+/** What a rollback, scale or restart read when it was prepared: its confirmation is rebuilt from it alone. */
+export interface DeploymentParams {
+	deployment: string;
+	/** Where it acts: the cluster's context and namespace when it was prepared. */
+	where: {context: string; namespace: string};
+	/** The context is marked production: the confirmation asks for the deployment's name. */
+	production: boolean;
+}
+
 /**
- * A prepared action: everything the confirmation dialog must show, plus how to run it.
- * Described by core (source/actions), drawn by UI (source/ui/dialogs/confirm-dialog.tsx).
+ * What an action acts on and what was read to describe it, as plain data: the store keeps it in the
+ * confirmation, and the action registry (registry.ts) describes, edits and runs a request from it.
+ */
+export type ActionParams =
+	| (DeploymentParams & {kind: 'rollback'; toRevision: number; history: RevisionInfo[]; now: number})
+	| (DeploymentParams & {kind: 'scale'; current?: number; value: string; autoscaler: string | null; autoscalerUnknown?: string})
+	| (DeploymentParams & {kind: 'restart'; replicas?: number})
+	| {kind: 'command'; commandId: string};
+
+/**
+ * A prepared action as its confirmation shows it: plain data, no function, described by core
+ * (source/actions), drawn by UI (source/ui/dialogs/confirm-dialog.tsx). How it runs is its kind's in
+ * the action registry (registry.ts runAction).
  */
 export interface ActionRequest {
 	/** Unique per request; links the requested/confirmed/succeeded events. */
@@ -45,20 +71,16 @@ export interface ActionRequest {
 	/** Extra preview lines (images that change, when each revision was created, HPA warnings). */
 	details: string[];
 	warnings: string[];
+	/** Those of `warnings` the cockpit added (a step already done, another namespace): first, and kept when the request is edited. */
+	notes?: string[];
 	/** When set, the user must type this exact text to confirm (production rollback/scale). */
 	typeToConfirm?: string;
-	/** For scale: the editable replica count, validated by `validateInput`. */
+	/** For scale: the editable replica count, checked by the registry's `validate`. */
 	input?: {label: string; value: string};
-	validateInput?: (value: string) => string | null;
-	/** Returns a new request with the input applied (scale recomputes change and kubectl). */
-	withInput?: (value: string) => ActionRequest;
-	/**
-	 * The same action on another target, for the confirmation to switch to (rollback: an older or a
-	 * newer revision, with ← and →); undefined past the last one. Same id: it is one request, edited.
-	 */
-	alternative?: (direction: 'older' | 'newer') => ActionRequest | undefined;
+	/** The other targets the confirmation can switch to with ← and → (rollback: an older or a newer revision). */
+	alternatives?: {older: boolean; newer: boolean};
 	timeoutMs: number;
-	run(ctx: ActionContext): Promise<ActionOutcome>;
+	params: ActionParams;
 }
 
 /** "Scale deployment/cart", "Roll back deployment/checkout", "Run logs": the action and its object, once. */
@@ -72,24 +94,31 @@ export function actionName(request: Pick<ActionRequest, 'title' | 'target'>): st
 }
 
 /**
- * `request` with `warnings` shown before its own, kept on the requests it leads to (another revision
- * with ←/→, a typed replica count): what the cockpit knows beyond the action, such as a runbook step
- * that is already done.
+ * `request` with `notes` shown before its own warnings, kept on the requests it leads to (another
+ * revision with ←/→, a typed replica count: registry.ts editAction puts `notes` first again): what
+ * the cockpit knows beyond the action, such as a runbook step that is already done.
  */
-export function withWarnings(request: ActionRequest, warnings: readonly string[]): ActionRequest {
-	if (warnings.length === 0) return request;
-	const {alternative, withInput} = request;
-	return {
-		...request,
-		warnings: [...warnings, ...request.warnings],
-		...(alternative
-			? {
-					alternative: (direction: 'older' | 'newer') => {
-						const next = alternative(direction);
-						return next && withWarnings(next, warnings);
-					},
-				}
-			: {}),
-		...(withInput ? {withInput: (value: string) => withWarnings(withInput(value), warnings)} : {}),
-	};
+export function withWarnings(request: ActionRequest, notes: readonly string[]): ActionRequest {
+	if (notes.length === 0) return request;
+	return {...request, notes: [...notes, ...(request.notes ?? [])], warnings: [...notes, ...request.warnings]};
+}
+
+/** A change the operator makes in a confirmation: another target (←/→), or the value typed (scale's replicas). */
+export type ActionEdit = {type: 'target'; direction: 'older' | 'newer'} | {type: 'input'; value: string};
+
+/**
+ * An action in the registry (registry.ts): its kind, its title, whether it is dangerous (read-only
+ * mode refuses it; said here once), how a confirmation is edited and checked, and how it runs. Each
+ * action's module also has its `prepare`, which reads what the confirmation shows (a history, an
+ * autoscaler) into the request's plain `params`.
+ */
+export interface ActionDef {
+	kind: ActionKind;
+	title: string;
+	dangerous: boolean;
+	/** The request after the operator's change (another revision, a typed count); undefined when there is no such change. */
+	edit?(request: ActionRequest, change: ActionEdit): ActionRequest | undefined;
+	/** Why the request cannot run as it stands (an invalid replica count); null when it can. */
+	validate?(request: ActionRequest): string | null;
+	run(request: ActionRequest, ctx: ActionContext): Promise<ActionOutcome>;
 }

@@ -2,12 +2,14 @@
  * u, s and r: roll back, scale or restart the deployment of the selected row. Kinds whose rows name
  * a deployment (`RowRef.deployment`) list these keys and say why a row names none.
  */
+import {actions} from '../actions/registry.js';
 import type {KeyBinding, KeyContext, KindKey, Row} from './types.js';
 
+/** The keys of the three actions; whether each is dangerous (read-only mode refuses it) is the action registry's. */
 const bindings = {
-	rollback: {keys: ['u'], label: 'u', help: 'Roll back the deployment (rollout undo)', short: 'rollback', dangerous: true},
-	scale: {keys: ['s'], label: 's', help: 'Scale the deployment', short: 'scale', dangerous: true},
-	restart: {keys: ['r'], label: 'r', help: 'Restart the deployment (rollout restart)', short: 'restart', dangerous: true},
+	rollback: {keys: ['u'], label: 'u', help: 'Roll back the deployment (rollout undo)', short: 'rollback', dangerous: actions.rollback.dangerous},
+	scale: {keys: ['s'], label: 's', help: 'Scale the deployment', short: 'scale', dangerous: actions.scale.dangerous},
+	restart: {keys: ['r'], label: 'r', help: 'Restart the deployment (rollout restart)', short: 'restart', dangerous: actions.restart.dangerous},
 } satisfies Record<string, KeyBinding>;
 
 /**

@@ -4,7 +4,8 @@ import {actionName, withWarnings, type ActionRequest} from '../actions/types.js'
 import {rollbackAction} from '../actions/rollback.js';
 import {scaleAction} from '../actions/scale.js';
 import {restartAction} from '../actions/restart.js';
-import {commandAction, shownCommand} from '../actions/command.js';
+import {commandAction, shownCommand, type PreparedCommand} from '../actions/command.js';
+import type {CommandRun} from '../actions/command-run.js';
 import {cancelAction, performAction, requestAction} from '../actions/perform.js';
 import type {Config} from '../config/schema.js';
 import type {Cluster} from '../ports/cluster.js';
@@ -235,9 +236,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	const othersDidIt = (request: ActionRequest): string[] =>
 		recentConflictingActions(store.getState().timeline, request, {me: env.author!, nowMs: now()}).map(other => `${other.text}: check the timeline before doing it again.`);
 
+	/** What each open command confirmation runs (by request id), kept here and not in the store: it holds secret values. */
+	const commandRuns = new Map<string, CommandRun>();
+
 	/** Journals the request, then opens its confirmation, with `warnings` above the action's own. */
-	const open = async (prepared: ActionRequest, warnings: readonly string[] = []) => {
-		const request = withWarnings(prepared, [...othersDidIt(prepared), ...namespaceWarnings(prepared), ...warnings]);
+	const open = async (prepared: ActionRequest | PreparedCommand, warnings: readonly string[] = []) => {
+		const {command, ...plain} = prepared as PreparedCommand;
+		if (command) commandRuns.set(plain.id, command);
+		const request = withWarnings(plain, [...othersDidIt(plain), ...namespaceWarnings(plain), ...warnings]);
 		await requestAction(request, append);
 		store.getState().dialogOpened({kind: 'confirm', request});
 	};
@@ -385,6 +391,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		},
 		confirm(request) {
 			store.getState().dialogClosed();
+			const command = commandRuns.get(request.id);
+			commandRuns.delete(request.id);
 			if (env.readonly && request.dangerous) return flash('read-only mode: nothing was sent', 'warn');
 			// An observer in a shared incident watches (a role set from any host: sync/roles.ts).
 			const observer = request.dangerous ? actionRefusal(replayRoles(store.getState().timeline), env.author!) : null;
@@ -397,7 +405,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			if (request.kind === 'command') store.getState().dialogOpened({kind: 'output', actionId: request.id, title: request.kubectl ?? request.title});
 			/** "exit 2", "timed out after 60 s": the output dialog's title says how the command ended. */
 			let ended = 'finished';
-			void performAction(request, {env, cluster, append, signal, onOutput: (_stream, line) => store.getState().actionOutput(request.id, line)})
+			void performAction(request, {env, cluster, append, signal, ...(command ? {command} : {}), onOutput: (_stream, line) => store.getState().actionOutput(request.id, line)})
 				.then(({result, detail}) => {
 					ended = detail;
 					flash(`${actionName(request)}: ${result}${detail ? ` (${detail})` : ''}`, result === 'succeeded' ? 'ok' : 'crit');
@@ -420,6 +428,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		},
 		cancel(request) {
 			store.getState().dialogClosed();
+			commandRuns.delete(request.id);
 			void cancelAction(request, append)
 				.then(() => flash(`cancelled: ${actionName(request)}`, 'info'))
 				.catch(fail);

@@ -145,9 +145,9 @@ class Scrubber implements Scrub {
 		if (dialog.kind === 'pick') return {...dialog, title: this.text(dialog.title), items: dialog.items.map(item => ({...item, label: this.text(item.label)}))};
 		if (dialog.kind === 'confirm') {
 			// What the confirmation shows: a command's text can hold what its author pasted into it. The
-			// request still runs what it was prepared with (its `run`), not this text.
+			// request still runs what it was prepared with (its params, and a command's run kept by the controller), not this text.
 			const {request} = dialog;
-			const shown = {change: this.text(request.change), kubectl: this.optional(request.kubectl), details: this.lines(request.details), warnings: request.warnings.map(this.text)};
+			const shown = {change: this.text(request.change), kubectl: this.optional(request.kubectl), details: this.lines(request.details), warnings: request.warnings.map(this.text), ...(request.notes ? {notes: request.notes.map(this.text)} : {})};
 			return {...dialog, request: {...request, ...shown}};
 		}
 		return dialog;

@@ -1,4 +1,5 @@
 import type {Key} from 'ink';
+import {actions} from '../actions/registry.js';
 
 /**
  * The cockpit's own shortcuts in one place: those that work everywhere, in any list, and in dialogs.
@@ -68,7 +69,7 @@ export const keymap: Record<Command, Binding> = {
 	[Command.Status]: {keys: ['T'], label: 'T', help: 'Change the incident status (investigating → resolved)', scope: 'global'},
 	[Command.PickRunbook]: {keys: ['b'], label: 'b', help: 'Choose the active runbook', scope: 'global'},
 	[Command.Export]: {keys: ['E'], label: 'E', help: 'Write the post-mortem draft (ID-postmortem.md, in the working directory)', scope: 'global'},
-	[Command.RunConfigCommand]: {keys: ['c'], label: 'c', help: 'Run one of the config’s commands (after confirmation)', scope: 'global', dangerous: true},
+	[Command.RunConfigCommand]: {keys: ['c'], label: 'c', help: 'Run one of the config’s commands (after confirmation)', scope: 'global', dangerous: actions.command.dangerous},
 	[Command.Cancel]: {keys: ['escape'], label: 'esc', help: 'Close the dialog, cancel the action or running command', scope: 'dialog'},
 	[Command.Confirm]: {keys: ['return'], label: 'enter', help: 'Confirm the dialog', scope: 'dialog'},
 	[Command.OlderTarget]: {keys: ['left'], label: '←', help: 'In a rollback’s confirmation: roll back to an older revision instead', scope: 'dialog'},

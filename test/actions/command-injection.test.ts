@@ -15,6 +15,7 @@ import {resolveVariables} from '../../source/runbook/library.js';
 import type {RunbookCommand, RunbookVariable} from '../../source/runbook/model.js';
 import {parseYamlRunbook} from '../../source/runbook/yaml.js';
 import type {EnvInfo} from '../../source/store/types.js';
+import {runAction} from '../../source/actions/registry.js';
 
 const env: EnvInfo = {demo: false, readonly: false, context: 'prod-eu', namespace: 'shop', production: false};
 const newId = () => 'act-1';
@@ -79,7 +80,7 @@ const contextNames = ['bare', 'bare, inside a word', 'double quotes', 'single qu
 async function runScript(script: string, vars: Record<string, string>, declared: RunbookVariable[] = []) {
 	const command: RunbookCommand = {id: 's', lang: 'bash', script};
 	const request = await commandAction.prepare({command, vars, declared, env, newId});
-	const outcome = await request.run(context());
+	const outcome = await runAction(request, context());
 	return {request, outcome};
 }
 
@@ -134,7 +135,7 @@ describe('a runbook script: no value runs, in any quoting context', () => {
 		const {values} = resolveVariables(runbook, {});
 		const command = runbook.steps[0]!.commands[0]!;
 		const request = await commandAction.prepare({command, vars: values, declared: runbook.variables, env, newId});
-		await request.run(context());
+		await runAction(request, context());
 		expect(await readFile(out, 'utf8')).toBe(`describing $(touch ${canary})\n`);
 		expect(existsSync(canary)).toBe(false);
 	});
@@ -192,7 +193,7 @@ describe('argument injection: a value starting with "-"', () => {
 		const request = await commandAction.prepare({command, vars: {file: '--version'}, declared: [{name: 'file', pattern: '-?-?[a-z]+'}], env, newId});
 		expect(request.kubectl).toBe('ls -d -- --version');
 		expect(request.warnings.join('\n')).toContain('{{file}} = "--version" starts with "-": a program may read it as an option');
-		const outcome = await request.run(context()).catch((error: {output: string}) => ({output: error.output}));
+		const outcome = await runAction(request, context()).catch((error: {output: string}) => ({output: error.output}));
 		// ls looked for a file named --version instead of printing its version.
 		expect(outcome.output).toMatch(/cannot access '--version'/);
 	});

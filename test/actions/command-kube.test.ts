@@ -15,6 +15,7 @@ import {SimulatedCluster} from '../../source/demo/cluster.js';
 import type {CommandEnvironment} from '../../source/ports/cluster.js';
 import type {EnvInfo} from '../../source/store/types.js';
 import {REDACTED} from '../../source/timeline/redact.js';
+import {runAction} from '../../source/actions/registry.js';
 
 const kubectlFound = spawnSync('kubectl', ['version', '--client'], {encoding: 'utf8'}).status === 0;
 const kubectlHint = 'apt-get update && apt-get install -y --no-install-recommends kubernetes-client';
@@ -78,7 +79,7 @@ async function kubectlView(kube: CommandEnvironment | null) {
 		newId: () => 'cmd-1',
 		kube,
 	});
-	const outcome = await request.run(ctx());
+	const outcome = await runAction(request, ctx());
 	return JSON.parse(outcome.output ?? '') as {
 		'current-context': string;
 		contexts: Array<{name: string; context: {cluster: string; user: string; namespace?: string}}>;

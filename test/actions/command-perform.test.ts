@@ -4,7 +4,7 @@ import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {commandAction} from '../../source/actions/command.js';
 import {cancelAction, performAction, requestAction} from '../../source/actions/perform.js';
-import type {ActionContext, ActionRequest} from '../../source/actions/types.js';
+import type {ActionContext, ActionOutcome, ActionRequest} from '../../source/actions/types.js';
 import type {EnvInfo} from '../../source/store/types.js';
 import type {AnyTimelineEvent, AppendEvent} from '../../source/timeline/events.js';
 import {openJournal, type Journal} from '../../source/timeline/journal.js';
@@ -27,8 +27,11 @@ function ctx(signal = new AbortController().signal, append: AppendEvent = journa
 	return {env, cluster: null, append, signal};
 }
 
-function fakeRequest(run: ActionRequest['run'], timeoutMs = 5000): ActionRequest {
-	return {
+type Run = (request: ActionRequest, ctx: ActionContext) => Promise<ActionOutcome>;
+
+/** A scale request whose run is `run` (given to performAction in place of the registry's). */
+function fakeRequest(run: Run, timeoutMs = 5000): [ActionRequest, ActionContext, Run] {
+	return [{
 		id: 'a1',
 		kind: 'scale',
 		title: 'Scale api',
@@ -39,8 +42,8 @@ function fakeRequest(run: ActionRequest['run'], timeoutMs = 5000): ActionRequest
 		details: [],
 		warnings: [],
 		timeoutMs,
-		run,
-	};
+		params: {kind: 'scale', deployment: 'api', where: {context: 'kind-dev', namespace: 'shop'}, production: false, current: 2, value: '4', autoscaler: null},
+	}, ctx(), run];
 }
 
 async function events(): Promise<AnyTimelineEvent[]> {
@@ -68,25 +71,25 @@ describe('performAction', () => {
 	});
 
 	it('times out an action that does not finish, through the signal it gets', async () => {
-		const request = fakeRequest(({signal}) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('request aborted')))), 100);
-		expect(await performAction(request, ctx())).toEqual({result: 'failed', detail: 'timed out after 100 ms'});
+		const [request, context, run] = fakeRequest((_request, {signal}) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('request aborted')))), 100);
+		expect(await performAction(request, context, run)).toEqual({result: 'failed', detail: 'timed out after 100 ms'});
 		expect((await events()).at(-1)!.data).toMatchObject({error: 'timed out after 100 ms'});
 	});
 
 	it('reports an operator cancel while running', async () => {
 		const controller = new AbortController();
-		const request = fakeRequest(({signal}) => {
+		const [request, , run] = fakeRequest((_request, {signal}) => {
 			controller.abort();
 			return new Promise((_, reject) => {
 				if (signal.aborted) reject(new Error('request aborted'));
 			});
 		});
-		expect(await performAction(request, ctx(controller.signal))).toEqual({result: 'failed', detail: 'cancelled by the operator (request aborted)'});
+		expect(await performAction(request, ctx(controller.signal), run)).toEqual({result: 'failed', detail: 'cancelled by the operator (request aborted)'});
 		expect((await events()).at(-1)!.data).toMatchObject({error: 'cancelled by the operator (request aborted)'});
 	});
 
 	it('records a Kubernetes-style outcome without exit code', async () => {
-		expect(await performAction(fakeRequest(async () => ({summary: 'replicas 2 -> 4'})), ctx())).toEqual({result: 'succeeded', detail: 'replicas 2 -> 4'});
+		expect(await performAction(...fakeRequest(async () => ({summary: 'replicas 2 -> 4'})))).toEqual({result: 'succeeded', detail: 'replicas 2 -> 4'});
 		const done = (await events()).at(-1)!;
 		expect(done.type).toBe('action.succeeded');
 		expect(done.data).not.toHaveProperty('exitCode');
@@ -96,17 +99,18 @@ describe('performAction', () => {
 	it('does not run the action when action.confirmed cannot be written', async () => {
 		let ran = false;
 		const failing = (() => Promise.reject(new Error('disk full'))) as unknown as AppendEvent;
-		await expect(performAction(fakeRequest(async () => {
+		const [request, , run] = fakeRequest(async () => {
 			ran = true;
 			return {summary: 'x'};
-		}), ctx(undefined, failing))).rejects.toThrow('disk full');
+		});
+		await expect(performAction(request, ctx(undefined, failing), run)).rejects.toThrow('disk full');
 		expect(ran).toBe(false);
 	});
 });
 
 describe('cancelAction', () => {
 	it('logs the cancel with target and change', async () => {
-		await cancelAction(fakeRequest(async () => ({summary: ''})), journal.append);
+		await cancelAction(fakeRequest(async () => ({summary: ''}))[0], journal.append);
 		const [event] = await events();
 		expect(event).toMatchObject({type: 'action.cancelled', data: {actionId: 'a1', kind: 'scale', change: 'replicas 2 -> 4', target: {object: 'deployment/api'}}});
 	});

@@ -9,6 +9,7 @@ import type {ActionContext} from '../../source/actions/types.js';
 import type {RunbookCommand} from '../../source/runbook/model.js';
 import type {EnvInfo} from '../../source/store/types.js';
 import {REDACTED} from '../../source/timeline/redact.js';
+import {runAction} from '../../source/actions/registry.js';
 
 const env: EnvInfo = {demo: false, readonly: false, context: 'prod-eu', namespace: 'shop', production: true};
 let counter = 0;
@@ -66,7 +67,7 @@ describe('injection: variables run nothing extra and arrive byte for byte', () =
 		for (const value of payloads()) {
 			const command: RunbookCommand = {id: 'echo-args', lang: 'argv', argv: [process.execPath, '-e', printArgs, '--', '{{v}}', 'prefix-{{ v }}-suffix']};
 			const request = await commandAction.prepare({command, vars: {v: value}, declared: anything, env, newId});
-			const outcome = await request.run(context());
+			const outcome = await runAction(request, context());
 			expect(JSON.parse(outcome.output!)).toEqual([value, `prefix-${value}-suffix`]);
 		}
 		expect(existsSync(marker)).toBe(false);
@@ -77,7 +78,7 @@ describe('injection: variables run nothing extra and arrive byte for byte', () =
 		for (const value of payloads()) {
 			const command: RunbookCommand = {id: 'echo-script', lang: 'bash', script: `${JSON.stringify(process.execPath)} -e '${printArgs}' -- {{v}} prefix-{{v}}-suffix`};
 			const request = await commandAction.prepare({command, vars: {v: value}, declared: anything, env, newId});
-			const outcome = await request.run(context());
+			const outcome = await runAction(request, context());
 			expect(JSON.parse(outcome.output!)).toEqual([value, `prefix-${value}-suffix`]);
 			// What the confirmation shows is exactly what runs.
 			expect(JSON.parse(execFileSync('bash', ['-c', request.kubectl!], {encoding: 'utf8'}))).toEqual([value, `prefix-${value}-suffix`]);
@@ -89,7 +90,7 @@ describe('injection: variables run nothing extra and arrive byte for byte', () =
 	it('values are not re-expanded as templates', async () => {
 		const command: RunbookCommand = {id: 'x', lang: 'argv', argv: [process.execPath, '-e', printArgs, '{{a}}']};
 		const request = await commandAction.prepare({command, vars: {a: '{{b}}', b: 'expanded'}, env, newId});
-		expect(JSON.parse((await request.run(context())).output!)).toEqual(['{{b}}']);
+		expect(JSON.parse((await runAction(request, context())).output!)).toEqual(['{{b}}']);
 	});
 });
 
@@ -149,7 +150,7 @@ describe('secrets', () => {
 		expect(request.kubectl).toContain(REDACTED);
 		expect(request.details.join('\n')).not.toContain(secret);
 		const lines: Array<[string, string]> = [];
-		const outcome = await request.run(context(lines));
+		const outcome = await runAction(request, context(lines));
 		expect(lines).toContainEqual(['stdout', `using ${REDACTED}`]);
 		expect(lines).toContainEqual(['stderr', `token=${REDACTED}`]);
 		expect(outcome.output).not.toContain(secret);
@@ -160,12 +161,12 @@ describe('secrets', () => {
 describe('run', () => {
 	it('returns exit 0 with the output', async () => {
 		const request = await commandAction.prepare({command: {id: 'ok', lang: 'bash', script: 'echo one; echo two'}, vars: {}, env, newId});
-		expect(await request.run(context())).toEqual({summary: 'exit 0', exitCode: 0, output: 'one\ntwo'});
+		expect(await runAction(request, context())).toEqual({summary: 'exit 0', exitCode: 0, output: 'one\ntwo'});
 	});
 
 	it('throws a CommandFailedError with exit code and output on failure', async () => {
 		const request = await commandAction.prepare({command: {id: 'bad', lang: 'bash', script: 'echo partial; exit 4'}, vars: {}, env, newId});
-		const error = await request.run(context()).catch((e: unknown) => e);
+		const error = await runAction(request, context()).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(CommandFailedError);
 		expect(error).toMatchObject({message: 'exit 4', exitCode: 4, output: 'partial'});
 	});
@@ -175,6 +176,6 @@ describe('run', () => {
 		const request = await commandAction.prepare({command: {id: 'slow', lang: 'bash', script: 'echo go; sleep 30'}, vars: {}, env, newId});
 		const ctx = context([], controller.signal);
 		ctx.onOutput = () => controller.abort();
-		await expect(request.run(ctx)).rejects.toThrow('cancelled by the operator');
+		await expect(runAction(request, ctx)).rejects.toThrow('cancelled by the operator');
 	});
 });

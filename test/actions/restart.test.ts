@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {restartAction} from '../../source/actions/restart.js';
 import {useFakeKubeForActions} from '../support/kube-actions.js';
+import {runAction} from '../../source/actions/registry.js';
 
 const kube = useFakeKubeForActions(server => server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 4}));
 const {env, cluster, context, mutations} = kube;
@@ -22,7 +23,7 @@ describe('restartAction', () => {
 		expect(request.typeToConfirm).toBeUndefined();
 		expect(mutations()).toEqual([]);
 
-		const outcome = await request.run(context(c));
+		const outcome = await runAction(request, context(c));
 		const at = kube.server.get('deployments', 'api')!.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'];
 		expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 		expect(outcome.summary).toBe(`restarted (restartedAt ${at})`);
@@ -34,7 +35,7 @@ describe('restartAction', () => {
 		await expect(restartAction.prepare({cluster: c, env: env({readonly: true}), deployment: 'api', newId: () => 'r'})).rejects.toThrow('read-only mode');
 		const request = await restartAction.prepare({cluster: c, env: env(), deployment: 'api', newId: () => 'r'});
 		expect(request.change).toBe('restart all pods (rolling)');
-		await expect(request.run(context(c))).rejects.toThrow('read-only mode: restart of deployment/api not sent');
+		await expect(runAction(request, context(c))).rejects.toThrow('read-only mode: restart of deployment/api not sent');
 		expect(mutations()).toEqual([]);
 	});
 });

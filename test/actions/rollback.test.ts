@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {rollbackAction} from '../../source/actions/rollback.js';
 import {withWarnings} from '../../source/actions/types.js';
 import {useFakeKubeForActions} from '../support/kube-actions.js';
+import {editAction, runAction} from '../../source/actions/registry.js';
 
 const kube = useFakeKubeForActions();
 const {env, cluster, context, mutations} = kube;
@@ -32,7 +33,7 @@ describe('rollbackAction', () => {
 		]);
 		expect(mutations()).toEqual([]);
 
-		const outcome = await request.run(context(c));
+		const outcome = await runAction(request, context(c));
 		expect(outcome).toEqual({summary: 'revision 2 -> 1'});
 		expect(kube.server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.3.2');
 		expect(mutations()).toHaveLength(1);
@@ -44,20 +45,20 @@ describe('rollbackAction', () => {
 		const previous = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', newId: () => 'a1', now});
 		expect(previous.change).toBe('revision 3 (shop/api:1.4.0) -> revision 2 (shop/api:1.3.2)');
 		expect(previous.details).toContain('other revisions: 1 (←/→ to choose)');
-		expect(previous.alternative!('newer')).toBeUndefined();
-		const older = previous.alternative!('older')!;
+		expect(editAction(previous, {type: 'target', direction: 'newer'})).toBeUndefined();
+		const older = editAction(previous, {type: 'target', direction: 'older'})!;
 		expect(older).toMatchObject({id: 'a1', change: 'revision 3 (shop/api:1.4.0) -> revision 1 (shop/api:1.2.0)', kubectl: 'kubectl --context test-ctx -n shop rollout undo deployment/api --to-revision=1'});
 		expect(older.details).toContain('other revisions: 2 (←/→ to choose)');
-		expect(older.alternative!('older')).toBeUndefined();
-		expect(older.alternative!('newer')!.change).toBe(previous.change);
+		expect(editAction(older, {type: 'target', direction: 'older'})).toBeUndefined();
+		expect(editAction(older, {type: 'target', direction: 'newer'})!.change).toBe(previous.change);
 		expect(mutations()).toEqual([]);
-		expect(await older.run(context(c))).toEqual({summary: 'revision 3 -> 1'});
+		expect(await runAction(older, context(c))).toEqual({summary: 'revision 3 -> 1'});
 		expect(kube.server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.2.0');
 
 		// One earlier revision: nothing to switch to.
 		kube.server.addDeployment({name: 'cart', images: ['shop/cart:1.0.0', 'shop/cart:1.1.0']});
 		const only = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'cart', newId: () => 'a2', now});
-		expect(only.alternative).toBeUndefined();
+		expect(only.alternatives).toBeUndefined();
 		expect(only.details.join('\n')).not.toContain('other revisions');
 	});
 
@@ -66,7 +67,7 @@ describe('rollbackAction', () => {
 		const c = await cluster();
 		const first = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', newId: () => 'a1', now});
 		expect(first.warnings).toEqual([]);
-		expect(await first.run(context(c))).toEqual({summary: 'revision 2 -> 1'});
+		expect(await runAction(first, context(c))).toEqual({summary: 'revision 2 -> 1'});
 
 		// The rollback gave 1.3.2's ReplicaSet revision 3; undoing again would bring 1.4.0 back.
 		const again = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', newId: () => 'a2', now});
@@ -82,10 +83,10 @@ describe('rollbackAction', () => {
 		const prepared = await rollbackAction.prepare({cluster: await cluster(), env: env(), deployment: 'api', newId: () => 'a1', now});
 		const request = withWarnings(prepared, ['step "Roll back" is already checked: this runs it again.']);
 		expect(request.warnings).toEqual(['step "Roll back" is already checked: this runs it again.']);
-		const older = request.alternative!('older')!;
+		const older = editAction(request, {type: 'target', direction: 'older'})!;
 		expect(older.change).toBe('revision 3 (shop/api:1.4.0) -> revision 1 (shop/api:1.2.0)');
 		expect(older.warnings).toEqual(request.warnings);
-		expect(older.alternative!('newer')!.warnings).toEqual(request.warnings);
+		expect(editAction(older, {type: 'target', direction: 'newer'})!.warnings).toEqual(request.warnings);
 		expect(withWarnings(prepared, [])).toBe(prepared);
 	});
 
@@ -105,12 +106,12 @@ describe('rollbackAction', () => {
 		const same = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', toRevision: 3, newId: () => 'b', now});
 		expect(same.warnings).toEqual([expect.stringContaining('revision 3 is the current revision')]);
 		expect(same.details).toContain('images unchanged: shop/api:1.4.0');
-		expect(await same.run(context(c))).toEqual({summary: 'skipped rollback (current template already matches revision 3)'});
+		expect(await runAction(same, context(c))).toEqual({summary: 'skipped rollback (current template already matches revision 3)'});
 
 		await expect(rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', toRevision: 9, newId: () => 'c'})).rejects.toThrow(
 			'unable to find specified revision 9 in history of deployment/api (revisions: 3, 2, 1) (context test-ctx, namespace shop)',
 		);
-		expect(await chosen.run(context(c))).toEqual({summary: 'revision 3 -> 1'});
+		expect(await runAction(chosen, context(c))).toEqual({summary: 'revision 3 -> 1'});
 	});
 
 	it('refuses when there is no previous revision', async () => {
@@ -125,7 +126,7 @@ describe('rollbackAction', () => {
 		const c = await cluster(true);
 		await expect(rollbackAction.prepare({cluster: c, env: env({readonly: true}), deployment: 'api', newId: () => 'a'})).rejects.toThrow('read-only mode');
 		const request = await rollbackAction.prepare({cluster: c, env: env(), deployment: 'api', newId: () => 'a'});
-		await expect(request.run(context(c))).rejects.toThrow('read-only mode: rollback of deployment/api not sent');
+		await expect(runAction(request, context(c))).rejects.toThrow('read-only mode: rollback of deployment/api not sent');
 		expect(mutations()).toEqual([]);
 	});
 });

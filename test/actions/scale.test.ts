@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {scaleAction, validateReplicas} from '../../source/actions/scale.js';
 import {useFakeKubeForActions} from '../support/kube-actions.js';
+import {editAction, validateAction, runAction} from '../../source/actions/registry.js';
 
 const kube = useFakeKubeForActions(server => server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 4}));
 const {env, cluster, context, mutations} = kube;
@@ -34,12 +35,12 @@ describe('scaleAction', () => {
 			timeoutMs: 30_000,
 			warnings: [],
 		});
-		expect(request.validateInput!('x')).not.toBeNull();
-		const six = request.withInput!('6');
+		expect(validateAction(editAction(request, {type: 'input', value: 'x'})!)).not.toBeNull();
+		const six = editAction(request, {type: 'input', value: '6'})!;
 		expect(six).toMatchObject({id: 's1', change: 'replicas 4 -> 6', kubectl: 'kubectl --context test-ctx -n shop scale deployment/api --replicas=6', input: {value: '6'}});
 		expect(mutations()).toEqual([]);
 
-		expect(await six.run(context(c))).toEqual({summary: 'replicas 4 -> 6'});
+		expect(await runAction(six, context(c))).toEqual({summary: 'replicas 4 -> 6'});
 		expect(kube.server.get('deployments', 'api')!.spec.replicas).toBe(6);
 		expect(mutations()).toEqual([expect.objectContaining({path: '/apis/apps/v1/namespaces/shop/deployments/api/scale', contentType: 'application/merge-patch+json'})]);
 	});
@@ -68,8 +69,8 @@ describe('scaleAction', () => {
 
 	it('refuses to run an invalid count', async () => {
 		const c = await cluster();
-		const request = (await scaleAction.prepare({cluster: c, env: env(), deployment: 'api', current: 4, newId: () => 's'})).withInput!('-3');
-		await expect(request.run(context(c))).rejects.toThrow('replicas must be a whole number >= 0');
+		const request = editAction(await scaleAction.prepare({cluster: c, env: env(), deployment: 'api', current: 4, newId: () => 's'}), {type: 'input', value: '-3'})!;
+		await expect(runAction(request, context(c))).rejects.toThrow('replicas must be a whole number >= 0');
 		expect(mutations()).toEqual([]);
 	});
 
@@ -77,7 +78,7 @@ describe('scaleAction', () => {
 		const c = await cluster(true);
 		await expect(scaleAction.prepare({cluster: c, env: env({readonly: true}), deployment: 'api', current: 4, newId: () => 's'})).rejects.toThrow('read-only mode');
 		const request = await scaleAction.prepare({cluster: c, env: env(), deployment: 'api', current: 4, newId: () => 's'});
-		await expect(request.withInput!('5').run(context(c))).rejects.toThrow('read-only mode: scale of deployment/api not sent');
+		await expect(runAction(editAction(request, {type: 'input', value: '5'})!, context(c))).rejects.toThrow('read-only mode: scale of deployment/api not sent');
 		expect(mutations()).toEqual([]);
 	});
 });

@@ -234,7 +234,7 @@ function dialog(next: ReturnType<typeof generator>, frame: number, store: Incide
 				details: [next.text()],
 				warnings: [next.text()],
 				timeoutMs: 1000,
-				run: async () => ({summary: 'done'}),
+				params: {kind: 'restart', deployment: next.text(), where: {context: 'prod', namespace: 'shop'}, production: false},
 			};
 			return {kind: 'confirm', request};
 		}

@@ -10,6 +10,7 @@ import {commandChoice} from '../../source/store/types.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf, journalEvents, SessionHarness, writeRunbook} from './support.js';
 import {podsData} from '../../source/kinds/pods/data.js';
+import {editAction} from '../../source/actions/registry.js';
 
 const harness = new SessionHarness();
 afterEach(() => harness.cleanup());
@@ -172,8 +173,8 @@ describe('session: a runbook step run again', () => {
 			{message: 'the second confirmation'},
 		);
 		expect(again.warnings[0]).toMatch(/^step "Add replicas" is already checked \(\d\d:\d\d:\d\d UTC, .+, by the scale of deployment\/checkout\): this runs it again\.$/);
-		expect(again.withInput!('7').warnings[0]).toBe(again.warnings[0]);
-		expect(again.withInput!('7').change).toMatch(/-> 7$/);
+		expect(editAction(again, {type: 'input', value: '7'})!.warnings[0]).toBe(again.warnings[0]);
+		expect(editAction(again, {type: 'input', value: '7'})!.change).toMatch(/-> 7$/);
 	});
 });
 

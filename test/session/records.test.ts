@@ -19,6 +19,7 @@ import {waitFor} from '../support/wait.js';
 import {eventsOf, journalEvents, SessionHarness, writeRunbook} from './support.js';
 import {metricsData} from '../../source/kinds/metrics/data.js';
 import {podsData} from '../../source/kinds/pods/data.js';
+import {editAction} from '../../source/actions/registry.js';
 
 const harness = new SessionHarness();
 afterEach(() => harness.cleanup());
@@ -59,7 +60,7 @@ describe('records of an action whose confirmation changed it', () => {
 		session.controller.requestDeploymentAction('scale', 'checkout');
 		const proposed = await confirmDialog(session);
 		expect(proposed.input?.value).toBe('4');
-		const six = proposed.withInput!('6');
+		const six = editAction(proposed, {type: 'input', value: '6'})!;
 		session.controller.confirm(six);
 		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.succeeded').length === 1, {message: 'action.succeeded'});
 		expect(server.get('deployments', 'checkout')!.spec.replicas).toBe(6);
@@ -94,7 +95,7 @@ describe('records of an action whose confirmation changed it', () => {
 		session.controller.requestDeploymentAction('rollback', 'checkout');
 		const previous = await confirmDialog(session);
 		expect(previous.change).toMatch(/-> revision 2 /);
-		const older = previous.alternative!('older')!;
+		const older = editAction(previous, {type: 'target', direction: 'older'})!;
 		expect(older.change).toMatch(/-> revision 1 /);
 		session.controller.confirm(older);
 		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.succeeded').length === 1, {message: 'action.succeeded'});

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {createIncidentStore} from '../../source/store/store.js';
 import {commandChoice} from '../../source/store/types.js';
-import type {ActionRequest} from '../../source/actions/types.js';
+import type {ActionParams, ActionRequest} from '../../source/actions/types.js';
 import {fullState, clusterFixture, pod, timelineEvent, timelineFixture} from '../support/fixtures.js';
 import type {AnyTimelineEvent} from '../../source/timeline/events.js';
 import {helpLines} from '../../source/ui/help-overlay.js';
@@ -397,10 +397,25 @@ function rollbackRequest(extra: Partial<ActionRequest> = {}): ActionRequest {
 		details: ['rev 3 created 2026-11-22 02:55', 'rev 2 created 2026-11-19 14:02'],
 		warnings: [],
 		timeoutMs: 30_000,
-		run: async () => ({summary: 'revision 3 -> 2'}),
+		params: rollbackParams,
 		...extra,
 	};
 }
+
+/** What a rollback of checkout read: revisions 3 (running), 2 and 1, for ← and → to switch between. */
+const rollbackParams: ActionParams = {
+	kind: 'rollback',
+	deployment: 'checkout',
+	where: {context: 'prod-eu', namespace: 'shop'},
+	production: false,
+	toRevision: 2,
+	now: Date.parse('2026-11-22T03:20:00Z'),
+	history: [
+		{revision: 3, replicaSet: 'checkout-7d9f8', images: ['shop/checkout:1.8.0'], createdAt: '2026-11-22T02:55:00Z'},
+		{revision: 2, replicaSet: 'checkout-6c8e7', images: ['shop/checkout:1.7.4'], createdAt: '2026-11-19T14:02:00Z'},
+		{revision: 1, replicaSet: 'checkout-5b7d6', images: ['shop/checkout:1.7.0'], createdAt: '2026-11-10T09:00:00Z'},
+	],
+};
 
 describe('confirmation dialog', () => {
 	it('titles the dialog with the action and its object once', async () => {
@@ -493,9 +508,8 @@ describe('confirmation dialog', () => {
 
 	it('switches a rollback to an older or newer revision with ← and →, and confirms the one shown', async () => {
 		const ui = await open({width: 100, height: 30});
-		const older = rollbackRequest({change: 'revision 3 (shop/checkout:1.8.0) -> revision 1 (shop/checkout:1.7.0)'});
-		const previous = rollbackRequest({alternative: direction => (direction === 'older' ? older : undefined)});
-		older.alternative = direction => (direction === 'newer' ? previous : undefined);
+		// The registry's rollback describes the other revisions from the history the request read.
+		const previous = rollbackRequest({alternatives: {older: true, newer: false}});
 		ui.store.getState().dialogOpened({kind: 'confirm', request: previous});
 		await ui.waitForFrame(f => f.includes('-> revision 2'));
 		await ui.press(keys.right);
@@ -527,8 +541,8 @@ describe('confirmation dialog', () => {
 				title: 'Scale deployment/checkout',
 				change: `replicas 4 -> ${value}`,
 				input: {label: 'replicas', value},
-				validateInput: v => (/^\d+$/.test(v) ? null : 'replicas must be a whole number ≥ 0'),
-				withInput: v => scale(v),
+				// The registry's scale validates the count and describes the change from these.
+				params: {kind: 'scale', deployment: 'checkout', where: {context: 'prod-eu', namespace: 'shop'}, production: false, current: 4, value, autoscaler: null},
 			});
 		ui.store.getState().dialogOpened({kind: 'confirm', request: scale('4')});
 		await ui.waitForFrame(f => f.includes('replicas 4 -> 4'));

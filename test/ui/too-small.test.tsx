@@ -32,7 +32,7 @@ function rollback(extra: Partial<ActionRequest> = {}): ActionRequest {
 		details: [],
 		warnings: [],
 		timeoutMs: 30_000,
-		run: async () => ({summary: 'revision 3 -> 2'}),
+		params: {kind: 'restart', deployment: 'checkout', where: {context: 'prod-eu', namespace: 'shop'}, production: false},
 		...extra,
 	};
 }

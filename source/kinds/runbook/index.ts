@@ -2,6 +2,7 @@
  * Runbook: the active runbook as a live checklist, with the values of the queries its steps watch;
  * its steps with a done-when condition tick themselves, and its escalation policy is followed.
  */
+import {actions} from '../../actions/registry.js';
 import type {Kind, KindContext, KindKey} from '../types.js';
 import {startAutoCheck} from './auto-check.js';
 import {stepDetails} from './details.js';
@@ -17,7 +18,8 @@ const toggleKey: KindKey = {
 
 const runKey: KindKey = {
 	id: 'runStep',
-	binding: {keys: ['x'], label: 'x', help: 'Run the selected step’s command or action (after confirmation)', short: 'run', dangerous: true},
+	// A step runs a command or a rollback, scale or restart: dangerous as they are (the action registry says so).
+	binding: {keys: ['x'], label: 'x', help: 'Run the selected step’s command or action (after confirmation)', short: 'run', dangerous: actions.command.dangerous},
 	run: (row, controller) => controller.requestStep(row.ref.key),
 };
 

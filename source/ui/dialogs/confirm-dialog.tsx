@@ -1,5 +1,6 @@
 import React, {type ReactNode} from 'react';
 import {Box, Text, useInput} from 'ink';
+import {editAction, validateAction} from '../../actions/registry.js';
 import {actionName, type ActionRequest} from '../../actions/types.js';
 import {Command, matches} from '../keymap.js';
 import {useController, useTheme} from '../context.js';
@@ -40,8 +41,9 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 				return;
 			}
 			if (matches(Command.Confirm, input, key) || (!editingInput && !mustType && input === 'y')) {
+				const final = editingInput ? (editAction(request, {type: 'input', value}) ?? request) : request;
 				if (editingInput) {
-					const problem = request.validateInput?.(value) ?? null;
+					const problem = validateAction(final);
 					if (problem) {
 						setError(problem);
 						return;
@@ -51,14 +53,13 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 					setError(`type “${mustType}” exactly to confirm`);
 					return;
 				}
-				const final = editingInput && request.withInput ? request.withInput(value) : request;
 				controller.confirm(final, editingInput ? value : undefined);
 				return;
 			}
 			// Another target of the same action (an older or newer revision to roll back to).
 			const direction = matches(Command.OlderTarget, input, key) ? 'older' : matches(Command.NewerTarget, input, key) ? 'newer' : undefined;
-			if (request.alternative && direction) {
-				const other = request.alternative(direction);
+			if (request.alternatives && direction) {
+				const other = editAction(request, {type: 'target', direction});
 				if (other) setRequest(other);
 				return;
 			}
@@ -70,9 +71,10 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 				const next = editText(value, input, key);
 				if (next === null) return;
 				setValue(next);
-				const problem = request.validateInput?.(next) ?? null;
+				const edited = editAction(request, {type: 'input', value: next}) ?? request;
+				const problem = validateAction(edited);
 				setError(problem);
-				if (!problem && request.withInput) setRequest(request.withInput(next));
+				if (!problem) setRequest(edited);
 				return;
 			}
 			if (field !== 'name') return;
