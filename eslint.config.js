@@ -31,8 +31,11 @@ export default [
 		plugins: {'@typescript-eslint': tseslint.plugin},
 		linterOptions: {reportUnusedDisableDirectives: 'off'},
 	},
+	restrict(['source/controller/**'], react, [
+		layer(['**/ui/**', '**/session/**', '**/demo/**'], 'The controller is built from the session\'s ports; the UI calls it, never the other way.'),
+	]),
 	restrict(['source/kinds/**'], react, [
-		layer(['**/ui/**', '**/session/**', '**/demo/**'], 'A kind writes to the store and says what its pane shows; it knows nothing of the UI, the session or the demo.'),
+		layer(['**/ui/**', '**/session/**', '**/controller/**', '**/demo/**'], 'A kind writes to the store and says what its pane shows; it knows nothing of the UI, the session or the demo.'),
 	]),
 	restrict(['source/actions/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/demo/**'], 'Actions use ports and the timeline only.')]),
 	restrict(['source/timeline/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/**', '**/demo/**'], 'The timeline is below actions and kinds.')]),

@@ -1,0 +1,42 @@
+/** What the controller is built from: the session's ports and state (session/cockpit.ts builds them). */
+import type {Config} from '../config/schema.js';
+import type {Cluster} from '../ports/cluster.js';
+import type {Metrics} from '../ports/metrics.js';
+import type {IncidentStore} from '../store/store.js';
+import type {EnvInfo} from '../store/types.js';
+import type {AppendEvent} from '../timeline/events.js';
+import type {Redactor} from '../timeline/redact.js';
+import type {RunbookState} from './runbook-state.js';
+
+export interface ControllerPorts {
+	config: Config;
+	/** The cockpit's environment: its context, namespace, read-only and production change once the cluster names its context. */
+	env: EnvInfo;
+	store: IncidentStore;
+	/** Writes an event to the journal (fsynced), then to the store. */
+	append: AppendEvent;
+	redact: Redactor;
+	now: () => number;
+	metrics: Metrics | null;
+	incidentId: string;
+	journalPath: string;
+	/** Where `E` writes the post-mortem draft (default: the working directory). */
+	exportDir?: string;
+	onQuit?: () => void;
+	/** Aborts when the session ends. */
+	lifetime: AbortSignal;
+	runbook: RunbookState;
+	/** The cluster once connected. */
+	cluster(): Cluster | null;
+	/** The kube context is not known yet: its read-only and production settings are not either (SessionOptions.settingsForContext). */
+	contextPending(): boolean;
+	/** The operator chose a runbook: a firing alert no longer chooses one. */
+	runbookChosen(): void;
+	/** Starts the kinds' sources again (with the runbook now active). */
+	restartSources(): void;
+}
+
+/** What a flash says of an error: its message. */
+export function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,69 @@
+/**
+ * The active runbook of one session: as loaded, as shown (its titles filled with this incident's
+ * values, secrets masked), its variables, and the alert that chose it. One instance per session,
+ * shared by the session (which loads and matches runbooks) and the controller (which runs steps).
+ */
+import type {AlertInfo} from '../ports/metrics.js';
+import {resolveVariables} from '../runbook/library.js';
+import type {Runbook} from '../runbook/model.js';
+import {withFilledTitles} from '../runbook/template.js';
+import type {IncidentStore} from '../store/store.js';
+import type {EnvInfo} from '../store/types.js';
+import {REDACTED} from '../timeline/redact.js';
+
+export class RunbookState {
+	/** The active runbook as shown: its titles filled in, secrets masked. */
+	runbook: Runbook | null = null;
+	/** The active runbook as loaded. */
+	loaded: Runbook | null = null;
+	/** This incident's values of its variables. */
+	variables: Record<string, string>;
+	/** The alert that chose it: its labels fill the variables, and its namespace is checked against every action's. */
+	alert: AlertInfo | undefined;
+
+	constructor(
+		private readonly store: IncidentStore,
+		private readonly env: EnvInfo,
+		/** --var and the demo's values: the operator's explicit choice. */
+		private readonly given: Record<string, string> = {},
+	) {
+		this.variables = {namespace: env.namespace, ...given};
+	}
+
+	/**
+	 * Makes `next` the active runbook. Variable values (runbook/library.ts resolveVariables): the
+	 * runbook's defaults, then the cockpit's namespace as a fallback, then the alert's labels (its
+	 * `namespace` beats the fallback), then --var and the demo's.
+	 */
+	apply(next: Runbook | null, alert?: AlertInfo): void {
+		this.loaded = next;
+		this.alert = alert;
+		if (next) this.variables = {...resolveVariables(next, {alertLabels: alert?.labels, config: {namespace: this.env.namespace}, cli: this.given}).values, ...this.given};
+		// Shown and recorded with this incident's values in its titles ("Roll back checkout"), secrets masked.
+		this.runbook = next && withFilledTitles(next, this.maskedVariables());
+		this.store.getState().runbookLoaded(this.runbook);
+	}
+
+	/** The cockpit's namespace changed (the cluster named its own): the variables follow it. */
+	namespaceChanged(): void {
+		if (this.loaded) this.apply(this.loaded, this.alert);
+		else this.variables = {namespace: this.env.namespace, ...this.given};
+	}
+
+	/** The names of the variables whose values are masked wherever a command is shown. */
+	secretVariables(): string[] {
+		return this.loaded?.variables.filter(v => v.secret).map(v => v.name) ?? [];
+	}
+
+	/** The variables as shown: secret ones masked. */
+	maskedVariables(): Record<string, string> {
+		const secret = new Set(this.secretVariables());
+		return Object.fromEntries(Object.entries(this.variables).map(([name, value]) => [name, secret.has(name) ? REDACTED : value]));
+	}
+
+	/** The values `runbook.selected` records: the secret ones left out. */
+	recordedVariables(): Record<string, string> {
+		const secret = new Set(this.secretVariables());
+		return Object.fromEntries(Object.entries(this.variables).filter(([name]) => !secret.has(name)));
+	}
+}

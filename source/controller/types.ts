@@ -1,0 +1,44 @@
+/**
+ * The controller's interface: what the UI may ask for (ui/controller.ts re-exports it for the
+ * components; controller/controller.ts implements it).
+ */
+import type {ActionRequest} from '../actions/types.js';
+import type {KindController, RowRef} from '../kinds/types.js';
+import type {IncidentStatus, Severity} from '../timeline/events.js';
+
+/**
+ * What the UI may ask for. Components never do I/O: they call these, and the controller
+ * (source/controller/controller.ts) does the work, writes the journal, and updates the store.
+ */
+export interface CockpitController extends KindController {
+	quit(): void;
+	toggleStep(stepId: string): void;
+	/** Prepares a rollback/scale/restart of a deployment and opens its confirmation. */
+	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string, options?: {toRevision?: number; replicas?: number}): void;
+	/**
+	 * Prepares the step's built-in action or command and opens its confirmation; a step with several
+	 * commands first opens a picker of them, unless `commandIndex` names one.
+	 */
+	requestStep(stepId: string, commandIndex?: number): void;
+	/** Opens a picker of the config's `commands`, or, given an id, that command's confirmation. */
+	requestConfigCommand(id?: string): void;
+	/** Runs a confirmed request. `input` is the typed value (replicas for scale). */
+	confirm(request: ActionRequest, input?: string): void;
+	cancel(request: ActionRequest): void;
+	/** Cancels the command that is running now (esc). */
+	cancelRunning(): void;
+	addNote(text: string): void;
+	togglePin(eventId: string): void;
+	setSeverity(severity: Severity): void;
+	setStatus(status: IncidentStatus): void;
+	selectRunbook(id: string): void;
+	/** Opens a details view of a row. */
+	showDetails(ref: RowRef): void;
+	/** Writes the post-mortem draft (Markdown, from the journal) and says where. */
+	exportPostmortem(): void;
+	/** Follows a pod's log in the log dialog (`kubectl logs -f`), replacing any log followed before. */
+	followLog(pod: string): void;
+	/** Stops following the log (its dialog closed). */
+	stopLog(): void;
+}
+
