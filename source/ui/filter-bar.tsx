@@ -1,6 +1,12 @@
 import React from 'react';
 import {Box, Text, useInput} from 'ink';
-import {Command, matches} from './keymap.js';
+import {Command, dialogFooter, matches} from './keymap.js';
+
+const filterFooter = dialogFooter([
+	[[Command.Confirm], 'keep'],
+	[[Command.Cancel], 'restore'],
+	[[Command.ClearInput], 'clear'],
+]);
 import {useIncident, useTheme} from './context.js';
 import {editText, useLatestState} from './components/text-input.js';
 import {tailText} from '../text/display.js';
@@ -40,7 +46,7 @@ export function FilterBar(props: {pane: string; initial: string; width: number; 
 			<Text wrap="truncate-start">
 				<Text bold color={theme.accent}>{`/${tailText(value, Math.max(8, props.width - 3))}`}</Text>
 				<Text inverse> </Text>
-				<Text dimColor>{`  filter ${props.pane} · enter keep · esc restore · ctrl+u clear`}</Text>
+				<Text dimColor>{`  filter ${props.pane} · ${filterFooter}`}</Text>
 			</Text>
 		</Box>
 	);

@@ -31,6 +31,12 @@ export enum Command {
 	Cancel = 'cancel',
 	Confirm = 'confirm',
 	WrapOutput = 'wrapOutput',
+	Yes = 'yes',
+	No = 'no',
+	CloseDialog = 'closeDialog',
+	PickNumber = 'pickNumber',
+	ClearInput = 'clearInput',
+	NextField = 'nextField',
 	OlderTarget = 'olderTarget',
 	NewerTarget = 'newerTarget',
 }
@@ -75,6 +81,12 @@ export const keymap: Record<Command, Binding> = {
 	[Command.OlderTarget]: {keys: ['left'], label: '←', help: 'In a rollback’s confirmation: roll back to an older revision instead', scope: 'dialog'},
 	[Command.NewerTarget]: {keys: ['right'], label: '→', help: 'In a rollback’s confirmation: roll back to a newer revision instead', scope: 'dialog'},
 	[Command.WrapOutput]: {keys: ['w'], label: 'w', help: 'Wrap the long lines of a command’s output, or cut them again', scope: 'dialog'},
+	[Command.Yes]: {keys: ['y'], label: 'y', help: 'Confirm a question (nothing to type in it)', scope: 'dialog'},
+	[Command.No]: {keys: ['n'], label: 'n', help: 'Answer no to a question (nothing to type in it)', scope: 'dialog'},
+	[Command.CloseDialog]: {keys: ['q'], label: 'q', help: 'Close a details, output or log view', scope: 'dialog'},
+	[Command.PickNumber]: {keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], label: '1-9', help: 'In a picker: choose the row of that number among those shown', scope: 'dialog'},
+	[Command.ClearInput]: {keys: ['ctrl+u'], label: 'ctrl+u', help: 'Clear the text typed in a field', scope: 'dialog'},
+	[Command.NextField]: {keys: ['tab'], label: 'tab', help: 'In a confirmation with two fields: go to the other one', scope: 'dialog'},
 };
 
 /** Whether a key press is `name` (a printable key, or one of Ink's named keys such as `return`). */
@@ -124,6 +136,19 @@ export function commandFor(input: string, key: Key, candidates: readonly Command
 /** Whether a key press is one of a binding's keys (a command's, or a kind's key: kinds/types.ts KeyBinding). */
 export function bindingMatches(binding: {readonly keys: readonly string[]}, input: string, key: Key): boolean {
 	return binding.keys.some(name => pressed(name, input, key));
+}
+
+/** The number (1 for the first) of a PickNumber key press, or null. */
+export function pickedNumber(input: string, key: Key): number | null {
+	return matches(Command.PickNumber, input, key) ? Number(input) : null;
+}
+
+/**
+ * A dialog's footer from the keymap: each part is the commands' keys ("y/enter", the first label of a
+ * key with two: "↑" of "↑/k") and what they do there ("confirm"), joined by " · ".
+ */
+export function dialogFooter(parts: ReadonlyArray<readonly [readonly Command[], string]>): string {
+	return parts.map(([commands, words]) => `${commands.map(command => keymap[command].label.split('/')[0]).join('/')} ${words}`).join(' · ');
 }
 
 /** The footer's word for a command (default its help). */

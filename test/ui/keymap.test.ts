@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {Key} from 'ink';
-import {bindingMatches, Command, commandFor, keymap, matches} from '../../source/ui/keymap.js';
+import {bindingMatches, Command, commandFor, dialogFooter, keymap, matches, pickedNumber} from '../../source/ui/keymap.js';
 import {focusBinding, footerHints, kindKeyFor, listCommands} from '../../source/ui/kind-keys.js';
 import {helpGroups, helpLines} from '../../source/ui/help-overlay.js';
 import {kindById, kinds} from '../../source/kinds/registry.js';
@@ -97,6 +97,20 @@ describe('keymap', () => {
 				}
 			}
 		}
+	});
+
+	it('has no two dialog commands on the same key, and writes dialog footers from the bindings', () => {
+		const seen = new Map<string, Command>();
+		for (const command of Object.values(Command).filter(c => keymap[c].scope === 'dialog')) {
+			for (const key of keymap[command].keys) {
+				expect(seen.get(key), `dialog: '${key}' bound to ${seen.get(key)} and ${command}`).toBeUndefined();
+				seen.set(key, command);
+			}
+		}
+		expect(dialogFooter([[[Command.Yes, Command.Confirm], 'confirm'], [[Command.No, Command.Cancel], 'cancel']])).toBe('y/enter confirm · n/esc cancel');
+		expect(dialogFooter([[[Command.Up, Command.Down], 'scroll']])).toBe('↑/↓ scroll');
+		expect(pickedNumber('3', noKey)).toBe(3);
+		expect(pickedNumber('0', noKey)).toBeNull();
 	});
 
 	it('does not match printable keys while ctrl is held', () => {

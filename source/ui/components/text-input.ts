@@ -1,5 +1,6 @@
 import {useCallback, useRef, useState} from 'react';
 import type {Key} from 'ink';
+import {Command, matches} from '../keymap.js';
 
 /**
  * One-line text editing as a pure reducer (ink-ui's pattern). Written here rather than adding
@@ -9,7 +10,7 @@ import type {Key} from 'ink';
  */
 export function editText(value: string, input: string, key: Key): string | null {
 	if (key.backspace || key.delete) return [...value].slice(0, -1).join('');
-	if (key.ctrl && input === 'u') return '';
+	if (matches(Command.ClearInput, input, key)) return '';
 	if (key.ctrl || key.meta || key.return || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return null;
 	// Several keys can arrive as one chunk (a paste, or keys typed faster than a frame over SSH, where
 	// a backspace then "6" comes as "\x7f6"): apply them in order, printable characters and backspaces

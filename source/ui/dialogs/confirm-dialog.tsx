@@ -2,7 +2,7 @@ import React, {type ReactNode} from 'react';
 import {Box, Text, useInput} from 'ink';
 import {editAction, validateAction} from '../../actions/registry.js';
 import {actionName, type ActionRequest} from '../../actions/types.js';
-import {Command, matches} from '../keymap.js';
+import {Command, dialogFooter, matches} from '../keymap.js';
 import {useController, useTheme} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
 import {displayText, tailText} from '../../text/display.js';
@@ -11,6 +11,13 @@ import {DialogFrame, dialogTextWidth, frameLines, wrapHanging} from './dialog-fr
 /** "Roll back deployment/checkout?": the action and its object, once. */
 export function confirmTitle(request: Pick<ActionRequest, 'title' | 'target'>): string {
 	return `${actionName(request)}?`;
+}
+
+/** The confirmation's keys: y and n only where nothing is typed; tab where there are two fields. */
+function confirmFooter(mustType: boolean, editingInput: boolean): string {
+	if (mustType && editingInput) return dialogFooter([[[Command.Confirm], 'confirm'], [[Command.NextField], 'next field'], [[Command.Cancel], 'cancel']]);
+	if (mustType || editingInput) return dialogFooter([[[Command.Confirm], 'confirm'], [[Command.Cancel], 'cancel']]);
+	return dialogFooter([[[Command.Yes, Command.Confirm], 'confirm'], [[Command.No, Command.Cancel], 'cancel']]);
 }
 
 /**
@@ -36,11 +43,11 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 			const value = getValue();
 			const typed = getTyped();
 			const field = getField();
-			if (matches(Command.Cancel, input, key) || (!editingInput && !mustType && input === 'n')) {
+			if (matches(Command.Cancel, input, key) || (!editingInput && !mustType && matches(Command.No, input, key))) {
 				controller.cancel(request);
 				return;
 			}
-			if (matches(Command.Confirm, input, key) || (!editingInput && !mustType && input === 'y')) {
+			if (matches(Command.Confirm, input, key) || (!editingInput && !mustType && matches(Command.Yes, input, key))) {
 				const final = editingInput ? (editAction(request, {type: 'input', value}) ?? request) : request;
 				if (editingInput) {
 					const problem = validateAction(final);
@@ -63,7 +70,7 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 				if (other) setRequest(other);
 				return;
 			}
-			if (key.tab && editingInput && mustType) {
+			if (matches(Command.NextField, input, key) && editingInput && mustType) {
 				setField(field === 'input' ? 'name' : 'input');
 				return;
 			}
@@ -113,7 +120,7 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 			width={props.width}
 			height={Math.min(props.height, contentLines + fixedLines + frameLines)}
 			tone={tone}
-			footer={mustType && editingInput ? 'enter confirm · tab next field · esc cancel' : mustType || editingInput ? 'enter confirm · esc cancel' : 'y/enter confirm · n/esc cancel'}
+			footer={confirmFooter(Boolean(mustType), editingInput)}
 			fixed={
 				<>
 					{request.input ? (

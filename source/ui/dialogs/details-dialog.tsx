@@ -2,7 +2,7 @@ import React, {useEffect, useMemo, useState} from 'react';
 import {useShallow} from 'zustand/react/shallow';
 import {Text} from 'ink';
 import {useKeyPresses} from '../components/use-key-presses.js';
-import {Command, matches} from '../keymap.js';
+import {Command, dialogFooter, matches} from '../keymap.js';
 import {useController, useIncident, useNow} from '../context.js';
 import {liveDetailLines} from '../../kinds/panes.js';
 import type {DetailPart} from '../../store/types.js';
@@ -45,7 +45,7 @@ function LinesDialog(props: {
 	useKeyPresses(
 		(input, key) => {
 			if (matches(Command.Cancel, input, key)) return props.onCancel();
-			if (matches(Command.Confirm, input, key) || input === 'q') return props.onClose();
+			if (matches(Command.Confirm, input, key) || matches(Command.CloseDialog, input, key)) return props.onClose();
 			if (props.output && matches(Command.WrapOutput, input, key)) return setWrapped(on => !on);
 			if (matches(Command.Top, input, key)) return setTop(0);
 			if (matches(Command.Bottom, input, key)) return setTop(props.output ? null : last);
@@ -63,7 +63,7 @@ function LinesDialog(props: {
 	);
 
 	return (
-		<DialogFrame title={props.title} width={props.width} height={height} footer={`${props.footer}${props.output ? ` · w ${wrapped ? 'cut' : 'wrap'} long lines` : ''}`}>
+		<DialogFrame title={props.title} width={props.width} height={height} footer={props.output ? `${props.footer} · ${dialogFooter([[[Command.WrapOutput], `${wrapped ? 'cut' : 'wrap'} long lines`]])}` : props.footer}>
 			{lines.slice(start, start + visible).map((line, i) => (
 				<Text key={start + i} wrap="truncate-end">
 					{/* An empty Text takes no line in Ink: a blank line between sections would vanish. */}
@@ -79,7 +79,10 @@ function LinesDialog(props: {
 	);
 }
 
-const scrollAndClose = '↑/↓ scroll · enter/esc close';
+const scrollAndClose = dialogFooter([
+	[[Command.Up, Command.Down], 'scroll'],
+	[[Command.Confirm, Command.Cancel], 'close'],
+]);
 
 /**
  * An item's details, or a finished command's output (`output`). With `parts`, its live parts (a
@@ -110,7 +113,7 @@ export function OutputDialog(props: {title: string; width: number; height: numbe
 			lines={running?.output ?? noLines}
 			output
 			status={running ? undefined : '(finished)'}
-			footer={running ? 'esc cancels the command · enter hides (it keeps running)' : scrollAndClose}
+			footer={running ? dialogFooter([[[Command.Cancel], 'cancels the command'], [[Command.Confirm], 'hides (it keeps running)']]) : scrollAndClose}
 			onCancel={running ? () => controller.cancelRunning() : dialogClosed}
 			onClose={dialogClosed}
 		/>

@@ -1,7 +1,13 @@
 import React from 'react';
 import {Text} from 'ink';
 import {useKeyPresses} from '../components/use-key-presses.js';
-import {Command, matches} from '../keymap.js';
+import {Command, dialogFooter, matches, pickedNumber} from '../keymap.js';
+
+const pickFooter = dialogFooter([
+	[[Command.Up, Command.Down], 'choose'],
+	[[Command.Confirm], 'select'],
+	[[Command.Cancel], 'cancel'],
+]);
 import {useController, useIncident, useTheme} from '../context.js';
 import {useLatestState} from '../components/text-input.js';
 import {scrollOffset} from '../layout.js';
@@ -59,15 +65,16 @@ export function PickDialog(props: {purpose: PickPurpose; title: string; items: A
 			if (matches(Command.Cancel, input, key)) return dialogClosed();
 			if (items.length === 0) return;
 			const at = Math.min(getHighlight(), items.length - 1);
-			if (key.downArrow || input === 'j') move((at + 1) % items.length);
-			else if (key.upArrow || input === 'k') move((at - 1 + items.length) % items.length);
-			else if (key.return) pick(items[at]);
-			else if (/^[1-9]$/.test(input)) pick(items[getOffset() + Number(input) - 1]);
+			const number = pickedNumber(input, key);
+			if (matches(Command.Down, input, key)) move((at + 1) % items.length);
+			else if (matches(Command.Up, input, key)) move((at - 1 + items.length) % items.length);
+			else if (matches(Command.Confirm, input, key)) pick(items[at]);
+			else if (number !== null) pick(items[getOffset() + number - 1]);
 		},
 		{isActive: props.isActive},
 	);
 	return (
-		<DialogFrame title={props.title} width={props.width} height={height} footer={items.length > 0 ? '↑/↓ choose · enter select · esc cancel' : 'esc close'}>
+		<DialogFrame title={props.title} width={props.width} height={height} footer={items.length > 0 ? pickFooter : dialogFooter([[[Command.Cancel], 'close']])}>
 			{items.length === 0 ? <Text wrap="wrap">{nothingToPick[props.purpose]}</Text> : null}
 			{items.slice(offset, offset + visible).map((item, index) => {
 				const selected = offset + index === highlight;

@@ -1,6 +1,12 @@
 import React from 'react';
 import {Text, useInput} from 'ink';
-import {Command, matches} from '../keymap.js';
+import {Command, dialogFooter, matches} from '../keymap.js';
+
+const promptFooter = dialogFooter([
+	[[Command.Confirm], 'save'],
+	[[Command.Cancel], 'cancel'],
+	[[Command.ClearInput], 'clear'],
+]);
 import {useController, useIncident, useTheme} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
 import {journalLimits} from '../../timeline/journal.js';
@@ -57,7 +63,7 @@ export function PromptDialog(props: {title: string; initial: string; width: numb
 			title={props.title}
 			width={props.width}
 			height={Math.min(props.height, dropped > 0 ? 7 : 6)}
-			footer="enter save · esc cancel · ctrl+u clear"
+			footer={promptFooter}
 			fixed={dropped > 0 ? <Text color={theme.colorOf('warn')}>{`${theme.symbolOf('warn')} a note keeps ${noteLimit} characters: ${dropped} more were not added`}</Text> : null}
 		>
 			<Text wrap="truncate-start">

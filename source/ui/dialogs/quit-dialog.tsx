@@ -1,7 +1,12 @@
 import React from 'react';
 import {Text} from 'ink';
 import {useKeyPresses} from '../components/use-key-presses.js';
-import {Command, matches} from '../keymap.js';
+import {Command, dialogFooter, matches} from '../keymap.js';
+
+const quitFooter = dialogFooter([
+	[[Command.Yes, Command.Confirm, Command.Quit], 'quit'],
+	[[Command.No, Command.Cancel], 'stay'],
+]);
 import {useController, useIncident} from '../context.js';
 import {DialogFrame} from './dialog-frame.js';
 
@@ -12,13 +17,13 @@ export function QuitDialog(props: {width: number; height: number; isActive: bool
 	const status = useIncident(s => s.incident.status);
 	useKeyPresses(
 		(input, key) => {
-			if (input === 'y' || matches(Command.Confirm, input, key) || matches(Command.Quit, input, key)) controller.quit();
-			else if (input === 'n' || matches(Command.Cancel, input, key)) dialogClosed();
+			if (matches(Command.Yes, input, key) || matches(Command.Confirm, input, key) || matches(Command.Quit, input, key)) controller.quit();
+			else if (matches(Command.No, input, key) || matches(Command.Cancel, input, key)) dialogClosed();
 		},
 		{isActive: props.isActive},
 	);
 	return (
-		<DialogFrame title="Quit incident-tui?" width={props.width} height={Math.min(props.height, 7)} tone="warn" footer="y/enter/q quit · n/esc stay">
+		<DialogFrame title="Quit incident-tui?" width={props.width} height={Math.min(props.height, 7)} tone="warn" footer={quitFooter}>
 			<Text wrap="truncate-end">{`The incident is still ${status}. Everything is saved in its journal.`}</Text>
 			<Text wrap="truncate-end">{`Resume with: incident-tui --incident ${id}`}</Text>
 		</DialogFrame>
