@@ -8,6 +8,7 @@ import {inertController, type CockpitController} from './controller.js';
 
 const StoreContext = createContext<IncidentStore | null>(null);
 const ControllerContext = createContext<CockpitController>(inertController);
+// A component drawn outside a CockpitProvider (a component test) gets this theme; a cockpit, its own.
 const ThemeContext = createContext<Theme>(createTheme({color: true}));
 const ClockContext = createContext<number>(Date.now());
 
@@ -28,10 +29,12 @@ function Clock(props: {intervalMs: number; children: ReactNode}) {
 }
 
 export function CockpitProvider(props: {store: IncidentStore; controller?: CockpitController; theme?: Theme; clockMs?: number; children: ReactNode}) {
+	// One theme per cockpit (its painters and row texts are cached in it), made once.
+	const [fallbackTheme] = useState(() => createTheme({color: true}));
 	return (
 		<StoreContext.Provider value={props.store}>
 			<ControllerContext.Provider value={props.controller ?? inertController}>
-				<ThemeContext.Provider value={props.theme ?? createTheme({color: true})}>
+				<ThemeContext.Provider value={props.theme ?? fallbackTheme}>
 					<Clock intervalMs={props.clockMs ?? clockMs}>{props.children}</Clock>
 				</ThemeContext.Provider>
 			</ControllerContext.Provider>

@@ -1,4 +1,8 @@
+import chalk from 'chalk';
 import type {Tone} from '../text/format.js';
+
+/** Styles a cell's text (ANSI): a colour and bold, or nothing. */
+export type Painter = (text: string) => string;
 
 /**
  * Tones map to colours, and to symbols as well, so that state survives NO_COLOR and 16-colour
@@ -11,6 +15,21 @@ export interface Theme {
 	accent: string | undefined;
 	border: string | undefined;
 	focusBorder: string | undefined;
+	/** The painter for a colour (a chalk name) and bold, made once per theme. */
+	painter(color: string | undefined, bold: boolean): Painter;
+	/**
+	 * Rows drawn as one pre-styled string each, kept per row object (ui/components/row-line.tsx):
+	 * this theme's (one per cockpit), not the process's.
+	 */
+	readonly rowTexts: WeakMap<object, {key: string; text: string}>;
+}
+
+/** A chalk chain for a colour and bold: the identity when neither. */
+function makePainter(color: string | undefined, bold: boolean): Painter {
+	let chain = chalk;
+	if (color) chain = (chain as unknown as Record<string, typeof chalk>)[color] ?? chain;
+	if (bold) chain = chain.bold;
+	return color || bold ? (text: string) => chain(text) : (text: string) => text;
 }
 
 const colours: Record<Tone, string> = {ok: 'green', warn: 'yellow', crit: 'red', muted: 'gray', info: 'cyan'};
@@ -18,6 +37,7 @@ const symbols: Record<Tone, string> = {ok: '✓', warn: '!', crit: '✗', muted:
 
 export function createTheme(options: {color: boolean}): Theme {
 	const {color} = options;
+	const painters = new Map<string, Painter>();
 	return {
 		color,
 		colorOf: tone => (color ? colours[tone] : undefined),
@@ -25,6 +45,13 @@ export function createTheme(options: {color: boolean}): Theme {
 		accent: color ? 'cyan' : undefined,
 		border: color ? 'gray' : undefined,
 		focusBorder: color ? 'cyan' : undefined,
+		painter(tint, bold) {
+			const key = `${tint ?? ''}:${bold}`;
+			let paint = painters.get(key);
+			if (!paint) painters.set(key, (paint = makePainter(tint, bold)));
+			return paint;
+		},
+		rowTexts: new WeakMap(),
 	};
 }
 

@@ -1,6 +1,5 @@
 import React, {memo} from 'react';
 import {Text} from 'ink';
-import chalk from 'chalk';
 import type {Cell, Row} from '../../kinds/types.js';
 import {fitText} from '../../text/display.js';
 import type {Theme} from '../theme.js';
@@ -42,22 +41,6 @@ export function layoutCells(cells: readonly Cell[], width: number): string[] {
 	return out;
 }
 
-type Painter = (text: string) => string;
-const painters = new Map<string, Painter>();
-
-function painter(color: string | undefined, bold: boolean): Painter {
-	const key = `${color ?? ''}:${bold}`;
-	let paint = painters.get(key);
-	if (!paint) {
-		let chain = chalk;
-		if (color) chain = (chain as unknown as Record<string, typeof chalk>)[color] ?? chain;
-		if (bold) chain = chain.bold;
-		paint = color || bold ? (text: string) => chain(text) : (text: string) => text;
-		painters.set(key, paint);
-	}
-	return paint;
-}
-
 /**
  * A row as one pre-styled string. Ink composes a frame in time proportional to its styled nodes, so
  * a row is one <Text> holding ANSI-styled cells, not a <Text> per cell; the string is built once
@@ -72,19 +55,18 @@ export function rowText(row: Row, width: number, selected: boolean, theme: Theme
 	for (const [i, part] of parts.entries()) {
 		const cell = cells[i]!;
 		// A selected row is drawn inverse as a whole; cell colours would fight with it.
-		text += selected || !theme.color ? (cell.bold && !selected ? painter(undefined, true)(part) : part) : painter(cell.tone ? theme.colorOf(cell.tone) : undefined, Boolean(cell.bold))(part);
+		text += selected || !theme.color ? (cell.bold && !selected ? theme.painter(undefined, true)(part) : part) : theme.painter(cell.tone ? theme.colorOf(cell.tone) : undefined, Boolean(cell.bold))(part);
 	}
 	return text;
 }
 
-const cache = new WeakMap<Row, {key: string; text: string}>();
-
+/** The row's text, kept in the theme's cache (one per cockpit) while its width, selection and clock are the same. */
 function cachedRowText(row: Row, width: number, selected: boolean, theme: Theme, clock?: string): string {
 	const key = `${width}:${selected}:${theme.color}:${clock ?? ''}`;
-	const hit = cache.get(row);
+	const hit = theme.rowTexts.get(row);
 	if (hit?.key === key) return hit.text;
 	const text = rowText(row, width, selected, theme, clock);
-	cache.set(row, {key, text});
+	theme.rowTexts.set(row, {key, text});
 	return text;
 }
 
