@@ -2,6 +2,7 @@
 // ui -> actions -> timeline, kinds -> clients. Sources and actions never import React;
 // components never do I/O. ESLint's core no-restricted-imports keeps it that way.
 import tseslint from 'typescript-eslint';
+import importPlugin from 'eslint-plugin-import';
 
 const react = [
 	{name: 'react', message: 'Only source/ui imports React.'},
@@ -30,6 +31,13 @@ export default [
 		// Registered so that disable comments naming its rules resolve; only the import rules below are on.
 		plugins: {'@typescript-eslint': tseslint.plugin},
 		linterOptions: {reportUnusedDisableDirectives: 'off'},
+	},
+	// No file is in a circle of value imports (type-only imports do not count: they vanish when compiled).
+	{
+		files: ['source/**/*.ts', 'source/**/*.tsx', 'cli.tsx'],
+		plugins: {import: importPlugin},
+		settings: {'import/resolver': {typescript: true}, 'import/parsers': {'@typescript-eslint/parser': ['.ts', '.tsx']}},
+		rules: {'import/no-cycle': ['error', {ignoreExternal: true}]},
 	},
 	restrict(['source/controller/**'], react, [
 		layer(['**/ui/**', '**/session/**', '**/demo/**'], 'The controller is built from the session\'s ports; the UI calls it, never the other way.'),
