@@ -57,6 +57,61 @@ function useTerminalSize(fixed?: {width: number; height: number}): {width: numbe
 	return size;
 }
 
+/** The open dialog's view (the filter prompt is drawn in the footer line instead). */
+function dialogView(dialog: Dialog, common: {width: number; height: number; isActive: boolean}): React.ReactNode {
+	switch (dialog.kind) {
+		case 'confirm':
+			return <ConfirmDialog key={dialog.request.id} request={dialog.request} {...common} />;
+		case 'prompt':
+			return <PromptDialog title={dialog.title} initial={dialog.value} {...common} />;
+		case 'details':
+			return <DetailsDialog title={dialog.title} lines={dialog.lines} parts={dialog.parts} output={dialog.output} {...common} />;
+		case 'output':
+			return <OutputDialog title={dialog.title} {...common} />;
+		case 'log':
+			return <LogDialog {...common} />;
+		case 'quit':
+			return <QuitDialog {...common} />;
+		case 'pick':
+			return <PickDialog purpose={dialog.purpose} title={dialog.title} items={dialog.items} current={dialog.current} {...common} />;
+	}
+}
+
+/**
+ * The panes, one per kind, in the layout's columns. They stay mounted under the help (display none:
+ * not laid out, not drawn), so closing it shows them again without rebuilding the panes and their rows.
+ */
+function PanesView(props: {layout: Layout; focus: string; hidden: boolean}) {
+	const {layout} = props;
+	return (
+		<Box display={props.hidden ? 'none' : 'flex'} flexDirection="row" height={layout.bodyHeight} gap={1}>
+			{layout.columns.map((column, i) => (
+				<Box key={i} flexDirection="column" width={column[0]!.width}>
+					{column.map(box => (
+						<KindPane key={box.id} kind={kindById(box.id)!} width={box.width} height={box.height} focused={box.id === props.focus} />
+					))}
+				</Box>
+			))}
+		</Box>
+	);
+}
+
+/**
+ * A terminal smaller than the layout: one notice. Keys still work (q, then y, quits); the cockpit
+ * comes back as the window grows. An open dialog stays mounted out of sight (`hidden`), so it still
+ * owns its keys: a confirmation can be cancelled and a quit confirmed; the notice names it.
+ */
+function TooSmall(props: {terminal: {width: number; height: number}; dialog: Dialog | null; hidden: React.ReactNode}) {
+	const {terminal, dialog} = props;
+	return (
+		<Box width={terminal.width} flexDirection="column">
+			<Text>{`incident-tui needs ${minimumSize.width}×${minimumSize.height + 1}; this terminal is ${terminal.width}×${terminal.height + 1}`}</Text>
+			{dialog ? <Text>{`${displayText(dialogTitle(dialog))} · esc cancels; enlarge the window to read it`}</Text> : null}
+			<Box display="none">{props.hidden}</Box>
+		</Box>
+	);
+}
+
 /**
  * The cockpit: header, one pane per kind (kinds/registry.ts), footer. Keys go to the open dialog if there is one (it owns
  * input), else to the help overlay, else here, where they are routed to the focused pane.
@@ -102,59 +157,24 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 	// The filter is typed in the footer line; the panes stay in view and narrow as you type.
 	const filtering = dialog?.kind === 'prompt' && dialog.purpose === 'filter' ? dialog : null;
 	if (dialog && !filtering) {
-		const common = {width, height: layout.bodyHeight, isActive: dialogActive};
-		switch (dialog.kind) {
-			case 'confirm':
-				overlay = <ConfirmDialog key={dialog.request.id} request={dialog.request} {...common} />;
-				break;
-			case 'prompt':
-				overlay = <PromptDialog title={dialog.title} initial={dialog.value} {...common} />;
-				break;
-			case 'details':
-				overlay = <DetailsDialog title={dialog.title} lines={dialog.lines} parts={dialog.parts} output={dialog.output} {...common} />;
-				break;
-			case 'output':
-				overlay = <OutputDialog title={dialog.title} {...common} />;
-				break;
-			case 'log':
-				overlay = <LogDialog {...common} />;
-				break;
-			case 'quit':
-				overlay = <QuitDialog {...common} />;
-				break;
-			case 'pick':
-				overlay = <PickDialog purpose={dialog.purpose} title={dialog.title} items={dialog.items} current={dialog.current} {...common} />;
-				break;
-		}
+		overlay = dialogView(dialog, {width, height: layout.bodyHeight, isActive: dialogActive});
 	} else if (help) {
 		helpView = <HelpOverlay width={width} height={layout.bodyHeight} isActive={inputActive} />;
 	}
-	// The panes stay mounted under the help (display none: not laid out, not drawn), so closing it
-	// shows them again without rebuilding five panes and their rows.
-	const panesView = (
-		<Box display={helpView ? 'none' : 'flex'} flexDirection="row" height={layout.bodyHeight} gap={1}>
-			{layout.columns.map((column, i) => (
-				<Box key={i} flexDirection="column" width={column[0]!.width}>
-					{column.map(box => (
-						<KindPane key={box.id} kind={kindById(box.id)!} width={box.width} height={box.height} focused={box.id === focus} />
-					))}
-				</Box>
-			))}
-		</Box>
-	);
+	const panesView = <PanesView layout={layout} focus={focus} hidden={Boolean(helpView)} />;
 	if (tooSmall) {
-		// Keys still work (q, then y, quits); the cockpit comes back as the window grows. An open
-		// dialog stays mounted out of sight, so it still owns its keys: a confirmation can be
-		// cancelled and a quit confirmed; the notice names it.
+		const filterBar = filtering ? <FilterBar pane={focus} initial={filtering.value} width={width} isActive={inputActive} /> : null;
 		return (
-			<Box width={terminal.width} flexDirection="column">
-				<Text>{`incident-tui needs ${minimumSize.width}×${minimumSize.height + 1}; this terminal is ${terminal.width}×${terminal.height + 1}`}</Text>
-				{dialog ? <Text>{`${displayText(dialogTitle(dialog))} · esc cancels; enlarge the window to read it`}</Text> : null}
-				<Box display="none">
-					{overlay}
-					{filtering ? <FilterBar pane={focus} initial={filtering.value} width={width} isActive={inputActive} /> : null}
-				</Box>
-			</Box>
+			<TooSmall
+				terminal={terminal}
+				dialog={dialog}
+				hidden={
+					<>
+						{overlay}
+						{filterBar}
+					</>
+				}
+			/>
 		);
 	}
 	return (
