@@ -21,12 +21,11 @@ function confirmFooter(mustType: boolean, editingInput: boolean): string {
 }
 
 /**
- * Names exactly what will change: context, namespace, object, before -> after, and the kubectl
- * equivalent. Scale edits the replica count here; production rollback/scale require typing the
- * deployment's name. Enter confirms, esc cancels (and the cancel is logged by the controller).
+ * The confirmation's keys and fields: enter (or y where nothing is typed) confirms what is shown,
+ * esc (or n) cancels, ←/→ switch the target, and the fields take what is typed (a replica count, the
+ * deployment's name in production).
  */
-export function ConfirmDialog(props: {request: ActionRequest; width: number; height: number; isActive: boolean}) {
-	const theme = useTheme();
+function useConfirmKeys(props: {request: ActionRequest; isActive: boolean}) {
 	const controller = useController();
 	const [getRequest, setRequest, request] = useLatestState(props.request);
 	const [getValue, setValue, value] = useLatestState(props.request.input?.value ?? '');
@@ -93,7 +92,17 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 		},
 		{isActive: props.isActive},
 	);
+	return {request, value, typed, error, field, editingInput, mustType};
+}
 
+/**
+ * Names exactly what will change: context, namespace, object, before -> after, and the kubectl
+ * equivalent. Scale edits the replica count here; production rollback/scale require typing the
+ * deployment's name. Enter confirms, esc cancels (and the cancel is logged by the controller).
+ */
+export function ConfirmDialog(props: {request: ActionRequest; width: number; height: number; isActive: boolean}) {
+	const theme = useTheme();
+	const {request, value, typed, error, field, editingInput, mustType} = useConfirmKeys(props);
 	const t = request.target;
 	const lines: Array<[string, string]> = [
 		['context', t.context || '(none)'],
