@@ -5,7 +5,7 @@ import type {SyncStatus} from '../sync/status.js';
 import {cleanLines} from '../text/clean.js';
 import type {Tone} from '../text/format.js';
 import {createRedactor, redactLines, scrubText, type Redactor} from '../timeline/redact.js';
-import {applyEvent, emptyIncident} from '../timeline/incident.js';
+import {applyEvent, emptyIncident, type IncidentInfo} from '../timeline/incident.js';
 import type {DataSlot, Scrub} from './data.js';
 import {RowCache} from './memo.js';
 import {selectionAt, selectionIndex, type SelectableRow} from './selection.js';
@@ -164,32 +164,33 @@ function withActive(runbooks: Runbook[], active: Runbook | null): Runbook[] {
 	return !active || runbooks.some(r => r.id === active.id) ? runbooks : [active, ...runbooks];
 }
 
-/** A fresh store per cockpit (and per test), with its own RowCache: nothing is module-global. Usable without React. */
-export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
-	const now = options.now ?? Date.now;
-	const scrub = new Scrubber(options.redact ?? createRedactor());
-	const scrubbed = <T>(slot: DataSlot<T>, value: T): T => (slot.scrub ? slot.scrub(value, scrub) : value);
-	const answered = (feeds: IncidentState['feeds'], slot: {feed?: string}, at: number): IncidentState['feeds'] =>
-		slot.feed ? {...feeds, [slot.feed]: {status: 'ok', lastOkAt: at, lastAttemptAt: at}} : feeds;
+type Setter = StoreApi<IncidentState & IncidentActions>['setState'];
+type Getter = StoreApi<IncidentState & IncidentActions>['getState'];
+/** What the store's actions share: its clock and its scrubber. */
+interface Slice {
+	set: Setter;
+	get: Getter;
+	now: () => number;
+	scrub: Scrubber;
 	/** The incident before any event: what a replay in time order starts from (eventsAppended). */
-	const blank = options.initial?.incident ?? emptyIncident(options.incidentId ?? 'incident', new Date(now()).toISOString());
-	const store = createStore<IncidentState & IncidentActions>()((set, get) => ({
-		env: {...defaultEnv, ...options.env},
-		incident: blank,
-		timeline: [],
-		feeds: {},
-		pendingSignals: [],
-		data: {},
-		runbook: null,
-		doneWhenHeld: {},
-		runbooks: [],
-		ui: {focus: null, selected: {}, filter: {}, dialog: null, help: false},
-		activity: {},
-		followedLog: null,
-		warnings: [],
-		sync: null,
-		...options.initial,
+	blank: IncidentInfo;
+}
 
+/** A slot's value as the store keeps it: its free text scrubbed. */
+function scrubbed<T>(slot: DataSlot<T>, value: T, scrub: Scrubber): T {
+	return slot.scrub ? slot.scrub(value, scrub) : value;
+}
+
+/** The feeds with `slot`'s feed (if it has one) answered at `at`. */
+function answered(feeds: IncidentState['feeds'], slot: {feed?: string}, at: number): IncidentState['feeds'] {
+	return slot.feed ? {...feeds, [slot.feed]: {status: 'ok', lastOkAt: at, lastAttemptAt: at}} : feeds;
+}
+
+type SourceActions = Pick<IncidentActions, 'feedLoading' | 'feedFailed' | 'feedIdle' | 'feedRecovered' | 'signalPending' | 'signalSettled' | 'dataReceived' | 'dataUpdated' | 'dataShown' | 'clusterConnected'>;
+
+/** What the kinds' sources tell the store: their feeds' state, the signals they write, their data. */
+function sourceActions({set, now, scrub}: Slice): SourceActions {
+	return {
 		feedLoading(feed) {
 			set(s => ({feeds: {...s.feeds, [feed]: {...s.feeds[feed], status: s.feeds[feed]?.lastOkAt ? s.feeds[feed]!.status : 'loading', lastAttemptAt: now()}}}));
 		},
@@ -214,13 +215,13 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 			set(s => (s.pendingSignals.includes(signal) ? {pendingSignals: s.pendingSignals.filter(p => p !== signal)} : s));
 		},
 		dataReceived(slot, value, at = now()) {
-			set(s => ({data: {...s.data, [slot.id]: scrubbed(slot, value)}, feeds: answered(s.feeds, slot, at)}));
+			set(s => ({data: {...s.data, [slot.id]: scrubbed(slot, value, scrub)}, feeds: answered(s.feeds, slot, at)}));
 		},
 		dataUpdated(slot, update, at = now()) {
-			set(s => ({data: {...s.data, [slot.id]: scrubbed(slot, update(slot.of(s)))}, feeds: answered(s.feeds, slot, at)}));
+			set(s => ({data: {...s.data, [slot.id]: scrubbed(slot, update(slot.of(s)), scrub)}, feeds: answered(s.feeds, slot, at)}));
 		},
 		dataShown(slot, value) {
-			set(s => ({data: {...s.data, [slot.id]: scrubbed(slot, value)}}));
+			set(s => ({data: {...s.data, [slot.id]: scrubbed(slot, value, scrub)}}));
 		},
 		clusterConnected(context, namespace, settings) {
 			set(s =>
@@ -229,6 +230,14 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 					: {env: {...s.env, context, namespace, ...settings}},
 			);
 		},
+	};
+}
+
+type IncidentEvents = Pick<IncidentActions, 'eventsAppended' | 'runbookLoaded' | 'runbooksAvailable' | 'doneWhenChanged'>;
+
+/** The timeline and the runbooks: the incident is a replay of its events. */
+function incidentActions({set, get, scrub, blank}: Slice): IncidentEvents {
+	return {
 		eventsAppended(events) {
 			const {timeline} = get();
 			const known = new Set(timeline.map(e => e.id));
@@ -262,6 +271,14 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 				return {doneWhenHeld};
 			});
 		},
+	};
+}
+
+type UiActions = Pick<IncidentActions, 'focusChanged' | 'selectionMoved' | 'selectionSet' | 'filterChanged' | 'dialogOpened' | 'dialogClosed' | 'helpToggled' | 'flashed'>;
+
+/** The screen's state: focus, selections and filters by kind, the dialog, the help, the flash. */
+function uiActions({set, now, scrub}: Slice): UiActions {
+	return {
 		focusChanged(kind) {
 			set(s => ({ui: {...s.ui, focus: kind}}));
 		},
@@ -290,6 +307,14 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		flashed(text, tone = 'info') {
 			set(s => ({ui: {...s.ui, flash: {text: scrub.text(text), tone, at: now()}}}));
 		},
+	};
+}
+
+type ActivityActions = Pick<IncidentActions, 'actionStarted' | 'actionOutput' | 'actionFinished' | 'logFollowed' | 'logOpened' | 'logLines' | 'logEnded' | 'logClosed' | 'warned' | 'syncReported'>;
+
+/** What runs: the action and its output, the followed log, the warnings, the sync's status. */
+function activityActions({set, now, scrub}: Slice): ActivityActions {
+	return {
 		actionStarted(actionId, title) {
 			set({activity: {running: {actionId, title, startedAt: now(), output: []}}});
 		},
@@ -329,6 +354,38 @@ export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
 		syncReported(status) {
 			set({sync: status});
 		},
-	}));
+	};
+}
+
+/** A fresh store per cockpit (and per test), with its own RowCache: nothing is module-global. Usable without React. */
+export function createIncidentStore(options: StoreOptions = {}): IncidentStore {
+	const now = options.now ?? Date.now;
+	const scrub = new Scrubber(options.redact ?? createRedactor());
+	/** The incident before any event: what a replay in time order starts from (eventsAppended). */
+	const blank = options.initial?.incident ?? emptyIncident(options.incidentId ?? 'incident', new Date(now()).toISOString());
+	const store = createStore<IncidentState & IncidentActions>()((set, get) => {
+		const slice: Slice = {set, get, now, scrub, blank};
+		return {
+			env: {...defaultEnv, ...options.env},
+			incident: blank,
+			timeline: [],
+			feeds: {},
+			pendingSignals: [],
+			data: {},
+			runbook: null,
+			doneWhenHeld: {},
+			runbooks: [],
+			ui: {focus: null, selected: {}, filter: {}, dialog: null, help: false},
+			activity: {},
+			followedLog: null,
+			warnings: [],
+			sync: null,
+			...options.initial,
+			...sourceActions(slice),
+			...incidentActions(slice),
+			...uiActions(slice),
+			...activityActions(slice),
+		};
+	});
 	return Object.assign(store, {cache: new RowCache()});
 }
