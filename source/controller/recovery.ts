@@ -2,6 +2,7 @@ import type {IncidentStore} from '../store/store.js';
 import type {AppendEvent} from '../timeline/events.js';
 import {metricsData, type MetricRow} from '../kinds/metrics/data.js';
 import {podsData} from '../kinds/pods/data.js';
+import {notRecorded} from '../kinds/feed-poller.js';
 
 /**
  * After a rollback, restart or scale: follow the rollout to completion, then watch the primary
@@ -38,7 +39,10 @@ export function watchRecovery(options: {
 	const finish = (recovered: boolean, message: string, value?: number) => {
 		phase = 'done';
 		clearInterval(timer);
-		void append('signal', {kind: recovered ? 'recovery.verified' : 'recovery.failed', level: recovered ? 'ok' : 'crit', message, subject: `deployment/${deployment}`, value}).catch(() => {});
+		append('signal', {kind: recovered ? 'recovery.verified' : 'recovery.failed', level: recovered ? 'ok' : 'crit', message, subject: `deployment/${deployment}`, value}).catch((error: unknown) =>
+			// Not recorded is said, not lost: the verdict is on screen and in the warnings.
+			notRecorded(store, `recovery of deployment/${deployment} (${message})`, error),
+		);
 	};
 	const tick = () => {
 		if (phase === 'done' || options.signal.aborted) return;
@@ -80,3 +84,4 @@ export function watchRecovery(options: {
 		options.signal.removeEventListener('abort', onAbort);
 	};
 }
+

@@ -74,3 +74,10 @@ export function recordSignal(ctx: {store: IncidentStore; append: AppendEvent}, d
 		.catch((error: Error) => store.getState().warned(`timeline: could not record "${data.message}": ${error.message}`))
 		.finally(() => store.getState().signalSettled(pending));
 }
+
+/** An event a source or a watcher decided on that the journal did not take: said in the footer and kept in the warnings, with why (never a silent loss). */
+export function notRecorded(store: IncidentStore, what: string, error: unknown): void {
+	const text = `${what} not written to the journal: ${error instanceof Error ? error.message : String(error)}`;
+	store.getState().warned(text);
+	store.getState().flashed(text, 'crit');
+}

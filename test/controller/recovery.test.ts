@@ -103,6 +103,21 @@ describe('recovery watch', () => {
 		expect(signals(store)).toHaveLength(1);
 	});
 
+	it('says so on screen when its verdict cannot be written to the journal (not a silent loss)', async () => {
+		const {clock, store, signal} = setup(rolled);
+		const failing: AppendEvent = () => Promise.reject(new Error('disk full'));
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]);
+		watchRecovery({store, append: failing, deployment: 'checkout', primaryQuery: 'error_ratio', watchSeconds: 1, signal, now: clock.now, tickMs: 5});
+		await ticks(clock);
+		// A rollout seen complete from the start is watched after the grace period, then for watchSeconds.
+		clock.advance(31_000);
+		await ticks(clock);
+		clock.advance(2_000);
+		await waitFor(() => store.getState().ui.flash?.text.includes('disk full'), {message: 'a flash naming the failed write'});
+		expect(store.getState().ui.flash).toMatchObject({tone: 'crit'});
+		expect(store.getState().ui.flash?.text).toContain('deployment/checkout');
+	});
+
 	it('rollout completes but the primary query stays critical: recovery.failed', async () => {
 		const {clock, store, append, signal} = setup(before);
 		store.getState().dataReceived(metricsData, [errorRatio(0.12)]);
@@ -196,10 +211,10 @@ function autoRunbook(): Runbook {
 }
 
 /** Auto-check running on autoRunbook() over a fresh store, with a clock the test moves. */
-function startAuto() {
+function startAuto(failing = false) {
 	const clock = manualClock();
 	const store = createIncidentStore({now: clock.now});
-	const append = memoryAppend(store);
+	const append: AppendEvent = failing ? () => Promise.reject(new Error('disk full')) : memoryAppend(store);
 	const controller = new AbortController();
 	stops.push(() => controller.abort());
 	const runbook = autoRunbook();
@@ -209,6 +224,16 @@ function startAuto() {
 }
 
 describe('auto-check', () => {
+	it('says so on screen when the tick it decided cannot be written to the journal (not a silent loss)', async () => {
+		const {clock, store} = startAuto(true);
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]);
+		clock.advance(61_000);
+		store.getState().dataReceived(metricsData, [errorRatio(0.004)]);
+		await waitFor(() => store.getState().ui.flash?.text.includes('disk full'), {message: 'a flash naming the failed write'});
+		expect(store.getState().ui.flash).toMatchObject({tone: 'crit'});
+		expect(store.getState().ui.flash?.text).toContain('Errors stay low');
+	});
+
 	it('checks a step once its query has held below the value for forSeconds, and only once', async () => {
 		const {clock, store, checked} = startAuto();
 

@@ -8,6 +8,7 @@ import {actionDoneKey} from '../../timeline/incident.js';
 import {healthData} from '../health/data.js';
 import {metricsData} from '../metrics/data.js';
 import {doneWhenHoldMs} from './rows.js';
+import {notRecorded} from '../feed-poller.js';
 
 /** "2m", "90s" -> "1m30s", "1h": a done-when duration as a runbook author writes it. */
 function holdText(seconds: number): string {
@@ -96,7 +97,7 @@ export function startAutoCheck(options: {
 			if (now() >= due) {
 				fired.add(step.id);
 				const cause = conditionCause(step, cond, store.getState(), variables);
-				void append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true, cause}).catch(() => {});
+				append('step.checked', {runbookId: runbook.id, stepId: step.id, title: step.title, auto: true, cause}).catch((error: unknown) => notRecorded(store, `step "${step.title}" ticked by its condition`, error));
 			} else {
 				next = Math.min(next, due);
 			}
