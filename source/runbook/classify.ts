@@ -42,7 +42,7 @@ const ACTION_WORDS =
 
 /** Word stems that name information. */
 const INFORMATION_WORDS =
-	/\b(?:symptoms?|impact|meaning|sources?|contacts?|links?|resources?|references?|dashboards?|overview|background|summary|descriptions?|definitions?|criteria|criterion|examples?|causes?|notes?|see also|prerequisites?|pre-requisites?|requirements?|scope|context|look for|expected|expectations?|signs?|indicators?|thresholds?|patterns?|common|templates?|path|matrix|owners?|ownership|roster|policy|related|further reading|additional|faq|glossary|architecture|lessons|prevent\w*|long[- ]term|follow[- ]ups?)\b/gi;
+	/\b(?:symptoms?|impact|meaning|sources?|contacts?|links?|resources?|references?|dashboards?|overview|background|summary|descriptions?|definitions?|criteria|criterion|examples?|causes?|notes?|see also|prerequisites?|pre-requisites?|requirements?|scope|context|look for|expected|expectations?|signs?|indicators?|thresholds?|patterns?|common|templates?|path|matrix|owners?|ownership|roster|policy|related|further reading|who to|additional|faq|glossary|architecture|lessons|prevent\w*|long[- ]term|follow[- ]ups?)\b/gi;
 
 /** Verbs a runbook's steps start with. */
 const VERBS = new Set(

@@ -126,6 +126,7 @@ export function lineKind(line: string): LineKind {
 	if (grouped && isKnownProgram(grouped[1]!)) return 'command';
 	if (!/^[A-Za-z_.~/$]/.test(text)) return 'output';
 	// Assignments: `NAME=value`, `X=$(…)`, `PGPASSWORD=x psql …`; logfmt (`level=info msg=…`) is output.
+	if (/^[A-Za-z_]\w*=(?:"?\$\(|`)/.test(first)) return 'command';
 	if (/^[A-Za-z_]\w*=/.test(first)) {
 		const words = text.split(/\s+/);
 		const program = programWord(text);

@@ -130,6 +130,14 @@ function itemLines(item: ListItem, indent = ''): string[] {
 	return out;
 }
 
+/** `- Slack: #incidents`, `- Runbook: https://…`: a label and a value that is not an instruction (`- DB: restart the pool` is one). */
+function labelledValue(item: ListItem): boolean {
+	const first = lines(toText(item.children[0] ?? {type: 'text', value: ''}))[0] ?? '';
+	if (typeof item.checked === 'boolean' || !isFieldLine(first)) return false;
+	const value = first.slice(first.indexOf(':') + 1).trim();
+	return !startsWithVerb(first) && !startsWithVerb(value) && !looksLikeShell(value);
+}
+
 const step = (rule: Classification['rule'], reason: string): Classification => ({class: 'step', rule, reason});
 const information = (rule: Classification['rule'], reason: string): Classification => ({class: 'information', rule, reason});
 
@@ -148,6 +156,8 @@ class Importer {
 	private readonly found: FoundPlaceholder[] = [];
 	/** Shell variables set by the commands so far, and by which: a later block's `$NAME` comes from there. */
 	private readonly assignedBy = new Map<string, {step: string; command: string; line?: number}>();
+	/** Shell variables earlier commands set to a value as written (`NS=payments`): a later `$NS` has it as default. */
+	private readonly literals = new Map<string, string>();
 	/** The headings above the current block, outermost first. */
 	private headings: Array<{depth: number; text: string}> = [];
 	private title: string | undefined;
@@ -328,7 +338,8 @@ class Importer {
 			if (this.title === text) return;
 		}
 		const token = levelToken(text);
-		if (token && (this.severityArea !== undefined || /\b(?:sev|severity|priority)\b/i.test(text))) {
+		// `P1 - High`, `SEV-2`, `Severity 3` name a level anywhere; `Critical` alone only under a severity scale's heading.
+		if (token && (this.severityArea !== undefined || /\d$/.test(token.level))) {
 			this.severityLevel = newLevel(token, line);
 			this.guidance.push(this.severityLevel);
 		} else if (namesSeverityScale(text) && this.severityArea === undefined) this.severityArea = node.depth;
@@ -362,9 +373,14 @@ class Importer {
 	 * short paragraph right above it; headings are walked from the nearest outwards.
 	 */
 	private listContext(list: List): Classification {
-		if (this.severityLevel) return information('severity-definition', `under severity heading ${quote(this.severityLevel.level + (this.severityLevel.name ? ` ${this.severityLevel.name}` : ''))}`);
-		if (this.severityArea !== undefined) return information('severity-definition', `under heading ${quote(this.headings.find(h => h.depth === this.severityArea)?.text ?? '')} (a severity scale)`);
 		const lead = this.label ? namesContext(this.label.text) : null;
+		// Under "P1 - High" a bulleted list defines the level; a numbered one, or one a lead-in or the
+		// heading calls actions ("SEV1 response steps"), is what to do at that level.
+		const levelHeading = this.severityLevel ? this.headings.at(-1)?.text : undefined;
+		const actsAtLevel = list.ordered || lead?.kind === 'action' || (levelHeading !== undefined && namesContext(levelHeading)?.kind === 'action');
+		if (this.severityLevel && !actsAtLevel) return information('severity-definition', `under severity heading ${quote(this.severityLevel.level + (this.severityLevel.name ? ` ${this.severityLevel.name}` : ''))}`);
+		if (this.severityArea !== undefined && !this.severityLevel && lead?.kind !== 'action') return information('severity-definition', `under heading ${quote(this.headings.find(h => h.depth === this.severityArea)?.text ?? '')} (a severity scale)`);
+		if (!list.ordered && lead?.kind !== 'action' && list.children.length > 0 && list.children.every(labelledValue)) return information('details', 'items that are all "Label: value" (contacts, links, settings)');
 		if (lead?.kind === 'information') return information('information-lead-in', `list under ${quote(this.label!.text)} (${quote(lead.word)} names information)`);
 		if (lead?.kind === 'action') return step('action-lead-in', `list under ${quote(this.label!.text)} (${quote(lead.word)} names actions)`);
 		const inner = this.headings.at(-1);
@@ -451,6 +467,11 @@ class Importer {
 			return;
 		}
 		const [first, ...others] = item.children;
+		// `1. 1. Confirm the alert` (numbering typed twice) is one item holding a list of one: the inner item is the step.
+		if (first?.type === 'list' && item.children.length === 1 && first.children.length === 1) {
+			this.item(first.children[0]!, depth, context, parent);
+			return;
+		}
 		let titleLines: string[] = [];
 		let rest = item.children;
 		if (first?.type === 'paragraph') {
@@ -489,8 +510,10 @@ class Importer {
 	/** A list inside a step's item: sub-steps, unless its lead-in names information or its items are all `Label: value`. */
 	private nestedContext(list: List, lead: string | undefined): Classification {
 		const named = lead ? namesContext(lead) : null;
-		if (named?.kind === 'information') return information('information-lead-in', `list under ${quote(lead!)} (${quote(named.word)} names information)`);
 		const texts = list.children.map(sub => lines(toText(sub.children[0] ?? {type: 'text', value: ''}))[0] ?? '');
+		// "Root cause analysis" over "Review the last deploy", "Check the pool": the step's sub-steps, whatever its title names.
+		const allVerbs = texts.length > 0 && texts.every(startsWithVerb);
+		if (named?.kind === 'information' && !allVerbs) return information('information-lead-in', `list under ${quote(lead!)} (${quote(named.word)} names information)`);
 		if (!list.ordered && texts.length > 0 && texts.every(isFieldLine) && !texts.some(startsWithVerb)) return information('details', 'items of a step that are all "Label: value"');
 		return step('nested-in-step', 'list inside a step');
 	}
@@ -524,14 +547,22 @@ class Importer {
 		const created: RunbookCommand = {id, script: rewritten.template, lang: command.lang, ...(title ? {title} : {}), ...(target.section ? {section: target.section} : {}), ...(command.line ? {line: command.line} : {})};
 		if (rewritten.template !== command.script) created.written = command.script;
 		target.commands.push(created);
-		for (const name of rewritten.assigns) this.assignedBy.set(name, {step: target.id, command: id, ...(command.line ? {line: command.line} : {})});
+		for (const name of rewritten.assigns) {
+			this.assignedBy.set(name, {step: target.id, command: id, ...(command.line ? {line: command.line} : {})});
+			this.literals.delete(name);
+		}
+		for (const [name, value] of Object.entries(rewritten.literals)) {
+			this.literals.set(name, value);
+			this.assignedBy.delete(name);
+		}
 	}
 
 	/** Records the placeholders of a command or query; a `$NAME` an earlier command sets names that command. */
 	private remember(rewritten: Rewritten, line: number | undefined): void {
 		for (const p of rewritten.placeholders) {
 			const setBy = p.form === 'env' ? this.assignedBy.get(p.name) : undefined;
-			this.found.push({...p, line: (line ?? 0) + p.line, ...(setBy ? {setBy} : {})});
+			const fallback = p.form === 'env' && p.default === undefined ? this.literals.get(p.name) : undefined;
+			this.found.push({...p, line: (line ?? 0) + p.line, ...(setBy ? {setBy} : {}), ...(fallback !== undefined ? {default: fallback} : {})});
 		}
 	}
 

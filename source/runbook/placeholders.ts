@@ -29,14 +29,18 @@ export interface Placeholder {
 	line: number;
 	/** The alert label it names (`{{ $labels.pod }}`). */
 	label?: string;
+	/** The value an earlier command of the runbook gives it as written (`NS=payments`), its default. */
+	default?: string;
 }
 
 export interface Rewritten {
 	/** The text with every placeholder in `{{name}}` form. */
 	template: string;
 	placeholders: Placeholder[];
-	/** Shell variables the script assigns (`POD=$(…)`): a later block's `$POD` comes from this one's output. */
+	/** Shell variables the script computes (`POD=$(…)`): a later command's `$POD` comes from this one's output. */
 	assigns: string[];
+	/** Shell variables the script sets to a value as written (`NS=payments`): a later command's `$NS` has it as default. */
+	literals: Record<string, string>;
 }
 
 /** Variables a shell always has, or the cockpit sets: `$HOME` is never a placeholder. */
@@ -125,7 +129,8 @@ interface Match {
 	length: number;
 	/** What replaces it in the template. */
 	replacement: string;
-	placeholder: Omit<Placeholder, 'line'>;
+	/** Absent for text kept as the command's own (a Go template's `{{end}}`). */
+	placeholder?: Omit<Placeholder, 'line'>;
 	priority: number;
 }
 
@@ -134,10 +139,28 @@ const ANGLE = /<([A-Za-z_][^<>\n]{0,79})>/g;
 const ENV = /\$(?:\{([A-Za-z_]\w*)(:?\?[^}\n]*)?\}|([A-Za-z_]\w*))/g;
 const TOKEN = /[\w.-]+/g;
 
-function templateMatches(text: string, offset: number, out: Match[]): void {
+/** Actions of a Go template (`kubectl -o go-template='{{range .items}}…{{end}}'`) that read like a `{{name}}`. */
+const GO_TEMPLATE_WORDS = new Set(['end', 'else', 'break', 'continue', 'nil']);
+
+/**
+ * `{{end}}` of a Go template in a command, kept as the command's own text: the cockpit would take it
+ * for a variable, so the braces are split by an empty quote (`{''{end}}`), which the shell joins back.
+ */
+function goTemplateLiteral(written: string, context: ScanContext | undefined): string | null {
+	if (context === 'single' || context === 'code') return `{''${written.slice(1)}`;
+	if (context === 'double') return `{""${written.slice(1)}`;
+	return null;
+}
+
+function templateMatches(text: string, offset: number, out: Match[], contextAt?: (index: number) => ScanContext | undefined): void {
 	for (const match of text.matchAll(TEMPLATE)) {
 		const found = templateName(match[1]!);
 		if (!found) continue;
+		if (contextAt && !found.rewrite && GO_TEMPLATE_WORDS.has(found.name)) {
+			const literal = goTemplateLiteral(match[0], contextAt(match.index));
+			if (literal) out.push({index: offset + match.index, length: match[0].length, replacement: literal, priority: 0});
+			continue;
+		}
 		out.push({
 			index: offset + match.index,
 			length: match[0].length,
@@ -200,9 +223,10 @@ function build(text: string, matches: Match[]): {template: string; placeholders:
 		const between = text.slice(last, match.index);
 		template += between;
 		line += between.split('\n').length - 1;
-		placeholders.push({...match.placeholder, line});
+		const written = text.slice(match.index, match.index + match.length);
+		if (match.placeholder) placeholders.push({...match.placeholder, line});
 		template += match.replacement;
-		line += match.placeholder.written.split('\n').length - 1;
+		line += written.split('\n').length - 1;
 		last = match.index + match.length;
 	}
 	template += text.slice(last);
@@ -212,17 +236,36 @@ function build(text: string, matches: Match[]): {template: string; placeholders:
 const EXPANDING: ReadonlySet<ScanContext> = new Set(['code', 'double', 'heredoc']);
 const FILL_IN_ASSIGNMENT = /(?:^|[;&|]\s*|\bexport\s+)([A-Za-z_]\w*)=(\S*)/g;
 
+type Assigned = {kind: 'fill'} | {kind: 'literal'; value: string} | {kind: 'computed'};
+
+/** What an assignment gives `name` on `text`: a fill-in (`NS=...`), a value as written (`NS=payments`), or one computed when run. */
+function assignedValue(text: string, name: string): Assigned {
+	const at = text.search(new RegExp(`(?:^|[\\s;&|])${name}=`));
+	if (at < 0) return {kind: 'computed'};
+	const rest = text.slice(text.indexOf(`${name}=`, at) + name.length + 1);
+	const quoted = /^(["'])([^"'`$\\]*)\1(?=$|[\s;&|])/.exec(rest);
+	const bare = /^([\w./:@%+,=-]*)(?=$|[\s;&|])/.exec(rest);
+	const value = quoted ? quoted[2]! : bare ? bare[1]! : undefined;
+	if (value === undefined) return {kind: 'computed'};
+	if (value === '' || FILL_IN.test(value) || FILL_IN.test(rest.split(/[\s;&|]/)[0] ?? '')) return {kind: 'fill'};
+	return {kind: 'literal', value};
+}
+
 /**
- * Rewrites the placeholders of the shell commands of one code block, in order: a `$NAME` is a
- * placeholder unless the block set it earlier (`NAME=…` above, or before it on the line).
+ * Rewrites the placeholders of the shell commands of one code block, in order. A `$NAME` is a
+ * placeholder unless the same command set it before (`NAME=…` on a line above, or earlier on the
+ * line): each command runs in a shell of its own, so a value an earlier command of the block set is
+ * a variable too, filled from that command's output or, when it was written out, with that value.
  */
 export class BlockPlaceholders {
-	private readonly assigned = new Set<string>();
+	/** What the block's earlier commands assigned. */
+	private readonly earlier = new Map<string, Assigned>();
 
 	shell(script: string): Rewritten {
 		const spans = scanScript(script);
 		const matches: Match[] = [];
-		const assigns: string[] = [];
+		const assigned = new Set<string>();
+		const set = new Map<string, Assigned>();
 		const lineStarts = [0];
 		for (let i = script.indexOf('\n'); i >= 0; i = script.indexOf('\n', i + 1)) lineStarts.push(i + 1);
 		// Line by line: what a line assigns counts for what comes after it.
@@ -238,7 +281,8 @@ export class BlockPlaceholders {
 			const assignments = this.assignments(text, lineSpans, start, matches);
 			const comment = lineSpans.find(span => span.context === 'comment');
 			const written = text.slice(0, comment ? comment.start : text.length);
-			templateMatches(written, start, matches);
+			const contextAt = (index: number) => lineSpans.find(span => span.start <= index && index < span.end)?.context;
+			templateMatches(written, start, matches, contextAt);
 			angleMatches(written, start, script, matches);
 			fillerMatches(written, start, script, matches);
 			for (const span of lineSpans) {
@@ -251,17 +295,22 @@ export class BlockPlaceholders {
 					if (!/^[A-Z][A-Z0-9_]*$/.test(name) || ALWAYS_SET.has(name) || ALWAYS_SET_PREFIX.test(name)) continue;
 					if (piece[match.index - 1] === '\\') continue;
 					const at = span.start + match.index;
-					if (this.assigned.has(name) || assignments.some(a => a.name === name && a.at < at)) continue;
-					matches.push({index: offset + match.index, length: match[0].length, replacement: `{{${name}}}`, placeholder: {name, written: match[0], form: 'env'}, priority: 2});
+					if (assigned.has(name) || assignments.some(a => a.name === name && a.at < at)) continue;
+					const before = this.earlier.get(name);
+					const fallback = before?.kind === 'literal' ? {default: before.value} : {};
+					matches.push({index: offset + match.index, length: match[0].length, replacement: `{{${name}}}`, placeholder: {name, written: match[0], form: 'env', ...fallback}, priority: 2});
 				}
 			}
 			for (const assignment of assignments) {
-				this.assigned.add(assignment.name);
-				assigns.push(assignment.name);
+				assigned.add(assignment.name);
+				set.set(assignment.name, assignedValue(text, assignment.name));
 			}
 		});
+		for (const [name, value] of set) this.earlier.set(name, value);
 		const {template, placeholders} = build(script, resolve(matches));
-		return {template, placeholders, assigns: [...new Set(assigns)]};
+		const assigns = [...set].filter(([, value]) => value.kind === 'computed').map(([name]) => name);
+		const literals = Object.fromEntries([...set].flatMap(([name, value]) => (value.kind === 'literal' ? [[name, value.value]] : [])));
+		return {template, placeholders, assigns, literals};
 	}
 
 	/** The line's assignments (with where they are), and `NAME=...`-style fill-ins among them as matches. */
@@ -309,7 +358,7 @@ export function rewritePromql(promql: string): Rewritten {
 		matches.push({index: match.index, length: match[0].length, replacement: `{{${name}}}`, placeholder: {name, written: match[0], form: 'env'}, priority: 2});
 	}
 	const {template, placeholders} = build(promql, resolve(matches));
-	return {template, placeholders, assigns: []};
+	return {template, placeholders, assigns: [], literals: {}};
 }
 
 /** The scanner, for callers that need a line's spans. */

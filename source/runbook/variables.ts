@@ -263,6 +263,7 @@ interface Usage {
 	written: string[];
 	label?: string;
 	setBy?: RunbookVariable['setBy'];
+	default?: string;
 	order: number;
 }
 
@@ -305,6 +306,7 @@ export function collectVariables(runbook: Runbook, found: readonly FoundPlacehol
 		if (!item.written.includes(p.written)) item.written.push(p.written);
 		item.label ??= p.label;
 		item.setBy ??= p.setBy;
+		item.default ??= p.default;
 	}
 	const declared = runbook.variables.map(variable => {
 		const item = usage.get(variable.name);
@@ -326,6 +328,7 @@ export function collectVariables(runbook: Runbook, found: readonly FoundPlacehol
 			if (item.uses.size > 0) variable.uses = [...item.uses].sort((a, b) => a - b);
 			if (item.label) variable.label = item.label;
 			if (item.setBy) variable.setBy = item.setBy;
+			if (item.default !== undefined) variable.default = item.default;
 			if (SECRET_NAME.test(name)) variable.secret = true;
 			return variable;
 		});
