@@ -130,7 +130,12 @@ export function lineKind(line: string): LineKind {
 	if (/^[A-Za-z_]\w*=/.test(first)) {
 		const words = text.split(/\s+/);
 		const program = programWord(text);
-		if (program && !/^[A-Za-z_]\w*=/.test(program)) return isKnownProgram(program) || /^[a-z]/.test(program) ? 'command' : 'output';
+		if (program && !/^[A-Za-z_]\w*=/.test(program)) {
+			if (isKnownProgram(program)) return 'command';
+			// `PGHOST=db ledgerctl …` runs a program; `level=warn msg="…" lag=3` is logfmt output.
+			const prefix = words.slice(0, words.indexOf(program)).filter(word => /^[A-Za-z_]\w*=/.test(word));
+			return /^[a-z][\w.+-]*$/.test(program) && prefix.some(word => /^[A-Z_][A-Z0-9_]*=/.test(word)) ? 'command' : 'output';
+		}
 		const assignments = words.filter(word => /^[A-Za-z_]\w*=/.test(word));
 		const name = /^([A-Za-z_]\w*)=/.exec(first)![1]!;
 		if (assignments.length === 1 && words.length === 1) return /^[A-Z_][A-Z0-9_]*$/.test(name) || /=\$\(|=`|="\$\(|=</.test(first) ? 'command' : 'ambiguous';

@@ -488,6 +488,7 @@ class Importer {
 			this.informationItem(item, why, parent?.text ?? this.infoTarget(), parent);
 			return;
 		}
+		if (titleLines[0]) this.levelNote(titleLines[0]);
 		const created = this.newStep(withoutNumbering(titleLines[0] ?? '').replace(/\s*[:\uFF1A]$/, ''), depth, item.position?.start.line, checkbox, why);
 		created.text.push(...titleLines.slice(1));
 		if (first?.type === 'paragraph') this.inlineCommands(first, created);

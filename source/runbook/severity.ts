@@ -97,12 +97,15 @@ export const COCKPIT_LEVELS = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 export type CockpitLevel = (typeof COCKPIT_LEVELS)[number];
 
 /**
- * Which cockpit level each of the runbook's levels stands beside: by rank, the most severe beside
- * SEV1, the next beside SEV2…, any below the fourth beside SEV4 (P0–P3 → SEV1–SEV4; SEV1–5 → SEV1–4,
+ * Which cockpit level each of the runbook's levels stands beside: for a scale of names, by the name
+ * (Critical, High, Medium, Low); else by rank, the most severe beside SEV1, the next beside SEV2…, any below the fourth beside SEV4 (P0–P3 → SEV1–SEV4; SEV1–5 → SEV1–4,
  * SEV5 with SEV4).
  */
 export function cockpitLevel(runbook: Pick<Runbook, 'severityGuidance'>, level: SeverityLevel): CockpitLevel {
-	const ranks = [...new Set((runbook.severityGuidance ?? []).map(l => l.rank))].sort((a, b) => a - b);
+	const levels = runbook.severityGuidance ?? [];
+	// Names say where they stand whatever else the scale holds: `Low` is beside SEV4 even with only `Critical` above it.
+	if (levels.length > 0 && levels.every(l => !/\d$/.test(l.level))) return COCKPIT_LEVELS[Math.min(level.rank, COCKPIT_LEVELS.length - 1)]!;
+	const ranks = [...new Set(levels.map(l => l.rank))].sort((a, b) => a - b);
 	const index = Math.max(0, ranks.indexOf(level.rank));
 	return COCKPIT_LEVELS[Math.min(index, COCKPIT_LEVELS.length - 1)]!;
 }
