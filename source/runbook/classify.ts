@@ -6,7 +6,8 @@
  * paragraph right above it or its heading names information; a list under a lead-in paragraph or a
  * heading (the nearest one that names anything, walking up) that names actions. Otherwise it is
  * information, unless nothing around it names anything and its items start with a verb ("Check the
- * pods", "Restart the workers"). Where a heading names both ("Escalation Criteria"), the last word decides, as the
+ * pods", "Restart the workers"), or the item itself holds a shell command in backticks (something to
+ * run, wherever it sits). Where a heading names both ("Escalation Criteria"), the last word decides, as the
  * head of an English noun phrase does. Every decision carries its rule and the runbook's own word.
  */
 
@@ -24,6 +25,7 @@ export type ItemRule =
 	| 'severity-definition'
 	| 'details'
 	| 'imperative'
+	| 'inline-command'
 	| 'outside-procedure'
 	| 'nested-in-information'
 	| 'links'

@@ -29,7 +29,7 @@ const KNOWN_COMMANDS = new Set(
 	openssl keytool certbot step cfssl
 	cat tac head tail less more grep egrep fgrep zgrep zcat rg ag sed awk gawk cut tr sort uniq wc tee column jq yq xq find locate ls ll tree stat file touch mkdir rmdir rm cp mv ln chmod chown chgrp tar gzip gunzip zip unzip base64 md5sum sha256sum sha1sum diff cmp xxd od hexdump split date cal seq yes true false test env printenv which whereis type realpath readlink basename dirname mktemp
 	cd pushd popd echo printf read export unset set source alias eval exec exit return shift trap wait bg fg jobs disown umask
-	if for while until case select function
+	if for while until case function
 	sudo su runuser doas chroot nsenter unshare toolbox
 	git gh glab hub make cmake npm npx yarn pnpm node deno bun python python2 python3 pip pip3 pipx poetry uv ruby gem bundle rails rake irb java javac mvn gradle dotnet go cargo rustc php composer perl lua Rscript
 	gitlab-ctl gitlab-rake gitlab-rails gitlab-backup gitlab-psql gitlab-redis-cli gitlab-patronictl gitaly praefect
@@ -50,6 +50,8 @@ const FILTERS = /\|\s*(?:sudo\s+)?(?:grep|egrep|jq|yq|awk|sed|sort|uniq|head|tai
 
 const STATUS_WORDS = /\s(?:created|configured|deleted|restarted|scaled|patched|labeled|annotated|unchanged|cordoned|uncordoned|drained|evicted|edited|exposed|rolled back|successfully rolled out|serverside-applied)\s*$/;
 const POD_STATES = /\s(?:Running|Pending|CrashLoopBackOff|Completed|Terminating|OOMKilled|Evicted|ContainerCreating|ImagePullBackOff|ErrImagePull|Init:\S+|Ready|NotReady|Bound|Available)\b/;
+
+const SQL_START = /^(?:select\s+(?:\*|[\w."(]+\s*(?:,|from\b|\())|insert\s+into|update\s+[\w."]+\s+set|delete\s+from|with\s+\w+\s+as\s*\(|(?:create|alter|drop)\s+(?:table|index|database|role|user|extension|schema|view)|explain\s|vacuum\b|analy[sz]e\s|show\s+\w+\s*;|grant\s|revoke\s|begin\s*;|commit\s*;)/i;
 
 export type LineKind = 'command' | 'output' | 'ambiguous' | 'comment' | 'blank';
 
@@ -101,7 +103,7 @@ export function rootPromptCommand(line: string): string | null {
 	return KNOWN_COMMANDS.has(word) || (isKnownProgram(word) && !word.includes('/')) ? match[1]! : null;
 }
 
-const HTTP_REQUEST = /^\s*(GET|POST|PUT|DELETE|HEAD|PATCH|OPTIONS)\s+(\S+)(?:\s+HTTP\/\d(?:\.\d)?)?\s*$/;
+const HTTP_REQUEST = /^\s*(GET|POST|PUT|DELETE|HEAD|PATCH|OPTIONS)\s+(\S+)(?:\s+HTTP\/\d(?:\.\d)?)?(?:\s+#[^\n]*)?\s*$/;
 
 /** `GET _cat/shards?v` on a line of its own: a request for an HTTP console, never a shell command. */
 export function httpRequestLine(line: string): {method: string; path: string} | null {
@@ -119,6 +121,8 @@ export function lineKind(line: string): LineKind {
 	if (!text) return 'blank';
 	if (text.startsWith('#') && !text.startsWith('#!')) return 'comment';
 	if (httpRequestLine(text)) return 'output';
+	// SQL typed into psql or a console (`select * from pg_stat_activity;`) is not a shell command.
+	if (SQL_START.test(text) && !/^\S+\s+-/.test(text)) return 'output';
 	const first = text.split(/\s+/)[0]!;
 	// Shell forms that start with punctuation: [[ … ]], [ … ], ( subshell ), { group; }.
 	if (/^\[\[?\s/.test(text)) return 'command';

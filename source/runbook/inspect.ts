@@ -44,7 +44,7 @@ export interface InspectedRunbook {
 	severityGuidance: Array<{level: string; name: string | null; cockpit: string; criteria: string[]; responseTime: string | null; escalation: string | null; examples: string[]; line: number | null}>;
 }
 
-const LIST_RULES = new Set(['checkbox', 'numbered', 'action-lead-in', 'action-heading', 'nested-in-step', 'imperative']);
+const LIST_RULES = new Set(['checkbox', 'numbered', 'action-lead-in', 'action-heading', 'nested-in-step', 'imperative', 'inline-command']);
 
 /**
  * The JSON of `incident-tui runbook inspect --json`: what the importer understood, so it can be

@@ -130,6 +130,18 @@ function itemLines(item: ListItem, indent = ''): string[] {
 	return out;
 }
 
+/** The shell command an item's own text holds in backticks (`kubectl -n x get pods`), if any: such an item is something to run. */
+function inlineShell(item: ListItem): string | undefined {
+	const first = item.children[0];
+	if (first?.type !== 'paragraph') return undefined;
+	for (const node of first.children) {
+		if (node.type !== 'inlineCode') continue;
+		const value = node.value.trim();
+		if (value.includes(' ') && looksLikeShell(value)) return value;
+	}
+	return undefined;
+}
+
 /** `- Slack: #incidents`, `- Runbook: https://…`: a label and a value that is not an instruction (`- DB: restart the pool` is one). */
 function labelledValue(item: ListItem): boolean {
 	const first = lines(toText(item.children[0] ?? {type: 'text', value: ''}))[0] ?? '';
@@ -430,7 +442,7 @@ class Importer {
 			if (child.type === 'code') this.code(child, holder);
 			else if (child.type === 'list') {
 				for (const sub of child.children) {
-					if (typeof sub.checked === 'boolean') this.item(sub, holder ? holder.depth + 1 : 0, nested, holder);
+					if (typeof sub.checked === 'boolean' || inlineShell(sub) !== undefined) this.item(sub, holder ? holder.depth + 1 : 0, nested, holder);
 					else this.informationItem(sub, nested, null, holder);
 				}
 			}
@@ -483,7 +495,8 @@ class Importer {
 				return;
 			}
 		}
-		const why = checkbox ? step('checkbox', 'checklist item') : context;
+		const command = context.class === 'information' && context.rule !== 'severity-definition' ? inlineShell(item) : undefined;
+		const why = checkbox ? step('checkbox', 'checklist item') : command !== undefined ? step('inline-command', `holds the command ${quote(command)}`) : context;
 		if (why.class === 'information') {
 			this.informationItem(item, why, parent?.text ?? this.infoTarget(), parent);
 			return;

@@ -34,6 +34,9 @@ const SYNONYMS: Record<string, string> = {
 	'k8s-namespace': 'namespace', 'kube-namespace': 'namespace', sts: 'statefulset', ds: 'daemonset', persistentvolumeclaim: 'pvc', 'container-name': 'container',
 };
 
+/** Other names the alert labels of kube-state-metrics and node-exporter give a thing. */
+const LABEL_NAMES: Record<string, string[]> = {pvc: ['persistentvolumeclaim'], job: ['job_name'], container: ['container_name'], pod: ['pod_name'], namespace: ['exported_namespace']};
+
 /** `pod-name`, `POD_NAME`, `<your-pod>` → `pod`; `cluster-namespace` → `cluster-namespace` (see keysFor). */
 export function canonicalName(name: string): string {
 	let key = name.toLowerCase().replace(/_/g, '-');
@@ -50,7 +53,8 @@ export function keysFor(variable: Pick<RunbookVariable, 'name' | 'label'>): stri
 	const canonical = canonicalName(variable.name);
 	const last = canonical.split('-').at(-1)!;
 	const noun = SYNONYMS[last] ?? last;
-	const keys = [variable.label, variable.name, variable.name.toLowerCase(), canonical, LAST_WORD_NOUNS.has(noun) ? noun : undefined];
+	const thing = LAST_WORD_NOUNS.has(noun) ? noun : NOUNS.has(canonical) ? canonical : undefined;
+	const keys = [variable.label, variable.name, variable.name.toLowerCase(), canonical, thing, ...(thing ? (LABEL_NAMES[thing] ?? []) : [])];
 	return [...new Set(keys.filter((key): key is string => Boolean(key)))];
 }
 

@@ -72,6 +72,16 @@ describe('steps or information: every list item has a class and the rule that de
 		]);
 	});
 
+	it('an item that holds a shell command in backticks is a step with that command, wherever it sits', () => {
+		const json = md('# T\n\n## Useful commands\n\n- `ledgerctl status --all`\n- Quorum: `kubectl -n <ledger-namespace> get cm ledger-quorum -o yaml`\n- `select 1` in psql\n');
+		expect(json.items.map(i => [i.class, i.rule])).toEqual([
+			['step', 'inline-command'],
+			['step', 'inline-command'],
+			['information', 'outside-procedure'],
+		]);
+		expect(json.commands.map(c => c.template)).toEqual(['ledgerctl status --all', 'kubectl -n {{ledger-namespace}} get cm ledger-quorum -o yaml']);
+	});
+
 	it('a numbered list under a bulleted severity heading is what to do at that level, not its definition', () => {
 		const json = md('# T\n\n### SEV1 - Critical\n\n- Everything is down\n\n1. Page the commander\n');
 		expect(json.items.map(i => [i.text, i.class])).toEqual([

@@ -58,6 +58,8 @@ describe('what a fence holds: commands, output or requests', () => {
 
 	it('labels decide where they are clear: sql and yaml are text, promql is queries, a promql-looking unlabelled block too', () => {
 		expect(analyseFence('sql', 'SELECT 1;', false).kind).toBe('text');
+		// SQL in a block without a label is not run through a shell either.
+		expect(analyseFence('', "select pid, state from pg_stat_activity where state = 'active';\n", false).kind).toBe('text');
 		expect(analyseFence('yaml', 'replicas: 3', false).kind).toBe('text');
 		expect(analyseFence('promql', 'rate(ledger_writes_total[5m])', false).kind).toBe('query');
 		expect(analyseFence('', 'sum(rate(ledger_errors_total{job="writer"}[5m]))', false).kind).toBe('query');

@@ -27,7 +27,9 @@ describe('where a variable\'s value comes from, in order', () => {
 		expect(resolveVariable(placeholder('NODE_NAME'), {alert: {labels: {node: 'worker-3'}}})).toMatchObject({value: 'worker-3'});
 		// `{{ $labels.instance }}` names the label it wants, whatever the variable is called.
 		expect(resolveVariable(placeholder('target', {label: 'instance'}), {alert: {labels: {instance: '10.0.0.7:9100'}}})).toMatchObject({value: '10.0.0.7:9100'});
-		expect(keysFor({name: 'writer-pod'})).toEqual(['writer-pod', 'pod']);
+		expect(keysFor({name: 'writer-pod'})).toEqual(['writer-pod', 'pod', 'pod_name']);
+		// kube-state-metrics names a claim `persistentvolumeclaim`.
+		expect(resolveVariable(placeholder('my-pvc'), {alert: {labels: {persistentvolumeclaim: 'data-writer-0'}}})).toMatchObject({value: 'data-writer-0', source: {kind: 'alert', label: 'persistentvolumeclaim'}});
 	});
 
 	it('then the selected row, then the session, then an earlier step\'s output, then the default; else it is asked for', () => {
