@@ -99,8 +99,10 @@ export function analyseFence(lang: string, value: string, named: boolean): Fence
 	if (SHELL_LANGS.has(lang)) {
 		if (hasPrompts(value, false)) return commandsOrOutput(lang, consoleCommands(value, false));
 		if (isHttpConsole(value)) return {kind: 'requests', lang, requests: httpRequests(value)};
-		if (named) return value.trim() ? {kind: 'commands', lang, chunks: [{script: value.trim(), offset: leadingBlankLines(value)}]} : {kind: 'output'};
-		return commandsOrOutput(lang, splitShell(value));
+		if (named) return value.trim() ? {kind: 'commands', lang, chunks: [{script: value.trim(), offset: leadingBlankLines(value)}]} : {kind: 'text'};
+		const chunks = splitShell(value);
+		// A shell block of comments only (`# Rotate the keys`) is a note, not output.
+		return chunks.length > 0 ? {kind: 'commands', lang, chunks} : {kind: 'text'};
 	}
 	const consoleLike = CONSOLE_LANGS.has(lang) || UNLABELLED.has(lang);
 	if (consoleLike || HTTP_LANGS.has(lang)) {
