@@ -8,6 +8,7 @@ import type {RunbookVariable} from '../../source/runbook/model.js';
 import {parseMarkdownRunbook} from '../../source/runbook/markdown.js';
 import {keysFor, markedCommand, resolveVariable, resolveVariableSources, sourceText, unknownVariables, variableValues, type VariableInputs} from '../../source/runbook/variables.js';
 import {captureScript, readCapture} from '../../source/runbook/step-output.js';
+import {resolveVariables} from '../../source/runbook/library.js';
 
 const run = promisify(execFile);
 const placeholder = (name: string, extra: Partial<RunbookVariable> = {}): RunbookVariable => ({name, origin: 'placeholder', ...extra});
@@ -64,6 +65,14 @@ describe('where a variable\'s value comes from, in order', () => {
 			{text: ' delete pod '},
 			{variable: 'writer-pod', value: 'writer-0', source: 'entered in the cockpit', secret: false},
 		]);
+	});
+
+	it('when the cockpit chooses the runbook, placeholders take the alert\'s labels under their mapped names, else the session\'s namespace', () => {
+		const runbook = parseMarkdownRunbook(['# Ledger', '', '## Mitigation', '', '1. Restart the writer', '   ```bash', '   kubectl -n <ledger-namespace> delete pod <writer-pod>', '   ```', ''].join('\n'), 'ledger.md');
+		expect(resolveVariables(runbook, {alertLabels: {namespace: 'ledger', pod: 'writer-0'}, config: {namespace: 'default'}}).values).toMatchObject({'ledger-namespace': 'ledger', 'writer-pod': 'writer-0'});
+		const quiet = resolveVariables(runbook, {config: {namespace: 'ledger'}}).values;
+		expect(quiet['ledger-namespace']).toBe('ledger');
+		expect(quiet['writer-pod']).toBeUndefined();
 	});
 
 	it('an earlier step\'s command gives its values to a later one through a file of the cockpit\'s, not its output', async () => {
