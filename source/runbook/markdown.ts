@@ -332,7 +332,8 @@ class Importer {
 	}
 
 	private heading(node: Heading): void {
-		const text = toText(node).replace(/\s+/g, ' ').trim();
+		// `## Overview {#overview}`: a heading's attributes (Hugo, Pandoc) are not its title.
+		const text = toText(node).replace(/\s+/g, ' ').trim().replace(/\s*\{[#.][^{}]*\}$/, '');
 		const line = node.position?.start.line;
 		this.headingStep = undefined;
 		this.label = undefined;

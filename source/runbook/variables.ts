@@ -94,6 +94,11 @@ export interface ResolvedVariable {
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
+/** A `$NAME` the runbook wrote (not `<NAME>`): the cockpit's own environment may hold it. */
+function fromEnvironment(variable: RunbookVariable): boolean {
+	return ENV_NAME.test(variable.name) && variable.origin !== 'declared' && (variable.written ?? []).some(written => written.startsWith('$'));
+}
+
 function own(record: Partial<Record<string, string | undefined>> | undefined, key: string): string | undefined {
 	if (!record || !Object.prototype.hasOwnProperty.call(record, key)) return undefined;
 	const value = record[key];
@@ -126,7 +131,7 @@ export function resolveVariable(variable: RunbookVariable, inputs: VariableInput
 			if (session) return session;
 		}
 	}
-	if (ENV_NAME.test(variable.name) && variable.origin !== 'declared') {
+	if (fromEnvironment(variable)) {
 		const environment = found(own(inputs.session?.environment, variable.name), {kind: 'session', field: 'environment'});
 		if (environment) return environment;
 	}
@@ -255,7 +260,7 @@ export function valueSources(variable: RunbookVariable): string[] {
 	if (nouns.some(key => ['pod', 'deployment', 'namespace', 'node', 'container', 'service'].includes(key))) out.push(`selected row (${nouns.filter(key => key !== 'context').join(', ')})`);
 	if (keys.includes('namespace')) out.push('session namespace');
 	if (keys.includes('context')) out.push('session context');
-	if (ENV_NAME.test(variable.name) && variable.origin !== 'declared') out.push("the cockpit's environment");
+	if (fromEnvironment(variable)) out.push("the cockpit's environment");
 	if (variable.setBy) out.push(`output of step ${variable.setBy.step}`);
 	if (variable.default !== undefined) out.push(`default ${JSON.stringify(variable.default)}`);
 	out.push('asked for in the cockpit');

@@ -99,5 +99,7 @@ describe('steps or information: every list item has a class and the rule that de
 		expect(namesContext('Kafka')).toBeNull();
 		expect(withoutNumbering('Step 2: Check logs')).toBe('Check logs');
 		expect(withoutNumbering('1. Detection & Triage')).toBe('Detection & Triage');
+		// A heading's attributes (`{#id}`) are not part of its title.
+		expect(md('# T\n\n### 2) Check the node {#step-2}\n\n```\nkubectl get nodes\n```\n').steps.map(s => s.title)).toEqual(['Check the node']);
 	});
 });

@@ -41,6 +41,10 @@ describe('where a variable\'s value comes from, in order', () => {
 		expect(resolveVariable(pod, {stepOutputs: everywhere.stepOutputs})).toMatchObject({value: 'from-step', source: {kind: 'step', step: 'find-writer'}});
 		expect(resolveVariable(placeholder('LEDGER_NS', {default: 'ledger'}), {})).toMatchObject({value: 'ledger', source: {kind: 'default'}});
 		expect(resolveVariable(pod, {})).toEqual({name: 'pod', variable: pod});
+		// A `$NAME` may be in the cockpit's own environment; a `<NAME>` is not looked for there.
+		const environment = {session: {environment: {LEDGER_TOKEN: 'from-env'}}};
+		expect(resolveVariable(placeholder('LEDGER_TOKEN', {written: ['$LEDGER_TOKEN']}), environment)).toMatchObject({value: 'from-env', source: {kind: 'session', field: 'environment'}});
+		expect(resolveVariable(placeholder('LEDGER_TOKEN', {written: ['<LEDGER_TOKEN>']}), environment).value).toBeUndefined();
 		expect(sourceText(undefined)).toBe('unknown: asked for');
 	});
 
