@@ -7,6 +7,7 @@ import {readLimitedText} from '../config/limits.js';
 import type {Runbook} from './model.js';
 import {createRunbookParser, type RunbookParser} from './off-thread.js';
 import {parseRunbookText} from './parse.js';
+import {resolveVariable} from './variables.js';
 
 export {parseRunbookText} from './parse.js';
 
@@ -197,6 +198,13 @@ export function resolveVariables(runbook: Runbook, sources: VariableSources): {v
 	Object.assign(values, sources.config ?? {});
 	for (const [label, value] of Object.entries(sources.alertLabels ?? {})) {
 		if (declared.has(label) || (WELL_KNOWN_LABELS as readonly string[]).includes(label)) values[label] = value;
+	}
+	// A placeholder the runbook wrote (`<pod-name>`, `$NS`) takes the alert's label under its mapped
+	// name, else the session's namespace or context (source/runbook/variables.ts keeps the order).
+	for (const variable of runbook.variables) {
+		if ((variable.origin ?? 'declared') === 'declared' || (variable.name in values && variable.default === undefined)) continue;
+		const found = resolveVariable(variable, {alert: {labels: sources.alertLabels ?? {}}, session: {...(sources.config?.namespace ? {namespace: sources.config.namespace} : {}), ...(sources.config?.context ? {context: sources.config.context} : {})}});
+		if (found.value !== undefined && !found.problem && found.source?.kind !== 'default') values[variable.name] = found.value;
 	}
 	Object.assign(values, sources.cli ?? {});
 	const missing: string[] = [];

@@ -81,7 +81,10 @@ export function lintRunbook(runbook: Runbook, parsedYaml?: ParsedYaml, shell?: S
 		errors.push({...at(base !== undefined ? base + problem.line : undefined), column: problem.column, message: `query '${query.id}': ${problem.message} (column ${problem.column} of the expression)`});
 	});
 
-	const declared = new Set(runbook.variables.map(v => v.name));
+	// A `{{name}}` the runbook wrote itself must be declared (or be an alert label): a typo would
+	// otherwise only show when the command runs. Placeholders in a runbook's own words (`<pod-name>`,
+	// `$NS`, `{{ $labels.x }}`, `xxxx`) are variables by nature: the cockpit asks for what it cannot fill.
+	const declared = new Set(runbook.variables.filter(v => (v.origin ?? 'declared') === 'declared' || (v.written ?? []).some(w => !/^\{\{\s*[\w.-]+\s*\}\}$/.test(w))).map(v => v.name));
 	const unknown = (text: string | undefined, line: number | undefined, what: string) => {
 		if (!text) return;
 		for (const name of templateVariables(text)) {

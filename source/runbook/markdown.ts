@@ -4,33 +4,31 @@ import {gfmFromMarkdown} from 'mdast-util-gfm';
 import {gfm} from 'micromark-extension-gfm';
 import {frontmatter} from 'micromark-extension-frontmatter';
 import {frontmatterFromMarkdown} from 'mdast-util-frontmatter';
-import type {Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent} from 'mdast';
+import type {Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent, Table} from 'mdast';
 import {LocatedError} from '../config/located-error.js';
-import type {AlertMatcher, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep} from './model.js';
+import type {AlertMatcher, FenceReport, InformationItem, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep, SeverityLevel} from './model.js';
 import {frontMatterSchema, type FrontMatter} from './schema.js';
 import {parseYamlSafe, schemaError, toAlertMatcher, variableProblems} from './yaml.js';
 import {IdAllocator, slugify} from './ids.js';
 import {checkMarkdownLimits} from './limits.js';
+import {looksLikeShell} from './command-lines.js';
+import {analyseFence, parseFenceMeta} from './fences.js';
+import {isFieldLine, namesContext, quote, startsWithVerb, STEP_HEADING, withoutNumbering, type Classification} from './classify.js';
+import {addToLevel, levelFromRow, levelToken, namesSeverityScale, newLevel, orderGuidance} from './severity.js';
+import {BlockPlaceholders, rewritePromql, type Rewritten} from './placeholders.js';
+import {collectVariables, type FoundPlaceholder} from './variables.js';
+
+export {consoleCommands, splitShell} from './command-lines.js';
+export {parseFenceMeta} from './fences.js';
 
 /**
  * The Markdown importer: any team's Markdown runbook becomes a Runbook.
  * Structure comes from the mdast tree (GFM + YAML front matter); regular expressions are only
  * applied to the text of single nodes (a heading's text, one paragraph line, one code block).
+ * Which list items are steps: classify.ts; what a code block holds: fences.ts and
+ * command-lines.ts; placeholders in commands and queries: placeholders.ts; severity scales:
+ * severity.ts; the variables found: variables.ts.
  */
-
-const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'zsh', 'ksh', 'fish']);
-const CONSOLE_LANGS = new Set(['console', 'shell-session', 'shellsession', 'terminal']);
-const PROMQL_LANGS = new Set(['promql', 'metricsql']);
-
-/** Commands that make an unlabelled fence (or an inline code span in a step) a shell command. */
-const KNOWN_COMMANDS = new Set([
-	'kubectl', 'curl', 'wget', 'gcloud', 'docker', 'podman', 'psql', 'mysql', 'redis-cli', 'helm', 'aws', 'az',
-	'systemctl', 'journalctl', 'ssh', 'scp', 'git', 'npm', 'npx', 'node', 'python', 'python3', 'pip', 'go', 'make',
-	'terraform', 'jq', 'grep', 'tail', 'head', 'cat', 'ls', 'ps', 'top', 'df', 'du', 'free', 'dig', 'nslookup',
-	'ping', 'traceroute', 'openssl', 'nc', 'telnet', 'ss', 'netstat', 'sudo', 'export', 'cd', 'echo', 'watch',
-	'stern', 'k9s', 'argocd', 'flux', 'istioctl', 'linkerd', 'vault', 'consul', 'nomad', 'heroku', 'fly', 'flyctl',
-	'supabase', 'mongosh', 'mongo', 'pg_dump', 'pg_isready', 'promtool', 'amtool', 'kill', 'pkill', 'service',
-]);
 
 const ALERT_WORDS = /(Error|Errors|Down|High|Low|Latency|Rate|Fail|Failing|Failed|Failure|Crash|Looping|Loop|Expir|Expiring|Expired|Open|Exhaust|Exhausted|Memory|OOM|Usage|Saturat|Slow|Missing|Unavailable|Unreachable|Restart|Restarts|Disk|Full|Lag|Backlog|Absent|Spike|Budget|Burn|Throttl|Timeout|Timeouts|Pending|NotReady|Unhealthy|Degraded|Breaker|Attack|Leak|Drop)/;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_:]*$/;
@@ -107,173 +105,6 @@ export function alertNameFromHeading(heading: string): string | null {
 	return null;
 }
 
-const STEP_HEADING = /^(?:step\s*\d+[a-z]?\b\s*[:.)\-\u2013\u2014]?\s*|\d+[.)]\s+)/i;
-
-function commandWord(line: string): string {
-	const first = line.trim().replace(/^sudo\s+/, '').split(/\s+/)[0] ?? '';
-	return first;
-}
-
-function looksLikeShell(line: string): boolean {
-	const word = commandWord(line);
-	if (!word) return false;
-	if (word.startsWith('./') || word.startsWith('../') || /^\/[\w./-]+$/.test(word) || /^[\w-]+\.sh$/.test(word)) return true;
-	return KNOWN_COMMANDS.has(word);
-}
-
-/** Fence attributes of executable-markdown tools: `{"name": "x"}` (JSON) or `{ name=x interactive=false }`. */
-export function parseFenceMeta(meta: string | null | undefined): Record<string, string> {
-	const out: Record<string, string> = {};
-	const text = (meta ?? '').trim();
-	if (!text) return out;
-	if (text.startsWith('{')) {
-		try {
-			const value = JSON.parse(text) as unknown;
-			if (value && typeof value === 'object' && !Array.isArray(value)) {
-				for (const [key, v] of Object.entries(value)) if (v !== null && typeof v !== 'object') out[key] = String(v);
-				return out;
-			}
-		} catch {
-			// not JSON: fall through to key=value pairs
-		}
-	}
-	for (const match of text.replace(/^\{|\}$/g, '').matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s,}]+))/g)) {
-		out[match[1]!] = match[2] ?? match[3] ?? match[4] ?? '';
-	}
-	return out;
-}
-
-interface ShellChunk {
-	script: string;
-	title?: string;
-	/** 0-based offset of the chunk's first line within the code block. */
-	offset: number;
-}
-
-/**
- * Splits a shell fence into runnable commands: one per logical line, a `# comment` directly above
- * becoming its title. Backslash continuations, pipes at line end, heredocs, open quotes and
- * if/for/while/case blocks keep their lines together. Written by hand because we only need
- * command boundaries, not a full shell parse (bash parsers on npm are unmaintained or heavy).
- */
-export function splitShell(code: string): ShellChunk[] {
-	const chunks: ShellChunk[] = [];
-	const all = code.split('\n');
-	let comment: string | undefined;
-	let current: {lines: string[]; title?: string; offset: number} | undefined;
-	let heredoc: string | undefined;
-	let depth = 0;
-	let quote: '"' | "'" | undefined;
-	let continued = false;
-
-	const close = () => {
-		if (current) chunks.push({script: current.lines.join('\n'), offset: current.offset, ...(current.title ? {title: current.title} : {})});
-		current = undefined;
-		depth = 0;
-		quote = undefined;
-		continued = false;
-	};
-
-	all.forEach((raw, index) => {
-		const line = raw.replace(/\s+$/, '');
-		const trimmed = line.trim();
-		const inside = current !== undefined && (heredoc !== undefined || depth > 0 || quote !== undefined || continued);
-		if (inside && current) {
-			current.lines.push(line);
-			if (heredoc !== undefined) {
-				if (trimmed === heredoc) heredoc = undefined;
-				return;
-			}
-		} else {
-			if (trimmed === '') {
-				close();
-				comment = undefined;
-				return;
-			}
-			if (trimmed.startsWith('#') && !trimmed.startsWith('#!')) {
-				close();
-				comment = trimmed.replace(/^#+\s*/, '') || undefined;
-				return;
-			}
-			close();
-			current = {lines: [line], offset: index, ...(comment ? {title: comment} : {})};
-			comment = undefined;
-		}
-		// Update the state the next line depends on.
-		let body = trimmed;
-		for (const ch of body.replace(/\\./g, '')) {
-			if (quote) {
-				if (ch === quote) quote = undefined;
-			} else if (ch === '"' || ch === "'") quote = ch;
-		}
-		if (quote) return;
-		body = body.replace(/'[^']*'|"(?:\\.|[^"\\])*"/g, '""');
-		const here = /<<-?\s*['"]?([A-Za-z_]\w*)['"]?/.exec(body);
-		if (here) heredoc = here[1];
-		const opens = body.match(/(?:^|[;&|({]\s*)(?:if|for|while|until|case|select)\b/g)?.length ?? 0;
-		const closes = body.match(/(?:^|[;&|\s])(?:fi|done|esac)\b(?=\s*(?:$|[;&|)>]))/g)?.length ?? 0;
-		const braces = (/\{\s*$/.test(body) ? 1 : 0) - (/^\}/.test(body) ? 1 : 0);
-		depth = Math.max(0, depth + opens - closes + braces);
-		continued = /(?:\\|\||&&|\|\|)$/.test(body);
-	});
-	close();
-	return chunks;
-}
-
-/** `$ cmd` lines of a console transcript; other lines are sample output and are dropped. */
-export function consoleCommands(code: string): ShellChunk[] {
-	const chunks: ShellChunk[] = [];
-	let current: ShellChunk | undefined;
-	code.split('\n').forEach((raw, index) => {
-		const line = raw.replace(/\s+$/, '');
-		if (current && (/\\$/.test(current.script) || /^>\s/.test(line)) && !/^\s*\$\s/.test(line)) {
-			current.script += `\n${line.replace(/^>\s/, '')}`;
-			return;
-		}
-		const prompt = /^\s*\$\s+(.*)$/.exec(line);
-		if (prompt) {
-			current = {script: prompt[1]!, offset: index};
-			chunks.push(current);
-		} else current = undefined;
-	});
-	return chunks.filter(chunk => chunk.script.trim().length > 0);
-}
-
-function splitPromql(code: string): Array<{promql: string; title?: string; offset: number}> {
-	const out: Array<{promql: string; title?: string; offset: number}> = [];
-	let comment: string | undefined;
-	let current: {lines: string[]; title?: string; offset: number} | undefined;
-	const close = () => {
-		if (current) out.push({promql: current.lines.join('\n'), offset: current.offset, ...(current.title ? {title: current.title} : {})});
-		current = undefined;
-	};
-	code.split('\n').forEach((raw, index) => {
-		const trimmed = raw.trim();
-		if (trimmed === '') {
-			close();
-			comment = undefined;
-		} else if (trimmed.startsWith('#')) {
-			if (current) current.lines.push(raw.replace(/\s+$/, ''));
-			else comment = trimmed.replace(/^#+\s*/, '') || undefined;
-		} else if (current) current.lines.push(raw.replace(/\s+$/, ''));
-		else {
-			current = {lines: [raw.replace(/\s+$/, '')], offset: index, ...(comment ? {title: comment} : {})};
-			comment = undefined;
-		}
-	});
-	close();
-	return out;
-}
-
-function leadingBlankLines(value: string): number {
-	let count = 0;
-	for (const line of value.split('\n')) {
-		if (line.trim() !== '') break;
-		count++;
-	}
-	return count;
-}
-
 function isLinkOnly(item: ListItem): boolean {
 	if (item.children.length === 0) return false;
 	return item.children.every(child => {
@@ -284,6 +115,44 @@ function isLinkOnly(item: ListItem): boolean {
 	});
 }
 
+/** An item's text as information lines: `- first line`, the rest indented, nested items deeper. */
+function itemLines(item: ListItem, indent = ''): string[] {
+	const out: string[] = [];
+	const marker = item.checked === true ? '[x] ' : item.checked === false ? '[ ] ' : '';
+	item.children.forEach((child, index) => {
+		if (child.type === 'list') for (const sub of child.children) out.push(...itemLines(sub, `${indent}  `));
+		else if (child.type === 'code') return; // a fence is kept (or run) on its own: code()
+		else {
+			const text = lines(toText(child));
+			text.forEach((line, i) => out.push(index === 0 && i === 0 ? `${indent}- ${marker}${line}` : `${indent}  ${line}`));
+		}
+	});
+	return out;
+}
+
+/** The shell command an item's own text holds in backticks (`kubectl -n x get pods`), if any: such an item is something to run. */
+function inlineShell(item: ListItem): string | undefined {
+	const first = item.children[0];
+	if (first?.type !== 'paragraph') return undefined;
+	for (const node of first.children) {
+		if (node.type !== 'inlineCode') continue;
+		const value = node.value.trim();
+		if (value.includes(' ') && looksLikeShell(value)) return value;
+	}
+	return undefined;
+}
+
+/** `- Slack: #incidents`, `- Runbook: https://…`: a label and a value that is not an instruction (`- DB: restart the pool` is one). */
+function labelledValue(item: ListItem): boolean {
+	const first = lines(toText(item.children[0] ?? {type: 'text', value: ''}))[0] ?? '';
+	if (typeof item.checked === 'boolean' || !isFieldLine(first)) return false;
+	const value = first.slice(first.indexOf(':') + 1).trim();
+	return !startsWithVerb(first) && !startsWithVerb(value) && !looksLikeShell(value);
+}
+
+const step = (rule: Classification['rule'], reason: string): Classification => ({class: 'step', rule, reason});
+const information = (rule: Classification['rule'], reason: string): Classification => ({class: 'information', rule, reason});
+
 class Importer {
 	private readonly sections: RunbookSection[] = [];
 	private readonly steps: RunbookStep[] = [];
@@ -292,16 +161,33 @@ class Importer {
 	private readonly stepIds = new IdAllocator();
 	private readonly queryIds = new IdAllocator();
 	private readonly commandIds = new IdAllocator();
+	private readonly information: InformationItem[] = [];
+	private readonly fences: FenceReport[] = [];
+	private readonly guidance: SeverityLevel[] = [];
+	private readonly preamble: string[] = [];
+	private readonly found: FoundPlaceholder[] = [];
+	/** Shell variables set by the commands so far, and by which: a later block's `$NAME` comes from there. */
+	private readonly assignedBy = new Map<string, {step: string; command: string; line?: number}>();
+	/** Shell variables earlier commands set to a value as written (`NS=payments`): a later `$NS` has it as default. */
+	private readonly literals = new Map<string, string>();
+	/** The headings above the current block, outermost first. */
+	private headings: Array<{depth: number; text: string}> = [];
 	private title: string | undefined;
 	private titleFromHeading = false;
 	private severity: string | undefined;
 	private section: RunbookSection | undefined;
+	/** The sections the current block is in, outermost first. */
+	private openSections: RunbookSection[] = [];
 	/** A step made from a "Step 1: ..." heading: following content belongs to it. */
 	private headingStep: RunbookStep | undefined;
 	private lastStep: RunbookStep | undefined;
-	/** A short paragraph ("**Database down:**") seen since the last step: names a fence that follows. */
+	/** A short paragraph ("**Database down:**") right before the current block: names a fence or a list. */
 	private label: {text: string; line?: number} | undefined;
 	private firstHeading: string | undefined;
+	/** Depth of the heading that introduces a severity scale ("Severity Levels"), while under it. */
+	private severityArea: number | undefined;
+	/** The severity level whose heading the current block is under ("P0: Critical"). */
+	private severityLevel: SeverityLevel | undefined;
 
 	constructor(
 		private readonly file: string,
@@ -340,6 +226,8 @@ class Importer {
 			sections: this.sections,
 			steps: this.steps,
 			escalation: (meta.escalation ?? []).map(e => ({...e})),
+			information: this.information,
+			fences: this.fences,
 		};
 		const summary = meta.summary ?? meta.description;
 		if (summary) runbook.summary = summary;
@@ -347,7 +235,21 @@ class Importer {
 		if (meta.priority !== undefined) runbook.priority = meta.priority;
 		if (meta.primaryQuery) runbook.primaryQuery = meta.primaryQuery;
 		else if (this.queries[0]) runbook.primaryQuery = this.queries[0].id;
+		if (this.guidance.length > 0) runbook.severityGuidance = orderGuidance(this.guidance);
+		if (this.preamble.length > 0) runbook.text = this.preamble;
+		runbook.variables = collectVariables(runbook, this.found);
+		this.markSetters(runbook);
 		return runbook;
+	}
+
+	/** Commands whose shell variables a later step uses: their output fills them (step-output.ts). */
+	private markSetters(runbook: Runbook): void {
+		const byCommand = new Map<string, string[]>();
+		for (const variable of runbook.variables) {
+			if (!variable.setBy) continue;
+			byCommand.set(variable.setBy.command, [...(byCommand.get(variable.setBy.command) ?? []), variable.name]);
+		}
+		for (const s of runbook.steps) for (const command of s.commands) if (byCommand.has(command.id)) command.sets = byCommand.get(command.id)!;
 	}
 
 	private frontMatter(value: string, startLine: number): FrontMatter {
@@ -389,6 +291,13 @@ class Importer {
 		return rest;
 	}
 
+	/** Where information goes: the heading step, else the section, else the text before any heading. */
+	private infoTarget(): string[] {
+		if (this.headingStep) return this.headingStep.text;
+		if (this.section) return (this.section.text ??= []);
+		return this.preamble;
+	}
+
 	private block(node: RootContent): void {
 		switch (node.type) {
 			case 'heading':
@@ -397,24 +306,25 @@ class Importer {
 			case 'paragraph': {
 				const rest = this.fields(toText(node));
 				if (rest.length === 0) return;
-				if (this.headingStep) {
-					this.headingStep.text.push(...rest);
-					this.inlineCommands(node, this.headingStep);
-				} else if (rest.length === 1 && rest[0]!.length <= 100) this.label = {text: rest[0]!, ...(node.position ? {line: node.position.start.line} : {})};
-				else this.label = undefined;
+				if (this.severityLevel) for (const line of rest) addToLevel(this.severityLevel, line);
+				this.infoTarget().push(...rest);
+				if (this.headingStep) this.inlineCommands(node, this.headingStep);
+				this.label = rest.length === 1 && rest[0]!.length <= 100 ? {text: rest[0]!, ...(node.position ? {line: node.position.start.line} : {})} : undefined;
 				return;
 			}
 			case 'list':
 				this.list(node);
 				return;
 			case 'code':
-				this.code(node, this.fenceTarget(node));
+				this.code(node);
+				this.label = undefined;
 				return;
 			case 'blockquote':
 				for (const child of node.children) this.block(child);
 				return;
 			case 'table':
-				if (this.headingStep) for (const row of node.children) this.headingStep.text.push(row.children.map(cell => toText(cell).trim()).join(' | '));
+				this.table(node);
+				this.label = undefined;
 				return;
 			default:
 				return;
@@ -422,10 +332,17 @@ class Importer {
 	}
 
 	private heading(node: Heading): void {
-		const text = toText(node).replace(/\s+/g, ' ').trim();
+		// `## Overview {#overview}`: a heading's attributes (Hugo, Pandoc) are not its title.
+		const text = toText(node).replace(/\s+/g, ' ').trim().replace(/\s*\{[#.][^{}]*\}$/, '');
 		const line = node.position?.start.line;
 		this.headingStep = undefined;
 		this.label = undefined;
+		this.severityLevel = undefined;
+		if (this.severityArea !== undefined && node.depth <= this.severityArea) this.severityArea = undefined;
+		this.headings = [...this.headings.filter(h => h.depth < node.depth), {depth: node.depth, text}];
+		// A heading ends the sections at its level and below: what follows belongs to the one above.
+		this.openSections = this.openSections.filter(s => s.level < node.depth);
+		this.section = this.openSections.at(-1);
 		if (!text) return;
 		this.firstHeading ??= text;
 		if (node.depth === 1 && !this.titleFromHeading) {
@@ -433,9 +350,14 @@ class Importer {
 			this.title ??= text;
 			if (this.title === text) return;
 		}
-		if (STEP_HEADING.test(text)) {
-			const step = this.newStep(text, 0, line, false);
-			this.headingStep = step;
+		const token = levelToken(text);
+		// `P1 - High`, `SEV-2`, `Severity 3` name a level anywhere; `Critical` alone only under a severity scale's heading.
+		if (token && (this.severityArea !== undefined || /\d$/.test(token.level))) {
+			this.severityLevel = newLevel(token, line);
+			this.guidance.push(this.severityLevel);
+		} else if (namesSeverityScale(text) && this.severityArea === undefined) this.severityArea = node.depth;
+		if (STEP_HEADING.test(text) && !this.severityLevel) {
+			this.headingStep = this.newStep(withoutNumbering(text), 0, line, false, step('step-heading', `heading ${quote(text)} is numbered`));
 			return;
 		}
 		const section: RunbookSection = {title: text, level: node.depth, ...(line ? {line} : {})};
@@ -445,57 +367,178 @@ class Importer {
 			this.addAlert({name: alert});
 		}
 		this.sections.push(section);
+		this.openSections.push(section);
 		this.section = section;
 		this.lastStep = undefined;
 	}
 
-	private newStep(title: string, depth: number, line: number | undefined, checkbox: boolean): RunbookStep {
+	private newStep(title: string, depth: number, line: number | undefined, checkbox: boolean, why: Classification): RunbookStep {
 		const id = this.stepIds.next(slugify(title), `step-${this.steps.length + 1}`);
-		const step: RunbookStep = {id, title, depth, text: [], queries: [], commands: [], ...(this.section ? {section: this.section.title} : {}), ...(checkbox ? {checkbox} : {}), ...(line ? {line} : {})};
-		this.steps.push(step);
-		if (depth === 0) this.lastStep = step;
+		const created: RunbookStep = {id, title, depth, text: [], queries: [], commands: [], ...(this.section ? {section: this.section.title} : {}), ...(checkbox ? {checkbox} : {}), ...(line ? {line} : {}), rule: why.rule, reason: why.reason};
+		this.steps.push(created);
+		if (depth === 0) this.lastStep = created;
 		this.label = undefined;
-		return step;
+		return created;
+	}
+
+	/**
+	 * How the items of a list (not nested in another item) read: see classify.ts. The lead-in is the
+	 * short paragraph right above it; headings are walked from the nearest outwards.
+	 */
+	private listContext(list: List): Classification {
+		const lead = this.label ? namesContext(this.label.text) : null;
+		// Under "P1 - High" a bulleted list defines the level; a numbered one, or one a lead-in or the
+		// heading calls actions ("SEV1 response steps"), is what to do at that level.
+		const levelHeading = this.severityLevel ? this.headings.at(-1)?.text : undefined;
+		const actsAtLevel = list.ordered || lead?.kind === 'action' || (levelHeading !== undefined && namesContext(levelHeading)?.kind === 'action');
+		if (this.severityLevel && !actsAtLevel) return information('severity-definition', `under severity heading ${quote(this.severityLevel.level + (this.severityLevel.name ? ` ${this.severityLevel.name}` : ''))}`);
+		if (this.severityArea !== undefined && !this.severityLevel && lead?.kind !== 'action') return information('severity-definition', `under heading ${quote(this.headings.find(h => h.depth === this.severityArea)?.text ?? '')} (a severity scale)`);
+		if (!list.ordered && lead?.kind !== 'action' && list.children.length > 0 && list.children.every(labelledValue)) return information('details', 'items that are all "Label: value" (contacts, links, settings)');
+		if (lead?.kind === 'information') return information('information-lead-in', `list under ${quote(this.label!.text)} (${quote(lead.word)} names information)`);
+		if (lead?.kind === 'action') return step('action-lead-in', `list under ${quote(this.label!.text)} (${quote(lead.word)} names actions)`);
+		const inner = this.headings.at(-1);
+		const innerNames = inner ? namesContext(inner.text) : null;
+		if (list.ordered) {
+			if (innerNames?.kind === 'information') return information('information-heading', `numbered list under heading ${quote(inner!.text)} (${quote(innerNames.word)} names information)`);
+			return step('numbered', 'numbered list');
+		}
+		for (let i = this.headings.length - 1; i >= 0; i--) {
+			const heading = this.headings[i]!;
+			// The title ("Incident Response Runbook") says what the document is, not what a list is.
+			if (heading.depth === 1 && heading.text === this.title) continue;
+			const named = namesContext(heading.text);
+			if (!named) continue;
+			return named.kind === 'action'
+				? step('action-heading', `list under heading ${quote(heading.text)} (${quote(named.word)} names actions)`)
+				: information('information-heading', `list under heading ${quote(heading.text)} (${quote(named.word)} names information)`);
+		}
+		const items = list.children.map(item => lines(toText(item.children[0] ?? {type: 'text', value: ''}))[0] ?? '');
+		const verbs = items.filter(startsWithVerb).length;
+		if (verbs * 2 >= items.length && verbs > 0) return step('imperative', 'bulleted items outside any named section that start with a verb');
+		return information('outside-procedure', 'bulleted list outside a procedure');
 	}
 
 	private list(list: List): void {
-		if (list.children.length > 0 && list.children.every(isLinkOnly)) return;
+		if (list.children.length > 0 && list.children.every(isLinkOnly)) {
+			for (const item of list.children) this.informationItem(item, information('links', 'items that are only links'), this.infoTarget());
+			this.label = undefined;
+			return;
+		}
+		const context = this.listContext(list);
 		const depth = this.headingStep ? 1 : 0;
-		for (const item of list.children) this.item(item, depth);
+		for (const item of list.children) this.item(item, depth, context, this.headingStep);
 		this.label = undefined;
 	}
 
-	private item(item: ListItem, depth: number): void {
-		if (isLinkOnly(item)) return;
+	/** An information item: recorded with its rule, its text kept in `target`; checkboxes below it are still steps. */
+	private informationItem(item: ListItem, why: Classification, target: string[] | null, holder?: RunbookStep): void {
+		const text = itemLines(item);
+		if (target) target.push(...text);
+		const first = lines(toText(item.children[0] ?? {type: 'text', value: ''}))[0] ?? '';
+		this.information.push({text: first, ...(item.position ? {line: item.position.start.line} : {}), ...(this.section ? {section: this.section.title} : {}), ...(holder ? {step: holder.id} : {}), rule: why.rule, reason: why.reason});
+		if (why.rule === 'severity-definition' && target) this.severityItem(first, item, text);
+		else if (target) this.levelNote(first);
+		const nested = information('nested-in-information', 'inside an item that is information');
+		for (const child of item.children) {
+			if (child.type === 'code') this.code(child, holder);
+			else if (child.type === 'list') {
+				for (const sub of child.children) {
+					if (typeof sub.checked === 'boolean' || inlineShell(sub) !== undefined) this.item(sub, holder ? holder.depth + 1 : 0, nested, holder);
+					else this.informationItem(sub, nested, null, holder);
+				}
+			}
+		}
+	}
+
+	/** An item under a severity heading or scale: a criterion of the level, or a level of its own (`- **P0**: outage`). */
+	private severityItem(first: string, item: ListItem, text: string[]): void {
+		const token = this.severityLevel ? null : levelToken(first);
+		if (token) {
+			const level = newLevel(token, item.position?.start.line);
+			if (token.rest && !level.name) addToLevel(level, token.rest);
+			for (const line of text.slice(1)) addToLevel(level, line.replace(/^\s*-\s*/, ''));
+			this.guidance.push(level);
+			return;
+		}
+		if (this.severityLevel) for (const line of text) addToLevel(this.severityLevel, line.replace(/^\s*-\s*(?:\[[ x]\]\s*)?/, ''));
+	}
+
+	/** `- P1: escalate if not resolved in 1 hour` under "Escalation Criteria": the escalation (or response time) of a level defined earlier. */
+	private levelNote(first: string): void {
+		const token = levelToken(first);
+		const level = token && this.guidance.find(l => l.level.toLowerCase() === token.level.toLowerCase());
+		if (!level || !token.rest) return;
+		const context = [this.label?.text ?? '', ...this.headings.map(h => h.text)].join(' ');
+		if (/escalat/i.test(context)) level.escalation ??= token.rest;
+		else if (/respon/i.test(context)) level.responseTime ??= token.rest;
+	}
+
+	private item(item: ListItem, depth: number, context: Classification, parent: RunbookStep | undefined): void {
+		const checkbox = typeof item.checked === 'boolean';
+		if (isLinkOnly(item) && !checkbox) {
+			this.informationItem(item, information('links', 'an item that is only links'), parent?.text ?? this.infoTarget(), parent);
+			return;
+		}
 		const [first, ...others] = item.children;
+		// `1. 1. Confirm the alert` (numbering typed twice) is one item holding a list of one: the inner item is the step.
+		if (first?.type === 'list' && item.children.length === 1 && first.children.length === 1) {
+			this.item(first.children[0]!, depth, context, parent);
+			return;
+		}
 		let titleLines: string[] = [];
 		let rest = item.children;
 		if (first?.type === 'paragraph') {
 			titleLines = this.fields(toText(first));
 			rest = others;
 			// An item that only held fields (`- **Severity**: P1`) is metadata, not a step.
-			if (titleLines.length === 0 && rest.length === 0) return;
+			if (titleLines.length === 0 && rest.length === 0) {
+				this.information.push({text: toText(first).trim(), ...(item.position ? {line: item.position.start.line} : {}), ...(this.section ? {section: this.section.title} : {}), rule: 'field', reason: 'an Alert:, Severity: or Threshold: field'});
+				return;
+			}
 		}
-		const step = this.newStep(titleLines[0] ?? '', depth, item.position?.start.line, typeof item.checked === 'boolean');
-		step.text.push(...titleLines.slice(1));
-		if (first?.type === 'paragraph') this.inlineCommands(first, step);
+		const command = context.class === 'information' && context.rule !== 'severity-definition' ? inlineShell(item) : undefined;
+		const why = checkbox ? step('checkbox', 'checklist item') : command !== undefined ? step('inline-command', `holds the command ${quote(command)}`) : context;
+		if (why.class === 'information') {
+			this.informationItem(item, why, parent?.text ?? this.infoTarget(), parent);
+			return;
+		}
+		if (titleLines[0]) this.levelNote(titleLines[0]);
+		const created = this.newStep(withoutNumbering(titleLines[0] ?? '').replace(/\s*[:\uFF1A]$/, ''), depth, item.position?.start.line, checkbox, why);
+		created.text.push(...titleLines.slice(1));
+		if (first?.type === 'paragraph') this.inlineCommands(first, created);
+		let lead: string | undefined = titleLines[0];
 		for (const child of rest) {
-			if (child.type === 'code') this.code(child, step);
-			else if (child.type === 'list') for (const sub of child.children) this.item(sub, depth + 1);
-			else if (child.type === 'paragraph') {
-				step.text.push(...this.fields(toText(child)));
-				this.inlineCommands(child, step);
-			} else step.text.push(...lines(toText(child)));
+			if (child.type === 'code') this.code(child, created);
+			else if (child.type === 'list') {
+				const nested = this.nestedContext(child, lead);
+				for (const sub of child.children) this.item(sub, depth + 1, nested, created);
+			} else if (child.type === 'paragraph') {
+				const text = this.fields(toText(child));
+				created.text.push(...text);
+				this.inlineCommands(child, created);
+				lead = text.length === 1 ? text[0] : undefined;
+			} else created.text.push(...lines(toText(child)));
 		}
-		if (!step.title) step.title = step.commands[0]?.title ?? step.text.shift() ?? '';
+		if (!created.title) created.title = created.commands[0]?.title ?? created.text.shift() ?? '';
+	}
+
+	/** A list inside a step's item: sub-steps, unless its lead-in names information or its items are all `Label: value`. */
+	private nestedContext(list: List, lead: string | undefined): Classification {
+		const named = lead ? namesContext(lead) : null;
+		const texts = list.children.map(sub => lines(toText(sub.children[0] ?? {type: 'text', value: ''}))[0] ?? '');
+		// "Root cause analysis" over "Review the last deploy", "Check the pool": the step's sub-steps, whatever its title names.
+		const allVerbs = texts.length > 0 && texts.every(startsWithVerb);
+		if (named?.kind === 'information' && !allVerbs) return information('information-lead-in', `list under ${quote(lead!)} (${quote(named.word)} names information)`);
+		if (!list.ordered && texts.length > 0 && texts.every(isFieldLine) && !texts.some(startsWithVerb)) return information('details', 'items of a step that are all "Label: value"');
+		return step('nested-in-step', 'list inside a step');
 	}
 
 	/** `kubectl get pods -n shop` in backticks inside a step's text is a command too. */
-	private inlineCommands(paragraph: Paragraph, step: RunbookStep): void {
+	private inlineCommands(paragraph: Paragraph, target: RunbookStep): void {
 		const visit = (node: Nodes) => {
 			if (node.type === 'inlineCode') {
 				const value = node.value.trim();
-				if (value.includes(' ') && looksLikeShell(value)) this.addCommand(step, {script: value, lang: 'sh', line: node.position?.start.line});
+				if (value.includes(' ') && looksLikeShell(value)) this.addCommand(target, {script: value, lang: 'sh', line: node.position?.start.line}, new BlockPlaceholders());
 			} else if ('children' in node && node.type !== 'link') for (const child of node.children as Nodes[]) visit(child);
 		};
 		visit(paragraph);
@@ -505,19 +548,41 @@ class Importer {
 		if (this.headingStep) return this.headingStep;
 		if (this.label) {
 			const title = this.label.text.replace(/[:\uFF1A]\s*$/, '').trim();
-			return this.newStep(title, 0, this.label.line ?? code.position?.start.line, false);
+			return this.newStep(title, 0, this.label.line ?? code.position?.start.line, false, step('fence-label', `commands under ${quote(this.label.text)}`));
 		}
 		if (this.lastStep && this.lastStep.section === this.section?.title) return this.lastStep;
-		return this.newStep(this.section?.title ?? this.title ?? 'Commands', 0, code.position?.start.line, false);
+		return this.newStep(this.section?.title ?? this.title ?? 'Commands', 0, code.position?.start.line, false, step('fence-in-section', `commands in section ${quote(this.section?.title ?? this.title ?? '')}`));
 	}
 
-	private addCommand(step: RunbookStep, command: {script: string; lang: string; title?: string; name?: string; line?: number | undefined}): void {
-		const id = this.commandIds.next(slugify(command.name ?? command.title ?? ''), `${step.id}-cmd`);
+	private addCommand(target: RunbookStep, command: {script: string; lang: string; title?: string; name?: string; line?: number | undefined}, scope: BlockPlaceholders): void {
+		const id = this.commandIds.next(slugify(command.name ?? command.title ?? ''), `${target.id}-cmd`);
 		const title = command.name ?? command.title;
-		step.commands.push({id, script: command.script, lang: command.lang, ...(title ? {title} : {}), ...(step.section ? {section: step.section} : {}), ...(command.line ? {line: command.line} : {})} satisfies RunbookCommand);
+		const rewritten = scope.shell(command.script);
+		this.remember(rewritten, command.line);
+		const created: RunbookCommand = {id, script: rewritten.template, lang: command.lang, ...(title ? {title} : {}), ...(target.section ? {section: target.section} : {}), ...(command.line ? {line: command.line} : {})};
+		if (rewritten.template !== command.script) created.written = command.script;
+		target.commands.push(created);
+		for (const name of rewritten.assigns) {
+			this.assignedBy.set(name, {step: target.id, command: id, ...(command.line ? {line: command.line} : {})});
+			this.literals.delete(name);
+		}
+		for (const [name, value] of Object.entries(rewritten.literals)) {
+			this.literals.set(name, value);
+			this.assignedBy.delete(name);
+		}
 	}
 
-	private code(code: Code, step: RunbookStep): void {
+	/** Records the placeholders of a command or query; a `$NAME` an earlier command sets names that command. */
+	private remember(rewritten: Rewritten, line: number | undefined): void {
+		for (const p of rewritten.placeholders) {
+			const setBy = p.form === 'env' ? this.assignedBy.get(p.name) : undefined;
+			const fallback = p.form === 'env' && p.default === undefined ? this.literals.get(p.name) : undefined;
+			this.found.push({...p, line: (line ?? 0) + p.line, ...(setBy ? {setBy} : {}), ...(fallback !== undefined ? {default: fallback} : {})});
+		}
+	}
+
+	/** A code block: queries, commands or requests of a step; output and other text kept as text. */
+	private code(code: Code, within?: RunbookStep): void {
 		let lang = (code.lang ?? '').toLowerCase();
 		let metaText = code.meta ?? '';
 		if (lang.startsWith('{')) {
@@ -527,40 +592,48 @@ class Importer {
 		const meta = parseFenceMeta(metaText);
 		const name = meta.name ?? meta.id;
 		const firstLine = (code.position?.start.line ?? 0) + 1;
-		const value = code.value;
-
-		if (PROMQL_LANGS.has(lang)) {
-			const parts: Array<{promql: string; offset: number; title?: string}> = name ? [{promql: value.trim(), offset: leadingBlankLines(value)}] : splitPromql(value);
-			for (const part of parts) {
-				const title = name ?? part.title ?? step.title;
+		const content = analyseFence(lang, code.value, Boolean(name));
+		if (code.position) this.fences.push({line: code.position.start.line, lang: code.lang ?? '', kind: content.kind});
+		if (content.kind === 'output' || content.kind === 'text') {
+			const holder = within ?? this.headingStep ?? (this.lastStep && this.lastStep.section === this.section?.title && !this.label ? this.lastStep : undefined);
+			(holder ? holder.text : this.infoTarget()).push(...code.value.split('\n'));
+			return;
+		}
+		const target = within ?? this.fenceTarget(code);
+		if (content.kind === 'query') {
+			for (const part of content.parts) {
+				const queryTitle = name ?? part.title ?? target.title;
 				const id = this.queryIds.next(slugify(name ?? part.title ?? ''), `q${this.queries.length + 1}`);
-				this.queries.push({id, title, promql: part.promql, ...(step.section ? {section: step.section} : {}), line: firstLine + part.offset});
-				step.queries.push(id);
+				const rewritten = rewritePromql(part.promql);
+				this.remember(rewritten, firstLine + part.offset);
+				this.queries.push({id, title: queryTitle, promql: rewritten.template, ...(target.section ? {section: target.section} : {}), line: firstLine + part.offset});
+				target.queries.push(id);
 			}
 			return;
 		}
-
-		let kind: 'shell' | 'console' | 'text' = 'text';
-		if (SHELL_LANGS.has(lang)) kind = 'shell';
-		else if (CONSOLE_LANGS.has(lang)) kind = 'console';
-		else if (lang === '' || lang === 'text' || lang === 'txt' || lang === 'plain') {
-			const firstCommand = value.split('\n').map(l => l.trim()).find(l => l && !l.startsWith('#'));
-			if (firstCommand?.startsWith('$ ')) kind = 'console';
-			else if (firstCommand && looksLikeShell(firstCommand)) kind = 'shell';
-		}
-		if (kind === 'text') {
-			step.text.push(...value.split('\n'));
+		if (content.kind === 'requests') {
+			for (const request of content.requests) {
+				(target.requests ??= []).push({method: request.method, path: request.path, lang: content.lang, ...(request.body ? {body: request.body} : {}), ...(request.title ? {title: request.title} : {}), line: firstLine + request.offset});
+			}
 			return;
 		}
-		const outLang = lang || (kind === 'console' ? 'console' : 'sh');
-		if (name && kind === 'shell') {
-			this.addCommand(step, {script: value.trim(), lang: outLang, name, line: firstLine + leadingBlankLines(value)});
-			return;
-		}
-		const chunks = kind === 'console' ? consoleCommands(value) : splitShell(value);
-		chunks.forEach((chunk, index) => {
-			this.addCommand(step, {script: chunk.script, lang: outLang, line: firstLine + chunk.offset, ...(index === 0 && name ? {name} : {}), ...(chunk.title ? {title: chunk.title} : {})});
+		const scope = new BlockPlaceholders();
+		content.chunks.forEach((chunk, index) => {
+			this.addCommand(target, {script: chunk.script, lang: content.lang, line: firstLine + chunk.offset, ...(index === 0 && name ? {name} : {}), ...(chunk.title ? {title: chunk.title} : {})}, scope);
 		});
-		if (!step.title) step.title = step.commands[0]?.title ?? '';
+		if (!target.title) target.title = target.commands[0]?.title ?? '';
+	}
+
+	/** A table: a severity scale's rows become levels; every table stays as text. */
+	private table(node: Table): void {
+		const rows = node.children.map(row => row.children.map(cell => toText(cell).replace(/\s+/g, ' ').trim()));
+		const headers = rows[0] ?? [];
+		if (headers.some(h => /sever|priorit|^sev|^level$/i.test(h)) || this.severityArea !== undefined) {
+			node.children.slice(1).forEach((row, index) => {
+				const level = levelFromRow(headers, rows[index + 1]!, row.position?.start.line);
+				if (level) this.guidance.push(level);
+			});
+		}
+		this.infoTarget().push(...rows.map(cells => cells.join(' | ')));
 	}
 }

@@ -12,6 +12,20 @@ export interface RunbookVariable {
 	secret?: boolean;
 	allowed?: string[];
 	pattern?: string;
+	/**
+	 * Where the variable comes from: declared (YAML `variables:`, front matter), a placeholder found
+	 * in a command or query (source/runbook/placeholders.ts), or a shell variable an earlier step's
+	 * command sets (`POD=$(…)`). Absent on variables built by hand: declared.
+	 */
+	origin?: 'declared' | 'placeholder' | 'step';
+	/** The placeholders as the runbook wrote them (`<pod-name>`, `$CONTROLLERPOD`), when found. */
+	written?: string[];
+	/** File lines where the variable is used (commands, queries, actions), ascending. */
+	uses?: number[];
+	/** The alert label the runbook names for it (`{{ $labels.pod }}`). */
+	label?: string;
+	/** The command of an earlier step that sets it (`CONTROLLERPOD=$(oc get pods …)`). */
+	setBy?: {step: string; command: string; line?: number};
 }
 
 export interface RunbookQuery {
@@ -33,11 +47,30 @@ export interface RunbookCommand {
 	title?: string;
 	/** argv form: each element is templated separately and never goes through a shell. */
 	argv?: string[];
-	/** Script form (Markdown shell fences): run with `bash -c` after confirmation, variables shell-quoted. */
+	/**
+	 * Script form (Markdown shell fences): run with `bash -c` after confirmation, each `{{variable}}`
+	 * a positional parameter (shell-bind.ts). For Markdown, placeholders as the runbook wrote them
+	 * (`<pod-name>`, `$NS`) are already in `{{name}}` form here; `written` keeps the original.
+	 */
 	script?: string;
+	/** The script as the runbook wrote it, when placeholders were rewritten into `script`. */
+	written?: string;
+	/** Shell variables the script assigns that a later step uses (`POD=$(…)`): its output fills them. */
+	sets?: string[];
 	lang: string;
 	timeoutMs?: number;
 	section?: string;
+	line?: number;
+}
+
+/** A request for an HTTP console (Kibana Dev Tools, OpenSearch Dashboards): shown, never run through a shell. */
+export interface RunbookRequest {
+	method: string;
+	path: string;
+	/** The JSON body, as written. */
+	body?: string;
+	title?: string;
+	lang: string;
 	line?: number;
 }
 
@@ -67,6 +100,44 @@ export interface RunbookStep {
 	/** Whether the source had a `- [ ]` task box. */
 	checkbox?: boolean;
 	line?: number;
+	/** HTTP console requests (`GET _cat/shards`) of the step. */
+	requests?: RunbookRequest[];
+	/** Markdown: the rule that made this a step (source/runbook/classify.ts), and why, in the runbook's words. */
+	rule?: string;
+	reason?: string;
+}
+
+/** A Markdown list item that is information, not a step: kept as the text of a step or section. */
+export interface InformationItem {
+	text: string;
+	line?: number;
+	section?: string;
+	/** The step whose text holds it, if any. */
+	step?: string;
+	rule: string;
+	reason: string;
+}
+
+/** A fenced code block of a Markdown runbook and what it became. */
+export interface FenceReport {
+	line: number;
+	lang: string;
+	kind: 'commands' | 'query' | 'requests' | 'output' | 'text';
+}
+
+/** One level of the runbook's own severity scale (P0–P4, SEV1–5, Critical…Low). */
+export interface SeverityLevel {
+	/** As written: `P0`, `SEV1`, `Severity 1`, `Critical`. */
+	level: string;
+	/** Its name when given: `Critical`. */
+	name?: string;
+	criteria: string[];
+	responseTime?: string;
+	escalation?: string;
+	examples?: string[];
+	line?: number;
+	/** 0 = most severe; comparable within one runbook's scale. */
+	rank: number;
 }
 
 export interface RunbookSection {
@@ -79,6 +150,8 @@ export interface RunbookSection {
 	severity?: string;
 	/** `Threshold:` field text found in this section, as written. */
 	threshold?: string;
+	/** Markdown: the section's information (prose, lists that are not steps, tables), as lines. */
+	text?: string[];
 }
 
 export interface AlertMatcher {
@@ -115,4 +188,12 @@ export interface Runbook {
 	 * priority is chosen; default 0.
 	 */
 	priority?: number;
+	/** The runbook's own severity definitions, most severe first (source/runbook/severity.ts). */
+	severityGuidance?: SeverityLevel[];
+	/** Markdown: text before the first heading. */
+	text?: string[];
+	/** Markdown: list items classified as information, with the rule that decided. */
+	information?: InformationItem[];
+	/** Markdown: every fenced code block and what it became. */
+	fences?: FenceReport[];
 }

@@ -5,6 +5,7 @@ import {checkSize} from '../config/limits.js';
 import type {AlertMatcher, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep, RunbookVariable} from './model.js';
 import {runbookSchema, type AlertEntry} from './schema.js';
 import {IdAllocator, slugify} from './ids.js';
+import {collectVariables} from './variables.js';
 
 type Path = ReadonlyArray<string | number>;
 
@@ -183,5 +184,6 @@ export function parseYamlRunbook(text: string, file: string, source = file): Run
 	if (data.severity !== undefined) runbook.severity = data.severity;
 	if (data.primaryQuery !== undefined) runbook.primaryQuery = data.primaryQuery;
 	if (data.priority !== undefined) runbook.priority = data.priority;
+	runbook.variables = collectVariables(runbook);
 	return runbook;
 }

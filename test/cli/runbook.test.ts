@@ -30,7 +30,7 @@ describe('incident-tui runbook inspect', {timeout: cliTestTimeoutMs}, () => {
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
 		const inspected = JSON.parse(result.stdout) as Record<string, unknown>;
-		expect(Object.keys(inspected).sort()).toEqual(['alerts', 'commands', 'queries', 'sections', 'severity', 'steps', 'title']);
+		expect(Object.keys(inspected).sort()).toEqual(['alerts', 'commands', 'fences', 'items', 'queries', 'requests', 'sections', 'severity', 'severityGuidance', 'steps', 'title', 'variables']);
 
 		const depthQuery = 'sum by (queue) (queue_depth{queue="orders"})';
 		const drainQuery = 'rate(orders_processed_total[5m])';
@@ -41,16 +41,16 @@ describe('incident-tui runbook inspect', {timeout: cliTestTimeoutMs}, () => {
 			severity: 'SEV2',
 			alerts: ['QueueBacklogHigh'],
 			sections: [
-				{title: 'Triage', level: 2, line: lineOf(text, '## Triage')},
-				{title: 'Mitigate', level: 2, line: lineOf(text, '## Mitigate')},
-				{title: 'Verify', level: 3, line: lineOf(text, '### Verify')},
+				{title: 'Triage', level: 2, line: lineOf(text, '## Triage'), text: []},
+				{title: 'Mitigate', level: 2, line: lineOf(text, '## Mitigate'), text: []},
+				{title: 'Verify', level: 3, line: lineOf(text, '### Verify'), text: []},
 			],
 			steps: [
-				{title: 'Look at how deep the queue is', section: 'Triage', line: lineOf(text, '- [ ] Look at how deep the queue is'), checkbox: true, queries: [depthQuery], commands: [], text: []},
-				{title: 'Check that the workers are running', section: 'Triage', line: lineOf(text, '- [ ] Check that the workers are running'), checkbox: true, queries: [], commands: [getPods], text: []},
-				{title: 'Restart the workers', section: 'Mitigate', line: lineOf(text, '1. Restart the workers'), checkbox: false, queries: [], commands: [restart], text: []},
-				{title: 'Tell the support channel what is going on', section: 'Mitigate', line: lineOf(text, '2. Tell the support channel what is going on'), checkbox: false, queries: [], commands: [], text: []},
-				{title: 'Watch the drain rate', section: 'Verify', line: lineOf(text, '- [ ] Watch the drain rate'), checkbox: true, queries: [drainQuery], commands: [], text: []},
+				{title: 'Look at how deep the queue is', section: 'Triage', line: lineOf(text, '- [ ] Look at how deep the queue is'), checkbox: true, queries: [depthQuery], commands: [], text: [], class: 'step', rule: 'checkbox', reason: 'checklist item', requests: []},
+				{title: 'Check that the workers are running', section: 'Triage', line: lineOf(text, '- [ ] Check that the workers are running'), checkbox: true, queries: [], commands: [getPods], text: [], class: 'step', rule: 'checkbox', reason: 'checklist item', requests: []},
+				{title: 'Restart the workers', section: 'Mitigate', line: lineOf(text, '1. Restart the workers'), checkbox: false, queries: [], commands: [restart], text: [], class: 'step', rule: 'numbered', reason: 'numbered list', requests: []},
+				{title: 'Tell the support channel what is going on', section: 'Mitigate', line: lineOf(text, '2. Tell the support channel what is going on'), checkbox: false, queries: [], commands: [], text: [], class: 'step', rule: 'numbered', reason: 'numbered list', requests: []},
+				{title: 'Watch the drain rate', section: 'Verify', line: lineOf(text, '- [ ] Watch the drain rate'), checkbox: true, queries: [drainQuery], commands: [], text: [], class: 'step', rule: 'checkbox', reason: 'checklist item', requests: []},
 			],
 			// A query's or command's line is the line of its text inside the fence.
 			queries: [
@@ -58,9 +58,26 @@ describe('incident-tui runbook inspect', {timeout: cliTestTimeoutMs}, () => {
 				{promql: drainQuery, section: 'Verify', line: lineOf(text, drainQuery)},
 			],
 			commands: [
-				{run: getPods, lang: 'bash', section: 'Triage', line: lineOf(text, getPods)},
-				{run: restart, lang: 'bash', section: 'Mitigate', line: lineOf(text, restart)},
+				{run: getPods, lang: 'bash', section: 'Triage', line: lineOf(text, getPods), template: getPods, variables: [], sets: []},
+				{run: restart, lang: 'bash', section: 'Mitigate', line: lineOf(text, restart), template: restart, variables: [], sets: []},
 			],
+			// Every list item with the rule that made it a step; every fence and what it became.
+			items: [
+				{text: 'Look at how deep the queue is', line: lineOf(text, '- [ ] Look at how deep the queue is'), section: 'Triage', class: 'step', rule: 'checkbox', reason: 'checklist item'},
+				{text: 'Check that the workers are running', line: lineOf(text, '- [ ] Check that the workers are running'), section: 'Triage', class: 'step', rule: 'checkbox', reason: 'checklist item'},
+				{text: 'Restart the workers', line: lineOf(text, '1. Restart the workers'), section: 'Mitigate', class: 'step', rule: 'numbered', reason: 'numbered list'},
+				{text: 'Tell the support channel what is going on', line: lineOf(text, '2. Tell the support channel what is going on'), section: 'Mitigate', class: 'step', rule: 'numbered', reason: 'numbered list'},
+				{text: 'Watch the drain rate', line: lineOf(text, '- [ ] Watch the drain rate'), section: 'Verify', class: 'step', rule: 'checkbox', reason: 'checklist item'},
+			],
+			fences: [
+				{line: lineOf(text, depthQuery) - 1, lang: 'promql', kind: 'query'},
+				{line: lineOf(text, getPods) - 1, lang: 'bash', kind: 'commands'},
+				{line: lineOf(text, restart) - 1, lang: 'bash', kind: 'commands'},
+				{line: lineOf(text, drainQuery) - 1, lang: 'promql', kind: 'query'},
+			],
+			requests: [],
+			variables: [],
+			severityGuidance: [],
 		});
 	});
 

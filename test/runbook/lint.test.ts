@@ -41,7 +41,7 @@ describe('lintRunbooks', () => {
 	it('reports an empty runbook and a step without a title', async () => {
 		const [empty] = await lintRunbooks([path.join(dir, 'empty.md')]);
 		expect(empty!.errors[0]!.message).toMatch(/^empty runbook/);
-		const runbook = parseMarkdownRunbook('# T\n\n- first\n- second\n', 't.md');
+		const runbook = parseMarkdownRunbook('# T\n\n1. first\n2. second\n', 't.md');
 		runbook.steps[1]!.title = ' ';
 		expect(lintRunbook(runbook).errors).toEqual([{line: 4, message: "step 'second' has no title"}]);
 	});

@@ -23,12 +23,16 @@ describe('Markdown importer: the fixture as `runbook inspect --json` sees it', (
 		expect(json.title).toBe('Payments API on-call guide');
 		expect(json.severity).toBe('SEV2');
 		expect(json.alerts).toEqual(['PaymentsErrorsHigh', 'QueueBacklogGrowing']);
-		expect(runbook.variables).toEqual([{name: 'namespace', default: 'pay'}]);
+		// The declared variable, with the lines that use it; then the placeholder the last fence wrote.
+		expect(runbook.variables).toEqual([
+			{name: 'namespace', default: 'pay', origin: 'declared', uses: [28, 29], written: ['{{namespace}}']},
+			{name: 'DATABASE_URL', origin: 'placeholder', written: ['$DATABASE_URL'], uses: [75], secret: true},
+		]);
 	});
 
 	it('turns headings into sections with level and line; alert headings and Alert:/Severity:/Threshold: fields annotate them', () => {
 		const runbook = payments();
-		expect(inspectRunbook(runbook).sections).toEqual([
+		expect(inspectRunbook(runbook).sections.map(({title, level, line}) => ({title, level, line}))).toEqual([
 			{title: 'Contents', level: 2, line: 10},
 			{title: 'PaymentsErrorsHigh', level: 2, line: 14},
 			{title: 'Checklist', level: 3, line: 34},
@@ -82,8 +86,8 @@ describe('Markdown importer: the fixture as `runbook inspect --json` sees it', (
 		]);
 	});
 
-	it('makes "Step N:" headings steps; console fences yield only $ lines, sample output dropped', () => {
-		const consumers = step(payments(), 'Step 1: Check the consumers');
+	it('makes "Step N:" headings steps, their numbering left to the checklist; console fences yield only $ lines, sample output dropped', () => {
+		const consumers = step(payments(), 'Check the consumers');
 		expect(consumers).toMatchObject({line: 43, section: 'Queue backlog', text: ['The consumers should be running.']});
 		expect(consumers.commands.map(c => [c.script, c.lang, c.line])).toEqual([
 			['kubectl get pods -l app=worker', 'console', 48],
@@ -92,20 +96,22 @@ describe('Markdown importer: the fixture as `runbook inspect --json` sees it', (
 	});
 
 	it('recognises unlabelled shell fences, keeps sql as text, reads fence names in JSON and key=value style', () => {
-		const drain = step(payments(), 'Step 2: Drain the dead letters');
+		const drain = step(payments(), 'Drain the dead letters');
 		expect(drain.commands.map(c => [c.id, c.script, c.lang])).toEqual([
-			['step-2-drain-the-dead-letters-cmd', 'curl -s http://127.0.0.1:9000/dlq/size', 'sh'],
+			['drain-the-dead-letters-cmd', 'curl -s http://127.0.0.1:9000/dlq/size', 'sh'],
 			['requeue-dead', './scripts/requeue.sh --all', 'sh'],
 			['restart-workers', 'kubectl rollout restart deploy/worker', 'bash'],
-			['step-2-drain-the-dead-letters-cmd-2', `psql "$DATABASE_URL" -c 'select 1'`, 'bash'],
+			// `$DATABASE_URL` is set nowhere in the runbook: a variable, bound as a parameter when run.
+			['drain-the-dead-letters-cmd-2', `psql "{{DATABASE_URL}}" -c 'select 1'`, 'bash'],
 		]);
+		expect(drain.commands[3]!.written).toBe(`psql "$DATABASE_URL" -c 'select 1'`);
 		expect(drain.text).toContain("SELECT count(*) FROM jobs WHERE state = 'dead';");
 	});
 
 	it('lists every command with run, lang, section and line in the inspect JSON', () => {
 		const json = inspectRunbook(payments());
 		expect(json.commands).toHaveLength(8);
-		expect(json.commands[0]).toEqual({run: 'kubectl get pods -n {{namespace}}', lang: 'bash', section: 'PaymentsErrorsHigh', line: 28});
+		expect(json.commands[0]).toEqual({run: 'kubectl get pods -n {{namespace}}', lang: 'bash', section: 'PaymentsErrorsHigh', line: 28, template: 'kubectl get pods -n {{namespace}}', variables: ['namespace'], sets: []});
 		expect(json.steps.find(s => s.title === 'Look at the failure ratio')!.queries[0]).toContain('charges_total');
 		expect(JSON.parse(JSON.stringify(json))).toEqual(json);
 	});

@@ -55,7 +55,7 @@ describe('YAML runbooks', () => {
 		const runbook = parseYamlRunbook(valid, 'rb.yaml', 'builtin:api-errors');
 		expect(runbook).toMatchObject({id: 'api-errors', title: 'API errors', format: 'yaml', source: 'builtin:api-errors', severity: 'SEV2', primaryQuery: 'error_ratio'});
 		expect(runbook.alerts).toEqual([{name: 'ApiErrors'}, {name: 'ApiDown', labels: {team: 'core'}, labelsRegex: {namespace: 'prod-.*'}}]);
-		expect(runbook.variables[0]).toEqual({name: 'namespace', default: 'shop', required: true});
+		expect(runbook.variables[0]).toEqual({name: 'namespace', default: 'shop', required: true, origin: 'declared', uses: [26]});
 		expect(runbook.queries[0]).toMatchObject({id: 'error_ratio', title: 'error_ratio', unit: 'ratio', warn: 0.01, critical: 0.05, line: 13});
 		expect(runbook.sections).toEqual([
 			{title: 'Triage', level: 2, line: 20},
