@@ -10,6 +10,9 @@ import type {Config} from './source/config/schema.js';
 import type {Cluster} from './source/ports/cluster.js';
 import {stateDir as defaultStateDir} from './source/timeline/state-dir.js';
 import {isValidIncidentId} from './source/timeline/state-dir.js';
+import {currentInvocation, printedPath} from './source/cli/invocation.js';
+import {buildCommit, versionLine} from './source/cli/build-info.js';
+import {farewell, incidentsCommand, printedCommand, resumeCommand, type CarriedOptions} from './source/cli/printed.js';
 import pkg from './package.json' with {type: 'json'};
 
 const {version} = pkg;
@@ -35,6 +38,26 @@ function parseVars(pairs: string[] = []): Record<string, string> {
 		vars[pair.slice(0, at)] = pair.slice(at + 1);
 	}
 	return vars;
+}
+
+/**
+ * The options of this run that the commands printed for the operator (resume, export, incidents)
+ * must repeat to mean the same incident, config and sources; paths as they work where printed.
+ */
+function carriedOptions(options: GlobalOptions): CarriedOptions {
+	return {
+		...(options.config ? {config: printedPath(options.config)} : {}),
+		...(options.stateDir ? {stateDir: printedPath(options.stateDir)} : {}),
+		...(options.context ? {context: options.context} : {}),
+		...(options.namespace ? {namespace: options.namespace} : {}),
+		...(options.prometheus ? {prometheus: options.prometheus} : {}),
+		...(options.readonly ? {readonly: true} : {}),
+	};
+}
+
+/** `incident-tui ARGS` as the operator can run it where it is printed (source/cli/invocation.ts). */
+function command(...args: string[]): string {
+	return printedCommand(currentInvocation(), args);
 }
 
 /** Exit with a message a person can act on; never a stack trace for bad input. */
@@ -143,19 +166,19 @@ async function listAllIncidents(options: GlobalOptions): Promise<string> {
 	const {config} = await readConfig(options);
 	const {listIncidents, formatIncidentList} = await import('./source/timeline/incidents.js');
 	const local = await listIncidents(defaultStateDir(options.stateDir ?? config.stateDir));
-	if (!config.sync) return formatIncidentList(local);
+	if (!config.sync) return formatIncidentList(local, command());
 	const [{listSharedIncidents, mergeIncidentLists}, {createRedactor}] = await Promise.all([import('./source/sync/incidents.js'), import('./source/timeline/redact.js')]);
 	try {
-		return formatIncidentList(mergeIncidentLists(local, await listSharedIncidents(config.sync, {redact: createRedactor(config.redact)})));
+		return formatIncidentList(mergeIncidentLists(local, await listSharedIncidents(config.sync, {redact: createRedactor(config.redact)})), command());
 	} catch (error) {
 		process.stderr.write(`incident-tui: ${(error as Error).message}; listing this host's incidents only\n`);
-		return formatIncidentList(local);
+		return formatIncidentList(local, command());
 	}
 }
 
 async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	// Bad input is refused before the UI modules load (they take 0.5 s or more): a typo answers at once.
-	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
+	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: ${incidentsCommand(currentInvocation(), carriedOptions(options))})`);
 	const userConfig = options.demo ? undefined : (await readConfig(options)).config;
 	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}, {capYoungGeneration, limitOldGenerationGrowth}, {saveCodeCache}, {watchTerminal, detachTerminal, hangupExitCode}] = await Promise.all([
 		import('ink'),
@@ -191,7 +214,11 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	}
 	let quit: () => void = () => {};
 	let connect: () => void = () => {};
+	// The quit dialog and the lines printed at exit give the same resume command, one that works where they are printed.
+	const invocation = currentInvocation();
+	const carried = {...carriedOptions(options), demo: Boolean(options.demo)};
 	const session = await openSession({
+		resumeCommand: resumeCommand(invocation, incidentId, carried),
 		config,
 		stateDir: defaultStateDir(options.stateDir ?? config.stateDir),
 		incidentId,
@@ -263,14 +290,18 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	if (terminal.gone()) leaveAfterHangup();
 	terminal.dispose();
 	if (altScreen) process.stdout.write('\u001B[?1049l');
-	const {farewell} = await import('./source/timeline/incidents.js');
-	process.stdout.write(farewell(incidentId, session.journal.path, {demo: options.demo, stateDir: options.stateDir}));
+	process.stdout.write(farewell(invocation, incidentId, session.journal.path, carried));
 	process.exit(0);
 }
 
 const program = new Program('incident-tui')
 	.description('A terminal cockpit for live production incidents.')
-	.version(version)
+	// The commit is asked of git only when --version is (from sources; the single file carries it).
+	.option('-V, --version', 'print the version and the commit it was built from')
+	.on('option:version', () => {
+		process.stdout.write(`${versionLine(version, buildCommit())}\n`);
+		process.exit(0);
+	})
 	.option('-c, --config <file>', 'incident config (default ./incident.yaml, then $XDG_CONFIG_HOME/incident-tui/config.yaml)')
 	.option('--context <name>', 'kubeconfig context')
 	.option('-n, --namespace <name>', 'Kubernetes namespace')
@@ -285,7 +316,7 @@ const program = new Program('incident-tui')
 	.exitOverride(error => process.exit(error.exitCode === 0 ? 0 : 2))
 	.action(async () => {
 		// The root takes no arguments; a word here is a mistyped subcommand (see allowExcessArguments below).
-		if (program.args.length > 0) die(`unknown command '${program.args[0]}' (see incident-tui --help)`);
+		if (program.args.length > 0) die(`unknown command '${program.args[0]}' (see: ${command('--help')})`);
 		return runCockpit(program.opts<GlobalOptions>());
 	});
 
@@ -348,7 +379,7 @@ program
 			import('./source/timeline/state-dir.js'),
 		]);
 		const file = journalPath(await resolveStateDir(options), id);
-		if (!existsSync(file)) die(`no journal for incident ${id} at ${file} (see: incident-tui incidents)`);
+		if (!existsSync(file)) die(`no journal for incident ${id} at ${file} (see: ${incidentsCommand(currentInvocation(), carriedOptions(options))})`);
 		const {events, warnings} = await readInSharedOrder(file);
 		for (const warning of warnings) process.stderr.write(`incident-tui: warning: ${warning}\n`);
 		// The checklist lists every step of each runbook the incident used, touched or not, where the

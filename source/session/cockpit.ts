@@ -72,6 +72,8 @@ export interface SessionOptions {
 	author?: string;
 	/** Where `E` writes the post-mortem draft (default: the working directory). */
 	exportDir?: string;
+	/** The command that resumes this incident, as the CLI prints it at exit (source/cli/printed.ts). */
+	resumeCommand?: string;
 }
 
 export interface Session {
@@ -102,6 +104,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		production: options.production,
 		journalPath: path,
 		author: options.author ?? author(),
+		...(options.resumeCommand ? {resumeCommand: options.resumeCommand} : {}),
 	};
 	const redact = createRedactor(config.redact);
 	const journal = await openJournal({path, author: env.author!, redact});
