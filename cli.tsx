@@ -425,7 +425,7 @@ runbookCommand
 	.description('validate runbooks: every error of each file (schema, PromQL syntax, unknown variables), file:line:column; exits 1 on errors')
 	.action(async (paths: string[]) => {
 		const {lintRunbooks, formatLint} = await import('./source/runbook/lint.js');
-		const results = await lintRunbooks(paths, {checkCommand: file => command('check', '--config', file)});
+		const results = await lintRunbooks(paths, {checkCommand: file => command('check', '--config', printedPath(file))});
 		process.stdout.write(formatLint(results));
 		process.exit(results.some(r => r.errors.length > 0) ? 1 : 0);
 	});

@@ -5,6 +5,7 @@ import {LocatedError, parseYamlAll, type ParsedYaml} from '../config/located-err
 import type {Runbook} from './model.js';
 import {isListedRunbook, WELL_KNOWN_LABELS} from './library.js';
 import {collectRunbookText} from './parse.js';
+import {checkConfigText} from './lint-config.js';
 import {codeWordReason} from './command-safety.js';
 import {checkPromql} from './promql-check.js';
 import type {ScriptBinding} from './shell-bind.js';
@@ -22,6 +23,8 @@ export interface LintResult {
 	file: string;
 	errors: LintIssue[];
 	warnings: LintIssue[];
+	/** What the file was checked as, when not a runbook, and what to run for more (printed before its errors). */
+	note?: string;
 }
 
 /** Labels an alert usually carries: `{{these}}` are filled at run time even when undeclared. */
@@ -163,8 +166,9 @@ export async function lintRunbooks(paths: string[], options: LintOptions = {}): 
 		const yaml = /\.ya?ml$/i.test(file) ? parseYamlAll(text, file).parsed : undefined;
 		const keys = configKeys(yaml?.value);
 		if (keys.length > 0) {
-			const message = `this is an incident-tui config (it has ${keys.map(key => `'${key}'`).join(', ')}), not a runbook: check it with ${checkCommand(file)}`;
-			results.push({file, errors: [{line: 1, message}], warnings: []});
+			const note = `an incident-tui config (it has ${keys.map(key => `'${key}'`).join(', ')}), not a runbook: checked as a config; to try its endpoints too: ${checkCommand(file)}`;
+			const {problems} = await checkConfigText(text, file);
+			results.push({file, note, errors: problems, warnings: []});
 			continue;
 		}
 		const {runbook, problems} = collectRunbookText(text, file);
@@ -188,6 +192,7 @@ export function formatLint(results: LintResult[]): string {
 	let warnings = 0;
 	for (const result of results) {
 		const where = (issue: LintIssue) => `${result.file}${issue.line ? `:${issue.line}${issue.column ? `:${issue.column}` : ''}` : ''}`;
+		if (result.note) out.push(`${result.file}: note: ${result.note}`);
 		for (const issue of result.errors) out.push(`${where(issue)}: error: ${issue.message}`);
 		for (const issue of result.warnings) out.push(`${where(issue)}: warning: ${issue.message}`);
 		errors += result.errors.length;

@@ -100,12 +100,48 @@ describe('runbook lint reports every mistake in one run', () => {
 		for (const error of result!.errors) expect(error.line).toBeGreaterThan(0);
 	});
 
-	it('a config given to it is named as a config, with the command that checks it', async () => {
+	it('a config given to it is named as a config and checked as one: every mistake, none of them "unknown keys services"', async () => {
 		const file = path.join(dir, 'incident.yaml');
-		await writeFile(file, 'services:\n  - {name: api, health: http://127.0.0.1:8080/health}\nprometheus: {url: http://127.0.0.1:9090}\nkubernetes: {namespace: shop}\n');
+		await writeFile(
+			file,
+			[
+				'services:',
+				'  - {name: api, health: http://127.0.0.1:8080/health}',
+				'  - {name: api, health: not-a-url, timeoutMs: -5}',
+				'prometheus: {url: http://127.0.0.1:9090, ca: ./missing-ca.pem}',
+				'kubernetes: {namespace: shop, contxt: prod}',
+				'queries:',
+				"  - {id: errors, promql: 'sum(rate(x[5m])'}",
+				"redact: ['(unclosed']",
+				'runbook: no-such-runbook',
+				'',
+			].join('\n'),
+		);
 		const [result] = await lintRunbooks([file], {checkCommand: config => `npx incident-tui check --config ${config}`});
-		expect(result!.errors).toEqual([
-			{line: 1, message: `this is an incident-tui config (it has 'services', 'prometheus', 'kubernetes'), not a runbook: check it with npx incident-tui check --config ${file}`},
+		expect(result!.note).toBe(`an incident-tui config (it has 'services', 'prometheus', 'kubernetes', 'runbook', 'redact'), not a runbook: checked as a config; to try its endpoints too: npx incident-tui check --config ${file}`);
+		const found = result!.errors.map(e => `${e.line}:${e.column ?? ''} ${e.message}`);
+		expect(found).toEqual([
+			"3:12 services[1].name: duplicate service name 'api'",
+			'3:25 services[1].health: Invalid url',
+			'3:47 services[1].timeoutMs: Number must be greater than 0',
+			`4:46 prometheus.ca: cannot read ${path.join(dir, 'missing-ca.pem')}: no such file or directory`,
+			"5:31 kubernetes: unknown key 'contxt'",
+			// The column is the expression's own, as in a runbook.
+			expect.stringMatching(/^7:16 queries\[0\]\.promql: query 'errors': PromQL syntax error/),
+			expect.stringMatching(/^8:10 redact\[0\]: not a regular expression: /),
+			expect.stringMatching(/^9:10 runbook: no runbook with this id and no such file; known runbooks: .*bad-deploy/),
 		]);
+		const text = formatLint([result!]);
+		expect(text).not.toMatch(/unknown keys? 'services'/);
+		expect(text.startsWith(`${file}: note: an incident-tui config`)).toBe(true);
+		expect(text).toContain('1 file checked: 8 errors');
+	});
+
+	it('a valid config is checked clean', async () => {
+		const file = path.join(dir, 'good.yaml');
+		await writeFile(file, 'services:\n  - {name: api, health: http://127.0.0.1:8080/health}\nprometheus: {url: http://127.0.0.1:9090}\nkubernetes: {namespace: shop}\nrunbook: bad-deploy\n');
+		const [result] = await lintRunbooks([file]);
+		expect(result!.note).toMatch(/^an incident-tui config/);
+		expect(result!.errors).toEqual([]);
 	});
 });
