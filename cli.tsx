@@ -176,6 +176,54 @@ async function listAllIncidents(options: GlobalOptions): Promise<string> {
 	}
 }
 
+/**
+ * `incident-tui check`: every problem of the config in one run, then each endpoint it names tried
+ * once, with what was found. Endpoints whose part of the config has errors are not tried; the
+ * others are, so one typo does not hide an unreachable Prometheus.
+ */
+async function runCheck(options: GlobalOptions, timeoutMs: number): Promise<never> {
+	const file = findConfigFile(options.config);
+	if (!file) die(`check: no config file was found (./incident.yaml, then $XDG_CONFIG_HOME/incident-tui/config.yaml); give one with ${command('check', '--config', 'FILE')}`);
+	const [{readLimitedText}, {checkConfigText}, {probeEndpoints, formatProbes, checkExitCode}] = await Promise.all([
+		import('./source/config/limits.js'),
+		import('./source/runbook/lint-config.js'),
+		import('./source/kinds/check.js'),
+	]);
+	let text: string;
+	try {
+		text = await readLimitedText(file, 'config');
+	} catch (error) {
+		if (error instanceof LocatedError) die(error.message);
+		const code = (error as NodeJS.ErrnoException).code;
+		die(`${file}: cannot read config: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? String(error))}`);
+	}
+	const {config, problems} = await checkConfigText(text, file);
+	// As compilers name files: as given, or relative when found in the working directory.
+	const shown = options.config ?? (path.dirname(file) === process.cwd() ? path.basename(file) : file);
+	const out: string[] = [];
+	for (const problem of problems) out.push(`${shown}${problem.line ? `:${problem.line}${problem.column ? `:${problem.column}` : ''}` : ''}: error: ${problem.message}`);
+	out.push(`CONFIG ${shown}: ${problems.length === 0 ? 'no errors' : `${problems.length} error${problems.length === 1 ? '' : 's'}${config ? '; the endpoints configured without errors are tried below' : ''}`}`, '');
+	process.stdout.write(`${out.join('\n')}\n`);
+	if (!config) process.exit(2);
+	if (options.prometheus) config.prometheus = {timeoutMs: 5000, insecureSkipVerify: false, ...config.prometheus, url: options.prometheus};
+	const k = kubeSettings(config, options);
+	const probes = await probeEndpoints({
+		config,
+		timeoutMs,
+		...(k.wanted ? {connectCluster: () => connectCluster(config, {...options, readonly: true}, undefined)} : {}),
+	});
+	const [{cleanDeep}, {createRedactor, redactDeep}] = await Promise.all([import('./source/text/clean.js'), import('./source/timeline/redact.js')]);
+	let redactor;
+	try {
+		redactor = createRedactor(config.redact);
+	} catch {
+		// A redaction pattern that does not compile is among the config's errors above; mask with the built-in rules.
+		redactor = createRedactor([]);
+	}
+	process.stdout.write(formatProbes(redactDeep(cleanDeep(probes), redactor)));
+	process.exit(checkExitCode(problems.length, probes));
+}
+
 async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	// Bad input is refused before the UI modules load (they take 0.5 s or more): a typo answers at once.
 	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: ${incidentsCommand(currentInvocation(), carriedOptions(options))})`);
@@ -356,6 +404,14 @@ program
 		process.stdout.write(local.json ? `${JSON.stringify(shown, null, 2)}\n` : formatStatusTable(shown));
 		process.exit(statusExitCode(report));
 	});
+
+program
+	.command('check')
+	.description(
+		'check the config: every error in it (file:line:column), then try each endpoint it names once (health and scrape URLs, Prometheus, Alertmanager, the Kubernetes context: reachable, authorised, TLS); exit 0 when all answered, 3 when something could not be read, 2 on a configuration error',
+	)
+	.option('--timeout <ms>', 'how long to wait for the cluster\'s first lists (each URL has its configured timeout)', positiveMs, 5000)
+	.action(async (local: {timeout: number}) => runCheck(program.opts<GlobalOptions>(), local.timeout));
 
 program
 	.command('incidents')
