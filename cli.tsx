@@ -3,7 +3,7 @@ import React from 'react';
 import {existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {Command as Program, InvalidArgumentError, Option} from 'commander';
+import {Argument, Command as Program, InvalidArgumentError, Option} from 'commander';
 import {kubeconfigCurrentContext} from './source/config/kube-context.js';
 import {findConfigFile, loadConfig, LocatedError} from './source/config/load.js';
 import type {Config} from './source/config/schema.js';
@@ -486,6 +486,15 @@ runbookCommand
 		process.exit(results.some(r => r.errors.length > 0) ? 1 : 0);
 	});
 
+program
+	.command('completion')
+	.description('print a shell completion script: commands, options, files where a file is asked for (source <(incident-tui completion bash))')
+	.addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+	.action(async (shell: 'bash' | 'zsh') => {
+		const {bashCompletion, completionSpec, zshCompletion} = await import('./source/cli/completion.js');
+		const spec = completionSpec(program);
+		process.stdout.write(shell === 'bash' ? bashCompletion(spec) : zshCompletion(spec));
+	});
 
 // Set after the subcommands exist, so they keep refusing extra arguments; the root's action names the unknown command.
 program.allowExcessArguments(true);
