@@ -122,6 +122,17 @@ function plural(count: number, word: string): string {
 	return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
+/**
+ * A cluster error's state: the client's messages name no HTTP error kind, so TLS and "cannot reach"
+ * are told by their words (describeKubeError's "cannot reach the API server", Node's error codes).
+ */
+function kubeFailure(target: string, error: unknown): Probe {
+	const probe = failed('kubernetes', target, error);
+	if (/certificate|self[- ]signed|\bTLS\b|\bSSL\b|CERT_|UNABLE_TO_VERIFY/i.test(probe.found)) return {...probe, state: 'tls'};
+	if (probe.state === 'error' && /cannot reach the API server|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|no answer from the (API server|cluster)/.test(probe.found)) return {...probe, state: 'unreachable'};
+	return probe;
+}
+
 /** The cluster's first lists of pods and deployments, as the cockpit's watch makes them. */
 async function probeKubernetes(connect: () => Promise<Cluster | null>, timeoutMs: number): Promise<Probe | undefined> {
 	let cluster: Cluster | null;
@@ -136,12 +147,10 @@ async function probeKubernetes(connect: () => Promise<Cluster | null>, timeoutMs
 	try {
 		const {pods, deployments, errors} = await clusterSnapshot(cluster, AbortSignal.timeout(timeoutMs));
 		const first = errors[0];
-		if (first) return failed('kubernetes', target, first);
+		if (first) return kubeFailure(target, first);
 		return {endpoint: 'kubernetes', target, state: 'ok', found: `listed ${plural(pods.length, 'pod')} and ${plural(deployments.length, 'deployment')}${server.startsWith('http:') ? '; plain HTTP, no TLS' : ''}`};
 	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
-		const tls = /certificate|self[- ]signed|TLS|SSL|CERT_/i.test(message);
-		return {...failed('kubernetes', target, error), ...(tls ? {state: 'tls' as const} : {})};
+		return kubeFailure(target, error);
 	}
 }
 

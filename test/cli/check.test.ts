@@ -5,7 +5,7 @@
  * health endpoints. Exit codes as `status`: 0 all answered, 3 something could not be read, 2 a
  * configuration error.
  */
-import {mkdir, writeFile} from 'node:fs/promises';
+import {mkdir, mkdtemp, writeFile} from 'node:fs/promises';
 import {createServer as createHttpsServer, type Server} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import path from 'node:path';
@@ -264,6 +264,36 @@ describe.skipIf(!hasOpenssl)('incident-tui check: TLS', () => {
 		await new Promise(resolve => server?.close(resolve));
 		await removeDir?.();
 	});
+
+	it(
+		'a cluster whose API server has a certificate the kubeconfig does not trust is a TLS finding; one that is gone is unreachable',
+		async () => {
+			const otherCa = selfSignedCertificate(await mkdtemp(path.join(dir, 'other-ca-')));
+			const kube = await startFakeKubeServer({namespace: 'shop', tls: selfSignedCertificate(await mkdtemp(path.join(dir, 'kube-')))});
+			try {
+				// The kubeconfig names another CA than the one that signed the server's certificate.
+				const kubeconfig = path.join(home, 'kubeconfig');
+				await writeFile(kubeconfig, kube.kubeconfig().replace(/certificate-authority-data: \S+/, `certificate-authority-data: ${otherCa.cert.toString('base64')}`));
+				await writeConfig(stringify({kubernetes: {kubeconfig, namespace: 'shop'}}));
+				const untrusted = await runCli(['check', '--timeout', '3000'], {home});
+				expect(rows(untrusted.stdout)).toEqual([{state: 'TLS', endpoint: 'kubernetes', line: expect.stringContaining(`${kube.url} (context ${kube.context}, namespace shop)`)}]);
+				expect(untrusted.code).toBe(3);
+
+				// A copy: the server removes its own when it closes.
+				await writeFile(kubeconfig, kube.kubeconfig());
+				await writeConfig(stringify({kubernetes: {kubeconfig, namespace: 'shop'}}));
+				const trusted = await runCli(['check', '--timeout', '3000'], {home});
+				expect(rows(trusted.stdout)).toEqual([{state: 'OK', endpoint: 'kubernetes', line: expect.stringMatching(/listed 0 pods and 0 deployments$/)}]);
+				expect(trusted.code).toBe(0);
+			} finally {
+				await kube.close();
+			}
+			const gone = await runCli(['check', '--timeout', '3000'], {home});
+			expect(rows(gone.stdout)).toEqual([{state: 'UNREACHABLE', endpoint: 'kubernetes', line: expect.stringContaining('cannot reach the API server')}]);
+			expect(gone.code).toBe(3);
+		},
+		2 * cliTestTimeoutMs,
+	);
 
 	it(
 		'a certificate no CA vouches for is a TLS finding that says what to set; with ca: it is verified against that file; exit 3 then 0',
