@@ -3,13 +3,16 @@ import React from 'react';
 import {existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {Command as Program, InvalidArgumentError, Option} from 'commander';
+import {Argument, Command as Program, InvalidArgumentError, Option} from 'commander';
 import {kubeconfigCurrentContext} from './source/config/kube-context.js';
 import {findConfigFile, loadConfig, LocatedError} from './source/config/load.js';
 import type {Config} from './source/config/schema.js';
 import type {Cluster} from './source/ports/cluster.js';
 import {stateDir as defaultStateDir} from './source/timeline/state-dir.js';
 import {isValidIncidentId} from './source/timeline/state-dir.js';
+import {currentInvocation, printedPath} from './source/cli/invocation.js';
+import {buildCommit, versionLine} from './source/cli/build-info.js';
+import {farewell, incidentsCommand, printedCommand, resumeCommand, type CarriedOptions} from './source/cli/printed.js';
 import pkg from './package.json' with {type: 'json'};
 
 const {version} = pkg;
@@ -35,6 +38,26 @@ function parseVars(pairs: string[] = []): Record<string, string> {
 		vars[pair.slice(0, at)] = pair.slice(at + 1);
 	}
 	return vars;
+}
+
+/**
+ * The options of this run that the commands printed for the operator (resume, export, incidents)
+ * must repeat to mean the same incident, config and sources; paths as they work where printed.
+ */
+function carriedOptions(options: GlobalOptions): CarriedOptions {
+	return {
+		...(options.config ? {config: printedPath(options.config)} : {}),
+		...(options.stateDir ? {stateDir: printedPath(options.stateDir)} : {}),
+		...(options.context ? {context: options.context} : {}),
+		...(options.namespace ? {namespace: options.namespace} : {}),
+		...(options.prometheus ? {prometheus: options.prometheus} : {}),
+		...(options.readonly ? {readonly: true} : {}),
+	};
+}
+
+/** `incident-tui ARGS` as the operator can run it where it is printed (source/cli/invocation.ts). */
+function command(...args: string[]): string {
+	return printedCommand(currentInvocation(), args);
 }
 
 /** Exit with a message a person can act on; never a stack trace for bad input. */
@@ -143,19 +166,67 @@ async function listAllIncidents(options: GlobalOptions): Promise<string> {
 	const {config} = await readConfig(options);
 	const {listIncidents, formatIncidentList} = await import('./source/timeline/incidents.js');
 	const local = await listIncidents(defaultStateDir(options.stateDir ?? config.stateDir));
-	if (!config.sync) return formatIncidentList(local);
+	if (!config.sync) return formatIncidentList(local, command());
 	const [{listSharedIncidents, mergeIncidentLists}, {createRedactor}] = await Promise.all([import('./source/sync/incidents.js'), import('./source/timeline/redact.js')]);
 	try {
-		return formatIncidentList(mergeIncidentLists(local, await listSharedIncidents(config.sync, {redact: createRedactor(config.redact)})));
+		return formatIncidentList(mergeIncidentLists(local, await listSharedIncidents(config.sync, {redact: createRedactor(config.redact)})), command());
 	} catch (error) {
 		process.stderr.write(`incident-tui: ${(error as Error).message}; listing this host's incidents only\n`);
-		return formatIncidentList(local);
+		return formatIncidentList(local, command());
 	}
+}
+
+/**
+ * `incident-tui check`: every problem of the config in one run, then each endpoint it names tried
+ * once, with what was found. Endpoints whose part of the config has errors are not tried; the
+ * others are, so one typo does not hide an unreachable Prometheus.
+ */
+async function runCheck(options: GlobalOptions, timeoutMs: number): Promise<never> {
+	const file = findConfigFile(options.config);
+	if (!file) die(`check: no config file was found (./incident.yaml, then $XDG_CONFIG_HOME/incident-tui/config.yaml); give one with ${command('check', '--config', 'FILE')}`);
+	const [{readLimitedText}, {checkConfigText}, {probeEndpoints, formatProbes, checkExitCode}] = await Promise.all([
+		import('./source/config/limits.js'),
+		import('./source/runbook/lint-config.js'),
+		import('./source/kinds/check.js'),
+	]);
+	let text: string;
+	try {
+		text = await readLimitedText(file, 'config');
+	} catch (error) {
+		if (error instanceof LocatedError) die(error.message);
+		const code = (error as NodeJS.ErrnoException).code;
+		die(`${file}: cannot read config: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? String(error))}`);
+	}
+	const {config, problems} = await checkConfigText(text, file);
+	// As compilers name files: as given, or relative when found in the working directory.
+	const shown = options.config ?? (path.dirname(file) === process.cwd() ? path.basename(file) : file);
+	const out: string[] = [];
+	for (const problem of problems) out.push(`${shown}${problem.line ? `:${problem.line}${problem.column ? `:${problem.column}` : ''}` : ''}: error: ${problem.message}`);
+	out.push(`CONFIG ${shown}: ${problems.length === 0 ? 'no errors' : `${problems.length} error${problems.length === 1 ? '' : 's'}${config ? '; the endpoints configured without errors are tried below' : ''}`}`, '');
+	process.stdout.write(`${out.join('\n')}\n`);
+	if (!config) process.exit(2);
+	if (options.prometheus) config.prometheus = {timeoutMs: 5000, insecureSkipVerify: false, ...config.prometheus, url: options.prometheus};
+	const k = kubeSettings(config, options);
+	const probes = await probeEndpoints({
+		config,
+		timeoutMs,
+		...(k.wanted ? {connectCluster: () => connectCluster(config, {...options, readonly: true}, undefined)} : {}),
+	});
+	const [{cleanDeep}, {createRedactor, redactDeep}] = await Promise.all([import('./source/text/clean.js'), import('./source/timeline/redact.js')]);
+	let redactor;
+	try {
+		redactor = createRedactor(config.redact);
+	} catch {
+		// A redaction pattern that does not compile is among the config's errors above; mask with the built-in rules.
+		redactor = createRedactor([]);
+	}
+	process.stdout.write(formatProbes(redactDeep(cleanDeep(probes), redactor)));
+	process.exit(checkExitCode(problems.length, probes));
 }
 
 async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	// Bad input is refused before the UI modules load (they take 0.5 s or more): a typo answers at once.
-	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
+	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: ${incidentsCommand(currentInvocation(), carriedOptions(options))})`);
 	const userConfig = options.demo ? undefined : (await readConfig(options)).config;
 	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}, {capYoungGeneration, limitOldGenerationGrowth}, {saveCodeCache}, {watchTerminal, detachTerminal, hangupExitCode}] = await Promise.all([
 		import('ink'),
@@ -191,7 +262,11 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	}
 	let quit: () => void = () => {};
 	let connect: () => void = () => {};
+	// The quit dialog and the lines printed at exit give the same resume command, one that works where they are printed.
+	const invocation = currentInvocation();
+	const carried = {...carriedOptions(options), demo: Boolean(options.demo)};
 	const session = await openSession({
+		resumeCommand: resumeCommand(invocation, incidentId, carried),
 		config,
 		stateDir: defaultStateDir(options.stateDir ?? config.stateDir),
 		incidentId,
@@ -263,14 +338,18 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	if (terminal.gone()) leaveAfterHangup();
 	terminal.dispose();
 	if (altScreen) process.stdout.write('\u001B[?1049l');
-	const {farewell} = await import('./source/timeline/incidents.js');
-	process.stdout.write(farewell(incidentId, session.journal.path, {demo: options.demo, stateDir: options.stateDir}));
+	process.stdout.write(farewell(invocation, incidentId, session.journal.path, carried));
 	process.exit(0);
 }
 
 const program = new Program('incident-tui')
 	.description('A terminal cockpit for live production incidents.')
-	.version(version)
+	// The commit is asked of git only when --version is (from sources; the single file carries it).
+	.option('-V, --version', 'print the version and the commit it was built from')
+	.on('option:version', () => {
+		process.stdout.write(`${versionLine(version, buildCommit())}\n`);
+		process.exit(0);
+	})
 	.option('-c, --config <file>', 'incident config (default ./incident.yaml, then $XDG_CONFIG_HOME/incident-tui/config.yaml)')
 	.option('--context <name>', 'kubeconfig context')
 	.option('-n, --namespace <name>', 'Kubernetes namespace')
@@ -285,7 +364,7 @@ const program = new Program('incident-tui')
 	.exitOverride(error => process.exit(error.exitCode === 0 ? 0 : 2))
 	.action(async () => {
 		// The root takes no arguments; a word here is a mistyped subcommand (see allowExcessArguments below).
-		if (program.args.length > 0) die(`unknown command '${program.args[0]}' (see incident-tui --help)`);
+		if (program.args.length > 0) die(`unknown command '${program.args[0]}' (see: ${command('--help')})`);
 		return runCockpit(program.opts<GlobalOptions>());
 	});
 
@@ -327,6 +406,14 @@ program
 	});
 
 program
+	.command('check')
+	.description(
+		'check the config: every error in it (file:line:column), then try each endpoint it names once (health and scrape URLs, Prometheus, Alertmanager, the Kubernetes context: reachable, authorised, TLS); exit 0 when all answered, 3 when something could not be read, 2 on a configuration error',
+	)
+	.option('--timeout <ms>', 'how long to wait for the cluster\'s first lists (each URL has its configured timeout)', positiveMs, 5000)
+	.action(async (local: {timeout: number}) => runCheck(program.opts<GlobalOptions>(), local.timeout));
+
+program
 	.command('incidents')
 	.description('list incidents in the state directory, and in the shared database with sync')
 	.action(async () => {
@@ -348,7 +435,7 @@ program
 			import('./source/timeline/state-dir.js'),
 		]);
 		const file = journalPath(await resolveStateDir(options), id);
-		if (!existsSync(file)) die(`no journal for incident ${id} at ${file} (see: incident-tui incidents)`);
+		if (!existsSync(file)) die(`no journal for incident ${id} at ${file} (see: ${incidentsCommand(currentInvocation(), carriedOptions(options))})`);
 		const {events, warnings} = await readInSharedOrder(file);
 		for (const warning of warnings) process.stderr.write(`incident-tui: warning: ${warning}\n`);
 		// The checklist lists every step of each runbook the incident used, touched or not, where the
@@ -391,14 +478,23 @@ runbookCommand
 	});
 runbookCommand
 	.command('lint <paths...>')
-	.description('validate runbooks: schema, PromQL syntax, unknown variables; exits 1 on errors')
+	.description('validate runbooks: every error of each file (schema, PromQL syntax, unknown variables), file:line:column; exits 1 on errors')
 	.action(async (paths: string[]) => {
 		const {lintRunbooks, formatLint} = await import('./source/runbook/lint.js');
-		const results = await lintRunbooks(paths);
+		const results = await lintRunbooks(paths, {checkCommand: file => command('check', '--config', printedPath(file))});
 		process.stdout.write(formatLint(results));
 		process.exit(results.some(r => r.errors.length > 0) ? 1 : 0);
 	});
 
+program
+	.command('completion')
+	.description('print a shell completion script: commands, options, files where a file is asked for (source <(incident-tui completion bash))')
+	.addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+	.action(async (shell: 'bash' | 'zsh') => {
+		const {bashCompletion, completionSpec, zshCompletion} = await import('./source/cli/completion.js');
+		const spec = completionSpec(program);
+		process.stdout.write(shell === 'bash' ? bashCompletion(spec) : zshCompletion(spec));
+	});
 
 // Set after the subcommands exist, so they keep refusing extra arguments; the root's action names the unknown command.
 program.allowExcessArguments(true);

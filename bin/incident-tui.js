@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx. `npm run build` makes dist/incident-tui.mjs, a single
-// file that runs with plain node and no node_modules (for copying onto a bastion host).
-import {register} from 'tsx/esm/api';
+// In a clone: runs the TypeScript sources through tsx. Installed from the npm tarball (`npm pack`,
+// then `npm install -g ./incident-tui-*.tgz`), which holds no sources and no node_modules: runs
+// dist/incident-tui.mjs, the single file `npm run build` makes with every dependency inside it.
+import {existsSync} from 'node:fs';
 
-register();
-await import('../cli.tsx');
+if (existsSync(new URL('../cli.tsx', import.meta.url))) {
+	const {register} = await import('tsx/esm/api');
+	register();
+	await import('../cli.tsx');
+} else {
+	await import('../dist/incident-tui.mjs');
+}

@@ -33,7 +33,13 @@
  *   node version and the architecture; V8 refuses a cache made by another V8 or flags, and then a
  *   new one is written. INCIDENT_TUI_CODE_CACHE=off turns it off, =verbose says what it does.
  *   The bundle is first built as ESM (top-level await in Ink and yoga stays inside esbuild's lazy
- *   module wrappers) and then transformed to CommonJS for the loader.
+ *   module wrappers) and then transformed to CommonJS for the loader. Code compiled by vm.Script
+ *   has no `import()` (Node answers "A dynamic import callback was not specified"): what is still
+ *   imported that way after bundling, Node's built-ins (`import('node:fs/promises')` in `export -o`),
+ *   becomes require() in that transform, and the build fails if any import() is left.
+ * - `--version` names the commit the file was built from: git's HEAD (with -dirty when tracked
+ *   files had changes), or `unknown` outside a git checkout, through the `__INCIDENT_TUI_BUILD__`
+ *   define that source/cli/build-info.ts reads.
  *
  * Usage: node scripts/build.mjs [--outfile dist/incident-tui.mjs] [--no-minify] [--metafile]
  */
@@ -43,6 +49,8 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 import * as esbuild from 'esbuild';
 import {deflateRawSync} from 'node:zlib';
 import {createHash} from 'node:crypto';
+import {spawnSync} from 'node:child_process';
+import {realpathSync} from 'node:fs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const defaultOutfile = path.join(root, 'dist', 'incident-tui.mjs');
@@ -53,6 +61,23 @@ export async function builtinRunbookTexts(dir = path.join(root, 'runbooks')) {
 	const map = {};
 	for (const name of names) map[name] = await readFile(path.join(dir, name), 'utf8');
 	return map;
+}
+
+/**
+ * The commit of the checkout whose top is `dir`, `-dirty` when tracked files changed; `unknown`
+ * when `dir` is not the top of a git checkout (as source/cli/build-info.ts's gitCommit).
+ */
+export function buildCommit(dir = root) {
+	const git = (...args) => spawnSync('git', ['-C', dir, ...args], {encoding: 'utf8', timeout: 10_000});
+	const head = git('rev-parse', '--show-toplevel', '--short=12', 'HEAD');
+	const [top, commit] = (head.stdout ?? '').trim().split('\n');
+	let same = false;
+	try {
+		same = realpathSync(top) === realpathSync(dir);
+	} catch {}
+	if (head.status !== 0 || !commit || !/^[0-9a-f]{7,40}$/.test(commit) || !same) return 'unknown';
+	const changes = git('status', '--porcelain', '--untracked-files=no');
+	return `${commit}${changes.status === 0 && changes.stdout.trim() ? '-dirty' : ''}`;
 }
 
 /** Resolves react-devtools-core to an empty module: Ink only loads it in development with DEV=true. */
@@ -274,6 +299,7 @@ export async function buildBundle(options = {}) {
 			'process.env.NODE_ENV': '"production"',
 			__INCIDENT_TUI_RUNBOOKS__: JSON.stringify(runbooks),
 			__INCIDENT_TUI_RUNBOOK_WORKER__: JSON.stringify(runbookWorker),
+			__INCIDENT_TUI_BUILD__: JSON.stringify({commit: buildCommit()}),
 		},
 		plugins: [...(options.plugins ?? []), devtoolsStub, singleStringWidth, lazyModulesPlugin(minify)],
 		logLevel: options.logLevel ?? 'warning',
@@ -287,8 +313,12 @@ export async function buildBundle(options = {}) {
 		charset: 'ascii',
 		minifyWhitespace: minify,
 		define: {'import.meta.url': '__incidentTuiImportMetaUrl'},
+		// vm.Script code cannot import(): Node's built-ins, all that import() still loads here, are required instead.
+		supported: {'dynamic-import': false},
 		logLevel: 'silent',
 	});
+	const dynamic = /\bimport\(\s*["'`]/.exec(transformed.code);
+	if (dynamic) throw new Error(`import() left in the program, which the loader's vm.Script cannot run: ${transformed.code.slice(dynamic.index, dynamic.index + 80)}`);
 	const lost = transformed.warnings.filter(warning => warning.id === 'empty-import-meta');
 	if (lost.length > 0) throw new Error(`import.meta used beyond import.meta.url: ${lost.map(w => w.location?.lineText.trim().slice(0, 80)).join('; ')}`);
 	await writeFile(outfile, loaderSource(transformed.code));

@@ -41,7 +41,8 @@ function looksLikePath(value: string): boolean {
 	return value.includes('/') || /\.(ya?ml|md|markdown)$/i.test(value) || value.startsWith('~');
 }
 
-function resolvePaths(config: Config, baseDir: string): Config {
+/** The config's paths made absolute (see configPath); `services` keeps any holes a salvaged list has. */
+export function resolvePaths(config: Config, baseDir: string): Config {
 	const at = (value: string | undefined) => (value === undefined ? undefined : configPath(value, baseDir));
 	const files = <T extends {ca?: string; bearerTokenFile?: string; passwordFile?: string}>(section: T): T => ({
 		...section,

@@ -74,18 +74,32 @@ export function checkYamlLimits(text: string, file: string): void {
 	}
 }
 
-/** Parses YAML, turning syntax errors into LocatedErrors; refuses YAML past yamlLimits first. */
-export function parseYamlLocated(text: string, file: string): ParsedYaml {
-	checkYamlLimits(text, file);
+/**
+ * Parses YAML and reports every problem, located: a file past yamlLimits (one problem: it is not
+ * parsed), else each syntax error, else a value that cannot be built (an alias with no anchor, too
+ * many aliases). `parsed` is there when the document has a value to validate. `lineOffset`: the
+ * YAML starts that many lines into its file (a Markdown runbook's front matter).
+ */
+export function parseYamlAll(text: string, file: string, lineOffset = 0): {parsed?: ParsedYaml; problems: LocatedError[]} {
+	const shifted = (line: number | undefined, column: number | undefined, problem: string) => new LocatedError(file, line === undefined ? undefined : line + lineOffset, column, undefined, problem);
+	try {
+		checkYamlLimits(text, file);
+	} catch (error) {
+		if (!(error instanceof LocatedError)) throw error;
+		return {problems: [shifted(error.line, error.column, error.problem)]};
+	}
 	const lines = new LineCounter();
 	const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
-	const first = doc.errors[0];
-	if (first) {
-		const pos = lines.linePos(first.pos[0]);
-		throw new LocatedError(file, pos?.line, pos?.col, undefined, first.message.split('\n')[0] ?? first.message);
+	if (doc.errors.length > 0) {
+		return {
+			problems: doc.errors.map(error => {
+				const pos = lines.linePos(error.pos[0]);
+				return shifted(pos?.line, pos?.col, error.message.split('\n')[0] ?? error.message);
+			}),
+		};
 	}
 	try {
-		return {doc, lines, value: doc.toJS({maxAliasCount: yamlLimits.aliases})};
+		return {parsed: {doc, lines, value: doc.toJS({maxAliasCount: yamlLimits.aliases})}, problems: []};
 	} catch (error) {
 		// toJS() throws a bare ReferenceError for an alias whose anchor does not exist (`*name`): point at the alias.
 		let at: {line: number; col: number} | undefined;
@@ -99,8 +113,15 @@ export function parseYamlLocated(text: string, file: string): ParsedYaml {
 			},
 		});
 		const message = (error as Error).message.split('\n')[0] ?? String(error);
-		throw new LocatedError(file, at?.line ?? 1, at?.col, undefined, /alias count/i.test(message) ? `${message} (at most ${yamlLimits.aliases} aliases)` : message);
+		return {problems: [shifted(at?.line ?? 1, at?.col, /alias count/i.test(message) ? `${message} (at most ${yamlLimits.aliases} aliases)` : message)]};
 	}
+}
+
+/** Parses YAML, turning the first syntax error into a LocatedError; refuses YAML past yamlLimits first. */
+export function parseYamlLocated(text: string, file: string): ParsedYaml {
+	const {parsed, problems} = parseYamlAll(text, file);
+	if (problems[0]) throw problems[0];
+	return parsed!;
 }
 
 /** Where a key path points in the YAML document: the deepest existing node on the path. */

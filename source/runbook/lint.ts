@@ -1,13 +1,15 @@
 import {readdir, readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {isScalar} from 'yaml';
-import {LocatedError, parseYamlLocated, type ParsedYaml} from '../config/located-error.js';
+import {LocatedError, parseYamlAll, type ParsedYaml} from '../config/located-error.js';
 import type {Runbook} from './model.js';
-import {isListedRunbook, parseRunbookText, WELL_KNOWN_LABELS} from './library.js';
+import {isListedRunbook, WELL_KNOWN_LABELS} from './library.js';
+import {collectRunbookText} from './parse.js';
+import {checkConfigText} from './lint-config.js';
 import {codeWordReason} from './command-safety.js';
 import {checkPromql} from './promql-check.js';
 import type {ScriptBinding} from './shell-bind.js';
-import {placeholders, templateVariables} from './template.js';
+import {placeholders, shellQuote, templateVariables} from './template.js';
 
 export {inspectRunbook, type InspectedRunbook} from './inspect.js';
 
@@ -21,6 +23,8 @@ export interface LintResult {
 	file: string;
 	errors: LintIssue[];
 	warnings: LintIssue[];
+	/** What the file was checked as, when not a runbook, and what to run for more (printed before its errors). */
+	note?: string;
 }
 
 /** Labels an alert usually carries: `{{these}}` are filled at run time even when undeclared. */
@@ -48,9 +52,13 @@ async function expand(paths: string[]): Promise<Array<{file: string; error?: str
 	return out;
 }
 
-/** Where the PromQL text of query `index` starts in a YAML file (block scalars start on the next line). */
-function yamlPromqlLine(parsed: ParsedYaml | undefined, index: number): number | undefined {
+/** Where the PromQL text of query `id` starts in a YAML file (block scalars start on the next line). */
+function yamlPromqlLine(parsed: ParsedYaml | undefined, id: string): number | undefined {
 	if (!parsed) return undefined;
+	// By id, not by position in the runbook: a query the schema refused is not in the runbook, but is in the file.
+	const queries = parsed.value && typeof parsed.value === 'object' ? (parsed.value as {queries?: unknown}).queries : undefined;
+	const index = Array.isArray(queries) ? queries.findIndex(q => typeof q === 'object' && q !== null && (q as {id?: unknown}).id === id) : -1;
+	if (index < 0) return undefined;
 	const node = parsed.doc.getIn(['queries', index, 'promql'], true);
 	if (!isScalar(node) || !node.range) return undefined;
 	const line = parsed.lines.linePos(node.range[0]).line;
@@ -74,10 +82,10 @@ export function lintRunbook(runbook: Runbook, parsedYaml?: ParsedYaml, shell?: S
 
 	if (runbook.steps.length === 0 && runbook.queries.length === 0) errors.push({line: 1, message: 'empty runbook: no steps (list items, "Step N" headings, code blocks) and no queries found'});
 
-	runbook.queries.forEach((query, index) => {
+	runbook.queries.forEach(query => {
 		const problem = checkPromql(query.promql);
 		if (!problem) return;
-		const base = runbook.format === 'yaml' ? (yamlPromqlLine(parsedYaml, index) ?? query.line) : query.line;
+		const base = runbook.format === 'yaml' ? (yamlPromqlLine(parsedYaml, query.id) ?? query.line) : query.line;
 		errors.push({...at(base !== undefined ? base + problem.line : undefined), column: problem.column, message: `query '${query.id}': ${problem.message} (column ${problem.column} of the expression)`});
 	});
 
@@ -118,10 +126,34 @@ export function lintRunbook(runbook: Runbook, parsedYaml?: ParsedYaml, shell?: S
 	return {errors, warnings};
 }
 
-/** Lints runbook files and directories (YAML and Markdown). Never throws for a broken file. */
-export async function lintRunbooks(paths: string[]): Promise<LintResult[]> {
+/** Keys only a config has: a YAML file with some of them and no steps is a config given to `runbook lint`. */
+const CONFIG_KEYS = ['services', 'prometheus', 'alertmanager', 'kubernetes', 'commands', 'runbook', 'runbooks', 'refresh', 'recovery', 'status', 'redact', 'stateDir'];
+
+function configKeys(value: unknown): string[] {
+	if (typeof value !== 'object' || value === null || Array.isArray(value) || 'steps' in value) return [];
+	return CONFIG_KEYS.filter(key => key in value);
+}
+
+function issueOf(problem: LocatedError): LintIssue {
+	const issue: LintIssue = {message: problem.key ? `${problem.key}: ${problem.problem}` : problem.problem};
+	if (problem.line !== undefined) issue.line = problem.line;
+	if (problem.column !== undefined) issue.column = problem.column;
+	return issue;
+}
+
+export interface LintOptions {
+	/** The command that checks config `file`, as the CLI prints it where it runs (default `incident-tui check --config FILE`). */
+	checkCommand?: (file: string) => string;
+}
+
+/**
+ * Lints runbook files and directories (YAML and Markdown): every problem of each file in one run,
+ * the schema's and the checks' after it (see collectRunbookText). Never throws for a broken file.
+ */
+export async function lintRunbooks(paths: string[], options: LintOptions = {}): Promise<LintResult[]> {
 	const results: LintResult[] = [];
 	const shell: ShellBinder = await import('./shell-bind.js');
+	const checkCommand = options.checkCommand ?? ((file: string) => `incident-tui check --config ${shellQuote(file)}`);
 	for (const {file, error} of await expand(paths)) {
 		if (error) {
 			results.push({file, errors: [{message: error}], warnings: []});
@@ -134,17 +166,24 @@ export async function lintRunbooks(paths: string[]): Promise<LintResult[]> {
 			results.push({file, errors: [{message: `cannot read: ${(readError as NodeJS.ErrnoException).code ?? String(readError)}`}], warnings: []});
 			continue;
 		}
-		try {
-			const runbook = parseRunbookText(text, file);
-			const parsed = runbook.format === 'yaml' ? parseYamlLocated(text, file) : undefined;
-			results.push({file, ...lintRunbook(runbook, parsed, shell)});
-		} catch (loadError) {
-			if (!(loadError instanceof LocatedError)) throw loadError;
-			const issue: LintIssue = {message: loadError.key ? `${loadError.key}: ${loadError.problem}` : loadError.problem};
-			if (loadError.line !== undefined) issue.line = loadError.line;
-			if (loadError.column !== undefined) issue.column = loadError.column;
-			results.push({file, errors: [issue], warnings: []});
+		const yaml = /\.ya?ml$/i.test(file) ? parseYamlAll(text, file).parsed : undefined;
+		const keys = configKeys(yaml?.value);
+		if (keys.length > 0) {
+			const note = `an incident-tui config (it has ${keys.map(key => `'${key}'`).join(', ')}), not a runbook: checked as a config; to try its endpoints too: ${checkCommand(file)}`;
+			const {problems} = await checkConfigText(text, file);
+			results.push({file, note, errors: problems, warnings: []});
+			continue;
 		}
+		const {runbook, problems} = collectRunbookText(text, file);
+		const errors = problems.map(issueOf);
+		const warnings: LintIssue[] = [];
+		if (runbook) {
+			const checked = lintRunbook(runbook, yaml, shell);
+			errors.push(...checked.errors);
+			warnings.push(...checked.warnings);
+		}
+		const order = (a: LintIssue, b: LintIssue) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+		results.push({file, errors: errors.sort(order), warnings: warnings.sort(order)});
 	}
 	return results;
 }
@@ -156,6 +195,7 @@ export function formatLint(results: LintResult[]): string {
 	let warnings = 0;
 	for (const result of results) {
 		const where = (issue: LintIssue) => `${result.file}${issue.line ? `:${issue.line}${issue.column ? `:${issue.column}` : ''}` : ''}`;
+		if (result.note) out.push(`${result.file}: note: ${result.note}`);
 		for (const issue of result.errors) out.push(`${where(issue)}: error: ${issue.message}`);
 		for (const issue of result.warnings) out.push(`${where(issue)}: warning: ${issue.message}`);
 		errors += result.errors.length;

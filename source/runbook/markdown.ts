@@ -5,7 +5,8 @@ import {gfm} from 'micromark-extension-gfm';
 import {frontmatter} from 'micromark-extension-frontmatter';
 import {frontmatterFromMarkdown} from 'mdast-util-frontmatter';
 import type {Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent, Table} from 'mdast';
-import {LocatedError} from '../config/located-error.js';
+import {LocatedError, locate, parseYamlAll} from '../config/located-error.js';
+import {present, salvage, schemaProblems} from '../config/collect.js';
 import type {AlertMatcher, FenceReport, InformationItem, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep, SeverityLevel} from './model.js';
 import {frontMatterSchema, type FrontMatter} from './schema.js';
 import {parseYamlSafe, schemaError, toAlertMatcher, variableProblems} from './yaml.js';
@@ -33,7 +34,11 @@ export {parseFenceMeta} from './fences.js';
 const ALERT_WORDS = /(Error|Errors|Down|High|Low|Latency|Rate|Fail|Failing|Failed|Failure|Crash|Looping|Loop|Expir|Expiring|Expired|Open|Exhaust|Exhausted|Memory|OOM|Usage|Saturat|Slow|Missing|Unavailable|Unreachable|Restart|Restarts|Disk|Full|Lag|Backlog|Absent|Spike|Budget|Burn|Throttl|Timeout|Timeouts|Pending|NotReady|Unhealthy|Degraded|Breaker|Attack|Leak|Drop)/;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_:]*$/;
 
-export function parseMarkdownRunbook(text: string, file: string, source = file): Runbook {
+/**
+ * With `sink`, a problem in the front matter is collected there and the import goes on with its
+ * valid parts (`runbook lint` reports everything in one run); without, the first one is thrown.
+ */
+export function parseMarkdownRunbook(text: string, file: string, source = file, sink?: LocatedError[]): Runbook {
 	checkMarkdownLimits(text, file);
 	let tree: Root;
 	try {
@@ -44,7 +49,7 @@ export function parseMarkdownRunbook(text: string, file: string, source = file):
 	} catch (error) {
 		throw new LocatedError(file, 1, undefined, undefined, `cannot parse Markdown: ${(error as Error).message}`);
 	}
-	return new Importer(file, source).run(tree);
+	return new Importer(file, source, sink).run(tree);
 }
 
 /** Plain text of an inline/flow node: like mdast-util-to-string, but a hard break becomes a newline. */
@@ -192,6 +197,7 @@ class Importer {
 	constructor(
 		private readonly file: string,
 		private readonly source: string,
+		private readonly sink?: LocatedError[],
 	) {}
 
 	run(tree: Root): Runbook {
@@ -253,6 +259,7 @@ class Importer {
 	}
 
 	private frontMatter(value: string, startLine: number): FrontMatter {
+		if (this.sink) return this.collectFrontMatter(value, startLine, this.sink);
 		// The YAML starts on the line after the opening `---`.
 		const shift = (error: LocatedError) => new LocatedError(this.file, (error.line ?? 1) + startLine, error.column, error.key, error.problem);
 		const parsed = parseYamlSafe(value, this.file, startLine);
@@ -263,6 +270,31 @@ class Importer {
 		const problem = variableProblems((result.data.variables ?? []).map(v => ({...v})))[0];
 		if (problem) throw new LocatedError(this.file, startLine + 1, undefined, `variables[${problem.index}].${problem.key}`, problem.problem);
 		return result.data;
+	}
+
+	/** The front matter's every problem into `sink`, and its valid parts (source/config/collect.ts). */
+	private collectFrontMatter(value: string, startLine: number, sink: LocatedError[]): FrontMatter {
+		const {parsed, problems} = parseYamlAll(value, this.file, startLine);
+		sink.push(...problems);
+		if (!parsed || parsed.value === null || parsed.value === undefined) return {};
+		if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+			sink.push(new LocatedError(this.file, startLine + 1, undefined, undefined, 'front matter must be a YAML mapping (title, id, severity, alerts, variables)'));
+			return {};
+		}
+		const result = frontMatterSchema.safeParse(parsed.value);
+		if (!result.success) sink.push(...schemaProblems(result.error.issues, parsed, this.file, startLine));
+		const kept = result.success ? {ok: true as const, value: result.data} : salvage(frontMatterSchema, parsed.value);
+		const meta = (kept.ok ? kept.value : {}) as FrontMatter;
+		// Located by index in the file, before the holes of invalid items are closed.
+		for (const problem of variableProblems((meta.variables ?? []).map(v => ({...v})))) {
+			const at = locate(parsed, ['variables', problem.index, problem.key]);
+			sink.push(new LocatedError(this.file, (at.line ?? 1) + startLine, at.column, `variables[${problem.index}].${problem.key}`, problem.problem));
+		}
+		for (const key of ['variables', 'queries', 'escalation', 'alerts'] as const) {
+			const list = meta[key];
+			if (Array.isArray(list)) (meta as Record<string, unknown>)[key] = present(list as unknown[]);
+		}
+		return meta;
 	}
 
 	private addAlert(matcher: AlertMatcher): void {

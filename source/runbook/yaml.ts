@@ -1,9 +1,10 @@
 import {isMap, isScalar} from 'yaml';
 import {ZodError} from 'zod';
-import {LocatedError, locate, parseYamlLocated, zodToLocated, formatPath, type ParsedYaml} from '../config/located-error.js';
+import {LocatedError, locate, parseYamlAll, parseYamlLocated, zodToLocated, formatPath, type ParsedYaml} from '../config/located-error.js';
+import {present, salvage, schemaProblems, sortProblems} from '../config/collect.js';
 import {checkSize} from '../config/limits.js';
 import type {AlertMatcher, Runbook, RunbookCommand, RunbookQuery, RunbookSection, RunbookStep, RunbookVariable} from './model.js';
-import {runbookSchema, type AlertEntry} from './schema.js';
+import {runbookSchema, type AlertEntry, type RunbookFile} from './schema.js';
 import {IdAllocator, slugify} from './ids.js';
 import {collectVariables} from './variables.js';
 
@@ -44,9 +45,9 @@ function lineOf(parsed: ParsedYaml, path: Path): number | undefined {
 	return locate(parsed, path).line;
 }
 
-function fail(parsed: ParsedYaml, file: string, path: Path, problem: string): never {
+function located(parsed: ParsedYaml, file: string, path: Path, problem: string): LocatedError {
 	const {line, column} = locate(parsed, path);
-	throw new LocatedError(file, line ?? 1, column, formatPath(path), problem);
+	return new LocatedError(file, line ?? 1, column, formatPath(path), problem);
 }
 
 function textLines(body: string | string[] | undefined): string[] {
@@ -91,14 +92,55 @@ export function parseYamlSafe(text: string, file: string, lineOffset = 0): Parse
 
 /** Parses and validates a YAML runbook. Throws LocatedError (file, line, column, key) on any problem. */
 export function parseYamlRunbook(text: string, file: string, source = file): Runbook {
-	checkSize(text, file, 'runbook');
-	const parsed = parseYamlSafe(text, file);
+	return buildYamlRunbook(text, file, source)!;
+}
+
+/**
+ * Every problem of a YAML runbook in one pass (`runbook lint`), and the runbook made of its valid
+ * parts for the checks that follow (source/config/collect.ts); no runbook when the YAML cannot be read.
+ */
+export function collectYamlRunbook(text: string, file: string): {runbook?: Runbook; problems: LocatedError[]} {
+	const problems: LocatedError[] = [];
+	const runbook = buildYamlRunbook(text, file, file, problems);
+	return {...(runbook ? {runbook} : {}), problems: sortProblems(problems)};
+}
+
+/** Throws the first problem, or with `sink` collects them all and goes on with what is valid. */
+function buildYamlRunbook(text: string, file: string, source: string, sink?: LocatedError[]): Runbook | undefined {
+	const report = (problem: LocatedError) => {
+		if (!sink) throw problem;
+		sink.push(problem);
+	};
+	const fail = (parsed: ParsedYaml, _file: string, path: Path, problem: string) => report(located(parsed, file, path, problem));
+	let parsed: ParsedYaml | undefined;
+	try {
+		checkSize(text, file, 'runbook');
+	} catch (error) {
+		if (!(error instanceof LocatedError)) throw error;
+		report(error);
+		return undefined;
+	}
+	if (sink) {
+		const all = parseYamlAll(text, file);
+		sink.push(...all.problems);
+		parsed = all.parsed;
+		if (!parsed) return undefined;
+	} else parsed = parseYamlSafe(text, file);
 	if (parsed.value === null || parsed.value === undefined || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-		throw new LocatedError(file, lineOf(parsed, []) ?? 1, undefined, undefined, 'a runbook must be a YAML mapping with id, title and steps');
+		report(new LocatedError(file, lineOf(parsed, []) ?? 1, undefined, undefined, 'a runbook must be a YAML mapping with id, title and steps'));
+		return undefined;
 	}
 	const result = runbookSchema.safeParse(parsed.value);
-	if (!result.success) throw schemaError(result.error, parsed, file);
-	const data = result.data;
+	let data: RunbookFile;
+	if (result.success) data = result.data;
+	else {
+		if (!sink) throw schemaError(result.error, parsed, file);
+		sink.push(...schemaProblems(result.error.issues, parsed, file));
+		// Lint goes on with the valid parts: holes where the invalid steps, queries... were.
+		const kept = salvage(runbookSchema, parsed.value, {id: '', title: '', steps: []});
+		if (!kept.ok) return undefined;
+		data = kept.value as RunbookFile;
+	}
 
 	for (const problem of variableProblems(data.variables.map(v => ({...v})))) fail(parsed, file, ['variables', problem.index, problem.key], problem.problem);
 
@@ -173,12 +215,12 @@ export function parseYamlRunbook(text: string, file: string, source = file): Run
 		title: data.title,
 		source,
 		format: 'yaml',
-		alerts: data.alerts.map(toAlertMatcher),
-		variables: data.variables.map(v => ({...v})),
+		alerts: present(data.alerts.map(toAlertMatcher)),
+		variables: present(data.variables.map(v => ({...v}))),
 		queries,
 		sections,
-		steps,
-		escalation: data.escalation.map(e => ({...e})),
+		steps: present(steps),
+		escalation: present(data.escalation.map(e => ({...e}))),
 	};
 	if (data.summary !== undefined) runbook.summary = data.summary;
 	if (data.severity !== undefined) runbook.severity = data.severity;

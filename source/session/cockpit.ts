@@ -56,6 +56,8 @@ export interface SessionOptions {
 	author?: string;
 	/** Where `E` writes the post-mortem draft (default: the working directory). */
 	exportDir?: string;
+	/** The command that resumes this incident, as the CLI prints it at exit (source/cli/printed.ts). */
+	resumeCommand?: string;
 }
 
 export interface Session {
@@ -202,7 +204,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	const now = options.now ?? Date.now;
 	const incidentId = options.incidentId ?? newIncidentId(new Date(now()));
 	const path = journalPath(options.stateDir, incidentId);
-	const env: EnvInfo = {demo: options.demo, readonly: options.readonly, context: options.context, namespace: options.namespace, production: options.production, journalPath: path, author: options.author ?? author()};
+	const env: EnvInfo = {demo: options.demo, readonly: options.readonly, context: options.context, namespace: options.namespace, production: options.production, journalPath: path, author: options.author ?? author(), ...(options.resumeCommand ? {resumeCommand: options.resumeCommand} : {})};
 	const {journal, events, store, append, redact} = await openIncident(options, env, incidentId, now);
 	const runbook = new RunbookState(store, env, options.variables);
 	runbook.apply(await loadChosenRunbook(options, events, store));

@@ -46,6 +46,8 @@ export interface EnvInfo {
 	journalPath?: string;
 	/** Who this cockpit writes events as (user@host), so the header can name the others on the incident. */
 	author?: string;
+	/** The command that resumes this incident, the one the CLI prints at exit (source/cli/printed.ts). */
+	resumeCommand?: string;
 }
 
 /** What a picker chooses: a runbook, a severity, a status, or a command to run (`commandChoice` values). */

@@ -4,7 +4,6 @@ import {replay} from './incident.js';
 import type {IncidentStatus, Severity} from './events.js';
 import {readJournal} from './journal.js';
 import {incidentsDir, isValidIncidentId} from './state-dir.js';
-import {shellQuote} from '../runbook/template.js';
 
 export interface IncidentListEntry {
 	id: string;
@@ -68,9 +67,9 @@ function when(iso: string): string {
 	return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
-/** An aligned plain-text table for `incident-tui incidents`. */
-export function formatIncidentList(list: readonly IncidentListEntry[]): string {
-	if (list.length === 0) return 'No incidents yet. Start one with `incident-tui`; journals are kept in the state directory.\n';
+/** An aligned plain-text table for `incident-tui incidents`; `start` is the command that opens the cockpit, as printed here. */
+export function formatIncidentList(list: readonly IncidentListEntry[], start = 'incident-tui'): string {
+	if (list.length === 0) return `No incidents yet. Start one with \`${start}\`; journals are kept in the state directory.\n`;
 	// The WHERE column only when the list holds shared incidents (sync configured).
 	const where = list.some(entry => entry.where);
 	const header = ['ID', 'SEV', 'STATUS', 'OPENED (UTC)', 'LAST EVENT (UTC)', 'EVENTS', ...(where ? ['WHERE'] : []), 'TITLE'];
@@ -91,19 +90,4 @@ export function formatIncidentList(list: readonly IncidentListEntry[]): string {
 			.join('  ')
 			.trimEnd();
 	return `${[header, ...rows].map(line).join('\n')}\n`;
-}
-
-/**
- * What the cockpit prints as it exits: where the incident is saved, how to resume it, and how to
- * draft its post-mortem, with the same `--state-dir` the operator gave (the commands would look in
- * the default directory without it).
- */
-export function farewell(id: string, journalPath: string, options: {demo?: boolean; stateDir?: string} = {}): string {
-	const dir = options.stateDir ? ` --state-dir ${shellQuote(options.stateDir)}` : '';
-	return [
-		`incident ${id} saved in ${journalPath}`,
-		`resume: incident-tui${options.demo ? ' demo' : ''} --incident ${id}${dir}`,
-		`post-mortem draft: incident-tui export ${id}${dir} -o ${id}.md`,
-		'',
-	].join('\n');
 }

@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process';
 import {readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
@@ -14,11 +15,12 @@ afterEach(async () => {
 });
 
 describe('incident-tui --version and --help', {timeout: cliTestTimeoutMs}, () => {
-	it('--version prints the version from package.json', async () => {
+	it('--version prints the version from package.json and the commit of the checkout it runs from', async () => {
 		const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as {version: string};
 		const result = await runCli(['--version'], {home});
 		expect(result.code).toBe(0);
-		expect(result.stdout.trim()).toBe(pkg.version);
+		const head = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short=12', 'HEAD'], {encoding: 'utf8'}).trim();
+		expect(result.stdout).toMatch(new RegExp(`^${pkg.version.replaceAll('.', '\\.')} \\(commit ${head}(-dirty)?\\)\n$`));
 	});
 
 	it('--help lists every subcommand and the global options', async () => {

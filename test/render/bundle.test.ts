@@ -1,11 +1,16 @@
 import {execFile, spawn} from 'node:child_process';
-import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {waitFor} from '../support/wait.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
+import {followPrintedCommands, openAndQuit, runPrinted} from '../support/printed-commands.js';
+import {scriptFound} from '../support/terminal-command.js';
+import {gitCommit} from '../../source/cli/build-info.js';
+// @ts-expect-error -- a JavaScript module without types
+import {buildCommit} from '../../scripts/build.mjs';
 
 /**
  * The single-file build: `node scripts/build.mjs` makes one .mjs that runs from a directory with no
@@ -72,10 +77,66 @@ describe('dist/incident-tui.mjs, copied alone', () => {
 		expect(outside, 'non-ASCII characters in the bundle').toEqual([]);
 	});
 
-	it('prints its version', async () => {
+	it('prints its version and the commit it was built from', async () => {
 		const result = await cockpit(['--version']);
 		expect(result, result.stderr).toMatchObject({code: 0});
-		expect(result.stdout.trim()).toBe(version);
+		const commit = gitCommit(root);
+		expect(commit, 'the tests run in a git checkout').toMatch(/^[0-9a-f]{12}(-dirty)?$/);
+		expect(result.stdout).toBe(`${version} (commit ${commit})\n`);
+		// Built outside a git checkout (an unpacked source tarball), the commit is unknown.
+		const notACheckout = mkdtempSync(path.join(tmpdir(), 'incident-tui-no-git-'));
+		try {
+			expect(buildCommit(notACheckout)).toBe('unknown');
+		} finally {
+			rmSync(notACheckout, {recursive: true, force: true});
+		}
+	});
+
+	it('writes the post-mortem draft with `export ID -o file.md`, as printed at quit (it crashed: "A dynamic import callback was not specified.")', async () => {
+		const {id} = await openAndQuit(`node ${bundle} demo`, {cwd: aloneDir, env: aloneEnv({TERM: 'xterm-256color'})});
+		const draft = path.join(aloneDir, 'draft.md');
+		const result = await cockpit(['export', id, '-o', draft]);
+		expect(result, result.stderr).toMatchObject({code: 0});
+		expect(result.stderr).toBe(`wrote ${draft}\n`);
+		expect(readFileSync(draft, 'utf8')).toContain(id);
+	}, 120_000);
+
+	describe('every command it prints works where it is printed', () => {
+		it('needs util-linux script (Debian: bsdutils)', () => {
+			expect(scriptFound, 'script(1) not found on PATH').toBe(true);
+		});
+
+		it('started as `node incident-tui.mjs` in its directory: the commands start the same way', async () => {
+			const state = mkdtempSync(path.join(aloneDir, 'state-'));
+			await followPrintedCommands('node incident-tui.mjs demo', {cwd: aloneDir, env: aloneEnv({TERM: 'xterm-256color', XDG_STATE_HOME: state}), invocation: 'node incident-tui.mjs'});
+		}, 240_000);
+
+		it('started from another directory: the commands name the file by its full path', async () => {
+			const elsewhere = mkdtempSync(path.join(tmpdir(), 'incident-tui-elsewhere-'));
+			try {
+				await followPrintedCommands(`node ${bundle} demo`, {cwd: elsewhere, env: aloneEnv({TERM: 'xterm-256color', XDG_STATE_HOME: path.join(elsewhere, 'state')}), invocation: `node ${bundle}`});
+			} finally {
+				rmSync(elsewhere, {recursive: true, force: true});
+			}
+		}, 240_000);
+
+		it('on the PATH as incident-tui (a link to the file): the commands are plain incident-tui', async () => {
+			const bin = mkdtempSync(path.join(tmpdir(), 'incident-tui-bin-'));
+			const work = mkdtempSync(path.join(tmpdir(), 'incident-tui-work-'));
+			try {
+				symlinkSync(bundle, path.join(bin, 'incident-tui'));
+				const env = aloneEnv({TERM: 'xterm-256color', PATH: `${bin}${path.delimiter}${process.env.PATH}`, XDG_STATE_HOME: path.join(work, 'state')});
+				await followPrintedCommands('incident-tui demo', {cwd: work, env, invocation: 'incident-tui'});
+				// A --state-dir given is repeated, so the commands find the journal.
+				const custom = path.join(work, 'my journals');
+				const quit = await openAndQuit(`incident-tui demo --state-dir '${custom}'`, {cwd: work, env});
+				expect(quit.resume).toBe(`incident-tui demo --incident ${quit.id} --state-dir '${custom}'`);
+				const exported = await runPrinted(quit.export, {cwd: work, env});
+				expect(exported, exported.stderr).toMatchObject({code: 0});
+			} finally {
+				for (const dir of [bin, work]) rmSync(dir, {recursive: true, force: true});
+			}
+		}, 300_000);
 	});
 
 	it('carries the built-in runbooks', async () => {
@@ -149,7 +210,7 @@ describe('dist/incident-tui.mjs, copied alone', () => {
 				expect(statSync(file!).mtimeMs).toBe(written);
 				// Every command uses it, not only the cockpit.
 				const printed = await run(process.execPath, [bundle, '--version'], {env: aloneEnv({XDG_CACHE_HOME: cacheHome, INCIDENT_TUI_CODE_CACHE: 'verbose'})});
-				expect(printed.stdout.trim()).toBe(version);
+				expect(printed.stdout.startsWith(`${version} (commit `)).toBe(true);
 				expect(printed.stderr).toContain('code cache used');
 			} finally {
 				rmSync(cacheHome, {recursive: true, force: true});

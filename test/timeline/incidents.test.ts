@@ -2,7 +2,7 @@ import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {farewell, formatIncidentList, listIncidents} from '../../source/timeline/incidents.js';
+import {formatIncidentList, listIncidents} from '../../source/timeline/incidents.js';
 import {openJournal} from '../../source/timeline/journal.js';
 import {createRedactor} from '../../source/timeline/redact.js';
 import {journalPath} from '../../source/timeline/state-dir.js';
@@ -63,22 +63,5 @@ describe('listIncidents', () => {
 		expect(entry).toMatchObject({id: 'inc-torn', title: 'Torn', severity: 'SEV4', events: 1});
 		expect(entry!.warnings).toHaveLength(1);
 		expect(formatIncidentList([entry!])).toContain('Torn [1 damaged line skipped]');
-	});
-});
-
-describe('the lines the cockpit prints as it exits', () => {
-	it('say where the incident is, how to resume it and how to draft its post-mortem', () => {
-		expect(farewell('inc-20261122-0304-ab12', '/state/incidents/inc-20261122-0304-ab12.jsonl').split('\n')).toEqual([
-			'incident inc-20261122-0304-ab12 saved in /state/incidents/inc-20261122-0304-ab12.jsonl',
-			'resume: incident-tui --incident inc-20261122-0304-ab12',
-			'post-mortem draft: incident-tui export inc-20261122-0304-ab12 -o inc-20261122-0304-ab12.md',
-			'',
-		]);
-	});
-
-	it('repeat the --state-dir the operator gave, quoted, and the demo command for a demo incident', () => {
-		const text = farewell('inc-1', '/tmp/my state/incidents/inc-1.jsonl', {demo: true, stateDir: '/tmp/my state'});
-		expect(text).toContain("resume: incident-tui demo --incident inc-1 --state-dir '/tmp/my state'\n");
-		expect(text).toContain("post-mortem draft: incident-tui export inc-1 --state-dir '/tmp/my state' -o inc-1.md\n");
 	});
 });

@@ -20,7 +20,7 @@ export function isUnhealthyPod(pod: PodInfo): boolean {
  * Resolves with the first full list from the cluster's watch, and the errors of what it could not
  * list (reported with that list: a 500 on pods while deployments listed), then stops the watch.
  */
-async function clusterSnapshot(cluster: Cluster, signal: AbortSignal): Promise<{pods: PodInfo[]; deployments: DeploymentInfo[]; errors: Error[]}> {
+export async function clusterSnapshot(cluster: Cluster, signal: AbortSignal): Promise<{pods: PodInfo[]; deployments: DeploymentInfo[]; errors: Error[]}> {
 	const watch = new AbortController();
 	const stop = () => watch.abort();
 	signal.addEventListener('abort', stop, {once: true});

@@ -9,12 +9,14 @@ const quitFooter = dialogFooter([
 ]);
 import {useController, useIncident} from '../context.js';
 import {DialogFrame} from './dialog-frame.js';
+import {plainInvocation, resumeCommand} from '../../cli/printed.js';
 
 export function QuitDialog(props: {width: number; height: number; isActive: boolean}) {
 	const controller = useController();
 	const dialogClosed = useIncident(s => s.dialogClosed);
 	const id = useIncident(s => s.incident.id);
 	const status = useIncident(s => s.incident.status);
+	const resume = useIncident(s => s.env.resumeCommand ?? resumeCommand(plainInvocation, id, {demo: s.env.demo}));
 	useKeyPresses(
 		(input, key) => {
 			if (matches(Command.Yes, input, key) || matches(Command.Confirm, input, key) || matches(Command.Quit, input, key)) controller.quit();
@@ -25,7 +27,7 @@ export function QuitDialog(props: {width: number; height: number; isActive: bool
 	return (
 		<DialogFrame title="Quit incident-tui?" width={props.width} height={Math.min(props.height, 7)} tone="warn" footer={quitFooter}>
 			<Text wrap="truncate-end">{`The incident is still ${status}. Everything is saved in its journal.`}</Text>
-			<Text wrap="truncate-end">{`Resume with: incident-tui --incident ${id}`}</Text>
+			<Text wrap="wrap">{`Resume with: ${resume}`}</Text>
 		</DialogFrame>
 	);
 }
