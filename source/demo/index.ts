@@ -1,6 +1,7 @@
 import {configSchema, type Config} from '../config/schema.js';
 import {SimulatedCluster, demoContext, demoNamespace} from './cluster.js';
 import type {DemoServices, TrafficStats} from './services.js';
+import {serveDemoApi, type DemoApiServer} from './kube-api.js';
 
 /**
  * The built-in demo incident (`incident-tui demo`, `npm start`): a simulated cluster in which checkout's
@@ -16,6 +17,8 @@ export interface DemoEnvironment {
 	runbookVariables: Record<string, string>;
 	/** The running services (URLs, in-flight requests), for tests and diagnostics. */
 	services: DemoServices;
+	/** The cluster served over the Kubernetes API (its URL and token), which the runbook's kubectl uses. */
+	api: DemoApiServer;
 	/** Requests sent by the traffic generator so far. */
 	traffic(): TrafficStats;
 	/** Stops traffic, servers and the simulation. Idempotent. */
@@ -43,8 +46,11 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
 	// prom-client is loaded here rather than at import time, so that importing the demo costs nothing.
 	const {startServices, startTraffic} = await import('./services.js');
 	let services: DemoServices;
+	let api: DemoApiServer;
 	try {
 		services = await startServices({cluster, signal: controller.signal});
+		// The cluster over the Kubernetes API too, so the runbook's kubectl steps act on it (kube-api.ts).
+		api = await serveDemoApi(cluster, {signal: controller.signal});
 	} catch (error) {
 		controller.abort();
 		throw error;
@@ -58,7 +64,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
 			traffic.stop();
 			cluster.stop();
 			controller.abort();
-			await services.stop();
+			await Promise.all([services.stop(), api.close()]);
 		})();
 		return stopping;
 	};
@@ -96,6 +102,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
 		cluster,
 		runbookVariables: {namespace: demoNamespace, deployment: 'checkout'},
 		services,
+		api,
 		traffic: () => traffic.stats(),
 		stop,
 	};
