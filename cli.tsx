@@ -147,8 +147,10 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	let stopDemo: (() => Promise<void>) | undefined;
 	const incidentId = options.incident ?? newIncidentId(new Date());
 	if (options.demo) {
-		const {startDemo} = await import('./source/demo/index.js');
-		const demo = await startDemo({signal: abort.signal});
+		const [{startDemo}, {readDemoResume}] = await Promise.all([import('./source/demo/index.js'), import('./source/demo/resume.js')]);
+		// A demo incident resumed goes on where its journal left it: rolled back stays rolled back.
+		const resume = options.incident ? await readDemoResume(defaultStateDir(options.stateDir), options.incident) : undefined;
+		const demo = await startDemo({signal: abort.signal, ...(resume ? {resume} : {})});
 		config = demo.config;
 		cluster = demo.cluster;
 		variables = demo.runbookVariables;

@@ -28,7 +28,9 @@ import {dirname, join} from 'node:path';
 import {pinKubeconfig} from '../clients/kube-pin.js';
 import {demoContext, demoNamespace, deploymentInfo, logEveryMs, podInfo, templateHash, type Endpoint, type ReplicaSet, type SimDeployment, type Template} from './cluster-model.js';
 import {Simulation} from './cluster-sim.js';
+import {rollbackTarget} from './cluster-replay.js';
 import type {ClusterState} from './kube-objects.js';
+import type {DemoChange} from './resume.js';
 import {deploymentEvents, podContainers, podEvents, previousRun, runLine, runSoFar, runStart} from './cluster-story.js';
 
 export {badImage, demoContext, demoNamespace, timings, type Endpoint} from './cluster-model.js';
@@ -44,6 +46,10 @@ export interface SimulatedClusterOptions {
 	seed?: number;
 	/** Run the bad-deploy scenario (OOM kills of bad pods). Default true. */
 	scenario?: boolean;
+	/** When the scenario started (a resumed demo incident's opening); default now. */
+	startedAt?: number;
+	/** What a resumed demo incident changed, done at start (resume.ts). */
+	changes?: DemoChange[];
 }
 
 export class SimulatedCluster implements Cluster {
@@ -273,24 +279,6 @@ export class SimulatedCluster implements Cluster {
 	listDeployments(): DeploymentInfo[] {
 		return [...this.sim.deployments.values()].map(d => deploymentInfo(d, this.sim.pods.values()));
 	}
-}
-
-/** The ReplicaSet `kubectl rollout undo` restores: the one of `toRevision`, else the newest older than the current one. */
-function rollbackTarget(deployment: string, replicaSets: ReplicaSet[], current: ReplicaSet, toRevision: number | undefined): ReplicaSet {
-	if (toRevision === undefined || toRevision === 0) {
-		const older = replicaSets.filter(rs => rs.revision < current.revision).sort((a, b) => b.revision - a.revision);
-		if (!older[0]) throw new Error(`rollout undo deployment/${deployment}: no rollout history found (only revision ${current.revision} exists)`);
-		return older[0];
-	}
-	const target = replicaSets.find(rs => rs.revision === toRevision);
-	if (!target) {
-		const known = replicaSets
-			.map(rs => rs.revision)
-			.sort((a, b) => a - b)
-			.join(', ');
-		throw new Error(`rollout undo deployment/${deployment}: unable to find revision ${toRevision} in history (revisions: ${known})`);
-	}
-	return target;
 }
 
 /**

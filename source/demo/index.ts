@@ -2,6 +2,7 @@ import {configSchema, type Config} from '../config/schema.js';
 import {SimulatedCluster, demoContext, demoNamespace} from './cluster.js';
 import type {DemoServices, TrafficStats} from './services.js';
 import {serveDemoApi, type DemoApiServer} from './kube-api.js';
+import type {DemoResume} from './resume.js';
 
 /**
  * The built-in demo incident (`incident-tui demo`, `npm start`): a simulated cluster in which checkout's
@@ -31,6 +32,8 @@ export interface DemoOptions {
 	speed?: number;
 	/** Requests per second the traffic generator sends across all services. Default 16. */
 	trafficRps?: number;
+	/** A demo incident being resumed: its scenario goes on where its journal left it (resume.ts). */
+	resume?: DemoResume;
 }
 
 export const demoQueries = {
@@ -42,7 +45,11 @@ export const demoQueries = {
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
 	if (options.signal.aborted) throw new Error('demo not started: its signal was already aborted');
 	const controller = new AbortController();
-	const cluster = new SimulatedCluster({signal: controller.signal, ...(options.speed ? {speed: options.speed} : {})});
+	const cluster = new SimulatedCluster({
+		signal: controller.signal,
+		...(options.speed ? {speed: options.speed} : {}),
+		...(options.resume ? {startedAt: options.resume.openedAt, changes: options.resume.changes} : {}),
+	});
 	// prom-client is loaded here rather than at import time, so that importing the demo costs nothing.
 	const {startServices, startTraffic} = await import('./services.js');
 	let services: DemoServices;
