@@ -240,6 +240,24 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	process.exit(0);
 }
 
+interface StatusFlags {
+	json?: boolean;
+	timeout: number;
+	scrapeInterval?: number;
+}
+
+/** Reads every source of `config` once, prints the report (JSON or a table), and returns status's exit code. */
+async function printStatus(config: Config, cluster: Cluster | null, clusterError: string | undefined, local: StatusFlags): Promise<number> {
+	const {collectStatus, formatStatusTable, statusExitCode} = await import('./source/kinds/status.js');
+	const report = await collectStatus({config, cluster, clusterError, timeoutMs: local.timeout, scrapeIntervalMs: local.scrapeInterval ?? config.status.scrapeIntervalMs});
+	// What status prints comes from outside (bodies, labels, names, errors): control characters are
+	// shown as symbols and secrets masked, as on the cockpit's screen.
+	const [{cleanDeep}, {createRedactor, redactDeep}] = await Promise.all([import('./source/text/clean.js'), import('./source/timeline/redact.js')]);
+	const shown = redactDeep(cleanDeep(report), createRedactor(config.redact));
+	process.stdout.write(local.json ? `${JSON.stringify(shown, null, 2)}\n` : formatStatusTable(shown));
+	return statusExitCode(report);
+}
+
 const program = new Program('incident-tui')
 	.description('A terminal cockpit for live production incidents.')
 	.version(version)
@@ -261,9 +279,9 @@ const program = new Program('incident-tui')
 		return runCockpit(program.opts<GlobalOptions>());
 	});
 
-program
+const demoCommand = program
 	.command('demo')
-	.description('open the cockpit on the built-in demo incident (a bad deploy; roll it back with u)')
+	.description('open the cockpit on the built-in demo incident (a bad deploy; roll it back with u); --incident ID resumes one where it was')
 	.action(async () => runCockpit({...program.opts<GlobalOptions>(), demo: true}));
 
 program
@@ -274,13 +292,12 @@ program
 	.option('--json', 'print JSON')
 	.option('--timeout <ms>', 'how long to wait for the sources', positiveMs, 5000)
 	.option('--scrape-interval <duration>', 'direct scrape mode: the gap between its two scrapes, which rates are measured over (10s, 500ms; 0: one scrape, rates unknown; default the config\'s status.scrapeIntervalMs, 10s)', scrapeInterval)
-	.action(async (local: {json?: boolean; timeout: number; scrapeInterval?: number}) => {
+	.action(async (local: StatusFlags) => {
 		const options = program.opts<GlobalOptions>();
 		const {config, file} = await readConfig(options);
 		const k = kubeSettings(config, options);
 		// Nothing to read is not "all is well": a cron job or a CI wrapper would take exit 0 for healthy.
 		if (!config.prometheus && !config.alertmanager && !config.services.some(s => s.health || s.scrape) && !k.wanted) die(nothingToCheck(file));
-		const {collectStatus, formatStatusTable, statusExitCode} = await import('./source/kinds/status.js');
 		let cluster: Cluster | null = null;
 		let clusterError: string | undefined;
 		try {
@@ -289,13 +306,32 @@ program
 			// A cluster was asked for (config, --context, $KUBECONFIG or ~/.kube/config) but not reached: the report says so.
 			clusterError = (error as Error).message;
 		}
-		const report = await collectStatus({config, cluster, clusterError, timeoutMs: local.timeout, scrapeIntervalMs: local.scrapeInterval ?? config.status.scrapeIntervalMs});
-		// What status prints comes from outside (bodies, labels, names, errors): control characters are
-		// shown as symbols and secrets masked, as on the cockpit's screen.
-		const [{cleanDeep}, {createRedactor, redactDeep}] = await Promise.all([import('./source/text/clean.js'), import('./source/timeline/redact.js')]);
-		const shown = redactDeep(cleanDeep(report), createRedactor(config.redact));
-		process.stdout.write(local.json ? `${JSON.stringify(shown, null, 2)}\n` : formatStatusTable(shown));
-		process.exit(statusExitCode(report));
+		process.exit(await printStatus(config, cluster, clusterError, local));
+	});
+
+demoCommand
+	.command('status')
+	.description('start the demo (with --incident ID, where that demo incident left it) and report on it as status does, with its exit codes')
+	.option('--json', 'print JSON')
+	.option('--timeout <ms>', 'how long to wait for the sources', positiveMs, 5000)
+	.option('--scrape-interval <duration>', 'the gap between the two scrapes rates are measured over (default 3s)', scrapeInterval)
+	.action(async (local: StatusFlags) => {
+		const options = program.opts<GlobalOptions>();
+		if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
+		const [{startDemo}, {readDemoResume}] = await Promise.all([import('./source/demo/index.js'), import('./source/demo/resume.js')]);
+		const stateDir = defaultStateDir(options.stateDir);
+		const resume = options.incident ? await readDemoResume(stateDir, options.incident) : undefined;
+		if (options.incident && !resume) die(`no demo incident ${options.incident} in ${stateDir} (see: incident-tui incidents)`);
+		const abort = new AbortController();
+		const demo = await startDemo({signal: abort.signal, ...(resume ? {resume} : {})});
+		let code: number;
+		try {
+			code = await printStatus(demo.config, demo.cluster, undefined, {...local, scrapeInterval: local.scrapeInterval ?? 3000});
+		} finally {
+			abort.abort();
+			await demo.stop();
+		}
+		process.exit(code);
 	});
 
 program
