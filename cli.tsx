@@ -375,7 +375,9 @@ program
 		const runbooks = loaded.filter(r => r !== null);
 		const lastSelected = events.filter(e => e.type === 'runbook.selected').at(-1);
 		const runbook = lastSelected?.type === 'runbook.selected' ? (runbooks.find(r => r.id === lastSelected.data.id) ?? null) : null;
-		const text = exportPostmortem(events, {format: local.format, incidentId: id, runbook, runbooks});
+		// A demo incident is a drill: its post-mortem scores it (source/timeline/drill.ts).
+		const drill = (await import('./source/demo/resume.js')).drillInput(events);
+		const text = exportPostmortem(events, {format: local.format, incidentId: id, runbook, runbooks, ...(drill ? {drill} : {})});
 		if (local.output) {
 			const {writeFile} = await import('node:fs/promises');
 			await writeFile(local.output, text);

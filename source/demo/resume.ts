@@ -12,6 +12,7 @@ import {existsSync} from 'node:fs';
 import {readJournal} from '../timeline/journal.js';
 import {journalPath} from '../timeline/state-dir.js';
 import type {AnyTimelineEvent} from '../timeline/events.js';
+import type {DrillInput} from '../timeline/drill.js';
 import {demoContext, demoNamespace} from './cluster-model.js';
 
 /** What one kubectl command changes in the demo's cluster. */
@@ -115,6 +116,19 @@ export function demoChanges(events: readonly AnyTimelineEvent[]): DemoChange[] {
 		if (change) changes.push({...change, at: Date.parse(event.at)});
 	}
 	return changes;
+}
+
+/** What a demo incident's drill is scored with (source/timeline/drill.ts): the first change its cluster saw, for a demo incident only. */
+export function drillInput(events: readonly AnyTimelineEvent[]): DrillInput | undefined {
+	const opened = events.find(e => e.type === 'incident.opened');
+	if (opened?.type !== 'incident.opened' || !opened.data.demo) return undefined;
+	for (const event of events) {
+		if (event.type !== 'action.succeeded' || !event.data.kubectl || (event.data.kind === 'command' && event.data.exitCode !== 0)) continue;
+		if (!kubectlChange(event.data.kubectl)) continue;
+		const what = event.data.kind === 'command' ? `runbook command: ${event.data.kubectl}` : `${event.data.kind} of ${event.data.target.object} (${event.data.kubectl})`;
+		return {firstChange: {at: event.at, what}};
+	}
+	return {};
 }
 
 /** What resuming `incidentId` starts the demo from; undefined when it has no journal yet, or is not a demo incident. */

@@ -26,6 +26,8 @@ import type {AnyTimelineEvent, AppendEvent, IncidentStatus, Severity} from '../t
 import {openJournal, readJournal, type Journal} from '../timeline/journal.js';
 import {exportPostmortem} from '../timeline/export.js';
 import {hhmmss, stepCheckHow} from '../timeline/describe.js';
+import type {DrillInput} from '../timeline/drill.js';
+import {drillInput} from '../demo/resume.js';
 import {createLineRedactor, createRedactor, REDACTED} from '../timeline/redact.js';
 import {author, newEventId, newIncidentId} from '../timeline/ids.js';
 import {journalPath} from '../timeline/state-dir.js';
@@ -36,6 +38,12 @@ import {watchRecovery} from './recovery.js';
 function filledAsRecorded(runbook: Runbook, events: readonly AnyTimelineEvent[]): Runbook {
 	const selected = events.filter(e => e.type === 'runbook.selected' && e.data.id === runbook.id).at(-1);
 	return selected?.type === 'runbook.selected' && selected.data.variables ? withFilledTitles(runbook, selected.data.variables) : runbook;
+}
+
+/** A demo incident's post-mortem scores its drill (source/timeline/drill.ts). */
+function withDrill(events: readonly AnyTimelineEvent[]): {drill?: DrillInput} {
+	const drill = drillInput(events);
+	return drill ? {drill} : {};
 }
 
 /** Lines of a followed log shown from before it was opened (`kubectl logs -f --tail=100`). */
@@ -453,7 +461,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 			// From the journal, not the screen's list: a long incident has more events than the screen keeps.
 			const file = resolvePath(options.exportDir ?? process.cwd(), `${incidentId}-postmortem.md`);
 			void readJournal(journal.path)
-				.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook, runbooks: store.getState().runbooks.map(r => filledAsRecorded(r, events)), redact})))
+				.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook, runbooks: store.getState().runbooks.map(r => filledAsRecorded(r, events)), redact, ...withDrill(events)})))
 				.then(
 					() => flash(`post-mortem draft written to ${file}`, 'ok'),
 					(error: unknown) => flash(`post-mortem draft not written: ${(error as Error).message}`, 'crit'),
