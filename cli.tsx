@@ -154,7 +154,13 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		config = demo.config;
 		cluster = demo.cluster;
 		variables = demo.runbookVariables;
-		stopDemo = () => demo.stop();
+		// While it runs, `status --config FILE` and `demo status` can report on it (source/demo/live.ts).
+		const {writeLiveDemo} = await import('./source/demo/live.js');
+		const removeLive = writeLiveDemo(defaultStateDir(options.stateDir), incidentId, demo.config, demo.cluster.commandEnvironment().env.KUBECONFIG!);
+		stopDemo = () => {
+			removeLive();
+			return demo.stop();
+		};
 		k = {...kubeSettings(config, {}, false), readonly: Boolean(options.readonly)};
 	} else {
 		config = userConfig!;
@@ -258,6 +264,20 @@ async function printStatus(config: Config, cluster: Cluster | null, clusterError
 	return statusExitCode(report);
 }
 
+/** `demo status` while a demo cockpit runs: that demo, read as `status --config` reads a system (its services, and its served cluster through the Kubernetes client). */
+async function liveDemoStatus(live: {incidentId: string; file: string; pid: number}, local: StatusFlags): Promise<number> {
+	process.stderr.write(`incident-tui: reporting on the running demo ${live.incidentId} (process ${live.pid}; status --config ${live.file} does the same)\n`);
+	const {config} = await readConfig({config: live.file});
+	let cluster: Cluster | null = null;
+	let clusterError: string | undefined;
+	try {
+		cluster = await connectCluster(config, {readonly: true}, undefined);
+	} catch (error) {
+		clusterError = (error as Error).message;
+	}
+	return printStatus(config, cluster, clusterError, {...local, scrapeInterval: local.scrapeInterval ?? 3000});
+}
+
 const program = new Program('incident-tui')
 	.description('A terminal cockpit for live production incidents.')
 	.version(version)
@@ -318,8 +338,10 @@ demoCommand
 	.action(async (local: StatusFlags) => {
 		const options = program.opts<GlobalOptions>();
 		if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
-		const [{startDemo}, {readDemoResume}] = await Promise.all([import('./source/demo/index.js'), import('./source/demo/resume.js')]);
+		const [{startDemo}, {readDemoResume}, {findLiveDemo}] = await Promise.all([import('./source/demo/index.js'), import('./source/demo/resume.js'), import('./source/demo/live.js')]);
 		const stateDir = defaultStateDir(options.stateDir);
+		const live = findLiveDemo(stateDir, options.incident);
+		if (live) process.exit(await liveDemoStatus(live, local));
 		const resume = options.incident ? await readDemoResume(stateDir, options.incident) : undefined;
 		if (options.incident && !resume) die(`no demo incident ${options.incident} in ${stateDir} (see: incident-tui incidents)`);
 		const abort = new AbortController();

@@ -84,7 +84,8 @@ export class SimulatedCluster implements Cluster {
 				user: 'incident-tui-demo',
 				namespace: demoNamespace,
 				files: [],
-				clusters: [{name: 'incident-tui-demo', cluster: {server: url ?? 'https://127.0.0.1:1'}}],
+				// Plain http: client-node (status --config on a running demo) wants it said that there is no TLS to verify.
+				clusters: [{name: 'incident-tui-demo', cluster: url ? {server: url, 'insecure-skip-tls-verify': true} : {server: 'https://127.0.0.1:1'}}],
 				// A token, or kubectl would ask for a username on the command's closed stdin (over http it sends none, and the demo's API wants none).
 				users: [{name: 'incident-tui-demo', user: {token: url ? 'demo-api-wants-none' : 'demo-has-no-api-server'}}],
 			},

@@ -2,10 +2,15 @@
  * `incident-tui demo status`: the demo reported as `status` reports a real config, with its exit codes;
  * with --incident ID, the demo as that incident left it.
  */
+import {existsSync, readdirSync} from 'node:fs';
+import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {openJournal} from '../../source/timeline/journal.js';
 import {createRedactor} from '../../source/timeline/redact.js';
 import {journalPath} from '../../source/timeline/state-dir.js';
+import type {AnyTimelineEvent} from '../../source/timeline/events.js';
+import {scriptFound, startCli, type CliTerminal} from '../support/cli-terminal.js';
+import {waitFor} from '../support/wait.js';
 import {cliTestTimeoutMs, runCli, tempDir} from './run-cli.js';
 
 interface Report {
@@ -17,7 +22,10 @@ interface Report {
 }
 
 let remove: (() => Promise<void>) | undefined;
+let cockpit: CliTerminal | undefined;
 afterEach(async () => {
+	await cockpit?.close();
+	cockpit = undefined;
 	await remove?.();
 	remove = undefined;
 });
@@ -68,5 +76,53 @@ describe('incident-tui demo status', {timeout: cliTestTimeoutMs}, () => {
 		const result = await runCli(['demo', 'status', '--incident', 'inc-20990101-0000-none', '--state-dir', home.dir], {home: home.dir});
 		expect(result.stderr).toContain(`no demo incident inc-20990101-0000-none in ${home.dir}`);
 		expect(result.code).toBe(2);
+	});
+});
+
+/** Types `key` every 2 s until the journal holds an event `match` accepts. */
+async function pressUntil(cli: CliTerminal, key: string, match: (event: AnyTimelineEvent) => boolean, message: string): Promise<void> {
+	let typedAt = 0;
+	await waitFor(
+		() => {
+			if (cli.events().some(match)) return true;
+			if (Date.now() - typedAt > 2000) {
+				cli.type(key);
+				typedAt = Date.now();
+			}
+			return false;
+		},
+		{timeoutMs: 30_000, intervalMs: 100, message},
+	);
+}
+
+describe.skipIf(!scriptFound)('status pointed at a running demo', () => {
+	it('demo status and status --config report on the demo the cockpit runs, as it is now (rolled back from the keys)', {timeout: 150_000}, async () => {
+		cockpit = startCli(['demo']);
+		const home = cockpit.home;
+		const env = {XDG_STATE_HOME: path.join(home, 'state')};
+		await cockpit.shown(/checkout\s+\S+\s+rev 3/, 'checkout at revision 3');
+		const running = path.join(home, 'state', 'incident-tui', 'demo-running');
+		expect(readdirSync(running)).toHaveLength(1);
+		const file = path.join(running, readdirSync(running)[0]!);
+		// Rolled back in the cockpit: u, then y in the confirmation. A key typed before the cockpit reads
+		// its input is lost, so u is typed again until the confirmation is journaled.
+		await pressUntil(cockpit, 'u', e => e.type === 'action.requested', 'the rollback confirmation');
+		cockpit.type('y');
+		await cockpit.event(e => e.type === 'action.succeeded', 'the rollback');
+		await cockpit.shown(/checkout\s+\S+\s+rev 4/, 'checkout at revision 4');
+
+		const result = await runCli(['demo', 'status', '--json', '--scrape-interval', '1s'], {home, env, timeoutMs: 45_000});
+		expect(result.stderr).toMatch(/reporting on the running demo inc-\S+ \(process \d+; status --config \S+ does the same\)/);
+		const report = JSON.parse(result.stdout) as Report;
+		expect(report.deployments.find(d => d.name === 'checkout')).toMatchObject({revision: 4});
+		expect(report.sources.every(s => s.state === 'ok')).toBe(true);
+		// status itself, pointed at the file the running demo wrote: the same cluster, through the Kubernetes client.
+		const direct = await runCli(['status', '--json', '--config', file, '--scrape-interval', '1s'], {home, env, timeoutMs: 45_000});
+		expect((JSON.parse(direct.stdout) as Report).deployments.find(d => d.name === 'checkout')).toMatchObject({revision: 4});
+
+		cockpit.type('q');
+		await cockpit.close();
+		cockpit = undefined;
+		expect(existsSync(file)).toBe(false);
 	});
 });
