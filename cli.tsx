@@ -248,12 +248,20 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	let stopDemo: (() => Promise<void>) | undefined;
 	const incidentId = options.incident ?? newIncidentId(new Date());
 	if (options.demo) {
-		const {startDemo} = await import('./source/demo/index.js');
-		const demo = await startDemo({signal: abort.signal});
+		const [{startDemo}, {readDemoResume}] = await Promise.all([import('./source/demo/index.js'), import('./source/demo/resume.js')]);
+		// A demo incident resumed goes on where its journal left it: rolled back stays rolled back.
+		const resume = options.incident ? await readDemoResume(defaultStateDir(options.stateDir), options.incident) : undefined;
+		const demo = await startDemo({signal: abort.signal, ...(resume ? {resume} : {})});
 		config = demo.config;
 		cluster = demo.cluster;
 		variables = demo.runbookVariables;
-		stopDemo = () => demo.stop();
+		// While it runs, `status --config FILE` and `demo status` can report on it (source/demo/live.ts).
+		const {writeLiveDemo} = await import('./source/demo/live.js');
+		const removeLive = writeLiveDemo(defaultStateDir(options.stateDir), incidentId, demo.config, demo.cluster.commandEnvironment().env.KUBECONFIG!);
+		stopDemo = () => {
+			removeLive();
+			return demo.stop();
+		};
 		k = {...kubeSettings(config, {}, false), readonly: Boolean(options.readonly)};
 	} else {
 		config = userConfig!;
@@ -342,6 +350,38 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	process.exit(0);
 }
 
+interface StatusFlags {
+	json?: boolean;
+	timeout: number;
+	scrapeInterval?: number;
+}
+
+/** Reads every source of `config` once, prints the report (JSON or a table), and returns status's exit code. */
+async function printStatus(config: Config, cluster: Cluster | null, clusterError: string | undefined, local: StatusFlags): Promise<number> {
+	const {collectStatus, formatStatusTable, statusExitCode} = await import('./source/kinds/status.js');
+	const report = await collectStatus({config, cluster, clusterError, timeoutMs: local.timeout, scrapeIntervalMs: local.scrapeInterval ?? config.status.scrapeIntervalMs});
+	// What status prints comes from outside (bodies, labels, names, errors): control characters are
+	// shown as symbols and secrets masked, as on the cockpit's screen.
+	const [{cleanDeep}, {createRedactor, redactDeep}] = await Promise.all([import('./source/text/clean.js'), import('./source/timeline/redact.js')]);
+	const shown = redactDeep(cleanDeep(report), createRedactor(config.redact));
+	process.stdout.write(local.json ? `${JSON.stringify(shown, null, 2)}\n` : formatStatusTable(shown));
+	return statusExitCode(report);
+}
+
+/** `demo status` while a demo cockpit runs: that demo, read as `status --config` reads a system (its services, and its served cluster through the Kubernetes client). */
+async function liveDemoStatus(live: {incidentId: string; file: string; pid: number}, local: StatusFlags): Promise<number> {
+	process.stderr.write(`incident-tui: reporting on the running demo ${live.incidentId} (process ${live.pid}; status --config ${live.file} does the same)\n`);
+	const {config} = await readConfig({config: live.file});
+	let cluster: Cluster | null = null;
+	let clusterError: string | undefined;
+	try {
+		cluster = await connectCluster(config, {readonly: true}, undefined);
+	} catch (error) {
+		clusterError = (error as Error).message;
+	}
+	return printStatus(config, cluster, clusterError, {...local, scrapeInterval: local.scrapeInterval ?? 3000});
+}
+
 const program = new Program('incident-tui')
 	.description('A terminal cockpit for live production incidents.')
 	// The commit is asked of git only when --version is (from sources; the single file carries it).
@@ -368,9 +408,9 @@ const program = new Program('incident-tui')
 		return runCockpit(program.opts<GlobalOptions>());
 	});
 
-program
+const demoCommand = program
 	.command('demo')
-	.description('open the cockpit on the built-in demo incident (a bad deploy; roll it back with u)')
+	.description('open the cockpit on the built-in demo incident (a bad deploy; roll it back with u); --incident ID resumes one where it was')
 	.action(async () => runCockpit({...program.opts<GlobalOptions>(), demo: true}));
 
 program
@@ -381,13 +421,12 @@ program
 	.option('--json', 'print JSON')
 	.option('--timeout <ms>', 'how long to wait for the sources', positiveMs, 5000)
 	.option('--scrape-interval <duration>', 'direct scrape mode: the gap between its two scrapes, which rates are measured over (10s, 500ms; 0: one scrape, rates unknown; default the config\'s status.scrapeIntervalMs, 10s)', scrapeInterval)
-	.action(async (local: {json?: boolean; timeout: number; scrapeInterval?: number}) => {
+	.action(async (local: StatusFlags) => {
 		const options = program.opts<GlobalOptions>();
 		const {config, file} = await readConfig(options);
 		const k = kubeSettings(config, options);
 		// Nothing to read is not "all is well": a cron job or a CI wrapper would take exit 0 for healthy.
 		if (!config.prometheus && !config.alertmanager && !config.services.some(s => s.health || s.scrape) && !k.wanted) die(nothingToCheck(file));
-		const {collectStatus, formatStatusTable, statusExitCode} = await import('./source/kinds/status.js');
 		let cluster: Cluster | null = null;
 		let clusterError: string | undefined;
 		try {
@@ -396,13 +435,34 @@ program
 			// A cluster was asked for (config, --context, $KUBECONFIG or ~/.kube/config) but not reached: the report says so.
 			clusterError = (error as Error).message;
 		}
-		const report = await collectStatus({config, cluster, clusterError, timeoutMs: local.timeout, scrapeIntervalMs: local.scrapeInterval ?? config.status.scrapeIntervalMs});
-		// What status prints comes from outside (bodies, labels, names, errors): control characters are
-		// shown as symbols and secrets masked, as on the cockpit's screen.
-		const [{cleanDeep}, {createRedactor, redactDeep}] = await Promise.all([import('./source/text/clean.js'), import('./source/timeline/redact.js')]);
-		const shown = redactDeep(cleanDeep(report), createRedactor(config.redact));
-		process.stdout.write(local.json ? `${JSON.stringify(shown, null, 2)}\n` : formatStatusTable(shown));
-		process.exit(statusExitCode(report));
+		process.exit(await printStatus(config, cluster, clusterError, local));
+	});
+
+demoCommand
+	.command('status')
+	.description('start the demo (with --incident ID, where that demo incident left it) and report on it as status does, with its exit codes')
+	.option('--json', 'print JSON')
+	.option('--timeout <ms>', 'how long to wait for the sources', positiveMs, 5000)
+	.option('--scrape-interval <duration>', 'the gap between the two scrapes rates are measured over (default 3s)', scrapeInterval)
+	.action(async (local: StatusFlags) => {
+		const options = program.opts<GlobalOptions>();
+		if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: incident-tui incidents)`);
+		const [{startDemo}, {readDemoResume}, {findLiveDemo}] = await Promise.all([import('./source/demo/index.js'), import('./source/demo/resume.js'), import('./source/demo/live.js')]);
+		const stateDir = defaultStateDir(options.stateDir);
+		const live = findLiveDemo(stateDir, options.incident);
+		if (live) process.exit(await liveDemoStatus(live, local));
+		const resume = options.incident ? await readDemoResume(stateDir, options.incident) : undefined;
+		if (options.incident && !resume) die(`no demo incident ${options.incident} in ${stateDir} (see: incident-tui incidents)`);
+		const abort = new AbortController();
+		const demo = await startDemo({signal: abort.signal, ...(resume ? {resume} : {})});
+		let code: number;
+		try {
+			code = await printStatus(demo.config, demo.cluster, undefined, {...local, scrapeInterval: local.scrapeInterval ?? 3000});
+		} finally {
+			abort.abort();
+			await demo.stop();
+		}
+		process.exit(code);
 	});
 
 program
@@ -453,7 +513,9 @@ program
 		const runbooks = loaded.filter(r => r !== null);
 		const lastSelected = events.filter(e => e.type === 'runbook.selected').at(-1);
 		const runbook = lastSelected?.type === 'runbook.selected' ? (runbooks.find(r => r.id === lastSelected.data.id) ?? null) : null;
-		const text = exportPostmortem(events, {format: local.format, incidentId: id, runbook, runbooks});
+		// A demo incident is a drill: its post-mortem scores it (source/timeline/drill.ts).
+		const drill = (await import('./source/demo/resume.js')).drillInput(events);
+		const text = exportPostmortem(events, {format: local.format, incidentId: id, runbook, runbooks, ...(drill ? {drill} : {})});
 		if (local.output) {
 			const {writeFile} = await import('node:fs/promises');
 			await writeFile(local.output, text);

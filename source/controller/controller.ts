@@ -15,6 +15,7 @@ import type {RowRef} from '../kinds/types.js';
 import type {Runbook} from '../runbook/model.js';
 import {withFilledTitles} from '../runbook/template.js';
 import type {AnyTimelineEvent, IncidentStatus, Severity} from '../timeline/events.js';
+import type {DrillInput} from '../timeline/drill.js';
 import {exportPostmortem} from '../timeline/export.js';
 import {readInSharedOrder} from '../sync/shared-order.js';
 import type {CockpitController} from './types.js';
@@ -124,6 +125,12 @@ export class Controller implements CockpitController {
 			.catch(this.#fail);
 	}
 
+	/** A demo incident's post-mortem scores its drill (timeline/drill.ts). */
+	#drill(events: readonly AnyTimelineEvent[]): {drill?: DrillInput} {
+		const drill = this.ports.drill?.(events);
+		return drill ? {drill} : {};
+	}
+
 	/** Writes the post-mortem draft from the journal, not the screen's list: a long incident has more events than the screen keeps. */
 	exportPostmortem(): void {
 		const {incidentId, store, redact} = this.ports;
@@ -131,7 +138,7 @@ export class Controller implements CockpitController {
 		const runbook = this.ports.runbook.runbook;
 		// In the shared order: two hosts whose journals hold the same events write the same draft.
 		readInSharedOrder(this.ports.journalPath)
-			.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook, runbooks: store.getState().runbooks.map(r => filledAsRecorded(r, events)), redact})))
+			.then(({events}) => writeFile(file, exportPostmortem(events, {format: 'md', incidentId, runbook, runbooks: store.getState().runbooks.map(r => filledAsRecorded(r, events)), redact, ...this.#drill(events)})))
 			.then(
 				() => this.#flash(`post-mortem draft written to ${file}`, 'ok'),
 				(error: unknown) => this.#flash(`post-mortem draft not written: ${errorText(error)}`, 'crit'),

@@ -4,7 +4,8 @@ import type {Cluster} from '../ports/cluster.js';
 import type {Metrics} from '../ports/metrics.js';
 import type {IncidentStore} from '../store/store.js';
 import type {EnvInfo} from '../store/types.js';
-import type {AppendEvent} from '../timeline/events.js';
+import type {AnyTimelineEvent, AppendEvent} from '../timeline/events.js';
+import type {DrillInput} from '../timeline/drill.js';
 import type {Redactor} from '../timeline/redact.js';
 import type {RunbookState} from './runbook-state.js';
 
@@ -34,6 +35,8 @@ export interface ControllerPorts {
 	runbookChosen(): void;
 	/** Starts the kinds' sources again (with the runbook now active). */
 	restartSources(): void;
+	/** A demo incident's drill, scored in its post-mortem (demo/resume.ts); absent outside the demo. */
+	drill?: (events: readonly AnyTimelineEvent[]) => DrillInput | undefined;
 }
 
 /** What a flash says of an error: its message. */

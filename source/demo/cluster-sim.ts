@@ -6,6 +6,8 @@
  */
 import type {ClusterChange, ClusterWatcher} from '../ports/cluster.js';
 import {shopDeployments} from './cluster-seed.js';
+import {replayChanges} from './cluster-replay.js';
+import type {DemoChange} from './resume.js';
 import {
 	abortError,
 	badImage,
@@ -38,6 +40,10 @@ export interface SimulationOptions {
 	seed?: number;
 	/** Run the bad-deploy scenario (OOM kills of bad pods). Default true. */
 	scenario?: boolean;
+	/** When the scenario started (the demo incident opened); default now. The shop's history is dated from it. */
+	startedAt?: number;
+	/** Changes the incident made to the cluster, done at start with their rollouts finished (cluster-replay.ts). */
+	changes?: DemoChange[];
 }
 
 export class Simulation {
@@ -57,8 +63,9 @@ export class Simulation {
 		this.speed = options.speed && options.speed > 0 ? options.speed : 1;
 		this.now = options.now ?? Date.now;
 		this.random = seededRandom(options.seed ?? 20_261_122);
-		this.startedAt = this.now();
+		this.startedAt = options.startedAt ?? this.now();
 		this.seed();
+		replayChanges(this, options.changes ?? []);
 		if (options.scenario ?? true) this.startScenario();
 	}
 
@@ -123,12 +130,7 @@ export class Simulation {
 			d.current = rs.hash;
 		});
 		this.deployments.set(d.name, d);
-		for (let i = 0; i < spec.replicas; i++) {
-			const pod = this.newPod(d, spec.podAge(i));
-			pod.phase = 'Running';
-			pod.ready = true;
-			delete pod.waitingReason;
-		}
+		for (let i = 0; i < spec.replicas; i++) this.addRunningPod(d, spec.podAge(i));
 	}
 
 	/** The ReplicaSet of `template`, made or (when one has the template already) given `revision`. */
@@ -142,6 +144,15 @@ export class Simulation {
 		const rs: ReplicaSet = {name: `${d.name}-${hash}`, hash, revision, template, createdAt, ...(changeCause ? {changeCause} : {})};
 		d.replicaSets.set(hash, rs);
 		return rs;
+	}
+
+	/** A pod of the deployment's current ReplicaSet that has been running and ready since `createdAt`. */
+	addRunningPod(d: SimDeployment, createdAt: number): SimPod {
+		const pod = this.newPod(d, createdAt);
+		pod.phase = 'Running';
+		pod.ready = true;
+		delete pod.waitingReason;
+		return pod;
 	}
 
 	private newPod(d: SimDeployment, createdAt: number): SimPod {

@@ -24,9 +24,13 @@ import type {
 	PodNow,
 	RevisionInfo,
 } from '../ports/cluster.js';
+import {dirname, join} from 'node:path';
 import {pinKubeconfig} from '../clients/kube-pin.js';
-import {demoContext, demoNamespace, deploymentInfo, logEveryMs, podInfo, type Endpoint, type ReplicaSet, type Template} from './cluster-model.js';
+import {demoContext, demoNamespace, deploymentInfo, logEveryMs, podInfo, templateHash, type Endpoint, type ReplicaSet, type SimDeployment, type Template} from './cluster-model.js';
 import {Simulation} from './cluster-sim.js';
+import {rollbackTarget} from './cluster-replay.js';
+import type {ClusterState} from './kube-objects.js';
+import type {DemoChange} from './resume.js';
 import {deploymentEvents, podContainers, podEvents, previousRun, runLine, runSoFar, runStart} from './cluster-story.js';
 
 export {badImage, demoContext, demoNamespace, timings, type Endpoint} from './cluster-model.js';
@@ -42,6 +46,10 @@ export interface SimulatedClusterOptions {
 	seed?: number;
 	/** Run the bad-deploy scenario (OOM kills of bad pods). Default true. */
 	scenario?: boolean;
+	/** When the scenario started (a resumed demo incident's opening); default now. */
+	startedAt?: number;
+	/** What a resumed demo incident changed, done at start (resume.ts). */
+	changes?: DemoChange[];
 }
 
 export class SimulatedCluster implements Cluster {
@@ -50,6 +58,8 @@ export class SimulatedCluster implements Cluster {
 
 	private readonly sim: Simulation;
 	private pinned: CommandEnvironment | undefined;
+	/** Where the simulation is served over the Kubernetes API (kube-api.ts), once it is. */
+	private apiUrl: string | undefined;
 
 	constructor(options: SimulatedClusterOptions = {}) {
 		this.sim = new Simulation(options);
@@ -60,25 +70,41 @@ export class SimulatedCluster implements Cluster {
 	}
 
 	/**
-	 * The demo's cluster is in this process, not behind an API server, so the kubectl of a runbook
-	 * command is pointed at a cluster that is not there (a closed loopback port): it fails at once and
-	 * never reaches a real cluster from the user's own kubeconfig, which is left out.
+	 * The environment of the runbook's commands. Served over the Kubernetes API (kube-api.ts, `serveAt`),
+	 * kubectl in a command acts on this simulated cluster, as the panes show it. Not served (a cluster made
+	 * on its own, in tests), kubectl is pointed at a closed loopback port: it fails at once. Either way the
+	 * user's own kubeconfig is left out, so no real cluster is reached.
 	 */
 	commandEnvironment(): CommandEnvironment {
-		this.pinned ??= pinKubeconfig(
+		const url = this.apiUrl;
+		this.pinned ??= withCacheBeside(pinKubeconfig(
 			{
 				context: demoContext,
 				cluster: 'incident-tui-demo',
 				user: 'incident-tui-demo',
 				namespace: demoNamespace,
 				files: [],
-				clusters: [{name: 'incident-tui-demo', cluster: {server: 'https://127.0.0.1:1'}}],
-				// A token, or kubectl would ask for a username on the command's closed stdin.
-				users: [{name: 'incident-tui-demo', user: {token: 'demo-has-no-api-server'}}],
+				// Plain http: client-node (status --config on a running demo) wants it said that there is no TLS to verify.
+				clusters: [{name: 'incident-tui-demo', cluster: url ? {server: url, 'insecure-skip-tls-verify': true} : {server: 'https://127.0.0.1:1'}}],
+				// A token, or kubectl would ask for a username on the command's closed stdin (over http it sends none, and the demo's API wants none).
+				users: [{name: 'incident-tui-demo', user: {token: url ? 'demo-api-wants-none' : 'demo-has-no-api-server'}}],
 			},
-			'demo: kubectl here reaches no cluster, so nothing real is touched',
-		);
+			url
+				? `demo: kubectl here acts on the demo's simulated cluster (context ${demoContext}, namespace ${demoNamespace}, served on ${url}), nothing real is touched`
+				: 'demo: kubectl here reaches no cluster, so nothing real is touched',
+		));
 		return this.pinned;
+	}
+
+	/** The simulation is served over the Kubernetes API at `url` (kube-api.ts): runbook commands' kubectl goes there. */
+	serveAt(url: string): void {
+		this.apiUrl = url;
+		this.pinned = undefined;
+	}
+
+	/** The simulation's objects and clock, read by the served API (kube-objects.ts). */
+	get state(): ClusterState {
+		return this.sim;
 	}
 
 	/** Stops every timer and forgets every watcher. Idempotent. */
@@ -147,16 +173,37 @@ export class SimulatedCluster implements Cluster {
 		await this.sim.roundTrip(signal);
 		const d = this.sim.deployment(deployment);
 		const current = d.replicaSets.get(d.current)!;
-		const now = this.sim.now();
-		const template: Template = {image: current.template.image, restartedAt: new Date(now).toISOString()};
-		const rs = this.sim.addReplicaSet(d, template, current.revision + 1, now, current.changeCause);
-		d.current = rs.hash;
-		this.sim.specChanged(d);
+		const template: Template = {image: current.template.image, restartedAt: new Date(this.sim.now()).toISOString()};
+		const rs = this.rollOut(d, template);
 		return {
 			summary: `restarted: revision ${current.revision} -> ${rs.revision} (same image ${template.image}, restartedAt ${template.restartedAt})`,
 			before: `revision ${current.revision}`,
 			after: `revision ${rs.revision} (restartedAt ${template.restartedAt})`,
 		};
+	}
+
+	/**
+	 * The deployment's pod template set to `template`, as a PATCH of the Deployment does it (kubectl's
+	 * `rollout undo`, `rollout restart`, `set image`): the ReplicaSet of that template, reused when one
+	 * has it, becomes the next revision and is rolled out. Nothing changes when it is the current one.
+	 */
+	async applyTemplate(deployment: string, template: Template, signal?: AbortSignal): Promise<MutationResult> {
+		await this.sim.roundTrip(signal);
+		const d = this.sim.deployment(deployment);
+		const current = d.replicaSets.get(d.current)!;
+		const before = `revision ${current.revision} (${current.template.image})`;
+		if (templateHash(deployment, template) === d.current) return {summary: 'unchanged', before, after: before};
+		const rs = this.rollOut(d, template);
+		return {summary: `revision ${current.revision} -> ${rs.revision} (${rs.template.image})`, before, after: `revision ${rs.revision} (${rs.template.image})`};
+	}
+
+	/** `template` becomes the deployment's: its ReplicaSet (made, or reused) gets the next revision, and the controller rolls it out. */
+	private rollOut(d: SimDeployment, template: Template): ReplicaSet {
+		const current = d.replicaSets.get(d.current)!;
+		const rs = this.sim.addReplicaSet(d, template, current.revision + 1, this.sim.now(), current.changeCause);
+		d.current = rs.hash;
+		this.sim.specChanged(d);
+		return rs;
 	}
 
 	/** What kubelet, the scheduler and the Deployment controller would have recorded. ReplicaSets here never fail to create pods. */
@@ -235,20 +282,11 @@ export class SimulatedCluster implements Cluster {
 	}
 }
 
-/** The ReplicaSet `kubectl rollout undo` restores: the one of `toRevision`, else the newest older than the current one. */
-function rollbackTarget(deployment: string, replicaSets: ReplicaSet[], current: ReplicaSet, toRevision: number | undefined): ReplicaSet {
-	if (toRevision === undefined || toRevision === 0) {
-		const older = replicaSets.filter(rs => rs.revision < current.revision).sort((a, b) => b.revision - a.revision);
-		if (!older[0]) throw new Error(`rollout undo deployment/${deployment}: no rollout history found (only revision ${current.revision} exists)`);
-		return older[0];
-	}
-	const target = replicaSets.find(rs => rs.revision === toRevision);
-	if (!target) {
-		const known = replicaSets
-			.map(rs => rs.revision)
-			.sort((a, b) => a - b)
-			.join(', ');
-		throw new Error(`rollout undo deployment/${deployment}: unable to find revision ${toRevision} in history (revisions: ${known})`);
-	}
-	return target;
+/**
+ * kubectl's discovery cache beside the pin (removed with it), not in ~/.kube/cache: each demo serves
+ * on a new port, and would leave a directory there per run.
+ */
+function withCacheBeside(pinned: CommandEnvironment): CommandEnvironment {
+	const file = pinned.env.KUBECONFIG!;
+	return {...pinned, env: {...pinned.env, KUBECACHEDIR: join(dirname(file), 'cache')}};
 }

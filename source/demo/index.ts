@@ -1,6 +1,8 @@
 import {configSchema, type Config} from '../config/schema.js';
 import {SimulatedCluster, demoContext, demoNamespace} from './cluster.js';
 import type {DemoServices, TrafficStats} from './services.js';
+import {serveDemoApi, type DemoApiServer} from './kube-api.js';
+import type {DemoResume} from './resume.js';
 
 /**
  * The built-in demo incident (`incident-tui demo`, `npm start`): a simulated cluster in which checkout's
@@ -16,6 +18,8 @@ export interface DemoEnvironment {
 	runbookVariables: Record<string, string>;
 	/** The running services (URLs, in-flight requests), for tests and diagnostics. */
 	services: DemoServices;
+	/** The cluster served over the Kubernetes API (its URL and token), which the runbook's kubectl uses. */
+	api: DemoApiServer;
 	/** Requests sent by the traffic generator so far. */
 	traffic(): TrafficStats;
 	/** Stops traffic, servers and the simulation. Idempotent. */
@@ -28,6 +32,8 @@ export interface DemoOptions {
 	speed?: number;
 	/** Requests per second the traffic generator sends across all services. Default 16. */
 	trafficRps?: number;
+	/** A demo incident being resumed: its scenario goes on where its journal left it (resume.ts). */
+	resume?: DemoResume;
 }
 
 export const demoQueries = {
@@ -39,12 +45,19 @@ export const demoQueries = {
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
 	if (options.signal.aborted) throw new Error('demo not started: its signal was already aborted');
 	const controller = new AbortController();
-	const cluster = new SimulatedCluster({signal: controller.signal, ...(options.speed ? {speed: options.speed} : {})});
+	const cluster = new SimulatedCluster({
+		signal: controller.signal,
+		...(options.speed ? {speed: options.speed} : {}),
+		...(options.resume ? {startedAt: options.resume.openedAt, changes: options.resume.changes} : {}),
+	});
 	// prom-client is loaded here rather than at import time, so that importing the demo costs nothing.
 	const {startServices, startTraffic} = await import('./services.js');
 	let services: DemoServices;
+	let api: DemoApiServer;
 	try {
 		services = await startServices({cluster, signal: controller.signal});
+		// The cluster over the Kubernetes API too, so the runbook's kubectl steps act on it (kube-api.ts).
+		api = await serveDemoApi(cluster, {signal: controller.signal});
 	} catch (error) {
 		controller.abort();
 		throw error;
@@ -58,7 +71,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
 			traffic.stop();
 			cluster.stop();
 			controller.abort();
-			await services.stop();
+			await Promise.all([services.stop(), api.close()]);
 		})();
 		return stopping;
 	};
@@ -96,6 +109,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
 		cluster,
 		runbookVariables: {namespace: demoNamespace, deployment: 'checkout'},
 		services,
+		api,
 		traffic: () => traffic.stats(),
 		stop,
 	};

@@ -25,6 +25,7 @@ import {openJournal, type Journal} from '../timeline/journal.js';
 import {createRedactor} from '../timeline/redact.js';
 import {journalPath} from '../timeline/state-dir.js';
 import {startSync, type SyncHandle} from '../sync/start.js';
+import {drillInput} from '../demo/resume.js';
 import type {CockpitController} from '../controller/types.js';
 
 export {logTailLines} from '../controller/log-follow.js';
@@ -230,6 +231,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 		contextPending: () => wiring.contextPending,
 		runbookChosen: () => void (wiring.runbookChosen = true),
 		restartSources: () => wiring.startSources(),
+		drill: drillInput,
 	};
 	const controller = new Controller(ports);
 	let sync: SyncHandle | undefined;

@@ -3,6 +3,7 @@ import type {Runbook} from '../runbook/model.js';
 import {replay, type IncidentInfo} from './incident.js';
 import type {Tone} from '../text/format.js';
 import {describeEvent, formatDuration, oneLine, stepCheckHow} from './describe.js';
+import {drillMarkdown, scoreDrill, type DrillInput, type DrillScore} from './drill.js';
 import type {ActionTarget, AnyTimelineEvent, EventData, IncidentStatus, StepCheckCause, TimelineEvent} from './events.js';
 
 /**
@@ -24,6 +25,8 @@ export interface ExportOptions {
 	now?: Date;
 	/** The config's redactor; default the built-in rules. Applied to the whole draft as it is written. */
 	redact?: Redactor;
+	/** A demo incident: what its drill is scored with (source/timeline/drill.ts). */
+	drill?: DrillInput;
 }
 
 export interface ActionSummary {
@@ -104,6 +107,8 @@ export interface PostmortemData {
 	actions: ActionSummary[];
 	checklist: ChecklistItem[];
 	sections: {rootCause: string; contributingFactors: string[]; wentWell: string[]; wentBadly: string[]; actionItems: Array<{action: string; owner: string; due: string; tracking: string}>};
+	/** A demo incident's drill score. */
+	drill?: DrillScore;
 	exportedAt: string;
 }
 
@@ -264,6 +269,7 @@ export function buildPostmortem(events: readonly AnyTimelineEvent[], options: Om
 				return selected ? {id: selected.data.id, title: selected.data.title, source: selected.data.source} : undefined;
 			})();
 
+	const checklist = collectChecklist(events, used, models);
 	return {
 		incident: {
 			id: incident.id,
@@ -286,8 +292,9 @@ export function buildPostmortem(events: readonly AnyTimelineEvent[], options: Om
 			.filter(event => event.type !== 'event.pinned' && event.type !== 'command.output' && event.type !== 'presence.seen')
 			.map(event => ({id: event.id, at: event.at, by: event.by, type: event.type, ...describeEvent(event), pinned: Boolean(incident.pinned[event.id])})),
 		actions: collectActions(events),
-		checklist: collectChecklist(events, used, models),
+		checklist,
 		sections: {rootCause: '', contributingFactors: [], wentWell: [], wentBadly: [], actionItems: []},
+		...(options.drill && opened?.data.demo ? {drill: scoreDrill(events, checklist.filter(item => !runbookInfo || item.runbookId === runbookInfo.id), {primaryQuery: options.runbook?.primaryQuery, ...options.drill})} : {}),
 		exportedAt: now.toISOString(),
 	};
 }
@@ -345,6 +352,8 @@ function renderMarkdown(data: PostmortemData): string {
 	out.push(`| Time to resolve | ${data.timeTo.resolveMs === undefined ? '-' : formatDuration(data.timeTo.resolveMs)} |`);
 	if (data.runbook) out.push(`| Runbook | ${cell(data.runbook.title)} (${code(data.runbook.source)}) |`);
 	out.push('');
+
+	if (data.drill) out.push(...drillMarkdown(data.drill, cell));
 
 	out.push('## Milestones', '', `${data.detection.definition}`, '', `Detected by: ${data.detection.source}.`, '');
 	out.push('| Milestone | Time (UTC) | Since detection |', '|---|---|---|');

@@ -19,9 +19,10 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {TLSSocket} from 'node:tls';
 import {isDeepStrictEqual} from 'node:util';
+import {applyPatch, PatchError, scaleOf, selectObjects, sendJson, sendStatus, type KObject} from '../../source/demo/kube-wire.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export type KObject = {metadata: any; spec?: any; status?: any; [key: string]: any};
+export type {KObject};
 export type Resource = 'pods' | 'deployments' | 'replicasets' | 'horizontalpodautoscalers' | 'events';
 export type GoneMode = 'http' | 'event';
 
@@ -52,13 +53,6 @@ const kinds: Record<Resource, {kind: string; apiVersion: string; group: string}>
 	horizontalpodautoscalers: {kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', group: 'autoscaling'},
 	events: {kind: 'Event', apiVersion: 'v1', group: ''},
 };
-
-const patchTypes = {
-	json: 'application/json-patch+json',
-	merge: 'application/merge-patch+json',
-	strategic: 'application/strategic-merge-patch+json',
-	apply: 'application/apply-patch+yaml',
-} as const;
 
 const revisionKey = 'deployment.kubernetes.io/revision';
 
@@ -688,46 +682,18 @@ export class FakeKubeServer {
 
 	/** Returns the patched object, or answers the error itself and returns undefined. */
 	private applyPatch(res: ServerResponse, contentType: string | undefined, target: KObject, patch: unknown): KObject | undefined {
-		switch (contentType) {
-			case patchTypes.json: {
-				if (!Array.isArray(patch)) {
-					this.status(res, 400, 'BadRequest', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
-					return undefined;
-				}
-				try {
-					return applyJsonPatch(target, patch);
-				} catch (error) {
-					this.status(res, 422, 'Invalid', (error as Error).message);
-					return undefined;
-				}
-			}
-			case patchTypes.merge:
-			case patchTypes.strategic: {
-				if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-					this.status(res, 400, 'BadRequest', `error decoding patch: json: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch} into Go value of type map[string]interface {}`);
-					return undefined;
-				}
-				return mergePatch(target, patch, contentType === patchTypes.strategic) as KObject;
-			}
-			default: {
-				this.status(
-					res,
-					415,
-					'UnsupportedMediaType',
-					`the body of the request was in an unknown format - accepted media types include: ${patchTypes.json}, ${patchTypes.merge}, ${patchTypes.apply}, ${patchTypes.strategic}`,
-				);
-				return undefined;
-			}
+		try {
+			return applyPatch(contentType, target, patch);
+		} catch (error) {
+			if (!(error instanceof PatchError)) throw error;
+			this.status(res, error.code, error.reason, error.message);
+			return undefined;
 		}
 	}
 
 	private listResponse(res: ServerResponse, resource: Resource, store: Map<string, KObject>, query: Record<string, string>): void {
-		const selector = parseSelector(query.labelSelector);
-		let items = [...store.values()];
-		if (selector) items = items.filter(o => Object.entries(selector).every(([k, v]) => o.metadata.labels?.[k] === v));
-		// Field selectors of the equality kind, on dotted paths: involvedObject.name=checkout-abc.
-		const fields = parseSelector(query.fieldSelector);
-		if (fields) items = items.filter(o => Object.entries(fields).every(([path, v]) => String(path.split('.').reduce<any>((at, key) => at?.[key], o)) === v));
+		// Label and field selectors of the equality kind (field ones on dotted paths: involvedObject.name=checkout-abc).
+		const items = selectObjects([...store.values()], query);
 		let offset = 0;
 		let rv = String(this.rv);
 		if (query.continue) {
@@ -786,12 +752,11 @@ export class FakeKubeServer {
 	}
 
 	private json(res: ServerResponse, code: number, body: unknown): void {
-		res.writeHead(code, {'content-type': 'application/json'});
-		res.end(JSON.stringify(body));
+		sendJson(res, code, body);
 	}
 
 	private status(res: ServerResponse, code: number, reason: string, message: string, details?: Record<string, string>): void {
-		this.json(res, code, {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? {details} : {}), code});
+		sendStatus(res, code, reason, message, details);
 	}
 }
 
@@ -803,17 +768,6 @@ function goneStatus(from?: number, oldest?: number): Record<string, unknown> {
 	return {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${from ?? 0} (${oldest ?? 0})`, reason: 'Expired', code: 410};
 }
 
-function scaleOf(deployment: KObject): KObject {
-	const labels = deployment.spec.selector?.matchLabels ?? {};
-	return {
-		kind: 'Scale',
-		apiVersion: 'autoscaling/v1',
-		metadata: {name: deployment.metadata.name, namespace: deployment.metadata.namespace, uid: deployment.metadata.uid, resourceVersion: deployment.metadata.resourceVersion},
-		spec: {replicas: deployment.spec.replicas},
-		status: {replicas: deployment.status?.replicas ?? 0, selector: Object.entries(labels).map(([k, v]) => `${k}=${String(v)}`).join(',')},
-	};
-}
-
 function parsePath(path: string): {resource: Resource; namespace: string; name?: string; subresource?: string} | undefined {
 	const match = /^\/(?:api\/v1|apis\/apps\/v1|apis\/autoscaling\/v2)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/.exec(path);
 	if (!match) return undefined;
@@ -821,11 +775,6 @@ function parsePath(path: string): {resource: Resource; namespace: string; name?:
 	const group = path.startsWith('/api/v1') ? '' : path.split('/')[2]!;
 	if (!(resource! in kinds) || kinds[resource as Resource].group !== group) return undefined;
 	return {resource: resource as Resource, namespace: decodeURIComponent(namespace!), ...(name ? {name: decodeURIComponent(name)} : {}), ...(subresource ? {subresource} : {})};
-}
-
-function parseSelector(selector: string | undefined): Record<string, string> | undefined {
-	if (!selector) return undefined;
-	return Object.fromEntries(selector.split(',').map(part => part.split('=') as [string, string]));
 }
 
 function stripHash(template: any): any {
@@ -836,71 +785,4 @@ function stripHash(template: any): any {
 
 function templateHash(template: unknown): string {
 	return createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 10);
-}
-
-function pointer(path: string): string[] {
-	if (path === '') return [];
-	if (!path.startsWith('/')) throw new Error(`invalid JSON pointer ${path}`);
-	return path.slice(1).split('/').map(p => p.replaceAll('~1', '/').replaceAll('~0', '~'));
-}
-
-/** RFC 6902 (add, remove, replace, test), enough for the patches under test. */
-function applyJsonPatch(target: KObject, ops: any[]): KObject {
-	const root = {doc: target} as any;
-	for (const op of ops) {
-		const parts = ['doc', ...pointer(op.path)];
-		const key = parts.pop()!;
-		let parent = root;
-		for (const part of parts) {
-			parent = parent?.[part];
-			if (parent === undefined) throw new Error(`${op.op} operation does not apply: doc is missing path: ${op.path}`);
-		}
-		switch (op.op) {
-			case 'test': {
-				if (!isDeepStrictEqual(parent[key], op.value)) throw new Error(`testing value ${op.path} failed: test failed`);
-				break;
-			}
-			case 'replace': {
-				if (!(key in parent)) throw new Error(`replace operation does not apply: doc is missing key: ${op.path}`);
-				parent[key] = structuredClone(op.value);
-				break;
-			}
-			case 'add': {
-				if (Array.isArray(parent)) parent.splice(key === '-' ? parent.length : Number(key), 0, structuredClone(op.value));
-				else parent[key] = structuredClone(op.value);
-				break;
-			}
-			case 'remove': {
-				if (!(key in parent)) throw new Error(`remove operation does not apply: doc is missing key: ${op.path}`);
-				if (Array.isArray(parent)) parent.splice(Number(key), 1);
-				else delete parent[key];
-				break;
-			}
-			default:
-				throw new Error(`unsupported JSON patch operation ${String(op.op)}`);
-		}
-	}
-	return root.doc;
-}
-
-/** RFC 7386 merge patch; `strategic` also merges lists of named objects (containers, env) by name, like the common strategic merge keys. */
-function mergePatch(target: any, patch: any, strategic: boolean): any {
-	if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-		if (strategic && Array.isArray(patch) && Array.isArray(target) && patch.every(p => p && typeof p === 'object' && 'name' in p)) {
-			const out = [...target];
-			for (const item of patch) {
-				const index = out.findIndex(t => t?.name === item.name);
-				if (index >= 0) out[index] = mergePatch(out[index], item, true);
-				else out.push(item);
-			}
-			return out;
-		}
-		return structuredClone(patch);
-	}
-	const out = typeof target === 'object' && target !== null && !Array.isArray(target) ? {...target} : {};
-	for (const [key, value] of Object.entries(patch)) {
-		if (value === null) delete out[key];
-		else out[key] = mergePatch(out[key], value, strategic);
-	}
-	return out;
 }
