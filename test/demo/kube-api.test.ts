@@ -65,7 +65,7 @@ describe.skipIf(!kubectlFound)('the demo runbook’s kubectl steps', () => {
 		const outputs: string[] = [];
 		for (const command of commands) {
 			const request = await commandAction.prepare({command, vars, env, newId: () => `cmd-${command.id}`, kube: {...kube, env: {...kube.env, HOME: home}}});
-			const outcome = await request.run(ctx).catch((error: Error & {output?: string}) => {
+			const outcome = await commandAction.run(request, ctx).catch((error: Error & {output?: string}) => {
 				throw new Error(`${request.kubectl}: ${error.message}\n${error.output ?? ''}`);
 			});
 			expect(outcome.summary, request.kubectl).toBe('exit 0');
