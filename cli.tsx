@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {Command as Program, InvalidArgumentError, Option} from 'commander';
 import {kubeconfigCurrentContext} from './source/config/kube-context.js';
+import {contextSettingsByName} from './source/config/kube-contexts.js';
 import {findConfigFile, loadConfig, LocatedError} from './source/config/load.js';
 import type {Config} from './source/config/schema.js';
 import type {Cluster} from './source/ports/cluster.js';
@@ -18,6 +19,7 @@ interface GlobalOptions {
 	config?: string;
 	context?: string;
 	namespace?: string;
+	allNamespaces?: boolean;
 	prometheus?: string;
 	runbook?: string;
 	incident?: string;
@@ -87,7 +89,7 @@ function nothingToCheck(file: string | null): string {
 /** production/readonly of `context`: its entry in `kubernetes.contexts`, else `kubernetes`'s own; --readonly always. */
 function contextSettings(config: Config, options: GlobalOptions, context: string | undefined): {production: boolean; readonly: boolean} {
 	const k = config.kubernetes ?? {};
-	const perContext = context ? k.contexts?.[context] : undefined;
+	const perContext = context ? contextSettingsByName(k)[context] : undefined;
 	return {production: Boolean(perContext?.production ?? k.production), readonly: Boolean(options.readonly || perContext?.readonly || k.readonly)};
 }
 
@@ -104,6 +106,8 @@ function kubeSettings(config: Config, options: GlobalOptions, readKubeconfig = t
 	return {
 		context,
 		namespace: options.namespace ?? k.namespace,
+		// -A wins over the config's list; either way the namespace above stays the one acted on by default.
+		namespaces: options.allNamespaces ? ('all' as const) : k.namespaces,
 		...contextSettings(config, options, context),
 		wanted,
 		kubeconfig: k.kubeconfig,
@@ -119,6 +123,7 @@ async function connectCluster(config: Config, options: GlobalOptions, incidentId
 		kubeconfig: k.kubeconfig,
 		context: k.context,
 		namespace: k.namespace,
+		...(k.namespaces ? {namespaces: k.namespaces} : {}),
 		readonly: k.readonly,
 		fieldManager: `incident-tui${incidentId ? `/${incidentId}` : ''}`.slice(0, 128),
 	});
@@ -201,7 +206,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		namespace: k.namespace ?? 'default',
 		production: k.production,
 		// The context could not be read from the kubeconfig: its settings apply once the cluster names it.
-		...(!options.demo && k.wanted && !k.context && Object.keys(config.kubernetes?.contexts ?? {}).length > 0 ? {settingsForContext: (name: string) => contextSettings(config, options, name)} : {}),
+		...(!options.demo && k.wanted && !k.context && Object.keys(contextSettingsByName(config.kubernetes)).length > 0 ? {settingsForContext: (name: string) => contextSettings(config, options, name)} : {}),
 		// The Kubernetes client (0.5 s to import) is connected only after the first frame is drawn.
 		cluster: options.demo ? cluster : new Promise<Cluster | null>((resolve, reject) => (connect = () => connectCluster(config, options, incidentId).then(resolve, reject))),
 		runbookRef: options.runbook,
@@ -274,6 +279,7 @@ const program = new Program('incident-tui')
 	.option('-c, --config <file>', 'incident config (default ./incident.yaml, then $XDG_CONFIG_HOME/incident-tui/config.yaml)')
 	.option('--context <name>', 'kubeconfig context')
 	.option('-n, --namespace <name>', 'Kubernetes namespace')
+	.option('-A, --all-namespaces', 'watch pods and deployments in every namespace (one cluster-scoped watch per resource); actions act in the namespace of their row')
 	.option('--prometheus <url>', 'Prometheus server URL (overrides the config)')
 	.option('--runbook <id|file>', 'built-in runbook id, or a YAML/Markdown runbook file')
 	.option('--incident <id>', 'resume an incident by id (see `incident-tui incidents`)')

@@ -372,6 +372,21 @@ describe('incident-tui status (flags and Kubernetes)', {timeout: cliTestTimeoutM
 		expect(report.pods).toEqual([]);
 	});
 
+	it('-A (--all-namespaces) reads deployments of every namespace with cluster-scoped lists; kubernetes.namespaces reads the ones listed', async () => {
+		kube = await startFakeKubeServer({namespace: 'default'});
+		kube.addDeployment({name: 'web', images: ['shop/web:1.0.0'], replicas: 1, namespace: 'team-a'});
+		kube.addDeployment({name: 'cart', images: ['shop/cart:1.0.0'], replicas: 1, namespace: 'team-b'});
+		kube.addDeployment({name: 'ledger', images: ['shop/ledger:1.0.0'], replicas: 1, namespace: 'team-c'});
+		const all = await runCli(['status', '--json', '-A'], {home, env: {KUBECONFIG: kube.kubeconfigPath}});
+		expect(all.code).toBe(0);
+		expect((JSON.parse(all.stdout) as {deployments: Array<{name: string}>}).deployments.map(d => d.name).sort()).toEqual(['cart', 'ledger', 'web']);
+		expect(kube.requests.some(r => r.path === '/apis/apps/v1/deployments')).toBe(true);
+		const config = await writeConfig({kubernetes: {kubeconfig: kube.kubeconfigPath, namespaces: ['team-a', 'team-c']}});
+		const listed = await runCli(['status', '--json', '--config', config], {home});
+		expect(listed.code).toBe(0);
+		expect((JSON.parse(listed.stdout) as {deployments: Array<{name: string}>}).deployments.map(d => d.name).sort()).toEqual(['ledger', 'web']);
+	});
+
 	it('~/.kube/config (of $HOME) is used when nothing else names a cluster', async () => {
 		kube = await startFakeKubeServer({namespace: 'default'});
 		kube.addDeployment({name: 'web', images: ['shop/web:1.0.0'], replicas: 1});

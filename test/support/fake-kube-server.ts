@@ -498,12 +498,16 @@ export class FakeKubeServer {
 
 	/**
 	 * RBAC of a user bound to a Role in each of `names` and to no ClusterRole: every request in
-	 * another namespace, and every cluster-scoped one (`GET /api/v1/pods`, listing namespaces), is
-	 * answered 403. null lifts it (as allowAll does).
+	 * another namespace, and every cluster-scoped one (`GET /api/v1/pods`, listing namespaces unless
+	 * `mayListNamespaces`), is answered 403. null lifts it (as allowAll does).
 	 */
-	readableNamespaces(names: string[] | null): void {
+	readableNamespaces(names: string[] | null, options: {mayListNamespaces?: boolean} = {}): void {
 		this.readable = names ? new Set(names) : undefined;
+		this.mayListNamespaces = Boolean(options.mayListNamespaces);
 	}
+
+	/** With readableNamespaces: whether the user may still list namespaces (a ClusterRole for that alone). */
+	private mayListNamespaces = false;
 
 	/** Lifts forbid(), readableNamespaces(), failWith() and goneAlways(). */
 	allowAll(): void {
@@ -602,6 +606,7 @@ export class FakeKubeServer {
 			rs = this.put('replicasets', {
 				metadata: {
 					name: `${deployment.metadata.name}-${hash}`,
+					namespace: deployment.metadata.namespace,
 					labels: {...template.metadata.labels},
 					annotations,
 					ownerReferences: [{apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name, uid: deployment.metadata.uid, controller: true}],
@@ -613,7 +618,7 @@ export class FakeKubeServer {
 			revision = maxRevision + 1;
 			this.update('replicasets', rs.metadata.name, r => {
 				r.metadata.annotations = {...r.metadata.annotations, [revisionKey]: String(revision)};
-			});
+			}, rs.metadata.namespace);
 		}
 		if (revision !== currentRevision) {
 			deployment.metadata.annotations = {...deployment.metadata.annotations, [revisionKey]: String(revision)};
@@ -749,7 +754,7 @@ export class FakeKubeServer {
 			}
 			if (this.controller && !isDeepStrictEqual(templateBefore, d.spec.template)) this.reconcile(d);
 			else if (this.controller) d.status = {...d.status, observedGeneration: d.metadata.generation};
-		});
+		}, object.metadata.namespace);
 	}
 
 	/** Returns the patched object, or answers the error itself and returns undefined. */
@@ -789,7 +794,7 @@ export class FakeKubeServer {
 
 	/** `GET /api/v1/namespaces`: every namespace that has objects or was added; 403 without a ClusterRole that may list them. */
 	private namespaceList(res: ServerResponse): void {
-		if (this.readable || this.forbidden.has('list namespaces')) {
+		if ((this.readable && !this.mayListNamespaces) || this.forbidden.has('list namespaces')) {
 			return this.status(res, 403, 'Forbidden', `namespaces is forbidden: User "${this.user}" cannot list resource "namespaces" in API group "" at the cluster scope`, {group: '', kind: 'namespaces'});
 		}
 		const items = [...this.namespaces].sort().map(name => ({metadata: {name, resourceVersion: String(this.rv)}, status: {phase: 'Active'}}));

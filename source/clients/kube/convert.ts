@@ -99,11 +99,19 @@ function count(value: unknown): number {
 	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
-/** The deployment owning a pod: through its ReplicaSet (known map first, else the name minus the pod-template-hash). */
+/** Where a watch keeps an object of a namespace: `namespace/name` (names repeat across namespaces). */
+export function objectKey(namespace: string | undefined, name: string | undefined): string {
+	return `${namespace ?? ''}/${name ?? ''}`;
+}
+
+/**
+ * The deployment owning a pod: through its ReplicaSet (known map by `namespace/name` first, else the
+ * name minus the pod-template-hash).
+ */
 export function podDeployment(pod: RawPod, replicaSetOwners: ReadonlyMap<string, string>): string | undefined {
 	const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'ReplicaSet' && (o.controller ?? true));
 	if (!owner?.name) return undefined;
-	const known = replicaSetOwners.get(owner.name);
+	const known = replicaSetOwners.get(objectKey(text(pod.metadata?.namespace), owner.name));
 	if (known) return known;
 	const hash = pod.metadata?.labels?.[podTemplateHashLabel];
 	if (hash && owner.name.endsWith(`-${hash}`)) return owner.name.slice(0, -hash.length - 1);
