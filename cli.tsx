@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {Command as Program, InvalidArgumentError, Option} from 'commander';
 import {kubeconfigCurrentContext} from './source/config/kube-context.js';
-import {contextSettingsByName} from './source/config/kube-contexts.js';
+import {contextSettingsByName, watchedContexts} from './source/config/kube-contexts.js';
 import {findConfigFile, loadConfig, LocatedError} from './source/config/load.js';
 import type {Config} from './source/config/schema.js';
 import type {Cluster} from './source/ports/cluster.js';
@@ -102,13 +102,19 @@ function contextSettings(config: Config, options: GlobalOptions, context: string
 function kubeSettings(config: Config, options: GlobalOptions, readKubeconfig = true) {
 	const k = config.kubernetes ?? {};
 	const wanted = Boolean(config.kubernetes || options.context || process.env.KUBECONFIG || existsSync(path.join(os.homedir(), '.kube', 'config')));
-	const context = options.context ?? k.context ?? (readKubeconfig && wanted ? kubeconfigCurrentContext(k.kubeconfig) : undefined);
+	// With kubernetes.contexts: [a, b] the first is the one acted on by default, so the one the header names.
+	const watched = options.context ? undefined : watchedContexts(k);
+	const context = options.context ?? watched?.[0] ?? k.context ?? (readKubeconfig && wanted ? kubeconfigCurrentContext(k.kubeconfig) : undefined);
+	const settings = contextSettings(config, options, context);
+	// Any production context watched makes the cockpit a production one.
+	const production = settings.production || Boolean(watched?.some(name => contextSettings(config, options, name).production));
 	return {
 		context,
 		namespace: options.namespace ?? k.namespace,
 		// -A wins over the config's list; either way the namespace above stays the one acted on by default.
 		namespaces: options.allNamespaces ? ('all' as const) : k.namespaces,
-		...contextSettings(config, options, context),
+		...settings,
+		production,
 		wanted,
 		kubeconfig: k.kubeconfig,
 	};
@@ -118,6 +124,13 @@ async function connectCluster(config: Config, options: GlobalOptions, incidentId
 	const k = kubeSettings(config, options);
 	if (!k.wanted) return null;
 	// Loaded lazily: importing @kubernetes/client-node costs ~0.5 s, which must not delay the first frame.
+	const watched = options.context ? undefined : watchedContexts(config.kubernetes);
+	if (watched) {
+		// kubernetes.contexts: [a, b]: one client per context, rows naming theirs; each context's read-only setting is its own.
+		const {createContextsCluster} = await import('./source/clients/kube/contexts.js');
+		const shared = {kubeconfig: k.kubeconfig, namespace: k.namespace, ...(k.namespaces ? {namespaces: k.namespaces} : {}), readonly: k.readonly, fieldManager: `incident-tui${incidentId ? `/${incidentId}` : ''}`.slice(0, 128)};
+		return createContextsCluster(shared, watched, context => contextSettings(config, options, context).readonly);
+	}
 	const {createKubeCluster} = await import('./source/clients/kube-cluster.js');
 	return createKubeCluster({
 		kubeconfig: k.kubeconfig,

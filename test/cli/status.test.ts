@@ -387,6 +387,41 @@ describe('incident-tui status (flags and Kubernetes)', {timeout: cliTestTimeoutM
 		expect((JSON.parse(listed.stdout) as {deployments: Array<{name: string}>}).deployments.map(d => d.name).sort()).toEqual(['ledger', 'web']);
 	});
 
+	it('kubernetes.contexts: [a, b] reads every context listed, with one client each', async () => {
+		kube = await startFakeKubeServer({namespace: 'shop'});
+		const second = await startFakeKubeServer({namespace: 'shop'});
+		try {
+			kube.addDeployment({name: 'web', images: ['shop/web:1.0.0'], replicas: 1});
+			second.addDeployment({name: 'cart', images: ['shop/cart:1.0.0'], replicas: 1});
+			const kubeconfig = path.join(home, 'two-contexts');
+			const contextLines = (name: string, url: string) => [`- name: ${name}`, '  cluster:', `    server: ${url}`, '    insecure-skip-tls-verify: true'];
+			await writeFile(
+				kubeconfig,
+				[
+					'apiVersion: v1',
+					'kind: Config',
+					'clusters:',
+					...contextLines('prod-eu', kube.url),
+					...contextLines('prod-us', second.url),
+					'users:',
+					'- name: viewer',
+					'  user:',
+					'    token: fake-token',
+					'contexts:',
+					...['prod-eu', 'prod-us'].flatMap(name => [`- name: ${name}`, '  context:', `    cluster: ${name}`, '    user: viewer', '    namespace: shop']),
+					'current-context: prod-eu',
+					'',
+				].join('\n'),
+			);
+			const config = await writeConfig({kubernetes: {kubeconfig, contexts: ['prod-eu', {name: 'prod-us', production: true}]}});
+			const result = await runCli(['status', '--json', '--config', config], {home});
+			expect(result.code).toBe(0);
+			expect((JSON.parse(result.stdout) as {deployments: Array<{name: string}>}).deployments.map(d => d.name).sort()).toEqual(['cart', 'web']);
+		} finally {
+			await second.close();
+		}
+	});
+
 	it('~/.kube/config (of $HOME) is used when nothing else names a cluster', async () => {
 		kube = await startFakeKubeServer({namespace: 'default'});
 		kube.addDeployment({name: 'web', images: ['shop/web:1.0.0'], replicas: 1});

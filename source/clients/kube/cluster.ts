@@ -116,6 +116,7 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 		backoff: options.backoff ?? {initialMs: 500, maxMs: 30_000},
 		pageSize: options.pageSize ?? 500,
 		...(options.namespaces ? {namespaces: options.namespaces} : {}),
+		...(options.rowsNameContext ? {rowsNameContext: true} : {}),
 		...(options.watchTimeoutSeconds === undefined ? {} : {watchTimeoutSeconds: options.watchTimeoutSeconds}),
 		// One clock for this client's watches: they wake the process together (watch-stream.ts).
 		...(watchReadMs > 0 ? {batches: new BatchClock(watchReadMs)} : {}),

@@ -23,6 +23,8 @@ export interface KubeClusterOptions {
 	 * or these namespaces (one each); default `namespace` alone.
 	 */
 	namespaces?: 'all' | readonly string[];
+	/** Rows name their context (PodInfo.context): the client is one of several (kubernetes.contexts). */
+	rowsNameContext?: boolean;
 	/** When true, every mutating method throws before sending anything. */
 	readonly: boolean;
 	/** Sent as ?fieldManager= on every mutation, e.g. "incident-tui/inc-20261122-0304". */

@@ -155,7 +155,8 @@ function podTrouble(pod: RawPod): PodTrouble {
 	return trouble;
 }
 
-export function toPodInfo(pod: RawPod, replicaSetOwners: ReadonlyMap<string, string>): PodInfo {
+/** A pod's row; `context` names the kubeconfig context it came from, when the cluster watches several. */
+export function toPodInfo(pod: RawPod, replicaSetOwners: ReadonlyMap<string, string>, context?: string): PodInfo {
 	const {ready, restarts, waitingReason, lastTerminationReason} = podTrouble(pod);
 	const info: PodInfo = {
 		name: text(pod.metadata?.name) ?? '',
@@ -173,6 +174,7 @@ export function toPodInfo(pod: RawPod, replicaSetOwners: ReadonlyMap<string, str
 	const node = text(pod.spec?.nodeName);
 	if (node) info.node = node;
 	if (pod.metadata?.deletionTimestamp) info.terminating = true;
+	if (context !== undefined) info.context = context;
 	return info;
 }
 
@@ -199,8 +201,9 @@ export function rolloutComplete(d: RawDeployment): boolean {
 	return updated >= desired && total <= updated && available >= updated;
 }
 
-export function toDeploymentInfo(d: RawDeployment): DeploymentInfo {
-	return {
+/** A deployment's row; `context` names the kubeconfig context it came from, when the cluster watches several. */
+export function toDeploymentInfo(d: RawDeployment, context?: string): DeploymentInfo {
+	const info: DeploymentInfo = {
 		name: d.metadata?.name ?? '',
 		namespace: d.metadata?.namespace ?? '',
 		revision: revisionOf(d.metadata),
@@ -214,6 +217,8 @@ export function toDeploymentInfo(d: RawDeployment): DeploymentInfo {
 		rolloutComplete: rolloutComplete(d),
 		createdAt: iso(d.metadata?.creationTimestamp),
 	};
+	if (context !== undefined) info.context = context;
+	return info;
 }
 
 /** The Deployment controlling a ReplicaSet, by name. */

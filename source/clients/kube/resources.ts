@@ -53,6 +53,8 @@ export interface WatchedState {
 	readonly deployments: Map<string, DeploymentInfo>;
 	readonly replicaSetOwners: Map<string, string>;
 	readonly watcher: ClusterWatcher;
+	/** The context each row names, when the client is one of several (kubernetes.contexts). */
+	readonly rowContext: string | undefined;
 	/** A (re)list of pods or deployments was committed. */
 	rowsListed(): void;
 }
@@ -184,6 +186,11 @@ class ReplicaSetResource implements Resource<RawReplicaSet> {
 	}
 }
 
+/** `{context}` of a deletion, when rows name their context. */
+function contextOf(state: WatchedState): {context?: string} {
+	return state.rowContext === undefined ? {} : {context: state.rowContext};
+}
+
 /** The pods of `scope` (a namespace, or null: every namespace). */
 export function podResource(api: KubeApi, state: WatchedState, scope: string | null): Resource<RawPod> {
 	const {core} = api;
@@ -194,8 +201,8 @@ export function podResource(api: KubeApi, state: WatchedState, scope: string | n
 			list: (params, signal) =>
 				(scope === null ? core.listPodForAllNamespaces(params, api.callOptions(signal)) : core.listNamespacedPod({namespace: scope, ...params}, api.callOptions(signal))) as Promise<Page<RawPod>>,
 			rows: state.pods,
-			toRow: raw => toPodInfo(raw, state.replicaSetOwners),
-			change: (pod, name, namespace) => (pod ? {kind: 'pod', type: 'upsert', pod} : {kind: 'pod', type: 'delete', name, namespace}),
+			toRow: raw => toPodInfo(raw, state.replicaSetOwners, state.rowContext),
+			change: (pod, name, namespace) => (pod ? {kind: 'pod', type: 'upsert', pod} : {kind: 'pod', type: 'delete', name, namespace, ...contextOf(state)}),
 		},
 		state,
 		scope,
@@ -214,8 +221,9 @@ export function deploymentResource(api: KubeApi, state: WatchedState, scope: str
 					? apps.listDeploymentForAllNamespaces(params, api.callOptions(signal))
 					: apps.listNamespacedDeployment({namespace: scope, ...params}, api.callOptions(signal))) as Promise<Page<RawDeployment>>,
 			rows: state.deployments,
-			toRow: toDeploymentInfo,
-			change: (deployment, name, namespace) => (deployment ? {kind: 'deployment', type: 'upsert', deployment} : {kind: 'deployment', type: 'delete', name, namespace}),
+			toRow: raw => toDeploymentInfo(raw, state.rowContext),
+			change: (deployment, name, namespace) =>
+				deployment ? {kind: 'deployment', type: 'upsert', deployment} : {kind: 'deployment', type: 'delete', name, namespace, ...contextOf(state)},
 		},
 		state,
 		scope,

@@ -34,6 +34,8 @@ export interface WatchSettings {
 	batches?: BatchClock;
 	/** Where to watch: 'all' namespaces (cluster scope), or these; default the client's namespace. */
 	namespaces?: 'all' | readonly string[];
+	/** Rows name their context (the client is one of several). */
+	rowsNameContext?: boolean;
 }
 
 /** Lists then watches the cluster for `watcher` until `signal` aborts; resolves once the first lists are in. */
@@ -77,13 +79,16 @@ class ClusterWatch implements WatchedState {
 	/** Resources whose watch broke and is being retried: when the last is open again, the watcher hears so. */
 	private readonly failing = new Set<string>();
 	private initialDone = false;
+	readonly rowContext: string | undefined;
 
 	constructor(
 		readonly api: KubeApi,
 		readonly settings: WatchSettings,
 		readonly watcher: ClusterWatcher,
 		readonly signal: AbortSignal,
-	) {}
+	) {
+		this.rowContext = settings.rowsNameContext ? api.target.context : undefined;
+	}
 
 	/** The client acting where `resource` is watched (its messages name that namespace, or all of them). */
 	apiOf(resource: AnyResource): KubeApi {
