@@ -9,6 +9,7 @@
  */
 import {sameRow, type ClusterChange, type ClusterWatcher, type DeploymentInfo, type PodInfo} from '../../ports/cluster.js';
 import type {KubeApi} from './api.js';
+import type {Interner} from './intern.js';
 import {objectKey, replicaSetDeployment, toDeploymentInfo, toPodInfo, type RawDeployment, type RawMeta, type RawPod, type RawReplicaSet} from './convert.js';
 
 export interface Page<Raw> {
@@ -55,6 +56,8 @@ export interface WatchedState {
 	readonly watcher: ClusterWatcher;
 	/** The context each row names, when the client is one of several (kubernetes.contexts). */
 	readonly rowContext: string | undefined;
+	/** One copy of each string rows repeat. */
+	readonly strings: Interner;
 	/** A (re)list of pods or deployments was committed. */
 	rowsListed(): void;
 }
@@ -152,6 +155,7 @@ class ReplicaSetResource implements Resource<RawReplicaSet> {
 		private readonly api: KubeApi,
 		private readonly owners: Map<string, string>,
 		readonly scope: string | null,
+		private readonly strings: Interner,
 	) {
 		this.path = collectionPath('/apis/apps/v1', 'replicasets', scope);
 	}
@@ -163,13 +167,13 @@ class ReplicaSetResource implements Resource<RawReplicaSet> {
 	}
 
 	startList(): Listing<RawReplicaSet> {
-		const {owners, scope} = this;
+		const {owners, scope, strings} = this;
 		const next = new Map<string, string>();
 		return {
 			add(items) {
 				for (const item of items) {
 					const owner = replicaSetDeployment(item);
-					if (owner) next.set(objectKey(item.metadata?.namespace, item.metadata?.name), owner);
+					if (owner) next.set(objectKey(item.metadata?.namespace, item.metadata?.name), strings.get(owner));
 				}
 			},
 			commit() {
@@ -182,7 +186,7 @@ class ReplicaSetResource implements Resource<RawReplicaSet> {
 		const key = objectKey(object.metadata?.namespace, object.metadata?.name);
 		const owner = replicaSetDeployment(object);
 		if (type === 'DELETED' || !owner) this.owners.delete(key);
-		else if (this.owners.get(key) !== owner) this.owners.set(key, owner);
+		else if (this.owners.get(key) !== owner) this.owners.set(key, this.strings.get(owner));
 	}
 }
 
@@ -201,7 +205,7 @@ export function podResource(api: KubeApi, state: WatchedState, scope: string | n
 			list: (params, signal) =>
 				(scope === null ? core.listPodForAllNamespaces(params, api.callOptions(signal)) : core.listNamespacedPod({namespace: scope, ...params}, api.callOptions(signal))) as Promise<Page<RawPod>>,
 			rows: state.pods,
-			toRow: raw => toPodInfo(raw, state.replicaSetOwners, state.rowContext),
+			toRow: raw => toPodInfo(raw, state.replicaSetOwners, state.rowContext, state.strings),
 			change: (pod, name, namespace) => (pod ? {kind: 'pod', type: 'upsert', pod} : {kind: 'pod', type: 'delete', name, namespace, ...contextOf(state)}),
 		},
 		state,
@@ -221,7 +225,7 @@ export function deploymentResource(api: KubeApi, state: WatchedState, scope: str
 					? apps.listDeploymentForAllNamespaces(params, api.callOptions(signal))
 					: apps.listNamespacedDeployment({namespace: scope, ...params}, api.callOptions(signal))) as Promise<Page<RawDeployment>>,
 			rows: state.deployments,
-			toRow: raw => toDeploymentInfo(raw, state.rowContext),
+			toRow: raw => toDeploymentInfo(raw, state.rowContext, state.strings),
 			change: (deployment, name, namespace) =>
 				deployment ? {kind: 'deployment', type: 'upsert', deployment} : {kind: 'deployment', type: 'delete', name, namespace, ...contextOf(state)},
 		},
@@ -232,5 +236,5 @@ export function deploymentResource(api: KubeApi, state: WatchedState, scope: str
 
 /** The ReplicaSets of `scope` (a namespace, or null: every namespace). */
 export function replicaSetResource(api: KubeApi, state: WatchedState, scope: string | null): Resource<RawReplicaSet> {
-	return new ReplicaSetResource(api, state.replicaSetOwners, scope);
+	return new ReplicaSetResource(api, state.replicaSetOwners, scope, state.strings);
 }

@@ -20,6 +20,7 @@ import type {BatchClock} from '../watch-stream.js';
 import type {KubeApi} from './api.js';
 import type {RawMeta} from './convert.js';
 import {deploymentResource, podResource, replicaSetResource, type Page, type Resource, type WatchedState} from './resources.js';
+import {Interner} from './intern.js';
 import {readableNamespaces} from './readable.js';
 import {watchOnce} from './watch-once.js';
 
@@ -80,6 +81,7 @@ class ClusterWatch implements WatchedState {
 	private readonly failing = new Set<string>();
 	private initialDone = false;
 	readonly rowContext: string | undefined;
+	readonly strings = new Interner();
 
 	constructor(
 		readonly api: KubeApi,
