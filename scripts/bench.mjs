@@ -51,6 +51,7 @@ const figures = [
 	{name: 'io_floor_cpu_pct', unit: '%', target: null, target50k: null},
 	{name: 'idle_cpu_added_pct', unit: '%', target: 0.3, target50k: 1},
 	{name: 'idle_cpu_quiet_pct', unit: '%', target: 0.1, target50k: 0.2},
+	{name: 'io_floor_quiet_cpu_pct', unit: '%', target: null, target50k: null},
 	{name: 'rss_mb', unit: 'MB', target: 120, target50k: 220},
 	{name: 'rss_per_pod_bytes', unit: 'B', target: null, target50k: null},
 	{name: 'output_bytes_per_s_idle', unit: 'B/s', target: 1000, target50k: 1000},
@@ -182,7 +183,7 @@ function rssMegabytes(pid) {
  * its CPU (% of a core) over one idle window starting `plan.floorAtSeconds` after it is ready (the
  * first idle window's place in the cockpit's life), and what it received meanwhile.
  */
-async function measureIoFloor(configPath, dir, ticksPerSecond) {
+async function measureIoFloor(configPath, dir, ticksPerSecond, workload) {
 	const esbuild = await import('esbuild');
 	const script = path.join(dir, 'io-floor.mjs');
 	await esbuild.build({
@@ -208,10 +209,18 @@ async function measureIoFloor(configPath, dir, ticksPerSecond) {
 		const start = performance.now();
 		await sleep(plan.idleSeconds * 1000);
 		const cpuPct = ((cpuSeconds(child.pid, ticksPerSecond) - cpuStart) / ((performance.now() - start) / 1000)) * 100;
+		// The quiet cluster's floor: no pod updates; the health checks and queries go on, as in the cockpit's quiet window.
+		workload.quiet(true);
+		await sleep(5000);
+		const quietStart = cpuSeconds(child.pid, ticksPerSecond);
+		const quietAt = performance.now();
+		await sleep(plan.idleSeconds * 1000);
+		const quietPct = ((cpuSeconds(child.pid, ticksPerSecond) - quietStart) / ((performance.now() - quietAt) / 1000)) * 100;
+		workload.quiet(false);
 		child.stdin.end();
 		await Promise.race([exited, sleep(5000)]);
 		const summary = out.split('\n').find(line => line.startsWith('{'));
-		return {cpuPct, received: summary ? JSON.parse(summary) : null};
+		return {cpuPct, quietPct, received: summary ? JSON.parse(summary) : null};
 	} finally {
 		if (child.exitCode === null) child.kill('SIGKILL');
 	}
@@ -582,8 +591,9 @@ async function measureWorkload(spec, ticksPerSecond) {
 		await stopCockpit(cockpit);
 		cockpit = undefined;
 		log(`measuring the I/O floor: a process doing only the workload's I/O, idle for ${plan.idleSeconds} s`);
-		const floor = await measureIoFloor(workload.config, home, ticksPerSecond);
+		const floor = await measureIoFloor(workload.config, home, ticksPerSecond, workload);
 		results.io_floor_cpu_pct = floor.cpuPct;
+		results.io_floor_quiet_cpu_pct = floor.quietPct;
 		// What the cockpit adds on top of receiving its data, both measured at the same point of a life.
 		results.idle_cpu_added_pct = results.idle_cpu_pct - floor.cpuPct;
 		const got = floor.received;

@@ -327,7 +327,9 @@ export class FakeKubeServer {
 		const rs = options.replicaSet ?? this.currentReplicaSet(deployment, namespace);
 		const hash = rs?.metadata.labels['pod-template-hash'] ?? 'nohash';
 		const rsName = rs?.metadata.name ?? `${deployment}-${hash}`;
-		const name = options.name ?? `${rsName}-${randomUUID().slice(0, 5)}`;
+		let name = options.name ?? `${rsName}-${randomUUID().slice(0, 5)}`;
+		// Five hex digits, as the ReplicaSet controller's suffix: among 50,000 pods two would meet (seed()).
+		while (!options.name && this.stores.pods.has(keyOf(namespace, name))) name = `${rsName}-${randomUUID().slice(0, 5)}`;
 		const image = rs?.spec.template.spec.containers[0].image ?? 'unknown';
 		return this.put('pods', {
 			metadata: {
