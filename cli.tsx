@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {Argument, Command as Program, InvalidArgumentError, Option} from 'commander';
 import {kubeconfigCurrentContext} from './source/config/kube-context.js';
+import {contextSettingsByName, watchedContexts} from './source/config/kube-contexts.js';
 import {findConfigFile, loadConfig, LocatedError} from './source/config/load.js';
 import type {Config} from './source/config/schema.js';
 import type {Cluster} from './source/ports/cluster.js';
@@ -21,6 +22,7 @@ interface GlobalOptions {
 	config?: string;
 	context?: string;
 	namespace?: string;
+	allNamespaces?: boolean;
 	prometheus?: string;
 	runbook?: string;
 	incident?: string;
@@ -110,7 +112,7 @@ function nothingToCheck(file: string | null): string {
 /** production/readonly of `context`: its entry in `kubernetes.contexts`, else `kubernetes`'s own; --readonly always. */
 function contextSettings(config: Config, options: GlobalOptions, context: string | undefined): {production: boolean; readonly: boolean} {
 	const k = config.kubernetes ?? {};
-	const perContext = context ? k.contexts?.[context] : undefined;
+	const perContext = context ? contextSettingsByName(k)[context] : undefined;
 	return {production: Boolean(perContext?.production ?? k.production), readonly: Boolean(options.readonly || perContext?.readonly || k.readonly)};
 }
 
@@ -123,11 +125,19 @@ function contextSettings(config: Config, options: GlobalOptions, context: string
 function kubeSettings(config: Config, options: GlobalOptions, readKubeconfig = true) {
 	const k = config.kubernetes ?? {};
 	const wanted = Boolean(config.kubernetes || options.context || process.env.KUBECONFIG || existsSync(path.join(os.homedir(), '.kube', 'config')));
-	const context = options.context ?? k.context ?? (readKubeconfig && wanted ? kubeconfigCurrentContext(k.kubeconfig) : undefined);
+	// With kubernetes.contexts: [a, b] the first is the one acted on by default, so the one the header names.
+	const watched = options.context ? undefined : watchedContexts(k);
+	const context = options.context ?? watched?.[0] ?? k.context ?? (readKubeconfig && wanted ? kubeconfigCurrentContext(k.kubeconfig) : undefined);
+	const settings = contextSettings(config, options, context);
+	// Any production context watched makes the cockpit a production one.
+	const production = settings.production || Boolean(watched?.some(name => contextSettings(config, options, name).production));
 	return {
 		context,
 		namespace: options.namespace ?? k.namespace,
-		...contextSettings(config, options, context),
+		// -A wins over the config's list; either way the namespace above stays the one acted on by default.
+		namespaces: options.allNamespaces ? ('all' as const) : k.namespaces,
+		...settings,
+		production,
 		wanted,
 		kubeconfig: k.kubeconfig,
 	};
@@ -137,11 +147,19 @@ async function connectCluster(config: Config, options: GlobalOptions, incidentId
 	const k = kubeSettings(config, options);
 	if (!k.wanted) return null;
 	// Loaded lazily: importing @kubernetes/client-node costs ~0.5 s, which must not delay the first frame.
+	const watched = options.context ? undefined : watchedContexts(config.kubernetes);
+	if (watched) {
+		// kubernetes.contexts: [a, b]: one client per context, rows naming theirs; each context's read-only setting is its own.
+		const {createContextsCluster} = await import('./source/clients/kube/contexts.js');
+		const shared = {kubeconfig: k.kubeconfig, namespace: k.namespace, ...(k.namespaces ? {namespaces: k.namespaces} : {}), readonly: k.readonly, fieldManager: `incident-tui${incidentId ? `/${incidentId}` : ''}`.slice(0, 128)};
+		return createContextsCluster(shared, watched, context => contextSettings(config, options, context).readonly);
+	}
 	const {createKubeCluster} = await import('./source/clients/kube-cluster.js');
 	return createKubeCluster({
 		kubeconfig: k.kubeconfig,
 		context: k.context,
 		namespace: k.namespace,
+		...(k.namespaces ? {namespaces: k.namespaces} : {}),
 		readonly: k.readonly,
 		fieldManager: `incident-tui${incidentId ? `/${incidentId}` : ''}`.slice(0, 128),
 	});
@@ -284,7 +302,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		namespace: k.namespace ?? 'default',
 		production: k.production,
 		// The context could not be read from the kubeconfig: its settings apply once the cluster names it.
-		...(!options.demo && k.wanted && !k.context && Object.keys(config.kubernetes?.contexts ?? {}).length > 0 ? {settingsForContext: (name: string) => contextSettings(config, options, name)} : {}),
+		...(!options.demo && k.wanted && !k.context && Object.keys(contextSettingsByName(config.kubernetes)).length > 0 ? {settingsForContext: (name: string) => contextSettings(config, options, name)} : {}),
 		// The Kubernetes client (0.5 s to import) is connected only after the first frame is drawn.
 		cluster: options.demo ? cluster : new Promise<Cluster | null>((resolve, reject) => (connect = () => connectCluster(config, options, incidentId).then(resolve, reject))),
 		runbookRef: options.runbook,
@@ -393,6 +411,7 @@ const program = new Program('incident-tui')
 	.option('-c, --config <file>', 'incident config (default ./incident.yaml, then $XDG_CONFIG_HOME/incident-tui/config.yaml)')
 	.option('--context <name>', 'kubeconfig context')
 	.option('-n, --namespace <name>', 'Kubernetes namespace')
+	.option('-A, --all-namespaces', 'watch pods and deployments in every namespace (one cluster-scoped watch per resource); actions act in the namespace of their row')
 	.option('--prometheus <url>', 'Prometheus server URL (overrides the config)')
 	.option('--runbook <id|file>', 'built-in runbook id, or a YAML/Markdown runbook file')
 	.option('--incident <id>', 'resume an incident by id (see `incident-tui incidents`)')

@@ -27,7 +27,7 @@ import {startPoller} from '../source/clients/poller.js';
 
 interface WorkloadConfig {
 	prometheus: {url: string};
-	kubernetes: {kubeconfig: string; context: string; namespace: string};
+	kubernetes: {kubeconfig: string; context: string; namespace: string; namespaces?: 'all'};
 	services: Array<{health: string; timeoutMs: number}>;
 	queries: Array<{promql: string}>;
 	refresh: {healthMs: number; metricsMs: number};
@@ -105,7 +105,9 @@ function parsed(body: string): void {
 	}
 }
 
-for (const resource of [`/api/v1/namespaces/${namespace}/pods`, `/apis/apps/v1/namespaces/${namespace}/deployments`, `/apis/apps/v1/namespaces/${namespace}/replicasets`]) {
+// Every namespace (-A): the cockpit's cluster-scoped watches.
+const scope = config.kubernetes.namespaces === 'all' ? '' : `/namespaces/${namespace}`;
+for (const resource of [`/api/v1${scope}/pods`, `/apis/apps/v1${scope}/deployments`, `/apis/apps/v1${scope}/replicasets`]) {
 	void watch(resource);
 }
 every('health', config.refresh.healthMs, () =>

@@ -7,10 +7,13 @@
  * - an incident config naming all of it (50 services, 20 queries, refresh 5 s).
  *
  * Prints one JSON line `{"config": "...", ...}` on stdout when ready. Stops on SIGTERM or SIGINT,
- * or when its stdin closes (the benchmark died), and removes its temporary directory.
+ * or when its stdin closes (the benchmark died), and removes its temporary directory. A line `quiet`
+ * on stdin stops the pod updates (a quiet cluster), `loud` starts them again.
  *
  * Environment: BENCH_DEPLOYMENTS, BENCH_PODS_PER_DEPLOYMENT, BENCH_UPDATES_PER_S, BENCH_SERVICES,
- * BENCH_QUERIES, BENCH_REFRESH_MS override the defaults above.
+ * BENCH_QUERIES, BENCH_REFRESH_MS override the defaults above. BENCH_NAMESPACES=N spreads the
+ * deployments over N namespaces (ns-000...) and the config watches every namespace
+ * (`kubernetes.namespaces: all`, what -A does), with the API server's bookmarks every 10 s.
  */
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
@@ -35,16 +38,19 @@ function numberFromEnv(name: string, fallback: number): number {
  */
 export function churnPods(kube: FakeKubeServer, ratePerSecond: number, signal: AbortSignal): void {
 	const tickMs = 20;
-	const names = kube.list('pods').map(pod => pod.metadata.name as string);
+	const pods = kube.list('pods').map(pod => ({name: pod.metadata.name as string, namespace: pod.metadata.namespace as string}));
 	let owed = 0;
 	let heartbeat = 0;
 	let restarts = 0;
 	const timer = setInterval(() => {
 		owed += (ratePerSecond * tickMs) / 1000;
 		for (; owed >= 1; owed--) {
-			const name = names[Math.floor(Math.random() * names.length)]!;
+			const {name, namespace} = pods[Math.floor(Math.random() * pods.length)]!;
 			const roll = Math.random();
-			kube.update('pods', name, pod => {
+			kube.update(
+				'pods',
+				name,
+				pod => {
 				const status = pod.status.containerStatuses[0];
 				if (roll < 0.9) {
 					pod.status.conditions = [{type: 'Ready', status: status.ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: '2026-11-22T03:00:00Z', heartbeat: ++heartbeat}];
@@ -55,7 +61,9 @@ export function churnPods(kube: FakeKubeServer, ratePerSecond: number, signal: A
 					status.ready = true;
 					status.lastState = {terminated: {reason: ++restarts % 10 === 0 ? 'OOMKilled' : 'Error', exitCode: 137, finishedAt: new Date().toISOString()}};
 				}
-			});
+				},
+				namespace,
+			);
 		}
 	}, tickMs);
 	signal.addEventListener('abort', () => clearInterval(timer), {once: true});
@@ -68,6 +76,8 @@ export interface WorkloadOptions {
 	services: number;
 	queries: number;
 	refreshMs: number;
+	/** Namespaces the deployments are spread over, all watched (-A); 0: all in namespace `bench`. */
+	namespaces: number;
 }
 
 export interface Workload {
@@ -81,6 +91,8 @@ export interface Workload {
 	deployments: number;
 	options: WorkloadOptions;
 	stop(): Promise<void>;
+	/** Stops the pod updates (quiet) or starts them again. */
+	quiet(quiet: boolean): void;
 }
 
 /** The health server: `/svc-NN/health` answers 200 with a small deep-health body; anything else 404. */
@@ -108,16 +120,22 @@ const queryTemplates = [
 export async function startWorkload(options: WorkloadOptions): Promise<Workload> {
 	const dir = mkdtempSync(path.join(tmpdir(), 'incident-tui-bench-'));
 	const namespace = 'bench';
-	const kube = await startFakeKubeServer({namespace, context: 'bench', historySize: 5000});
-	kube.seed({deployments: options.deployments, podsPerDeployment: options.podsPerDeployment});
-	const churn = new AbortController();
+	const spread = options.namespaces > 0;
+	const kube = await startFakeKubeServer({namespace, context: 'bench', historySize: 5000, ...(spread ? {bookmarkEveryMs: 10_000} : {})});
+	kube.seed({deployments: options.deployments, podsPerDeployment: options.podsPerDeployment, ...(spread ? {namespaces: options.namespaces} : {})});
+	let churn = new AbortController();
 	if (options.updatesPerSecond > 0) churnPods(kube, options.updatesPerSecond, churn.signal);
+	const quiet = (stopUpdates: boolean) => {
+		churn.abort();
+		churn = new AbortController();
+		if (!stopUpdates && options.updatesPerSecond > 0) churnPods(kube, options.updatesPerSecond, churn.signal);
+	};
 	const health = await startHealthServer(options.services);
 	const prometheus = await startPrometheusStub();
 
 	const services = Array.from({length: options.services}, (_, i) => {
 		const id = String(i).padStart(2, '0');
-		return {name: `svc-${id}`, health: `${health.url}/svc-${id}/health`, deployment: `d-${String(i).padStart(3, '0')}`, timeoutMs: 2000};
+		return {name: `svc-${id}`, health: `${health.url}/svc-${id}/health`, deployment: `d-${String(i).padStart(options.deployments > 1000 ? 4 : 3, '0')}`, timeoutMs: 2000};
 	});
 	const queries = Array.from({length: options.queries}, (_, i) => {
 		const template = queryTemplates[i % queryTemplates.length]!;
@@ -131,10 +149,10 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
 	writeFileSync(
 		config,
 		stringify({
-			title: 'Benchmark: 10k pods',
+			title: `Benchmark: ${Math.round((options.deployments * options.podsPerDeployment) / 1000)}k pods`,
 			severity: 'SEV3',
 			prometheus: {url: prometheus.url},
-			kubernetes: {kubeconfig: kube.kubeconfigPath, context: 'bench', namespace},
+			kubernetes: {kubeconfig: kube.kubeconfigPath, context: 'bench', namespace, ...(spread ? {namespaces: 'all'} : {})},
 			services,
 			queries,
 			refresh: {healthMs: options.refreshMs, metricsMs: options.refreshMs, podsMs: options.refreshMs},
@@ -152,6 +170,7 @@ export async function startWorkload(options: WorkloadOptions): Promise<Workload>
 		pods: options.deployments * options.podsPerDeployment,
 		deployments: options.deployments,
 		options,
+		quiet,
 		async stop() {
 			if (stopped) return;
 			stopped = true;
@@ -171,8 +190,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
 		services: numberFromEnv('BENCH_SERVICES', 50),
 		queries: numberFromEnv('BENCH_QUERIES', 20),
 		refreshMs: numberFromEnv('BENCH_REFRESH_MS', 5000),
+		namespaces: numberFromEnv('BENCH_NAMESPACES', 0),
 	});
-	const {stop, ...described} = workload;
+	const {stop, quiet, ...described} = workload;
 	process.stdout.write(`${JSON.stringify(described)}\n`);
 	const shutdown = () => {
 		void stop().finally(() => process.exit(0));
@@ -181,5 +201,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
 	process.once('SIGINT', shutdown);
 	process.stdin.on('end', shutdown);
 	process.stdin.on('close', shutdown);
-	process.stdin.resume();
+	process.stdin.setEncoding('utf8');
+	process.stdin.on('data', (text: string) => {
+		for (const line of text.split('\n')) {
+			if (line === 'quiet') quiet(true);
+			else if (line === 'loud') quiet(false);
+		}
+	});
 }

@@ -14,6 +14,11 @@
  *
  * BENCH_QUICK=1: a shorter smoke run (fewer keys, 5 s windows, RSS at the end): same figure names,
  * not comparable with the targets.
+ *
+ * Two workloads, one after the other: today's (10,000 pods in one namespace, 200 updates/s) and the
+ * whole-cluster one (50,000 pods in 1,000 deployments across 100 namespaces, 1,000 updates/s, watched
+ * with -A: cluster-scoped lists in pages of 500 and watches with bookmarks); the second's figures carry
+ * the suffix `_50k`. BENCH_ONLY=10k or BENCH_ONLY=50k runs one of them.
  */
 import {spawn, execFileSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
@@ -34,20 +39,32 @@ const plan = quick
 	? {keys: 100, idleSeconds: 5, rssAtSeconds: 0, scrollSeconds: 3, starts: 2, settledAtSeconds: 0, floorAtSeconds: 2}
 	: {keys: 600, idleSeconds: 30, rssAtSeconds: 60, scrollSeconds: 10, starts: 7, settledAtSeconds: 240, floorAtSeconds: 17};
 
-/** The figures, in print order, with their unit and the issue's target (null: no target). */
+/** The figures of a workload, in print order, with their unit and the issue's targets (10k, 50k; null: no target). */
 const figures = [
-	{name: 'first_frame_ms', unit: 'ms', target: 300},
-	{name: 'first_frame_cold_ms', unit: 'ms', target: null},
-	{name: 'key_to_frame_ms_p50', unit: 'ms', target: null},
-	{name: 'key_to_frame_ms_p99', unit: 'ms', target: 30},
-	{name: 'idle_cpu_pct', unit: '%', target: 1},
-	{name: 'idle_cpu_pct_settled', unit: '%', target: 1},
-	{name: 'io_floor_cpu_pct', unit: '%', target: null},
-	{name: 'rss_mb', unit: 'MB', target: 150},
-	{name: 'output_bytes_per_s_idle', unit: 'B/s', target: 1024},
-	{name: 'output_bytes_per_s_idle_settled', unit: 'B/s', target: 1024},
-	{name: 'output_bytes_per_s_scroll', unit: 'B/s', target: null},
+	{name: 'first_frame_ms', unit: 'ms', target: 200, target50k: 300},
+	{name: 'first_frame_cold_ms', unit: 'ms', target: null, target50k: null},
+	{name: 'all_pods_listed_ms', unit: 'ms', target: 1500, target50k: 4000},
+	{name: 'key_to_frame_ms_p50', unit: 'ms', target: null, target50k: null},
+	{name: 'key_to_frame_ms_p99', unit: 'ms', target: 20, target50k: 30},
+	{name: 'idle_cpu_pct', unit: '%', target: null, target50k: null},
+	{name: 'idle_cpu_pct_settled', unit: '%', target: null, target50k: null},
+	{name: 'io_floor_cpu_pct', unit: '%', target: null, target50k: null},
+	{name: 'idle_cpu_added_pct', unit: '%', target: 0.3, target50k: 1},
+	{name: 'idle_cpu_quiet_pct', unit: '%', target: 0.1, target50k: 0.2},
+	{name: 'io_floor_quiet_cpu_pct', unit: '%', target: null, target50k: null},
+	{name: 'rss_mb', unit: 'MB', target: 120, target50k: 220},
+	{name: 'rss_per_pod_bytes', unit: 'B', target: null, target50k: null},
+	{name: 'output_bytes_per_s_idle', unit: 'B/s', target: 1000, target50k: 1000},
+	{name: 'output_bytes_per_s_idle_settled', unit: 'B/s', target: 1000, target50k: 1000},
+	{name: 'output_bytes_per_key_p99', unit: 'B', target: 2000, target50k: 2000},
+	{name: 'output_bytes_per_s_scroll', unit: 'B/s', target: null, target50k: null},
 ];
+
+/** The two workloads (bench/workload.ts's environment), the second's figures named with its suffix. */
+const workloads = [
+	{id: '10k', suffix: '', env: {}},
+	{id: '50k', suffix: '_50k', env: {BENCH_DEPLOYMENTS: '1000', BENCH_PODS_PER_DEPLOYMENT: '50', BENCH_NAMESPACES: '100', BENCH_UPDATES_PER_S: '1000'}, args: ['-A']},
+].filter(w => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === w.id);
 
 const log = message => process.stderr.write(`bench: ${message}\n`);
 
@@ -94,8 +111,8 @@ async function ensureBundle() {
 // ---------------------------------------------------------------- processes
 
 /** Starts bench/workload.ts in its own node process; resolves with what it printed when ready. */
-async function startWorkload() {
-	const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'workload.ts')], {cwd: root, stdio: ['pipe', 'pipe', 'inherit']});
+async function startWorkload(extraEnv = {}) {
+	const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'workload.ts')], {cwd: root, env: {...process.env, ...extraEnv}, stdio: ['pipe', 'pipe', 'inherit']});
 	let out = '';
 	const described = await new Promise((resolve, reject) => {
 		child.stdout.on('data', chunk => {
@@ -114,6 +131,10 @@ async function startWorkload() {
 	});
 	return {
 		...described,
+		/** A quiet cluster (no pod updates), or updates again. */
+		quiet(on) {
+			child.stdin.write(on ? 'quiet\n' : 'loud\n');
+		},
 		async stop() {
 			if (child.exitCode !== null) return;
 			const exited = new Promise(resolve => child.once('exit', resolve));
@@ -162,7 +183,7 @@ function rssMegabytes(pid) {
  * its CPU (% of a core) over one idle window starting `plan.floorAtSeconds` after it is ready (the
  * first idle window's place in the cockpit's life), and what it received meanwhile.
  */
-async function measureIoFloor(configPath, dir, ticksPerSecond) {
+async function measureIoFloor(configPath, dir, ticksPerSecond, workload) {
 	const esbuild = await import('esbuild');
 	const script = path.join(dir, 'io-floor.mjs');
 	await esbuild.build({
@@ -188,17 +209,25 @@ async function measureIoFloor(configPath, dir, ticksPerSecond) {
 		const start = performance.now();
 		await sleep(plan.idleSeconds * 1000);
 		const cpuPct = ((cpuSeconds(child.pid, ticksPerSecond) - cpuStart) / ((performance.now() - start) / 1000)) * 100;
+		// The quiet cluster's floor: no pod updates; the health checks and queries go on, as in the cockpit's quiet window.
+		workload.quiet(true);
+		await sleep(5000);
+		const quietStart = cpuSeconds(child.pid, ticksPerSecond);
+		const quietAt = performance.now();
+		await sleep(plan.idleSeconds * 1000);
+		const quietPct = ((cpuSeconds(child.pid, ticksPerSecond) - quietStart) / ((performance.now() - quietAt) / 1000)) * 100;
+		workload.quiet(false);
 		child.stdin.end();
 		await Promise.race([exited, sleep(5000)]);
 		const summary = out.split('\n').find(line => line.startsWith('{'));
-		return {cpuPct, received: summary ? JSON.parse(summary) : null};
+		return {cpuPct, quietPct, received: summary ? JSON.parse(summary) : null};
 	} finally {
 		if (child.exitCode === null) child.kill('SIGKILL');
 	}
 }
 
 /** The cockpit in a pseudo-terminal, with a terminal emulator reading its output. */
-function startCockpit(configPath, home) {
+function startCockpit(configPath, home, args = []) {
 	// Every start of a run shares one code cache directory, empty when the run begins (see the starts).
 	const env = {...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor', HOME: home, XDG_STATE_HOME: path.join(home, 'state'), XDG_CACHE_HOME: codeCacheHome, LANG: process.env.LANG ?? 'C.UTF-8'};
 	// Ink draws nothing until exit when it thinks it runs in CI; the code cache runs as it would for a user.
@@ -208,7 +237,7 @@ function startCockpit(configPath, home) {
 	const shebang = readFileSync(bundle, 'utf8').slice(0, 200).split('\n')[0];
 	const shebangFlags = shebang.startsWith('#!/usr/bin/env -S node') ? shebang.slice('#!/usr/bin/env -S node'.length) : '';
 	const nodeFlags = `${shebangFlags} ${process.env.BENCH_NODE_FLAGS ?? ''}`.split(/\s+/).filter(Boolean).map(quote).join(' ');
-	const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${quote(process.execPath)} ${nodeFlags} ${quote(bundle)} --config ${quote(configPath)}`;
+	const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${quote(process.execPath)} ${nodeFlags} ${quote(bundle)} --config ${quote(configPath)}${args.map(arg => ` ${quote(arg)}`).join('')}`;
 	const terminal = new xterm.Terminal({cols: COLUMNS, rows: ROWS, allowProposedApi: true, scrollback: 0});
 	const startedAt = performance.now();
 	const child = spawn('script', ['-qfec', command, '/dev/null'], {cwd: home, env, stdio: ['pipe', 'pipe', 'pipe']});
@@ -356,13 +385,16 @@ const helpTitle = 'Keys — ? or esc closes';
  * and filtering the pods as you type.
  */
 async function measureKeys(cockpit, count) {
-	const samples = {move: [], pane: [], help: [], filter: []};
+	const samples = {move: [], pane: [], help: [], filter: [], bytes: []};
 	let sent = 0;
 	const press = async (kind, data, predicate, what) => {
 		const before = performance.now();
+		const bytesBefore = cockpit.state.bytes;
 		const arrived = cockpit.waitFor(predicate, 3000, what);
 		cockpit.write(data);
 		samples[kind].push((await arrived) - before);
+		// What the key cost on the wire: every byte written from the key to the frame that shows it.
+		samples.bytes.push(cockpit.state.bytes - bytesBefore);
 		sent++;
 		await sleep(5 + Math.random() * 30);
 	};
@@ -423,20 +455,11 @@ function machine() {
 	return {nproc: os.availableParallelism(), cpu: cpus[0]?.model ?? 'unknown', memory: free, node: process.version, kernel: os.release(), loadavg: os.loadavg().map(n => Math.round(n * 100) / 100)};
 }
 
-async function main() {
-	if (process.platform !== 'linux') throw new BenchError('the benchmark reads /proc and needs util-linux script: run it on Linux');
-	try {
-		execFileSync('script', ['--version'], {stdio: 'ignore'});
-	} catch {
-		throw new BenchError('util-linux `script` is not installed (apt-get install bsdutils / util-linux)');
-	}
-	const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim()) || 100;
-	await ensureBundle();
-	const loadBefore = os.loadavg().map(n => Math.round(n * 100) / 100);
-	if (loadBefore[0] > os.availableParallelism()) log(`the machine is busy (load ${loadBefore[0]} on ${os.availableParallelism()} cores): timings will be pessimistic`);
-	const workload = await startWorkload();
+/** Runs the cockpit against one workload and measures it; the figures without their suffix. */
+async function measureWorkload(spec, ticksPerSecond) {
+	const workload = await startWorkload(spec.env);
 	const w = workload.options;
-	log(`workload: ${workload.pods} pods in ${workload.deployments} deployments, ${w.updatesPerSecond} pod updates/s, ${w.services} health checks, ${w.queries} queries, refresh ${w.refreshMs / 1000} s`);
+	log(`workload ${spec.id}: ${workload.pods} pods in ${workload.deployments} deployments, ${w.updatesPerSecond} pod updates/s, ${w.services} health checks, ${w.queries} queries, refresh ${w.refreshMs / 1000} s`);
 	const home = mkdtempSync(path.join(os.tmpdir(), 'incident-tui-bench-home-'));
 	codeCacheHome = mkdtempSync(path.join(os.tmpdir(), 'incident-tui-bench-cache-'));
 	let cockpit;
@@ -453,7 +476,7 @@ async function main() {
 		const starts = [];
 		for (let i = 1; i < plan.starts; i++) {
 			const extraHome = mkdtempSync(path.join(os.tmpdir(), 'incident-tui-bench-home-'));
-			const extra = startCockpit(workload.config, extraHome);
+			const extra = startCockpit(workload.config, extraHome, spec.args);
 			try {
 				starts.push(await timeFirstFrame(extra));
 			} finally {
@@ -461,7 +484,7 @@ async function main() {
 				rmSync(extraHome, {recursive: true, force: true});
 			}
 		}
-		cockpit = startCockpit(workload.config, home);
+		cockpit = startCockpit(workload.config, home, spec.args);
 		starts.push(await timeFirstFrame(cockpit));
 		const warm = starts.length > 1 ? starts.slice(1) : starts;
 		results.first_frame_ms = percentile([...warm].sort((a, b) => a - b), 50);
@@ -470,10 +493,14 @@ async function main() {
 		const pid = await cockpit.nodePid();
 		log(`first frame after ${starts.map(ms => ms.toFixed(0)).join(', ')} ms (the first without a code cache; median of the others ${results.first_frame_ms.toFixed(0)}); waiting for the pods to load`);
 		const podsLoaded = () => cockpit.lines().some(line => /\bd-199\b/.test(line) || /\d{4,5} pods/.test(line));
-		await until(() => cockpit.lines().some(line => /\bd-000-/.test(line)) || podsLoaded(), 60_000, 'the pods pane to list pods');
+		await until(() => cockpit.lines().some(line => /\bd-000-/.test(line)) || podsLoaded(), 120_000, 'the pods pane to list pods');
 		const loadedAfter = performance.now() - cockpit.startedAt;
-		log(`pods listed after ${(loadedAfter / 1000).toFixed(1)} s`);
 		results.pods_listed_ms = loadedAfter;
+		// All of them: the Pods pane's title says the full count.
+		const fullCount = new RegExp(`\\b${workload.pods} pods\\b`);
+		await until(() => cockpit.lines().some(line => line.includes(' 3 Pods ') && fullCount.test(line)), 120_000, `the Pods pane title to say ${workload.pods} pods`);
+		results.all_pods_listed_ms = performance.now() - cockpit.startedAt;
+		log(`first pods listed after ${(loadedAfter / 1000).toFixed(1)} s, all ${workload.pods} after ${(results.all_pods_listed_ms / 1000).toFixed(1)} s`);
 
 		// Focus the pods pane, then time the keys.
 		if (cockpit.focusedPane() !== 'Pods') {
@@ -484,6 +511,8 @@ async function main() {
 		log(`timing ${plan.keys} keys`);
 		const samples = await measureKeys(cockpit, plan.keys);
 		const all = [...samples.move, ...samples.pane, ...samples.help, ...samples.filter].sort((a, b) => a - b);
+		results.output_bytes_per_key_p99 = percentile([...samples.bytes].sort((a, b) => a - b), 99);
+		results.output_bytes_per_key_p50 = percentile([...samples.bytes].sort((a, b) => a - b), 50);
 		results.key_to_frame_ms_p50 = percentile(all, 50);
 		results.key_to_frame_ms_p99 = percentile(all, 99);
 		results.keys_timed = all.length;
@@ -545,6 +574,15 @@ async function main() {
 		results.output_bytes_per_s_idle_settled = settled.bytesPerS;
 		results.idle_settled_at_s = settled.atS;
 
+		// A quiet cluster: no pod updates at all (health checks and queries still refresh, as configured).
+		log(`quiet cluster: pod updates stopped; idle for ${plan.idleSeconds} s after 5 s`);
+		workload.quiet(true);
+		await sleep(5000);
+		const quiet = await measure(() => sleep(plan.idleSeconds * 1000));
+		results.idle_cpu_quiet_pct = quiet.cpuPct;
+		results.output_bytes_per_s_idle_quiet = quiet.bytesPerS;
+		workload.quiet(false);
+
 		log('pasting 100 KB into the note prompt');
 		results.note_paste_100kb_ms = await measurePaste(cockpit);
 
@@ -553,8 +591,11 @@ async function main() {
 		await stopCockpit(cockpit);
 		cockpit = undefined;
 		log(`measuring the I/O floor: a process doing only the workload's I/O, idle for ${plan.idleSeconds} s`);
-		const floor = await measureIoFloor(workload.config, home, ticksPerSecond);
+		const floor = await measureIoFloor(workload.config, home, ticksPerSecond, workload);
 		results.io_floor_cpu_pct = floor.cpuPct;
+		results.io_floor_quiet_cpu_pct = floor.quietPct;
+		// What the cockpit adds on top of receiving its data, both measured at the same point of a life.
+		results.idle_cpu_added_pct = results.idle_cpu_pct - floor.cpuPct;
 		const got = floor.received;
 		if (!got || got.watchEvents === 0 || got.healthAnswers === 0 || got.prometheusAnswers === 0 || got.failures > 0) {
 			notes.push(`the I/O floor process did not receive everything: ${JSON.stringify(got)}`);
@@ -567,20 +608,49 @@ async function main() {
 		rmSync(codeCacheHome, {recursive: true, force: true});
 	}
 
+	return {results, notes, screen, workload: {id: spec.id, pods: workload.pods, deployments: workload.deployments, namespaces: Number(spec.env.BENCH_NAMESPACES ?? 0) || 1, podUpdatesPerSecond: workload.options.updatesPerSecond, healthChecks: workload.options.services, queries: workload.options.queries, refreshSeconds: workload.options.refreshMs / 1000, terminal: `${COLUMNS}x${ROWS}`, args: spec.args ?? []}};
+}
+
+async function main() {
+	if (process.platform !== 'linux') throw new BenchError('the benchmark reads /proc and needs util-linux script: run it on Linux');
+	try {
+		execFileSync('script', ['--version'], {stdio: 'ignore'});
+	} catch {
+		throw new BenchError('util-linux `script` is not installed (apt-get install bsdutils / util-linux)');
+	}
+	const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim()) || 100;
+	await ensureBundle();
+	const loadBefore = os.loadavg().map(n => Math.round(n * 100) / 100);
+	if (loadBefore[0] > os.availableParallelism()) log(`the machine is busy (load ${loadBefore[0]} on ${os.availableParallelism()} cores): timings will be pessimistic`);
+	const runs = [];
+	for (const spec of workloads) runs.push(await measureWorkload(spec, ticksPerSecond));
+	// The marginal cost of a pod: the RSS difference of the two workload sizes over their pod difference.
+	const [small, large] = [runs.find(r => r.workload.id === '10k'), runs.find(r => r.workload.id === '50k')];
+	if (small && large) {
+		const perPod = ((large.results.rss_mb - small.results.rss_mb) * 2 ** 20) / (large.workload.pods - small.workload.pods);
+		small.results.rss_per_pod_bytes = perPod;
+		large.results.rss_per_pod_bytes = perPod;
+	}
 	const round = value => (Number.isFinite(value) ? Math.round(value * 10) / 10 : value);
-	for (const figure of figures) process.stdout.write(`${figure.name} ${round(results[figure.name])} ${figure.unit}\n`);
-	const report = {
-		date: new Date().toISOString(),
-		quick,
-		plan,
-		workload: {pods: workload.pods, deployments: workload.deployments, podUpdatesPerSecond: workload.options.updatesPerSecond, healthChecks: workload.options.services, queries: workload.options.queries, refreshSeconds: workload.options.refreshMs / 1000, terminal: `${COLUMNS}x${ROWS}`},
-		machine: {...machine(), loadavgBefore: loadBefore},
-		figures: Object.fromEntries(figures.map(f => [f.name, {value: round(results[f.name]), unit: f.unit, target: f.target, met: f.target === null ? null : results[f.name] < f.target}])),
-		details: Object.fromEntries(Object.entries(results).filter(([name]) => !figures.some(f => f.name === name)).map(([name, value]) => [name, Array.isArray(value) || typeof value === 'object' ? value : round(value)])),
-		notes,
-		/** The screen at the end of the idle window, to see what was measured. */
-		screen,
-	};
+	const report = {date: new Date().toISOString(), quick, plan, machine: {...machine(), loadavgBefore: loadBefore}, workloads: {}};
+	for (const run of runs) {
+		const suffix = workloads.find(w => w.id === run.workload.id).suffix;
+		for (const figure of figures) process.stdout.write(`${figure.name}${suffix} ${round(run.results[figure.name])} ${figure.unit}\n`);
+		report.workloads[run.workload.id] = {
+			workload: run.workload,
+			figures: Object.fromEntries(
+				figures.map(f => {
+					const target = suffix ? f.target50k : f.target;
+					const value = run.results[f.name];
+					return [`${f.name}${suffix}`, {value: round(value), unit: f.unit, target, met: target === null || value === undefined ? null : value < target}];
+				}),
+			),
+			details: Object.fromEntries(Object.entries(run.results).filter(([name]) => !figures.some(f => f.name === name)).map(([name, value]) => [name, Array.isArray(value) || typeof value === 'object' ? value : round(value)])),
+			notes: run.notes,
+			/** The screen at the end of the idle window, to see what was measured. */
+			screen: run.screen,
+		};
+	}
 	const out = path.join(root, 'bench', 'results');
 	mkdirSync(out, {recursive: true});
 	writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -79,7 +79,8 @@ const httpReasons: Record<number, string> = {
 
 /** "context X, namespace Y": where a Kubernetes error happened, as every message says it. */
 export function where(ctx: KubeErrorContext): string {
-	return `context ${ctx.context || '(none)'}, namespace ${ctx.namespace}`;
+	// A cluster-scoped request (every namespace, -A) has no namespace.
+	return `context ${ctx.context || '(none)'}, ${ctx.namespace ? `namespace ${ctx.namespace}` : 'all namespaces'}`;
 }
 
 /** How much of a body that is not a Status a message quotes. */

@@ -101,8 +101,16 @@ export const configSchema = z
 				namespace: z.string().optional(),
 				production: z.boolean().optional(),
 				readonly: z.boolean().optional(),
-				/** Per-context settings: `contexts: {prod-eu: {production: true}}`. */
-				contexts: z.record(contextSchema).optional(),
+				/**
+				 * Where to watch: these namespaces (one list and watch per resource in each), or `all` (as
+				 * `-A`: one cluster-scoped list and watch per resource). Default `namespace` alone.
+				 */
+				namespaces: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).optional(),
+				/**
+				 * Per-context settings, `contexts: {prod-eu: {production: true}}`; or the contexts watched
+				 * together, `contexts: [prod-eu, prod-us]` (each a name, or `{name, production, readonly}`).
+				 */
+				contexts: z.union([z.array(z.union([z.string().min(1), contextSchema.extend({name: z.string().min(1)})])).min(1), z.record(contextSchema)]).optional(),
 			})
 			.strict()
 			.optional(),

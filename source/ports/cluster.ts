@@ -10,6 +10,8 @@
 export interface PodInfo {
 	name: string;
 	namespace: string;
+	/** The kubeconfig context it was read from, when the cluster watches several (kubernetes.contexts). */
+	context?: string;
 	/** Owning deployment, resolved through the pod's ReplicaSet owner (name minus pod-template-hash). */
 	deployment?: string;
 	phase: string;
@@ -30,6 +32,8 @@ export interface PodInfo {
 export interface DeploymentInfo {
 	name: string;
 	namespace: string;
+	/** The kubeconfig context it was read from, when the cluster watches several (kubernetes.contexts). */
+	context?: string;
 	/** deployment.kubernetes.io/revision annotation. */
 	revision: number;
 	/** spec.replicas */
@@ -53,11 +57,37 @@ export interface RevisionInfo {
 	changeCause?: string;
 }
 
+/** A deletion names the object: its name, and its namespace and context where the cluster knows them (names repeat across namespaces). */
 export type ClusterChange =
 	| {kind: 'pod'; type: 'upsert'; pod: PodInfo}
-	| {kind: 'pod'; type: 'delete'; name: string}
+	| {kind: 'pod'; type: 'delete'; name: string; namespace?: string; context?: string}
 	| {kind: 'deployment'; type: 'upsert'; deployment: DeploymentInfo}
-	| {kind: 'deployment'; type: 'delete'; name: string};
+	| {kind: 'deployment'; type: 'delete'; name: string; namespace?: string; context?: string};
+
+/** Where an object is: the namespace and context of the row it was chosen from. */
+export interface ObjectPlace {
+	namespace?: string;
+	context?: string;
+}
+
+/** Where a cluster client watches (per context), and why, when it is narrower than it was asked to. */
+export interface WatchScope {
+	context: string;
+	/** 'all': every namespace at once (cluster scope); else these namespaces. */
+	namespaces: 'all' | readonly string[];
+	/** Why it differs from what was asked, e.g. the cluster-scoped list was refused (403) and only the namespaces the user may read are watched. */
+	note?: string;
+}
+
+/** How one context of a cluster is connected: loading its first lists, ok, or failing (and retrying, or given up). */
+export interface ContextState {
+	context: string;
+	status: 'loading' | 'ok' | 'failing';
+	/** The last error, while failing. */
+	error?: string;
+	/** When it will try again; null when it gave up (403). */
+	retryInMs?: number | null;
+}
 
 /**
  * Whether two compact rows show the same thing. Most watch events only touch status fields a row
@@ -88,6 +118,10 @@ export interface ClusterWatcher {
 	error(error: Error, retryInMs: number | null): void;
 	/** Every watch that broke is open again, resumed where it was (no relist needed): what was shown is current. */
 	resumed?(): void;
+	/** Where a context is watched, once its first lists are in; with a note when it is narrower than asked (403 at cluster scope). */
+	scope?(scope: WatchScope): void;
+	/** A context's connection changed (clusters of several contexts report each one). */
+	contextState?(state: ContextState): void;
 }
 
 export interface MutationResult {
@@ -146,8 +180,20 @@ export interface PodLogTail {
 }
 
 export interface Cluster {
+	/** The context acted on when a call names none (the first of several). */
 	readonly context: string;
+	/** The namespace acted on when a call names none. */
 	readonly namespace: string;
+	/** Every context watched, when there are several (kubernetes.contexts). */
+	readonly contexts?: readonly string[];
+	/** Where it watches: 'all' namespaces (-A), or these; absent: `namespace` alone. */
+	readonly namespaces?: 'all' | readonly string[];
+	/**
+	 * The same cluster acting where a row is: its namespace and context. Every method of the view acts
+	 * there, and its `context` and `namespace` name it (for confirmations). A context the cluster does
+	 * not watch is refused (throws) rather than acted on elsewhere. Absent: one namespace only.
+	 */
+	at?(place: ObjectPlace): Cluster;
 	/** List then watch pods and deployments. Resolves once the watch is running; stops when signal aborts. */
 	watch(watcher: ClusterWatcher, signal: AbortSignal): Promise<void>;
 	/** Rollout history from the deployment's ReplicaSets, newest first. */

@@ -372,6 +372,56 @@ describe('incident-tui status (flags and Kubernetes)', {timeout: cliTestTimeoutM
 		expect(report.pods).toEqual([]);
 	});
 
+	it('-A (--all-namespaces) reads deployments of every namespace with cluster-scoped lists; kubernetes.namespaces reads the ones listed', async () => {
+		kube = await startFakeKubeServer({namespace: 'default'});
+		kube.addDeployment({name: 'web', images: ['shop/web:1.0.0'], replicas: 1, namespace: 'team-a'});
+		kube.addDeployment({name: 'cart', images: ['shop/cart:1.0.0'], replicas: 1, namespace: 'team-b'});
+		kube.addDeployment({name: 'ledger', images: ['shop/ledger:1.0.0'], replicas: 1, namespace: 'team-c'});
+		const all = await runCli(['status', '--json', '-A'], {home, env: {KUBECONFIG: kube.kubeconfigPath}});
+		expect(all.code).toBe(0);
+		expect((JSON.parse(all.stdout) as {deployments: Array<{name: string}>}).deployments.map(d => d.name).sort()).toEqual(['cart', 'ledger', 'web']);
+		expect(kube.requests.some(r => r.path === '/apis/apps/v1/deployments')).toBe(true);
+		const config = await writeConfig({kubernetes: {kubeconfig: kube.kubeconfigPath, namespaces: ['team-a', 'team-c']}});
+		const listed = await runCli(['status', '--json', '--config', config], {home});
+		expect(listed.code).toBe(0);
+		expect((JSON.parse(listed.stdout) as {deployments: Array<{name: string}>}).deployments.map(d => d.name).sort()).toEqual(['ledger', 'web']);
+	});
+
+	it('kubernetes.contexts: [a, b] reads every context listed, with one client each', async () => {
+		kube = await startFakeKubeServer({namespace: 'shop'});
+		const second = await startFakeKubeServer({namespace: 'shop'});
+		try {
+			kube.addDeployment({name: 'web', images: ['shop/web:1.0.0'], replicas: 1});
+			second.addDeployment({name: 'cart', images: ['shop/cart:1.0.0'], replicas: 1});
+			const kubeconfig = path.join(home, 'two-contexts');
+			const contextLines = (name: string, url: string) => [`- name: ${name}`, '  cluster:', `    server: ${url}`, '    insecure-skip-tls-verify: true'];
+			await writeFile(
+				kubeconfig,
+				[
+					'apiVersion: v1',
+					'kind: Config',
+					'clusters:',
+					...contextLines('prod-eu', kube.url),
+					...contextLines('prod-us', second.url),
+					'users:',
+					'- name: viewer',
+					'  user:',
+					'    token: fake-token',
+					'contexts:',
+					...['prod-eu', 'prod-us'].flatMap(name => [`- name: ${name}`, '  context:', `    cluster: ${name}`, '    user: viewer', '    namespace: shop']),
+					'current-context: prod-eu',
+					'',
+				].join('\n'),
+			);
+			const config = await writeConfig({kubernetes: {kubeconfig, contexts: ['prod-eu', {name: 'prod-us', production: true}]}});
+			const result = await runCli(['status', '--json', '--config', config], {home});
+			expect(result.code).toBe(0);
+			expect((JSON.parse(result.stdout) as {deployments: Array<{name: string}>}).deployments.map(d => d.name).sort()).toEqual(['cart', 'web']);
+		} finally {
+			await second.close();
+		}
+	});
+
 	it('~/.kube/config (of $HOME) is used when nothing else names a cluster', async () => {
 		kube = await startFakeKubeServer({namespace: 'default'});
 		kube.addDeployment({name: 'web', images: ['shop/web:1.0.0'], replicas: 1});

@@ -36,14 +36,23 @@ export interface LoggedRequest {
 
 interface WatchStream {
 	resource: Resource;
+	/** The namespace watched; null at cluster scope (every namespace). */
+	namespace: string | null;
 	res: ServerResponse;
 	bookmarks: boolean;
 	timer?: ReturnType<typeof setTimeout>;
+	bookmarkTimer?: ReturnType<typeof setInterval>;
 }
 
 interface HistoryEntry {
 	rv: number;
+	namespace: string;
 	line: string;
+}
+
+/** Where an object is kept: namespace and name. */
+function keyOf(namespace: string, name: string): string {
+	return `${namespace}/${name}`;
 }
 
 const kinds: Record<Resource, {kind: string; apiVersion: string; group: string}> = {
@@ -74,6 +83,11 @@ export interface FakeKubeServerOptions {
 	 * and no token.
 	 */
 	clientCertificate?: {ca: Buffer; cert: Buffer; key: Buffer};
+	/**
+	 * Sends every watch that asked for bookmarks (allowWatchBookmarks) a BOOKMARK with the current
+	 * resourceVersion this often, as kube-apiserver does about once a minute; none by default.
+	 */
+	bookmarkEveryMs?: number;
 }
 
 export class FakeKubeServer {
@@ -117,6 +131,11 @@ export class FakeKubeServer {
 	/** Resources whose every watch is answered 410 Gone (see goneAlways), even right after a relist. */
 	private readonly alwaysGone = new Map<Resource, GoneMode>();
 	private readonly historySize: number;
+	private readonly bookmarkEveryMs: number | undefined;
+	/** When set, the only namespaces the user may read or change; cluster-scoped requests are forbidden (see readableNamespaces). */
+	private readable: Set<string> | undefined;
+	/** Namespaces that exist without objects in them (see addNamespace). */
+	private readonly namespaces = new Set<string>();
 	private readonly tls: {key: Buffer; cert: Buffer} | undefined;
 	private readonly clientCertificate: {ca: Buffer; cert: Buffer; key: Buffer} | undefined;
 
@@ -125,6 +144,8 @@ export class FakeKubeServer {
 		this.context = options.context ?? 'test-ctx';
 		this.user = options.user ?? 'viewer';
 		this.historySize = options.historySize ?? 20_000;
+		this.bookmarkEveryMs = options.bookmarkEveryMs;
+		this.namespaces.add(this.namespace);
 		this.controller = options.controller ?? true;
 		this.tls = options.tls;
 		this.clientCertificate = options.tls ? options.clientCertificate : undefined;
@@ -193,44 +214,54 @@ export class FakeKubeServer {
 		return this.rv;
 	}
 
-	get(resource: Resource, name: string): KObject | undefined {
-		return this.stores[resource].get(name);
+	/** The object `name` in `namespace` (default the server's). */
+	get(resource: Resource, name: string, namespace = this.namespace): KObject | undefined {
+		return this.stores[resource].get(keyOf(namespace, name));
 	}
 
+	/** Every object of `resource`, in every namespace. */
 	list(resource: Resource): KObject[] {
 		return [...this.stores[resource].values()];
+	}
+
+	/** A namespace that exists even with nothing in it (namespaces of objects exist anyway). */
+	addNamespace(name: string): void {
+		this.namespaces.add(name);
 	}
 
 	/** Creates or replaces an object (ADDED or MODIFIED). */
 	put(resource: Resource, object: KObject): KObject {
 		const {kind, apiVersion} = kinds[resource];
-		const existing = this.stores[resource].get(object.metadata.name);
 		const meta = object.metadata;
 		meta.namespace ??= this.namespace;
+		this.namespaces.add(meta.namespace);
+		const key = keyOf(meta.namespace, meta.name);
+		const existing = this.stores[resource].get(key);
 		meta.uid ??= existing?.metadata.uid ?? randomUUID();
 		meta.creationTimestamp ??= existing?.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 		if (resource === 'deployments' || resource === 'replicasets') meta.generation ??= 1;
 		const stored = {apiVersion, kind, ...object};
 		meta.resourceVersion = String(++this.rv);
-		this.stores[resource].set(meta.name, stored);
+		this.stores[resource].set(key, stored);
 		this.emit(resource, existing ? 'MODIFIED' : 'ADDED', stored);
 		return stored;
 	}
 
 	/** Changes an object in place and emits MODIFIED. */
-	update(resource: Resource, name: string, mutate: (object: KObject) => void): KObject {
-		const object = this.stores[resource].get(name);
-		if (!object) throw new Error(`fake-kube: no ${resource}/${name}`);
+	update(resource: Resource, name: string, mutate: (object: KObject) => void, namespace = this.namespace): KObject {
+		const object = this.stores[resource].get(keyOf(namespace, name));
+		if (!object) throw new Error(`fake-kube: no ${resource}/${name} in namespace ${namespace}`);
 		mutate(object);
 		object.metadata.resourceVersion = String(++this.rv);
 		this.emit(resource, 'MODIFIED', object);
 		return object;
 	}
 
-	remove(resource: Resource, name: string): void {
-		const object = this.stores[resource].get(name);
+	remove(resource: Resource, name: string, namespace = this.namespace): void {
+		const key = keyOf(namespace, name);
+		const object = this.stores[resource].get(key);
 		if (!object) return;
-		this.stores[resource].delete(name);
+		this.stores[resource].delete(key);
 		object.metadata.resourceVersion = String(++this.rv);
 		this.emit(resource, 'DELETED', object);
 	}
@@ -239,14 +270,15 @@ export class FakeKubeServer {
 	 * A deployment with one ReplicaSet per entry of `images` (oldest first; the last is current), and
 	 * `podsReady` running pods of the current ReplicaSet.
 	 */
-	addDeployment(options: {name: string; images: string[]; replicas?: number; pods?: number; changeCauses?: string[]}): KObject {
+	addDeployment(options: {name: string; images: string[]; replicas?: number; pods?: number; changeCauses?: string[]; namespace?: string}): KObject {
 		const {name, images} = options;
+		const namespace = options.namespace ?? this.namespace;
 		const replicas = options.replicas ?? 2;
 		const labels: Record<string, string> = {app: name};
 		const template = (image: string) => ({metadata: {labels: {...labels} as Record<string, string>}, spec: {containers: [{name, image, resources: {}}]}});
 		const current = images.at(-1)!;
 		const deployment = this.put('deployments', {
-			metadata: {name, labels, annotations: {[revisionKey]: String(images.length)}, generation: 1},
+			metadata: {name, namespace, labels, annotations: {[revisionKey]: String(images.length)}, generation: 1},
 			spec: {replicas, selector: {matchLabels: labels}, template: template(current)},
 			status: {observedGeneration: 1, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas},
 		});
@@ -260,6 +292,7 @@ export class FakeKubeServer {
 			this.put('replicasets', {
 				metadata: {
 					name: `${name}-${hash}`,
+					namespace,
 					labels: {...labels, 'pod-template-hash': hash},
 					annotations,
 					ownerReferences: [{apiVersion: 'apps/v1', kind: 'Deployment', name, uid: deployment.metadata.uid, controller: true, blockOwnerDeletion: true}],
@@ -270,28 +303,32 @@ export class FakeKubeServer {
 			});
 		});
 		const pods = options.pods ?? replicas;
-		const currentRs = this.get('replicasets', `${name}-${templateHash(template(current))}`);
-		for (let i = 0; i < pods; i++) this.addPod(name, currentRs ? {replicaSet: currentRs} : {});
+		const currentRs = this.get('replicasets', `${name}-${templateHash(template(current))}`, namespace);
+		for (let i = 0; i < pods; i++) this.addPod(name, {namespace, ...(currentRs ? {replicaSet: currentRs} : {})});
 		return deployment;
 	}
 
 	/** The ReplicaSet currently holding the deployment's template. */
-	currentReplicaSet(deployment: string): KObject | undefined {
-		const d = this.get('deployments', deployment);
+	currentReplicaSet(deployment: string, namespace = this.namespace): KObject | undefined {
+		const d = this.get('deployments', deployment, namespace);
 		if (!d) return undefined;
 		return this.ownedReplicaSets(d).find(rs => isDeepStrictEqual(stripHash(rs.spec.template), stripHash(d.spec.template)));
 	}
 
 	/** A running, ready pod of the deployment's current ReplicaSet; `status` overrides merge into the container status. */
-	addPod(deployment: string, options: {name?: string; node?: string; containerStatus?: Record<string, unknown>; phase?: string; replicaSet?: KObject}): KObject {
-		const rs = options.replicaSet ?? this.currentReplicaSet(deployment);
+	addPod(deployment: string, options: {name?: string; node?: string; containerStatus?: Record<string, unknown>; phase?: string; replicaSet?: KObject; namespace?: string}): KObject {
+		const namespace = options.namespace ?? this.namespace;
+		const rs = options.replicaSet ?? this.currentReplicaSet(deployment, namespace);
 		const hash = rs?.metadata.labels['pod-template-hash'] ?? 'nohash';
 		const rsName = rs?.metadata.name ?? `${deployment}-${hash}`;
-		const name = options.name ?? `${rsName}-${randomUUID().slice(0, 5)}`;
+		let name = options.name ?? `${rsName}-${randomUUID().slice(0, 5)}`;
+		// Five hex digits, as the ReplicaSet controller's suffix: among 50,000 pods two would meet (seed()).
+		while (!options.name && this.stores.pods.has(keyOf(namespace, name))) name = `${rsName}-${randomUUID().slice(0, 5)}`;
 		const image = rs?.spec.template.spec.containers[0].image ?? 'unknown';
 		return this.put('pods', {
 			metadata: {
 				name,
+				namespace,
 				labels: {app: deployment, 'pod-template-hash': hash},
 				ownerReferences: [{apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rs?.metadata.uid ?? 'x', controller: true}],
 			},
@@ -369,9 +406,17 @@ export class FakeKubeServer {
 
 	/** Sends a BOOKMARK with the current resourceVersion to watches that asked for bookmarks. */
 	bookmark(resource: Resource): void {
-		const {kind, apiVersion} = kinds[resource];
-		const line = JSON.stringify({type: 'BOOKMARK', object: {kind, apiVersion, metadata: {resourceVersion: String(this.rv)}}}) + '\n';
+		const line = this.bookmarkLine(resource);
 		for (const stream of this.streams) if (stream.resource === resource && stream.bookmarks) stream.res.write(line);
+	}
+
+	/** How many BOOKMARK events were sent (any resource). */
+	bookmarksSent = 0;
+
+	private bookmarkLine(resource: Resource): string {
+		const {kind, apiVersion} = kinds[resource];
+		this.bookmarksSent++;
+		return JSON.stringify({type: 'BOOKMARK', object: {kind, apiVersion, metadata: {resourceVersion: String(this.rv)}}}) + '\n';
 	}
 
 	/** Writes `line` as it is to the open watch streams of a resource (a proxy's error page, say). */
@@ -389,8 +434,7 @@ export class FakeKubeServer {
 		if (options.refuseNext) this.refuse[resource] = options.refuseNext;
 		for (const stream of [...this.streams]) {
 			if (stream.resource !== resource) continue;
-			this.streams.delete(stream);
-			if (stream.timer) clearTimeout(stream.timer);
+			this.forget(stream);
 			stream.res.socket?.destroy();
 		}
 	}
@@ -448,8 +492,22 @@ export class FakeKubeServer {
 		this.forbidden.add(`${verb} ${resource}`);
 	}
 
-	/** Lifts forbid(), failWith() and goneAlways(). */
+	/**
+	 * RBAC of a user bound to a Role in each of `names` and to no ClusterRole: every request in
+	 * another namespace, and every cluster-scoped one (`GET /api/v1/pods`, listing namespaces unless
+	 * `mayListNamespaces`), is answered 403. null lifts it (as allowAll does).
+	 */
+	readableNamespaces(names: string[] | null, options: {mayListNamespaces?: boolean} = {}): void {
+		this.readable = names ? new Set(names) : undefined;
+		this.mayListNamespaces = Boolean(options.mayListNamespaces);
+	}
+
+	/** With readableNamespaces: whether the user may still list namespaces (a ClusterRole for that alone). */
+	private mayListNamespaces = false;
+
+	/** Lifts forbid(), readableNamespaces(), failWith() and goneAlways(). */
 	allowAll(): void {
+		this.readable = undefined;
 		this.forbidden.clear();
 		this.failing.clear();
 		this.alwaysGone.clear();
@@ -457,11 +515,17 @@ export class FakeKubeServer {
 
 	// ------------------------------------------------------------------ benchmark helpers
 
-	/** `deployments` deployments named d-000... with `podsPerDeployment` running pods each. */
-	seed(options: {deployments: number; podsPerDeployment: number}): void {
+	/**
+	 * `deployments` deployments named d-000... with `podsPerDeployment` running pods each; with
+	 * `namespaces`, spread evenly over namespaces ns-000..., else all in the server's namespace.
+	 */
+	seed(options: {deployments: number; podsPerDeployment: number; namespaces?: number}): void {
+		const width = options.deployments > 1000 ? 4 : 3;
+		const spread = options.namespaces ?? 0;
 		for (let i = 0; i < options.deployments; i++) {
-			const name = `d-${String(i).padStart(3, '0')}`;
-			this.addDeployment({name, images: [`registry.local/${name}:1.0.0`], replicas: options.podsPerDeployment, pods: options.podsPerDeployment});
+			const name = `d-${String(i).padStart(width, '0')}`;
+			const namespace = spread > 0 ? `ns-${String(Math.floor((i * spread) / options.deployments)).padStart(3, '0')}` : this.namespace;
+			this.addDeployment({name, namespace, images: [`registry.local/${name}:1.0.0`], replicas: options.podsPerDeployment, pods: options.podsPerDeployment});
 		}
 	}
 
@@ -476,16 +540,17 @@ export class FakeKubeServer {
 			if (names.length === 0) return;
 			owed += (ratePerSecond * tickMs) / 1000;
 			for (; owed >= 1; owed--) {
-				const name = names[Math.floor(Math.random() * names.length)]!;
-				if (!this.stores.pods.has(name)) continue;
-				this.update('pods', name, pod => {
+				const key = names[Math.floor(Math.random() * names.length)]!;
+				const pod = this.stores.pods.get(key);
+				if (!pod) continue;
+				this.update('pods', pod.metadata.name, pod => {
 					const status = pod.status.containerStatuses[0];
 					status.ready = !status.ready;
 					if (!status.ready) {
 						status.restartCount++;
 						status.lastState = {terminated: {reason: Math.random() < 0.5 ? 'OOMKilled' : 'Error', exitCode: 137}};
 					}
-				});
+				}, pod.metadata.namespace);
 			}
 		}, tickMs);
 		signal.addEventListener('abort', () => clearInterval(timer), {once: true});
@@ -496,19 +561,26 @@ export class FakeKubeServer {
 	private emit(resource: Resource, type: string, object: KObject): void {
 		const line = `{"type":"${type}","object":${JSON.stringify(object)}}\n`;
 		const history = this.history[resource];
-		history.push({rv: Number(object.metadata.resourceVersion), line});
+		const namespace = object.metadata.namespace as string;
+		history.push({rv: Number(object.metadata.resourceVersion), namespace, line});
 		if (history.length > this.historySize) history.splice(0, history.length - this.historySize);
-		for (const stream of this.streams) if (stream.resource === resource) stream.res.write(line);
+		for (const stream of this.streams) if (stream.resource === resource && (stream.namespace === null || stream.namespace === namespace)) stream.res.write(line);
 	}
 
 	private endStream(stream: WatchStream): void {
-		this.streams.delete(stream);
-		if (stream.timer) clearTimeout(stream.timer);
+		this.forget(stream);
 		stream.res.end();
 	}
 
+	private forget(stream: WatchStream): void {
+		this.streams.delete(stream);
+		if (stream.timer) clearTimeout(stream.timer);
+		if (stream.bookmarkTimer) clearInterval(stream.bookmarkTimer);
+	}
+
 	private ownedReplicaSets(deployment: KObject): KObject[] {
-		return this.list('replicasets').filter(rs => rs.metadata.ownerReferences?.some((o: any) => o.controller && o.uid === deployment.metadata.uid));
+		const {namespace, uid} = deployment.metadata;
+		return this.list('replicasets').filter(rs => rs.metadata.namespace === namespace && rs.metadata.ownerReferences?.some((o: any) => o.controller && o.uid === uid));
 	}
 
 	/** The deployment controller's part we need: the template decides the ReplicaSet and the revision. */
@@ -530,6 +602,7 @@ export class FakeKubeServer {
 			rs = this.put('replicasets', {
 				metadata: {
 					name: `${deployment.metadata.name}-${hash}`,
+					namespace: deployment.metadata.namespace,
 					labels: {...template.metadata.labels},
 					annotations,
 					ownerReferences: [{apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name, uid: deployment.metadata.uid, controller: true}],
@@ -541,7 +614,7 @@ export class FakeKubeServer {
 			revision = maxRevision + 1;
 			this.update('replicasets', rs.metadata.name, r => {
 				r.metadata.annotations = {...r.metadata.annotations, [revisionKey]: String(revision)};
-			});
+			}, rs.metadata.namespace);
 		}
 		if (revision !== currentRevision) {
 			deployment.metadata.annotations = {...deployment.metadata.annotations, [revisionKey]: String(revision)};
@@ -570,6 +643,7 @@ export class FakeKubeServer {
 
 		const authenticated = this.clientCertificate ? (req.socket as TLSSocket).authorized : req.headers.authorization === 'Bearer fake-token';
 		if (!authenticated) return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+		if (url.pathname === '/api/v1/namespaces' && method === 'GET') return this.namespaceList(res);
 		const route = parsePath(url.pathname);
 		if (!route) return this.status(res, 404, 'NotFound', `the server could not find the requested resource (${method} ${url.pathname})`);
 		const {resource, name, subresource, namespace} = route;
@@ -587,22 +661,21 @@ export class FakeKubeServer {
 			res.end(failure.body);
 			return;
 		}
-		if (this.forbidden.has(`${verb} ${full}`)) {
+		if (this.forbidden.has(`${verb} ${full}`) || (this.readable && !this.readable.has(namespace))) {
 			const group = kinds[resource].group;
 			const what = `${group ? `${resource}.${group}` : resource}${name ? ` "${name}"` : ''}`;
-			return this.status(
-				res,
-				403,
-				'Forbidden',
-				`${what} is forbidden: User "${this.user}" cannot ${verb} resource "${full}" in API group "${group}" in the namespace "${namespace}"`,
-				{...(name ? {name} : {}), group, kind: resource},
-			);
+			const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+			return this.status(res, 403, 'Forbidden', `${what} is forbidden: User "${this.user}" cannot ${verb} resource "${full}" in API group "${group}" ${scope}`, {
+				...(name ? {name} : {}),
+				group,
+				kind: resource,
+			});
 		}
-		const store = namespace === this.namespace ? this.stores[resource] : new Map<string, KObject>();
+		const store = this.stores[resource];
 
-		if (method === 'GET' && !name) return watching ? this.watch(res, resource, store, query) : this.listResponse(res, resource, store, query);
+		if (method === 'GET' && !name) return watching ? this.watch(res, resource, namespace || null, query) : this.listResponse(res, resource, namespace || null, query);
 		if (!name) return this.status(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
-		const object = store.get(name);
+		const object = store.get(keyOf(namespace, name));
 		const notFound = () => this.status(res, 404, 'NotFound', `${kinds[resource].group ? `${resource}.${kinds[resource].group}` : resource} "${name}" not found`, {name, group: kinds[resource].group, kind: resource});
 		if (!object) return notFound();
 
@@ -677,7 +750,7 @@ export class FakeKubeServer {
 			}
 			if (this.controller && !isDeepStrictEqual(templateBefore, d.spec.template)) this.reconcile(d);
 			else if (this.controller) d.status = {...d.status, observedGeneration: d.metadata.generation};
-		});
+		}, object.metadata.namespace);
 	}
 
 	/** Returns the patched object, or answers the error itself and returns undefined. */
@@ -691,9 +764,24 @@ export class FakeKubeServer {
 		}
 	}
 
-	private listResponse(res: ServerResponse, resource: Resource, store: Map<string, KObject>, query: Record<string, string>): void {
+	/** `GET /api/v1/namespaces`: every namespace that has objects or was added; 403 without a ClusterRole that may list them. */
+	private namespaceList(res: ServerResponse): void {
+		if ((this.readable && !this.mayListNamespaces) || this.forbidden.has('list namespaces')) {
+			return this.status(res, 403, 'Forbidden', `namespaces is forbidden: User "${this.user}" cannot list resource "namespaces" in API group "" at the cluster scope`, {group: '', kind: 'namespaces'});
+		}
+		const items = [...this.namespaces].sort().map(name => ({metadata: {name, resourceVersion: String(this.rv)}, status: {phase: 'Active'}}));
+		this.json(res, 200, {kind: 'NamespaceList', apiVersion: 'v1', metadata: {resourceVersion: String(this.rv)}, items});
+	}
+
+	/** The objects of `resource` in `namespace`, or in every namespace (null). */
+	private objectsIn(resource: Resource, namespace: string | null): KObject[] {
+		const all = [...this.stores[resource].values()];
+		return namespace === null ? all : all.filter(o => o.metadata.namespace === namespace);
+	}
+
+	private listResponse(res: ServerResponse, resource: Resource, namespace: string | null, query: Record<string, string>): void {
 		// Label and field selectors of the equality kind (field ones on dotted paths: involvedObject.name=checkout-abc).
-		const items = selectObjects([...store.values()], query);
+		const items = selectObjects(this.objectsIn(resource, namespace), query);
 		let offset = 0;
 		let rv = String(this.rv);
 		if (query.continue) {
@@ -714,7 +802,7 @@ export class FakeKubeServer {
 		res.end(`${head.slice(0, -1)},"items":[${page.map(o => JSON.stringify(o)).join(',')}]}`);
 	}
 
-	private watch(res: ServerResponse, resource: Resource, store: Map<string, KObject>, query: Record<string, string>): void {
+	private watch(res: ServerResponse, resource: Resource, namespace: string | null, query: Record<string, string>): void {
 		const refuse = this.refuse[resource];
 		if (refuse) {
 			this.refuse[resource] = refuse - 1;
@@ -737,18 +825,16 @@ export class FakeKubeServer {
 			return;
 		}
 		if (from === undefined) {
-			for (const object of store.values()) res.write(JSON.stringify({type: 'ADDED', object}) + '\n');
+			for (const object of this.objectsIn(resource, namespace)) res.write(JSON.stringify({type: 'ADDED', object}) + '\n');
 		} else {
-			for (const entry of history) if (entry.rv > from) res.write(entry.line);
+			for (const entry of history) if (entry.rv > from && (namespace === null || entry.namespace === namespace)) res.write(entry.line);
 		}
-		const stream: WatchStream = {resource, res, bookmarks: query.allowWatchBookmarks === 'true'};
+		const stream: WatchStream = {resource, namespace, res, bookmarks: query.allowWatchBookmarks === 'true'};
 		const timeout = Number(query.timeoutSeconds);
 		if (timeout > 0) stream.timer = setTimeout(() => this.endStream(stream), timeout * 1000);
+		if (stream.bookmarks && this.bookmarkEveryMs) stream.bookmarkTimer = setInterval(() => stream.res.write(this.bookmarkLine(resource)), this.bookmarkEveryMs);
 		this.streams.add(stream);
-		res.on('close', () => {
-			this.streams.delete(stream);
-			if (stream.timer) clearTimeout(stream.timer);
-		});
+		res.on('close', () => this.forget(stream));
 	}
 
 	private json(res: ServerResponse, code: number, body: unknown): void {
@@ -768,8 +854,11 @@ function goneStatus(from?: number, oldest?: number): Record<string, unknown> {
 	return {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${from ?? 0} (${oldest ?? 0})`, reason: 'Expired', code: 410};
 }
 
+/** A path of a namespaced resource: in a namespace, or at cluster scope (`/api/v1/pods`: namespace ''), which has no named objects. */
 function parsePath(path: string): {resource: Resource; namespace: string; name?: string; subresource?: string} | undefined {
-	const match = /^\/(?:api\/v1|apis\/apps\/v1|apis\/autoscaling\/v2)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/.exec(path);
+	const match =
+		/^\/(?:api\/v1|apis\/apps\/v1|apis\/autoscaling\/v2)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/.exec(path) ??
+		/^\/(?:api\/v1|apis\/apps\/v1|apis\/autoscaling\/v2)()\/([a-z]+)$/.exec(path);
 	if (!match) return undefined;
 	const [, namespace, resource, name, subresource] = match;
 	const group = path.startsWith('/api/v1') ? '' : path.split('/')[2]!;

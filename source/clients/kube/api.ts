@@ -29,22 +29,47 @@ export interface KubeApiSettings {
 	requestTimeoutMs: number;
 }
 
+/** The generated API clients, shared by every namespace's view of one client. */
+interface ApiClients {
+	core: K8s.CoreV1Api;
+	apps: K8s.AppsV1Api;
+	autoscaling: K8s.AutoscalingV2Api;
+}
+
 export class KubeApi {
 	readonly core: K8s.CoreV1Api;
 	readonly apps: K8s.AppsV1Api;
 	readonly autoscaling: K8s.AutoscalingV2Api;
+	/** The namespace this view acts in; '' at cluster scope (every namespace). */
 	readonly namespace: string;
+	/** The views of other namespaces made so far (see in()), kept by the view they came from. */
+	private readonly views: Map<string, KubeApi>;
 
 	constructor(
 		private readonly k8s: Loaded,
 		private readonly kc: K8s.KubeConfig,
 		readonly target: KubeTarget,
 		readonly settings: KubeApiSettings,
+		shared?: {clients: ApiClients; views: Map<string, KubeApi>},
 	) {
-		this.core = kc.makeApiClient(k8s.CoreV1Api);
-		this.apps = kc.makeApiClient(k8s.AppsV1Api);
-		this.autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
+		const clients = shared?.clients ?? {core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), autoscaling: kc.makeApiClient(k8s.AutoscalingV2Api)};
+		({core: this.core, apps: this.apps, autoscaling: this.autoscaling} = clients);
 		this.namespace = target.namespace;
+		this.views = shared?.views ?? new Map([[target.namespace, this]]);
+	}
+
+	/**
+	 * The same client acting in `namespace` ('' for every namespace): its requests, and the "where" of
+	 * its messages, name that namespace. One view per namespace, made on first use.
+	 */
+	in(namespace: string | undefined): KubeApi {
+		if (namespace === undefined || namespace === this.namespace) return this;
+		let view = this.views.get(namespace);
+		if (!view) {
+			view = new KubeApi(this.k8s, this.kc, {...this.target, namespace}, this.settings, {clients: {core: this.core, apps: this.apps, autoscaling: this.autoscaling}, views: this.views});
+			this.views.set(namespace, view);
+		}
+		return view;
 	}
 
 	get fieldManager(): string {

@@ -14,10 +14,12 @@ import type {
 	EventSubject,
 	LogFollower,
 	MutationResult,
+	ObjectPlace,
 	PodLogTail,
 	PodNow,
 	RevisionInfo,
 } from '../../ports/cluster.js';
+import {KubeError} from '../kube-errors.js';
 import {BatchClock} from '../watch-stream.js';
 import {KubeApi} from './api.js';
 import {CommandPins, loadConfig, targetOf, type KubeClusterOptions} from './config.js';
@@ -31,6 +33,8 @@ export class KubeCluster implements Cluster {
 	/** API server URL of the context. */
 	readonly server: string;
 	readonly readonly: boolean;
+	/** Where it watches: 'all' namespaces, these, or (absent) `namespace` alone. */
+	readonly namespaces?: 'all' | readonly string[];
 
 	constructor(
 		private readonly api: KubeApi,
@@ -39,6 +43,20 @@ export class KubeCluster implements Cluster {
 	) {
 		({context: this.context, namespace: this.namespace, server: this.server} = api.target);
 		this.readonly = api.settings.readonly;
+		if (watchSettings.namespaces) this.namespaces = watchSettings.namespaces;
+	}
+
+	/**
+	 * This client acting in `place`'s namespace (default its own): every method of the view acts there,
+	 * and its messages and `namespace` say so. A place in another context is refused: acting on another
+	 * cluster than the row's is never right.
+	 */
+	at(place: ObjectPlace): KubeCluster {
+		if (place.context !== undefined && place.context !== this.context) {
+			throw new KubeError(`context ${place.context} is not the one this client acts on (${this.context}): nothing sent`, undefined, 'WrongContext');
+		}
+		const api = this.api.in(place.namespace || undefined);
+		return api === this.api ? this : new KubeCluster(api, this.watchSettings, this.pins);
 	}
 
 	watch(watcher: ClusterWatcher, signal: AbortSignal): Promise<void> {
@@ -82,7 +100,7 @@ export class KubeCluster implements Cluster {
 	}
 
 	/** Runbook commands act on this context and namespace too (kube-pin.ts); written on first use. */
-	commandEnvironment(namespace?: string): CommandEnvironment | null {
+	commandEnvironment(namespace = this.namespace): CommandEnvironment | null {
 		return this.pins.environment(namespace);
 	}
 }
@@ -97,6 +115,8 @@ export async function createKubeCluster(options: KubeClusterOptions): Promise<Ku
 	const watchSettings: WatchSettings = {
 		backoff: options.backoff ?? {initialMs: 500, maxMs: 30_000},
 		pageSize: options.pageSize ?? 500,
+		...(options.namespaces ? {namespaces: options.namespaces} : {}),
+		...(options.rowsNameContext ? {rowsNameContext: true} : {}),
 		...(options.watchTimeoutSeconds === undefined ? {} : {watchTimeoutSeconds: options.watchTimeoutSeconds}),
 		// One clock for this client's watches: they wake the process together (watch-stream.ts).
 		...(watchReadMs > 0 ? {batches: new BatchClock(watchReadMs)} : {}),

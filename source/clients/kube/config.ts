@@ -16,8 +16,15 @@ export interface KubeClusterOptions {
 	kubeconfig?: string;
 	/** Context to use instead of the kubeconfig's current-context. */
 	context?: string;
-	/** Namespace; default the context's namespace, else "default". */
+	/** Namespace; default the context's namespace, else "default". Calls that name no namespace act here. */
 	namespace?: string;
+	/**
+	 * Where to watch: 'all' namespaces at once (`-A`: one cluster-scoped list and watch per resource),
+	 * or these namespaces (one each); default `namespace` alone.
+	 */
+	namespaces?: 'all' | readonly string[];
+	/** Rows name their context (PodInfo.context): the client is one of several (kubernetes.contexts). */
+	rowsNameContext?: boolean;
 	/** When true, every mutating method throws before sending anything. */
 	readonly: boolean;
 	/** Sent as ?fieldManager= on every mutation, e.g. "incident-tui/inc-20261122-0304". */

@@ -4,6 +4,7 @@
  * client-node's typed models (Dates) and raw watch JSON, and read a field of the wrong type as absent.
  */
 import type {DeploymentInfo, PodInfo} from '../../ports/cluster.js';
+import type {Interner} from './intern.js';
 
 export const revisionAnnotation = 'deployment.kubernetes.io/revision';
 export const changeCauseAnnotation = 'kubernetes.io/change-cause';
@@ -99,11 +100,19 @@ function count(value: unknown): number {
 	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
-/** The deployment owning a pod: through its ReplicaSet (known map first, else the name minus the pod-template-hash). */
+/** Where a watch keeps an object of a namespace: `namespace/name` (names repeat across namespaces). */
+export function objectKey(namespace: string | undefined, name: string | undefined): string {
+	return `${namespace ?? ''}/${name ?? ''}`;
+}
+
+/**
+ * The deployment owning a pod: through its ReplicaSet (known map by `namespace/name` first, else the
+ * name minus the pod-template-hash).
+ */
 export function podDeployment(pod: RawPod, replicaSetOwners: ReadonlyMap<string, string>): string | undefined {
 	const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'ReplicaSet' && (o.controller ?? true));
 	if (!owner?.name) return undefined;
-	const known = replicaSetOwners.get(owner.name);
+	const known = replicaSetOwners.get(objectKey(text(pod.metadata?.namespace), owner.name));
 	if (known) return known;
 	const hash = pod.metadata?.labels?.[podTemplateHashLabel];
 	if (hash && owner.name.endsWith(`-${hash}`)) return owner.name.slice(0, -hash.length - 1);
@@ -147,24 +156,32 @@ function podTrouble(pod: RawPod): PodTrouble {
 	return trouble;
 }
 
-export function toPodInfo(pod: RawPod, replicaSetOwners: ReadonlyMap<string, string>): PodInfo {
+/** Interns nothing: each string as it is. */
+const asIs = {get: (value: string) => value};
+
+/**
+ * A pod's row, only what the panes show: `context` names the kubeconfig context it came from, when the
+ * cluster watches several; `strings` keeps one copy of the strings rows repeat (namespace, node, ...).
+ */
+export function toPodInfo(pod: RawPod, replicaSetOwners: ReadonlyMap<string, string>, context?: string, strings: Pick<Interner, 'get'> = asIs): PodInfo {
 	const {ready, restarts, waitingReason, lastTerminationReason} = podTrouble(pod);
 	const info: PodInfo = {
 		name: text(pod.metadata?.name) ?? '',
-		namespace: text(pod.metadata?.namespace) ?? '',
-		phase: text(pod.status?.phase) ?? 'Pending',
+		namespace: strings.get(text(pod.metadata?.namespace) ?? ''),
+		phase: strings.get(text(pod.status?.phase) ?? 'Pending'),
 		ready,
 		containers: Array.isArray(pod.spec?.containers) ? pod.spec.containers.length : (pod.status?.containerStatuses ?? []).length,
 		restarts,
-		createdAt: iso(pod.metadata?.creationTimestamp),
+		createdAt: strings.get(iso(pod.metadata?.creationTimestamp)),
 	};
 	const deployment = podDeployment(pod, replicaSetOwners);
-	if (deployment) info.deployment = deployment;
-	if (waitingReason) info.waitingReason = waitingReason;
-	if (lastTerminationReason) info.lastTerminationReason = lastTerminationReason;
+	if (deployment) info.deployment = strings.get(deployment);
+	if (waitingReason) info.waitingReason = strings.get(waitingReason);
+	if (lastTerminationReason) info.lastTerminationReason = strings.get(lastTerminationReason);
 	const node = text(pod.spec?.nodeName);
-	if (node) info.node = node;
+	if (node) info.node = strings.get(node);
 	if (pod.metadata?.deletionTimestamp) info.terminating = true;
+	if (context !== undefined) info.context = context;
 	return info;
 }
 
@@ -191,21 +208,24 @@ export function rolloutComplete(d: RawDeployment): boolean {
 	return updated >= desired && total <= updated && available >= updated;
 }
 
-export function toDeploymentInfo(d: RawDeployment): DeploymentInfo {
-	return {
+/** A deployment's row; `context` names the kubeconfig context it came from, when the cluster watches several. */
+export function toDeploymentInfo(d: RawDeployment, context?: string, strings: Pick<Interner, 'get'> = asIs): DeploymentInfo {
+	const info: DeploymentInfo = {
 		name: d.metadata?.name ?? '',
-		namespace: d.metadata?.namespace ?? '',
+		namespace: strings.get(d.metadata?.namespace ?? ''),
 		revision: revisionOf(d.metadata),
 		replicas: d.spec?.replicas ?? 1,
 		readyReplicas: d.status?.readyReplicas ?? 0,
 		updatedReplicas: d.status?.updatedReplicas ?? 0,
 		availableReplicas: d.status?.availableReplicas ?? 0,
-		images: imagesOf(d.spec?.template),
+		images: imagesOf(d.spec?.template).map(image => strings.get(image)),
 		generation: d.metadata?.generation ?? 0,
 		observedGeneration: d.status?.observedGeneration ?? 0,
 		rolloutComplete: rolloutComplete(d),
 		createdAt: iso(d.metadata?.creationTimestamp),
 	};
+	if (context !== undefined) info.context = context;
+	return info;
 }
 
 /** The Deployment controlling a ReplicaSet, by name. */

@@ -2,6 +2,15 @@
  * One watch request of one resource, from its resourceVersion until the server ends it (after
  * timeoutSeconds), says 410 Gone, breaks, or the caller aborts. Every event moves the resource's
  * resourceVersion on (bookmarks too), so the next request resumes where this one stopped.
+ *
+ * Back-pressure: events are not made into rows one by one as they are parsed. They wait in a map by
+ * object (namespace/name), where a later event of the same object replaces the one before (the latest
+ * state wins, as in client-go's DeltaFIFO compressed to the last delta), and the whole map is applied
+ * once the read that brought them is over (setImmediate: after the poll phase, so a batch read on the
+ * watch's BatchClock is one drain). When events come faster than rows are built, an object updated
+ * many times in a batch is built once; what waits is bounded by the number of objects, never by the
+ * number of events. The resourceVersion moves on only with the drain, so a watch resumed after a break
+ * never skips an event that was not applied.
  */
 import {KubeError, parseStatus, where, type KubeStatus} from '../kube-errors.js';
 import {MalformedWatch, NoAnswer, openWatch, type BatchClock, type WatchHandlers} from '../watch-stream.js';
@@ -40,6 +49,11 @@ class OneWatch<Raw extends {metadata?: RawMeta}> implements WatchHandlers {
 	private errorStatus: KubeStatus | undefined;
 	private watchdog: ReturnType<typeof setTimeout> | undefined;
 	private readonly timeoutSeconds: number;
+	/** Events not applied yet, one per object: the latest wins. */
+	private readonly pending = new Map<string, {type: string; raw: Raw}>();
+	/** The resourceVersion of the last event or bookmark not applied yet. */
+	private pendingVersion: string | undefined;
+	private drainScheduled = false;
 
 	constructor(
 		private readonly api: KubeApi,
@@ -87,19 +101,38 @@ class OneWatch<Raw extends {metadata?: RawMeta}> implements WatchHandlers {
 			return;
 		}
 		const raw = object as Raw;
-		const rv = raw.metadata?.resourceVersion;
+		const meta = raw.metadata;
 		if (type !== 'BOOKMARK') {
 			this.events++;
-			this.resource.apply(type, raw);
+			const key = `${meta?.namespace ?? ''}/${meta?.name ?? ''}`;
+			// Deleted first, so the map's order is that of each object's latest event.
+			this.pending.delete(key);
+			this.pending.set(key, {type, raw});
 		}
-		if (rv) this.resource.resourceVersion = rv;
+		if (meta?.resourceVersion) this.pendingVersion = meta.resourceVersion;
+		if (!this.drainScheduled) {
+			this.drainScheduled = true;
+			setImmediate(this.drain);
+		}
 	}
+
+	/** Applies the waiting events, each object's latest, and moves the resourceVersion on to the last one's. */
+	private readonly drain = (): void => {
+		this.drainScheduled = false;
+		if (this.signal.aborted) return;
+		for (const {type, raw} of this.pending.values()) this.resource.apply(type, raw);
+		this.pending.clear();
+		if (this.pendingVersion) this.resource.resourceVersion = this.pendingVersion;
+		this.pendingVersion = undefined;
+	};
 
 	/** The stream ended: as the server ended it, or why it broke, said as a KubeError. */
 	done(error: Error | null): void {
 		const {plural} = this.resource;
 		const at = `(${where(this.api.target)})`;
 		const status = this.errorStatus;
+		// What came before the end is applied: the next watch resumes after it.
+		this.drain();
 		if (status?.code === 410) this.succeed('gone');
 		else if (status) this.fail(new KubeError(`watch ${plural}: ${status.message ?? status.reason ?? 'error'} ${at}`, status.code, status.reason));
 		else if (error instanceof NoAnswer) this.fail(this.api.noAnswer(`watch ${plural}`));

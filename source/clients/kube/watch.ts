@@ -8,6 +8,11 @@
  *     again; after 403 Forbidden, give up on that resource and say why (the others go on).
  * The watcher hears of every reset, every row that changed, every error with its retry delay, and
  * when the last broken watch is open again.
+ *
+ * Where: the client's namespace, the namespaces asked for (one list and watch per resource in each),
+ * or every namespace (`-A`: one cluster-scoped list and watch per resource). A user whose RBAC
+ * refuses the cluster-scoped list (403) is watched in the namespaces it may read instead
+ * (readable.ts), and the watcher hears so (`scope`).
  */
 import type {ClusterWatcher, DeploymentInfo, PodInfo} from '../../ports/cluster.js';
 import {KubeError, statusCodeOf} from '../kube-errors.js';
@@ -15,6 +20,8 @@ import type {BatchClock} from '../watch-stream.js';
 import type {KubeApi} from './api.js';
 import type {RawMeta} from './convert.js';
 import {deploymentResource, podResource, replicaSetResource, type Page, type Resource, type WatchedState} from './resources.js';
+import {Interner} from './intern.js';
+import {readableNamespaces} from './readable.js';
 import {watchOnce} from './watch-once.js';
 
 export interface WatchSettings {
@@ -26,6 +33,10 @@ export interface WatchSettings {
 	watchTimeoutSeconds?: number;
 	/** The client's batch clock, when its watches read in batches. */
 	batches?: BatchClock;
+	/** Where to watch: 'all' namespaces (cluster scope), or these; default the client's namespace. */
+	namespaces?: 'all' | readonly string[];
+	/** Rows name their context (the client is one of several). */
+	rowsNameContext?: boolean;
 }
 
 /** Lists then watches the cluster for `watcher` until `signal` aborts; resolves once the first lists are in. */
@@ -49,7 +60,19 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 type AnyResource = Resource<{metadata?: RawMeta}>;
 
-/** One watch() call: its rows, its three resources and their loops. */
+/** The three resources of one scope (a namespace, or null: every namespace). */
+interface ScopeResources {
+	pods: AnyResource;
+	deployments: AnyResource;
+	replicaSets: AnyResource;
+}
+
+/** A resource's name in the set of broken watches: its plural and scope. */
+function resourceId(resource: AnyResource): string {
+	return `${resource.plural}@${resource.scope ?? '*'}`;
+}
+
+/** One watch() call: its rows, its resources in each scope, and their loops. */
 class ClusterWatch implements WatchedState {
 	readonly pods = new Map<string, PodInfo>();
 	readonly deployments = new Map<string, DeploymentInfo>();
@@ -57,7 +80,8 @@ class ClusterWatch implements WatchedState {
 	/** Resources whose watch broke and is being retried: when the last is open again, the watcher hears so. */
 	private readonly failing = new Set<string>();
 	private initialDone = false;
-	private readonly resources: {pods: AnyResource; deployments: AnyResource; replicaSets: AnyResource};
+	readonly rowContext: string | undefined;
+	readonly strings = new Interner();
 
 	constructor(
 		readonly api: KubeApi,
@@ -65,32 +89,60 @@ class ClusterWatch implements WatchedState {
 		readonly watcher: ClusterWatcher,
 		readonly signal: AbortSignal,
 	) {
-		this.resources = {
-			pods: podResource(api, this) as AnyResource,
-			deployments: deploymentResource(api, this) as AnyResource,
-			replicaSets: replicaSetResource(api, this) as AnyResource,
-		};
+		this.rowContext = settings.rowsNameContext ? api.target.context : undefined;
 	}
 
-	/** First the ReplicaSets (to map pods to deployments), then pods and deployments; one reset; then a loop per resource. */
+	/** The client acting where `resource` is watched (its messages name that namespace, or all of them). */
+	apiOf(resource: AnyResource): KubeApi {
+		return this.api.in(resource.scope ?? '');
+	}
+
+	/**
+	 * The first lists of every scope, then one reset, then a loop per resource. At cluster scope, a 403
+	 * on a first list narrows the watch to the namespaces the user may read (readable.ts).
+	 */
 	async start(): Promise<void> {
-		const {pods, deployments, replicaSets} = this.resources;
-		const firstErrors = new Map<AnyResource, unknown>();
+		const {namespaces} = this.settings;
+		let scopes: Array<string | null> = namespaces === 'all' ? [null] : namespaces && namespaces.length > 0 ? [...namespaces] : [this.api.namespace];
+		let listed = await this.listScopes(scopes);
+		if (this.signal.aborted) return;
+		if (scopes[0] === null && [...listed.errors.values()].some(error => statusCodeOf(error) === 403)) {
+			const narrowed = await readableNamespaces(this.api, this.signal);
+			if (this.signal.aborted) return;
+			if (narrowed.namespaces.length > 0) {
+				scopes = narrowed.namespaces;
+				listed = await this.listScopes(scopes);
+				if (this.signal.aborted) return;
+			}
+			this.watcher.scope?.({context: this.api.target.context, namespaces: narrowed.namespaces.length > 0 ? narrowed.namespaces : 'all', note: narrowed.note});
+		} else {
+			this.watcher.scope?.({context: this.api.target.context, namespaces: namespaces === 'all' ? 'all' : (scopes as string[])});
+		}
+		this.initialDone = true;
+		if (listed.sets.some(set => set.pods.listed || set.deployments.listed)) this.rowsListed();
+		for (const set of listed.sets) {
+			for (const resource of [set.pods, set.deployments, set.replicaSets]) void new ResourceLoop(this, resource, listed.errors.get(resource)).run();
+		}
+	}
+
+	/** Lists every scope's resources: the ReplicaSets first (to map pods to deployments), then pods and deployments. */
+	private async listScopes(scopes: Array<string | null>): Promise<{sets: ScopeResources[]; errors: Map<AnyResource, unknown>}> {
+		const sets = scopes.map(scope => ({
+			pods: podResource(this.api, this, scope) as AnyResource,
+			deployments: deploymentResource(this.api, this, scope) as AnyResource,
+			replicaSets: replicaSetResource(this.api, this, scope) as AnyResource,
+		}));
+		const errors = new Map<AnyResource, unknown>();
 		const tryList = async (resource: AnyResource) => {
 			try {
 				await this.listAll(resource);
 			} catch (error) {
-				firstErrors.set(resource, error);
+				errors.set(resource, error);
 			}
 		};
-		await tryList(replicaSets);
-		await Promise.all([tryList(pods), tryList(deployments)]);
-		if (this.signal.aborted) return;
-		this.initialDone = true;
-		if (pods.listed || deployments.listed) this.rowsListed();
-		for (const resource of [pods, deployments, replicaSets]) {
-			void new ResourceLoop(this, resource, firstErrors.get(resource)).run();
-		}
+		await Promise.all(sets.map(set => tryList(set.replicaSets)));
+		await Promise.all(sets.flatMap(set => [tryList(set.pods), tryList(set.deployments)]));
+		return {sets, errors};
 	}
 
 	/** Every row to the watcher, once the first lists are in (a relist of one resource resets all). */
@@ -100,7 +152,8 @@ class ClusterWatch implements WatchedState {
 
 	/** Lists every page (limit/continue), keeping only compact rows: no page outlives its conversion. */
 	async listAll(resource: AnyResource): Promise<void> {
-		const {api, signal} = this;
+		const {signal} = this;
+		const api = this.apiOf(resource);
 		const listing = resource.startList();
 		let token: string | undefined;
 		let resourceVersion: string | undefined;
@@ -128,18 +181,18 @@ class ClusterWatch implements WatchedState {
 		const options = {
 			...(watchTimeoutSeconds === undefined ? {} : {timeoutSeconds: watchTimeoutSeconds}),
 			...(batches ? {batches} : {}),
-			opened: () => this.reopened(resource.plural),
+			opened: () => this.reopened(resource),
 		};
-		return watchOnce(this.api, resource, options, this.signal);
+		return watchOnce(this.apiOf(resource), resource, options, this.signal);
 	}
 
-	/** `plural`'s watch broke: it is retried, and what is shown may be behind until it is open again. */
-	broke(plural: string): void {
-		this.failing.add(plural);
+	/** `resource`'s watch broke: it is retried, and what is shown may be behind until it is open again. */
+	broke(resource: AnyResource): void {
+		this.failing.add(resourceId(resource));
 	}
 
-	private reopened(plural: string): void {
-		if (this.failing.delete(plural) && this.failing.size === 0) this.watcher.resumed?.();
+	private reopened(resource: AnyResource): void {
+		if (this.failing.delete(resourceId(resource)) && this.failing.size === 0) this.watcher.resumed?.();
 	}
 }
 
@@ -205,7 +258,7 @@ class ResourceLoop {
 			await this.gone(true);
 			return true;
 		}
-		const described = cluster.api.fail(error, `${resource.listed ? 'watch' : 'list'} ${resource.plural}`);
+		const described = cluster.apiOf(resource).fail(error, `${resource.listed ? 'watch' : 'list'} ${resource.plural}`);
 		if (code === 403) {
 			cluster.watcher.error(described, null);
 			return false;
@@ -217,7 +270,7 @@ class ResourceLoop {
 	private async backOff(error: KubeError): Promise<void> {
 		const {cluster} = this;
 		const {initialMs, maxMs} = cluster.settings.backoff;
-		cluster.broke(this.resource.plural);
+		cluster.broke(this.resource);
 		this.failures++;
 		const delay = Math.min(maxMs, initialMs * 2 ** Math.min(this.failures - 1, 20));
 		cluster.watcher.error(error, delay);
@@ -234,7 +287,7 @@ class ResourceLoop {
 		this.resource.listed = false;
 		this.goneInARow = rightAfterRelist ? this.goneInARow + 1 : 1;
 		if (this.goneInARow < 2) return;
-		const {api} = this.cluster;
+		const api = this.cluster.apiOf(this.resource);
 		await this.backOff(
 			new KubeError(
 				`watch ${this.resource.plural}: 410 Gone again right after relisting (${this.goneInARow} times in a row): the API server cannot watch from the version it has just listed (${api.where()})`,

@@ -168,6 +168,8 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 					pending.set(`${change.kind}/${change.type === 'upsert' ? (change.kind === 'pod' ? change.pod.name : change.deployment.name) : change.name}`, change);
 					timer ??= setTimeout(flush, flushMs);
 				},
+				// Watched narrower than asked (403 at cluster scope): said once, as a warning.
+				scope: ({note}) => note && store.getState().warned(note),
 				resumed() {
 					if (stopper.signal.aborted) return;
 					store.getState().feedRecovered('cluster', now());

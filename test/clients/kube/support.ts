@@ -30,7 +30,7 @@ export class RecordingWatcher implements ClusterWatcher {
 }
 
 /** A client of `server`'s kubeconfig, with a backoff short enough for tests. */
-export function clusterOf(server: FakeKubeServer, options: {readonly?: boolean; context?: string; namespace?: string} = {}): Promise<KubeCluster> {
+export function clusterOf(server: FakeKubeServer, options: {readonly?: boolean; context?: string; namespace?: string; pageSize?: number} = {}): Promise<KubeCluster> {
 	return createKubeCluster({
 		kubeconfig: server.kubeconfigPath,
 		readonly: options.readonly ?? false,
@@ -38,6 +38,7 @@ export function clusterOf(server: FakeKubeServer, options: {readonly?: boolean; 
 		backoff: {initialMs: 20, maxMs: 200},
 		...(options.context ? {context: options.context} : {}),
 		...(options.namespace ? {namespace: options.namespace} : {}),
+		...(options.pageSize ? {pageSize: options.pageSize} : {}),
 	});
 }
 

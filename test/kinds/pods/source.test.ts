@@ -258,6 +258,17 @@ describe('startKubernetesSource', () => {
 		expect(store.getState().feeds.cluster?.error).toBe(`${forbidden}; cannot reach the API server (retrying in 2 s)`);
 	});
 
+	it('says so when the cluster watches narrower than asked (403 at cluster scope), and nothing when it watches as asked', async () => {
+		const driven = drivenCluster();
+		const {store} = start(driven.cluster);
+		await waitFor(() => driven.watcher());
+		driven.watcher().scope?.({context: 'test', namespaces: 'all'});
+		const before = store.getState().warnings.length;
+		const note = 'cannot list pods at cluster scope (403 Forbidden, context test): watching only the 2 namespaces it may read (of the 5 namespaces listed): team-a, team-c';
+		driven.watcher().scope?.({context: 'test', namespaces: ['team-a', 'team-c'], note});
+		expect(store.getState().warnings.slice(before)).toEqual([note]);
+	});
+
 	it('stops the watch and drops pending changes when stopped', async () => {
 		const driven = drivenCluster();
 		const {store, stop} = start(driven.cluster);
