@@ -109,7 +109,10 @@ describe.skipIf(!scriptFound)('incident-tui demo --incident ID', () => {
 		await cli.shown(/mitigated/, 'the header says mitigated');
 		await cli.shown(/checkout\s+4\/4\s+rev 4\s+rolled out/, 'checkout at revision 4, rolled out');
 		// Under 5% (critical), where the bad deploy keeps it near 10%; its 1 m window fills as traffic comes.
-		await waitFor(async () => /5xx ratio\s+[0-4]\.\d+%/.test(await cli!.screen()), {timeoutMs: 60_000, message: 'the 5xx ratio under 5%'});
+		let last = '';
+		await waitFor(async () => /5xx ratio\s+[0-4](?:\.\d+)?%/.test((last = await cli!.screen())), {timeoutMs: 60_000, message: 'the 5xx ratio under 5%'}).catch((error: Error) => {
+			throw new Error(`${error.message}; the screen:\n${last}`);
+		});
 		const screen = await cli.screen();
 		expect(screen).not.toContain('checkout-6d5dbb8967');
 		expect(screen).not.toContain('OOMKilled');
