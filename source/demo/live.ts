@@ -11,6 +11,7 @@ import {join} from 'node:path';
 import {stringify} from 'yaml';
 import type {Config} from '../config/schema.js';
 import {demoContext, demoNamespace} from './cluster-model.js';
+import {processAlive} from '../clients/process.js';
 
 export interface LiveDemo {
 	incidentId: string;
@@ -46,16 +47,6 @@ export function writeLiveDemo(stateDir: string, incidentId: string, config: Conf
 	return () => rmSync(file, {force: true});
 }
 
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		// EPERM: it runs, as another user.
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
-
 /** The running demo of `incidentId`, else the newest running one; undefined when none runs. */
 export function findLiveDemo(stateDir: string, incidentId?: string): LiveDemo | undefined {
 	const dir = runningDir(stateDir);
@@ -70,7 +61,7 @@ export function findLiveDemo(stateDir: string, incidentId?: string): LiveDemo | 
 		const file = join(dir, name);
 		try {
 			const match = header.exec(readFileSync(file, 'utf8'));
-			if (!match || !alive(Number(match[2]))) continue;
+			if (!match || !processAlive(Number(match[2]))) continue;
 			live.push({incidentId: match[1]!, file, pid: Number(match[2]), mtime: statSync(file).mtimeMs});
 		} catch {
 			continue;

@@ -1,5 +1,6 @@
 import {mkdir, open, readFile, rm} from 'node:fs/promises';
 import path from 'node:path';
+import {processAlive} from '../clients/process.js';
 
 /**
  * One sync per journal on a host: two operators on one bastion share one journal (journal.ts), and
@@ -14,15 +15,6 @@ import path from 'node:path';
 
 export type LockResult = {held: true; release: () => Promise<void>} | {held: false; pid: number};
 
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
-
 export async function acquireSyncLock(file: string): Promise<LockResult> {
 	await mkdir(path.dirname(file), {recursive: true, mode: 0o700});
 	for (let attempt = 0; attempt < 3; attempt++) {
@@ -35,7 +27,7 @@ export async function acquireSyncLock(file: string): Promise<LockResult> {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 		}
 		const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-		if (Number.isInteger(pid) && pid > 0 && alive(pid)) return {held: false, pid};
+		if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return {held: false, pid};
 		// Its owner is gone (or the file is unreadable): take it over.
 		await rm(file, {force: true});
 	}
