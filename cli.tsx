@@ -292,7 +292,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		onQuit: () => quit(),
 	});
 	const interactive = Boolean(process.stdin.isTTY);
-	const color = theme.colorFromEnv();
+	const {default: chalk} = await import('chalk');
 	// A dropped SSH connection or a killed tmux: close the journal and go, without a terminal to
 	// restore (source/session/hangup.ts). Watched from before the first write, as the terminal can
 	// go while the first frame is drawn. The journal's appends are on disk one by one, so a cleanup
@@ -316,7 +316,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	const altScreen = process.stdout.isTTY && !process.env.INCIDENT_TUI_NO_ALT_SCREEN;
 	if (altScreen) process.stdout.write('\u001B[?1049h');
 	const instance = render(
-		<CockpitProvider store={session.store} controller={session.controller} theme={theme.createTheme({color})}>
+		<CockpitProvider store={session.store} controller={session.controller} theme={theme.themeFromEnv(process.env, chalk.level)}>
 			<App inputActive={interactive} />
 		</CockpitProvider>,
 		// Incremental rendering rewrites only changed lines (Ink's cursor bug is fixed by patches/ink+6.8.0.patch).

@@ -37,7 +37,7 @@ function SourcesSummary(props: {now: number}) {
 	return (
 		<>
 			{parts.map((part, i) => (
-				<Text key={part.text} color={theme.colorOf(part.tone)}>{`${i === 0 ? '[' : ' · '}${theme.color ? '' : `${theme.symbolOf(part.tone)} `}${part.text}`}</Text>
+				<Text key={part.text} color={theme.colorOf(part.tone)}>{`${i === 0 ? '[' : ' · '}${theme.symbols ? `${theme.symbolOf(part.tone)} ` : ''}${part.text}`}</Text>
 			))}
 			<Text>{'] '}</Text>
 		</>

@@ -49,8 +49,10 @@ export function layoutCells(cells: readonly Cell[], width: number): string[] {
 export function rowText(row: Row, width: number, selected: boolean, theme: Theme, clock?: string): string {
 	const own = row.cells; // a pod row makes its cells at each read
 	const cells = clock === undefined ? own : own.map(cell => (cell.clock ? {...cell, text: clock, tone: cell.tone ?? 'muted'} : cell));
-	const parts = layoutCells(cells, width - 2);
-	const marker = selected ? (theme.color ? '▶ ' : '> ') : `${theme.color ? ' ' : theme.symbolOf(row.tone)} `;
+	// With symbols (colour off, 16 colours) a row says its tone in a symbol, and the selected row keeps
+	// it beside the marker: without colour or inverse (TERM=dumb) the marker is what shows it.
+	const marker = `${selected ? '▶' : ' '}${theme.symbols ? theme.symbolOf(row.tone) : ''} `;
+	const parts = layoutCells(cells, width - marker.length);
 	let text = marker;
 	for (const [i, part] of parts.entries()) {
 		const cell = cells[i]!;
@@ -62,7 +64,7 @@ export function rowText(row: Row, width: number, selected: boolean, theme: Theme
 
 /** The row's text, kept in the theme's cache (one per cockpit) while its width, selection and clock are the same. */
 function cachedRowText(row: Row, width: number, selected: boolean, theme: Theme, clock?: string): string {
-	const key = `${width}:${selected}:${theme.color}:${clock ?? ''}`;
+	const key = `${width}:${selected}:${theme.color}:${theme.symbols}:${clock ?? ''}`;
 	const hit = theme.rowTexts.get(row);
 	if (hit?.key === key) return hit.text;
 	const text = rowText(row, width, selected, theme, clock);

@@ -17,10 +17,10 @@ export function Pane(props: {kind: Kind; width: number; height: number; focused:
 		<Box flexDirection="column" width={props.width} height={props.height} overflow="hidden">
 			<Text wrap="truncate-end">
 				<Text inverse={props.focused} bold color={props.focused ? theme.focusBorder : undefined}>
-					{props.focused && !theme.color ? `▶${title}` : title}
+					{props.focused && theme.symbols ? `▶${title}` : title}
 				</Text>
 				{props.summary ? (
-					<Text color={theme.colorOf(props.summary.tone)}>{` ${theme.color ? '' : `${theme.symbolOf(props.summary.tone)} `}${displayText(props.summary.text)}`}</Text>
+					<Text color={theme.colorOf(props.summary.tone)}>{` ${theme.symbols ? `${theme.symbolOf(props.summary.tone)} ` : ''}${displayText(props.summary.text)}`}</Text>
 				) : null}
 				{props.extra ? <Text dimColor>{displayText(`  ${props.extra}`)}</Text> : null}
 			</Text>
