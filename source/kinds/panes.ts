@@ -43,14 +43,15 @@ export function problemOf(state: IncidentState, kind: Kind, now: number, cache: 
 }
 
 /**
- * The lines a pane fills when it has room: its title, its feed's loading or error line, and its rows
+ * The lines a pane fills when it has room: its title, its feed's loading or error line, its column headers, and its rows
  * (or the one line that says it has none). The layout gives a pane no more than this, so a short
  * list does not hold empty lines that a cut-off pane beside it could use.
  */
 export function paneLines(state: IncidentState, kind: Kind, cache: RowCache): number {
 	const feed = kind.feed === undefined ? undefined : state.feeds[kind.feed];
 	const problem = feed?.status === 'loading' || feed?.status === 'error' ? 1 : 0;
-	return 1 + problem + Math.max(1, rowsFor(state, kind, cache).length);
+	const rows = rowsFor(state, kind, cache).length;
+	return 1 + problem + (kind.columns && rows > 0 ? 1 : 0) + Math.max(1, rows);
 }
 
 /** A details dialog's lines now: its fixed parts as they are, each live part drawn by its kind from `state` at `now` (Kind.liveLines). */

@@ -63,6 +63,8 @@ export interface IncidentActions {
 	/** Puts a pane's selection on row `index` of `rows` (or the nearest row that is not a heading). */
 	selectionSet(kind: string, index: number, rows: readonly SelectableRow[]): void;
 	filterChanged(kind: string, filter: string): void;
+	/** A pane's rows are ordered another way (`sort`, as its kind names it). */
+	sortChanged(kind: string, sort: string): void;
 	dialogOpened(dialog: Dialog): void;
 	dialogClosed(): void;
 	helpToggled(show?: boolean): void;
@@ -294,6 +296,9 @@ function uiActions({set, now, scrub}: Slice): UiActions {
 		},
 		filterChanged(kind, filter) {
 			set(s => ({ui: {...s.ui, filter: {...s.ui.filter, [kind]: filter}, selected: {...s.ui.selected, [kind]: {index: 0}}}}));
+		},
+		sortChanged(kind, sort) {
+			set(s => ({ui: {...s.ui, sort: {...s.ui.sort, [kind]: sort}}}));
 		},
 		dialogOpened(dialog) {
 			set(s => ({ui: {...s.ui, dialog: scrub.dialog(dialog), help: false}}));

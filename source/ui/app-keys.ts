@@ -63,7 +63,7 @@ function runKindKey(kind: Kind, kindKey: KindKey, state: State, ctx: ScreenKeyCo
 		return;
 	}
 	const row = selectedRow(state, kind, ctx.store.cache);
-	const keyContext = {state, paneNumber};
+	const keyContext = {state, paneNumber, sortChanged: state.sortChanged};
 	const reason = kindKey.disabled?.(row, keyContext) ?? null;
 	if (reason) {
 		state.flashed(reason, 'warn');
