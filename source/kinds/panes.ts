@@ -4,7 +4,7 @@
  */
 import {feedProblemText} from '../store/feeds.js';
 import type {RowCache} from '../store/memo.js';
-import {selectionIndex} from '../store/selection.js';
+import {selectionIndex, type Selection} from '../store/selection.js';
 import type {DetailPart, IncidentState} from '../store/types.js';
 import {kindById, kinds} from './registry.js';
 import type {Cluster} from '../ports/cluster.js';
@@ -30,10 +30,27 @@ export function rowsFor(state: IncidentState, kind: Kind, cache: RowCache): read
 	return kind.filter ? kind.filter(rows, filter, cache) : cache.memo(applyFilter)(rows, filter);
 }
 
+const firstRow: Selection = {index: 0};
+/** Past the last row and on no row's key: resolves to the last row, whichever it is now. */
+const lastRow: Selection = {index: Number.MAX_SAFE_INTEGER};
+
+/**
+ * The selection a kind's pane starts with: the first row, or for a pane that follows its end (the
+ * timeline) the last row, which it keeps following as rows come until the operator moves it.
+ */
+export function unmovedSelection(kind: Kind): Selection {
+	return kind.followsEnd ? lastRow : firstRow;
+}
+
+/** A kind's pane's selection: the operator's, or where it starts (unmovedSelection). */
+export function selectionOf(state: Pick<IncidentState, 'ui'>, kind: Kind): Selection {
+	return state.ui.selected[kind.id] ?? unmovedSelection(kind);
+}
+
 /** The selected row of a kind's pane, if it has rows. */
 export function selectedRow(state: IncidentState, kind: Kind, cache: RowCache): Row | undefined {
 	const rows = rowsFor(state, kind, cache);
-	return rows[selectionIndex(rows, state.ui.selected[kind.id] ?? {index: 0})];
+	return rows[selectionIndex(rows, selectionOf(state, kind))];
 }
 
 /** The line under a pane's title: the kind's own, else its feed's loading or failure line. */

@@ -4,7 +4,7 @@
  * can be followed: handleScreenKey -> runKindKey -> KindKey.run -> the controller.
  */
 import type {Key} from 'ink';
-import {focusedKind, rowsFor, selectedRow} from '../kinds/panes.js';
+import {focusedKind, rowsFor, selectedRow, unmovedSelection} from '../kinds/panes.js';
 import {kinds, paneNumber} from '../kinds/registry.js';
 import {alertsData} from '../kinds/metrics/alerts.js';
 import type {Kind, KindKey} from '../kinds/types.js';
@@ -83,11 +83,12 @@ function sayWhereKeyWorks(kind: Kind, input: string, key: Key, state: State): vo
 /** Moves the focused pane's selection for a list key; false when the command is not one. */
 function moveSelection(command: Command, kind: Kind, state: State, ctx: ScreenKeyContext): boolean {
 	const rows = rowsFor(state, kind, ctx.store.cache);
+	const unmoved = unmovedSelection(kind);
 	const moves: Partial<Record<Command, () => void>> = {
-		[Command.Up]: () => state.selectionMoved(kind.id, -1, rows),
-		[Command.Down]: () => state.selectionMoved(kind.id, 1, rows),
-		[Command.PageUp]: () => state.selectionMoved(kind.id, -ctx.page, rows),
-		[Command.PageDown]: () => state.selectionMoved(kind.id, ctx.page, rows),
+		[Command.Up]: () => state.selectionMoved(kind.id, -1, rows, unmoved),
+		[Command.Down]: () => state.selectionMoved(kind.id, 1, rows, unmoved),
+		[Command.PageUp]: () => state.selectionMoved(kind.id, -ctx.page, rows, unmoved),
+		[Command.PageDown]: () => state.selectionMoved(kind.id, ctx.page, rows, unmoved),
 		[Command.Top]: () => state.selectionSet(kind.id, 0, rows),
 		[Command.Bottom]: () => state.selectionSet(kind.id, rows.length - 1, rows),
 	};

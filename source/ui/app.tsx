@@ -10,7 +10,7 @@ import {handleScreenKey} from './app-keys.js';
 import {displayText} from '../text/display.js';
 import {useController, useIncident, useStoreApi} from './context.js';
 import {computeLayout, type Layout} from './layout.js';
-import {Header} from './header.js';
+import {EscalationBanner, Header, useEscalationBanner} from './header.js';
 import {Footer} from './footer.js';
 import {FilterBar} from './filter-bar.js';
 import {HelpOverlay} from './help-overlay.js';
@@ -129,6 +129,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 	// What each pane would fill; a pane that grows (the timeline) takes what the others leave.
 	const wants = useIncident(useShallow(s => Object.fromEntries(kinds.filter(kind => !kind.layout.grows).map(kind => [kind.id, paneLines(s, kind, store.cache)]))));
 	const inputActive = props.inputActive ?? true;
+	const banner = useEscalationBanner();
 
 	const handleKey = (input: string, key: Key) => {
 		const state = store.getState();
@@ -148,7 +149,8 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 
 	useKeyPresses(handleKey, {isActive: inputActive});
 
-	const layout: Layout = computeLayout(width, height, focus, wants);
+	// The escalation banner takes its line from the panes.
+	const layout: Layout = computeLayout(width, height - (banner ? 1 : 0), focus, wants);
 	/** A dialog, drawn over the foot of the panes, which stay live around it. */
 	let overlay: React.ReactNode = null;
 	/** The help: it takes the whole body, so it replaces the panes. */
@@ -180,6 +182,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Header width={width} />
+			{banner ? <EscalationBanner width={width} text={banner} /> : null}
 			<Box height={layout.bodyHeight} flexDirection="column">
 				{panesView}
 				{helpView}

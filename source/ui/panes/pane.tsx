@@ -2,9 +2,8 @@ import React, {type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {useShallow} from 'zustand/react/shallow';
 import {paneNumber} from '../../kinds/registry.js';
-import {problemOf, rowsFor} from '../../kinds/panes.js';
+import {problemOf, rowsFor, selectionOf} from '../../kinds/panes.js';
 import type {Cell, Kind, Toned} from '../../kinds/types.js';
-import type {Selection} from '../../store/selection.js';
 import {displayText} from '../../text/display.js';
 import {useIncident, useNow, useStoreApi, useTheme} from '../context.js';
 import {VirtualList} from '../components/virtual-list.js';
@@ -38,8 +37,6 @@ export function bodyRows(height: number, problem: unknown, columns = false): num
 	return Math.max(0, height - 1 - (problem ? 1 : 0) - (columns ? 1 : 0));
 }
 
-const first: Selection = {index: 0};
-
 /** A pane's column headers, dim, over its rows. */
 function ColumnHeaders(props: {cells: readonly Cell[]; width: number}) {
 	const theme = useTheme();
@@ -60,7 +57,7 @@ export function KindPane(props: {kind: Kind; width: number; height: number; focu
 	// The screen clock: ages, countdowns and a feed's staleness are shown at its precision.
 	const now = useNow();
 	const rows = useIncident(s => rowsFor(s, kind, cache));
-	const selected = useIncident(s => s.ui.selected[kind.id] ?? first);
+	const selected = useIncident(s => selectionOf(s, kind));
 	const shown = useIncident(
 		useShallow(s => {
 			const summary = kind.summary(s, now, cache);
