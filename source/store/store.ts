@@ -279,7 +279,7 @@ function incidentActions({set, get, scrub, blank}: Slice): IncidentEvents {
 	};
 }
 
-type UiActions = Pick<IncidentActions, 'focusChanged' | 'selectionMoved' | 'selectionSet' | 'filterChanged' | 'dialogOpened' | 'dialogClosed' | 'helpToggled' | 'flashed'>;
+type UiActions = Pick<IncidentActions, 'focusChanged' | 'selectionMoved' | 'selectionSet' | 'filterChanged' | 'sortChanged' | 'dialogOpened' | 'dialogClosed' | 'helpToggled' | 'flashed'>;
 
 /** The screen's state: focus, selections and filters by kind, the dialog, the help, the flash. */
 function uiActions({set, now, scrub}: Slice): UiActions {

@@ -5,8 +5,9 @@ import {useKeyPresses} from './components/use-key-presses.js';
 import type {Dialog} from '../store/types.js';
 import {focusedKind, paneLines} from '../kinds/panes.js';
 import {kindById, kinds} from '../kinds/registry.js';
-import {Command, commandFor} from './keymap.js';
+import {Command, commandFor, keymap} from './keymap.js';
 import {handleScreenKey} from './app-keys.js';
+import {enableBracketedPaste} from './terminal-modes.js';
 import {displayText} from '../text/display.js';
 import {useController, useIncident, useStoreApi} from './context.js';
 import {computeLayout, type Layout} from './layout.js';
@@ -39,6 +40,12 @@ function dialogTitle(dialog: Dialog): string {
 		default:
 			return dialog.title;
 	}
+}
+
+/** Bracketed paste on while the cockpit takes keys (terminal-modes.ts), off again when it ends. */
+function useBracketedPaste(active: boolean): void {
+	const {stdout} = useStdout();
+	useEffect(() => (active ? enableBracketedPaste(stdout) : undefined), [stdout, active]);
 }
 
 /** The terminal's size, less the line Ink keeps free below a full-screen frame. */
@@ -147,7 +154,10 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 		handleScreenKey(input, key, {store, controller, page: Math.max(1, Math.floor(height / 3))});
 	};
 
-	useKeyPresses(handleKey, {isActive: inputActive});
+	// Pasted text is never taken as keys: a pasted "u" or line break must not act.
+	const pasted = () => store.getState().flashed(`pasted text is not taken as keys: press ${keymap[Command.Note].label} to paste it into a note`, 'warn');
+	useKeyPresses(handleKey, {isActive: inputActive, onPaste: pasted});
+	useBracketedPaste(inputActive);
 
 	// The escalation banner takes its line from the panes.
 	const layout: Layout = computeLayout(width, height - (banner ? 1 : 0), focus, wants);
