@@ -3,7 +3,7 @@
  * pane's rows as shown (its filter applied), its selected row, and the lines it would fill.
  */
 import {feedProblemText} from '../store/feeds.js';
-import type {RowCache} from '../store/memo.js';
+import {RowCache} from '../store/memo.js';
 import {selectionIndex, type Selection} from '../store/selection.js';
 import type {DetailPart, IncidentState} from '../store/types.js';
 import {kindById, kinds} from './registry.js';
@@ -90,5 +90,24 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 	const ctx: DetailsContext = {redact: text => text, now: Date.now, tailLines: 20, timeoutMs: 5000, variables: {}, secretVariables: [], metrics: null, ...given, state, cluster};
 	const kind = kindById(ref.kind);
 	if (!kind?.details) return {title: ref.key, lines: ['(no details)']};
-	return kind.details(ref, ctx);
+	return withPaneProblem(await kind.details(ref, ctx), kind, state, ctx.now());
+}
+
+/**
+ * A row's details, under its pane's problem line whole when it has one ("Pods: unreachable 45s ·
+ * cannot reach the API server … (context fake-prod, namespace shop-payments-eu)"): the pane cuts that
+ * line at its edge, and it says how far what the row shows can be trusted.
+ */
+function withPaneProblem(details: Details, kind: Kind, state: IncidentState, now: number): Details {
+	const problem = paneProblemLines(state, kind, now);
+	if (!problem) return details;
+	const lines = [...problem, ''];
+	return {...details, lines: [...lines, ...details.lines], ...(details.parts ? {parts: [{lines}, ...details.parts]} : {})};
+}
+
+/** A pane's problem line as whole lines ("Pods: …"), or null when it has none (or it only says loading). */
+export function paneProblemLines(state: IncidentState, kind: Kind, now: number): string[] | null {
+	const problem = problemOf(state, kind, now, new RowCache());
+	if (!problem || problem.tone === 'muted') return null;
+	return [`${kind.title}: ${problem.text}`];
 }

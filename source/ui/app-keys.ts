@@ -4,7 +4,9 @@
  * can be followed: handleScreenKey -> runKindKey -> KindKey.run -> the controller.
  */
 import type {Key} from 'ink';
-import {focusedKind, rowsFor, selectedRow, unmovedSelection} from '../kinds/panes.js';
+import {focusedKind, paneProblemLines, rowsFor, selectedRow, unmovedSelection} from '../kinds/panes.js';
+import {textWidth} from '../text/display.js';
+import {shownFlash} from './footer.js';
 import {kinds, paneNumber} from '../kinds/registry.js';
 import {alertsData} from '../kinds/metrics/alerts.js';
 import type {Kind, KindKey} from '../kinds/types.js';
@@ -45,6 +47,10 @@ export interface ScreenKeyContext {
 	controller: CockpitController;
 	/** Rows a page key moves by. */
 	page: number;
+	/** The screen's width: what the footer cuts. */
+	width: number;
+	/** The screen clock now (what the footer and the panes were drawn at). */
+	now: number;
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
@@ -109,6 +115,27 @@ function openRunbookPicker(state: State): void {
 	});
 }
 
+/**
+ * enter: a footer message cut at the screen's edge, whole; else the selected row's details (under
+ * its pane's problem line, whole: kinds/panes.ts detailsFor); else, in a pane with no rows, its
+ * problem line whole (a pane that cannot reach its source often has none). Nothing on screen stays
+ * cut for want of a way to read it.
+ */
+function showWhole(kind: Kind, state: State, ctx: ScreenKeyContext): void {
+	const flash = shownFlash(state, ctx.now);
+	if (flash && textWidth(`${flash.symbolRoom}${flash.text}`) > ctx.width) {
+		state.dialogOpened({kind: 'details', title: 'Message', lines: [flash.text]});
+		return;
+	}
+	const row = selectedRow(state, kind, ctx.store.cache);
+	if (row) {
+		ctx.controller.showDetails(row.ref);
+		return;
+	}
+	const problem = paneProblemLines(state, kind, ctx.now);
+	if (problem) state.dialogOpened({kind: 'details', title: kind.title, lines: [...problem, '', kind.empty(state)]});
+}
+
 /** The commands that open a dialog or ask the controller, whatever the pane. */
 function runGlobalCommand(command: Command, kind: Kind, state: State, ctx: ScreenKeyContext): void {
 	const {controller} = ctx;
@@ -144,11 +171,8 @@ function runGlobalCommand(command: Command, kind: Kind, state: State, ctx: Scree
 			if (state.activity.running) controller.cancelRunning();
 			else if (state.ui.filter[kind.id]) state.filterChanged(kind.id, '');
 			return;
-		case Command.Details: {
-			const row = selectedRow(state, kind, ctx.store.cache);
-			if (row) controller.showDetails(row.ref);
-			return;
-		}
+		case Command.Details:
+			return showWhole(kind, state, ctx);
 		default:
 			return;
 	}

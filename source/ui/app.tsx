@@ -9,7 +9,7 @@ import {Command, commandFor, keymap} from './keymap.js';
 import {handleScreenKey} from './app-keys.js';
 import {enableBracketedPaste} from './terminal-modes.js';
 import {displayText} from '../text/display.js';
-import {useController, useIncident, useStoreApi} from './context.js';
+import {useController, useIncident, useNow, useStoreApi} from './context.js';
 import {computeLayout, type Layout} from './layout.js';
 import {EscalationBanner, Header, useEscalationBanner} from './header.js';
 import {Footer} from './footer.js';
@@ -137,6 +137,8 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 	const wants = useIncident(useShallow(s => Object.fromEntries(kinds.filter(kind => !kind.layout.grows).map(kind => [kind.id, paneLines(s, kind, store.cache)]))));
 	const inputActive = props.inputActive ?? true;
 	const banner = useEscalationBanner();
+	// The screen clock: enter reads the footer's message as the footer drew it.
+	const now = useNow();
 
 	const handleKey = (input: string, key: Key) => {
 		const state = store.getState();
@@ -151,7 +153,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			if (commandFor(input, key, [Command.Help, Command.Cancel, Command.Quit])) state.helpToggled(false);
 			return;
 		}
-		handleScreenKey(input, key, {store, controller, page: Math.max(1, Math.floor(height / 3))});
+		handleScreenKey(input, key, {store, controller, page: Math.max(1, Math.floor(height / 3)), width, now});
 	};
 
 	// Pasted text is never taken as keys: a pasted "u" or line break must not act.
