@@ -26,6 +26,7 @@ interface GlobalOptions {
 	prometheus?: string;
 	runbook?: string;
 	incident?: string;
+	new?: boolean;
 	readonly?: boolean;
 	stateDir?: string;
 	var?: string[];
@@ -245,7 +246,16 @@ async function runCheck(options: GlobalOptions, timeoutMs: number): Promise<neve
 async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	// Bad input is refused before the UI modules load (they take 0.5 s or more): a typo answers at once.
 	if (options.incident && !isValidIncidentId(options.incident)) die(`not an incident id: ${options.incident} (see: ${incidentsCommand(currentInvocation(), carriedOptions(options))})`);
-	const userConfig = options.demo ? undefined : (await readConfig(options)).config;
+	const user = options.demo ? undefined : await readConfig(options);
+	const userConfig = user?.config;
+	// One launch, one incident: an incident launched the same way and still open is offered for resuming.
+	const {launchKey} = await import('./source/timeline/launch.js');
+	const launch = launchKey({demo: options.demo, configFile: user?.file});
+	if (!options.incident && !options.new && process.stdin.isTTY) {
+		const choice = await (await import('./source/ui/resume-picker.js')).offerResume(defaultStateDir(options.stateDir ?? userConfig?.stateDir), launch);
+		if ('quit' in choice) process.exit(0);
+		if ('resume' in choice) options = {...options, incident: choice.resume};
+	}
 	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}, {capYoungGeneration, limitOldGenerationGrowth}, {saveCodeCache}, {watchTerminal, detachTerminal, hangupExitCode}] = await Promise.all([
 		import('ink'),
 		import('./source/session/cockpit.js'),
@@ -297,6 +307,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		stateDir: defaultStateDir(options.stateDir ?? config.stateDir),
 		incidentId,
 		demo: Boolean(options.demo),
+		launch,
 		readonly: k.readonly,
 		context: k.context ?? (options.demo ? 'demo' : ''),
 		namespace: k.namespace ?? 'default',
@@ -310,7 +321,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		onQuit: () => quit(),
 	});
 	const interactive = Boolean(process.stdin.isTTY);
-	const color = theme.colorFromEnv();
+	const {default: chalk} = await import('chalk');
 	// A dropped SSH connection or a killed tmux: close the journal and go, without a terminal to
 	// restore (source/session/hangup.ts). Watched from before the first write, as the terminal can
 	// go while the first frame is drawn. The journal's appends are on disk one by one, so a cleanup
@@ -334,7 +345,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 	const altScreen = process.stdout.isTTY && !process.env.INCIDENT_TUI_NO_ALT_SCREEN;
 	if (altScreen) process.stdout.write('\u001B[?1049h');
 	const instance = render(
-		<CockpitProvider store={session.store} controller={session.controller} theme={theme.createTheme({color})}>
+		<CockpitProvider store={session.store} controller={session.controller} theme={theme.themeFromEnv(process.env, chalk.level)}>
 			<App inputActive={interactive} />
 		</CockpitProvider>,
 		// Incremental rendering rewrites only changed lines (Ink's cursor bug is fixed by patches/ink+6.8.0.patch).
@@ -415,6 +426,7 @@ const program = new Program('incident-tui')
 	.option('--prometheus <url>', 'Prometheus server URL (overrides the config)')
 	.option('--runbook <id|file>', 'built-in runbook id, or a YAML/Markdown runbook file')
 	.option('--incident <id>', 'resume an incident by id (see `incident-tui incidents`)')
+	.option('--new', 'open a new incident even when one launched with the same config is still open (else offered for resuming)')
 	.option('--readonly', 'no mutating call is ever sent: rollback, scale, restart and commands are disabled')
 	.option('--state-dir <dir>', 'where incident journals live (default $XDG_STATE_HOME/incident-tui)')
 	.option('--var <name=value>', 'set a runbook variable (repeatable)', (pair: string, all: string[]) => [...all, pair], [] as string[])

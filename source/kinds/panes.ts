@@ -3,8 +3,8 @@
  * pane's rows as shown (its filter applied), its selected row, and the lines it would fill.
  */
 import {feedProblemText} from '../store/feeds.js';
-import type {RowCache} from '../store/memo.js';
-import {selectionIndex} from '../store/selection.js';
+import {RowCache} from '../store/memo.js';
+import {selectionIndex, type Selection} from '../store/selection.js';
 import type {DetailPart, IncidentState} from '../store/types.js';
 import {kindById, kinds} from './registry.js';
 import type {Cluster} from '../ports/cluster.js';
@@ -30,10 +30,27 @@ export function rowsFor(state: IncidentState, kind: Kind, cache: RowCache): read
 	return kind.filter ? kind.filter(rows, filter, cache) : cache.memo(applyFilter)(rows, filter);
 }
 
+const firstRow: Selection = {index: 0};
+/** Past the last row and on no row's key: resolves to the last row, whichever it is now. */
+const lastRow: Selection = {index: Number.MAX_SAFE_INTEGER};
+
+/**
+ * The selection a kind's pane starts with: the first row, or for a pane that follows its end (the
+ * timeline) the last row, which it keeps following as rows come until the operator moves it.
+ */
+export function unmovedSelection(kind: Kind): Selection {
+	return kind.followsEnd ? lastRow : firstRow;
+}
+
+/** A kind's pane's selection: the operator's, or where it starts (unmovedSelection). */
+export function selectionOf(state: Pick<IncidentState, 'ui'>, kind: Kind): Selection {
+	return state.ui.selected[kind.id] ?? unmovedSelection(kind);
+}
+
 /** The selected row of a kind's pane, if it has rows. */
 export function selectedRow(state: IncidentState, kind: Kind, cache: RowCache): Row | undefined {
 	const rows = rowsFor(state, kind, cache);
-	return rows[selectionIndex(rows, state.ui.selected[kind.id] ?? {index: 0})];
+	return rows[selectionIndex(rows, selectionOf(state, kind))];
 }
 
 /** The line under a pane's title: the kind's own, else its feed's loading or failure line. */
@@ -43,14 +60,15 @@ export function problemOf(state: IncidentState, kind: Kind, now: number, cache: 
 }
 
 /**
- * The lines a pane fills when it has room: its title, its feed's loading or error line, and its rows
+ * The lines a pane fills when it has room: its title, its feed's loading or error line, its column headers, and its rows
  * (or the one line that says it has none). The layout gives a pane no more than this, so a short
  * list does not hold empty lines that a cut-off pane beside it could use.
  */
 export function paneLines(state: IncidentState, kind: Kind, cache: RowCache): number {
 	const feed = kind.feed === undefined ? undefined : state.feeds[kind.feed];
 	const problem = feed?.status === 'loading' || feed?.status === 'error' ? 1 : 0;
-	return 1 + problem + Math.max(1, rowsFor(state, kind, cache).length);
+	const rows = rowsFor(state, kind, cache).length;
+	return 1 + problem + (kind.columns && rows > 0 ? 1 : 0) + Math.max(1, rows);
 }
 
 /** A details dialog's lines now: its fixed parts as they are, each live part drawn by its kind from `state` at `now` (Kind.liveLines). */
@@ -72,5 +90,24 @@ export async function detailsFor(ref: RowRef, state: IncidentState, cluster: Clu
 	const ctx: DetailsContext = {redact: text => text, now: Date.now, tailLines: 20, timeoutMs: 5000, variables: {}, secretVariables: [], metrics: null, ...given, state, cluster};
 	const kind = kindById(ref.kind);
 	if (!kind?.details) return {title: ref.key, lines: ['(no details)']};
-	return kind.details(ref, ctx);
+	return withPaneProblem(await kind.details(ref, ctx), kind, state, ctx.now());
+}
+
+/**
+ * A row's details, under its pane's problem line whole when it has one ("Pods: unreachable 45s ·
+ * cannot reach the API server … (context fake-prod, namespace shop-payments-eu)"): the pane cuts that
+ * line at its edge, and it says how far what the row shows can be trusted.
+ */
+function withPaneProblem(details: Details, kind: Kind, state: IncidentState, now: number): Details {
+	const problem = paneProblemLines(state, kind, now);
+	if (!problem) return details;
+	const lines = [...problem, ''];
+	return {...details, lines: [...lines, ...details.lines], ...(details.parts ? {parts: [{lines}, ...details.parts]} : {})};
+}
+
+/** A pane's problem line as whole lines ("Pods: …"), or null when it has none (or it only says loading). */
+export function paneProblemLines(state: IncidentState, kind: Kind, now: number): string[] | null {
+	const problem = problemOf(state, kind, now, new RowCache());
+	if (!problem || problem.tone === 'muted') return null;
+	return [`${kind.title}: ${problem.text}`];
 }

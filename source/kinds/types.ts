@@ -136,6 +136,8 @@ export interface KeyBinding {
 /** What a key's handler sees beside the selected row: the store now, and where the other panes are. */
 export interface KeyContext {
 	state: IncidentState;
+	/** Sets how a kind's pane orders its rows (IncidentState.ui.sort). */
+	sortChanged(kind: string, sort: string): void;
 	/** The number that focuses a kind's pane (its place in kinds/registry.ts). */
 	paneNumber(kind: string): number;
 }
@@ -238,6 +240,8 @@ export interface Kind {
 	extra?(state: IncidentState): string | undefined;
 	/** What the pane says with no rows. */
 	empty(state: IncidentState): string;
+	/** Column headers over its rows, laid out as its rows' cells are (the Pods pane's NAME READY STATUS ...). */
+	readonly columns?: readonly Cell[];
 	/** While not focused, the pane shows its last row (the newest event), not its selection. */
 	readonly followsEnd?: boolean;
 	/** What enter shows of a row. */

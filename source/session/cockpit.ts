@@ -35,6 +35,8 @@ export interface SessionOptions {
 	stateDir: string;
 	incidentId?: string;
 	demo: boolean;
+	/** What the cockpit was launched with (timeline/launch.ts launchKey), recorded in incident.opened. */
+	launch?: string;
 	readonly: boolean;
 	context: string;
 	namespace: string;
@@ -211,7 +213,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	runbook.apply(await loadChosenRunbook(options, events, store));
 	if (events.length === 0) {
 		const active = runbook.runbook;
-		await append('incident.opened', {title: config.title ?? active?.title ?? 'Incident', severity: config.severity ?? 'SEV3', demo: options.demo || undefined, context: options.context || undefined, namespace: options.namespace});
+		await append('incident.opened', {title: config.title ?? active?.title ?? 'Incident', severity: config.severity ?? 'SEV3', demo: options.demo || undefined, launch: options.launch, context: options.context || undefined, namespace: options.namespace});
 	}
 	const active = runbook.runbook;
 	if (active && store.getState().incident.runbookId !== active.id) {

@@ -8,7 +8,7 @@ import {createRedactor, redactLines, scrubText, type Redactor} from '../timeline
 import {applyEvent, emptyIncident, type IncidentInfo} from '../timeline/incident.js';
 import type {DataSlot, Scrub} from './data.js';
 import {RowCache} from './memo.js';
-import {selectionAt, selectionIndex, type SelectableRow} from './selection.js';
+import {selectionAt, selectionIndex, type SelectableRow, type Selection} from './selection.js';
 import type {Dialog, EnvInfo, FeedFailure, IncidentState, PendingSignal} from './types.js';
 
 /** The last `max` items of `list`: how each bounded list below drops its oldest. */
@@ -58,11 +58,16 @@ export interface IncidentActions {
 	doneWhenChanged(stepId: string, since: number | null): void;
 	// UI, by kind id (kinds/registry.ts)
 	focusChanged(kind: string): void;
-	/** Moves a pane's selection by `delta` rows of `rows` (the pane's rows as shown), skipping headings. */
-	selectionMoved(kind: string, delta: number, rows: readonly SelectableRow[]): void;
+	/**
+	 * Moves a pane's selection by `delta` rows of `rows` (the pane's rows as shown), skipping headings;
+	 * `unmoved`: where the selection is before the operator first moves it (default the first row).
+	 */
+	selectionMoved(kind: string, delta: number, rows: readonly SelectableRow[], unmoved?: Selection): void;
 	/** Puts a pane's selection on row `index` of `rows` (or the nearest row that is not a heading). */
 	selectionSet(kind: string, index: number, rows: readonly SelectableRow[]): void;
 	filterChanged(kind: string, filter: string): void;
+	/** A pane's rows are ordered another way (`sort`, as its kind names it). */
+	sortChanged(kind: string, sort: string): void;
 	dialogOpened(dialog: Dialog): void;
 	dialogClosed(): void;
 	helpToggled(show?: boolean): void;
@@ -274,7 +279,7 @@ function incidentActions({set, get, scrub, blank}: Slice): IncidentEvents {
 	};
 }
 
-type UiActions = Pick<IncidentActions, 'focusChanged' | 'selectionMoved' | 'selectionSet' | 'filterChanged' | 'dialogOpened' | 'dialogClosed' | 'helpToggled' | 'flashed'>;
+type UiActions = Pick<IncidentActions, 'focusChanged' | 'selectionMoved' | 'selectionSet' | 'filterChanged' | 'sortChanged' | 'dialogOpened' | 'dialogClosed' | 'helpToggled' | 'flashed'>;
 
 /** The screen's state: focus, selections and filters by kind, the dialog, the help, the flash. */
 function uiActions({set, now, scrub}: Slice): UiActions {
@@ -282,9 +287,9 @@ function uiActions({set, now, scrub}: Slice): UiActions {
 		focusChanged(kind) {
 			set(s => ({ui: {...s.ui, focus: kind}}));
 		},
-		selectionMoved(kind, delta, rows) {
+		selectionMoved(kind, delta, rows, unmoved = {index: 0}) {
 			set(s => {
-				const current = s.ui.selected[kind] ?? {index: 0};
+				const current = s.ui.selected[kind] ?? unmoved;
 				const next = selectionAt(rows, selectionIndex(rows, current) + delta, delta < 0 ? -1 : 1);
 				return next.index === current.index && next.key === current.key ? s : {ui: {...s.ui, selected: {...s.ui.selected, [kind]: next}}};
 			});
@@ -294,6 +299,9 @@ function uiActions({set, now, scrub}: Slice): UiActions {
 		},
 		filterChanged(kind, filter) {
 			set(s => ({ui: {...s.ui, filter: {...s.ui.filter, [kind]: filter}, selected: {...s.ui.selected, [kind]: {index: 0}}}}));
+		},
+		sortChanged(kind, sort) {
+			set(s => ({ui: {...s.ui, sort: {...s.ui.sort, [kind]: sort}}}));
 		},
 		dialogOpened(dialog) {
 			set(s => ({ui: {...s.ui, dialog: scrub.dialog(dialog), help: false}}));

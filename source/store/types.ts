@@ -143,6 +143,8 @@ export interface IncidentState {
 		selected: Readonly<Record<string, Selection>>;
 		/** Each pane's `/` filter, by kind. */
 		filter: Readonly<Record<string, string>>;
+		/** How a pane orders its rows, by kind, when it offers a choice (the Pods pane: `name`); absent: its default. */
+		sort?: Readonly<Record<string, string>>;
 		dialog: Dialog | null;
 		help: boolean;
 		/** Transient one-line message in the footer. */

@@ -64,7 +64,8 @@ export interface ActionResult {
 }
 
 export interface EventData {
-	'incident.opened': {title: string; severity: Severity; demo?: boolean; context?: string; namespace?: string};
+	/** `launch`: what the cockpit was launched with (launch.ts: `demo`, or the config file's path), so a later launch with the same can offer to resume it. */
+	'incident.opened': {title: string; severity: Severity; demo?: boolean; context?: string; namespace?: string; launch?: string};
 	'incident.closed': {summary?: string};
 	'severity.changed': {from: Severity; to: Severity};
 	'status.changed': {from: IncidentStatus; to: IncidentStatus};

@@ -4,7 +4,9 @@
  * can be followed: handleScreenKey -> runKindKey -> KindKey.run -> the controller.
  */
 import type {Key} from 'ink';
-import {focusedKind, rowsFor, selectedRow} from '../kinds/panes.js';
+import {focusedKind, paneProblemLines, rowsFor, selectedRow, unmovedSelection} from '../kinds/panes.js';
+import {textWidth} from '../text/display.js';
+import {shownFlash} from './footer.js';
 import {kinds, paneNumber} from '../kinds/registry.js';
 import {alertsData} from '../kinds/metrics/alerts.js';
 import type {Kind, KindKey} from '../kinds/types.js';
@@ -45,6 +47,10 @@ export interface ScreenKeyContext {
 	controller: CockpitController;
 	/** Rows a page key moves by. */
 	page: number;
+	/** The screen's width: what the footer cuts. */
+	width: number;
+	/** The screen clock now (what the footer and the panes were drawn at). */
+	now: number;
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
@@ -63,7 +69,7 @@ function runKindKey(kind: Kind, kindKey: KindKey, state: State, ctx: ScreenKeyCo
 		return;
 	}
 	const row = selectedRow(state, kind, ctx.store.cache);
-	const keyContext = {state, paneNumber};
+	const keyContext = {state, paneNumber, sortChanged: state.sortChanged};
 	const reason = kindKey.disabled?.(row, keyContext) ?? null;
 	if (reason) {
 		state.flashed(reason, 'warn');
@@ -83,11 +89,12 @@ function sayWhereKeyWorks(kind: Kind, input: string, key: Key, state: State): vo
 /** Moves the focused pane's selection for a list key; false when the command is not one. */
 function moveSelection(command: Command, kind: Kind, state: State, ctx: ScreenKeyContext): boolean {
 	const rows = rowsFor(state, kind, ctx.store.cache);
+	const unmoved = unmovedSelection(kind);
 	const moves: Partial<Record<Command, () => void>> = {
-		[Command.Up]: () => state.selectionMoved(kind.id, -1, rows),
-		[Command.Down]: () => state.selectionMoved(kind.id, 1, rows),
-		[Command.PageUp]: () => state.selectionMoved(kind.id, -ctx.page, rows),
-		[Command.PageDown]: () => state.selectionMoved(kind.id, ctx.page, rows),
+		[Command.Up]: () => state.selectionMoved(kind.id, -1, rows, unmoved),
+		[Command.Down]: () => state.selectionMoved(kind.id, 1, rows, unmoved),
+		[Command.PageUp]: () => state.selectionMoved(kind.id, -ctx.page, rows, unmoved),
+		[Command.PageDown]: () => state.selectionMoved(kind.id, ctx.page, rows, unmoved),
 		[Command.Top]: () => state.selectionSet(kind.id, 0, rows),
 		[Command.Bottom]: () => state.selectionSet(kind.id, rows.length - 1, rows),
 	};
@@ -106,6 +113,27 @@ function openRunbookPicker(state: State): void {
 		items: choices.map(runbookChoiceItem),
 		current: state.runbook?.id,
 	});
+}
+
+/**
+ * enter: a footer message cut at the screen's edge, whole; else the selected row's details (under
+ * its pane's problem line, whole: kinds/panes.ts detailsFor); else, in a pane with no rows, its
+ * problem line whole (a pane that cannot reach its source often has none). Nothing on screen stays
+ * cut for want of a way to read it.
+ */
+function showWhole(kind: Kind, state: State, ctx: ScreenKeyContext): void {
+	const flash = shownFlash(state, ctx.now);
+	if (flash && textWidth(`${flash.symbolRoom}${flash.text}`) > ctx.width) {
+		state.dialogOpened({kind: 'details', title: 'Message', lines: [flash.text]});
+		return;
+	}
+	const row = selectedRow(state, kind, ctx.store.cache);
+	if (row) {
+		ctx.controller.showDetails(row.ref);
+		return;
+	}
+	const problem = paneProblemLines(state, kind, ctx.now);
+	if (problem) state.dialogOpened({kind: 'details', title: kind.title, lines: [...problem, '', kind.empty(state)]});
 }
 
 /** The commands that open a dialog or ask the controller, whatever the pane. */
@@ -143,11 +171,8 @@ function runGlobalCommand(command: Command, kind: Kind, state: State, ctx: Scree
 			if (state.activity.running) controller.cancelRunning();
 			else if (state.ui.filter[kind.id]) state.filterChanged(kind.id, '');
 			return;
-		case Command.Details: {
-			const row = selectedRow(state, kind, ctx.store.cache);
-			if (row) controller.showDetails(row.ref);
-			return;
-		}
+		case Command.Details:
+			return showWhole(kind, state, ctx);
 		default:
 			return;
 	}

@@ -5,12 +5,13 @@ import {useKeyPresses} from './components/use-key-presses.js';
 import type {Dialog} from '../store/types.js';
 import {focusedKind, paneLines} from '../kinds/panes.js';
 import {kindById, kinds} from '../kinds/registry.js';
-import {Command, commandFor} from './keymap.js';
+import {Command, commandFor, keymap} from './keymap.js';
 import {handleScreenKey} from './app-keys.js';
+import {enableBracketedPaste} from './terminal-modes.js';
 import {displayText} from '../text/display.js';
-import {useController, useIncident, useStoreApi} from './context.js';
+import {useController, useIncident, useNow, useStoreApi} from './context.js';
 import {computeLayout, type Layout} from './layout.js';
-import {Header} from './header.js';
+import {EscalationBanner, Header, useEscalationBanner} from './header.js';
 import {Footer} from './footer.js';
 import {FilterBar} from './filter-bar.js';
 import {HelpOverlay} from './help-overlay.js';
@@ -39,6 +40,12 @@ function dialogTitle(dialog: Dialog): string {
 		default:
 			return dialog.title;
 	}
+}
+
+/** Bracketed paste on while the cockpit takes keys (terminal-modes.ts), off again when it ends. */
+function useBracketedPaste(active: boolean): void {
+	const {stdout} = useStdout();
+	useEffect(() => (active ? enableBracketedPaste(stdout) : undefined), [stdout, active]);
 }
 
 /** The terminal's size, less the line Ink keeps free below a full-screen frame. */
@@ -129,6 +136,9 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 	// What each pane would fill; a pane that grows (the timeline) takes what the others leave.
 	const wants = useIncident(useShallow(s => Object.fromEntries(kinds.filter(kind => !kind.layout.grows).map(kind => [kind.id, paneLines(s, kind, store.cache)]))));
 	const inputActive = props.inputActive ?? true;
+	const banner = useEscalationBanner();
+	// The screen clock: enter reads the footer's message as the footer drew it.
+	const now = useNow();
 
 	const handleKey = (input: string, key: Key) => {
 		const state = store.getState();
@@ -143,12 +153,16 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 			if (commandFor(input, key, [Command.Help, Command.Cancel, Command.Quit])) state.helpToggled(false);
 			return;
 		}
-		handleScreenKey(input, key, {store, controller, page: Math.max(1, Math.floor(height / 3))});
+		handleScreenKey(input, key, {store, controller, page: Math.max(1, Math.floor(height / 3)), width, now});
 	};
 
-	useKeyPresses(handleKey, {isActive: inputActive});
+	// Pasted text is never taken as keys: a pasted "u" or line break must not act.
+	const pasted = () => store.getState().flashed(`pasted text is not taken as keys: press ${keymap[Command.Note].label} to paste it into a note`, 'warn');
+	useKeyPresses(handleKey, {isActive: inputActive, onPaste: pasted});
+	useBracketedPaste(inputActive);
 
-	const layout: Layout = computeLayout(width, height, focus, wants);
+	// The escalation banner takes its line from the panes.
+	const layout: Layout = computeLayout(width, height - (banner ? 1 : 0), focus, wants);
 	/** A dialog, drawn over the foot of the panes, which stay live around it. */
 	let overlay: React.ReactNode = null;
 	/** The help: it takes the whole body, so it replaces the panes. */
@@ -180,6 +194,7 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Header width={width} />
+			{banner ? <EscalationBanner width={width} text={banner} /> : null}
 			<Box height={layout.bodyHeight} flexDirection="column">
 				{panesView}
 				{helpView}

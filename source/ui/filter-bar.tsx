@@ -1,5 +1,5 @@
 import React from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import {Command, dialogFooter, matches} from './keymap.js';
 
 const filterFooter = dialogFooter([
@@ -9,6 +9,7 @@ const filterFooter = dialogFooter([
 ]);
 import {useIncident, useTheme} from './context.js';
 import {editText, useLatestState} from './components/text-input.js';
+import {useTextInput} from './components/paste.js';
 import {tailText} from '../text/display.js';
 
 /**
@@ -21,8 +22,8 @@ export function FilterBar(props: {pane: string; initial: string; width: number; 
 	const dialogClosed = useIncident(s => s.dialogClosed);
 	const [getValue, setValue, value] = useLatestState(props.initial);
 
-	// Plain useInput: a burst of characters here is typing (or a paste), not separate commands.
-	useInput(
+	// A burst of characters here is typing, not separate commands; a paste is text on one line.
+	useTextInput(
 		(input, key) => {
 			if (matches(Command.Cancel, input, key)) {
 				filterChanged(props.pane, props.initial);

@@ -4,6 +4,17 @@ import {focusedKind} from '../kinds/panes.js';
 import {footerHints} from './kind-keys.js';
 import {displayText} from '../text/display.js';
 import {useIncident, useNow, useTheme} from './context.js';
+import type {IncidentState} from '../store/types.js';
+
+/** How long a message stays in the footer. */
+export const flashMs = 6000;
+
+/** The footer's message now, if one shows (the running command's line has the footer otherwise); `symbolRoom`: what goes before it. */
+export function shownFlash(state: Pick<IncidentState, 'ui' | 'activity'>, now: number): {text: string; symbolRoom: string} | null {
+	const {flash} = state.ui;
+	if (!flash || state.activity.running || now - flash.at >= flashMs) return null;
+	return {text: flash.text, symbolRoom: '! '};
+}
 
 /** Key hints for the focused pane (disabled ones marked in read-only mode), or a recent message. */
 export function Footer(props: {width: number}) {
@@ -21,7 +32,7 @@ export function Footer(props: {width: number}) {
 			</Box>
 		);
 	}
-	if (flash && now - flash.at < 6000) {
+	if (flash && now - flash.at < flashMs) {
 		return (
 			<Box width={props.width} height={1}>
 				<Text wrap="truncate-end" color={theme.colorOf(flash.tone)}>{`${theme.symbolOf(flash.tone)} ${displayText(flash.text)}`}</Text>

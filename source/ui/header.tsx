@@ -7,6 +7,7 @@ import {displayText} from '../text/display.js';
 import {sourcesSummary} from '../store/feeds.js';
 import {syncSummary} from '../sync/status.js';
 import {useIncident, useNow, useTheme} from './context.js';
+import {escalationBanner, escalationCountdown} from '../kinds/runbook/escalation.js';
 
 const severityTone: Record<string, Tone> = {SEV1: 'crit', SEV2: 'crit', SEV3: 'warn', SEV4: 'info'};
 const statusTone: Record<string, Tone> = {investigating: 'crit', identified: 'warn', mitigated: 'info', resolved: 'ok'};
@@ -37,7 +38,7 @@ function SourcesSummary(props: {now: number}) {
 	return (
 		<>
 			{parts.map((part, i) => (
-				<Text key={part.text} color={theme.colorOf(part.tone)}>{`${i === 0 ? '[' : ' · '}${theme.color ? '' : `${theme.symbolOf(part.tone)} `}${part.text}`}</Text>
+				<Text key={part.text} color={theme.colorOf(part.tone)}>{`${i === 0 ? '[' : ' · '}${theme.symbols ? `${theme.symbolOf(part.tone)} ` : ''}${part.text}`}</Text>
 			))}
 			<Text>{'] '}</Text>
 		</>
@@ -62,6 +63,7 @@ export function Header(props: {width: number}) {
 	const clock = elapsedText(incident, now);
 	const timeline = useIncident(s => s.timeline);
 	const others = otherOperators(timeline, env.author, now);
+	const escalation = useIncident(s => escalationCountdown(s.runbook, s.incident, now));
 	return (
 		<Box width={props.width} height={1}>
 			<Text wrap="truncate-end">
@@ -73,6 +75,8 @@ export function Header(props: {width: number}) {
 				<Text> </Text>
 				<Text color={theme.colorOf(statusTone[incident.status] ?? 'info')}>{incident.status}</Text>
 				<Text>{` ${clock} `}</Text>
+				{/* Before the sources and the title: a narrow terminal cuts those rather than this. */}
+				{escalation ? <Text color={theme.colorOf('warn')}>{`${theme.symbols ? `${theme.symbolOf('warn')} ` : ''}${displayText(escalation)} `}</Text> : null}
 				<SourcesSummary now={now} />
 				<SyncSummary />
 				<Text bold>{displayText(incident.title)}</Text>
@@ -82,4 +86,25 @@ export function Header(props: {width: number}) {
 			</Text>
 		</Box>
 	);
+}
+
+/**
+ * The line under the header once an escalation's time has passed and the incident is still not
+ * mitigated: a line of its own, which the timeline's signals cannot push off screen.
+ */
+export function EscalationBanner(props: {width: number; text: string}) {
+	const theme = useTheme();
+	return (
+		<Box width={props.width} height={1}>
+			<Text wrap="truncate-end" inverse bold color={theme.colorOf('crit')}>
+				{` ${theme.symbolOf('crit')} ${displayText(props.text)} `}
+			</Text>
+		</Box>
+	);
+}
+
+/** The banner's text now, or null (see EscalationBanner). */
+export function useEscalationBanner(): string | null {
+	const now = useNow();
+	return useIncident(s => escalationBanner(s.runbook, s.incident, now));
 }

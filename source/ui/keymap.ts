@@ -68,7 +68,7 @@ export const keymap: Record<Command, Binding> = {
 	[Command.PageDown]: {keys: ['pagedown', 'ctrl+d'], label: 'PgDn', help: 'Move down one page', scope: 'list'},
 	[Command.Top]: {keys: ['home', 'g'], label: 'g', help: 'Go to the first row', scope: 'list'},
 	[Command.Bottom]: {keys: ['end', 'G'], label: 'G', help: 'Go to the last row', scope: 'list'},
-	[Command.Details]: {keys: ['return'], label: 'enter', help: 'Open the selected item’s details (a pod’s events and log)', scope: 'list'},
+	[Command.Details]: {keys: ['return'], label: 'enter', help: 'Open the selected item’s details (a pod’s events and log); a message or error line cut at the edge, whole', scope: 'list'},
 	[Command.Filter]: {keys: ['/'], label: '/', help: 'Filter the focused list', scope: 'list'},
 	[Command.Note]: {keys: ['n'], label: 'n', help: 'Add a note to the timeline', scope: 'global'},
 	[Command.Severity]: {keys: ['S'], label: 'S', help: 'Change the incident severity', scope: 'global'},

@@ -23,6 +23,10 @@ export interface VirtualTerminal {
 	screen(): Promise<string[]>;
 	/** The foreground colour of a cell: its palette index (0-255), or -1 for the default colour. */
 	foregroundAt(row: number, column: number): Promise<number>;
+	/** Whether a cell is drawn inverse (a selected row), and its foreground (as `foregroundAt`). */
+	cellAt(row: number, column: number): Promise<{inverse: boolean; bold: boolean; foreground: number}>;
+	/** Whether the program turned bracketed paste on (ESC[?2004h) and not off again. */
+	bracketedPaste(): Promise<boolean>;
 	/** Resizes the emulator (which keeps, cuts or reflows what it shows, as terminals do) and tells Ink. */
 	resize(columns: number, rows: number): Promise<void>;
 	dispose(): void;
@@ -69,6 +73,17 @@ export function createVirtualTerminal(columns: number, initialRows: number): Vir
 			const cell = buffer.getLine(buffer.viewportY + row)?.getCell(column);
 			if (!cell || cell.isFgDefault()) return -1;
 			return cell.getFgColor();
+		},
+		async cellAt(row, column) {
+			await flush();
+			const buffer = terminal.buffer.active;
+			const cell = buffer.getLine(buffer.viewportY + row)?.getCell(column);
+			if (!cell) return {inverse: false, bold: false, foreground: -1};
+			return {inverse: cell.isInverse() !== 0, bold: cell.isBold() !== 0, foreground: cell.isFgDefault() ? -1 : cell.getFgColor()};
+		},
+		async bracketedPaste() {
+			await flush();
+			return terminal.modes.bracketedPasteMode;
 		},
 		async resize(newColumns, newRows) {
 			await flush();

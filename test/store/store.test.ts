@@ -95,12 +95,12 @@ describe('paneLines: what a pane fills when it has room', () => {
 		store.getState().feedLoading('cluster');
 		expect(lines()).toBe(3);
 		store.getState().dataReceived(podsData, clusterData([pod('api-1', 'api'), pod('api-2', 'api'), pod('web-1', 'web')], [deployment('api'), deployment('web')]));
-		// Title, two deployment rows and three pods; the feed is fresh again.
-		expect(lines()).toBe(6);
+		// Title, column headers, two deployment rows and three pods; the feed is fresh again.
+		expect(lines()).toBe(7);
 		store.getState().filterChanged('pods', 'web');
-		expect(lines()).toBe(3);
-		store.getState().feedFailed('cluster', 'watch refused');
 		expect(lines()).toBe(4);
+		store.getState().feedFailed('cluster', 'watch refused');
+		expect(lines()).toBe(5);
 	});
 });
 

@@ -15,7 +15,8 @@ import {healthData} from '../../source/kinds/health/data.js';
 import {metricsData} from '../../source/kinds/metrics/data.js';
 import {podsData} from '../../source/kinds/pods/data.js';
 
-function prefilled(options: {readonly?: boolean; production?: boolean} = {}) {
+/** `byName`: the Pods pane ordered by name, as kubectl lists pods (its default is problems first). */
+function prefilled(options: {readonly?: boolean; production?: boolean; byName?: boolean} = {}) {
 	const store = createIncidentStore({incidentId: 'inc-20261122-0300-test', env: {context: 'prod-eu', namespace: 'shop', readonly: options.readonly ?? false, production: options.production ?? false}});
 	const state = fullState();
 	store.getState().dataReceived(healthData, state.health);
@@ -23,6 +24,7 @@ function prefilled(options: {readonly?: boolean; production?: boolean} = {}) {
 	store.getState().dataReceived(podsData, clusterData(state.cluster.pods, state.cluster.deployments));
 	store.getState().runbookLoaded(state.runbook);
 	store.getState().eventsAppended(state.timeline);
+	if (options.byName) store.getState().sortChanged('pods', 'name');
 	return store;
 }
 
@@ -32,7 +34,7 @@ afterEach(() => {
 	cleanup = [];
 });
 
-async function open(options: Parameters<typeof renderCockpit>[0] & {readonly?: boolean; production?: boolean} = {}) {
+async function open(options: Parameters<typeof renderCockpit>[0] & {readonly?: boolean; production?: boolean; byName?: boolean} = {}) {
 	const ui = await renderCockpit({store: prefilled(options), ...options});
 	cleanup.push(() => ui.unmount());
 	return ui;
@@ -132,9 +134,10 @@ describe('cockpit panes', () => {
 	it('groups pods under their deployment with revision, readiness and reasons', async () => {
 		const ui = await open({width: 120, height: 40});
 		const frame = ui.frame();
-		expect(rowOf(frame, '▾ checkout')).toMatch(/3\/4\s+rev 3/);
+		expect(rowOf(frame, '▾ checkout')).toMatch(/3\/4\s+1 crash-looping · 1 OOMKilled · rolled out · rev 3/);
 		expect(rowOf(frame, 'checkout-7d9f8-bbbbb')).toMatch(/0\/1\s+CrashLoopBackOff\s+5\s+OOMKilled/);
-		expect(frame.indexOf('▾ cart')).toBeLessThan(frame.indexOf('▾ checkout'));
+		// Problems first: the deployment with a crash-looping pod before the healthy one.
+		expect(frame.indexOf('▾ checkout')).toBeLessThan(frame.indexOf('▾ cart'));
 		expect(frame).toContain('6 pods · 1 failing');
 	});
 
@@ -198,7 +201,7 @@ describe('focus and keys', () => {
 	});
 
 	it('follows the selected pod’s log with l, and on a deployment the pod kubectl logs would pick', async () => {
-		const ui = await open({width: 120, height: 40});
+		const ui = await open({width: 120, height: 40, byName: true});
 		await ui.press('l');
 		await ui.waitForFrame(f => f.includes('l: follow the pod’s log (logs -f), or one pod’s of the deployment, in the Pods pane (press 3)'), 'a hint that l works in the Pods pane');
 		// rows: ▾ cart, cart-…e, cart-…f, ▾ checkout, checkout-…aaaaa, checkout-…bbbbb
@@ -228,7 +231,7 @@ describe('focus and keys', () => {
 	});
 
 	it('keeps the selection on its row while rows above it come and go, so u acts on the deployment the operator selected', async () => {
-		const ui = await open({width: 120, height: 40});
+		const ui = await open({width: 120, height: 40, byName: true});
 		await ui.press('3', 'j', 'j', 'j');
 		await ui.waitForFrame(f => ui.store.getState().ui.selected.pods?.index === 3 && /▶ ▾ checkout/.test(f));
 		// cart rolls: a new pod above checkout pushes its row down one.
@@ -250,7 +253,7 @@ describe('focus and keys', () => {
 	});
 
 	it('when the selected row goes, selects the row now in its place', async () => {
-		const ui = await open({width: 120, height: 40});
+		const ui = await open({width: 120, height: 40, byName: true});
 		await ui.press('3', 'j');
 		await ui.waitForFrame(f => /▶ +cart-5c6b7-eeeee/.test(f));
 		ui.store.getState().dataUpdated(podsData, data => applyClusterChanges(data, [{kind: 'pod', type: 'delete', name: 'cart-5c6b7-eeeee'}]));

@@ -40,3 +40,48 @@ describe('a 100 KB paste into the note prompt', () => {
 		expect(note).toMatch(/^first line.*second line.*third line$/);
 	});
 });
+
+/**
+ * A bracketed paste (the terminal wraps it in ESC[200~ … ESC[201~ while the cockpit runs) is text:
+ * its line breaks stay in a note, and it is never read as keys. Ink 6.8 passes the markers on as
+ * "[200~"/"[201~" and a line break as enter: the note became `[200~line one` saved at the first
+ * line break, and the rest of the paste ran as the cockpit's keys.
+ */
+describe('a bracketed paste', () => {
+	const paste = (text: string) => `\u001B[200~${text}\u001B[201~`;
+	const notes = (ui: Awaited<ReturnType<typeof renderCockpit>>) => ui.controller.calls.filter(([name]) => name === 'addNote').map(([, args]) => String(args[0]));
+
+	it('into the note prompt keeps its line breaks, in one chunk or several (a line break alone in its chunk)', async () => {
+		const ui = await renderCockpit({width: 100, height: 30});
+		await ui.press('n');
+		await ui.waitForFrame(f => f.includes('Add a note to the timeline'), 'the note prompt');
+		await ui.press(paste('line one\rsecond line'));
+		expect(ui.store.getState().ui.dialog?.kind).toBe('prompt');
+		await ui.press(keys.enter);
+		await ui.waitForFrame(() => notes(ui).length === 1, 'the note saved');
+		await ui.press('n');
+		await ui.waitForFrame(f => f.includes('Add a note to the timeline'), 'the note prompt again');
+		await ui.press('\u001B[200~third', '\r', 'fourth\r\n', 'fifth\u001B[201~');
+		expect(ui.store.getState().ui.dialog?.kind).toBe('prompt');
+		await ui.press(keys.enter);
+		await ui.waitForFrame(() => notes(ui).length === 2, 'the second note saved');
+		expect(notes(ui)).toEqual(['line one\nsecond line', 'third\nfourth\nfifth']);
+	});
+
+	it('on the main screen is not taken as keys, and says so', async () => {
+		const ui = await renderCockpit({width: 100, height: 30});
+		await ui.press(paste('3u\r'));
+		await ui.waitForFrame(f => f.includes('pasted text is not taken as keys'), 'the paste refused');
+		expect(ui.store.getState().ui.focus).toBeNull();
+		expect(ui.controller.calls).toEqual([]);
+	});
+
+	it('into the filter is typed on one line', async () => {
+		const ui = await renderCockpit({width: 100, height: 30});
+		await ui.press('/');
+		await ui.waitForFrame(f => f.includes('filter health'), 'the filter bar');
+		await ui.press(paste('check\rout'));
+		await ui.waitForFrame(() => ui.store.getState().ui.filter.health === 'check out', 'the filter typed');
+		expect(ui.store.getState().ui.dialog?.kind).toBe('prompt');
+	});
+});

@@ -7,8 +7,8 @@ import {podsStatus} from './status.js';
 import type {Kind} from '../types.js';
 import {podsData} from './data.js';
 import {podDetails} from './details.js';
-import {followLogKey} from './kind.js';
-import {filterPodRows, podRows, podsSummary} from './rows.js';
+import {followLogKey, sortKey} from './kind.js';
+import {filterPodRows, podColumns, podRows, podSortOf, podsSummary} from './rows.js';
 import {startKubernetesSource} from './source.js';
 
 export const podsKind: Kind = {
@@ -24,12 +24,13 @@ export const podsKind: Kind = {
 		const {podGroups, deployments} = podsData.of(state);
 		return cache.memo(podsSummary)(podGroups, deployments, cache);
 	},
-	extra: state => `${state.env.context || '-'}/${state.env.namespace}`,
+	extra: state => `${state.env.context || '-'}/${state.env.namespace}  ${podSortOf(state) === 'name' ? 'by name' : 'problems first'}`,
+	columns: podColumns,
 	empty: state => {
 		const feed = state.feeds.cluster;
 		return !feed || feed.status === 'idle' ? 'no cluster configured (kubernetes: in config)' : feed.lastOkAt === undefined ? 'no answer yet' : 'no pods';
 	},
 	details: podDetails,
-	keys: [...deploymentKeys(() => 'select a deployment or one of its pods first'), followLogKey],
+	keys: [...deploymentKeys(() => 'select a deployment or one of its pods first'), followLogKey, sortKey],
 	status: [podsStatus],
 };

@@ -1,8 +1,9 @@
-/** The Pods kind's own key: l follows a pod's log, or the log of the pod `kubectl logs deployment/NAME` picks. */
+/** The Pods kind's own keys: o changes the order; l follows a pod's log, or the log of the pod `kubectl logs deployment/NAME` picks. */
 import type {PodInfo} from '../../ports/cluster.js';
 import type {IncidentState} from '../../store/types.js';
 import type {KindKey, RowRef} from '../types.js';
 import {podsData} from './data.js';
+import {podSortOf} from './rows.js';
 
 /** Pod phases in the order kubectl prefers them for a log: running, then unknown, then pending. */
 const logPhaseRank: Record<string, number> = {Running: 0, Unknown: 1, Pending: 2};
@@ -36,4 +37,10 @@ export const followLogKey: KindKey = {
 		return row?.ref.deployment && !row.ref.pod ? `deployment ${row.ref.deployment} has no pods to read a log from` : 'select a pod or a deployment first';
 	},
 	run: (row, controller, {state}) => controller.followLog(logPodOf(state, row.ref)!),
+};
+
+export const sortKey: KindKey = {
+	id: 'sort',
+	binding: {keys: ['o'], label: 'o', help: 'Sort the pods: problems first (crash-looping, OOMKilled, not ready, pending), or by name', short: 'sort'},
+	run: (_row, _controller, {state, sortChanged}) => sortChanged('pods', podSortOf(state) === 'problems' ? 'name' : 'problems'),
 };

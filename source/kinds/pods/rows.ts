@@ -26,6 +26,52 @@ export function podStatus(pod: PodInfo): string {
 	return pod.phase;
 }
 
+/** How the Pods pane orders its rows: the pods in trouble first (the default), or by name as kubectl lists them. */
+export type PodSort = 'problems' | 'name';
+
+/** The Pods pane's order now (IncidentState.ui.sort). */
+export function podSortOf(state: Pick<IncidentState, 'ui'>): PodSort {
+	return state.ui.sort?.pods === 'name' ? 'name' : 'problems';
+}
+
+/** Where a healthy pod ranks: after every problem. */
+const healthyRank = 9;
+
+/**
+ * What is wrong with a pod, in the order a responder looks at it: crash-looping, otherwise failing
+ * (an image that will not pull, a failed init container), OOMKilled, not ready, pending, terminating;
+ * null when nothing is. `label` is what a deployment's row counts it as ("2 crash-looping").
+ */
+export function podProblem(pod: PodInfo): {rank: number; label: string} | null {
+	if (pod.waitingReason === 'CrashLoopBackOff' || pod.waitingReason === 'Init:CrashLoopBackOff') return {rank: 0, label: 'crash-looping'};
+	if (podTone(pod) === 'crit') return {rank: 1, label: podStatus(pod)};
+	if (pod.lastTerminationReason === 'OOMKilled') return {rank: 2, label: 'OOMKilled'};
+	if (pod.terminating) return {rank: 5, label: 'terminating'};
+	if (pod.phase === 'Pending') return {rank: 4, label: 'pending'};
+	if (pod.ready < pod.containers) return {rank: 3, label: 'not ready'};
+	return null;
+}
+
+function podRank(pod: PodInfo): number {
+	return podProblem(pod)?.rank ?? healthyRank;
+}
+
+/** Pods in trouble first, most urgent first, then by name. */
+function byProblem(a: PodInfo, b: PodInfo): number {
+	return podRank(a) - podRank(b) || byName(a, b);
+}
+
+/** The Pods pane's column headers, over the pods' cells (a deployment's row spans STATUS onwards with its summary). */
+export const podColumns: readonly Cell[] = [
+	{text: 'NAME', width: 28},
+	{text: 'READY', width: 5},
+	{text: 'STATUS', width: 16},
+	{text: 'RESTARTS', width: 8, align: 'right'},
+	{text: 'LAST EXIT', width: 10},
+	{text: 'AGE', width: 6, align: 'right'},
+	{text: 'NODE'},
+];
+
 /**
  * A pod's row. Its key, cells and search text are made when read: a pane reads cells only for the
  * rows on screen and search text only while filtering. So the 10,000 rows of a big namespace hold
@@ -61,12 +107,12 @@ class PodRow implements Row {
 		const tone = this.tone;
 		const last = pod.lastTerminationReason ?? '';
 		return [
-			{text: `  ${pod.name}`, width: 30},
+			{text: `  ${pod.name}`, width: 28},
 			{text: `${pod.ready}/${pod.containers}`, width: 5, tone: pod.ready < pod.containers ? 'warn' : 'ok'},
 			{text: podStatus(pod), width: 16, tone},
-			{text: String(pod.restarts), width: 4, align: 'right', tone: pod.restarts > 0 ? 'warn' : 'muted'},
+			{text: String(pod.restarts), width: 8, align: 'right', tone: pod.restarts > 0 ? 'warn' : 'muted'},
 			{text: last, width: 10, tone: last === 'OOMKilled' ? 'crit' : last ? 'warn' : 'muted'},
-			{text: '', width: 7, align: 'right', clock: true},
+			{text: '', width: 6, align: 'right', clock: true},
 			{text: pod.node ?? '', tone: 'muted'},
 		];
 	}
@@ -91,13 +137,24 @@ export function rolloutText(d: DeploymentInfo): string {
 	return `rolling ${d.updatedReplicas}/${d.replicas} updated`;
 }
 
+/**
+ * A deployment's summary: what is wrong with its pods, most urgent first, before its revision and
+ * rollout ("2 crash-looping · 1 not ready · rolling 4/4 updated · rev 4"): a rollout whose new pods
+ * crash-loop is not simply "rolling".
+ */
+export function deploymentSummary(d: DeploymentInfo, problems: GroupProblems): string {
+	return [...problems.counts.map(([label, count]) => `${count} ${label}`), rolloutText(d), `rev ${d.revision}`].join(' · ');
+}
+
 /** A deployment's header row; like PodRow, its text is made when read. */
 class DeploymentRow implements Row {
 	readonly tone: Tone;
 	readonly ref: RowRef;
 	readonly key: string;
+	private readonly problems: GroupProblems;
 
 	constructor(private readonly deployment: DeploymentInfo, members: readonly PodInfo[], cache: RowCache) {
+		this.problems = groupProblems(members, cache);
 		this.tone = groupCounts(members, cache).crit > 0 ? 'crit' : deploymentTone(deployment);
 		this.ref = {kind: 'pods', key: `deployment/${deployment.name}`, deployment: deployment.name};
 		this.key = `d:${deployment.name}`;
@@ -109,47 +166,57 @@ class DeploymentRow implements Row {
 
 	get cells(): Cell[] {
 		const d = this.deployment;
+		const worst = this.problems.rank;
 		return [
-			{text: `▾ ${d.name}`, width: 30, bold: true},
+			{text: `▾ ${d.name}`, width: 28, bold: true},
 			{text: `${d.readyReplicas}/${d.replicas}`, width: 5, tone: d.readyReplicas < d.replicas ? 'warn' : 'ok'},
-			{text: `rev ${d.revision}`, width: 16},
-			{text: '', width: 4},
-			{text: rolloutText(d), tone: d.rolloutComplete ? 'muted' : 'warn'},
+			{text: deploymentSummary(d, this.problems), tone: worst <= 1 ? 'crit' : worst < healthyRank || !d.rolloutComplete ? 'warn' : 'muted'},
 		];
 	}
 }
 
-/** Each group's rows, kept in the store's cache while neither the group nor its deployment changes (see cluster-data.ts). */
-function groupRows(d: DeploymentInfo, members: readonly PodInfo[], cache: RowCache): Row[] {
-	const groups = cache.weak<readonly PodInfo[], {deployment: DeploymentInfo; rows: Row[]}>(groupRows);
+/** Each group's rows, kept in the store's cache while neither the group, its deployment nor the order changes (see cluster-data.ts). */
+function groupRows(d: DeploymentInfo, members: readonly PodInfo[], sort: PodSort, cache: RowCache): Row[] {
+	const groups = cache.weak<readonly PodInfo[], {deployment: DeploymentInfo; sort: PodSort; rows: Row[]}>(groupRows);
 	const cached = groups.get(members);
-	if (cached?.deployment === d) return cached.rows;
+	if (cached?.deployment === d && cached.sort === sort) return cached.rows;
 	const rows: Row[] = [new DeploymentRow(d, members, cache)];
-	for (const pod of members) rows.push(podRow(pod, cache));
-	groups.set(members, {deployment: d, rows});
+	for (const pod of sortedPods(members, sort)) rows.push(podRow(pod, cache));
+	groups.set(members, {deployment: d, sort, rows});
 	return rows;
+}
+
+function sortedPods(members: readonly PodInfo[], sort: PodSort): readonly PodInfo[] {
+	return sort === 'problems' ? [...members].sort(byProblem) : members;
 }
 
 const noPods: readonly PodInfo[] = Object.freeze([]);
 
-export function buildPodRows(podGroups: Readonly<Record<string, readonly PodInfo[]>>, deployments: Record<string, DeploymentInfo>, cache: RowCache): Row[] {
+/**
+ * Each deployment's header row then its pods, then the pods no deployment owns. Problems first: the
+ * deployments whose pods are worst off first (then by name), and in each its pods in trouble first;
+ * by name: as kubectl lists them.
+ */
+export function buildPodRows(podGroups: Readonly<Record<string, readonly PodInfo[]>>, deployments: Record<string, DeploymentInfo>, sort: PodSort, cache: RowCache): Row[] {
 	const rows: Row[] = [];
-	for (const d of Object.values(deployments).sort(byName)) {
-		for (const row of groupRows(d, podGroups[d.name] ?? noPods, cache)) rows.push(row);
+	const rank = (d: DeploymentInfo) => groupProblems(podGroups[d.name] ?? noPods, cache).rank;
+	const ordered = Object.values(deployments).sort(sort === 'problems' ? (a, b) => rank(a) - rank(b) || byName(a, b) : byName);
+	for (const d of ordered) {
+		for (const row of groupRows(d, podGroups[d.name] ?? noPods, sort, cache)) rows.push(row);
 	}
 	// Pods no listed deployment owns: none, or one that is gone or not yet seen.
 	const loose = Object.entries(podGroups).flatMap(([key, members]) => (key && deployments[key] ? [] : members));
 	if (loose.length > 0) {
 		rows.push({key: 'd:', tone: 'muted', heading: true, ref: {kind: 'pods', key: 'section/other pods'}, search: '', cells: [{text: '▾ (no deployment)', bold: true}]});
-		for (const pod of loose.sort(byName)) rows.push(podRow(pod, cache));
+		for (const pod of loose.sort(sort === 'problems' ? byProblem : byName)) rows.push(podRow(pod, cache));
 	}
 	return rows;
 }
 
-/** The Pods pane's rows: each deployment's header row, then its pods; then the pods no deployment owns. */
+/** The Pods pane's rows: each deployment's header row, then its pods; then the pods no deployment owns; in the pane's order. */
 export function podRows(state: IncidentState, cache: RowCache): readonly Row[] {
 	const {podGroups, deployments} = podsData.of(state);
-	return cache.memo(buildPodRows)(podGroups, deployments, cache);
+	return cache.memo(buildPodRows)(podGroups, deployments, podSortOf(state), cache);
 }
 
 /** Filter that keeps a deployment's header row when any of its pods matches. */
@@ -172,6 +239,31 @@ export function filterPodRows(rows: readonly Row[], filter: string): readonly Ro
 		}
 	}
 	return out;
+}
+
+/** What is wrong with a group's pods: how many of each problem, most urgent first, and the worst rank (healthy: after every problem). */
+export interface GroupProblems {
+	counts: Array<[string, number]>;
+	rank: number;
+}
+
+/** A group's problems, kept per group array in the store's cache (see cluster-data.ts). */
+function groupProblems(members: readonly PodInfo[], cache: RowCache): GroupProblems {
+	const kept = cache.weak<readonly PodInfo[], GroupProblems>(groupProblems);
+	let problems = kept.get(members);
+	if (problems) return problems;
+	const found = new Map<string, {rank: number; count: number}>();
+	for (const pod of members) {
+		const problem = podProblem(pod);
+		if (!problem) continue;
+		const seen = found.get(problem.label);
+		if (seen) seen.count++;
+		else found.set(problem.label, {rank: problem.rank, count: 1});
+	}
+	const ordered = [...found.entries()].sort((a, b) => a[1].rank - b[1].rank);
+	problems = {counts: ordered.map(([label, {count}]) => [label, count]), rank: ordered[0]?.[1].rank ?? healthyRank};
+	kept.set(members, problems);
+	return problems;
 }
 
 /** Failing and degraded pods in one group, kept per group array in the store's cache (see cluster-data.ts). */

@@ -1,4 +1,6 @@
 import type {Runbook} from '../../runbook/model.js';
+import type {IncidentInfo} from '../../timeline/incident.js';
+import {formatCountdown} from '../../text/format.js';
 import type {IncidentStore} from '../../store/store.js';
 import type {AppendEvent} from '../../timeline/events.js';
 
@@ -31,4 +33,42 @@ export function startEscalation(options: {store: IncidentStore; append: AppendEv
 	const stop = () => clearInterval(timer);
 	options.signal.addEventListener('abort', stop, {once: true});
 	return stop;
+}
+
+/** Where the runbook's escalation policy stands: the next call and when it is due, and the last one already due. */
+export interface EscalationStatus {
+	next?: {to: string; dueAt: number};
+	due?: {to: string; afterMinutes: number};
+}
+
+/**
+ * The escalation policy at `now`, as the header shows it: nothing once the incident is mitigated,
+ * resolved or closed (the policy is for an incident left unmitigated), else the next call to make
+ * and the latest one whose time has passed.
+ */
+export function escalationStatus(runbook: Runbook | null, incident: IncidentInfo, now: number): EscalationStatus {
+	// A runbook made in code (a test's, a fuzzer's) may come without a policy at all.
+	const policy = (runbook?.escalation as Runbook['escalation'] | undefined) ?? [];
+	if (policy.length === 0) return {};
+	if (incident.closedAt || incident.milestones.mitigated || incident.milestones.resolved) return {};
+	const opened = Date.parse(incident.openedAt);
+	const status: EscalationStatus = {};
+	for (const step of [...policy].sort((a, b) => a.afterMinutes - b.afterMinutes)) {
+		const dueAt = opened + step.afterMinutes * 60_000;
+		if (dueAt <= now) status.due = {to: step.to, afterMinutes: step.afterMinutes};
+		else if (!status.next) status.next = {to: step.to, dueAt};
+	}
+	return status;
+}
+
+/** The banner of an escalation whose time has passed ("Escalate to payments-oncall now: …"), or null. */
+export function escalationBanner(runbook: Runbook | null, incident: IncidentInfo, now: number): string | null {
+	const {due} = escalationStatus(runbook, incident, now);
+	return due ? `Escalate to ${due.to} now: open ${due.afterMinutes} min without mitigation` : null;
+}
+
+/** The header's countdown to the next escalation ("escalate to payments-oncall in 4:12"), or null. */
+export function escalationCountdown(runbook: Runbook | null, incident: IncidentInfo, now: number): string | null {
+	const {next} = escalationStatus(runbook, incident, now);
+	return next ? `escalate to ${next.to} in ${formatCountdown(next.dueAt - now)}` : null;
 }

@@ -71,7 +71,8 @@ export function buildRunbookRows(
 		const since = done || !step.doneWhen ? undefined : held[step.id];
 		rows.push({
 			key: `st:${step.id}`,
-			tone: done ? 'muted' : 'ok',
+			// Without colour the row's symbol shows its tone: ✓ for a done step, · for one still open.
+			tone: done ? 'ok' : 'muted',
 			ref: {kind: 'runbook', key: step.id},
 			search: `${step.title} ${step.text.join(' ')}`.toLowerCase(),
 			...(since === undefined ? {} : {countdownTo: since + doneWhenHoldMs(step)}),

@@ -1,7 +1,7 @@
 /** Timeline: everything observed and done, newest at the bottom; p pins an event. */
 import type {Kind, KindKey} from '../types.js';
 import {eventDetails} from './details.js';
-import {timelineRows} from './rows.js';
+import {shownEventCount, timelineRows} from './rows.js';
 
 const pinKey: KindKey = {
 	id: 'pin',
@@ -14,8 +14,9 @@ export const timelineKind: Kind = {
 	title: 'Timeline',
 	layout: {weight: 3, column: 'right', grows: true},
 	rows: timelineRows,
-	// The count is of the rows (not of pins or command output); times are UTC, as in the export.
-	summary: (state, _now, cache) => ({text: `${timelineRows(state, cache).length} events · UTC`, tone: 'muted'}),
+	// The count is of the events the rows stand for (not of pins or command output; a folded row counts
+	// each of its events); times are UTC, as in the export.
+	summary: (state, _now, cache) => ({text: `${cache.memo(shownEventCount)(state.timeline)} events · UTC`, tone: 'muted'}),
 	empty: state => (state.env.journalPath ? `journal: ${state.env.journalPath}` : 'no events yet'),
 	// The newest event is at the bottom; an unfocused timeline follows it.
 	followsEnd: true,

@@ -29,12 +29,69 @@ function timelineRow(event: AnyTimelineEvent, pinned: boolean, cache: RowCache):
 	return row;
 }
 
+/** Signals that repeat for one pod (an OOM kill at each restart) and what a folded row calls them. */
+const foldedSignals: Record<string, string> = {'pod.oomkilled': 'OOMKilled', 'pod.crashloop': 'in CrashLoopBackOff'};
+
+/** The key that folds an event with the others of its kind and pod, if it folds. */
+function foldKey(event: AnyTimelineEvent): string | undefined {
+	if (event.type !== 'signal' || !(event.data.kind in foldedSignals) || !event.data.subject) return undefined;
+	return `${event.data.kind} ${event.data.subject}`;
+}
+
+/**
+ * One row for the repeats of a signal of one pod, where the newest is: "pod api-7f8b OOMKilled ×21
+ * since 03:12, 21 restarts". Its ref is the newest event (enter shows it whole); the journal keeps them all.
+ */
+function foldedRow(newest: AnyTimelineEvent & {type: 'signal'}, first: AnyTimelineEvent, count: number, pinned: boolean): Row {
+	const {data} = newest;
+	const restarts = typeof data.value === 'number' ? `, ${data.value} restart${data.value === 1 ? '' : 's'}` : '';
+	const text = `${(data.subject ?? '').replace('/', ' ')} ${foldedSignals[data.kind]} ×${count} since ${hhmmss(first.at).slice(0, 5)}${restarts}`;
+	const who = newest.by.split('@')[0] ?? newest.by;
+	return {
+		key: `f:${data.kind}:${data.subject}`,
+		tone: data.level,
+		ref: {kind: 'timeline', key: newest.id},
+		search: `${newest.type} ${text} ${newest.by}`.toLowerCase(),
+		cells: [
+			{text: `${pinned ? '★' : ' '}${hhmmss(newest.at)}`, width: 9, tone: pinned ? 'warn' : 'muted'},
+			{text: who, width: 8, tone: 'muted'},
+			{text, tone: data.level},
+		],
+	};
+}
+
 /**
  * Events another row already shows have none of their own, as in the export: a pin is the ★ on the
- * row it pins, and a command's output is in its action's details.
+ * row it pins, and a command's output is in its action's details. Repeated signals of one pod (OOM
+ * kills, crash loops) are one row, at the newest, with their count: on screen only, the journal and
+ * the export keep every event.
  */
 export function buildTimelineRows(events: readonly AnyTimelineEvent[], pinned: Record<string, true>, cache: RowCache): Row[] {
-	return events.filter(e => e.type !== 'command.output' && e.type !== 'event.pinned').map(e => timelineRow(e, Boolean(pinned[e.id]), cache));
+	const shown = events.filter(e => e.type !== 'command.output' && e.type !== 'event.pinned');
+	const folds = new Map<string, {first: AnyTimelineEvent; newest: AnyTimelineEvent; count: number}>();
+	for (const event of shown) {
+		const key = foldKey(event);
+		if (key === undefined) continue;
+		const fold = folds.get(key);
+		if (fold) {
+			fold.newest = event;
+			fold.count++;
+		} else {
+			folds.set(key, {first: event, newest: event, count: 1});
+		}
+	}
+	const rows: Row[] = [];
+	for (const event of shown) {
+		const fold = folds.get(foldKey(event) ?? '');
+		if (!fold || fold.count === 1) rows.push(timelineRow(event, Boolean(pinned[event.id]), cache));
+		else if (fold.newest === event && event.type === 'signal') rows.push(foldedRow(event, fold.first, fold.count, Boolean(pinned[event.id])));
+	}
+	return rows;
+}
+
+/** How many events the Timeline pane stands for (a folded row counts each of its events). */
+export function shownEventCount(events: readonly AnyTimelineEvent[]): number {
+	return events.reduce((count, e) => (e.type === 'command.output' || e.type === 'event.pinned' ? count : count + 1), 0);
 }
 
 /** Timeline rows, oldest first; rebuilt when the events or the pins change. */

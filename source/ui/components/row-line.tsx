@@ -41,6 +41,17 @@ export function layoutCells(cells: readonly Cell[], width: number): string[] {
 	return out;
 }
 
+/** The columns before a row's cells: the selection marker, and its tone's symbol when the theme shows symbols. */
+export function markerWidth(theme: Theme): number {
+	return theme.symbols ? 3 : 2;
+}
+
+/** A pane's column headers (Kind.columns), laid out over its rows' cells. */
+export function columnsText(cells: readonly Cell[], width: number, theme: Theme): string {
+	const indent = markerWidth(theme);
+	return ' '.repeat(indent) + layoutCells(cells, width - indent).join('');
+}
+
 /**
  * A row as one pre-styled string. Ink composes a frame in time proportional to its styled nodes, so
  * a row is one <Text> holding ANSI-styled cells, not a <Text> per cell; the string is built once
@@ -49,8 +60,10 @@ export function layoutCells(cells: readonly Cell[], width: number): string[] {
 export function rowText(row: Row, width: number, selected: boolean, theme: Theme, clock?: string): string {
 	const own = row.cells; // a pod row makes its cells at each read
 	const cells = clock === undefined ? own : own.map(cell => (cell.clock ? {...cell, text: clock, tone: cell.tone ?? 'muted'} : cell));
-	const parts = layoutCells(cells, width - 2);
-	const marker = selected ? (theme.color ? '▶ ' : '> ') : `${theme.color ? ' ' : theme.symbolOf(row.tone)} `;
+	// With symbols (colour off, 16 colours) a row says its tone in a symbol, and the selected row keeps
+	// it beside the marker: without colour or inverse (TERM=dumb) the marker is what shows it.
+	const marker = `${selected ? '▶' : ' '}${theme.symbols ? theme.symbolOf(row.tone) : ''} `;
+	const parts = layoutCells(cells, width - markerWidth(theme));
 	let text = marker;
 	for (const [i, part] of parts.entries()) {
 		const cell = cells[i]!;
@@ -62,7 +75,7 @@ export function rowText(row: Row, width: number, selected: boolean, theme: Theme
 
 /** The row's text, kept in the theme's cache (one per cockpit) while its width, selection and clock are the same. */
 function cachedRowText(row: Row, width: number, selected: boolean, theme: Theme, clock?: string): string {
-	const key = `${width}:${selected}:${theme.color}:${clock ?? ''}`;
+	const key = `${width}:${selected}:${theme.color}:${theme.symbols}:${clock ?? ''}`;
 	const hit = theme.rowTexts.get(row);
 	if (hit?.key === key) return hit.text;
 	const text = rowText(row, width, selected, theme, clock);

@@ -1,6 +1,7 @@
 import React, {type ReactNode} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import {editAction, validateAction} from '../../actions/registry.js';
+import {useTextInput} from '../components/paste.js';
 import {actionName, type ActionRequest} from '../../actions/types.js';
 import {Command, dialogFooter, matches} from '../keymap.js';
 import {useController, useTheme} from '../context.js';
@@ -36,7 +37,7 @@ function useConfirmKeys(props: {request: ActionRequest; isActive: boolean}) {
 	// Which text field keys go to: the replica count first (scale), then the name to type (production).
 	const [getField, setField, field] = useLatestState<'input' | 'name' | null>(editingInput ? 'input' : mustType ? 'name' : null);
 
-	useInput(
+	useTextInput(
 		(input, key) => {
 			const request = getRequest();
 			const value = getValue();

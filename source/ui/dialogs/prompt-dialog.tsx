@@ -1,5 +1,5 @@
 import React from 'react';
-import {Text, useInput} from 'ink';
+import {Text} from 'ink';
 import {Command, dialogFooter, matches} from '../keymap.js';
 
 const promptFooter = dialogFooter([
@@ -9,6 +9,7 @@ const promptFooter = dialogFooter([
 ]);
 import {useController, useIncident, useTheme} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
+import {useTextInput} from '../components/paste.js';
 import {journalLimits} from '../../timeline/journal.js';
 import {tailText} from '../../text/display.js';
 import {DialogFrame, dialogTextWidth} from './dialog-frame.js';
@@ -35,8 +36,16 @@ export function PromptDialog(props: {title: string; initial: string; width: numb
 	const [getValue, setValue, value] = useLatestState(props.initial);
 	const [getDropped, setDropped, dropped] = useLatestState(0);
 
-	// Plain useInput: a burst of characters here is typing or a paste.
-	useInput(
+	/** The value now `next`, kept up to the limit; what went past it is counted, not kept. */
+	const edited = (next: string) => {
+		const limited = limitNote(next);
+		setValue(limited.value);
+		// Characters typed or pasted past the limit are counted, not kept; deleting brings room back.
+		setDropped(limited.dropped > 0 ? getDropped() + limited.dropped : next.length < noteLimit ? 0 : getDropped());
+	};
+
+	// A burst of characters here is typing; a bracketed paste is text, its line breaks kept.
+	useTextInput(
 		(input, key) => {
 			if (matches(Command.Cancel, input, key)) {
 				dialogClosed();
@@ -49,13 +58,9 @@ export function PromptDialog(props: {title: string; initial: string; width: numb
 				return;
 			}
 			const next = editText(getValue(), input, key);
-			if (next === null) return;
-			const limited = limitNote(next);
-			setValue(limited.value);
-			// Characters typed or pasted past the limit are counted, not kept; deleting brings room back.
-			setDropped(limited.dropped > 0 ? getDropped() + limited.dropped : next.length < noteLimit ? 0 : getDropped());
+			if (next !== null) edited(next);
 		},
-		{isActive: props.isActive},
+		{isActive: props.isActive, onPaste: text => edited(getValue() + text)},
 	);
 
 	return (

@@ -2,12 +2,12 @@ import React, {type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {useShallow} from 'zustand/react/shallow';
 import {paneNumber} from '../../kinds/registry.js';
-import {problemOf, rowsFor} from '../../kinds/panes.js';
-import type {Kind, Toned} from '../../kinds/types.js';
-import type {Selection} from '../../store/selection.js';
+import {problemOf, rowsFor, selectionOf} from '../../kinds/panes.js';
+import type {Cell, Kind, Toned} from '../../kinds/types.js';
 import {displayText} from '../../text/display.js';
 import {useIncident, useNow, useStoreApi, useTheme} from '../context.js';
 import {VirtualList} from '../components/virtual-list.js';
+import {columnsText} from '../components/row-line.js';
 
 /** A titled pane: one title line (numbered; inverted when focused) then its body. */
 export function Pane(props: {kind: Kind; width: number; height: number; focused: boolean; summary?: Toned; problem?: Toned | null; extra?: string; children: ReactNode}) {
@@ -17,10 +17,10 @@ export function Pane(props: {kind: Kind; width: number; height: number; focused:
 		<Box flexDirection="column" width={props.width} height={props.height} overflow="hidden">
 			<Text wrap="truncate-end">
 				<Text inverse={props.focused} bold color={props.focused ? theme.focusBorder : undefined}>
-					{props.focused && !theme.color ? `▶${title}` : title}
+					{props.focused && theme.symbols ? `▶${title}` : title}
 				</Text>
 				{props.summary ? (
-					<Text color={theme.colorOf(props.summary.tone)}>{` ${theme.color ? '' : `${theme.symbolOf(props.summary.tone)} `}${displayText(props.summary.text)}`}</Text>
+					<Text color={theme.colorOf(props.summary.tone)}>{` ${theme.symbols ? `${theme.symbolOf(props.summary.tone)} ` : ''}${displayText(props.summary.text)}`}</Text>
 				) : null}
 				{props.extra ? <Text dimColor>{displayText(`  ${props.extra}`)}</Text> : null}
 			</Text>
@@ -32,12 +32,20 @@ export function Pane(props: {kind: Kind; width: number; height: number; focused:
 	);
 }
 
-/** Rows available for the list under the title and the optional problem line. */
-export function bodyRows(height: number, problem: unknown): number {
-	return Math.max(0, height - 1 - (problem ? 1 : 0));
+/** Rows available for the list under the title, the optional problem line and the optional column headers. */
+export function bodyRows(height: number, problem: unknown, columns = false): number {
+	return Math.max(0, height - 1 - (problem ? 1 : 0) - (columns ? 1 : 0));
 }
 
-const first: Selection = {index: 0};
+/** A pane's column headers, dim, over its rows. */
+function ColumnHeaders(props: {cells: readonly Cell[]; width: number}) {
+	const theme = useTheme();
+	return (
+		<Text dimColor bold wrap="truncate-end">
+			{columnsText(props.cells, props.width, theme)}
+		</Text>
+	);
+}
 
 /**
  * The pane of any kind (kinds/types.ts): its title and summary, its feed's problem line, and its
@@ -49,7 +57,7 @@ export function KindPane(props: {kind: Kind; width: number; height: number; focu
 	// The screen clock: ages, countdowns and a feed's staleness are shown at its precision.
 	const now = useNow();
 	const rows = useIncident(s => rowsFor(s, kind, cache));
-	const selected = useIncident(s => s.ui.selected[kind.id] ?? first);
+	const selected = useIncident(s => selectionOf(s, kind));
 	const shown = useIncident(
 		useShallow(s => {
 			const summary = kind.summary(s, now, cache);
@@ -62,9 +70,11 @@ export function KindPane(props: {kind: Kind; width: number; height: number; focu
 	const problem = shown.problemText === undefined ? null : {text: shown.problemText, tone: shown.problemTone!};
 	// An unfocused pane that follows its end (the timeline) shows its newest row.
 	const selection = kind.followsEnd && !props.focused ? {index: rows.length - 1} : selected;
+	const columns = kind.columns && rows.length > 0 ? kind.columns : undefined;
 	return (
 		<Pane kind={kind} width={props.width} height={props.height} focused={props.focused} summary={{text: shown.summaryText, tone: shown.summaryTone}} problem={problem} extra={shown.extra || undefined}>
-			<VirtualList rows={rows} selected={selection} height={bodyRows(props.height, problem)} width={props.width} focused={props.focused} now={now} empty={shown.empty} />
+			{columns && bodyRows(props.height, problem) > 1 ? <ColumnHeaders cells={columns} width={props.width} /> : null}
+			<VirtualList rows={rows} selected={selection} height={bodyRows(props.height, problem, Boolean(columns) && bodyRows(props.height, problem) > 1)} width={props.width} focused={props.focused} now={now} empty={shown.empty} />
 		</Pane>
 	);
 }

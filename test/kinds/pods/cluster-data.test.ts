@@ -95,7 +95,7 @@ describe('the cluster slice', () => {
 				incremental = applyClusterChanges(incremental, changes);
 				const fresh = clusterData([...pods.values()], [...deployments.values()]);
 				expect(plain(incremental), `seed ${seed}, flush ${flush}`).toEqual(plain(fresh));
-				const rows = (data: ClusterData) => buildPodRows(data.podGroups, data.deployments, new RowCache()).map(r => [r.key, r.cells.map(c => c.text).join('|')]);
+				const rows = (data: ClusterData) => buildPodRows(data.podGroups, data.deployments, 'problems', new RowCache()).map(r => [r.key, r.cells.map(c => c.text).join('|')]);
 				expect(rows(incremental), `rows, seed ${seed}, flush ${flush}`).toEqual(rows(fresh));
 				expect(podsSummary(incremental.podGroups, incremental.deployments, new RowCache())).toEqual(podsSummary(fresh.podGroups, fresh.deployments, new RowCache()));
 				for (const name of names) expect(incremental.pods.get(name), `pods.get(${name}), seed ${seed}, flush ${flush}`).toBe(pods.get(name));
