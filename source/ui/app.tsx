@@ -120,26 +120,12 @@ function TooSmall(props: {terminal: {width: number; height: number}; dialog: Dia
 }
 
 /**
- * The cockpit: header, one pane per kind (kinds/registry.ts), footer. Keys go to the open dialog if there is one (it owns
- * input), else to the help overlay, else here, where they are routed to the focused pane.
+ * The App's keys: force-quit always; an open dialog owns every other key; then the help overlay; else
+ * the focused pane's (ui/app-keys.ts). A paste is never taken as keys.
  */
-export function App(props: {size?: {width: number; height: number}; inputActive?: boolean}) {
-	const terminal = useTerminalSize(props.size);
-	const tooSmall = terminal.width < minimumSize.width || terminal.height < minimumSize.height;
-	const width = Math.max(minimumSize.width, terminal.width);
-	const height = Math.max(minimumSize.height, terminal.height);
+function useAppKeys({dialog, height, width, now, inputActive}: {dialog: unknown; height: number; width: number; now: number; inputActive: boolean}) {
 	const store = useStoreApi();
 	const controller = useController();
-	const focus = useIncident(s => focusedKind(s).id);
-	const dialog = useIncident(s => s.ui.dialog);
-	const help = useIncident(s => s.ui.help);
-	// What each pane would fill; a pane that grows (the timeline) takes what the others leave.
-	const wants = useIncident(useShallow(s => Object.fromEntries(kinds.filter(kind => !kind.layout.grows).map(kind => [kind.id, paneLines(s, kind, store.cache)]))));
-	const inputActive = props.inputActive ?? true;
-	const banner = useEscalationBanner();
-	// The screen clock: enter reads the footer's message as the footer drew it.
-	const now = useNow();
-
 	const handleKey = (input: string, key: Key) => {
 		const state = store.getState();
 		if (commandFor(input, key, [Command.ForceQuit])) {
@@ -160,6 +146,30 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 	const pasted = () => store.getState().flashed(`pasted text is not taken as keys: press ${keymap[Command.Note].label} to paste it into a note`, 'warn');
 	useKeyPresses(handleKey, {isActive: inputActive, onPaste: pasted});
 	useBracketedPaste(inputActive);
+}
+
+/**
+ * The cockpit: header, one pane per kind (kinds/registry.ts), footer. Keys go to the open dialog if there is one (it owns
+ * input), else to the help overlay, else here, where they are routed to the focused pane.
+ */
+export function App(props: {size?: {width: number; height: number}; inputActive?: boolean}) {
+	const terminal = useTerminalSize(props.size);
+	const tooSmall = terminal.width < minimumSize.width || terminal.height < minimumSize.height;
+	const width = Math.max(minimumSize.width, terminal.width);
+	const height = Math.max(minimumSize.height, terminal.height);
+	const store = useStoreApi();
+	const controller = useController();
+	const focus = useIncident(s => focusedKind(s).id);
+	const dialog = useIncident(s => s.ui.dialog);
+	const help = useIncident(s => s.ui.help);
+	// What each pane would fill; a pane that grows (the timeline) takes what the others leave.
+	const wants = useIncident(useShallow(s => Object.fromEntries(kinds.filter(kind => !kind.layout.grows).map(kind => [kind.id, paneLines(s, kind, store.cache)]))));
+	const inputActive = props.inputActive ?? true;
+	const banner = useEscalationBanner();
+	// The screen clock: enter reads the footer's message as the footer drew it.
+	const now = useNow();
+
+	useAppKeys({dialog, height, width, now, inputActive});
 
 	// The escalation banner takes its line from the panes.
 	const layout: Layout = computeLayout(width, height - (banner ? 1 : 0), focus, wants);
