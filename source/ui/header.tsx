@@ -2,11 +2,11 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {formatAge, type Tone} from '../text/format.js';
 import type {IncidentInfo} from '../timeline/incident.js';
-import {otherOperators} from '../timeline/presence.js';
 import {displayText} from '../text/display.js';
 import {sourcesSummary} from '../store/feeds.js';
 import {syncSummary} from '../sync/status.js';
 import {useIncident, useNow, useTheme} from './context.js';
+import {HeaderPresence, HeaderRoles} from './header-people.js';
 
 const severityTone: Record<string, Tone> = {SEV1: 'crit', SEV2: 'crit', SEV3: 'warn', SEV4: 'info'};
 const statusTone: Record<string, Tone> = {investigating: 'crit', identified: 'warn', mitigated: 'info', resolved: 'ok'};
@@ -53,15 +53,13 @@ function SyncSummary() {
 	return <Text color={theme.colorOf(tone)}>{`[${theme.color ? '' : `${theme.symbolOf(tone)} `}${text}] `}</Text>;
 }
 
-/** One line: badges, severity, status, elapsed time, the sources' summary, title, the other operators on the incident, context/namespace. */
+/** One line: badges, severity, status, elapsed time, the sources' summary, roles, title, who else is in the incident, context/namespace. */
 export function Header(props: {width: number}) {
 	const theme = useTheme();
 	const incident = useIncident(s => s.incident);
 	const env = useIncident(s => s.env);
 	const now = useNow();
 	const clock = elapsedText(incident, now);
-	const timeline = useIncident(s => s.timeline);
-	const others = otherOperators(timeline, env.author, now);
 	return (
 		<Box width={props.width} height={1}>
 			<Text wrap="truncate-end">
@@ -75,9 +73,9 @@ export function Header(props: {width: number}) {
 				<Text>{` ${clock} `}</Text>
 				<SourcesSummary now={now} />
 				<SyncSummary />
+				<HeaderRoles />
 				<Text bold>{displayText(incident.title)}</Text>
-				{/* Someone else is on this incident: say who, before anyone acts twice. */}
-				{others.length > 0 ? <Text color={theme.colorOf('warn')}>{displayText(`  with ${others.join(', ')}`)}</Text> : null}
+				<HeaderPresence />
 				<Text dimColor>{displayText(`  ${incident.id}  ${env.context ? `${env.context}/` : ''}${env.namespace}`)}</Text>
 			</Text>
 		</Box>

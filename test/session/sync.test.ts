@@ -9,6 +9,7 @@ import {requirePostgres, startPostgres, type RunningPostgres} from '../support/p
 import {startFakeKubeServer} from '../support/fake-kube-server.js';
 import {startTcpProxy} from '../support/tcp-proxy.js';
 import {waitFor} from '../support/wait.js';
+import {renderCockpit} from '../support/render-cockpit.js';
 import {journalEvents, SessionHarness} from './support.js';
 
 /**
@@ -57,6 +58,21 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 			const said = (session: typeof first) => JSON.stringify({...session.store.getState().sync, present: undefined});
 			throw new Error(`${error.message} (first: ${said(first)}; second: ${said(second)})`);
 		});
+	});
+
+	it("shows the second responder in the first one's header while they are in the incident, and not once they left", async () => {
+		const responder = await responders('inc-20261122-0304-here');
+		const alice = await responder('alice@bastion-1');
+		await waitFor(() => alice.store.getState().sync?.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed the incident'});
+		const ui = await renderCockpit({store: alice.store, width: 220, height: 30});
+		harness.onCleanup(() => ui.unmount());
+		const header = () => ui.frame().split('\n')[0]!;
+		expect(header()).not.toMatch(/bob@bastion-2/);
+		const bob = await responder('bob@bastion-2');
+		await waitFor(() => /with bob@bastion-2 \(seen \d+s ago\)/.test(header()), {timeoutMs: 20_000, message: `bob in alice's header; it says: ${header()}`});
+		expect(header()).not.toMatch(/alice@bastion-1 \(seen/);
+		await harness.stop(bob);
+		await waitFor(() => !/bob@bastion-2/.test(header()), {timeoutMs: 20_000, message: `bob gone from alice's header once he left; it says: ${header()}`});
 	});
 
 	it('works offline as without sync, says how many events wait, and catches up when the database is back', async () => {
