@@ -20,6 +20,7 @@ import {PromptDialog} from './dialogs/prompt-dialog.js';
 import {DetailsDialog, LogDialog, OutputDialog} from './dialogs/details-dialog.js';
 import {QuitDialog} from './dialogs/quit-dialog.js';
 import {PickDialog} from './dialogs/pick-dialog.js';
+import {HandoverDialog} from './dialogs/handover-dialog.js';
 
 /**
  * The smallest screen the layout fits (header, five pane titles, footer). Below it the frame would
@@ -72,6 +73,8 @@ function dialogView(dialog: Dialog, common: {width: number; height: number; isAc
 			return <LogDialog {...common} />;
 		case 'quit':
 			return <QuitDialog {...common} />;
+		case 'handover':
+			return <HandoverDialog title={dialog.title} text={dialog.text} from={dialog.from} {...common} />;
 		case 'pick':
 			return <PickDialog purpose={dialog.purpose} title={dialog.title} items={dialog.items} current={dialog.current} {...common} />;
 	}

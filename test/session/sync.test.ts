@@ -9,7 +9,7 @@ import {requirePostgres, startPostgres, type RunningPostgres} from '../support/p
 import {startFakeKubeServer} from '../support/fake-kube-server.js';
 import {startTcpProxy} from '../support/tcp-proxy.js';
 import {waitFor} from '../support/wait.js';
-import {renderCockpit} from '../support/render-cockpit.js';
+import {recordingController, renderCockpit} from '../support/render-cockpit.js';
 import {journalEvents, SessionHarness} from './support.js';
 
 /**
@@ -134,6 +134,27 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		bob.controller.requestDeploymentAction('rollback', 'checkout');
 		const second = await confirmation(bob);
 		expect(second.warnings[0]).toMatch(/^alice@bastion-1 did rollback deployment\/checkout \(revision .*\) \d+ s ago: check the timeline before doing it again\.$/);
+	});
+
+	it('taking the commander role from another responder asks first, naming them, and records the hand-over on both hosts', async () => {
+		const responder = await responders('inc-20261122-0304-icic');
+		const alice = await responder('alice@bastion-1');
+		await waitFor(() => alice.store.getState().sync?.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed the incident'});
+		const bob = await responder('bob@bastion-2');
+		alice.controller.setRole('commander');
+		await waitFor(() => bob.store.getState().timeline.some(e => e.type === 'role.assigned' && e.data.role === 'commander'), {timeoutMs: 20_000, message: "alice's command on bob's host"});
+		const ui = await renderCockpit({store: bob.store, controller: recordingController(bob.controller), width: 200, height: 30});
+		harness.onCleanup(() => ui.unmount());
+		await ui.waitForFrame(f => /\[IC alice@bastion-1, you: responder\]/.test(f.split('\n')[0]!), "alice as commander in bob's header");
+		await ui.press('R', '1');
+		await ui.waitForFrame(f => /Take over as incident commander\?/.test(f) && /alice@bastion-1 is the incident commander \(since \d\d:\d\d:\d\d UTC\)/.test(f), 'the hand-over dialog naming alice');
+		// Nothing is recorded until bob says yes.
+		expect(bob.store.getState().timeline.filter(e => e.type === 'role.assigned' && e.by === 'bob@bastion-2')).toEqual([]);
+		await ui.press('y');
+		await ui.waitForFrame(f => /\[you: incident commander\]/.test(f.split('\n')[0]!), "bob as commander in bob's header");
+		const handover = bob.store.getState().timeline.find(e => e.type === 'role.assigned' && e.by === 'bob@bastion-2');
+		expect(handover?.data).toEqual({user: 'bob@bastion-2', role: 'commander', previous: 'responder', handover: {from: 'alice@bastion-1'}});
+		await waitFor(() => alice.store.getState().timeline.some(e => e.id === handover!.id), {timeoutMs: 20_000, message: "the hand-over on alice's host"});
 	});
 
 	it("an observer's cockpit sends no action: the role set from another host", async () => {
