@@ -62,7 +62,7 @@ function useTerminalSize(fixed?: {width: number; height: number}): {width: numbe
 function dialogView(dialog: Dialog, common: {width: number; height: number; isActive: boolean}): React.ReactNode {
 	switch (dialog.kind) {
 		case 'confirm':
-			return <ConfirmDialog key={dialog.request.id} request={dialog.request} {...common} />;
+			return <ConfirmDialog key={[dialog.request.id, ...dialog.request.warnings].join('\n')} request={dialog.request} {...common} />;
 		case 'prompt':
 			return <PromptDialog title={dialog.title} initial={dialog.value} {...common} />;
 		case 'details':

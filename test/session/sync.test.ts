@@ -157,6 +157,29 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		await waitFor(() => alice.store.getState().timeline.some(e => e.id === handover!.id), {timeoutMs: 20_000, message: "the hand-over on alice's host"});
 	});
 
+	it('re-checks the warning at confirm: when another responder confirmed the same rollback while the dialog was open, it opens again saying so', async () => {
+		const responder = await responders('inc-20261122-0304-rchk');
+		const alice = await responder('alice@bastion-1');
+		await waitFor(() => alice.store.getState().sync?.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed the incident'});
+		const bob = await responder('bob@bastion-2');
+		const ui = await renderCockpit({store: alice.store, controller: recordingController(alice.controller), width: 200, height: 40});
+		harness.onCleanup(() => ui.unmount());
+		alice.controller.requestDeploymentAction('rollback', 'checkout');
+		expect((await confirmation(alice)).warnings.join('\n')).not.toMatch(/bob@bastion-2/);
+		await ui.waitForFrame(f => /Roll back deployment\/checkout\?/.test(f), "alice's confirmation on screen");
+		// While alice's dialog is open, bob rolls the same deployment back (warned that alice opened hers).
+		await waitFor(() => bob.store.getState().timeline.some(e => e.type === 'action.requested' && e.by === 'alice@bastion-1'), {timeoutMs: 20_000, message: "alice's request in bob's timeline"});
+		bob.controller.requestDeploymentAction('rollback', 'checkout');
+		bob.controller.confirm(await confirmation(bob));
+		await waitFor(() => alice.store.getState().timeline.some(e => e.type === 'action.confirmed' && e.by === 'bob@bastion-2'), {timeoutMs: 20_000, message: "bob's confirm in alice's timeline"});
+		await ui.press('y');
+		await ui.waitForFrame(f => /bob@bastion-2 (confirmed|did) rollback deployment\/checkout .*while this/.test(f.replace(/\s+/g, ' ')), 'the confirmation again, with the new warning');
+		expect(alice.store.getState().timeline.filter(e => (e.type === 'action.confirmed' || e.type === 'action.succeeded') && e.by === 'alice@bastion-1')).toEqual([]);
+		// Read and confirmed again: now it goes through.
+		await ui.press('y');
+		await waitFor(() => alice.store.getState().timeline.some(e => e.type === 'action.confirmed' && e.by === 'alice@bastion-1'), {timeoutMs: 20_000, message: "alice's second confirm goes through"});
+	});
+
 	it("an observer's cockpit sends no action: the role set from another host", async () => {
 		const responder = await responders('inc-20261122-0304-obsv');
 		const alice = await responder('alice@bastion-1');
