@@ -4,6 +4,7 @@ import {podsData} from '../../source/kinds/pods/data.js';
 import type {Session} from '../../source/session/cockpit.js';
 import {pullIncidentIfAbsent} from '../../source/sync/incidents.js';
 import {syncSummary} from '../../source/sync/status.js';
+import {lateAfterMs} from '../../source/sync/order.js';
 import {createRedactor} from '../../source/timeline/redact.js';
 import {requirePostgres, startPostgres, type RunningPostgres} from '../support/postgres.js';
 import {startFakeKubeServer} from '../support/fake-kube-server.js';
@@ -95,6 +96,37 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		await waitFor(() => session.store.getState().sync?.state === 'online' && session.store.getState().sync?.waiting === 0, {timeoutMs: 30_000, message: 'online, nothing waiting'});
 		const stored = await server.psql(`SELECT count(*) FROM incident_events WHERE incident_id = '${incidentId}' AND type = 'note.added'`);
 		expect(Number(stored.trim())).toBe(3);
+	});
+
+	it('marks a note written while the database was away as late in the Timeline of both hosts, with when it reached the others', async () => {
+		const incidentId = 'inc-20261122-0304-late';
+		const proxy = await startTcpProxy({host: '127.0.0.1', port: server.port});
+		harness.onCleanup(() => proxy.close());
+		await proxy.refuse();
+		const away = harness.config({title: 'Disk full', sync: {postgres: proxy.via(server.url), pollMs: 500, timeoutMs: 2000}});
+		const alice = await harness.open({config: away, stateDir: harness.tempDir('host-late-'), incidentId, author: 'alice@bastion-1'});
+		alice.start();
+		await waitFor(() => alice.store.getState().sync?.state === 'offline', {timeoutMs: 20_000, message: 'offline'});
+		alice.controller.addNote('written while the database was away');
+		const note = await waitFor(() => alice.store.getState().timeline.find(e => e.type === 'note.added'), {message: 'the note'});
+		// Late means: reached the others more than lateAfterMs after it happened.
+		await waitFor(() => Date.now() - Date.parse(note.at) > lateAfterMs + 500, {timeoutMs: 20_000, message: 'the note older than the lateness threshold'});
+		await proxy.heal();
+		await waitFor(() => alice.store.getState().sync?.late?.[note.id], {timeoutMs: 30_000, message: 'the note marked late once pushed'});
+		alice.controller.addNote('written online');
+		await waitFor(() => alice.store.getState().sync?.waiting === 0 && alice.store.getState().timeline.some(e => e.type === 'note.added' && e.data.text === 'written online'), {timeoutMs: 20_000, message: 'the second note pushed'});
+		const ui = await renderCockpit({store: alice.store, width: 280, height: 30});
+		harness.onCleanup(() => ui.unmount());
+		await ui.press('5');
+		await ui.waitForFrame(f => /written while the database was away \(reached others \d\d:\d\d:\d\d\)/.test(f), 'the late mark on its row');
+		expect(ui.frame()).not.toMatch(/written online \(reached/);
+		// Another host that pulls it marks it too.
+		const config = harness.config({title: 'Disk full', sync: {postgres: server.url, pollMs: 500, timeoutMs: 2000}});
+		const bobDir = harness.tempDir('host-late-b-');
+		await pullIncidentIfAbsent({sync: config.sync, stateDir: bobDir, incidentId, redact: createRedactor()});
+		const bob = await harness.open({config, stateDir: bobDir, incidentId, author: 'bob@bastion-2'});
+		bob.start();
+		await waitFor(() => bob.store.getState().sync?.late?.[note.id] === alice.store.getState().sync?.late?.[note.id], {timeoutMs: 20_000, message: "the same late mark on bob's host"});
 	});
 
 	/** Responders' cockpits on their own "hosts" (state directory, author, cluster client) on one fake cluster, sharing `incidentId`. */

@@ -5,27 +5,41 @@ import {describeEvent, hhmmss} from '../../timeline/describe.js';
 import type {AnyTimelineEvent} from '../../timeline/events.js';
 import type {Row} from '../types.js';
 
-/** An event's row, one for the pinned and one for the unpinned look, built once each (kept per event in the store's cache). */
-function timelineRow(event: AnyTimelineEvent, pinned: boolean, cache: RowCache): Row {
-	const rows = cache.weak<AnyTimelineEvent, {pinned?: Row; plain?: Row}>(timelineRow);
+/** Events that reached the others late, by id: when they did (ISO); the sync's `late` (sync/late.ts). */
+export type LateEvents = Readonly<Record<string, string>>;
+
+const noLateEvents: LateEvents = {};
+
+/** "reached others 03:12:44": the mark of an event that reached the others late, on its row and in its details. */
+export function lateMark(reachedAt: string): string {
+	return `reached others ${hhmmss(reachedAt)}`;
+}
+
+/** An event's row, one per look (pinned or not, marked late or not), built once each (kept per event in the store's cache). */
+function timelineRow(event: AnyTimelineEvent, pinned: boolean, reachedAt: string | undefined, cache: RowCache): Row {
+	const rows = cache.weak<AnyTimelineEvent, Record<string, Row>>(timelineRow);
 	const cached = rows.get(event) ?? {};
-	const hit = pinned ? cached.pinned : cached.plain;
+	const look = `${pinned ? '★' : ''}${reachedAt ?? ''}`;
+	const hit = cached[look];
 	if (hit) return hit;
-	const {text, tone} = describeEvent(event);
+	const described = describeEvent(event);
+	// Placed at the time it happened, and said to have come late: never silently inserted into the past.
+	const text = reachedAt ? `${described.text} (${lateMark(reachedAt)})` : described.text;
+	const {tone} = described;
 	const who = event.by.split('@')[0] ?? event.by;
 	const row: Row = {
 		key: `e:${event.id}`,
 		tone,
 		ref: {kind: 'timeline', key: event.id},
 		// `/action`, `/signal`, `/note` filter by type; any other text by content.
-		search: `${event.type} ${text} ${event.by}`.toLowerCase(),
+		search: `${event.type} ${text} ${event.by}${reachedAt ? ' late' : ''}`.toLowerCase(),
 		cells: [
 			{text: `${pinned ? '★' : ' '}${hhmmss(event.at)}`, width: 9, tone: pinned ? 'warn' : 'muted'},
 			{text: who, width: 8, tone: 'muted'},
 			{text, tone},
 		],
 	};
-	rows.set(event, pinned ? {...cached, pinned: row} : {...cached, plain: row});
+	rows.set(event, {...cached, [look]: row});
 	return row;
 }
 
@@ -33,11 +47,11 @@ function timelineRow(event: AnyTimelineEvent, pinned: boolean, cache: RowCache):
  * Events another row already shows have none of their own, as in the export: a pin is the ★ on the
  * row it pins, and a command's output is in its action's details.
  */
-export function buildTimelineRows(events: readonly AnyTimelineEvent[], pinned: Record<string, true>, cache: RowCache): Row[] {
-	return events.filter(e => e.type !== 'command.output' && e.type !== 'event.pinned').map(e => timelineRow(e, Boolean(pinned[e.id]), cache));
+export function buildTimelineRows(events: readonly AnyTimelineEvent[], pinned: Record<string, true>, cache: RowCache, late: LateEvents = noLateEvents): Row[] {
+	return events.filter(e => e.type !== 'command.output' && e.type !== 'event.pinned').map(e => timelineRow(e, Boolean(pinned[e.id]), late[e.id], cache));
 }
 
-/** Timeline rows, oldest first; rebuilt when the events or the pins change. */
+/** Timeline rows, oldest first; rebuilt when the events, the pins or the late marks change. */
 export function timelineRows(state: IncidentState, cache: RowCache): readonly Row[] {
-	return cache.memo(buildTimelineRows)(state.timeline, state.incident.pinned, cache);
+	return cache.memo(buildTimelineRows)(state.timeline, state.incident.pinned, cache, state.sync?.late ?? noLateEvents);
 }
