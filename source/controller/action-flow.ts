@@ -17,12 +17,12 @@ import {checkValue} from '../runbook/command-safety.js';
 import type {RunbookCommand, RunbookStep} from '../runbook/model.js';
 import {stepDeployment} from '../runbook/template.js';
 import {commandChoice} from '../store/types.js';
-import {recentConflictingActions} from '../sync/conflicts.js';
 import {actionRefusal, replayRoles} from '../sync/roles.js';
 import {hhmmss, stepCheckHow} from '../timeline/describe.js';
 import {newEventId} from '../timeline/ids.js';
 import {errorText, type ControllerPorts} from './ports.js';
 import {watchRecovery} from './recovery.js';
+import {ConflictRecheck} from './conflict-recheck.js';
 
 export type DeploymentActionKind = 'rollback' | 'scale' | 'restart';
 
@@ -34,7 +34,12 @@ export class ActionFlow {
 	/** The action running now (one at a time). */
 	#running: AbortController | null = null;
 
-	constructor(private readonly ports: ControllerPorts) {}
+	/** What each open confirmation warned of, checked again at confirm. */
+	readonly #conflicts: ConflictRecheck;
+
+	constructor(private readonly ports: ControllerPorts) {
+		this.#conflicts = new ConflictRecheck({store: ports.store, me: ports.env.author!, now: ports.now});
+	}
 
 	#flash(text: string, tone: 'info' | 'ok' | 'warn' | 'crit'): void {
 		this.ports.store.getState().flashed(text, tone);
@@ -101,6 +106,9 @@ export class ActionFlow {
 	confirm(request: ActionRequest): void {
 		const {store, env} = this.ports;
 		store.getState().dialogClosed();
+		// Another responder did the same while the dialog was open: it opens again, saying so.
+		const again = this.#conflicts.recheck(request);
+		if (again) return store.getState().dialogOpened({kind: 'confirm', request: again});
 		const command = this.#commandRuns.get(request.id);
 		this.#commandRuns.delete(request.id);
 		if (env.readonly && request.dangerous) return this.#flash('read-only mode: nothing was sent', 'warn');
@@ -130,6 +138,7 @@ export class ActionFlow {
 	cancel(request: ActionRequest): void {
 		this.ports.store.getState().dialogClosed();
 		this.#commandRuns.delete(request.id);
+		this.#conflicts.closed(request);
 		cancelAction(request, this.ports.append)
 			.then(() => this.#flash(`cancelled: ${actionName(request)}`, 'info'))
 			.catch(this.#fail);
@@ -221,8 +230,7 @@ export class ActionFlow {
 
 	/** Others' request, confirmation or outcome of this action on this object just now, from the shared timeline (sync/conflicts.ts). */
 	#othersDidIt(request: ActionRequest): string[] {
-		const {store, env, now} = this.ports;
-		return recentConflictingActions(store.getState().timeline, request, {me: env.author!, nowMs: now()}).map(other => `${other.text}: check the timeline before doing it again.`);
+		return this.#conflicts.opened(request);
 	}
 
 	/**

@@ -14,13 +14,14 @@ import {detailsFor} from '../kinds/panes.js';
 import type {RowRef} from '../kinds/types.js';
 import type {Runbook} from '../runbook/model.js';
 import {withFilledTitles} from '../runbook/template.js';
-import type {AnyTimelineEvent, IncidentStatus, Severity} from '../timeline/events.js';
+import type {AnyTimelineEvent, IncidentStatus, Role, Severity} from '../timeline/events.js';
 import type {DrillInput} from '../timeline/drill.js';
 import {exportPostmortem} from '../timeline/export.js';
 import {readInSharedOrder} from '../sync/shared-order.js';
 import type {CockpitController} from './types.js';
 import {ActionFlow, type DeploymentActionKind} from './action-flow.js';
 import {LogFollower} from './log-follow.js';
+import {RoleFlow} from './role-flow.js';
 import {errorText, type ControllerPorts} from './ports.js';
 
 /** `runbook` with its titles filled with the values its last runbook.selected recorded (a runbook used before a switch). */
@@ -32,10 +33,12 @@ function filledAsRecorded(runbook: Runbook, events: readonly AnyTimelineEvent[])
 export class Controller implements CockpitController {
 	readonly #actions: ActionFlow;
 	readonly #logs: LogFollower;
+	readonly #roles: RoleFlow;
 
 	constructor(private readonly ports: ControllerPorts) {
 		this.#actions = new ActionFlow(ports);
 		this.#logs = new LogFollower(ports.store, ports.redact, ports.lifetime);
+		this.#roles = new RoleFlow(ports);
 	}
 
 	readonly #fail = (error: unknown): void => this.ports.store.getState().flashed(errorText(error), 'crit');
@@ -66,6 +69,14 @@ export class Controller implements CockpitController {
 
 	cancel(request: ActionRequest): void {
 		this.#actions.cancel(request);
+	}
+
+	setRole(role: Role): void {
+		this.#roles.setRole(role);
+	}
+
+	takeCommand(from: string): void {
+		this.#roles.takeCommand(from);
 	}
 
 	cancelRunning(): void {

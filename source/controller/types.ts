@@ -4,7 +4,7 @@
  */
 import type {ActionRequest} from '../actions/types.js';
 import type {KindController, RowRef} from '../kinds/types.js';
-import type {IncidentStatus, Severity} from '../timeline/events.js';
+import type {IncidentStatus, Role, Severity} from '../timeline/events.js';
 
 /**
  * What the UI may ask for. Components never do I/O: they call these, and the controller
@@ -32,6 +32,10 @@ export interface CockpitController extends KindController {
 	setSeverity(severity: Severity): void;
 	setStatus(status: IncidentStatus): void;
 	selectRunbook(id: string): void;
+	/** R: this cockpit's role in the incident; the commander role someone else has asks first. */
+	setRole(role: Role): void;
+	/** Yes in the hand-over dialog that named `from`, the commander then. */
+	takeCommand(from: string): void;
 	/** Opens a details view of a row. */
 	showDetails(ref: RowRef): void;
 	/** Writes the post-mortem draft (Markdown, from the journal) and says where. */

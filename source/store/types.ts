@@ -51,7 +51,7 @@ export interface EnvInfo {
 }
 
 /** What a picker chooses: a runbook, a severity, a status, or a command to run (`commandChoice` values). */
-export type PickPurpose = 'runbook' | 'severity' | 'status' | 'command';
+export type PickPurpose = 'runbook' | 'severity' | 'status' | 'command' | 'role';
 
 /** A command picker's values: one command of a runbook step, or one of the config's `commands`. */
 export const commandChoice = {
@@ -91,6 +91,8 @@ export type Dialog =
 	/** The log of a pod, followed (`l`): its lines are `followedLog`'s. */
 	| {kind: 'log'}
 	| {kind: 'quit'}
+	/** Taking the incident commander role from `from` (source/controller/role-flow.ts). */
+	| {kind: 'handover'; title: string; text: string; from: string}
 	| {kind: 'pick'; purpose: PickPurpose; title: string; items: Array<{label: string; value: string}>; current?: string};
 
 /** A pod's log followed in the log dialog (`l`), its last lines kept (`limits.logLines`). */

@@ -27,6 +27,8 @@ export interface SyncStatus {
 	lastSyncAt?: string;
 	/** Who is in the incident, present ones first. */
 	present: Presence[];
+	/** Events that reached the others late (id -> when they reached the server, ISO): late.ts. */
+	late?: Readonly<Record<string, string>>;
 	/** The process that syncs for this host, in standby. */
 	syncedByPid?: number;
 }

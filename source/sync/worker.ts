@@ -6,6 +6,7 @@ import type {Redactor} from '../timeline/redact.js';
 import {describeSyncError, type SyncConnection} from './connection.js';
 import {openDb, type DbConnection} from './db.js';
 import {ledgerPath, readLedger, recordFacts, type Ledger, type ServerFacts} from './ledger.js';
+import {LateMarks} from './late.js';
 import {acquireSyncLock} from './lock.js';
 import {applyPresence, heartbeatMs, noPresence, whoIsPresent, type PresenceState} from './presence.js';
 import {eventsChannel, migrate} from './schema.js';
@@ -78,6 +79,7 @@ export class SyncWorker {
 	private ledger: Ledger | undefined;
 	private reader: Journal | undefined;
 	private presence: PresenceState = noPresence;
+	private readonly late = new LateMarks();
 	/** The incident.opened event, for the incidents table. */
 	private opened: AnyTimelineEvent | undefined;
 	private state: SyncState = 'connecting';
@@ -116,6 +118,7 @@ export class SyncWorker {
 			...(this.lastError ? {lastError: this.lastError} : {}),
 			...(this.lastSyncAt ? {lastSyncAt: this.lastSyncAt} : {}),
 			present: whoIsPresent(this.presence, this.now()),
+			late: this.late.marks,
 			...(this.state === 'standby' && this.syncedByPid ? {syncedByPid: this.syncedByPid} : {}),
 		};
 	}
@@ -215,6 +218,7 @@ export class SyncWorker {
 	/** Events in the journal: known ones are skipped, the others wait to be pushed. */
 	private localEvents(events: readonly AnyTimelineEvent[]): void {
 		let changed = false;
+		if (this.ledger) this.late.note(events, this.ledger.facts);
 		for (const event of events) {
 			if (event.type === 'incident.opened') this.opened ??= event;
 			if (this.known.has(event.id)) continue;
@@ -310,6 +314,7 @@ export class SyncWorker {
 				facts = await this.pushOneByOne(db, batch);
 			}
 			await this.learnt(facts);
+			this.late.note(batch, this.ledger!.facts);
 			const settled = new Set(batch.map(event => event.id));
 			this.pending = this.pending.filter(event => !settled.has(event.id));
 			this.emit();
@@ -387,6 +392,7 @@ export class SyncWorker {
 				throw error;
 			}
 			await this.learnt(rows.map(factsOf), Number(rows.at(-1)!.seq));
+			this.late.note(fresh, ledger.facts);
 			if (rows.length < this.timing.batchSize) return;
 		}
 	}

@@ -17,6 +17,8 @@ import {severities, statuses} from '../timeline/events.js';
 import type {CockpitController} from './controller.js';
 import {kindKeyElsewhere, kindKeyFor, kindToFocus, listCommands} from './kind-keys.js';
 import {Command, commandFor, keymap} from './keymap.js';
+import {openRolePicker} from './role-picker.js';
+import {actionsLocked, lockedText} from './locked.js';
 
 /** The global commands, in the order they are tried after the focused kind's keys and the list's. */
 const globalCommands: readonly Command[] = [
@@ -36,6 +38,7 @@ const globalCommands: readonly Command[] = [
 	Command.Status,
 	Command.PickRunbook,
 	Command.Export,
+	Command.Role,
 	Command.RunConfigCommand,
 	Command.Cancel,
 ];
@@ -64,8 +67,9 @@ function runbookChoiceItem(choice: RunbookChoice): {label: string; value: string
 /** A key of the focused kind: refused in read-only mode when dangerous, said why when it does nothing here, else run. */
 function runKindKey(kind: Kind, kindKey: KindKey, state: State, ctx: ScreenKeyContext): void {
 	const {binding} = kindKey;
-	if (binding.dangerous && state.env.readonly) {
-		state.flashed(`read-only mode: ${binding.help.toLowerCase()} is disabled`, 'warn');
+	const lock = binding.dangerous ? actionsLocked(state, ctx.store.cache) : null;
+	if (lock) {
+		state.flashed(lockedText(lock, binding.help.toLowerCase()), 'warn');
 		return;
 	}
 	const row = selectedRow(state, kind, ctx.store.cache);
@@ -163,6 +167,8 @@ function runGlobalCommand(command: Command, kind: Kind, state: State, ctx: Scree
 			return state.dialogOpened({kind: 'pick', purpose: 'status', title: `Status (now ${state.incident.status})`, items: statuses.map(s => ({label: s, value: s})), current: state.incident.status});
 		case Command.PickRunbook:
 			return openRunbookPicker(state);
+		case Command.Role:
+			return openRolePicker(ctx.store);
 		case Command.Export:
 			return controller.exportPostmortem();
 		case Command.RunConfigCommand:
@@ -188,8 +194,9 @@ export function handleScreenKey(input: string, key: Key, ctx: ScreenKeyContext):
 	if (focus) return state.focusChanged(focus.id);
 	const command = commandFor(input, key, [...listCommands, ...globalCommands]);
 	if (!command) return sayWhereKeyWorks(kind, input, key, state);
-	if (keymap[command].dangerous && state.env.readonly) {
-		state.flashed(`read-only mode: ${keymap[command].help.toLowerCase()} is disabled`, 'warn');
+	const lock = keymap[command].dangerous ? actionsLocked(state, ctx.store.cache) : null;
+	if (lock) {
+		state.flashed(lockedText(lock, keymap[command].help.toLowerCase()), 'warn');
 		return;
 	}
 	if (moveSelection(command, kind, state, ctx)) return;

@@ -21,6 +21,7 @@ import {PromptDialog} from './dialogs/prompt-dialog.js';
 import {DetailsDialog, LogDialog, OutputDialog} from './dialogs/details-dialog.js';
 import {QuitDialog} from './dialogs/quit-dialog.js';
 import {PickDialog} from './dialogs/pick-dialog.js';
+import {HandoverDialog} from './dialogs/handover-dialog.js';
 
 /**
  * The smallest screen the layout fits (header, five pane titles, footer). Below it the frame would
@@ -68,7 +69,7 @@ function useTerminalSize(fixed?: {width: number; height: number}): {width: numbe
 function dialogView(dialog: Dialog, common: {width: number; height: number; isActive: boolean}): React.ReactNode {
 	switch (dialog.kind) {
 		case 'confirm':
-			return <ConfirmDialog key={dialog.request.id} request={dialog.request} {...common} />;
+			return <ConfirmDialog key={[dialog.request.id, ...dialog.request.warnings].join('\n')} request={dialog.request} {...common} />;
 		case 'prompt':
 			return <PromptDialog title={dialog.title} initial={dialog.value} {...common} />;
 		case 'details':
@@ -79,6 +80,8 @@ function dialogView(dialog: Dialog, common: {width: number; height: number; isAc
 			return <LogDialog {...common} />;
 		case 'quit':
 			return <QuitDialog {...common} />;
+		case 'handover':
+			return <HandoverDialog title={dialog.title} text={dialog.text} from={dialog.from} {...common} />;
 		case 'pick':
 			return <PickDialog purpose={dialog.purpose} title={dialog.title} items={dialog.items} current={dialog.current} {...common} />;
 	}

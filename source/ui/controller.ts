@@ -17,6 +17,8 @@ export const inertController: CockpitController = {
 	setSeverity() {},
 	setStatus() {},
 	selectRunbook() {},
+	setRole() {},
+	takeCommand() {},
 	exportPostmortem() {},
 	followLog() {},
 	stopLog() {},

@@ -3,7 +3,8 @@ import {Box, Text} from 'ink';
 import {focusedKind} from '../kinds/panes.js';
 import {footerHints} from './kind-keys.js';
 import {displayText} from '../text/display.js';
-import {useIncident, useNow, useTheme} from './context.js';
+import {useIncident, useNow, useStoreApi, useTheme} from './context.js';
+import {actionsLocked, lockMark} from './locked.js';
 import type {IncidentState} from '../store/types.js';
 
 /** How long a message stays in the footer. */
@@ -20,7 +21,8 @@ export function shownFlash(state: Pick<IncidentState, 'ui' | 'activity'>, now: n
 export function Footer(props: {width: number}) {
 	const theme = useTheme();
 	const kind = useIncident(focusedKind);
-	const readonly = useIncident(s => s.env.readonly);
+	const store = useStoreApi();
+	const lock = useIncident(s => actionsLocked(s, store.cache));
 	const flash = useIncident(s => s.ui.flash);
 	const running = useIncident(s => s.activity.running);
 	const now = useNow();
@@ -39,14 +41,14 @@ export function Footer(props: {width: number}) {
 			</Box>
 		);
 	}
-	const hints = footerHints(kind, readonly);
+	const hints = footerHints(kind, Boolean(lock));
 	return (
 		<Box width={props.width} height={1}>
 			<Text wrap="truncate-end">
 				{hints.map(hint => (
 					<Text key={hint.label} dimColor={hint.disabled} strikethrough={hint.disabled && theme.color}>
 						<Text bold inverse={!hint.disabled}>{hint.label}</Text>
-						{` ${hint.help}${hint.disabled ? '(ro)' : ''}  `}
+						{` ${hint.help}${hint.disabled && lock ? lockMark[lock] : ''}  `}
 					</Text>
 				))}
 			</Text>

@@ -2,12 +2,12 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {formatAge, type Tone} from '../text/format.js';
 import type {IncidentInfo} from '../timeline/incident.js';
-import {otherOperators} from '../timeline/presence.js';
 import {displayText} from '../text/display.js';
 import {sourcesSummary} from '../store/feeds.js';
 import {syncSummary} from '../sync/status.js';
 import {useIncident, useNow, useTheme} from './context.js';
 import {escalationBanner, escalationCountdown} from '../kinds/runbook/escalation.js';
+import {HeaderPresence, HeaderRoles} from './header-people.js';
 
 const severityTone: Record<string, Tone> = {SEV1: 'crit', SEV2: 'crit', SEV3: 'warn', SEV4: 'info'};
 const statusTone: Record<string, Tone> = {investigating: 'crit', identified: 'warn', mitigated: 'info', resolved: 'ok'};
@@ -54,15 +54,13 @@ function SyncSummary() {
 	return <Text color={theme.colorOf(tone)}>{`[${theme.color ? '' : `${theme.symbolOf(tone)} `}${text}] `}</Text>;
 }
 
-/** One line: badges, severity, status, elapsed time, the sources' summary, title, the other operators on the incident, context/namespace. */
+/** One line: badges, severity, status, elapsed time, the sources' summary, roles, title, who else is in the incident, context/namespace. */
 export function Header(props: {width: number}) {
 	const theme = useTheme();
 	const incident = useIncident(s => s.incident);
 	const env = useIncident(s => s.env);
 	const now = useNow();
 	const clock = elapsedText(incident, now);
-	const timeline = useIncident(s => s.timeline);
-	const others = otherOperators(timeline, env.author, now);
 	const escalation = useIncident(s => escalationCountdown(s.runbook, s.incident, now));
 	return (
 		<Box width={props.width} height={1}>
@@ -79,9 +77,9 @@ export function Header(props: {width: number}) {
 				{escalation ? <Text color={theme.colorOf('warn')}>{`${theme.symbols ? `${theme.symbolOf('warn')} ` : ''}${displayText(escalation)} `}</Text> : null}
 				<SourcesSummary now={now} />
 				<SyncSummary />
+				<HeaderRoles />
 				<Text bold>{displayText(incident.title)}</Text>
-				{/* Someone else is on this incident: say who, before anyone acts twice. */}
-				{others.length > 0 ? <Text color={theme.colorOf('warn')}>{displayText(`  with ${others.join(', ')}`)}</Text> : null}
+				<HeaderPresence />
 				<Text dimColor>{displayText(`  ${incident.id}  ${env.context ? `${env.context}/` : ''}${env.namespace}`)}</Text>
 			</Text>
 		</Box>

@@ -3,7 +3,8 @@ import {Box, Text} from 'ink';
 import {useKeyPresses} from './components/use-key-presses.js';
 import {Command, commandFor} from './keymap.js';
 import {helpLines} from './kind-keys.js';
-import {useIncident, useTheme} from './context.js';
+import {useIncident, useStoreApi, useTheme} from './context.js';
+import {actionsLocked, lockHelp} from './locked.js';
 import {wrapHanging} from './dialogs/dialog-frame.js';
 import {displayText} from '../text/display.js';
 
@@ -19,7 +20,7 @@ interface HelpLine {
 }
 
 /** The help as groups (a heading and its keys), each key's text wrapped to `width` under itself. */
-export function helpGroups(readonly: boolean, width: number): HelpLine[][] {
+export function helpGroups(readonly: boolean, width: number, why = 'read-only'): HelpLine[][] {
 	const groups: HelpLine[][] = [];
 	let group: string | undefined;
 	for (const line of helpLines(readonly)) {
@@ -27,7 +28,7 @@ export function helpGroups(readonly: boolean, width: number): HelpLine[][] {
 			group = line.group;
 			groups.push(wrapHanging(group, width).map(text => ({text, heading: true})));
 		}
-		const parts = wrapHanging(`${line.help}${line.disabled ? ' (disabled: read-only)' : ''}`, width, `  ${line.label.padEnd(7)} `, ' '.repeat(labelWidth));
+		const parts = wrapHanging(`${line.help}${line.disabled ? ` (disabled: ${why})` : ''}`, width, `  ${line.label.padEnd(7)} `, ' '.repeat(labelWidth));
 		groups.at(-1)!.push(...parts.map(text => ({text, disabled: line.disabled})));
 	}
 	return groups;
@@ -65,13 +66,16 @@ function twoColumns(groups: HelpLine[][], rows: number): [HelpLine[], HelpLine[]
  */
 export function HelpOverlay(props: {width: number; height: number; isActive?: boolean}) {
 	const theme = useTheme();
-	const readonly = useIncident(s => s.env.readonly);
+	const store = useStoreApi();
+	const lock = useIncident(s => actionsLocked(s, store.cache));
+	const readonly = Boolean(lock);
+	const why = lock ? lockHelp[lock] : undefined;
 	const journal = useIncident(s => s.env.journalPath);
 	const [top, setTop] = useState(0);
 	const rows = Math.max(1, props.height - 2); // title line and journal line
 	const columnWidth = Math.floor(props.width / 2);
-	const paired = props.width >= 120 ? twoColumns(helpGroups(readonly, columnWidth - 1), rows) : null;
-	const single = paired ? [] : stack(helpGroups(readonly, props.width));
+	const paired = props.width >= 120 ? twoColumns(helpGroups(readonly, columnWidth - 1, why), rows) : null;
+	const single = paired ? [] : stack(helpGroups(readonly, props.width, why));
 	const scrollable = !paired && single.length > rows;
 	const maxTop = scrollable ? single.length - rows : 0;
 	const offset = Math.min(top, maxTop);

@@ -37,6 +37,7 @@ export enum Command {
 	PickNumber = 'pickNumber',
 	ClearInput = 'clearInput',
 	NextField = 'nextField',
+	Role = 'role',
 	OlderTarget = 'olderTarget',
 	NewerTarget = 'newerTarget',
 }
@@ -74,6 +75,7 @@ export const keymap: Record<Command, Binding> = {
 	[Command.Severity]: {keys: ['S'], label: 'S', help: 'Change the incident severity', scope: 'global'},
 	[Command.Status]: {keys: ['T'], label: 'T', help: 'Change the incident status (investigating → resolved)', scope: 'global'},
 	[Command.PickRunbook]: {keys: ['b'], label: 'b', help: 'Choose the active runbook', scope: 'global'},
+	[Command.Role]: {keys: ['R'], label: 'R', help: 'Choose your role: commander, scribe, responder, observer', scope: 'global'},
 	[Command.Export]: {keys: ['E'], label: 'E', help: 'Write the post-mortem draft (ID-postmortem.md, in the working directory)', scope: 'global'},
 	[Command.RunConfigCommand]: {keys: ['c'], label: 'c', help: 'Run one of the config’s commands (after confirmation)', scope: 'global', dangerous: actions.command.dangerous},
 	[Command.Cancel]: {keys: ['escape'], label: 'esc', help: 'Close the dialog, cancel the action or running command', scope: 'dialog'},

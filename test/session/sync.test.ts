@@ -4,11 +4,13 @@ import {podsData} from '../../source/kinds/pods/data.js';
 import type {Session} from '../../source/session/cockpit.js';
 import {pullIncidentIfAbsent} from '../../source/sync/incidents.js';
 import {syncSummary} from '../../source/sync/status.js';
+import {lateAfterMs} from '../../source/sync/order.js';
 import {createRedactor} from '../../source/timeline/redact.js';
 import {requirePostgres, startPostgres, type RunningPostgres} from '../support/postgres.js';
 import {startFakeKubeServer} from '../support/fake-kube-server.js';
 import {startTcpProxy} from '../support/tcp-proxy.js';
 import {waitFor} from '../support/wait.js';
+import {recordingController, renderCockpit} from '../support/render-cockpit.js';
 import {journalEvents, SessionHarness} from './support.js';
 
 /**
@@ -59,6 +61,21 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		});
 	});
 
+	it("shows the second responder in the first one's header while they are in the incident, and not once they left", async () => {
+		const responder = await responders('inc-20261122-0304-here');
+		const alice = await responder('alice@bastion-1');
+		await waitFor(() => alice.store.getState().sync?.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed the incident'});
+		const ui = await renderCockpit({store: alice.store, width: 220, height: 30});
+		harness.onCleanup(() => ui.unmount());
+		const header = () => ui.frame().split('\n')[0]!;
+		expect(header()).not.toMatch(/bob@bastion-2/);
+		const bob = await responder('bob@bastion-2');
+		await waitFor(() => /with bob@bastion-2 \(seen \d+s ago\)/.test(header()), {timeoutMs: 20_000, message: `bob in alice's header; it says: ${header()}`});
+		expect(header()).not.toMatch(/alice@bastion-1 \(seen/);
+		await harness.stop(bob);
+		await waitFor(() => !/bob@bastion-2/.test(header()), {timeoutMs: 20_000, message: `bob gone from alice's header once he left; it says: ${header()}`});
+	});
+
 	it('works offline as without sync, says how many events wait, and catches up when the database is back', async () => {
 		const incidentId = 'inc-20261122-0304-offl';
 		const proxy = await startTcpProxy({host: '127.0.0.1', port: server.port});
@@ -79,6 +96,37 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		await waitFor(() => session.store.getState().sync?.state === 'online' && session.store.getState().sync?.waiting === 0, {timeoutMs: 30_000, message: 'online, nothing waiting'});
 		const stored = await server.psql(`SELECT count(*) FROM incident_events WHERE incident_id = '${incidentId}' AND type = 'note.added'`);
 		expect(Number(stored.trim())).toBe(3);
+	});
+
+	it('marks a note written while the database was away as late in the Timeline of both hosts, with when it reached the others', async () => {
+		const incidentId = 'inc-20261122-0304-late';
+		const proxy = await startTcpProxy({host: '127.0.0.1', port: server.port});
+		harness.onCleanup(() => proxy.close());
+		await proxy.refuse();
+		const away = harness.config({title: 'Disk full', sync: {postgres: proxy.via(server.url), pollMs: 500, timeoutMs: 2000}});
+		const alice = await harness.open({config: away, stateDir: harness.tempDir('host-late-'), incidentId, author: 'alice@bastion-1'});
+		alice.start();
+		await waitFor(() => alice.store.getState().sync?.state === 'offline', {timeoutMs: 20_000, message: 'offline'});
+		alice.controller.addNote('written while the database was away');
+		const note = await waitFor(() => alice.store.getState().timeline.find(e => e.type === 'note.added'), {message: 'the note'});
+		// Late means: reached the others more than lateAfterMs after it happened.
+		await waitFor(() => Date.now() - Date.parse(note.at) > lateAfterMs + 500, {timeoutMs: 20_000, message: 'the note older than the lateness threshold'});
+		await proxy.heal();
+		await waitFor(() => alice.store.getState().sync?.late?.[note.id], {timeoutMs: 30_000, message: 'the note marked late once pushed'});
+		alice.controller.addNote('written online');
+		await waitFor(() => alice.store.getState().sync?.waiting === 0 && alice.store.getState().timeline.some(e => e.type === 'note.added' && e.data.text === 'written online'), {timeoutMs: 20_000, message: 'the second note pushed'});
+		const ui = await renderCockpit({store: alice.store, width: 280, height: 30});
+		harness.onCleanup(() => ui.unmount());
+		await ui.press('5');
+		await ui.waitForFrame(f => /written while the database was away \(reached others \d\d:\d\d:\d\d\)/.test(f), 'the late mark on its row');
+		expect(ui.frame()).not.toMatch(/written online \(reached/);
+		// Another host that pulls it marks it too.
+		const config = harness.config({title: 'Disk full', sync: {postgres: server.url, pollMs: 500, timeoutMs: 2000}});
+		const bobDir = harness.tempDir('host-late-b-');
+		await pullIncidentIfAbsent({sync: config.sync, stateDir: bobDir, incidentId, redact: createRedactor()});
+		const bob = await harness.open({config, stateDir: bobDir, incidentId, author: 'bob@bastion-2'});
+		bob.start();
+		await waitFor(() => bob.store.getState().sync?.late?.[note.id] === alice.store.getState().sync?.late?.[note.id], {timeoutMs: 20_000, message: "the same late mark on bob's host"});
 	});
 
 	/** Responders' cockpits on their own "hosts" (state directory, author, cluster client) on one fake cluster, sharing `incidentId`. */
@@ -118,6 +166,50 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		bob.controller.requestDeploymentAction('rollback', 'checkout');
 		const second = await confirmation(bob);
 		expect(second.warnings[0]).toMatch(/^alice@bastion-1 did rollback deployment\/checkout \(revision .*\) \d+ s ago: check the timeline before doing it again\.$/);
+	});
+
+	it('taking the commander role from another responder asks first, naming them, and records the hand-over on both hosts', async () => {
+		const responder = await responders('inc-20261122-0304-icic');
+		const alice = await responder('alice@bastion-1');
+		await waitFor(() => alice.store.getState().sync?.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed the incident'});
+		const bob = await responder('bob@bastion-2');
+		alice.controller.setRole('commander');
+		await waitFor(() => bob.store.getState().timeline.some(e => e.type === 'role.assigned' && e.data.role === 'commander'), {timeoutMs: 20_000, message: "alice's command on bob's host"});
+		const ui = await renderCockpit({store: bob.store, controller: recordingController(bob.controller), width: 200, height: 30});
+		harness.onCleanup(() => ui.unmount());
+		await ui.waitForFrame(f => /\[IC alice@bastion-1, you: responder\]/.test(f.split('\n')[0]!), "alice as commander in bob's header");
+		await ui.press('R', '1');
+		await ui.waitForFrame(f => /Take over as incident commander\?/.test(f) && /alice@bastion-1 is the incident commander \(since \d\d:\d\d:\d\d UTC\)/.test(f), 'the hand-over dialog naming alice');
+		// Nothing is recorded until bob says yes.
+		expect(bob.store.getState().timeline.filter(e => e.type === 'role.assigned' && e.by === 'bob@bastion-2')).toEqual([]);
+		await ui.press('y');
+		await ui.waitForFrame(f => /\[you: incident commander\]/.test(f.split('\n')[0]!), "bob as commander in bob's header");
+		const handover = bob.store.getState().timeline.find(e => e.type === 'role.assigned' && e.by === 'bob@bastion-2');
+		expect(handover?.data).toEqual({user: 'bob@bastion-2', role: 'commander', previous: 'responder', handover: {from: 'alice@bastion-1'}});
+		await waitFor(() => alice.store.getState().timeline.some(e => e.id === handover!.id), {timeoutMs: 20_000, message: "the hand-over on alice's host"});
+	});
+
+	it('re-checks the warning at confirm: when another responder confirmed the same rollback while the dialog was open, it opens again saying so', async () => {
+		const responder = await responders('inc-20261122-0304-rchk');
+		const alice = await responder('alice@bastion-1');
+		await waitFor(() => alice.store.getState().sync?.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed the incident'});
+		const bob = await responder('bob@bastion-2');
+		const ui = await renderCockpit({store: alice.store, controller: recordingController(alice.controller), width: 200, height: 40});
+		harness.onCleanup(() => ui.unmount());
+		alice.controller.requestDeploymentAction('rollback', 'checkout');
+		expect((await confirmation(alice)).warnings.join('\n')).not.toMatch(/bob@bastion-2/);
+		await ui.waitForFrame(f => /Roll back deployment\/checkout\?/.test(f), "alice's confirmation on screen");
+		// While alice's dialog is open, bob rolls the same deployment back (warned that alice opened hers).
+		await waitFor(() => bob.store.getState().timeline.some(e => e.type === 'action.requested' && e.by === 'alice@bastion-1'), {timeoutMs: 20_000, message: "alice's request in bob's timeline"});
+		bob.controller.requestDeploymentAction('rollback', 'checkout');
+		bob.controller.confirm(await confirmation(bob));
+		await waitFor(() => alice.store.getState().timeline.some(e => e.type === 'action.confirmed' && e.by === 'bob@bastion-2'), {timeoutMs: 20_000, message: "bob's confirm in alice's timeline"});
+		await ui.press('y');
+		await ui.waitForFrame(f => /bob@bastion-2 (confirmed|did) rollback deployment\/checkout .*while this/.test(f.replace(/\s+/g, ' ')), 'the confirmation again, with the new warning');
+		expect(alice.store.getState().timeline.filter(e => (e.type === 'action.confirmed' || e.type === 'action.succeeded') && e.by === 'alice@bastion-1')).toEqual([]);
+		// Read and confirmed again: now it goes through.
+		await ui.press('y');
+		await waitFor(() => alice.store.getState().timeline.some(e => e.type === 'action.confirmed' && e.by === 'alice@bastion-1'), {timeoutMs: 20_000, message: "alice's second confirm goes through"});
 	});
 
 	it("an observer's cockpit sends no action: the role set from another host", async () => {

@@ -49,3 +49,30 @@ describe('the header’s sync state', () => {
 		await ui.waitForFrame(f => /\[sync: online\] /.test(f.split('\n')[0]!), 'online in the header');
 	});
 });
+
+describe('the header’s people in a shared incident', () => {
+	const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+	const status = (present: Array<{user: string; lastSeen: string; present: boolean; why?: 'left' | 'silent' | 'never joined'}>) =>
+		({state: 'online', since: minutesAgo(1), database: 'postgres://app@db:5432/incidents', waiting: 0, refused: 0, present}) as const;
+
+	it('names who else is in the incident and when each was last seen; those who left or went silent drop off', async () => {
+		const store = createIncidentStore({incidentId: 'inc-20261122-0300-pres', env: {context: 'prod-eu', namespace: 'shop', author: 'alice@bastion-1'}});
+		store.getState().eventsAppended([timelineEvent('incident.opened', {title: 'Checkout 5xx', severity: 'SEV2'}, minutesAgo(5))]);
+		const ui = await renderCockpit({store, width: 200, height: 40});
+		cleanup.push(() => ui.unmount());
+		const header = () => ui.frame().split('\n')[0]!;
+		store.getState().syncReported(
+			status([
+				{user: 'alice@bastion-1', lastSeen: secondsAgo(1), present: true},
+				{user: 'bob@bastion-2', lastSeen: secondsAgo(12), present: true},
+				{user: 'carol@laptop-3', lastSeen: secondsAgo(30), present: false, why: 'left'},
+				// Present when the sync last said so, but not seen for 4 minutes: its cockpit died.
+				{user: 'dave@laptop-4', lastSeen: minutesAgo(4), present: true},
+			]),
+		);
+		await ui.waitForFrame(f => /with bob@bastion-2 \(seen 1\ds ago\)/.test(f.split('\n')[0]!), 'bob in the header, with when he was last seen');
+		expect(header()).not.toMatch(/carol|dave|with alice/);
+		store.getState().syncReported(status([{user: 'alice@bastion-1', lastSeen: secondsAgo(1), present: true}, {user: 'bob@bastion-2', lastSeen: secondsAgo(2), present: false, why: 'left'}]));
+		await ui.waitForFrame(f => !/bob@bastion-2/.test(f.split('\n')[0]!), 'bob gone from the header once he left');
+	});
+});

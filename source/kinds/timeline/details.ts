@@ -4,6 +4,8 @@ import type {IncidentState} from '../../store/types.js';
 import {describeEvent, hhmmss} from '../../timeline/describe.js';
 import type {AnyTimelineEvent} from '../../timeline/events.js';
 import type {Details, DetailsContext, RowRef} from '../types.js';
+import {formatAge} from '../../text/format.js';
+import {lateMark} from './rows.js';
 
 /** An event's details: its line whole, when and who, its data, and an action's output. */
 export function eventDetails(ref: RowRef, {state}: DetailsContext): Details {
@@ -23,6 +25,7 @@ function eventDetailLines(event: AnyTimelineEvent, state: IncidentState): string
 		describeEvent(event, Number.POSITIVE_INFINITY).text,
 		'',
 		`time      ${event.at.slice(0, 23).replace('T', ' ')} UTC`,
+		...lateLines(event, state),
 		`by        ${event.by}`,
 		`type      ${event.type}${state.incident.pinned[event.id] ? ' (pinned)' : ''}`,
 		'',
@@ -31,6 +34,14 @@ function eventDetailLines(event: AnyTimelineEvent, state: IncidentState): string
 	];
 	if (typeof output === 'string') lines.push('', 'output:', ...output.replace(/\n$/, '').split('\n').map(line => `  ${line}`));
 	return lines;
+}
+
+/** When an event that reached the others late did: "reached    2026-11-22 03:12:44.120 UTC (8m07s after it happened: its host was offline)". */
+function lateLines(event: AnyTimelineEvent, state: IncidentState): string[] {
+	const reachedAt = state.sync?.late?.[event.id];
+	if (!reachedAt) return [];
+	const after = formatAge(Date.parse(reachedAt) - Date.parse(event.at));
+	return [`reached   ${reachedAt.slice(0, 23).replace('T', ' ')} UTC (${lateMark(reachedAt)}, ${after} after it happened: its host was offline)`];
 }
 
 function yamlLines(data: unknown): string[] {

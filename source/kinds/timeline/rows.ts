@@ -5,27 +5,41 @@ import {describeEvent, hhmmss} from '../../timeline/describe.js';
 import type {AnyTimelineEvent} from '../../timeline/events.js';
 import type {Row} from '../types.js';
 
-/** An event's row, one for the pinned and one for the unpinned look, built once each (kept per event in the store's cache). */
-function timelineRow(event: AnyTimelineEvent, pinned: boolean, cache: RowCache): Row {
-	const rows = cache.weak<AnyTimelineEvent, {pinned?: Row; plain?: Row}>(timelineRow);
+/** Events that reached the others late, by id: when they did (ISO); the sync's `late` (sync/late.ts). */
+export type LateEvents = Readonly<Record<string, string>>;
+
+const noLateEvents: LateEvents = {};
+
+/** "reached others 03:12:44": the mark of an event that reached the others late, on its row and in its details. */
+export function lateMark(reachedAt: string): string {
+	return `reached others ${hhmmss(reachedAt)}`;
+}
+
+/** An event's row, one per look (pinned or not, marked late or not), built once each (kept per event in the store's cache). */
+function timelineRow(event: AnyTimelineEvent, pinned: boolean, reachedAt: string | undefined, cache: RowCache): Row {
+	const rows = cache.weak<AnyTimelineEvent, Record<string, Row>>(timelineRow);
 	const cached = rows.get(event) ?? {};
-	const hit = pinned ? cached.pinned : cached.plain;
+	const look = `${pinned ? '★' : ''}${reachedAt ?? ''}`;
+	const hit = cached[look];
 	if (hit) return hit;
-	const {text, tone} = describeEvent(event);
+	const described = describeEvent(event);
+	// Placed at the time it happened, and said to have come late: never silently inserted into the past.
+	const text = reachedAt ? `${described.text} (${lateMark(reachedAt)})` : described.text;
+	const {tone} = described;
 	const who = event.by.split('@')[0] ?? event.by;
 	const row: Row = {
 		key: `e:${event.id}`,
 		tone,
 		ref: {kind: 'timeline', key: event.id},
 		// `/action`, `/signal`, `/note` filter by type; any other text by content.
-		search: `${event.type} ${text} ${event.by}`.toLowerCase(),
+		search: `${event.type} ${text} ${event.by}${reachedAt ? ' late' : ''}`.toLowerCase(),
 		cells: [
 			{text: `${pinned ? '★' : ' '}${hhmmss(event.at)}`, width: 9, tone: pinned ? 'warn' : 'muted'},
 			{text: who, width: 8, tone: 'muted'},
 			{text, tone},
 		],
 	};
-	rows.set(event, pinned ? {...cached, pinned: row} : {...cached, plain: row});
+	rows.set(event, {...cached, [look]: row});
 	return row;
 }
 
@@ -66,7 +80,7 @@ function foldedRow(newest: AnyTimelineEvent & {type: 'signal'}, first: AnyTimeli
  * kills, crash loops) are one row, at the newest, with their count: on screen only, the journal and
  * the export keep every event.
  */
-export function buildTimelineRows(events: readonly AnyTimelineEvent[], pinned: Record<string, true>, cache: RowCache): Row[] {
+export function buildTimelineRows(events: readonly AnyTimelineEvent[], pinned: Record<string, true>, cache: RowCache, late: LateEvents = noLateEvents): Row[] {
 	const shown = events.filter(e => e.type !== 'command.output' && e.type !== 'event.pinned');
 	const folds = new Map<string, {first: AnyTimelineEvent; newest: AnyTimelineEvent; count: number}>();
 	for (const event of shown) {
@@ -83,7 +97,7 @@ export function buildTimelineRows(events: readonly AnyTimelineEvent[], pinned: R
 	const rows: Row[] = [];
 	for (const event of shown) {
 		const fold = folds.get(foldKey(event) ?? '');
-		if (!fold || fold.count === 1) rows.push(timelineRow(event, Boolean(pinned[event.id]), cache));
+		if (!fold || fold.count === 1) rows.push(timelineRow(event, Boolean(pinned[event.id]), late[event.id], cache));
 		else if (fold.newest === event && event.type === 'signal') rows.push(foldedRow(event, fold.first, fold.count, Boolean(pinned[event.id])));
 	}
 	return rows;
@@ -94,7 +108,7 @@ export function shownEventCount(events: readonly AnyTimelineEvent[]): number {
 	return events.reduce((count, e) => (e.type === 'command.output' || e.type === 'event.pinned' ? count : count + 1), 0);
 }
 
-/** Timeline rows, oldest first; rebuilt when the events or the pins change. */
+/** Timeline rows, oldest first; rebuilt when the events, the pins or the late marks change. */
 export function timelineRows(state: IncidentState, cache: RowCache): readonly Row[] {
-	return cache.memo(buildTimelineRows)(state.timeline, state.incident.pinned, cache);
+	return cache.memo(buildTimelineRows)(state.timeline, state.incident.pinned, cache, state.sync?.late ?? noLateEvents);
 }

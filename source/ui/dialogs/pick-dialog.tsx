@@ -11,7 +11,7 @@ const pickFooter = dialogFooter([
 import {useController, useIncident, useTheme} from '../context.js';
 import {useLatestState} from '../components/text-input.js';
 import {scrollOffset} from '../layout.js';
-import type {IncidentStatus, Severity} from '../../timeline/events.js';
+import type {IncidentStatus, Role, Severity} from '../../timeline/events.js';
 import {commandChoice, type PickPurpose} from '../../store/types.js';
 import {displayText} from '../../text/display.js';
 import {DialogFrame, frameLines} from './dialog-frame.js';
@@ -21,6 +21,7 @@ const nothingToPick = {
 	severity: 'No severities to choose from.',
 	status: 'No statuses to choose from.',
 	command: 'No commands to choose from.',
+	role: 'No roles to choose from.',
 };
 
 /**
@@ -50,6 +51,7 @@ export function PickDialog(props: {purpose: PickPurpose; title: string; items: A
 		if (props.purpose === 'runbook') controller.selectRunbook(item.value);
 		else if (props.purpose === 'severity') controller.setSeverity(item.value as Severity);
 		else if (props.purpose === 'status') controller.setStatus(item.value as IncidentStatus);
+		else if (props.purpose === 'role') controller.setRole(item.value as Role);
 		else {
 			const choice = commandChoice.parse(item.value);
 			if (choice && 'configId' in choice) controller.requestConfigCommand(choice.configId);
