@@ -41,6 +41,9 @@ export interface RowRef {
 	deployment?: string;
 	/** The pod it is. */
 	pod?: string;
+	/** Where it is, when several namespaces or contexts are watched (actions act there). */
+	namespace?: string;
+	context?: string;
 	/** What it is called where a message names it ("checkout", a service). */
 	name?: string;
 }
