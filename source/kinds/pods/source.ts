@@ -171,6 +171,14 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 					pending.set(`${change.kind}/${keyOf(change.type === 'upsert' ? (change.kind === 'pod' ? change.pod : change.deployment) : change)}`, change);
 					timer ??= setTimeout(flush, flushMs);
 				},
+				// Several contexts: each one's connection is a feed of its own, so the header names the one failing.
+				contextState(state) {
+					if (stopper.signal.aborted) return;
+					const feed = `cluster ${state.context}`;
+					if (state.status === 'loading') store.getState().feedLoading(feed);
+					else if (state.status === 'ok') store.getState().feedRecovered(feed, now());
+					else store.getState().feedFailed(feed, `${state.error ?? 'failing'}${retryText(state.retryInMs)}`, now());
+				},
 				// Watched narrower than asked (403 at cluster scope): said once, as a warning.
 				scope: ({note}) => note && store.getState().warned(note),
 				resumed() {
@@ -185,9 +193,8 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 						reassertErrors();
 						return;
 					}
-					const seconds = retryInMs >= 1000 ? `${Math.round(retryInMs / 1000)} s` : `${retryInMs} ms`;
 					const standing = permanent.size > 0 ? `${[...permanent.keys()].join('; ')}; ` : '';
-					store.getState().feedFailed('cluster', `${standing}${error.message} (retrying in ${seconds})`, now(), worstFailure([failureOf(error), ...permanent.values()]));
+					store.getState().feedFailed('cluster', `${standing}${error.message}${retryText(retryInMs)}`, now(), worstFailure([failureOf(error), ...permanent.values()]));
 				},
 			},
 			stopper.signal,
@@ -198,6 +205,12 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 		});
 
 	return stop;
+}
+
+/** " (retrying in 2 s)", or nothing when the watch gave up (null) or did not say. */
+function retryText(retryInMs: number | null | undefined): string {
+	if (retryInMs === null || retryInMs === undefined) return '';
+	return ` (retrying in ${retryInMs >= 1000 ? `${Math.round(retryInMs / 1000)} s` : `${retryInMs} ms`})`;
 }
 
 /** In back-off after crashing, an app container or an init container (kubectl: Init:CrashLoopBackOff). */

@@ -1,5 +1,10 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {createKubeCluster} from '../../../source/clients/kube-cluster.js';
+import {createContextsCluster} from '../../../source/clients/kube/contexts.js';
+import {sourcesSummary} from '../../../source/store/feeds.js';
 import {configSchema} from '../../../source/config/schema.js';
 import type {Cluster, ClusterWatcher, DeploymentInfo, PodInfo} from '../../../source/ports/cluster.js';
 import {startKubernetesSource} from '../../../source/kinds/pods/source.js';
@@ -336,5 +341,46 @@ describe('startKubernetesSource on the API server', () => {
 		server.remove('deployments', 'api', 'team-b');
 		await waitFor(() => Object.values(data().deployments).length === 1, {message: 'team-b api deleted'});
 		expect(Object.values(data().deployments)[0]?.namespace).toBe('team-a');
+	});
+});
+
+describe('startKubernetesSource on two contexts', () => {
+	const servers: FakeKubeServer[] = [];
+	let dir: string | undefined;
+	afterEach(async () => {
+		for (const stop of stops.splice(0)) stop();
+		await Promise.all(servers.splice(0).map(s => s.close()));
+		if (dir) rmSync(dir, {recursive: true, force: true});
+	});
+
+	it('a feed per context in the header (cluster prod-eu, cluster prod-us): one failing says so with its error while the other stays ok; the same names in both stay apart', async () => {
+		const [eu, us] = await Promise.all([startFakeKubeServer(), startFakeKubeServer()]);
+		servers.push(eu, us);
+		eu.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 1, pods: 0});
+		us.addDeployment({name: 'api', images: ['shop/api:1.5.0'], replicas: 1, pods: 0});
+		eu.addPod('api', {name: 'api-0'});
+		us.addPod('api', {name: 'api-0'});
+		dir = mkdtempSync(join(tmpdir(), 'pods-contexts-'));
+		const kubeconfig = join(dir, 'kubeconfig');
+		const lines = ['apiVersion: v1', 'kind: Config', 'clusters:'];
+		for (const [name, server] of [['prod-eu', eu], ['prod-us', us]] as const) lines.push(`- name: ${name}`, '  cluster:', `    server: ${server.url}`, '    insecure-skip-tls-verify: true');
+		lines.push('users:', '- name: viewer', '  user:', '    token: fake-token', 'contexts:');
+		for (const name of ['prod-eu', 'prod-us']) lines.push(`- name: ${name}`, '  context:', `    cluster: ${name}`, '    user: viewer', '    namespace: shop');
+		lines.push('current-context: prod-eu', '');
+		writeFileSync(kubeconfig, lines.join('\n'));
+		const cluster = await createContextsCluster({kubeconfig, readonly: true, fieldManager: 'incident-tui/test', backoff: {initialMs: 50, maxMs: 200}}, ['prod-eu', 'prod-us']);
+		const {store} = start(cluster);
+		const feeds = () => store.getState().feeds;
+		await waitFor(() => feeds()['cluster prod-eu']?.status === 'ok' && feeds()['cluster prod-us']?.status === 'ok' && us.watchCount('pods') === 1, {message: 'both contexts ok'});
+		const pods = [...podsData.of(store.getState()).pods.values()];
+		expect(pods.map(p => `${p.context} ${p.name}`).sort()).toEqual(['prod-eu api-0', 'prod-us api-0']);
+		expect(sourcesSummary(feeds(), Date.now())).toEqual([{text: '3 sources ok', tone: 'ok'}]);
+
+		us.dropConnections('pods', {refuseNext: 3});
+		await waitFor(() => feeds()['cluster prod-us']?.status === 'error', {message: 'prod-us failing'});
+		expect(feeds()['cluster prod-us']?.error).toMatch(/retrying in/);
+		expect(feeds()['cluster prod-eu']?.status).toBe('ok');
+		expect(sourcesSummary(feeds(), Date.now()).map(p => p.text)).toContainEqual(expect.stringMatching(/^cluster prod-us: stale/));
+		await waitFor(() => feeds()['cluster prod-us']?.status === 'ok', {message: 'prod-us back'});
 	});
 });
