@@ -5,7 +5,7 @@
 import type {Cluster} from '../ports/cluster.js';
 import type {EnvInfo} from '../store/types.js';
 import {rolloutRestartCommand} from './kubectl.js';
-import {kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
+import {actingAt, kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
 import type {ActionContext, ActionDef, ActionOutcome, ActionRequest} from './types.js';
 
 export interface RestartInput {
@@ -46,7 +46,7 @@ async function run(request: ActionRequest, ctx: ActionContext): Promise<ActionOu
 	const params = request.params;
 	if (params.kind !== 'restart') throw new Error(`not a restart: ${request.kind}`);
 	if (!ctx.cluster) throw new Error(`no cluster to restart deployment/${params.deployment} in`);
-	const result = await ctx.cluster.restart(params.deployment, ctx.signal);
+	const result = await actingAt(ctx.cluster, params.where).restart(params.deployment, ctx.signal);
 	return {summary: result.summary};
 }
 

@@ -58,6 +58,14 @@ export function imageChanges(from: readonly string[], to: readonly string[]): st
 	return lines;
 }
 
+/**
+ * The cluster acting where the confirmation said: its context and namespace, the row's when several
+ * are watched (Cluster.at). A cluster of one namespace has no `at` and acts where it is.
+ */
+export function actingAt(cluster: Cluster, where: {context: string; namespace: string}): Cluster {
+	return cluster.at?.(where) ?? cluster;
+}
+
 export function readOnlyRefusal(kind: string, deployment: string): Error {
 	return new Error(`read-only mode: ${kind} of deployment/${deployment} is disabled`);
 }
@@ -155,7 +163,7 @@ async function run(request: ActionRequest, ctx: ActionContext): Promise<ActionOu
 	const params = request.params;
 	if (params.kind !== 'rollback') throw new Error(`not a rollback: ${request.kind}`);
 	if (!ctx.cluster) throw new Error(`no cluster to roll back deployment/${params.deployment} in`);
-	const result = await ctx.cluster.undo(params.deployment, params.toRevision, ctx.signal);
+	const result = await actingAt(ctx.cluster, params.where).undo(params.deployment, params.toRevision, ctx.signal);
 	return {summary: result.summary};
 }
 

@@ -6,7 +6,7 @@
 import type {Cluster} from '../ports/cluster.js';
 import type {EnvInfo} from '../store/types.js';
 import {scaleCommand} from './kubectl.js';
-import {kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
+import {actingAt, kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
 import type {ActionContext, ActionDef, ActionEdit, ActionOutcome, ActionParams, ActionRequest} from './types.js';
 
 /** Upper bound that catches a typo (60 for 6) before it reaches the cluster. */
@@ -106,7 +106,7 @@ async function run(request: ActionRequest, ctx: ActionContext): Promise<ActionOu
 	const problem = validateReplicas(params.value);
 	if (problem !== null) throw new Error(problem);
 	if (!ctx.cluster) throw new Error(`no cluster to scale deployment/${params.deployment} in`);
-	const result = await ctx.cluster.scale(params.deployment, Number(params.value.trim()), ctx.signal);
+	const result = await actingAt(ctx.cluster, params.where).scale(params.deployment, Number(params.value.trim()), ctx.signal);
 	return {summary: result.summary};
 }
 

@@ -11,8 +11,9 @@ import {restartAction} from '../actions/restart.js';
 import {rollbackAction} from '../actions/rollback.js';
 import {scaleAction} from '../actions/scale.js';
 import {actionName, withWarnings, type ActionRequest} from '../actions/types.js';
+import {objectKey} from '../kinds/pods/cluster-data.js';
 import {podsData} from '../kinds/pods/data.js';
-import type {Cluster} from '../ports/cluster.js';
+import type {Cluster, ObjectPlace} from '../ports/cluster.js';
 import {checkValue} from '../runbook/command-safety.js';
 import type {RunbookCommand, RunbookStep} from '../runbook/model.js';
 import {stepDeployment} from '../runbook/template.js';
@@ -48,10 +49,17 @@ export class ActionFlow {
 	readonly #fail = (error: unknown): void => this.#flash(errorText(error), 'crit');
 
 	/** `u`, `s`, `r`: prepares a rollback, scale or restart of `deployment` and opens its confirmation. */
-	requestDeploymentAction(kind: DeploymentActionKind, deployment: string, options: {toRevision?: number; replicas?: number} = {}): void {
+	requestDeploymentAction(kind: DeploymentActionKind, deployment: string, options: {toRevision?: number; replicas?: number; place?: ObjectPlace} = {}): void {
 		if (this.ports.env.readonly) return this.#flash(`read-only mode: ${kind} is disabled`, 'warn');
-		const cluster = this.ports.cluster();
-		if (!cluster) return this.#flash('no cluster connected', 'warn');
+		const connected = this.ports.cluster();
+		if (!connected) return this.#flash('no cluster connected', 'warn');
+		let cluster: Cluster;
+		try {
+			// The row's namespace and context (several watched): read, confirm and act there; a context not watched is refused.
+			cluster = options.place ? (connected.at?.(options.place) ?? connected) : connected;
+		} catch (error) {
+			return this.#fail(error);
+		}
 		this.#prepareDeploymentAction(cluster, kind, deployment, options)
 			.then(request => this.#open(request))
 			.catch(this.#fail);
@@ -195,7 +203,10 @@ export class ActionFlow {
 
 	/** Reads what a rollback, scale or restart would change (no mutating call). */
 	#prepareDeploymentAction(cluster: Cluster, kind: DeploymentActionKind, deployment: string, options: {toRevision?: number; replicas?: number}): Promise<ActionRequest> {
-		const replicas = podsData.of(this.ports.store.getState()).deployments[deployment]?.replicas;
+		const data = podsData.of(this.ports.store.getState());
+		// Watching wide, the store knows it by where it is: the namespace (and context, when several) acted in.
+		const place = {name: deployment, namespace: cluster.namespace, ...(this.ports.cluster()?.contexts ? {context: cluster.context} : {})};
+		const replicas = data.deployments[objectKey(data.wide, place)]?.replicas;
 		const common = {cluster, env: this.ports.env, deployment, newId: newEventId};
 		if (kind === 'rollback') return rollbackAction.prepare({...common, toRevision: options.toRevision});
 		if (kind === 'scale') return scaleAction.prepare({...common, current: replicas, replicas: options.replicas ?? replicas});

@@ -12,6 +12,7 @@ import {resolve as resolvePath} from 'node:path';
 import type {ActionRequest} from '../actions/types.js';
 import {detailsFor} from '../kinds/panes.js';
 import type {RowRef} from '../kinds/types.js';
+import type {ObjectPlace} from '../ports/cluster.js';
 import type {Runbook} from '../runbook/model.js';
 import {withFilledTitles} from '../runbook/template.js';
 import type {AnyTimelineEvent, IncidentStatus, Role, Severity} from '../timeline/events.js';
@@ -51,7 +52,7 @@ export class Controller implements CockpitController {
 		this.ports.onQuit?.();
 	}
 
-	requestDeploymentAction(kind: DeploymentActionKind, deployment: string, options?: {toRevision?: number; replicas?: number}): void {
+	requestDeploymentAction(kind: DeploymentActionKind, deployment: string, options?: {toRevision?: number; replicas?: number; place?: ObjectPlace}): void {
 		this.#actions.requestDeploymentAction(kind, deployment, options);
 	}
 

@@ -4,6 +4,7 @@
  */
 import type {ActionRequest} from '../actions/types.js';
 import type {KindController, RowRef} from '../kinds/types.js';
+import type {ObjectPlace} from '../ports/cluster.js';
 import type {IncidentStatus, Role, Severity} from '../timeline/events.js';
 
 /**
@@ -14,7 +15,7 @@ export interface CockpitController extends KindController {
 	quit(): void;
 	toggleStep(stepId: string): void;
 	/** Prepares a rollback/scale/restart of a deployment and opens its confirmation. */
-	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string, options?: {toRevision?: number; replicas?: number}): void;
+	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string, options?: {toRevision?: number; replicas?: number; place?: ObjectPlace}): void;
 	/**
 	 * Prepares the step's built-in action or command and opens its confirmation; a step with several
 	 * commands first opens a picker of them, unless `commandIndex` names one.

@@ -3,7 +3,8 @@
  * a deployment (`RowRef.deployment`) list these keys and say why a row names none.
  */
 import {actions} from '../actions/registry.js';
-import type {KeyBinding, KeyContext, KindKey, Row} from './types.js';
+import type {ObjectPlace} from '../ports/cluster.js';
+import type {KeyBinding, KeyContext, KindController, KindKey, Row} from './types.js';
 
 /** The keys of the three actions; whether each is dangerous (read-only mode refuses it) is the action registry's. */
 const bindings = {
@@ -11,6 +12,20 @@ const bindings = {
 	scale: {keys: ['s'], label: 's', help: 'Scale the deployment', short: 'scale', dangerous: actions.scale.dangerous},
 	restart: {keys: ['r'], label: 'r', help: 'Restart the deployment (rollout restart)', short: 'restart', dangerous: actions.restart.dangerous},
 } satisfies Record<string, KeyBinding>;
+
+/** Where the row is, when it says (several namespaces or contexts watched): the action acts there. */
+function placeOf(row: Row): ObjectPlace | undefined {
+	const {namespace, context} = row.ref;
+	if (namespace === undefined && context === undefined) return undefined;
+	return {...(namespace === undefined ? {} : {namespace}), ...(context === undefined ? {} : {context})};
+}
+
+/** Asks for the action on the row's deployment, where the row is when it says. */
+function requestOnRow(action: 'rollback' | 'scale' | 'restart', row: Row, controller: KindController): void {
+	const place = placeOf(row);
+	if (place) controller.requestDeploymentAction(action, row.ref.deployment!, {place});
+	else controller.requestDeploymentAction(action, row.ref.deployment!);
+}
 
 /**
  * The three keys; `missing` is what the footer says when the selected row (or none) names no
@@ -22,6 +37,6 @@ export function deploymentKeys(missing: (row: Row | undefined, ctx: KeyContext) 
 		binding: bindings[action],
 		...(borrowed ? {borrowed} : {}),
 		disabled: (row, ctx) => (row?.ref.deployment ? null : missing(row, ctx)),
-		run: (row, controller) => controller.requestDeploymentAction(action, row.ref.deployment!),
+		run: (row, controller) => requestOnRow(action, row, controller),
 	}));
 }

@@ -5,7 +5,7 @@
  * the layout, pane switching, help, footer, details and `status` are generated from that list.
  */
 import type {Config} from '../config/schema.js';
-import type {Cluster} from '../ports/cluster.js';
+import type {Cluster, ObjectPlace} from '../ports/cluster.js';
 import type {QueryDef} from './metrics/source.js';
 import type {Metrics} from '../ports/metrics.js';
 import type {Runbook} from '../runbook/model.js';
@@ -41,6 +41,9 @@ export interface RowRef {
 	deployment?: string;
 	/** The pod it is. */
 	pod?: string;
+	/** Where it is, when several namespaces or contexts are watched (actions act there). */
+	namespace?: string;
+	context?: string;
 	/** What it is called where a message names it ("checkout", a service). */
 	name?: string;
 }
@@ -114,7 +117,8 @@ export interface DetailsContext {
 
 /** What a kind's keys may ask of the cockpit (the controller implements it; components never do I/O). */
 export interface KindController {
-	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string): void;
+	/** `place`: the row's namespace and context, when several are watched: the action acts there. */
+	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string, options?: {place?: ObjectPlace}): void;
 	toggleStep(stepId: string): void;
 	requestStep(stepId: string): void;
 	togglePin(eventId: string): void;

@@ -11,6 +11,10 @@ import {waitFor} from '../support/wait.js';
 import {eventsOf, journalEvents, SessionHarness, writeRunbook} from './support.js';
 import {podsData} from '../../source/kinds/pods/data.js';
 import {editAction} from '../../source/actions/registry.js';
+import {podRows} from '../../source/kinds/pods/rows.js';
+import {podsKind} from '../../source/kinds/pods/index.js';
+import type {KeyContext, Row} from '../../source/kinds/types.js';
+import {RowCache} from '../../source/store/memo.js';
 
 const harness = new SessionHarness();
 afterEach(() => harness.cleanup());
@@ -150,6 +154,52 @@ describe('session: a runbook step bound to an action', () => {
 		const request = await confirmDialog(session);
 		expect(request.kind).toBe('scale');
 		expect(request.change).toBe('replicas 2 -> 6');
+	});
+});
+
+describe('session: actions with -A act in the namespace of the row', () => {
+	it('u and r on a deployment named alike in two namespaces: the confirmation names the row\'s namespace, the history is read and the PATCH sent there', async () => {
+		const server = await startFakeKubeServer();
+		harness.onCleanup(() => server.close());
+		server.addNamespace('team-a');
+		server.addNamespace('team-b');
+		server.addDeployment({name: 'checkout', images: ['a/checkout:1', 'a/checkout:2'], replicas: 1, namespace: 'team-a'});
+		server.addDeployment({name: 'checkout', images: ['b/checkout:1', 'b/checkout:2'], replicas: 1, namespace: 'team-b'});
+		const cluster = createKubeCluster({kubeconfig: server.kubeconfigPath, readonly: false, fieldManager: `incident-tui/${incidentId}`, backoff: {initialMs: 20, maxMs: 200}, namespaces: 'all'});
+		const session = await harness.open({stateDir: harness.tempDir(), incidentId, cluster, context: server.context, namespace: server.namespace});
+		session.start();
+		const cache = new RowCache();
+		const deploymentRow = (namespace: string): Row | undefined => podRows(session.store.getState(), cache).find(r => r.ref.deployment === 'checkout' && !r.ref.pod && r.ref.namespace === namespace);
+		await waitFor(() => deploymentRow('team-a') && deploymentRow('team-b'), {message: 'checkout of both namespaces in the Pods pane'});
+		const press = (id: string, row: Row) => podsKind.keys.find(k => k.id === id)!.run(row, session.controller, {state: session.store.getState(), paneNumber: () => 1, sortChanged: session.store.getState().sortChanged} satisfies KeyContext);
+
+		press('rollback', deploymentRow('team-b')!);
+		const rollback = await confirmDialog(session);
+		expect(rollback.target).toEqual({context: 'test-ctx', namespace: 'team-b', object: 'deployment/checkout'});
+		expect(rollback.change).toBe('revision 2 (b/checkout:2) -> revision 1 (b/checkout:1)');
+		expect(rollback.kubectl).toMatch(/kubectl --context test-ctx (-n|--namespace) team-b rollout undo deployment\/checkout/);
+		session.controller.confirm(rollback);
+		const undo = await waitFor(() => mutations(server).find(r => r.method === 'PATCH'), {message: 'PATCH of the rollback'});
+		expect(undo.path).toBe('/apis/apps/v1/namespaces/team-b/deployments/checkout');
+		await waitFor(() => server.get('deployments', 'checkout', 'team-b')!.spec.template.spec.containers[0].image === 'b/checkout:1', {message: 'team-b rolled back'});
+		expect(server.get('deployments', 'checkout', 'team-a')!.spec.template.spec.containers[0].image).toBe('a/checkout:2');
+		await waitFor(() => session.store.getState().ui.dialog === null && eventsOf(session.store.getState().timeline, 'action.succeeded').length === 1, {message: 'rollback done'});
+
+		press('restart', deploymentRow('team-a')!);
+		const restart = await confirmDialog(session);
+		expect(restart.target).toEqual({context: 'test-ctx', namespace: 'team-a', object: 'deployment/checkout'});
+		session.controller.confirm(restart);
+		await waitFor(() => mutations(server).filter(r => r.method === 'PATCH').length === 2, {message: 'PATCH of the restart'});
+		expect(mutations(server).filter(r => r.method === 'PATCH')[1]!.path).toBe('/apis/apps/v1/namespaces/team-a/deployments/checkout');
+		await waitFor(() => session.store.getState().ui.dialog === null && eventsOf(session.store.getState().timeline, 'action.succeeded').length === 2, {message: 'restart done'});
+
+		press('scale', deploymentRow('team-b')!);
+		const proposed = await confirmDialog(session);
+		expect(proposed.target).toEqual({context: 'test-ctx', namespace: 'team-b', object: 'deployment/checkout'});
+		expect(proposed.change).toBe('replicas 1 -> 1');
+		session.controller.confirm(editAction(proposed, {type: 'input', value: '3'})!);
+		await waitFor(() => server.get('deployments', 'checkout', 'team-b')!.spec.replicas === 3, {message: 'team-b scaled to 3'});
+		expect(server.get('deployments', 'checkout', 'team-a')!.spec.replicas).toBe(1);
 	});
 });
 

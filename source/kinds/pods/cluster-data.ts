@@ -12,20 +12,42 @@ import type {ClusterChange, DeploymentInfo, PodInfo} from '../../ports/cluster.j
  */
 
 export interface ClusterData {
-	/** Every pod, by name: a view over `podGroups`, its map built on first use (see cluster-data.ts). */
+	/** Every pod, by `objectKey` (its name; `[context/]namespace/name` when `wide`): a view over `podGroups`, its map built on first use. */
 	pods: ReadonlyMap<string, PodInfo>;
 	/**
-	 * The same pods grouped by owning deployment (`''`: owned by none), each group sorted by name. A
-	 * group is a new array only when one of its pods changed (see cluster-data.ts).
+	 * The same pods grouped by owning deployment, keyed by `podGroupKey` (`''`: owned by none), each
+	 * group sorted by name. A group is a new array only when one of its pods changed (see cluster-data.ts).
 	 */
 	podGroups: Readonly<Record<string, readonly PodInfo[]>>;
+	/** Deployments by `objectKey`. */
 	deployments: Record<string, DeploymentInfo>;
+	/**
+	 * Watching several namespaces or contexts (-A, kubernetes.namespaces, kubernetes.contexts): names
+	 * repeat across them, so every key carries the object's context and namespace. Else keys are names.
+	 */
+	wide?: boolean;
 }
 
+/** Where an object is and what it is called: a pod, a deployment, or a deletion naming one. */
+export interface Placed {
+	name: string;
+	namespace?: string;
+	context?: string;
+}
 
-/** The group a pod is listed under: its deployment's name, or `''` for pods no deployment owns. */
-export function podGroupKey(pod: PodInfo): string {
-	return pod.deployment ?? '';
+/** `[context/]namespace/` of an object: the start of its keys when watching wide. */
+export function placeOf(object: {namespace?: string; context?: string}): string {
+	return `${object.context === undefined ? '' : `${object.context}/`}${object.namespace ?? ''}/`;
+}
+
+/** An object's key in `pods` and `deployments`: its name, or where it is and its name when watching wide. */
+export function objectKey(wide: boolean | undefined, object: Placed): string {
+	return wide ? `${placeOf(object)}${object.name}` : object.name;
+}
+
+/** The group a pod is listed under: its deployment (`''` for pods no deployment owns), in its namespace and context when wide. */
+export function podGroupKey(pod: PodInfo, wide?: boolean): string {
+	return wide ? `${placeOf(pod)}${pod.deployment ?? ''}` : (pod.deployment ?? '');
 }
 
 /** Orders rows and pods by name (plain code-unit order, as kubectl lists them). */
@@ -39,12 +61,15 @@ type PodGroups = Readonly<Record<string, readonly PodInfo[]>>;
 class PodIndex implements ReadonlyMap<string, PodInfo> {
 	#byName: Map<string, PodInfo> | undefined;
 
-	constructor(private readonly groups: PodGroups) {}
+	constructor(
+		private readonly groups: PodGroups,
+		private readonly wide?: boolean,
+	) {}
 
 	#map(): Map<string, PodInfo> {
 		if (!this.#byName) {
 			this.#byName = new Map();
-			for (const group of Object.values(this.groups)) for (const pod of group) this.#byName.set(pod.name, pod);
+			for (const group of Object.values(this.groups)) for (const pod of group) this.#byName.set(objectKey(this.wide, pod), pod);
 		}
 		return this.#byName;
 	}
@@ -84,11 +109,11 @@ class PodIndex implements ReadonlyMap<string, PodInfo> {
 
 export const emptyCluster: ClusterData = {pods: new PodIndex({}), podGroups: {}, deployments: {}};
 
-export function clusterData(pods: readonly PodInfo[], deployments: readonly DeploymentInfo[]): ClusterData {
+export function clusterData(pods: readonly PodInfo[], deployments: readonly DeploymentInfo[], wide?: boolean): ClusterData {
 	const groups: Record<string, PodInfo[]> = {};
-	for (const pod of pods) (groups[podGroupKey(pod)] ??= []).push(pod);
+	for (const pod of pods) (groups[podGroupKey(pod, wide)] ??= []).push(pod);
 	for (const group of Object.values(groups)) group.sort(byName);
-	return {pods: new PodIndex(groups), podGroups: groups, deployments: Object.fromEntries(deployments.map(d => [d.name, d]))};
+	return {pods: new PodIndex(groups, wide), podGroups: groups, deployments: Object.fromEntries(deployments.map(d => [objectKey(wide, d), d])), ...(wide ? {wide} : {})};
 }
 
 /** The pod called `name` in `group` (sorted by name), by binary search. */
@@ -106,12 +131,15 @@ function findIn(group: readonly PodInfo[] | undefined, name: string): PodInfo | 
 	return undefined;
 }
 
-/** The pod called `name` in any group, looking in group `likely` first (where a pod stays). */
-function findPod(groups: PodGroups, name: string, likely: string | undefined): PodInfo | undefined {
+/**
+ * The pod called `name` in any group, looking in group `likely` first (where a pod stays). When
+ * watching wide, only the groups of `place` (`[context/]namespace/`): names repeat across namespaces.
+ */
+function findPod(groups: PodGroups, name: string, likely: string | undefined, place: string | undefined): PodInfo | undefined {
 	const found = likely === undefined ? undefined : findIn(groups[likely], name);
 	if (found) return found;
 	for (const key in groups) {
-		if (key === likely) continue;
+		if (key === likely || (place !== undefined && !key.startsWith(place))) continue;
 		const pod = findIn(groups[key], name);
 		if (pod) return pod;
 	}
@@ -119,6 +147,7 @@ function findPod(groups: PodGroups, name: string, likely: string | undefined): P
 }
 
 export function applyClusterChanges(data: ClusterData, changes: readonly ClusterChange[]): ClusterData {
+	const {wide} = data;
 	let deployments: Record<string, DeploymentInfo> | undefined;
 	/** For each group to rebuild, its pods that changed: the new row, or null when it left the group. */
 	const edits = new Map<string, Map<string, PodInfo | null>>();
@@ -131,15 +160,19 @@ export function applyClusterChanges(data: ClusterData, changes: readonly Cluster
 	};
 	for (const change of changes) {
 		if (change.kind === 'pod') {
-			const name = change.type === 'upsert' ? change.pod.name : change.name;
-			const previous = changed.has(name) ? changed.get(name) : findPod(data.podGroups, name, change.type === 'upsert' ? podGroupKey(change.pod) : undefined);
-			if (previous) edit(podGroupKey(previous), name, null);
-			if (change.type === 'upsert') edit(podGroupKey(change.pod), name, change.pod);
-			changed.set(name, change.type === 'upsert' ? change.pod : null);
+			const placed: Placed = change.type === 'upsert' ? change.pod : change;
+			const {name} = placed;
+			const key = objectKey(wide, placed);
+			const previous = changed.has(key)
+				? changed.get(key)
+				: findPod(data.podGroups, name, change.type === 'upsert' ? podGroupKey(change.pod, wide) : undefined, wide ? placeOf(placed) : undefined);
+			if (previous) edit(podGroupKey(previous, wide), name, null);
+			if (change.type === 'upsert') edit(podGroupKey(change.pod, wide), name, change.pod);
+			changed.set(key, change.type === 'upsert' ? change.pod : null);
 		} else {
 			deployments ??= {...data.deployments};
-			if (change.type === 'upsert') deployments[change.deployment.name] = change.deployment;
-			else delete deployments[change.name];
+			if (change.type === 'upsert') deployments[objectKey(wide, change.deployment)] = change.deployment;
+			else delete deployments[objectKey(wide, change)];
 		}
 	}
 	let podGroups = data.podGroups;
@@ -167,5 +200,5 @@ export function applyClusterChanges(data: ClusterData, changes: readonly Cluster
 		}
 		podGroups = groups;
 	}
-	return {pods: podGroups === data.podGroups ? data.pods : new PodIndex(podGroups), podGroups, deployments: deployments ?? data.deployments};
+	return {pods: podGroups === data.podGroups ? data.pods : new PodIndex(podGroups, wide), podGroups, deployments: deployments ?? data.deployments, ...(wide ? {wide} : {})};
 }

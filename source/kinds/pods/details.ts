@@ -8,19 +8,24 @@ import {formatAge} from '../../text/format.js';
 import {readDeadline} from '../details.js';
 import type {Details, DetailsContext, RowRef} from '../types.js';
 import {podsData} from './data.js';
+import {objectKey} from './cluster-data.js';
 import {podStatus, rolloutText} from './rows.js';
 
 /** A pod's or a deployment's details. */
 export async function podDetails(ref: RowRef, ctx: DetailsContext): Promise<Details> {
-	if (ref.pod) return podFacts(ref.pod, ctx);
-	if (ref.deployment) return deploymentFacts(ref.deployment, ctx);
+	// Read where the row is: its namespace and context when several are watched.
+	const here = ctx.cluster && (ref.namespace !== undefined || ref.context !== undefined) ? (ctx.cluster.at?.({namespace: ref.namespace, context: ref.context}) ?? ctx.cluster) : ctx.cluster;
+	const placed = {...ctx, cluster: here};
+	if (ref.pod) return podFacts(ref.pod, ref, placed);
+	if (ref.deployment) return deploymentFacts(ref.deployment, ref, placed);
 	return {title: 'other pods', lines: ['(a heading: the rows under it have the details)']};
 }
 
 /** A deployment: its state, its rollout history, and the events of it and of its newest ReplicaSet. */
-async function deploymentFacts(name: string, ctx: DetailsContext): Promise<Details> {
+async function deploymentFacts(name: string, ref: RowRef, ctx: DetailsContext): Promise<Details> {
 	const {state, cluster} = ctx;
-	const d = podsData.of(state).deployments[name];
+	const data = podsData.of(state);
+	const d = data.deployments[objectKey(data.wide, {...ref, name})];
 	const lines = d
 		? [
 				`deployment  ${d.namespace}/${d.name}`,
@@ -53,9 +58,10 @@ async function deploymentFacts(name: string, ctx: DetailsContext): Promise<Detai
 }
 
 /** A pod: its facts as read just now, its containers, events and log. */
-async function podFacts(name: string, ctx: DetailsContext): Promise<Details> {
+async function podFacts(name: string, ref: RowRef, ctx: DetailsContext): Promise<Details> {
 	const {state, cluster} = ctx;
-	const known = podsData.of(state).pods.get(name);
+	const data = podsData.of(state);
+	const known = data.pods.get(objectKey(data.wide, {...ref, name}));
 	if (!known) return {title: name, lines: ['(gone)']};
 	const diagnosis = cluster ? await podDiagnosis(known.name, cluster, ctx) : undefined;
 	// The pod as read just now when that worked, so its summary agrees with its containers
@@ -72,7 +78,7 @@ async function podFacts(name: string, ctx: DetailsContext): Promise<Details> {
 		`created     ${p.createdAt}`,
 		...(diagnosis?.lines ?? []),
 		'',
-		`kubectl --context ${state.env.context} -n ${p.namespace} describe pod ${p.name}`,
+		`kubectl --context ${p.context ?? state.env.context} -n ${p.namespace} describe pod ${p.name}`,
 	];
 	return {title: `Pod: ${p.name}`, lines};
 }

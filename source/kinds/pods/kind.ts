@@ -2,6 +2,7 @@
 import type {PodInfo} from '../../ports/cluster.js';
 import type {IncidentState} from '../../store/types.js';
 import type {KindKey, RowRef} from '../types.js';
+import {objectKey} from './cluster-data.js';
 import {podsData} from './data.js';
 import {podSortOf} from './rows.js';
 
@@ -18,7 +19,8 @@ export function logPodOf(state: IncidentState, ref: RowRef | undefined): string 
 	if (ref?.pod) return ref.pod;
 	if (!ref?.deployment) return undefined;
 	const ready = (pod: PodInfo) => pod.phase === 'Running' && pod.ready === pod.containers && !pod.waitingReason;
-	const ranked = [...(podsData.of(state).podGroups[ref.deployment] ?? [])].sort(
+	const {podGroups, wide} = podsData.of(state);
+	const ranked = [...(podGroups[objectKey(wide, {...ref, name: ref.deployment})] ?? [])].sort(
 		(a, b) =>
 			Number(!a.node) - Number(!b.node) ||
 			(logPhaseRank[a.phase] ?? 3) - (logPhaseRank[b.phase] ?? 3) ||

@@ -1,5 +1,5 @@
 /**
- * The Pods pane's rows: grouped by deployment with revision, ready/desired and rollout progress; each
+ * The Pods pane's rows: grouped by namespace (and context) when several are watched, then by deployment with revision, ready/desired and rollout progress; each
  * pod with its status as kubectl shows it, restarts, last termination, age and node.
  */
 import type {DeploymentInfo, PodInfo} from '../../ports/cluster.js';
@@ -7,7 +7,7 @@ import type {RowCache} from '../../store/memo.js';
 import type {IncidentState} from '../../store/types.js';
 import type {Tone} from '../../text/format.js';
 import type {Cell, Row, RowRef, Toned} from '../types.js';
-import {byName} from './cluster-data.js';
+import {byName, objectKey, placeOf} from './cluster-data.js';
 import {podsData} from './data.js';
 
 const failingReasons = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull']);
@@ -85,20 +85,24 @@ class PodRow implements Row {
 	private madeKey: string | undefined = undefined;
 	private madeSearch: string | undefined = undefined;
 
-	constructor(private readonly pod: PodInfo) {
+	constructor(
+		private readonly pod: PodInfo,
+		private readonly wide: boolean | undefined,
+	) {
 		this.tone = podTone(pod);
-		this.ref = {kind: 'pods', key: `pod/${pod.name}`, pod: pod.name, ...(pod.deployment ? {deployment: pod.deployment} : {})};
+		this.ref = {kind: 'pods', key: `pod/${objectKey(wide, pod)}`, pod: pod.name, ...(pod.deployment ? {deployment: pod.deployment} : {}), ...(wide ? placeRef(pod) : {})};
 		this.createdAt = pod.createdAt;
 	}
 
 	get key(): string {
-		return (this.madeKey ??= `p:${this.pod.name}`);
+		return (this.madeKey ??= `p:${objectKey(this.wide, this.pod)}`);
 	}
 
 	/** Kept once made: filtering reads every row at each key typed. */
 	get search(): string {
 		const pod = this.pod;
-		return (this.madeSearch ??= `${pod.name} ${pod.deployment ?? ''} ${podStatus(pod)} ${pod.lastTerminationReason ?? ''} ${pod.node ?? ''}`.toLowerCase());
+		const place = this.wide ? ` ${placeOf(pod)}` : '';
+		return (this.madeSearch ??= `${pod.name} ${pod.deployment ?? ''} ${podStatus(pod)} ${pod.lastTerminationReason ?? ''} ${pod.node ?? ''}${place}`.toLowerCase());
 	}
 
 	/** Made afresh at each read: only rows on screen are drawn, and their text is cached by row-line. */
@@ -118,11 +122,16 @@ class PodRow implements Row {
 	}
 }
 
+/** The namespace and context of a row's object, for actions to act there (RowRef). */
+function placeRef(object: {namespace: string; context?: string}): {namespace: string; context?: string} {
+	return object.context === undefined ? {namespace: object.namespace} : {namespace: object.namespace, context: object.context};
+}
+
 /** A pod's row, kept per PodInfo object in the store's cache: a change to one pod of 10,000 makes one row. */
-function podRow(pod: PodInfo, cache: RowCache): Row {
+function podRow(pod: PodInfo, cache: RowCache, wide?: boolean): Row {
 	const rows = cache.weak<PodInfo, Row>(podRow);
 	let row = rows.get(pod);
-	if (!row) rows.set(pod, (row = new PodRow(pod)));
+	if (!row) rows.set(pod, (row = new PodRow(pod, wide)));
 	return row;
 }
 
@@ -153,15 +162,20 @@ class DeploymentRow implements Row {
 	readonly key: string;
 	private readonly problems: GroupProblems;
 
-	constructor(private readonly deployment: DeploymentInfo, members: readonly PodInfo[], cache: RowCache) {
+	constructor(
+		private readonly deployment: DeploymentInfo,
+		members: readonly PodInfo[],
+		cache: RowCache,
+		private readonly wide?: boolean,
+	) {
 		this.problems = groupProblems(members, cache);
 		this.tone = groupCounts(members, cache).crit > 0 ? 'crit' : deploymentTone(deployment);
-		this.ref = {kind: 'pods', key: `deployment/${deployment.name}`, deployment: deployment.name};
-		this.key = `d:${deployment.name}`;
+		this.ref = {kind: 'pods', key: `deployment/${objectKey(wide, deployment)}`, deployment: deployment.name, ...(wide ? placeRef(deployment) : {})};
+		this.key = `d:${objectKey(wide, deployment)}`;
 	}
 
 	get search(): string {
-		return `${this.deployment.name} ${this.deployment.images.join(' ')}`.toLowerCase();
+		return `${this.deployment.name} ${this.deployment.images.join(' ')}${this.wide ? ` ${placeOf(this.deployment)}` : ''}`.toLowerCase();
 	}
 
 	get cells(): Cell[] {
@@ -176,12 +190,12 @@ class DeploymentRow implements Row {
 }
 
 /** Each group's rows, kept in the store's cache while neither the group, its deployment nor the order changes (see cluster-data.ts). */
-function groupRows(d: DeploymentInfo, members: readonly PodInfo[], sort: PodSort, cache: RowCache): Row[] {
+function groupRows(d: DeploymentInfo, members: readonly PodInfo[], sort: PodSort, cache: RowCache, wide?: boolean): Row[] {
 	const groups = cache.weak<readonly PodInfo[], {deployment: DeploymentInfo; sort: PodSort; rows: Row[]}>(groupRows);
 	const cached = groups.get(members);
 	if (cached?.deployment === d && cached.sort === sort) return cached.rows;
-	const rows: Row[] = [new DeploymentRow(d, members, cache)];
-	for (const pod of sortedPods(members, sort)) rows.push(podRow(pod, cache));
+	const rows: Row[] = [new DeploymentRow(d, members, cache, wide)];
+	for (const pod of sortedPods(members, sort)) rows.push(podRow(pod, cache, wide));
 	groups.set(members, {deployment: d, sort, rows});
 	return rows;
 }
@@ -197,7 +211,8 @@ const noPods: readonly PodInfo[] = Object.freeze([]);
  * deployments whose pods are worst off first (then by name), and in each its pods in trouble first;
  * by name: as kubectl lists them.
  */
-export function buildPodRows(podGroups: Readonly<Record<string, readonly PodInfo[]>>, deployments: Record<string, DeploymentInfo>, sort: PodSort, cache: RowCache): Row[] {
+export function buildPodRows(podGroups: Readonly<Record<string, readonly PodInfo[]>>, deployments: Record<string, DeploymentInfo>, sort: PodSort, cache: RowCache, wide?: boolean): Row[] {
+	if (wide) return buildWidePodRows(podGroups, deployments, sort, cache);
 	const rows: Row[] = [];
 	const rank = (d: DeploymentInfo) => groupProblems(podGroups[d.name] ?? noPods, cache).rank;
 	const ordered = Object.values(deployments).sort(sort === 'problems' ? (a, b) => rank(a) - rank(b) || byName(a, b) : byName);
@@ -213,10 +228,49 @@ export function buildPodRows(podGroups: Readonly<Record<string, readonly PodInfo
 	return rows;
 }
 
+/** One namespace's (and context's) part of the pane when several are watched. */
+interface Place {
+	context?: string;
+	namespace: string;
+	deployments: DeploymentInfo[];
+	loose: PodInfo[];
+}
+
+/**
+ * Several namespaces or contexts: a heading per namespace (naming its context too), ordered by
+ * context then namespace; under each, its deployments with their pods, then its pods no deployment owns.
+ */
+function buildWidePodRows(podGroups: Readonly<Record<string, readonly PodInfo[]>>, deployments: Record<string, DeploymentInfo>, sort: PodSort, cache: RowCache): Row[] {
+	const rank = (d: DeploymentInfo) => groupProblems(podGroups[objectKey(true, d)] ?? noPods, cache).rank;
+	const places = new Map<string, Place>();
+	const placeFor = (object: {namespace: string; context?: string}): Place => {
+		const key = placeOf(object);
+		let place = places.get(key);
+		if (!place) places.set(key, (place = {...placeRef(object), deployments: [], loose: []}));
+		return place;
+	};
+	for (const d of Object.values(deployments)) placeFor(d).deployments.push(d);
+	for (const [key, members] of Object.entries(podGroups)) if (!deployments[key] && members[0]) placeFor(members[0]).loose.push(...members);
+	const rows: Row[] = [];
+	for (const key of [...places.keys()].sort()) {
+		const place = places.get(key)!;
+		const label = place.context === undefined ? `namespace ${place.namespace}` : `context ${place.context} · namespace ${place.namespace}`;
+		rows.push({key: `n:${key}`, tone: 'muted', heading: true, ref: {kind: 'pods', key: `section/${key}`, ...placeRef(place)}, search: '', cells: [{text: `▾ ${label}`, bold: true}]});
+		for (const d of place.deployments.sort(sort === 'problems' ? (a, b) => rank(a) - rank(b) || byName(a, b) : byName)) {
+			for (const row of groupRows(d, podGroups[objectKey(true, d)] ?? noPods, sort, cache, true)) rows.push(row);
+		}
+		if (place.loose.length > 0) {
+			rows.push({key: `d:${key}`, tone: 'muted', heading: true, ref: {kind: 'pods', key: `section/${key}other pods`}, search: '', cells: [{text: '▾ (no deployment)', bold: true}]});
+			for (const pod of sortedPods(place.loose.sort(byName), sort)) rows.push(podRow(pod, cache, true));
+		}
+	}
+	return rows;
+}
+
 /** The Pods pane's rows: each deployment's header row, then its pods; then the pods no deployment owns; in the pane's order. */
 export function podRows(state: IncidentState, cache: RowCache): readonly Row[] {
-	const {podGroups, deployments} = podsData.of(state);
-	return cache.memo(buildPodRows)(podGroups, deployments, podSortOf(state), cache);
+	const {podGroups, deployments, wide} = podsData.of(state);
+	return cache.memo(buildPodRows)(podGroups, deployments, podSortOf(state), cache, wide);
 }
 
 /** Filter that keeps a deployment's header row when any of its pods matches. */

@@ -10,7 +10,7 @@ import type {FeedFailure} from '../../store/types.js';
 import type {EventData} from '../../timeline/events.js';
 import {failureOf, worstFailure} from '../failure.js';
 import type {KindContext} from '../types.js';
-import {applyClusterChanges, clusterData} from './cluster-data.js';
+import {applyClusterChanges, clusterData, objectKey, type Placed} from './cluster-data.js';
 import {podsData} from './data.js';
 
 type Signal = EventData['signal'];
@@ -25,6 +25,9 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 	// refresh.podsMs (see the config schema); timeline signals do not wait.
 	const flushMs = ctx.config.refresh.podsMs;
 	const {now} = ctx;
+	// Several namespaces or contexts: names repeat across them, so objects are known by where they are too.
+	const wide = Boolean(cluster.namespaces ?? cluster.contexts);
+	const keyOf = (object: Placed) => objectKey(wide, object);
 	const stopper = new AbortController();
 	const stop = () => {
 		if (stopper.signal.aborted) return;
@@ -36,7 +39,7 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 	};
 	ctx.signal.addEventListener('abort', stop, {once: true});
 
-	// What we last saw, to detect transitions (references to the same rows the store holds).
+	// What we last saw, to detect transitions (references to the same rows the store holds), by keyOf.
 	const pods = new Map<string, PodInfo>();
 	const deployments = new Map<string, DeploymentInfo>();
 	/** Pods that already signalled CrashLoopBackOff; re-armed once the pod is fully ready. */
@@ -82,12 +85,12 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 			signal({kind: 'pod.oomkilled', level: 'crit', message: `pod ${pod.name} OOMKilled${owner}, ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}`, subject, value: pod.restarts});
 		}
 		if (crashLoopingNow(pod)) {
-			if (!crashLooping.has(pod.name)) {
-				crashLooping.add(pod.name);
+			if (!crashLooping.has(keyOf(pod))) {
+				crashLooping.add(keyOf(pod));
 				signal({kind: 'pod.crashloop', level: 'crit', message: `pod ${pod.name} in ${pod.waitingReason}${owner}, ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}`, subject, value: pod.restarts});
 			}
 		} else if (pod.containers > 0 && pod.ready === pod.containers) {
-			crashLooping.delete(pod.name);
+			crashLooping.delete(keyOf(pod));
 		}
 	};
 
@@ -96,7 +99,7 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 		if (!previous) {
 			// A deployment created during the incident: its first rollout.
 			if (!d.rolloutComplete) {
-				rollingOut.add(d.name);
+				rollingOut.add(keyOf(d));
 				signal({kind: 'rollout.started', level: 'info', message: `deployment ${d.name} created, rolling out revision ${d.revision} (${imagesText(d.images)})`, subject, value: d.revision});
 			}
 			return;
@@ -104,14 +107,14 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 		const newRevision = d.revision !== previous.revision;
 		const newSpec = d.generation > previous.generation;
 		if (newRevision || (newSpec && !d.rolloutComplete)) {
-			rollingOut.add(d.name);
+			rollingOut.add(keyOf(d));
 			const message = newRevision
 				? `deployment ${d.name} rollout started: revision ${previous.revision} -> ${d.revision} (${imagesText(d.images)})`
 				: `deployment ${d.name} rollout started: generation ${d.generation}, ${d.replicas} replicas`;
 			signal({kind: 'rollout.started', level: 'info', message, subject, value: d.revision});
 		}
-		if (d.rolloutComplete && rollingOut.has(d.name)) {
-			rollingOut.delete(d.name);
+		if (d.rolloutComplete && rollingOut.has(keyOf(d))) {
+			rollingOut.delete(keyOf(d));
 			signal({kind: 'rollout.finished', level: 'ok', message: `deployment ${d.name} rollout finished: revision ${d.revision}, ${d.availableReplicas}/${d.replicas} available`, subject, value: d.revision});
 		}
 	};
@@ -119,20 +122,20 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 	const observe = (change: ClusterChange) => {
 		if (change.kind === 'pod') {
 			if (change.type === 'delete') {
-				pods.delete(change.name);
-				crashLooping.delete(change.name);
+				pods.delete(keyOf(change));
+				crashLooping.delete(keyOf(change));
 				return;
 			}
-			podSignals(change.pod, pods.get(change.pod.name));
-			pods.set(change.pod.name, change.pod);
+			podSignals(change.pod, pods.get(keyOf(change.pod)));
+			pods.set(keyOf(change.pod), change.pod);
 		} else {
 			if (change.type === 'delete') {
-				deployments.delete(change.name);
-				rollingOut.delete(change.name);
+				deployments.delete(keyOf(change));
+				rollingOut.delete(keyOf(change));
 				return;
 			}
-			deploymentSignals(change.deployment, deployments.get(change.deployment.name));
-			deployments.set(change.deployment.name, change.deployment);
+			deploymentSignals(change.deployment, deployments.get(keyOf(change.deployment)));
+			deployments.set(keyOf(change.deployment), change.deployment);
 		}
 	};
 
@@ -147,26 +150,34 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 					pending.clear();
 					if (initialized) {
 						// A relist (after 410 Gone or a reconnect): compare with what we knew.
-						for (const pod of nextPods) if (pods.has(pod.name)) podSignals(pod, pods.get(pod.name));
-						for (const d of nextDeployments) if (deployments.has(d.name)) deploymentSignals(d, deployments.get(d.name));
+						for (const pod of nextPods) if (pods.has(keyOf(pod))) podSignals(pod, pods.get(keyOf(pod)));
+						for (const d of nextDeployments) if (deployments.has(keyOf(d))) deploymentSignals(d, deployments.get(keyOf(d)));
 					} else {
-						for (const pod of nextPods) if (crashLoopingNow(pod)) crashLooping.add(pod.name);
-						for (const d of nextDeployments) if (!d.rolloutComplete) rollingOut.add(d.name);
+						for (const pod of nextPods) if (crashLoopingNow(pod)) crashLooping.add(keyOf(pod));
+						for (const d of nextDeployments) if (!d.rolloutComplete) rollingOut.add(keyOf(d));
 					}
 					pods.clear();
 					deployments.clear();
-					for (const pod of nextPods) pods.set(pod.name, pod);
-					for (const d of nextDeployments) deployments.set(d.name, d);
+					for (const pod of nextPods) pods.set(keyOf(pod), pod);
+					for (const d of nextDeployments) deployments.set(keyOf(d), d);
 					initialized = true;
-					store.getState().dataReceived(podsData, clusterData(nextPods, nextDeployments), now());
+					store.getState().dataReceived(podsData, clusterData(nextPods, nextDeployments, wide), now());
 					reassertErrors();
 				},
 				change(change) {
 					if (stopper.signal.aborted) return;
-					if (change.type === 'upsert' && (change.kind === 'pod' ? sameRow(pods.get(change.pod.name), change.pod) : sameRow(deployments.get(change.deployment.name), change.deployment))) return;
+					if (change.type === 'upsert' && (change.kind === 'pod' ? sameRow(pods.get(keyOf(change.pod)), change.pod) : sameRow(deployments.get(keyOf(change.deployment)), change.deployment))) return;
 					observe(change);
-					pending.set(`${change.kind}/${change.type === 'upsert' ? (change.kind === 'pod' ? change.pod.name : change.deployment.name) : change.name}`, change);
+					pending.set(`${change.kind}/${keyOf(change.type === 'upsert' ? (change.kind === 'pod' ? change.pod : change.deployment) : change)}`, change);
 					timer ??= setTimeout(flush, flushMs);
+				},
+				// Several contexts: each one's connection is a feed of its own, so the header names the one failing.
+				contextState(state) {
+					if (stopper.signal.aborted) return;
+					const feed = `cluster ${state.context}`;
+					if (state.status === 'loading') store.getState().feedLoading(feed);
+					else if (state.status === 'ok') store.getState().feedRecovered(feed, now());
+					else store.getState().feedFailed(feed, `${state.error ?? 'failing'}${retryText(state.retryInMs)}`, now());
 				},
 				// Watched narrower than asked (403 at cluster scope): said once, as a warning.
 				scope: ({note}) => note && store.getState().warned(note),
@@ -182,9 +193,8 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 						reassertErrors();
 						return;
 					}
-					const seconds = retryInMs >= 1000 ? `${Math.round(retryInMs / 1000)} s` : `${retryInMs} ms`;
 					const standing = permanent.size > 0 ? `${[...permanent.keys()].join('; ')}; ` : '';
-					store.getState().feedFailed('cluster', `${standing}${error.message} (retrying in ${seconds})`, now(), worstFailure([failureOf(error), ...permanent.values()]));
+					store.getState().feedFailed('cluster', `${standing}${error.message}${retryText(retryInMs)}`, now(), worstFailure([failureOf(error), ...permanent.values()]));
 				},
 			},
 			stopper.signal,
@@ -195,6 +205,12 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 		});
 
 	return stop;
+}
+
+/** " (retrying in 2 s)", or nothing when the watch gave up (null) or did not say. */
+function retryText(retryInMs: number | null | undefined): string {
+	if (retryInMs === null || retryInMs === undefined) return '';
+	return ` (retrying in ${retryInMs >= 1000 ? `${Math.round(retryInMs / 1000)} s` : `${retryInMs} ms`})`;
 }
 
 /** In back-off after crashing, an app container or an init container (kubectl: Init:CrashLoopBackOff). */

@@ -32,6 +32,23 @@ describe('the cluster slice', () => {
 		expect(data.pods.get('web-2')?.deployment).toBe('web');
 	});
 
+	it('watching several contexts: the same namespace and names in two contexts stay apart, grouped by context and namespace, and a deletion in one leaves the other', () => {
+		const at = <T extends object>(object: T, context: string): T => ({...object, context});
+		const before = clusterData([at(pod('api-1', 'api'), 'prod-eu'), at(pod('api-1', 'api'), 'prod-us')], [at(api, 'prod-eu'), at(api, 'prod-us')], true);
+		expect(before.pods.size).toBe(2);
+		expect(Object.keys(before.deployments).sort()).toEqual([`prod-eu/${api.namespace}/api`, `prod-us/${api.namespace}/api`]);
+		const after = applyClusterChanges(before, [
+			{kind: 'pod', type: 'upsert', pod: at(pod('api-1', 'api', {restarts: 3}), 'prod-us')},
+			{kind: 'pod', type: 'delete', name: 'api-1', namespace: api.namespace, context: 'prod-eu'},
+			{kind: 'deployment', type: 'delete', name: 'api', namespace: api.namespace, context: 'prod-eu'},
+		]);
+		expect([...after.pods.values()]).toEqual([expect.objectContaining({context: 'prod-us', restarts: 3})]);
+		expect(Object.values(after.deployments).map(d => d.context)).toEqual(['prod-us']);
+		const rows = buildPodRows(after.podGroups, after.deployments, 'name', new RowCache(), true);
+		expect(rows.map(r => r.cells[0]!.text.trim())).toEqual([`▾ context prod-us · namespace ${api.namespace}`, '▾ api', 'api-1']);
+		expect(rows[2]!.ref).toMatchObject({pod: 'api-1', namespace: api.namespace, context: 'prod-us'});
+	});
+
 	it('replaces only the groups a change touches', () => {
 		const before = clusterData([pod('api-1', 'api'), pod('api-2', 'api'), pod('web-1', 'web')], [api, web]);
 		const after = applyClusterChanges(before, [{kind: 'pod', type: 'upsert', pod: pod('api-2', 'api', {restarts: 1})}]);

@@ -1,10 +1,16 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {createKubeCluster} from '../../../source/clients/kube-cluster.js';
+import {createContextsCluster} from '../../../source/clients/kube/contexts.js';
+import {sourcesSummary} from '../../../source/store/feeds.js';
 import {configSchema} from '../../../source/config/schema.js';
 import type {Cluster, ClusterWatcher, DeploymentInfo, PodInfo} from '../../../source/ports/cluster.js';
 import {startKubernetesSource} from '../../../source/kinds/pods/source.js';
 import {createIncidentStore, type IncidentStore} from '../../../source/store/store.js';
-import {podTone} from '../../../source/kinds/pods/rows.js';
+import {podRows, podTone} from '../../../source/kinds/pods/rows.js';
+import {RowCache} from '../../../source/store/memo.js';
 import type {AppendEvent, EventData, EventType, TimelineEvent} from '../../../source/timeline/events.js';
 import {startFakeKubeServer, type FakeKubeServer} from '../../support/fake-kube-server.js';
 import {waitFor} from '../../support/wait.js';
@@ -304,5 +310,77 @@ describe('startKubernetesSource on the API server', () => {
 		server.update('pods', name, p => (p.status.containerStatuses[0].ready = true));
 		await waitFor(() => podsData.of(store.getState()).pods.get(name)?.ready === 1);
 		expect(recorded.signals()).toEqual([expect.objectContaining({kind: 'pod.oomkilled', subject: `pod/${name}`})]);
+	});
+
+	it('-A: a deployment and its pods named alike in two namespaces both show, grouped by namespace; a deletion in one leaves the other', async () => {
+		server = await startFakeKubeServer();
+		server.addNamespace('team-a');
+		server.addNamespace('team-b');
+		server.addDeployment({name: 'api', images: ['a/api:1'], replicas: 1, pods: 0, namespace: 'team-a'});
+		server.addDeployment({name: 'api', images: ['b/api:2'], replicas: 1, pods: 0, namespace: 'team-b'});
+		server.addPod('api', {name: 'api-0', namespace: 'team-a'});
+		server.addPod('api', {name: 'api-0', namespace: 'team-b'});
+		const cluster = await createKubeCluster({kubeconfig: server.kubeconfigPath, readonly: true, fieldManager: 'incident-tui/test', namespaces: 'all'});
+		const {store} = start(cluster);
+		const data = () => podsData.of(store.getState());
+		const inNamespace = (namespace: string) => [...data().pods.values()].filter(p => p.namespace === namespace && p.name === 'api-0');
+		await waitFor(() => inNamespace('team-a').length === 1 && inNamespace('team-b').length === 1 && server!.watchCount('pods') === 1, {message: 'api-0 of both namespaces listed'});
+		expect(Object.values(data().deployments).map(d => `${d.namespace}/${d.name} ${d.images.join()}`).sort()).toEqual(['team-a/api a/api:1', 'team-b/api b/api:2']);
+		const cache = new RowCache();
+		const text = () => podRows(store.getState(), cache).map(r => r.cells.map(c => c.text).join(' ').trim());
+		const headings = text().filter(t => t.includes('namespace'));
+		expect(headings).toEqual([expect.stringContaining('team-a'), expect.stringContaining('team-b')]);
+		const shown = text();
+		expect(shown.filter(t => t.startsWith('api-0')).length).toBe(2);
+		server.update('pods', 'api-0', p => (p.status.containerStatuses[0].restartCount = 7), 'team-b');
+		await waitFor(() => inNamespace('team-b')[0]?.restarts === 7, {message: 'team-b api-0 updated'});
+		expect(inNamespace('team-a')[0]?.restarts).toBe(0);
+		server.remove('pods', 'api-0', 'team-a');
+		await waitFor(() => inNamespace('team-a').length === 0, {message: 'team-a api-0 deleted'});
+		expect(inNamespace('team-b')).toEqual([expect.objectContaining({restarts: 7})]);
+		server.remove('deployments', 'api', 'team-b');
+		await waitFor(() => Object.values(data().deployments).length === 1, {message: 'team-b api deleted'});
+		expect(Object.values(data().deployments)[0]?.namespace).toBe('team-a');
+	});
+});
+
+describe('startKubernetesSource on two contexts', () => {
+	const servers: FakeKubeServer[] = [];
+	let dir: string | undefined;
+	afterEach(async () => {
+		for (const stop of stops.splice(0)) stop();
+		await Promise.all(servers.splice(0).map(s => s.close()));
+		if (dir) rmSync(dir, {recursive: true, force: true});
+	});
+
+	it('a feed per context in the header (cluster prod-eu, cluster prod-us): one failing says so with its error while the other stays ok; the same names in both stay apart', async () => {
+		const [eu, us] = await Promise.all([startFakeKubeServer(), startFakeKubeServer()]);
+		servers.push(eu, us);
+		eu.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 1, pods: 0});
+		us.addDeployment({name: 'api', images: ['shop/api:1.5.0'], replicas: 1, pods: 0});
+		eu.addPod('api', {name: 'api-0'});
+		us.addPod('api', {name: 'api-0'});
+		dir = mkdtempSync(join(tmpdir(), 'pods-contexts-'));
+		const kubeconfig = join(dir, 'kubeconfig');
+		const lines = ['apiVersion: v1', 'kind: Config', 'clusters:'];
+		for (const [name, server] of [['prod-eu', eu], ['prod-us', us]] as const) lines.push(`- name: ${name}`, '  cluster:', `    server: ${server.url}`, '    insecure-skip-tls-verify: true');
+		lines.push('users:', '- name: viewer', '  user:', '    token: fake-token', 'contexts:');
+		for (const name of ['prod-eu', 'prod-us']) lines.push(`- name: ${name}`, '  context:', `    cluster: ${name}`, '    user: viewer', '    namespace: shop');
+		lines.push('current-context: prod-eu', '');
+		writeFileSync(kubeconfig, lines.join('\n'));
+		const cluster = await createContextsCluster({kubeconfig, readonly: true, fieldManager: 'incident-tui/test', backoff: {initialMs: 50, maxMs: 200}}, ['prod-eu', 'prod-us']);
+		const {store} = start(cluster);
+		const feeds = () => store.getState().feeds;
+		await waitFor(() => feeds()['cluster prod-eu']?.status === 'ok' && feeds()['cluster prod-us']?.status === 'ok' && us.watchCount('pods') === 1, {message: 'both contexts ok'});
+		const pods = [...podsData.of(store.getState()).pods.values()];
+		expect(pods.map(p => `${p.context} ${p.name}`).sort()).toEqual(['prod-eu api-0', 'prod-us api-0']);
+		expect(sourcesSummary(feeds(), Date.now())).toEqual([{text: '3 sources ok', tone: 'ok'}]);
+
+		us.dropConnections('pods', {refuseNext: 3});
+		await waitFor(() => feeds()['cluster prod-us']?.status === 'error', {message: 'prod-us failing'});
+		expect(feeds()['cluster prod-us']?.error).toMatch(/retrying in/);
+		expect(feeds()['cluster prod-eu']?.status).toBe('ok');
+		expect(sourcesSummary(feeds(), Date.now()).map(p => p.text)).toContainEqual(expect.stringMatching(/^cluster prod-us: stale/));
+		await waitFor(() => feeds()['cluster prod-us']?.status === 'ok', {message: 'prod-us back'});
 	});
 });
