@@ -59,6 +59,10 @@ export class Controller implements CockpitController {
 		this.#actions.requestStep(stepId, commandIndex);
 	}
 
+	enterVariables(stepId: string, commandIndex: number | undefined, values: Record<string, string>): void {
+		this.#actions.enterVariables(stepId, commandIndex, values);
+	}
+
 	requestConfigCommand(id?: string): void {
 		this.#actions.requestConfigCommand(id);
 	}

@@ -20,6 +20,8 @@ export class RunbookState {
 	variables: Record<string, string>;
 	/** The alert that chose it: its labels fill the variables, and its namespace is checked against every action's. */
 	alert: AlertInfo | undefined;
+	/** Values the operator entered in the variables form: they beat every other source, --var too. */
+	readonly entered: Record<string, string> = {};
 
 	constructor(
 		private readonly store: IncidentStore,
@@ -38,7 +40,7 @@ export class RunbookState {
 	apply(next: Runbook | null, alert?: AlertInfo): void {
 		this.loaded = next;
 		this.alert = alert;
-		if (next) this.variables = {...resolveVariables(next, {alertLabels: alert?.labels, config: {namespace: this.env.namespace}, cli: this.given}).values, ...this.given};
+		if (next) this.variables = {...resolveVariables(next, {alertLabels: alert?.labels, config: {namespace: this.env.namespace}, cli: this.given}).values, ...this.given, ...this.entered};
 		// Shown and recorded with this incident's values in its titles ("Roll back checkout"), secrets masked.
 		this.runbook = next && withFilledTitles(next, this.maskedVariables());
 		this.store.getState().runbookLoaded(this.runbook);
@@ -47,7 +49,13 @@ export class RunbookState {
 	/** The cockpit's namespace changed (the cluster named its own): the variables follow it. */
 	namespaceChanged(): void {
 		if (this.loaded) this.apply(this.loaded, this.alert);
-		else this.variables = {namespace: this.env.namespace, ...this.given};
+		else this.variables = {namespace: this.env.namespace, ...this.given, ...this.entered};
+	}
+
+	/** The operator entered values in the variables form: they fill the commands from now on. */
+	enter(values: Record<string, string>): void {
+		Object.assign(this.entered, values);
+		this.variables = {...this.variables, ...values};
 	}
 
 	/** The names of the variables whose values are masked wherever a command is shown. */
