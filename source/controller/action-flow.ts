@@ -15,7 +15,7 @@ import {podsData} from '../kinds/pods/data.js';
 import type {Cluster} from '../ports/cluster.js';
 import {checkValue} from '../runbook/command-safety.js';
 import type {RunbookCommand, RunbookStep, RunbookVariable} from '../runbook/model.js';
-import {resolveVariable, unknownVariables, validateVariable} from '../runbook/variables.js';
+import {markedCommand, resolveVariable, unknownVariables, validateVariable, type MarkedPart} from '../runbook/variables.js';
 import {REDACTED} from '../timeline/redact.js';
 import {stepDeployment} from '../runbook/template.js';
 import {commandChoice, type VariableField} from '../store/types.js';
@@ -230,6 +230,14 @@ export class ActionFlow {
 			.catch(this.#fail);
 	}
 
+	/** The command as written with each value marked and its source; undefined when it has no placeholder. */
+	#marked(command: RunbookCommand): MarkedPart[] | undefined {
+		const text = [command.script ?? '', ...(command.argv ?? [])].join('\n');
+		const resolved = this.ports.runbook.sources(text);
+		if (resolved.length === 0) return undefined;
+		return markedCommand(command, resolved);
+	}
+
 	/** Reads what a rollback, scale or restart would change (no mutating call). */
 	#prepareDeploymentAction(cluster: Cluster, kind: DeploymentActionKind, deployment: string, options: {toRevision?: number; replicas?: number}): Promise<ActionRequest> {
 		const replicas = podsData.of(this.ports.store.getState()).deployments[deployment]?.replicas;
@@ -252,7 +260,10 @@ export class ActionFlow {
 				const secretVars = runbook.secretVariables();
 				return commandAction.prepare({command, vars: runbook.variables, secretVars, declared: runbook.runbook?.variables ?? [], env: {...env, namespace}, newId: newEventId, redact: this.ports.redact, kube, dangerous});
 			})
-			.then(request => this.#open(request, warnings))
+			.then(request => {
+				const marked = this.#marked(command);
+				return this.#open(marked ? {...request, marked} : request, warnings);
+			})
 			.catch(this.#fail);
 	}
 

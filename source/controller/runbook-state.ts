@@ -10,6 +10,8 @@ import {withFilledTitles} from '../runbook/template.js';
 import type {IncidentStore} from '../store/store.js';
 import type {EnvInfo} from '../store/types.js';
 import {REDACTED} from '../timeline/redact.js';
+import {resolveVariable, type ResolvedVariable} from '../runbook/variables.js';
+import {placeholders} from '../runbook/template.js';
 
 export class RunbookState {
 	/** The active runbook as shown: its titles filled in, secrets masked. */
@@ -61,6 +63,24 @@ export class RunbookState {
 	/** The names of the variables whose values are masked wherever a command is shown. */
 	secretVariables(): string[] {
 		return this.loaded?.variables.filter(v => v.secret).map(v => v.name) ?? [];
+	}
+
+	/**
+	 * Each variable `text` uses with the value the commands are filled with and where that value came
+	 * from (runbook/variables.ts, in its order: entered, --var, alert, session, default); no source
+	 * when the sources give another value than the one used.
+	 */
+	sources(text: string): ResolvedVariable[] {
+		const declared = this.loaded?.variables ?? [];
+		const inputs = {entered: this.entered, cli: this.given, ...(this.alert ? {alert: {labels: this.alert.labels}} : {}), session: {namespace: this.env.namespace, context: this.env.context}};
+		const names = [...new Set(placeholders(text).map(p => p.name))];
+		return names.map(name => {
+			const variable = declared.find(v => v.name === name) ?? {name, secret: this.secretVariables().includes(name)};
+			const found = resolveVariable(variable, inputs);
+			const value = this.variables[name];
+			if (value === undefined) return {name, variable};
+			return found.value === value && found.source ? {name, variable, value, source: found.source} : {name, variable, value};
+		});
 	}
 
 	/** The variables as shown: secret ones masked. */

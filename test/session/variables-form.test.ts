@@ -69,4 +69,28 @@ describe('session: the variables form opened by x', () => {
 		}
 		await harness.stop(session);
 	});
+
+	it('the confirmation shows the command with each substituted value marked, and where it came from', async () => {
+		const dir = harness.tempDir('vars-');
+		const file = writeRunbook(dir, 'restart.md', markdown);
+		const session = await harness.open({stateDir: harness.tempDir(), incidentId: 'inc-20261206-0300-mark', runbookRef: file, namespace: 'shop', variables: {deployment: 'checkout'}});
+		const {store, controller} = session;
+		const step = store.getState().runbook!.steps[0]!;
+		const ui = await renderCockpit({store, controller: recordingController(forwardedTo(controller)), width: 140, height: 40});
+		try {
+			controller.requestStep(step.id);
+			await ui.waitForFrame(f => f.includes('API_TOKEN:'), 'the variables form (the token only)');
+			await ui.press('s3cr3t', keys.enter);
+			await ui.waitForFrame(f => f.includes('filled'), 'the confirmation with its values marked');
+			const frame = ui.frame();
+			expect(frame).toContain('kubectl -n ‹shop› rollout restart deployment/‹checkout› --token ‹••••›');
+			expect(frame).toMatch(/‹shop›\s+cluster-namespace: session namespace/);
+			expect(frame).toMatch(/‹checkout›\s+deployment: --var/);
+			expect(frame).toMatch(/‹••••›\s+API_TOKEN: entered in the cockpit/);
+			expect(frame).not.toContain('s3cr3t');
+		} finally {
+			ui.unmount();
+		}
+		await harness.stop(session);
+	});
 });
