@@ -135,7 +135,7 @@ export class Controller implements CockpitController {
 
 	showDetails(ref: RowRef): void {
 		const {store, redact, now, metrics, runbook} = this.ports;
-		detailsFor(ref, store.getState(), this.ports.cluster(), {redact, now, variables: runbook.variables, secretVariables: runbook.secretVariables(), metrics})
+		detailsFor(ref, store.getState(), this.ports.cluster(), {redact, now, variables: runbook.variables, secretVariables: runbook.secretVariables(), variableRows: runbook.variableRows(), metrics})
 			.then(details => store.getState().dialogOpened({kind: 'details', ...details}))
 			.catch(this.#fail);
 	}

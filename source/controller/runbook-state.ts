@@ -10,7 +10,7 @@ import {withFilledTitles} from '../runbook/template.js';
 import type {IncidentStore} from '../store/store.js';
 import type {EnvInfo} from '../store/types.js';
 import {REDACTED} from '../timeline/redact.js';
-import {resolveVariable, type ResolvedVariable} from '../runbook/variables.js';
+import {resolveVariable, sourceText, type ResolvedVariable} from '../runbook/variables.js';
 import {placeholders} from '../runbook/template.js';
 
 export class RunbookState {
@@ -81,6 +81,13 @@ export class RunbookState {
 			if (value === undefined) return {name, variable};
 			return found.value === value && found.source ? {name, variable, value, source: found.source} : {name, variable, value};
 		});
+	}
+
+	/** The variables view: every variable of the runbook, its value (secrets masked) and where it came from. */
+	variableRows(): Array<{name: string; value?: string; source: string}> {
+		const names = this.loaded?.variables.map(v => `{{${v.name}}}`).join(' ') ?? '';
+		const masked = this.maskedVariables();
+		return this.sources(names).map(item => ({name: item.name, ...(item.value === undefined ? {} : {value: masked[item.name]}), source: item.value === undefined ? sourceText(undefined) : item.source ? sourceText(item.source) : 'set when the runbook was chosen'}));
 	}
 
 	/** The variables as shown: secret ones masked. */

@@ -93,4 +93,24 @@ describe('session: the variables form opened by x', () => {
 		}
 		await harness.stop(session);
 	});
+
+	it("a step's details list every variable of the runbook, its value and where it came from (secrets masked)", async () => {
+		const dir = harness.tempDir('vars-');
+		const file = writeRunbook(dir, 'restart.md', markdown);
+		const session = await harness.open({stateDir: harness.tempDir(), incidentId: 'inc-20261206-0300-view', runbookRef: file, namespace: 'shop', variables: {deployment: 'checkout', API_TOKEN: 's3cr3t'}});
+		const {store, controller} = session;
+		const step = store.getState().runbook!.steps[0]!;
+		controller.showDetails({kind: 'runbook', key: step.id});
+		const details = await waitFor(() => {
+			const dialog = store.getState().ui.dialog;
+			return dialog?.kind === 'details' ? dialog : undefined;
+		}, {message: 'the step details'});
+		const lines = [...details.lines, ...(details.parts ?? []).flatMap(part => ('lines' in part ? part.lines : []))];
+		const at = lines.indexOf('Variables (value · where it came from):');
+		expect(at).toBeGreaterThan(-1);
+		expect(lines.slice(at + 1, at + 4)).toEqual(['  cluster-namespace = shop · session namespace', '  deployment = checkout · --var', '  API_TOKEN = [REDACTED] · --var']);
+		expect(JSON.stringify(details)).not.toContain('s3cr3t');
+		await harness.stop(session);
+	});
 });
+
