@@ -81,6 +81,11 @@ export interface ActionRequest {
 	alternatives?: {older: boolean; newer: boolean};
 	timeoutMs: number;
 	params: ActionParams;
+	/**
+	 * A runbook command as written, each value put in it a part of its own with where it came from
+	 * (runbook/variables.ts markedCommand; secret values masked): what the confirmation marks.
+	 */
+	marked?: Array<{text: string} | {variable: string; value: string; source: string; secret: boolean}>;
 }
 
 /** "Scale deployment/cart", "Roll back deployment/checkout", "Run logs": the action and its object, once. */

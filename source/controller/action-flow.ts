@@ -15,9 +15,11 @@ import {objectKey} from '../kinds/pods/cluster-data.js';
 import {podsData} from '../kinds/pods/data.js';
 import type {Cluster, ObjectPlace} from '../ports/cluster.js';
 import {checkValue} from '../runbook/command-safety.js';
-import type {RunbookCommand, RunbookStep} from '../runbook/model.js';
+import type {RunbookCommand, RunbookStep, RunbookVariable} from '../runbook/model.js';
+import {markedCommand, resolveVariable, unknownVariables, validateVariable, type MarkedPart} from '../runbook/variables.js';
+import {REDACTED} from '../timeline/redact.js';
 import {stepDeployment} from '../runbook/template.js';
-import {commandChoice} from '../store/types.js';
+import {commandChoice, type VariableField} from '../store/types.js';
 import {actionRefusal, replayRoles} from '../sync/roles.js';
 import {hhmmss, stepCheckHow} from '../timeline/describe.js';
 import {newEventId} from '../timeline/ids.js';
@@ -86,8 +88,43 @@ export class ActionFlow {
 		}
 		const chosen = step.commands[commandIndex ?? 0];
 		if (!chosen) return;
+		const unknown = this.ports.runbook.loaded ? unknownVariables(this.ports.runbook.loaded, step, this.ports.runbook.variables) : [];
+		if (unknown.length > 0) return this.#askVariables(step, commandIndex, unknown);
 		// Titled after its step ("Run: Check the new pods"), not its generated id, unless it has its own title.
 		this.#prepareCommand(chosen.title ? chosen : {...chosen, title: `Run: ${step.title}`}, true, this.#stepRerunWarnings(step));
+	}
+
+	/** The variables form submitted: each value checked against its variable, recorded (secrets masked), then the step's command prepared. */
+	enterVariables(stepId: string, commandIndex: number | undefined, values: Record<string, string>): void {
+		const loaded = this.ports.runbook.loaded;
+		const step = loaded?.steps.find(s => s.id === stepId);
+		if (!loaded || !step) return;
+		const trimmed = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, value.trim()]));
+		const variables = Object.keys(trimmed).map(name => loaded.variables.find(v => v.name === name) ?? {name, origin: 'placeholder' as const});
+		for (const variable of variables) {
+			const problem = validateVariable(variable, trimmed[variable.name]!);
+			if (problem) return this.#askVariables(step, commandIndex, variables, trimmed, `${variable.name}: ${problem}`);
+		}
+		this.ports.runbook.enter(trimmed);
+		const recorded = Object.fromEntries(variables.map(v => [v.name, v.secret || this.ports.runbook.secretVariables().includes(v.name) ? REDACTED : trimmed[v.name]!]));
+		this.ports.store.getState().dialogClosed();
+		this.ports
+			.append('variables.entered', {runbookId: loaded.id, stepId, values: recorded})
+			.then(() => this.requestStep(stepId, commandIndex))
+			.catch(this.#fail);
+	}
+
+	/** Opens the variables form for `unknown`, each field prefilled with what a source knows of it (else what was typed). */
+	#askVariables(step: RunbookStep, commandIndex: number | undefined, unknown: readonly RunbookVariable[], typed: Record<string, string> = {}, problem?: string): void {
+		const {alert} = this.ports.runbook;
+		const inputs = {...(alert ? {alert: {labels: alert.labels}} : {}), session: {namespace: this.ports.env.namespace, context: this.ports.env.context}};
+		const fields: VariableField[] = unknown.map(variable => ({
+			name: variable.name,
+			value: typed[variable.name] ?? resolveVariable(variable, inputs).value ?? '',
+			hint: variableHint(variable),
+			secret: variable.secret === true,
+		}));
+		this.ports.store.getState().dialogOpened({kind: 'variables', title: `Values for "${step.title}"`, stepId: step.id, ...(commandIndex === undefined ? {} : {commandIndex}), fields, ...(problem ? {problem} : {})});
 	}
 
 	/** `c`: a picker of the config's `commands`, or, given an id, that command's confirmation. */
@@ -201,6 +238,14 @@ export class ActionFlow {
 			.catch(this.#fail);
 	}
 
+	/** The command as written with each value marked and its source; undefined when it has no placeholder. */
+	#marked(command: RunbookCommand): MarkedPart[] | undefined {
+		const text = [command.script ?? '', ...(command.argv ?? [])].join('\n');
+		const resolved = this.ports.runbook.sources(text);
+		if (resolved.length === 0) return undefined;
+		return markedCommand(command, resolved);
+	}
+
 	/** Reads what a rollback, scale or restart would change (no mutating call). */
 	#prepareDeploymentAction(cluster: Cluster, kind: DeploymentActionKind, deployment: string, options: {toRevision?: number; replicas?: number}): Promise<ActionRequest> {
 		const data = podsData.of(this.ports.store.getState());
@@ -226,7 +271,10 @@ export class ActionFlow {
 				const secretVars = runbook.secretVariables();
 				return commandAction.prepare({command, vars: runbook.variables, secretVars, declared: runbook.runbook?.variables ?? [], env: {...env, namespace}, newId: newEventId, redact: this.ports.redact, kube, dangerous});
 			})
-			.then(request => this.#open(request, warnings))
+			.then(request => {
+				const marked = this.#marked(command);
+				return this.#open(marked ? {...request, marked} : request, warnings);
+			})
 			.catch(this.#fail);
 	}
 
@@ -294,4 +342,15 @@ export class ActionFlow {
 	stop(): void {
 		this.#running?.abort();
 	}
+}
+
+/** What the form says under a variable's field: what it must match, what the runbook says of it, where it is used. */
+function variableHint(variable: RunbookVariable): string {
+	const parts: string[] = [];
+	if (variable.description) parts.push(variable.description);
+	if (variable.allowed?.length) parts.push(`one of ${variable.allowed.join(', ')}`);
+	if (variable.pattern) parts.push(`matches ${variable.pattern}`);
+	if (variable.written?.length) parts.push(`written ${variable.written.join(', ')}`);
+	if (variable.uses?.length) parts.push(`line ${variable.uses.join(', ')}`);
+	return parts.join(' · ');
 }

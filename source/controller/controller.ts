@@ -60,6 +60,10 @@ export class Controller implements CockpitController {
 		this.#actions.requestStep(stepId, commandIndex);
 	}
 
+	enterVariables(stepId: string, commandIndex: number | undefined, values: Record<string, string>): void {
+		this.#actions.enterVariables(stepId, commandIndex, values);
+	}
+
 	requestConfigCommand(id?: string): void {
 		this.#actions.requestConfigCommand(id);
 	}
@@ -132,7 +136,7 @@ export class Controller implements CockpitController {
 
 	showDetails(ref: RowRef): void {
 		const {store, redact, now, metrics, runbook} = this.ports;
-		detailsFor(ref, store.getState(), this.ports.cluster(), {redact, now, variables: runbook.variables, secretVariables: runbook.secretVariables(), metrics})
+		detailsFor(ref, store.getState(), this.ports.cluster(), {redact, now, variables: runbook.variables, secretVariables: runbook.secretVariables(), variableRows: runbook.variableRows(), metrics})
 			.then(details => store.getState().dialogOpened({kind: 'details', ...details}))
 			.catch(this.#fail);
 	}

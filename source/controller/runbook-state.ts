@@ -10,6 +10,8 @@ import {withFilledTitles} from '../runbook/template.js';
 import type {IncidentStore} from '../store/store.js';
 import type {EnvInfo} from '../store/types.js';
 import {REDACTED} from '../timeline/redact.js';
+import {resolveVariable, sourceText, type ResolvedVariable} from '../runbook/variables.js';
+import {placeholders} from '../runbook/template.js';
 
 export class RunbookState {
 	/** The active runbook as shown: its titles filled in, secrets masked. */
@@ -20,6 +22,8 @@ export class RunbookState {
 	variables: Record<string, string>;
 	/** The alert that chose it: its labels fill the variables, and its namespace is checked against every action's. */
 	alert: AlertInfo | undefined;
+	/** Values the operator entered in the variables form: they beat every other source, --var too. */
+	readonly entered: Record<string, string> = {};
 
 	constructor(
 		private readonly store: IncidentStore,
@@ -38,7 +42,7 @@ export class RunbookState {
 	apply(next: Runbook | null, alert?: AlertInfo): void {
 		this.loaded = next;
 		this.alert = alert;
-		if (next) this.variables = {...resolveVariables(next, {alertLabels: alert?.labels, config: {namespace: this.env.namespace}, cli: this.given}).values, ...this.given};
+		if (next) this.variables = {...resolveVariables(next, {alertLabels: alert?.labels, config: {namespace: this.env.namespace}, cli: this.given}).values, ...this.given, ...this.entered};
 		// Shown and recorded with this incident's values in its titles ("Roll back checkout"), secrets masked.
 		this.runbook = next && withFilledTitles(next, this.maskedVariables());
 		this.store.getState().runbookLoaded(this.runbook);
@@ -47,12 +51,43 @@ export class RunbookState {
 	/** The cockpit's namespace changed (the cluster named its own): the variables follow it. */
 	namespaceChanged(): void {
 		if (this.loaded) this.apply(this.loaded, this.alert);
-		else this.variables = {namespace: this.env.namespace, ...this.given};
+		else this.variables = {namespace: this.env.namespace, ...this.given, ...this.entered};
+	}
+
+	/** The operator entered values in the variables form: they fill the commands from now on. */
+	enter(values: Record<string, string>): void {
+		Object.assign(this.entered, values);
+		this.variables = {...this.variables, ...values};
 	}
 
 	/** The names of the variables whose values are masked wherever a command is shown. */
 	secretVariables(): string[] {
 		return this.loaded?.variables.filter(v => v.secret).map(v => v.name) ?? [];
+	}
+
+	/**
+	 * Each variable `text` uses with the value the commands are filled with and where that value came
+	 * from (runbook/variables.ts, in its order: entered, --var, alert, session, default); no source
+	 * when the sources give another value than the one used.
+	 */
+	sources(text: string): ResolvedVariable[] {
+		const declared = this.loaded?.variables ?? [];
+		const inputs = {entered: this.entered, cli: this.given, ...(this.alert ? {alert: {labels: this.alert.labels}} : {}), session: {namespace: this.env.namespace, context: this.env.context}};
+		const names = [...new Set(placeholders(text).map(p => p.name))];
+		return names.map(name => {
+			const variable = declared.find(v => v.name === name) ?? {name, secret: this.secretVariables().includes(name)};
+			const found = resolveVariable(variable, inputs);
+			const value = this.variables[name];
+			if (value === undefined) return {name, variable};
+			return found.value === value && found.source ? {name, variable, value, source: found.source} : {name, variable, value};
+		});
+	}
+
+	/** The variables view: every variable of the runbook, its value (secrets masked) and where it came from. */
+	variableRows(): Array<{name: string; value?: string; source: string}> {
+		const names = this.loaded?.variables.map(v => `{{${v.name}}}`).join(' ') ?? '';
+		const masked = this.maskedVariables();
+		return this.sources(names).map(item => ({name: item.name, ...(item.value === undefined ? {} : {value: masked[item.name]}), source: item.value === undefined ? sourceText(undefined) : item.source ? sourceText(item.source) : 'set when the runbook was chosen'}));
 	}
 
 	/** The variables as shown: secret ones masked. */

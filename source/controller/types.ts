@@ -21,6 +21,11 @@ export interface CockpitController extends KindController {
 	 * commands first opens a picker of them, unless `commandIndex` names one.
 	 */
 	requestStep(stepId: string, commandIndex?: number): void;
+	/**
+	 * The variables form was submitted: valid values are recorded in the timeline and the step's
+	 * command is prepared; otherwise the form opens again and says which value was refused and why.
+	 */
+	enterVariables(stepId: string, commandIndex: number | undefined, values: Record<string, string>): void;
 	/** Opens a picker of the config's `commands`, or, given an id, that command's confirmation. */
 	requestConfigCommand(id?: string): void;
 	/** Runs a confirmed request. `input` is the typed value (replicas for scale). */

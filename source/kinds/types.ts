@@ -113,6 +113,8 @@ export interface DetailsContext {
 	variables: Record<string, string>;
 	/** Names of the variables whose values are masked (the runbook's `secret: true`). */
 	secretVariables: string[];
+	/** Every variable of the active runbook with its value (secrets masked) and where it came from, for the variables view. */
+	variableRows?: Array<{name: string; value?: string; source: string}>;
 }
 
 /** What a kind's keys may ask of the cockpit (the controller implements it; components never do I/O). */

@@ -147,7 +147,7 @@ class Scrubber implements Scrub {
 			if (dialog.parts) shown.parts = dialog.parts.map(part => ('lines' in part ? {...part, lines: this.lines(part.lines)} : part.otherwise ? {...part, otherwise: this.lines(part.otherwise)} : part));
 			return shown;
 		}
-		if (dialog.kind === 'pick') return {...dialog, title: this.text(dialog.title), items: dialog.items.map(item => ({...item, label: this.text(item.label)}))};
+		if (dialog.kind === 'pick') return {...dialog, title: this.text(dialog.title), items: dialog.items.map(item => ({...item, label: this.text(item.label), ...(item.description === undefined ? {} : {description: this.text(item.description)})}))};
 		if (dialog.kind === 'confirm') {
 			// What the confirmation shows: a command's text can hold what its author pasted into it. The
 			// request still runs what it was prepared with (its params, and a command's run kept by the controller), not this text.

@@ -93,7 +93,24 @@ export type Dialog =
 	| {kind: 'quit'}
 	/** Taking the incident commander role from `from` (source/controller/role-flow.ts). */
 	| {kind: 'handover'; title: string; text: string; from: string}
-	| {kind: 'pick'; purpose: PickPurpose; title: string; items: Array<{label: string; value: string}>; current?: string};
+	| {kind: 'pick'; purpose: PickPurpose; title: string; items: PickItem[]; current?: string}
+	/** `x` on a step with variables no source gives: one field per variable; `problem` says why the values given were refused. */
+	| {kind: 'variables'; title: string; stepId: string; commandIndex?: number; fields: VariableField[]; problem?: string};
+
+/** A field of the variables form: the variable, its value so far, and what the form says of it (its pattern, where a value could come from). */
+export interface VariableField {
+	name: string;
+	value: string;
+	hint: string;
+	secret: boolean;
+}
+
+/** One row of a picker: what it shows, what picking it hands on, and a muted line beside it (a severity's guidance from the runbook). */
+export interface PickItem {
+	label: string;
+	value: string;
+	description?: string;
+}
 
 /** A pod's log followed in the log dialog (`l`), its last lines kept (`limits.logLines`). */
 export interface FollowedLog {

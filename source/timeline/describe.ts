@@ -99,6 +99,10 @@ export function describeEvent(event: AnyTimelineEvent, max = 300): EventDescript
 			const how = stepCheckHow(event.data);
 			return {text: oneLine(`Step done: ${event.data.title}${how ? ` (${how})` : ''}`, max), tone: 'ok'};
 		}
+		case 'variables.entered': {
+			const values = Object.entries(event.data.values).map(([name, value]) => `${name}=${value}`);
+			return {text: oneLine(`Variables entered: ${values.join(', ')}`, max), tone: 'info'};
+		}
 		case 'step.unchecked': {
 			return {text: oneLine(`Step unchecked: ${event.data.title}`, max), tone: 'muted'};
 		}

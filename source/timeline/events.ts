@@ -80,6 +80,8 @@ export interface EventData {
 	 */
 	'step.checked': {runbookId: string; stepId: string; title: string; auto?: boolean; doneBy?: string; cause?: StepCheckCause};
 	'step.unchecked': {runbookId: string; stepId: string; title: string};
+	/** Values the operator entered in the variables form before running a step (secret ones as [REDACTED]). */
+	'variables.entered': {runbookId: string; stepId: string; values: Record<string, string>};
 	'action.requested': ActionEventBase;
 	'action.confirmed': ActionEventBase;
 	'action.cancelled': Omit<ActionEventBase, 'kubectl'>;

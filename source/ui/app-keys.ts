@@ -12,8 +12,9 @@ import {alertsData} from '../kinds/metrics/alerts.js';
 import type {Kind, KindKey} from '../kinds/types.js';
 import {runbookChoices, type RunbookChoice} from '../runbook/match.js';
 import type {IncidentActions, IncidentStore} from '../store/store.js';
-import type {IncidentState} from '../store/types.js';
-import {severities, statuses} from '../timeline/events.js';
+import type {IncidentState, PickItem} from '../store/types.js';
+import {levelSummary, severityGuidanceFor} from '../runbook/severity.js';
+import {severities, statuses, type Severity} from '../timeline/events.js';
 import type {CockpitController} from './controller.js';
 import {kindKeyElsewhere, kindKeyFor, kindToFocus, listCommands} from './kind-keys.js';
 import {Command, commandFor, keymap} from './keymap.js';
@@ -107,6 +108,12 @@ function moveSelection(command: Command, kind: Kind, state: State, ctx: ScreenKe
 	return Boolean(move);
 }
 
+/** A level of the `S` dialog, with the active runbook's own guidance for it beside it (`P0 Critical · respond < 5 minutes · …`). */
+function severityItem(state: State, severity: Severity): PickItem {
+	const guidance = state.runbook ? severityGuidanceFor(state.runbook, severity).map(levelSummary).join(' | ') : '';
+	return guidance ? {label: severity, value: severity, description: guidance} : {label: severity, value: severity};
+}
+
 /** Opens the picker of the active runbook: those that answer a firing alert first, best first (the first is what an alert chooses), with why; then the rest. */
 function openRunbookPicker(state: State): void {
 	const choices = runbookChoices(alertsData.of(state), state.runbooks);
@@ -162,7 +169,7 @@ function runGlobalCommand(command: Command, kind: Kind, state: State, ctx: Scree
 		case Command.Note:
 			return state.dialogOpened({kind: 'prompt', purpose: 'note', title: 'Add a note to the timeline', value: ''});
 		case Command.Severity:
-			return state.dialogOpened({kind: 'pick', purpose: 'severity', title: `Severity (now ${state.incident.severity})`, items: severities.map(s => ({label: s, value: s})), current: state.incident.severity});
+			return state.dialogOpened({kind: 'pick', purpose: 'severity', title: `Severity (now ${state.incident.severity})`, items: severities.map(s => severityItem(state, s)), current: state.incident.severity});
 		case Command.Status:
 			return state.dialogOpened({kind: 'pick', purpose: 'status', title: `Status (now ${state.incident.status})`, items: statuses.map(s => ({label: s, value: s})), current: state.incident.status});
 		case Command.PickRunbook:

@@ -22,6 +22,7 @@ import {DetailsDialog, LogDialog, OutputDialog} from './dialogs/details-dialog.j
 import {QuitDialog} from './dialogs/quit-dialog.js';
 import {PickDialog} from './dialogs/pick-dialog.js';
 import {HandoverDialog} from './dialogs/handover-dialog.js';
+import {VariablesDialog} from './dialogs/variables-dialog.js';
 
 /**
  * The smallest screen the layout fits (header, five pane titles, footer). Below it the frame would
@@ -84,6 +85,9 @@ function dialogView(dialog: Dialog, common: {width: number; height: number; isAc
 			return <HandoverDialog title={dialog.title} text={dialog.text} from={dialog.from} {...common} />;
 		case 'pick':
 			return <PickDialog purpose={dialog.purpose} title={dialog.title} items={dialog.items} current={dialog.current} {...common} />;
+		case 'variables':
+			// Opened again with the problem when a value is refused: drawn afresh from the values it gives.
+			return <VariablesDialog key={`${dialog.stepId}:${dialog.problem ?? ''}`} title={dialog.title} stepId={dialog.stepId} commandIndex={dialog.commandIndex} fields={dialog.fields} problem={dialog.problem} {...common} />;
 	}
 }
 

@@ -8,6 +8,7 @@ export const inertController: CockpitController = {
 	toggleStep() {},
 	requestDeploymentAction() {},
 	requestStep() {},
+	enterVariables() {},
 	requestConfigCommand() {},
 	confirm() {},
 	cancel() {},

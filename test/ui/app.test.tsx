@@ -1,4 +1,7 @@
+import {readFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
+import {parseMarkdownRunbook} from '../../source/runbook/markdown.js';
 import {createIncidentStore} from '../../source/store/store.js';
 import {commandChoice} from '../../source/store/types.js';
 import type {ActionParams, ActionRequest} from '../../source/actions/types.js';
@@ -780,6 +783,25 @@ describe('pickers', () => {
 		await ui.press(keys.enter);
 		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'setSeverity'));
 		expect(ui.controller.calls.find(([name]) => name === 'setSeverity')?.[1]).toEqual(['SEV1']);
+	});
+
+	it("S shows the active runbook's own guidance beside each level: its criteria and response time", async () => {
+		const store = prefilled();
+		const file = fileURLToPath(new URL('../fixtures/runbooks/priority-scale.md', import.meta.url));
+		store.getState().runbookLoaded(parseMarkdownRunbook(readFileSync(file, 'utf8'), file));
+		const ui = await renderCockpit({store, width: 160, height: 30});
+		cleanup.push(() => ui.unmount());
+		await ui.press('S');
+		await ui.waitForFrame(f => f.includes('Severity (now SEV2)'));
+		// The dialog's rows only (the header names the current severity too).
+		const frame = ui.frame().split('\n').filter(line => line.includes('│')).join('\n');
+		expect(rowOf(frame, 'SEV1 ')).toMatch(/[❯ ] SEV1\s+P0 Critical · respond < 5 minutes · Complete outage of payments/);
+		expect(rowOf(frame, 'SEV2 ')).toMatch(/[❯ ] SEV2\s+P1 High · respond < 15 minutes · Checkout fails for some regions/);
+		expect(rowOf(frame, 'SEV3 ')).toMatch(/[❯ ] SEV3\s+P2 Medium · respond < 1 hour · Refunds delayed/);
+		expect(rowOf(frame, 'SEV4 ')).toMatch(/[❯ ] SEV4\s+P3 Low · respond next business day · Cosmetic errors in receipts/);
+		await ui.press(keys.enter);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'setSeverity'));
+		expect(ui.controller.calls.find(([name]) => name === 'setSeverity')?.[1]).toEqual(['SEV2']);
 	});
 });
 

@@ -31,6 +31,7 @@ export function stepDetails(ref: RowRef, ctx: DetailsContext): Details {
 	const how = tick && stepCheckHow(tick.data);
 	if (tick) parts.push({lines: ['', `checked ${hhmmss(tick.at)} UTC by ${tick.by}${how ? `: ${how}` : ''}`]});
 	if (step.line) parts.push({lines: ['', `${state.runbook?.source}:${step.line}`]});
+	if (ctx.variableRows?.length) parts.push({lines: variableLines(ctx.variableRows)});
 	return withLines({title: `Step: ${step.title}`, parts}, part => stepLiveLines(part, state, ctx.now()));
 }
 
@@ -40,4 +41,9 @@ function sectionDetails(ref: RowRef, {state}: DetailsContext): Details {
 	const title = ref.name ?? ref.key;
 	const steps = state.runbook?.steps.filter(step => step.section === title) ?? [];
 	return {title, lines: steps.length ? steps.map(step => `${state.incident.checkedSteps[step.id] ? '[x]' : '[ ]'} ${step.title}`) : ['(a heading: the rows under it have the details)']};
+}
+
+/** The variables view: each variable of the runbook, its value and where it came from (runbook/variables.ts sourceText). */
+function variableLines(rows: NonNullable<DetailsContext['variableRows']>): string[] {
+	return ['', 'Variables (value · where it came from):', ...rows.map(row => `  ${row.name} = ${row.value ?? '(unknown)'} · ${row.source}`)];
 }

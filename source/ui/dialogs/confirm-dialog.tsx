@@ -96,6 +96,25 @@ function useConfirmKeys(props: {request: ActionRequest; isActive: boolean}) {
 	return {request, value, typed, error, field, editingInput, mustType};
 }
 
+/** A substituted value as the confirmation marks it, in and beside the command: `‹checkout›`. */
+const markValue = (value: string) => `\u2039${value}\u203A`;
+
+/**
+ * The runbook's command as written with each value marked (`filled`), then where each came from
+ * (`from`: `‹checkout›  deployment: alert label deployment`), once per variable.
+ */
+function markedLines(parts: NonNullable<ActionRequest['marked']>): Array<[string, string]> {
+	const filled = parts.map(part => ('text' in part ? part.text : markValue(part.value))).join('');
+	const seen = new Set<string>();
+	const from: Array<[string, string]> = [];
+	for (const part of parts) {
+		if ('text' in part || seen.has(part.variable)) continue;
+		seen.add(part.variable);
+		from.push([from.length === 0 ? 'from' : '', `${markValue(part.value)}  ${part.variable}: ${part.source}`]);
+	}
+	return [['filled', filled], ...from];
+}
+
 /**
  * Names exactly what will change: context, namespace, object, before -> after, and the kubectl
  * equivalent. Scale edits the replica count here; production rollback/scale require typing the
@@ -112,6 +131,7 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 		['change', request.change],
 	];
 	if (request.kubectl) lines.push([request.kind === 'command' ? 'runs' : 'kubectl', request.kubectl]);
+	if (request.marked) lines.push(...markedLines(request.marked));
 	const tone = request.dangerous ? 'warn' : 'info';
 	// Nothing here is cut short: what will change, the warnings and every argument wrap, under
 	// their label. The warnings come before the details, so a short terminal clips details first.
@@ -149,8 +169,8 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 				</>
 			}
 		>
-			{labelled.map(([label, wrapped]) => (
-				<Labelled key={label} label={<Text dimColor>{label}</Text>}>
+			{labelled.map(([label, wrapped], index) => (
+				<Labelled key={`${label}${index}`} label={<Text dimColor>{label}</Text>}>
 					<Text bold={label === 'change'}>{wrapped.join('\n')}</Text>
 				</Labelled>
 			))}

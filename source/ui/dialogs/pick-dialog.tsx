@@ -12,7 +12,7 @@ import {useController, useIncident, useTheme} from '../context.js';
 import {useLatestState} from '../components/text-input.js';
 import {scrollOffset} from '../layout.js';
 import type {IncidentStatus, Role, Severity} from '../../timeline/events.js';
-import {commandChoice, type PickPurpose} from '../../store/types.js';
+import {commandChoice, type PickItem, type PickPurpose} from '../../store/types.js';
 import {displayText} from '../../text/display.js';
 import {DialogFrame, frameLines} from './dialog-frame.js';
 
@@ -34,7 +34,7 @@ const nothingToPick = {
  * that was highlighted before. This one takes such a burst key by key (`useKeyPresses`) and keeps
  * the highlight in a ref (`useLatestState`), as the text fields do.
  */
-export function PickDialog(props: {purpose: PickPurpose; title: string; items: Array<{label: string; value: string}>; current?: string; width: number; height: number; isActive: boolean}) {
+export function PickDialog(props: {purpose: PickPurpose; title: string; items: PickItem[]; current?: string; width: number; height: number; isActive: boolean}) {
 	const controller = useController();
 	const theme = useTheme();
 	const dialogClosed = useIncident(s => s.dialogClosed);
@@ -83,6 +83,7 @@ export function PickDialog(props: {purpose: PickPurpose; title: string; items: A
 				return (
 					<Text key={item.value} wrap="truncate-end" color={selected ? theme.focusBorder : undefined} bold={selected && !theme.color}>
 						{`${selected ? '❯' : ' '} ${displayText(item.label)}`}
+						{item.description ? <Text color={theme.colorOf('muted')}>{`  ${displayText(item.description)}`}</Text> : null}
 					</Text>
 				);
 			})}
