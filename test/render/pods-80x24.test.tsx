@@ -1,3 +1,4 @@
+import '../support/no-ci.js';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {clusterData} from '../../source/kinds/pods/cluster-data.js';
 import {podsData} from '../../source/kinds/pods/data.js';
