@@ -105,7 +105,7 @@ describe.skipIf(!scriptFound)('status pointed at a running demo', () => {
 		cockpit = startCli(['demo']);
 		const home = cockpit.home;
 		const env = {XDG_STATE_HOME: path.join(home, 'state')};
-		await cockpit.shown(/checkout\s+\S+\s+rev 3/, 'checkout at revision 3');
+		await cockpit.shown(/checkout\s+\d+\/\d+\s.*rev 3\b/, 'checkout at revision 3');
 		const running = path.join(home, 'state', 'incident-tui', 'demo-running');
 		expect(readdirSync(running)).toHaveLength(1);
 		const file = path.join(running, readdirSync(running)[0]!);
@@ -114,7 +114,7 @@ describe.skipIf(!scriptFound)('status pointed at a running demo', () => {
 		await pressUntil(cockpit, 'u', e => e.type === 'action.requested', 'the rollback confirmation');
 		cockpit.type('y');
 		await cockpit.event(e => e.type === 'action.succeeded', 'the rollback');
-		await cockpit.shown(/checkout\s+\S+\s+rev 4/, 'checkout at revision 4');
+		await cockpit.shown(/checkout\s+\d+\/\d+\s.*rev 4\b/, 'checkout at revision 4');
 
 		const result = await runCli(['demo', 'status', '--json', '--scrape-interval', '1s'], {home, env, timeoutMs: 45_000});
 		expect(result.stderr).toMatch(/reporting on the running demo inc-\S+ \(process \d+; status --config \S+ does the same\)/);

@@ -107,7 +107,7 @@ describe.skipIf(!scriptFound)('incident-tui demo --incident ID', () => {
 		expect((await readDemoResume(stateDir, id))?.changes).toHaveLength(1);
 		cli = startCli(['demo', '--incident', id, '--state-dir', stateDir]);
 		await cli.shown(/mitigated/, 'the header says mitigated');
-		await cli.shown(/checkout\s+4\/4\s+rev 4\s+rolled out/, 'checkout at revision 4, rolled out');
+		await cli.shown(/checkout\s+4\/4\s+rolled out · rev 4/, 'checkout at revision 4, rolled out');
 		// Under 5% (critical), where the bad deploy keeps it near 10%; its 1 m window fills as traffic comes.
 		let last = '';
 		await waitFor(async () => /5xx ratio\s+[0-4](?:\.\d+)?%/.test((last = await cli!.screen())), {timeoutMs: 60_000, message: 'the 5xx ratio under 5%'}).catch((error: Error) => {
