@@ -8,7 +8,7 @@
 import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {findOnPath} from '../../source/cli/invocation.js';
 import {followPrintedCommands} from '../support/printed-commands.js';
 import {scriptFound} from '../support/terminal-command.js';
@@ -33,8 +33,13 @@ function env(): NodeJS.ProcessEnv {
 	};
 }
 
-beforeAll(() => {
+// Each test its own home: an incident the previous test left open would be offered for resuming
+// (one launch, one incident) instead of opening the cockpit.
+beforeEach(() => {
+	if (home) rmSync(home, {recursive: true, force: true});
 	home = mkdtempSync(path.join(tmpdir(), 'incident-tui-printed-'));
+});
+beforeAll(() => {
 	mkdirSync(path.join(repoRoot, '.state'), {recursive: true});
 	inClone = mkdtempSync(path.join(repoRoot, '.state', 'printed-'));
 });

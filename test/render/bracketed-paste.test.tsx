@@ -1,3 +1,4 @@
+import '../support/no-ci.js';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {createIncidentStore} from '../../source/store/store.js';
 import {createTheme} from '../../source/ui/theme.js';
