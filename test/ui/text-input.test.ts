@@ -1,29 +1,9 @@
 import {describe, expect, it} from 'vitest';
 import type {Key} from 'ink';
 import {editText} from '../../source/ui/components/text-input.js';
+import {plainKey} from '../../source/ui/components/paste.js';
 
-const none: Key = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-};
+const none: Key = plainKey;
 const key = (changes: Partial<Key> = {}): Key => ({...none, ...changes});
 
 describe('editText', () => {

@@ -61,7 +61,7 @@ export function useTextInput(handler: (input: string, key: Key) => void, options
 }
 
 /** No key but text: what a paste is delivered as to a handler of keys. */
-const plainKey: Key = {
+export const plainKey: Key = {
 	upArrow: false,
 	downArrow: false,
 	leftArrow: false,
