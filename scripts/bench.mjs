@@ -228,6 +228,8 @@ async function measureIoFloor(configPath, dir, ticksPerSecond, workload) {
 
 /** The cockpit in a pseudo-terminal, with a terminal emulator reading its output. */
 function startCockpit(configPath, home, args = []) {
+	// --new: the starts share the workload's state directory, and a start must never stop at the
+	// question whether to resume the incident an earlier start left open.
 	// Every start of a run shares one code cache directory, empty when the run begins (see the starts).
 	const env = {...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor', HOME: home, XDG_STATE_HOME: path.join(home, 'state'), XDG_CACHE_HOME: codeCacheHome, LANG: process.env.LANG ?? 'C.UTF-8'};
 	// Ink draws nothing until exit when it thinks it runs in CI; the code cache runs as it would for a user.
@@ -237,7 +239,7 @@ function startCockpit(configPath, home, args = []) {
 	const shebang = readFileSync(bundle, 'utf8').slice(0, 200).split('\n')[0];
 	const shebangFlags = shebang.startsWith('#!/usr/bin/env -S node') ? shebang.slice('#!/usr/bin/env -S node'.length) : '';
 	const nodeFlags = `${shebangFlags} ${process.env.BENCH_NODE_FLAGS ?? ''}`.split(/\s+/).filter(Boolean).map(quote).join(' ');
-	const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${quote(process.execPath)} ${nodeFlags} ${quote(bundle)} --config ${quote(configPath)}${args.map(arg => ` ${quote(arg)}`).join('')}`;
+	const command = `stty cols ${COLUMNS} rows ${ROWS}; exec ${quote(process.execPath)} ${nodeFlags} ${quote(bundle)} --config ${quote(configPath)} --new${args.map(arg => ` ${quote(arg)}`).join('')}`;
 	const terminal = new xterm.Terminal({cols: COLUMNS, rows: ROWS, allowProposedApi: true, scrollback: 0});
 	const startedAt = performance.now();
 	const child = spawn('script', ['-qfec', command, '/dev/null'], {cwd: home, env, stdio: ['pipe', 'pipe', 'pipe']});
