@@ -1,27 +1,15 @@
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {createKubeCluster, type KubeCluster} from '../../../source/clients/kube/cluster.js';
-import {startFakeKubeServer, type FakeKubeServer} from '../../support/fake-kube-server.js';
-import {clusterOf} from './support.js';
+import {describe, expect, it} from 'vitest';
+import {createKubeCluster} from '../../../source/clients/kube/cluster.js';
+import {serverPerTest} from './support.js';
 
-let server: FakeKubeServer;
-let stop: AbortController;
+const kube = serverPerTest();
 
-beforeEach(async () => {
-	server = await startFakeKubeServer();
-	stop = new AbortController();
-});
-
-afterEach(async () => {
-	stop.abort();
-	await server.close();
-});
-
-const cluster = (options: Parameters<typeof clusterOf>[1] = {}): Promise<KubeCluster> => clusterOf(server, options);
+const cluster = kube.cluster;
 
 describe('createKubeCluster: kubeconfig', () => {
 	it('uses the current context and its namespace, or the ones asked for', async () => {
 		const a = await cluster();
-		expect([a.context, a.namespace, a.server]).toEqual(['test-ctx', 'shop', server.url]);
+		expect([a.context, a.namespace, a.server]).toEqual(['test-ctx', 'shop', kube.server.url]);
 		const b = await cluster({context: 'other'});
 		expect([b.context, b.namespace]).toEqual(['other', 'other']);
 		const c = await cluster({context: 'other', namespace: 'payments'});

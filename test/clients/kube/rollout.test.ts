@@ -1,31 +1,19 @@
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import type {KubeCluster} from '../../../source/clients/kube/cluster.js';
-import {startFakeKubeServer, type FakeKubeServer} from '../../support/fake-kube-server.js';
-import {clusterOf} from './support.js';
+import {serverPerTest} from './support.js';
 
-let server: FakeKubeServer;
-let stop: AbortController;
+const kube = serverPerTest();
 
-beforeEach(async () => {
-	server = await startFakeKubeServer();
-	stop = new AbortController();
-});
-
-afterEach(async () => {
-	stop.abort();
-	await server.close();
-});
-
-const cluster = (options: Parameters<typeof clusterOf>[1] = {}): Promise<KubeCluster> => clusterOf(server, options);
+const cluster = kube.cluster;
 
 describe('KubeCluster mutations', () => {
 	it('rolls back to the previous revision with a JSON patch of the template, like kubectl rollout undo', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0'], changeCauses: ['deploy 1.3.2', 'deploy 1.4.0']});
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0'], changeCauses: ['deploy 1.3.2', 'deploy 1.4.0']});
 		const c = await cluster();
 		const result = await c.undo('api');
 		expect(result).toEqual({summary: 'revision 2 -> 1', before: 'revision 2', after: 'revision 1'});
 
-		const patch = server.requests.find(r => r.method === 'PATCH')!;
+		const patch = kube.server.requests.find(r => r.method === 'PATCH')!;
 		expect(patch.path).toBe('/apis/apps/v1/namespaces/shop/deployments/api');
 		expect(patch.contentType).toBe('application/json-patch+json');
 		expect(patch.query.fieldManager).toBe('incident-tui/inc-test');
@@ -39,8 +27,8 @@ describe('KubeCluster mutations', () => {
 		expect(annotations).toEqual({'deployment.kubernetes.io/revision': '2', 'kubernetes.io/change-cause': 'deploy 1.3.2'});
 
 		// The (simulated) controller gives the restored ReplicaSet the next revision.
-		expect(server.get('deployments', 'api')!.metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
-		expect(server.get('deployments', 'api')!.metadata.managedFields).toEqual([expect.objectContaining({manager: 'incident-tui/inc-test'})]);
+		expect(kube.server.get('deployments', 'api')!.metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
+		expect(kube.server.get('deployments', 'api')!.metadata.managedFields).toEqual([expect.objectContaining({manager: 'incident-tui/inc-test'})]);
 		const history = await c.history('api');
 		expect(history.map(h => [h.revision, h.images[0], h.changeCause])).toEqual([
 			[3, 'shop/api:1.3.2', 'deploy 1.3.2'],
@@ -49,22 +37,22 @@ describe('KubeCluster mutations', () => {
 	});
 
 	it('rolls back to a chosen revision, and names a missing one', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.2.0', 'shop/api:1.3.2', 'shop/api:1.4.0']});
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.2.0', 'shop/api:1.3.2', 'shop/api:1.4.0']});
 		const c = await cluster();
 		await expect(c.undo('api', 7)).rejects.toThrow('unable to find specified revision 7 in history');
 		expect((await c.undo('api', 1)).summary).toBe('revision 3 -> 1');
-		const template = (server.requests.find(r => r.method === 'PATCH')!.body as any[]).find(o => o.path === '/spec/template');
+		const template = (kube.server.requests.find(r => r.method === 'PATCH')!.body as any[]).find(o => o.path === '/spec/template');
 		expect(template.value.spec.containers[0].image).toBe('shop/api:1.2.0');
-		expect(server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.2.0');
+		expect(kube.server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.2.0');
 	});
 
 	it('refuses without a previous revision, and skips when the template already matches', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
-		server.addDeployment({name: 'web', images: ['shop/web:1', 'shop/web:2']});
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		kube.server.addDeployment({name: 'web', images: ['shop/web:1', 'shop/web:2']});
 		const c = await cluster();
 		await expect(c.undo('api')).rejects.toThrow(/no rollout history found for deployment\/api/);
 		expect((await c.undo('web', 2)).summary).toBe('skipped rollback (current template already matches revision 2)');
-		expect(server.requests.filter(r => r.method !== 'GET')).toEqual([]);
+		expect(kube.server.requests.filter(r => r.method !== 'GET')).toEqual([]);
 	});
 
 	it('fails with the server message when the deployment is missing', async () => {
@@ -73,54 +61,54 @@ describe('KubeCluster mutations', () => {
 	});
 
 	it('scales through the scale subresource with a merge patch', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 4});
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.4.0'], replicas: 4});
 		const result = await (await cluster()).scale('api', 6);
 		expect(result).toEqual({summary: 'replicas 4 -> 6', before: '4', after: '6'});
-		const patch = server.requests.find(r => r.method === 'PATCH')!;
+		const patch = kube.server.requests.find(r => r.method === 'PATCH')!;
 		expect(patch).toMatchObject({
 			path: '/apis/apps/v1/namespaces/shop/deployments/api/scale',
 			contentType: 'application/merge-patch+json',
 			query: {fieldManager: 'incident-tui/inc-test'},
 			body: {spec: {replicas: 6}},
 		});
-		expect(server.get('deployments', 'api')!.spec.replicas).toBe(6);
+		expect(kube.server.get('deployments', 'api')!.spec.replicas).toBe(6);
 	});
 
 	it('reports a forbidden scale with verb, resource, context and namespace', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
-		server.forbid('patch', 'deployments/scale');
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		kube.server.forbid('patch', 'deployments/scale');
 		await expect((await cluster()).scale('api', 1)).rejects.toThrow(
 			'deployments.apps "api" is forbidden: User "viewer" cannot patch resource "deployments/scale" in API group "apps" in the namespace "shop" (context test-ctx, namespace shop)',
 		);
 	});
 
 	it('restarts with a strategic merge patch of the restartedAt template annotation', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
 		const result = await (await cluster()).restart('api');
-		const patch = server.requests.find(r => r.method === 'PATCH')!;
+		const patch = kube.server.requests.find(r => r.method === 'PATCH')!;
 		expect(patch.path).toBe('/apis/apps/v1/namespaces/shop/deployments/api');
 		expect(patch.contentType).toBe('application/strategic-merge-patch+json');
 		expect(patch.query.fieldManager).toBe('incident-tui/inc-test');
 		const at = (patch.body as any).spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'];
 		expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 		expect(result.after).toBe(`restartedAt ${at}`);
-		const stored = server.get('deployments', 'api')!;
+		const stored = kube.server.get('deployments', 'api')!;
 		expect(stored.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBe(at);
 		expect(stored.spec.template.spec.containers[0].image).toBe('shop/api:1.4.0');
 	});
 
 	it('finds the autoscaler targeting a deployment, and treats a forbidden list as none', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
-		server.addAutoscaler('api-hpa', 'api');
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.4.0']});
+		kube.server.addAutoscaler('api-hpa', 'api');
 		const c = await cluster();
 		expect(await c.autoscalerFor('api')).toBe('api-hpa');
 		expect(await c.autoscalerFor('web')).toBeNull();
-		server.forbid('list', 'horizontalpodautoscalers');
+		kube.server.forbid('list', 'horizontalpodautoscalers');
 		expect(await c.autoscalerFor('api')).toBeNull();
 	});
 
 	it('sends no mutating request at all in read-only mode', async () => {
-		server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
+		kube.server.addDeployment({name: 'api', images: ['shop/api:1.3.2', 'shop/api:1.4.0']});
 		const c = await cluster({readonly: true});
 		await expect(c.undo('api')).rejects.toThrow('read-only mode: rollback of deployment/api not sent');
 		await expect(c.undo('api', 1)).rejects.toThrow('read-only mode: rollback of deployment/api not sent');
@@ -128,7 +116,7 @@ describe('KubeCluster mutations', () => {
 		await expect(c.restart('api')).rejects.toThrow('read-only mode: restart of deployment/api not sent');
 		// Reads still work.
 		expect((await c.history('api')).map(h => h.revision)).toEqual([2, 1]);
-		expect(server.requests.filter(r => r.method !== 'GET')).toEqual([]);
-		expect(server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.4.0');
+		expect(kube.server.requests.filter(r => r.method !== 'GET')).toEqual([]);
+		expect(kube.server.get('deployments', 'api')!.spec.template.spec.containers[0].image).toBe('shop/api:1.4.0');
 	});
 });

@@ -8,17 +8,14 @@ import {clientCertificate, selfSignedCertificate, hasOpenssl} from '../../suppor
 import {waitFor} from '../../support/wait.js';
 import {RecordingWatcher} from './support.js';
 
-let server: FakeKubeServer;
 let stop: AbortController;
 
-beforeEach(async () => {
-	server = await startFakeKubeServer();
+beforeEach(() => {
 	stop = new AbortController();
 });
 
-afterEach(async () => {
+afterEach(() => {
 	stop.abort();
-	await server.close();
 });
 
 describe.skipIf(!hasOpenssl)('KubeCluster over TLS', () => {
