@@ -1,8 +1,8 @@
 import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {closedPort} from '../clients/local-server.js';
-import {requirePostgres, startPostgres, type RunningPostgres} from '../support/postgres.js';
+import {postgresForSuite, requirePostgres} from '../support/postgres.js';
 import {Hosts} from '../support/sync-hosts.js';
 import {waitFor} from '../support/wait.js';
 import {cliTestTimeoutMs, runCli, tempDir} from './run-cli.js';
@@ -16,19 +16,13 @@ import {cliTestTimeoutMs, runCli, tempDir} from './run-cli.js';
 const bin = requirePostgres('the command line with sync');
 
 describe.skipIf(!bin)('incident-tui with sync', {timeout: cliTestTimeoutMs}, () => {
-	let server: RunningPostgres;
+	const postgres = postgresForSuite(bin!);
 	const hosts = new Hosts();
 	let home: string;
 	let remove: () => Promise<void>;
 	let stateDir: string;
 	const localId = 'inc-20261101-1000-loc1';
 
-	beforeAll(async () => {
-		server = await startPostgres(bin!);
-	}, 60_000);
-	afterAll(async () => {
-		await server?.close();
-	});
 	beforeEach(async () => {
 		({dir: home, remove} = await tempDir('cli-sync'));
 		stateDir = path.join(home, '.local', 'state', 'incident-tui');
@@ -43,10 +37,10 @@ describe.skipIf(!bin)('incident-tui with sync', {timeout: cliTestTimeoutMs}, () 
 
 	it('incidents: lists the shared ones beside this host\'s, each marked where it is', async () => {
 		const sharedId = 'inc-20261122-0304-cli1';
-		const alice = await hosts.open('alice', {incidentId: sharedId, postgres: server.url});
+		const alice = await hosts.open('alice', {incidentId: sharedId, postgres: postgres.server.url});
 		await alice.journal.append('incident.opened', {title: 'Checkout 5xx', severity: 'SEV2'});
 		await waitFor(() => alice.status()?.state === 'online' && alice.status()!.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed'});
-		await writeFile(path.join(home, 'incident.yaml'), `sync:\n  postgres: ${server.url}\n`);
+		await writeFile(path.join(home, 'incident.yaml'), `sync:\n  postgres: ${postgres.server.url}\n`);
 		const result = await runCli(['incidents'], {home});
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
@@ -67,9 +61,7 @@ describe.skipIf(!bin)('incident-tui with sync', {timeout: cliTestTimeoutMs}, () 
 	});
 
 	it("export: two hosts' post-mortems are the same, though their journals hold the events in different orders", async () => {
-		const name = `x${Date.now() % 100_000}`;
-		await server.psql(`CREATE DATABASE ${name}`);
-		const url = server.url.replace(/\/postgres$/, `/${name}`);
+		const url = await postgres.server.createDatabase();
 		const sharedId = 'inc-20261122-0304-exp1';
 		// Alice's clock is two minutes behind: her note is older than bob's but reaches bob after his own.
 		const alice = await hosts.open('alice', {incidentId: sharedId, postgres: url, now: () => new Date(Date.now() - 120_000)});

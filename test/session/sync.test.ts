@@ -1,4 +1,4 @@
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it} from 'vitest';
 import {createKubeCluster} from '../../source/clients/kube-cluster.js';
 import {podsData} from '../../source/kinds/pods/data.js';
 import type {Session} from '../../source/session/cockpit.js';
@@ -6,7 +6,7 @@ import {pullIncidentIfAbsent} from '../../source/sync/incidents.js';
 import {syncSummary} from '../../source/sync/status.js';
 import {lateAfterMs} from '../../source/sync/order.js';
 import {createRedactor} from '../../source/timeline/redact.js';
-import {requirePostgres, startPostgres, type RunningPostgres} from '../support/postgres.js';
+import {postgresForSuite, requirePostgres} from '../support/postgres.js';
 import {startFakeKubeServer} from '../support/fake-kube-server.js';
 import {startTcpProxy} from '../support/tcp-proxy.js';
 import {waitFor} from '../support/wait.js';
@@ -24,22 +24,16 @@ import {journalEvents, SessionHarness} from './support.js';
 const bin = requirePostgres('cockpit sessions sharing an incident');
 
 describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL', {timeout: 60_000}, () => {
-	let server: RunningPostgres;
+	const postgres = postgresForSuite(bin!);
 	const harness = new SessionHarness();
 
-	beforeAll(async () => {
-		server = await startPostgres(bin!);
-	}, 60_000);
-	afterAll(async () => {
-		await server?.close();
-	});
 	afterEach(async () => {
 		await harness.cleanup();
 	});
 
 	it("shows one responder's note in the other's timeline, and who left", async () => {
 		const incidentId = 'inc-20261122-0304-sess';
-		const config = harness.config({title: 'Checkout 5xx', sync: {postgres: server.url, pollMs: 500, timeoutMs: 2000}});
+		const config = harness.config({title: 'Checkout 5xx', sync: {postgres: postgres.server.url, pollMs: 500, timeoutMs: 2000}});
 		const first = await harness.open({config, stateDir: harness.tempDir('host-a-'), incidentId});
 		first.start();
 		const opened = first.store.getState().timeline.find(e => e.type === 'incident.opened')!;
@@ -78,10 +72,10 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 
 	it('works offline as without sync, says how many events wait, and catches up when the database is back', async () => {
 		const incidentId = 'inc-20261122-0304-offl';
-		const proxy = await startTcpProxy({host: '127.0.0.1', port: server.port});
+		const proxy = await startTcpProxy({host: '127.0.0.1', port: postgres.server.port});
 		harness.onCleanup(() => proxy.close());
 		await proxy.refuse();
-		const config = harness.config({title: 'Disk full', sync: {postgres: proxy.via(server.url), pollMs: 500, timeoutMs: 2000}});
+		const config = harness.config({title: 'Disk full', sync: {postgres: proxy.via(postgres.server.url), pollMs: 500, timeoutMs: 2000}});
 		const session = await harness.open({config, stateDir: harness.tempDir('host-off-'), incidentId});
 		session.start();
 		await waitFor(() => session.store.getState().sync?.state === 'offline', {timeoutMs: 20_000, message: 'offline'});
@@ -94,16 +88,16 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		expect(syncSummary(session.store.getState().sync!)).toEqual({text: 'sync: offline, 5 events waiting', tone: 'warn'});
 		await proxy.heal();
 		await waitFor(() => session.store.getState().sync?.state === 'online' && session.store.getState().sync?.waiting === 0, {timeoutMs: 30_000, message: 'online, nothing waiting'});
-		const stored = await server.psql(`SELECT count(*) FROM incident_events WHERE incident_id = '${incidentId}' AND type = 'note.added'`);
+		const stored = await postgres.server.psql(`SELECT count(*) FROM incident_events WHERE incident_id = '${incidentId}' AND type = 'note.added'`);
 		expect(Number(stored.trim())).toBe(3);
 	});
 
 	it('marks a note written while the database was away as late in the Timeline of both hosts, with when it reached the others', async () => {
 		const incidentId = 'inc-20261122-0304-late';
-		const proxy = await startTcpProxy({host: '127.0.0.1', port: server.port});
+		const proxy = await startTcpProxy({host: '127.0.0.1', port: postgres.server.port});
 		harness.onCleanup(() => proxy.close());
 		await proxy.refuse();
-		const away = harness.config({title: 'Disk full', sync: {postgres: proxy.via(server.url), pollMs: 500, timeoutMs: 2000}});
+		const away = harness.config({title: 'Disk full', sync: {postgres: proxy.via(postgres.server.url), pollMs: 500, timeoutMs: 2000}});
 		const alice = await harness.open({config: away, stateDir: harness.tempDir('host-late-'), incidentId, author: 'alice@bastion-1'});
 		alice.start();
 		await waitFor(() => alice.store.getState().sync?.state === 'offline', {timeoutMs: 20_000, message: 'offline'});
@@ -121,7 +115,7 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		await ui.waitForFrame(f => /written while the database was away \(reached others \d\d:\d\d:\d\d\)/.test(f), 'the late mark on its row');
 		expect(ui.frame()).not.toMatch(/written online \(reached/);
 		// Another host that pulls it marks it too.
-		const config = harness.config({title: 'Disk full', sync: {postgres: server.url, pollMs: 500, timeoutMs: 2000}});
+		const config = harness.config({title: 'Disk full', sync: {postgres: postgres.server.url, pollMs: 500, timeoutMs: 2000}});
 		const bobDir = harness.tempDir('host-late-b-');
 		await pullIncidentIfAbsent({sync: config.sync, stateDir: bobDir, incidentId, redact: createRedactor()});
 		const bob = await harness.open({config, stateDir: bobDir, incidentId, author: 'bob@bastion-2'});
@@ -134,7 +128,7 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		const kube = await startFakeKubeServer();
 		harness.onCleanup(() => kube.close());
 		kube.addDeployment({name: 'checkout', images: ['shop/checkout:1.7.2', 'shop/checkout:1.8.0'], replicas: 2});
-		const config = harness.config({title: 'Checkout 5xx', sync: {postgres: server.url, pollMs: 500, timeoutMs: 2000}});
+		const config = harness.config({title: 'Checkout 5xx', sync: {postgres: postgres.server.url, pollMs: 500, timeoutMs: 2000}});
 		return async function responder(who: string): Promise<Session> {
 			const cluster = createKubeCluster({kubeconfig: kube.kubeconfigPath, readonly: false, fieldManager: `incident-tui/${incidentId}`, backoff: {initialMs: 20, maxMs: 200}});
 			const stateDir = harness.tempDir(`host-${who}-`);

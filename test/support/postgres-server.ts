@@ -51,6 +51,8 @@ export interface RunningPostgres {
 	port: number;
 	/** Runs SQL through psql as the superuser (in `database`, a URL, default `url`); resolves to its output (unaligned, tuples only). */
 	psql(sql: string, database?: string): Promise<string>;
+	/** Creates a new, empty database (`d1`, `d2`, …) and resolves to its URL: a test's own, unseen by the others. */
+	createDatabase(): Promise<string>;
 	/** Stops the server (`pg_ctl stop -m fast`); the data stays. */
 	stop(): Promise<void>;
 	/** Starts it again on the same port with the same data. */
@@ -106,12 +108,19 @@ export async function startPostgres(bin: string, options: {fsync?: boolean} = {}
 		throw error;
 	}
 	const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+	let databases = 0;
+	const psql = async (sql: string, database = url): Promise<string> => {
+		const {stdout} = await run(join(bin, 'psql'), ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', database, '-c', sql]);
+		return stdout;
+	};
 	return {
 		url,
 		port,
-		async psql(sql, database = url) {
-			const {stdout} = await run(join(bin, 'psql'), ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', database, '-c', sql]);
-			return stdout;
+		psql,
+		async createDatabase() {
+			const name = `d${++databases}`;
+			await psql(`CREATE DATABASE ${name}`);
+			return url.replace(/\/postgres$/, `/${name}`);
 		},
 		stop,
 		async restart() {

@@ -2,8 +2,8 @@
  * The tests' door to a REAL PostgreSQL server (postgres-server.ts starts it): where the binaries are
  * missing, a failing test under CI (CI must install them), a skipped suite with a warning elsewhere.
  */
-import {describe, it} from 'vitest';
-import {findPostgres, postgresInstallHint} from './postgres-server.js';
+import {afterAll, beforeAll, describe, it} from 'vitest';
+import {findPostgres, postgresInstallHint, startPostgres, type RunningPostgres} from './postgres-server.js';
 
 export {findPostgres, postgresInstallHint, startPostgres, type RunningPostgres} from './postgres-server.js';
 
@@ -26,3 +26,24 @@ export function requirePostgres(suite: string): string | null {
 	return null;
 }
 
+
+/**
+ * One real PostgreSQL server for the describe block it is called in: started before its first test
+ * (initdb takes seconds), stopped after its last. Each test that needs its own data asks the server
+ * for a new database (`createDatabase`).
+ */
+export function postgresForSuite(bin: string): {readonly server: RunningPostgres} {
+	let server: RunningPostgres | undefined;
+	beforeAll(async () => {
+		server = await startPostgres(bin);
+	}, 60_000);
+	afterAll(async () => {
+		await server?.close();
+	});
+	return {
+		get server() {
+			if (!server) throw new Error('the PostgreSQL server runs only during the suite\'s tests');
+			return server;
+		},
+	};
+}

@@ -1,7 +1,7 @@
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it} from 'vitest';
 import type {AnyTimelineEvent, AppendEvent} from '../../source/timeline/events.js';
 import {exportPostmortem} from '../../source/timeline/export.js';
-import {requirePostgres, startPostgres, type RunningPostgres} from '../support/postgres.js';
+import {postgresForSuite, requirePostgres} from '../support/postgres.js';
 import {Hosts, missingFrom, type Host} from '../support/sync-hosts.js';
 import {startTcpProxy, type TcpProxy} from '../support/tcp-proxy.js';
 import {waitFor} from '../support/wait.js';
@@ -40,28 +40,19 @@ async function rollback(host: Host, n: number): Promise<AnyTimelineEvent[]> {
 }
 
 describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_000}, () => {
-	let server: RunningPostgres;
+	const postgres = postgresForSuite(bin!);
 	const hosts = new Hosts();
 	const proxies: TcpProxy[] = [];
-	let database = 0;
 	let url = '';
 
-	beforeAll(async () => {
-		server = await startPostgres(bin!);
-	}, 60_000);
-	afterAll(async () => {
-		await server?.close();
-	});
 	afterEach(async () => {
 		await hosts.cleanup();
 		for (const proxy of proxies.splice(0)) await proxy.close();
 	});
 
 	async function setUp(): Promise<{alice: Host; bob: Host; proxy: TcpProxy}> {
-		const name = `f${++database}`;
-		await server.psql(`CREATE DATABASE ${name}`);
-		url = server.url.replace(/\/postgres$/, `/${name}`);
-		const proxy = await startTcpProxy({host: '127.0.0.1', port: server.port});
+		url = await postgres.server.createDatabase();
+		const proxy = await startTcpProxy({host: '127.0.0.1', port: postgres.server.port});
 		proxies.push(proxy);
 		// Alice reaches the database through the proxy; a statement unanswered for 1 s counts as a dead link.
 		const alice = await hosts.open('alice', {incidentId, postgres: proxy.via(url), timeoutMs: 1000, pollMs: 300});
@@ -87,7 +78,7 @@ describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_0
 	/** Every event of both journals once on the server, and the two post-mortems equal. */
 	async function sameRecord(a: Host, b: Host): Promise<void> {
 		const ids = await converged(a, b);
-		const counts = (await server.psql(`SELECT count(*) || '|' || count(DISTINCT event_id) FROM incident_events WHERE incident_id = '${incidentId}'`, url)).trim();
+		const counts = (await postgres.server.psql(`SELECT count(*) || '|' || count(DISTINCT event_id) FROM incident_events WHERE incident_id = '${incidentId}'`, url)).trim();
 		expect(counts).toBe(`${ids.size}|${ids.size}`);
 		// Every event's facts are in both ledgers, so both order the same way.
 		await waitFor(async () => (await a.ordered()).length === ids.size && (await b.ordered()).length === ids.size, {message: 'ordered'});
@@ -99,10 +90,8 @@ describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_0
 	}
 
 	it('what is appended while a round is in flight (presence.left as the cockpit quits) is pushed before the worker stops', async () => {
-		const name = `f${++database}`;
-		await server.psql(`CREATE DATABASE ${name}`);
-		url = server.url.replace(/\/postgres$/, `/${name}`);
-		const proxy = await startTcpProxy({host: '127.0.0.1', port: server.port});
+		url = await postgres.server.createDatabase();
+		const proxy = await startTcpProxy({host: '127.0.0.1', port: postgres.server.port});
 		proxies.push(proxy);
 		const alice = await hosts.open('alice', {incidentId, postgres: proxy.via(url), timeoutMs: 15_000, pollMs: 300});
 		await waitFor(() => alice.status()?.state === 'online' && alice.status()!.waiting === 0, {timeoutMs: 20_000, message: 'alice online'});
@@ -112,14 +101,12 @@ describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_0
 		await waitFor(async () => (await alice.events()).some(e => e.type === 'presence.left'), {timeoutMs: 10_000, message: 'presence.left in the journal'});
 		release();
 		await stopping;
-		const left = await server.psql(`SELECT count(*) FROM incident_events WHERE type = 'presence.left' AND author = 'alice@host-alice'`, url);
+		const left = await postgres.server.psql(`SELECT count(*) FROM incident_events WHERE type = 'presence.left' AND author = 'alice@host-alice'`, url);
 		expect(Number(left.trim())).toBe(1);
 	});
 
 	it('presence.left still being written when a round ends is pushed before the worker stops (a slow disk)', async () => {
-		const name = `f${++database}`;
-		await server.psql(`CREATE DATABASE ${name}`);
-		url = server.url.replace(/\/postgres$/, `/${name}`);
+		url = await postgres.server.createDatabase();
 		let host: Host | undefined;
 		/** presence.left is written only once a round has ended since stop() was called, as on a slow disk. */
 		const slowLeft = (append: AppendEvent): AppendEvent =>
@@ -133,7 +120,7 @@ describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_0
 		host = await hosts.open('alice', {incidentId, postgres: url, pollMs: 100, wrapAppend: slowLeft});
 		await waitFor(() => host!.status()?.state === 'online' && host!.status()!.waiting === 0, {timeoutMs: 20_000, message: 'alice online'});
 		await host.sync.stop('quit');
-		const left = await server.psql(`SELECT count(*) FROM incident_events WHERE type = 'presence.left' AND author = 'alice@host-alice'`, url);
+		const left = await postgres.server.psql(`SELECT count(*) FROM incident_events WHERE type = 'presence.left' AND author = 'alice@host-alice'`, url);
 		expect(Number(left.trim())).toBe(1);
 	});
 
@@ -145,13 +132,13 @@ describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_0
 		await cut;
 		// The statement ran on the server without its Sync: never committed, whatever the server did with it.
 		await waitFor(() => alice.status()?.state === 'offline', {timeoutMs: 20_000, message: 'alice offline after the cut'});
-		const onServer = Number(await server.psql(`SELECT count(*) FROM incident_events WHERE event->'data'->>'text' LIKE '% while the link is cut'`, url));
+		const onServer = Number(await postgres.server.psql(`SELECT count(*) FROM incident_events WHERE event->'data'->>'text' LIKE '% while the link is cut'`, url));
 		expect(onServer).toBeLessThan(notes.length);
 		await proxy.heal();
 		await sameRecord(alice, bob);
 		for (const note of notes) expect((await bob.ids()).has(note.id)).toBe(true);
 		// The cut statement did run: it took sequence numbers that no committed row has.
-		const gap = Number(await server.psql('SELECT max(seq) - count(*) FROM incident_events', url));
+		const gap = Number(await postgres.server.psql('SELECT max(seq) - count(*) FROM incident_events', url));
 		expect(gap).toBeGreaterThan(0);
 	});
 
@@ -163,7 +150,7 @@ describe.skipIf(!bin)('sync when the link to PostgreSQL breaks', {timeout: 120_0
 		await cut;
 		// The server committed what alice never heard it answer: on the server, not in her ledger.
 		const committed = await waitFor(
-			async () => (await server.psql(`SELECT string_agg(event_id, ',') FROM incident_events WHERE event->'data'->>'text' LIKE '% committed unheard'`, url)).trim(),
+			async () => (await postgres.server.psql(`SELECT string_agg(event_id, ',') FROM incident_events WHERE event->'data'->>'text' LIKE '% committed unheard'`, url)).trim(),
 			{timeoutMs: 20_000, message: 'the cut statement committed'},
 		);
 		const unheard = committed.split(',');

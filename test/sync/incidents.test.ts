@@ -1,7 +1,7 @@
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it} from 'vitest';
 import {syncSchema} from '../../source/config/schema.js';
 import {listSharedIncidents, mergeIncidentLists, pullIncidentIfAbsent} from '../../source/sync/incidents.js';
 import {readLedger} from '../../source/sync/ledger.js';
@@ -10,7 +10,7 @@ import {readJournal} from '../../source/timeline/journal.js';
 import {createRedactor} from '../../source/timeline/redact.js';
 import {journalPath} from '../../source/timeline/state-dir.js';
 import {closedPort} from '../clients/local-server.js';
-import {requirePostgres, startPostgres, type RunningPostgres} from '../support/postgres.js';
+import {postgresForSuite, requirePostgres} from '../support/postgres.js';
 import {Hosts} from '../support/sync-hosts.js';
 import {waitFor} from '../support/wait.js';
 
@@ -23,26 +23,17 @@ const bin = requirePostgres('joining shared incidents');
 const redact = createRedactor();
 
 describe.skipIf(!bin)('joining a shared incident', {timeout: 60_000}, () => {
-	let server: RunningPostgres;
+	const postgres = postgresForSuite(bin!);
 	const hosts = new Hosts();
 	const dirs: string[] = [];
-	let database = 0;
 	let url = '';
 
-	beforeAll(async () => {
-		server = await startPostgres(bin!);
-	}, 60_000);
-	afterAll(async () => {
-		await server?.close();
-	});
 	afterEach(async () => {
 		await hosts.cleanup();
 		for (const dir of dirs.splice(0)) await rm(dir, {recursive: true, force: true});
 	});
 	async function freshDatabase(): Promise<string> {
-		const name = `j${++database}`;
-		await server.psql(`CREATE DATABASE ${name}`);
-		url = server.url.replace(/\/postgres$/, `/${name}`);
+		url = await postgres.server.createDatabase();
 		return url;
 	}
 	async function emptyStateDir(): Promise<string> {

@@ -1,4 +1,4 @@
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it} from 'vitest';
 import {openDb} from '../../source/sync/db.js';
 import {resolveSyncConnection} from '../../source/sync/connection.js';
 import {syncSchema} from '../../source/config/schema.js';
@@ -6,7 +6,7 @@ import {lateness} from '../../source/sync/order.js';
 import {readLedger} from '../../source/sync/ledger.js';
 import {createRedactor} from '../../source/timeline/redact.js';
 import {journalPath} from '../../source/timeline/state-dir.js';
-import {requirePostgres, startPostgres, type RunningPostgres} from '../support/postgres.js';
+import {postgresForSuite, requirePostgres} from '../support/postgres.js';
 import {Hosts, missingFrom} from '../support/sync-hosts.js';
 import {waitFor} from '../support/wait.js';
 
@@ -20,25 +20,16 @@ const bin = requirePostgres('sync against a real PostgreSQL');
 const incidentId = 'inc-20261122-0304-sync';
 
 describe.skipIf(!bin)('sync through a real PostgreSQL', {timeout: 60_000}, () => {
-	let server: RunningPostgres;
+	const postgres = postgresForSuite(bin!);
 	const hosts = new Hosts();
-	let database = 0;
 	/** A fresh database per test, so tests do not see each other's incidents. */
 	let url = '';
 
-	beforeAll(async () => {
-		server = await startPostgres(bin!);
-	}, 60_000);
-	afterAll(async () => {
-		await server?.close();
-	});
 	afterEach(async () => {
 		await hosts.cleanup();
 	});
 	async function freshDatabase(): Promise<string> {
-		const name = `t${++database}`;
-		await server.psql(`CREATE DATABASE ${name}`);
-		url = server.url.replace(/\/postgres$/, `/${name}`);
+		url = await postgres.server.createDatabase();
 		return url;
 	}
 
@@ -54,13 +45,13 @@ describe.skipIf(!bin)('sync through a real PostgreSQL', {timeout: 60_000}, () =>
 		const [a, b] = [await alice.ids(), await bob.ids()];
 		expect(missingFrom(a, b)).toEqual([]);
 		expect(missingFrom(b, a)).toEqual([]);
-		expect(alice.status()).toMatchObject({state: 'online', database: expect.stringMatching(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/t\d+$/)});
-		const tables = await server.psql(`SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'`, url);
+		expect(alice.status()).toMatchObject({state: 'online', database: expect.stringMatching(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/d\d+$/)});
+		const tables = await postgres.server.psql(`SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'`, url);
 		expect(tables.trim()).toBe('incident_events,incidents');
-		const row = await server.psql(`SELECT title || '|' || severity || '|' || opened_by FROM incidents WHERE id = '${incidentId}'`, url);
+		const row = await postgres.server.psql(`SELECT title || '|' || severity || '|' || opened_by FROM incidents WHERE id = '${incidentId}'`, url);
 		expect(row.trim()).toBe('Checkout 5xx|SEV2|alice@host-alice');
 		// Each event once on the server, with its author's host and its JSON queryable.
-		const counts = await server.psql(`SELECT count(*) || '|' || count(DISTINCT event_id) || '|' || count(*) FILTER (WHERE host = 'host-bob' AND event->'data'->>'text' = 'errors began at 03:02') FROM incident_events`, url);
+		const counts = await postgres.server.psql(`SELECT count(*) || '|' || count(DISTINCT event_id) || '|' || count(*) FILTER (WHERE host = 'host-bob' AND event->'data'->>'text' = 'errors began at 03:02') FROM incident_events`, url);
 		const [total, distinct, bobs] = counts.trim().split('|').map(Number);
 		expect(total).toBe(distinct);
 		expect(total).toBe(a.size);
@@ -106,7 +97,7 @@ describe.skipIf(!bin)('sync through a real PostgreSQL', {timeout: 60_000}, () =>
 		const again = await hosts.open('alice', {incidentId, postgres: url, stateDir});
 		await waitFor(() => again.status()?.state === 'online' && again.status()!.waiting === 0, {timeoutMs: 20_000, message: 'pushed again'});
 		const local = await again.ids();
-		const rows = await server.psql(`SELECT count(*) || '|' || count(DISTINCT event_id) FROM incident_events`, url);
+		const rows = await postgres.server.psql(`SELECT count(*) || '|' || count(DISTINCT event_id) FROM incident_events`, url);
 		expect(rows.trim()).toBe(`${local.size}|${local.size}`);
 		// The ledger knows the server's facts again.
 		const ledger = await readLedger(journalPath(stateDir, incidentId));
@@ -115,7 +106,7 @@ describe.skipIf(!bin)('sync through a real PostgreSQL', {timeout: 60_000}, () =>
 
 	it('works for a user with only INSERT and SELECT on the two tables once the owner migrated; before, it says what to do', async () => {
 		await freshDatabase();
-		await server.psql("CREATE ROLE responder LOGIN PASSWORD 'resp-pw-1'", url);
+		await postgres.server.psql("CREATE ROLE responder LOGIN PASSWORD 'resp-pw-1'", url);
 		const restricted = url.replace('postgres@', 'responder:resp-pw-1@');
 		// Before the migration: the restricted user cannot create the tables, and is told why and what to do.
 		const early = await hosts.open('early', {incidentId, postgres: restricted});
@@ -128,14 +119,14 @@ describe.skipIf(!bin)('sync through a real PostgreSQL', {timeout: 60_000}, () =>
 		const owner = await hosts.open('owner', {incidentId, postgres: url});
 		await owner.journal.append('incident.opened', {title: 'Disk full', severity: 'SEV3'});
 		await waitFor(() => owner.status()?.state === 'online' && owner.status()!.waiting === 0, {timeoutMs: 20_000, message: 'owner online'});
-		await server.psql('GRANT SELECT, INSERT ON incidents, incident_events TO responder', url);
+		await postgres.server.psql('GRANT SELECT, INSERT ON incidents, incident_events TO responder', url);
 		const carol = await hosts.open('carol', {incidentId, postgres: restricted});
 		const note = await carol.note('from a restricted user');
 		await waitFor(async () => (await owner.ids()).has(note.id), {timeoutMs: 20_000, message: "carol's note reached the owner"});
 		const fromOwner = await owner.note('seen');
 		await waitFor(async () => (await carol.ids()).has(fromOwner.id), {timeoutMs: 20_000, message: "the owner's note reached carol"});
 		// Nothing more than the two grants: no UPDATE or DELETE, no other table.
-		const grants = await server.psql("SELECT string_agg(table_name || ':' || privilege_type, ',' ORDER BY table_name, privilege_type) FROM information_schema.role_table_grants WHERE grantee = 'responder'", url);
+		const grants = await postgres.server.psql("SELECT string_agg(table_name || ':' || privilege_type, ',' ORDER BY table_name, privilege_type) FROM information_schema.role_table_grants WHERE grantee = 'responder'", url);
 		expect(grants.trim()).toBe('incident_events:INSERT,incident_events:SELECT,incidents:INSERT,incidents:SELECT');
 	});
 
@@ -150,7 +141,7 @@ describe.skipIf(!bin)('sync through a real PostgreSQL', {timeout: 60_000}, () =>
 		await alice.stop();
 		const again = await hosts.open('alice', {incidentId, postgres: url, redact: createRedactor(['session=([A-Za-z0-9]+)']), stateDir: alice.stateDir});
 		await waitFor(() => again.status()?.state === 'online' && again.status()!.waiting === 0, {timeoutMs: 20_000, message: 'pushed'});
-		const stored = await server.psql("SELECT event_text || '|' || (event->'data'->>'text') FROM incident_events WHERE event_id = 'plain1secret'", url);
+		const stored = await postgres.server.psql("SELECT event_text || '|' || (event->'data'->>'text') FROM incident_events WHERE event_id = 'plain1secret'", url);
 		expect(stored).toContain('session=[REDACTED]');
 		expect(stored).not.toContain('abc123XYZ');
 		expect(stored).not.toContain('hunter2');
@@ -180,9 +171,9 @@ describe.skipIf(!bin)('sync through a real PostgreSQL', {timeout: 60_000}, () =>
 	it('never shows the password: not in the status, the errors or the database label', async () => {
 		await freshDatabase();
 		const secret = 'pw-Zq81-never-shown';
-		await server.psql(`CREATE ROLE shy LOGIN PASSWORD 'x'`, url);
+		await postgres.server.psql(`CREATE ROLE shy LOGIN PASSWORD 'x'`, url);
 		// trust authentication lets any password in: a wrong database name makes the error instead.
-		const wrong = url.replace('postgres@', `shy:${secret}@`).replace(/\/t\d+$/, '/no_such_db');
+		const wrong = url.replace('postgres@', `shy:${secret}@`).replace(/\/d\d+$/, '/no_such_db');
 		const connection = await resolveSyncConnection(syncSchema.parse({postgres: wrong}), {redact: createRedactor()});
 		expect(connection.label).not.toContain(secret);
 		const host = await hosts.open('shy', {incidentId, postgres: wrong});
