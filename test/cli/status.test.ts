@@ -343,23 +343,23 @@ describe('incident-tui status (flags and Kubernetes)', {timeout: cliTestTimeoutM
 		expect(json.stderr).toBe('');
 		expect(json.code).toBe(1);
 		const report = JSON.parse(json.stdout) as Report & {
-			deployments: Array<{name: string; revision: number; replicas: number; ready: number}>;
-			pods: Array<{name: string; deployment: string | null; phase: string; ready: string; restarts: number; reason: string | null}>;
+			deployments: Array<{name: string; namespace: string; revision: number; replicas: number; ready: number}>;
+			pods: Array<{name: string; namespace: string; deployment: string | null; phase: string; ready: string; restarts: number; reason: string | null}>;
 		};
 		expectReportShape(report as unknown as Record<string, unknown>);
 		expect(report.deployments).toEqual([
-			{name: 'api', revision: 2, replicas: 2, ready: 2},
-			{name: 'worker', revision: 1, replicas: 1, ready: 0},
+			{name: 'api', namespace: 'shop', revision: 2, replicas: 2, ready: 2},
+			{name: 'worker', namespace: 'shop', revision: 1, replicas: 1, ready: 0},
 		]);
-		expect(report.pods).toEqual([{name: workerPod, deployment: 'worker', phase: 'Running', ready: '0/1', restarts: 4, reason: 'CrashLoopBackOff'}]);
+		expect(report.pods).toEqual([{name: workerPod, namespace: 'shop', deployment: 'worker', phase: 'Running', ready: '0/1', restarts: 4, reason: 'CrashLoopBackOff'}]);
 		expect(report.errors).toEqual([]);
 		// Read-only: status never sends a mutating request.
 		expect(kube.requests.every(r => r.method === 'GET')).toBe(true);
 
 		expect(table.code).toBe(1);
-		expect(table.stdout).toMatch(/^\s+worker\s+1\s+0\/1$/m);
-		expect(table.stdout).toMatch(/^\s+api\s+2\s+2\/2$/m);
-		expect(table.stdout).toMatch(new RegExp(`^\\s+${workerPod}\\s+worker\\s+Running\\s+0/1\\s+4\\s+CrashLoopBackOff$`, 'm'));
+		expect(table.stdout).toMatch(/^\s+shop\s+worker\s+1\s+0\/1$/m);
+		expect(table.stdout).toMatch(/^\s+shop\s+api\s+2\s+2\/2$/m);
+		expect(table.stdout).toMatch(new RegExp(`^\\s+shop\\s+${workerPod}\\s+worker\\s+Running\\s+0/1\\s+4\\s+CrashLoopBackOff$`, 'm'));
 	});
 
 	it('$KUBECONFIG alone is enough to include the cluster; a healthy one exits 0', async () => {
@@ -368,7 +368,7 @@ describe('incident-tui status (flags and Kubernetes)', {timeout: cliTestTimeoutM
 		const result = await runCli(['status', '--json'], {home, env: {KUBECONFIG: kube.kubeconfigPath}});
 		expect(result.code).toBe(0);
 		const report = JSON.parse(result.stdout) as Report;
-		expect(report.deployments).toEqual([{name: 'web', revision: 1, replicas: 3, ready: 3}]);
+		expect(report.deployments).toEqual([{name: 'web', namespace: 'default', revision: 1, replicas: 3, ready: 3}]);
 		expect(report.pods).toEqual([]);
 	});
 
@@ -379,7 +379,11 @@ describe('incident-tui status (flags and Kubernetes)', {timeout: cliTestTimeoutM
 		kube.addDeployment({name: 'ledger', images: ['shop/ledger:1.0.0'], replicas: 1, namespace: 'team-c'});
 		const all = await runCli(['status', '--json', '-A'], {home, env: {KUBECONFIG: kube.kubeconfigPath}});
 		expect(all.code).toBe(0);
-		expect((JSON.parse(all.stdout) as {deployments: Array<{name: string}>}).deployments.map(d => d.name).sort()).toEqual(['cart', 'ledger', 'web']);
+		// Each deployment says its namespace, in the table too (kubectl -A's order: namespace, then name).
+		expect((JSON.parse(all.stdout) as {deployments: Array<{name: string; namespace: string}>}).deployments.map(d => `${d.namespace}/${d.name}`)).toEqual(['team-a/web', 'team-b/cart', 'team-c/ledger']);
+		const allTable = await runCli(['status', '-A'], {home, env: {KUBECONFIG: kube.kubeconfigPath}});
+		expect(allTable.stdout).toMatch(/^\s+NAMESPACE\s+NAME\s+REVISION\s+READY$/m);
+		expect(allTable.stdout).toMatch(/^\s+team-b\s+cart\s+1\s+1\/1$/m);
 		expect(kube.requests.some(r => r.path === '/apis/apps/v1/deployments')).toBe(true);
 		const config = await writeConfig({kubernetes: {kubeconfig: kube.kubeconfigPath, namespaces: ['team-a', 'team-c']}});
 		const listed = await runCli(['status', '--json', '--config', config], {home});
@@ -416,7 +420,11 @@ describe('incident-tui status (flags and Kubernetes)', {timeout: cliTestTimeoutM
 			const config = await writeConfig({kubernetes: {kubeconfig, contexts: ['prod-eu', {name: 'prod-us', production: true}]}});
 			const result = await runCli(['status', '--json', '--config', config], {home});
 			expect(result.code).toBe(0);
-			expect((JSON.parse(result.stdout) as {deployments: Array<{name: string}>}).deployments.map(d => d.name).sort()).toEqual(['cart', 'web']);
+			// Two contexts: each deployment says its context too, in the JSON and the table.
+			expect((JSON.parse(result.stdout) as {deployments: Array<{name: string; namespace: string; context?: string}>}).deployments.map(d => `${d.context}/${d.namespace}/${d.name}`)).toEqual(['prod-eu/shop/web', 'prod-us/shop/cart']);
+			const table = await runCli(['status', '--config', config], {home});
+			expect(table.stdout).toMatch(/^\s+CONTEXT\s+NAMESPACE\s+NAME\s+REVISION\s+READY$/m);
+			expect(table.stdout).toMatch(/^\s+prod-us\s+shop\s+cart\s+1\s+1\/1$/m);
 		} finally {
 			await second.close();
 		}
@@ -429,7 +437,7 @@ describe('incident-tui status (flags and Kubernetes)', {timeout: cliTestTimeoutM
 		await copyFile(kube.kubeconfigPath, path.join(home, '.kube', 'config'));
 		const result = await runCli(['status', '--json'], {home});
 		expect(result.code).toBe(0);
-		expect((JSON.parse(result.stdout) as Report).deployments).toEqual([{name: 'web', revision: 1, replicas: 1, ready: 1}]);
+		expect((JSON.parse(result.stdout) as Report).deployments).toEqual([{name: 'web', namespace: 'default', revision: 1, replicas: 1, ready: 1}]);
 		expect(kube.requests.length).toBeGreaterThan(0);
 	});
 

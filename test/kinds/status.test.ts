@@ -100,8 +100,8 @@ describe('collectStatus', () => {
 		});
 		expect(report.metrics[1]).toMatchObject({id: 'broken', level: 'unknown', series: []});
 		expect(report.alerts).toEqual([{name: 'HighErrorRate', state: 'firing', labels: {alertname: 'HighErrorRate', severity: 'critical'}}]);
-		expect(report.deployments).toEqual([{name: 'api', revision: 7, replicas: 3, ready: 2}]);
-		expect(report.pods).toEqual([{name: 'api-2', deployment: 'api', phase: 'Running', ready: '0/1', restarts: 5, reason: 'CrashLoopBackOff'}]);
+		expect(report.deployments).toEqual([{name: 'api', namespace: 'prod', revision: 7, replicas: 3, ready: 2}]);
+		expect(report.pods).toEqual([{name: 'api-2', namespace: 'prod', deployment: 'api', phase: 'Running', ready: '0/1', restarts: 5, reason: 'CrashLoopBackOff'}]);
 		expect(report.errors).toEqual([{source: 'metrics:broken', message: 'Prometheus rejected the query: bad_data: unknown function (nope())'}]);
 		expect(statusExitCode(report)).toBe(1);
 		expect(JSON.parse(JSON.stringify(report))).toEqual(report);
@@ -111,7 +111,9 @@ describe('collectStatus', () => {
 		expect(text).toMatch(/^ {2}OK +api +200 /m);
 		expect(text).toMatch(/^ {2}CRIT +5xx ratio +route=\/b +9% +warn 1%, crit 5%$/m);
 		expect(text).toMatch(/^ {2}firing +HighErrorRate +severity=critical$/m);
-		expect(text).toMatch(/^ {2}api-2 +api +Running +0\/1 +5 +CrashLoopBackOff$/m);
+		expect(text).toMatch(/^ {2}NAMESPACE +NAME +REVISION +READY$/m);
+		expect(text).toMatch(/^ {2}prod +api +7 +2\/3$/m);
+		expect(text).toMatch(/^ {2}prod +api-2 +api +Running +0\/1 +5 +CrashLoopBackOff$/m);
 		expect(text).toContain('ERRORS');
 		expect(text).not.toMatch(/\u001B\[/);
 	});

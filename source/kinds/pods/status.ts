@@ -4,9 +4,26 @@ import {sourceState} from '../status-table.js';
 import {statusTable} from '../status-table.js';
 import type {StatusContext, StatusPart} from '../types.js';
 
+/** Each deployment and pod says where it is: its namespace, and its context when several are watched (kubernetes.contexts). */
 export interface PodsStatus {
-	deployments: Array<{name: string; revision: number; replicas: number; ready: number}>;
-	pods: Array<{name: string; deployment: string | null; phase: string; ready: string; restarts: number; reason: string | null}>;
+	deployments: Array<{name: string; namespace: string; context?: string; revision: number; replicas: number; ready: number}>;
+	pods: Array<{name: string; namespace: string; context?: string; deployment: string | null; phase: string; ready: string; restarts: number; reason: string | null}>;
+}
+
+/** Where a row is, for the report: its namespace, and its context when it names one. */
+function placeOf(object: {namespace: string; context?: string}): {namespace: string; context?: string} {
+	return {namespace: object.namespace, ...(object.context ? {context: object.context} : {})};
+}
+
+/** By context, then namespace, then name: kubectl -A's order. */
+function byPlace(a: {name: string; namespace: string; context?: string}, b: {name: string; namespace: string; context?: string}): number {
+	return (a.context ?? '').localeCompare(b.context ?? '') || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+}
+
+/** The place columns of a table: CONTEXT when any row names one, then NAMESPACE. */
+function placeCells(rows: ReadonlyArray<{namespace: string; context?: string}>): {header: string[]; cells: (row: {namespace: string; context?: string}) => string[]} {
+	const contexts = rows.some(row => row.context);
+	return {header: contexts ? ['CONTEXT', 'NAMESPACE'] : ['NAMESPACE'], cells: row => (contexts ? [row.context ?? '-', row.namespace] : [row.namespace])};
 }
 
 /** A pod that needs a look: not running/succeeded, not ready, or waiting with a reason. */
@@ -75,18 +92,19 @@ async function collectPods(ctx: StatusContext): Promise<PodsStatus> {
 		const first = errors[0];
 		ctx.source(first ? {source: 'kubernetes', state: sourceState(first), error: message(first)} : {source: 'kubernetes', state: 'ok'});
 		return {
-			deployments: deployments.map(d => ({name: d.name, revision: d.revision, replicas: d.replicas, ready: d.readyReplicas})).sort((a, b) => a.name.localeCompare(b.name)),
+			deployments: deployments.map(d => ({name: d.name, ...placeOf(d), revision: d.revision, replicas: d.replicas, ready: d.readyReplicas})).sort(byPlace),
 			pods: pods
 				.filter(isUnhealthyPod)
 				.map(p => ({
 					name: p.name,
+					...placeOf(p),
 					deployment: p.deployment ?? null,
 					phase: p.terminating ? 'Terminating' : p.phase,
 					ready: `${p.ready}/${p.containers}`,
 					restarts: p.restarts,
 					reason: p.waitingReason ?? p.lastTerminationReason ?? null,
 				}))
-				.sort((a, b) => a.name.localeCompare(b.name)),
+				.sort(byPlace),
 		};
 	} catch (error) {
 		ctx.error('kubernetes', message(error));
@@ -100,9 +118,18 @@ export const podsStatus: StatusPart<PodsStatus> = {
 	collect: collectPods,
 	table(report) {
 		if (report.deployments.length === 0 && report.pods.length === 0) return [];
-		const out = ['DEPLOYMENTS', ...statusTable([['NAME', 'REVISION', 'READY'], ...report.deployments.map(d => [d.name, String(d.revision), `${d.ready}/${d.replicas}`])]), '', 'UNHEALTHY PODS'];
+		const place = placeCells([...report.deployments, ...report.pods]);
+		const out = [
+			'DEPLOYMENTS',
+			...statusTable([[...place.header, 'NAME', 'REVISION', 'READY'], ...report.deployments.map(d => [...place.cells(d), d.name, String(d.revision), `${d.ready}/${d.replicas}`])]),
+			'',
+			'UNHEALTHY PODS',
+		];
 		if (report.pods.length === 0) return [...out, '  (none)'];
-		return [...out, ...statusTable([['NAME', 'DEPLOYMENT', 'PHASE', 'READY', 'RESTARTS', 'REASON'], ...report.pods.map(p => [p.name, p.deployment ?? '-', p.phase, p.ready, String(p.restarts), p.reason ?? ''])])];
+		return [
+			...out,
+			...statusTable([[...place.header, 'NAME', 'DEPLOYMENT', 'PHASE', 'READY', 'RESTARTS', 'REASON'], ...report.pods.map(p => [...place.cells(p), p.name, p.deployment ?? '-', p.phase, p.ready, String(p.restarts), p.reason ?? ''])]),
+		];
 	},
 	critical: report => report.deployments.some(d => d.replicas > 0 && d.ready === 0),
 };
