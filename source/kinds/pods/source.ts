@@ -19,6 +19,11 @@ function imagesText(images: readonly string[]): string {
 	return images.join(', ') || 'no images';
 }
 
+/** "namespace shop", "namespace shop, context prod-eu" (rows name their context when several are watched): where a signal's object is. */
+function placeText(object: {namespace?: string; context?: string}): string {
+	return [object.namespace ? `namespace ${object.namespace}` : '', object.context ? `context ${object.context}` : ''].filter(Boolean).join(', ');
+}
+
 export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () => void {
 	const {store, append} = ctx;
 	// Every store write re-derives the changed deployments' rows and draws a frame: changes wait up to
@@ -77,7 +82,8 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 
 	const podSignals = (pod: PodInfo, previous: PodInfo | undefined) => {
 		const subject = `pod/${pod.name}`;
-		const owner = pod.deployment ? ` (deployment ${pod.deployment})` : '';
+		const about = [pod.deployment ? `deployment ${pod.deployment}` : '', placeText(pod)].filter(Boolean).join(', ');
+		const owner = about ? ` (${about})` : '';
 		if (
 			pod.lastTerminationReason === 'OOMKilled' &&
 			(previous ? previous.lastTerminationReason !== 'OOMKilled' || pod.restarts > previous.restarts : initialized)
@@ -96,11 +102,12 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 
 	const deploymentSignals = (d: DeploymentInfo, previous: DeploymentInfo | undefined) => {
 		const subject = `deployment/${d.name}`;
+		const named = `deployment ${d.name}${placeText(d) ? ` (${placeText(d)})` : ''}`;
 		if (!previous) {
 			// A deployment created during the incident: its first rollout.
 			if (!d.rolloutComplete) {
 				rollingOut.add(keyOf(d));
-				signal({kind: 'rollout.started', level: 'info', message: `deployment ${d.name} created, rolling out revision ${d.revision} (${imagesText(d.images)})`, subject, value: d.revision});
+				signal({kind: 'rollout.started', level: 'info', message: `${named} created, rolling out revision ${d.revision} (${imagesText(d.images)})`, subject, value: d.revision});
 			}
 			return;
 		}
@@ -109,13 +116,13 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 		if (newRevision || (newSpec && !d.rolloutComplete)) {
 			rollingOut.add(keyOf(d));
 			const message = newRevision
-				? `deployment ${d.name} rollout started: revision ${previous.revision} -> ${d.revision} (${imagesText(d.images)})`
-				: `deployment ${d.name} rollout started: generation ${d.generation}, ${d.replicas} replicas`;
+				? `${named} rollout started: revision ${previous.revision} -> ${d.revision} (${imagesText(d.images)})`
+				: `${named} rollout started: generation ${d.generation}, ${d.replicas} replicas`;
 			signal({kind: 'rollout.started', level: 'info', message, subject, value: d.revision});
 		}
 		if (d.rolloutComplete && rollingOut.has(keyOf(d))) {
 			rollingOut.delete(keyOf(d));
-			signal({kind: 'rollout.finished', level: 'ok', message: `deployment ${d.name} rollout finished: revision ${d.revision}, ${d.availableReplicas}/${d.replicas} available`, subject, value: d.revision});
+			signal({kind: 'rollout.finished', level: 'ok', message: `${named} rollout finished: revision ${d.revision}, ${d.availableReplicas}/${d.replicas} available`, subject, value: d.revision});
 		}
 	};
 

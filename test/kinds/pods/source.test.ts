@@ -175,10 +175,30 @@ describe('startKubernetesSource', () => {
 		w.change({kind: 'pod', type: 'upsert', pod: pod('api-1', {restarts: 1, lastTerminationReason: 'OOMKilled', ready: 1})});
 		await waitFor(() => recorded.signals().length > 0);
 		expect(recorded.signals()).toEqual([
-			{kind: 'pod.oomkilled', level: 'crit', message: 'pod api-1 OOMKilled (deployment api), 1 restart', subject: 'pod/api-1', value: 1},
+			{kind: 'pod.oomkilled', level: 'crit', message: 'pod api-1 OOMKilled (deployment api, namespace shop), 1 restart', subject: 'pod/api-1', value: 1},
 		]);
 		w.change({kind: 'pod', type: 'upsert', pod: pod('api-1', {restarts: 2, lastTerminationReason: 'OOMKilled'})});
 		await waitFor(() => recorded.signals('pod.oomkilled').length === 2, {message: 'second kill signalled'});
+	});
+
+	it('signals name the namespace of their pod or deployment, and its context when several contexts are watched', async () => {
+		const driven = drivenCluster();
+		const several: Cluster = {...driven.cluster, contexts: ['prod-eu', 'prod-us']};
+		const {recorded} = start(several);
+		await waitFor(() => driven.watcher());
+		const eu = {namespace: 'team-a', context: 'prod-eu'};
+		const us = {namespace: 'team-b', context: 'prod-us'};
+		driven.watcher().reset([pod('api-1', eu), pod('api-1', us)], [deployment('api', eu), deployment('api', us)]);
+		const w = driven.watcher();
+		w.change({kind: 'pod', type: 'upsert', pod: pod('api-1', {...us, restarts: 1, lastTerminationReason: 'OOMKilled'})});
+		w.change({kind: 'pod', type: 'upsert', pod: pod('api-1', {...eu, ready: 0, restarts: 4, waitingReason: 'CrashLoopBackOff'})});
+		w.change({kind: 'deployment', type: 'upsert', deployment: deployment('api', {...us, revision: 3, generation: 2, observedGeneration: 2, images: ['shop/api:1.5.0'], rolloutComplete: false})});
+		await waitFor(() => recorded.signals().length === 3, {message: 'three signals'});
+		expect(recorded.signals().map(s => s.message)).toEqual([
+			'pod api-1 OOMKilled (deployment api, namespace team-b, context prod-us), 1 restart',
+			'pod api-1 in CrashLoopBackOff (deployment api, namespace team-a, context prod-eu), 4 restarts',
+			'deployment api (namespace team-b, context prod-us) rollout started: revision 2 -> 3 (shop/api:1.5.0)',
+		]);
 	});
 
 	it('signals CrashLoopBackOff once per episode, not on every restart of the loop', async () => {
@@ -232,8 +252,8 @@ describe('startKubernetesSource', () => {
 		w.change({kind: 'deployment', type: 'upsert', deployment: done});
 		await waitFor(() => recorded.signals().length >= 2);
 		expect(recorded.signals()).toEqual([
-			{kind: 'rollout.started', level: 'info', message: 'deployment api rollout started: revision 2 -> 3 (shop/api:1.5.0)', subject: 'deployment/api', value: 3},
-			{kind: 'rollout.finished', level: 'ok', message: 'deployment api rollout finished: revision 3, 2/2 available', subject: 'deployment/api', value: 3},
+			{kind: 'rollout.started', level: 'info', message: 'deployment api (namespace shop) rollout started: revision 2 -> 3 (shop/api:1.5.0)', subject: 'deployment/api', value: 3},
+			{kind: 'rollout.finished', level: 'ok', message: 'deployment api (namespace shop) rollout finished: revision 3, 2/2 available', subject: 'deployment/api', value: 3},
 		]);
 	});
 
