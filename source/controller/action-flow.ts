@@ -13,6 +13,8 @@ import {scaleAction} from '../actions/scale.js';
 import {actionName, withWarnings, type ActionRequest} from '../actions/types.js';
 import {objectKey} from '../kinds/pods/cluster-data.js';
 import {podsData} from '../kinds/pods/data.js';
+import {podsKind} from '../kinds/pods/index.js';
+import {selectedRow} from '../kinds/panes.js';
 import type {Cluster, ObjectPlace} from '../ports/cluster.js';
 import {checkValue} from '../runbook/command-safety.js';
 import type {RunbookCommand, RunbookStep, RunbookVariable} from '../runbook/model.js';
@@ -227,8 +229,16 @@ export class ActionFlow {
 		} catch (error) {
 			return this.#fail(error);
 		}
-		const cluster = this.ports.cluster();
-		if (!cluster) return this.#flash('no cluster connected', 'warn');
+		const connected = this.ports.cluster();
+		if (!connected) return this.#flash('no cluster connected', 'warn');
+		let cluster: Cluster;
+		try {
+			// Where the step acts: its runbook's namespace (and context), else the selected row's, else the cockpit's; a context not watched is refused.
+			const place = this.#stepPlace(target);
+			cluster = place ? (connected.at?.(place) ?? connected) : connected;
+		} catch (error) {
+			return this.#fail(error);
+		}
 		const warnings = this.#stepRerunWarnings(step);
 		this.#prepareDeploymentAction(cluster, action.kind, target, {
 			toRevision: action.kind === 'rollback' ? action.toRevision : undefined,
@@ -236,6 +246,29 @@ export class ActionFlow {
 		})
 			.then(request => this.#open(request, warnings))
 			.catch(this.#fail);
+	}
+
+	/**
+	 * Where a step's action on `deployment` acts, when not in the cockpit's namespace: the runbook's
+	 * `namespace` (and `context`) variables when a source other than the cockpit's own gave them (the
+	 * alert, --var, the form, the runbook's default); else the Pods pane's selected row when it is that
+	 * deployment or one of its pods (watching several namespaces, the operator chose which); else
+	 * undefined: the cockpit's namespace.
+	 */
+	#stepPlace(deployment: string): ObjectPlace | undefined {
+		const {runbook, store} = this.ports;
+		const given = (name: 'namespace' | 'context'): string | undefined => {
+			const value = runbook.variables[name];
+			if (!value) return undefined;
+			const [found] = runbook.sources(`{{${name}}}`);
+			return found?.source?.kind === 'session' ? undefined : value;
+		};
+		const namespace = given('namespace');
+		const context = given('context');
+		if (namespace || context) return {...(namespace ? {namespace} : {}), ...(context ? {context} : {})};
+		const row = selectedRow(store.getState(), podsKind, store.cache);
+		if (row?.ref.deployment !== deployment || (!row.ref.namespace && !row.ref.context)) return undefined;
+		return {...(row.ref.namespace ? {namespace: row.ref.namespace} : {}), ...(row.ref.context ? {context: row.ref.context} : {})};
 	}
 
 	/** The command as written with each value marked and its source; undefined when it has no placeholder. */
@@ -302,8 +335,9 @@ export class ActionFlow {
 		const wanted = alert?.labels.namespace;
 		const acting = request.target.namespace;
 		if (!alert || !wanted || wanted === acting) return [];
-		const why =
-			request.kind === 'command' ? `, set by --var namespace=${acting}` : `, the cockpit's (-n, else the kube context's); start it with -n ${wanted} to act on the alert's`;
+		const [given] = this.ports.runbook.sources('{{namespace}}');
+		const byVar = request.kind === 'command' || (given?.value === acting && given.source?.kind === 'cli');
+		const why = byVar ? `, set by --var namespace=${acting}` : `, the cockpit's (-n, else the kube context's); start it with -n ${wanted} to act on the alert's`;
 		return [`the alert ${alert.name} that chose this runbook is in namespace ${wanted}; this acts on namespace ${acting}${why}.`];
 	}
 

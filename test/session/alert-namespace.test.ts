@@ -24,6 +24,9 @@ beforeAll(async () => {
 	alertmanager = await startAlertmanager(binary);
 	server = await startFakeKubeServer({namespace: 'default'});
 	server.addDeployment({name: 'checkout', images: ['shop/checkout:1.0', 'shop/checkout:1.1'], pods: 1});
+	// The alert's namespace has a checkout of its own: a step's action must act on that one.
+	server.addNamespace('shop');
+	server.addDeployment({name: 'checkout', images: ['shop/checkout:2.0', 'shop/checkout:2.1'], pods: 1, namespace: 'shop'});
 }, 30_000);
 afterAll(async () => {
 	await alertmanager?.close();
@@ -87,14 +90,25 @@ describe.skipIf(!binary)('session: the alert’s namespace', () => {
 		session.controller.cancel(request);
 	});
 
-	it('an action on the cluster’s namespace, another than the alert’s, says so in its confirmation', async () => {
+	it('a step’s action acts in the namespace its runbook’s variables give (the alert’s), not the cockpit’s, and its confirmation names it', async () => {
 		const session = await sessionForAlert('CheckoutErrorsRollback');
 		session.controller.requestStep('rollback');
 		const request = await confirmation(session.store);
+		expect(request.target).toEqual({context: 'test-ctx', namespace: 'shop', object: 'deployment/checkout'});
+		// The history was read there: shop's checkout, not default's.
+		expect(request.change).toBe('revision 2 (shop/checkout:2.1) -> revision 1 (shop/checkout:2.0)');
+		expect(request.kubectl).toMatch(/(-n|--namespace) shop rollout undo deployment\/checkout/);
+		expect(request.warnings.filter(w => w.includes('namespace'))).toEqual([]);
+		session.controller.cancel(request);
+	});
+
+	it('a step’s action with --var namespace=… acts there, and says it differs from the alert’s', async () => {
+		const session = await sessionForAlert('CheckoutErrorsRollbackVar', {namespace: 'default'});
+		session.controller.requestStep('rollback');
+		const request = await confirmation(session.store);
 		expect(request.target.namespace).toBe('default');
-		expect(request.warnings[0]).toBe(
-			"the alert CheckoutErrorsRollback that chose this runbook is in namespace shop; this acts on namespace default, the cockpit's (-n, else the kube context's); start it with -n shop to act on the alert's.",
-		);
+		expect(request.change).toBe('revision 2 (shop/checkout:1.1) -> revision 1 (shop/checkout:1.0)');
+		expect(request.warnings[0]).toBe('the alert CheckoutErrorsRollbackVar that chose this runbook is in namespace shop; this acts on namespace default, set by --var namespace=default.');
 		session.controller.cancel(request);
 	});
 
