@@ -144,6 +144,11 @@ function kubeSettings(config: Config, options: GlobalOptions, readKubeconfig = t
 	};
 }
 
+/** Sent as ?fieldManager= on every mutation: the incident that made it. */
+function fieldManagerOf(incidentId: string | undefined): string {
+	return `incident-tui${incidentId ? `/${incidentId}` : ''}`.slice(0, 128);
+}
+
 async function connectCluster(config: Config, options: GlobalOptions, incidentId: string | undefined): Promise<Cluster | null> {
 	const k = kubeSettings(config, options);
 	if (!k.wanted) return null;
@@ -152,7 +157,7 @@ async function connectCluster(config: Config, options: GlobalOptions, incidentId
 	if (watched) {
 		// kubernetes.contexts: [a, b]: one client per context, rows naming theirs; each context's read-only setting is its own.
 		const {createContextsCluster} = await import('./source/clients/kube/contexts.js');
-		const shared = {kubeconfig: k.kubeconfig, namespace: k.namespace, ...(k.namespaces ? {namespaces: k.namespaces} : {}), readonly: k.readonly, fieldManager: `incident-tui${incidentId ? `/${incidentId}` : ''}`.slice(0, 128)};
+		const shared = {kubeconfig: k.kubeconfig, namespace: k.namespace, ...(k.namespaces ? {namespaces: k.namespaces} : {}), readonly: k.readonly, fieldManager: fieldManagerOf(incidentId)};
 		return createContextsCluster(shared, watched, context => contextSettings(config, options, context).readonly);
 	}
 	const {createKubeCluster} = await import('./source/clients/kube-cluster.js');
@@ -162,7 +167,7 @@ async function connectCluster(config: Config, options: GlobalOptions, incidentId
 		namespace: k.namespace,
 		...(k.namespaces ? {namespaces: k.namespaces} : {}),
 		readonly: k.readonly,
-		fieldManager: `incident-tui${incidentId ? `/${incidentId}` : ''}`.slice(0, 128),
+		fieldManager: fieldManagerOf(incidentId),
 	});
 }
 
@@ -256,7 +261,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		if ('quit' in choice) process.exit(0);
 		if ('resume' in choice) options = {...options, incident: choice.resume};
 	}
-	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}, {capYoungGeneration, limitOldGenerationGrowth}, {saveCodeCache}, {watchTerminal, detachTerminal, hangupExitCode}] = await Promise.all([
+	const [{render}, {openSession}, {App}, {CockpitProvider}, theme, {newIncidentId}, {capYoungGeneration, limitOldGenerationGrowth}, {saveCodeCache}, {watchTerminal, detachTerminal, hangupExitCode}, {createKubeSwitcher}] = await Promise.all([
 		import('ink'),
 		import('./source/session/cockpit.js'),
 		import('./source/ui/app.js'),
@@ -266,6 +271,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		import('./source/session/heap.js'),
 		import('./source/session/code-cache.js'),
 		import('./source/session/hangup.js'),
+		import('./source/clients/kube/switcher.js'),
 	]);
 	if (options.incident && userConfig?.sync) await pullSharedIncident(userConfig, options, options.incident);
 	const abort = new AbortController();
@@ -316,6 +322,10 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		...(!options.demo && k.wanted && !k.context && Object.keys(contextSettingsByName(config.kubernetes)).length > 0 ? {settingsForContext: (name: string) => contextSettings(config, options, name)} : {}),
 		// The Kubernetes client (0.5 s to import) is connected only after the first frame is drawn.
 		cluster: options.demo ? cluster : new Promise<Cluster | null>((resolve, reject) => (connect = () => connectCluster(config, options, incidentId).then(resolve, reject))),
+		// C and N switch context and namespace at run time: clients made as the first one (source/clients/kube/switcher.ts).
+		...(!options.demo && k.wanted
+			? {switcher: createKubeSwitcher({kubeconfig: k.kubeconfig, fieldManager: fieldManagerOf(incidentId)}, context => contextSettings(config, options, context))}
+			: {}),
 		runbookRef: options.runbook,
 		variables: {...variables, ...parseVars(options.var)},
 		onQuit: () => quit(),

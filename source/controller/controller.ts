@@ -21,6 +21,7 @@ import {exportPostmortem} from '../timeline/export.js';
 import {readInSharedOrder} from '../sync/shared-order.js';
 import type {CockpitController} from './types.js';
 import {ActionFlow, type DeploymentActionKind} from './action-flow.js';
+import {ClusterSwitchFlow, type ScopeChoice} from './cluster-switch.js';
 import {LogFollower} from './log-follow.js';
 import {RoleFlow} from './role-flow.js';
 import {errorText, type ControllerPorts} from './ports.js';
@@ -35,9 +36,11 @@ export class Controller implements CockpitController {
 	readonly #actions: ActionFlow;
 	readonly #logs: LogFollower;
 	readonly #roles: RoleFlow;
+	readonly #switch: ClusterSwitchFlow;
 
 	constructor(private readonly ports: ControllerPorts) {
 		this.#actions = new ActionFlow(ports);
+		this.#switch = new ClusterSwitchFlow(ports);
 		this.#logs = new LogFollower(ports.store, ports.redact, ports.lifetime);
 		this.#roles = new RoleFlow(ports);
 	}
@@ -169,9 +172,22 @@ export class Controller implements CockpitController {
 		this.#logs.stop();
 	}
 
-	/** The session ends: the running action and the followed log stop. */
+	pickContext(): void {
+		this.#switch.openContextPicker();
+	}
+
+	pickNamespace(): void {
+		this.#switch.openNamespacePicker();
+	}
+
+	switchScope(choice: ScopeChoice): void {
+		this.#switch.switchTo(choice);
+	}
+
+	/** The session ends: the running action, a switch under way and the followed log stop. */
 	stop(): void {
 		this.#actions.stop();
+		this.#switch.stop();
 		this.#logs.abort();
 	}
 }

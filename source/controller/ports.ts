@@ -1,6 +1,6 @@
 /** What the controller is built from: the session's ports and state (session/cockpit.ts builds them). */
 import type {Config} from '../config/schema.js';
-import type {Cluster} from '../ports/cluster.js';
+import type {Cluster, ClusterSwitcher, ContextSettingsNow} from '../ports/cluster.js';
 import type {Metrics} from '../ports/metrics.js';
 import type {IncidentStore} from '../store/store.js';
 import type {EnvInfo} from '../store/types.js';
@@ -29,6 +29,13 @@ export interface ControllerPorts {
 	runbook: RunbookState;
 	/** The cluster once connected. */
 	cluster(): Cluster | null;
+	/** Makes clients of another context or namespace (the pickers); null when there is no kubeconfig to switch in (the demo). */
+	switcher: ClusterSwitcher | null;
+	/**
+	 * The cockpit now watches and acts through `cluster`, with `settings` (its context's read-only and
+	 * production): the old watches stop and their rows go, the new ones start (kinds/start.ts).
+	 */
+	switchedTo(cluster: Cluster, settings: ContextSettingsNow): void;
 	/** The kube context is not known yet: its read-only and production settings are not either (SessionOptions.settingsForContext). */
 	contextPending(): boolean;
 	/** The operator chose a runbook: a firing alert no longer chooses one. */

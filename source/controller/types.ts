@@ -50,5 +50,11 @@ export interface CockpitController extends KindController {
 	followLog(pod: string): void;
 	/** Stops following the log (its dialog closed). */
 	stopLog(): void;
+	/** Opens the picker of the kubeconfig's contexts (k9s's `:ctx`). */
+	pickContext(): void;
+	/** Opens the picker of the context's namespaces, and all namespaces (k9s's `:ns`). */
+	pickNamespace(): void;
+	/** Watches and acts in another context, namespace, or every namespace from now on (recorded in the timeline). */
+	switchScope(choice: {context: string} | {namespace: string} | {allNamespaces: true}): void;
 }
 

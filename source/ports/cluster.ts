@@ -226,6 +226,12 @@ export interface Cluster {
 	/** Name of a HorizontalPodAutoscaler targeting the deployment, or null. */
 	autoscalerFor(deployment: string, signal?: AbortSignal): Promise<string | null>;
 	/**
+	 * Every namespace's name, sorted (`kubectl get namespaces`), for the namespace picker; or, when RBAC
+	 * does not let the user list them (403), what the API server said. Other failures throw. Absent
+	 * where the cluster has no namespaces to offer (the demo).
+	 */
+	listNamespaces?(signal?: AbortSignal): Promise<NamespaceList>;
+	/**
 	 * The environment runbook commands run with, so kubectl and other Kubernetes tools in them act on
 	 * this context and namespace (`namespace`, default the cluster's) (source/clients/kube-pin.ts); null when there is nothing to pin.
 	 */
@@ -238,3 +244,44 @@ export interface CommandEnvironment {
 	/** One line for the confirmation: what the Kubernetes tools in the command will act on. */
 	note: string;
 }
+
+/** Where the cockpit watches and acts: a context, and a namespace or every namespace. */
+export interface ClusterScope {
+	context: string;
+	/** The namespace acted on by default (and watched, unless `allNamespaces`). */
+	namespace: string;
+	/** Every namespace is watched (as -A); actions act in their row's. */
+	allNamespaces?: boolean;
+}
+
+/** A context of the kubeconfig, as the context picker lists it. */
+export interface KubeContextInfo {
+	name: string;
+	/** The namespace the kubeconfig gives it, if any. */
+	namespace?: string;
+	/** Its API server, when the kubeconfig names a known cluster. */
+	server?: string;
+}
+
+/** A context's settings from the config (`kubernetes.contexts`, `kubernetes`, --readonly). */
+export interface ContextSettingsNow {
+	readonly: boolean;
+	production: boolean;
+}
+
+/**
+ * Switching the cockpit to another context or namespace at run time (the `:ctx` and `:ns` of k9s):
+ * the kubeconfig's contexts, and a new cluster client for a scope. Nothing of the cluster the cockpit
+ * watches now changes until the new one is connected.
+ */
+export interface ClusterSwitcher {
+	/** The kubeconfig's contexts, in its order. */
+	contexts(): Promise<KubeContextInfo[]>;
+	/** The read-only and production settings of `context` (the config's, with --readonly always). */
+	settingsOf(context: string): ContextSettingsNow;
+	/** A cluster client of `scope`, read-only when the context's settings say so. Throws what loading the kubeconfig said. */
+	connect(scope: {context: string; namespace?: string; allNamespaces?: boolean}): Promise<Cluster>;
+}
+
+/** The namespaces of a context, or why they may not be listed (403 Forbidden: the API server's message). */
+export type NamespaceList = {names: string[]} | {forbidden: string};

@@ -11,7 +11,8 @@ import {RunbookState} from '../controller/runbook-state.js';
 import {createMetricsBackend} from '../clients/metrics-backend.js';
 import {alertsData} from '../kinds/metrics/alerts.js';
 import {startKinds} from '../kinds/start.js';
-import type {Cluster} from '../ports/cluster.js';
+import type {Cluster, ClusterSwitcher, ContextSettingsNow} from '../ports/cluster.js';
+import {podsData} from '../kinds/pods/data.js';
 import type {Metrics} from '../ports/metrics.js';
 import {listRunbooks, loadRunbook} from '../runbook/library.js';
 import {matchRunbook} from '../runbook/match.js';
@@ -49,6 +50,8 @@ export interface SessionOptions {
 	settingsForContext?: (context: string) => {readonly: boolean; production: boolean};
 	/** The cluster, or a promise of it (the Kubernetes client loads after the first frame). */
 	cluster: Cluster | null | Promise<Cluster | null>;
+	/** Makes clients of other contexts and namespaces for the pickers (source/clients/kube/switcher.ts); none in the demo. */
+	switcher?: ClusterSwitcher;
 	metrics?: Metrics | null;
 	runbookRef?: string;
 	/** Extra runbook variables (demo, CLI, config). */
@@ -115,6 +118,8 @@ class SessionWiring {
 	/** A firing alert chooses the runbook only while none was chosen. */
 	runbookChosen: boolean;
 	#stopSources: (() => void) | null = null;
+	/** The operator switched context or namespace: the cluster is the one switched to. */
+	#switched = false;
 
 	constructor(
 		options: SessionOptions,
@@ -157,6 +162,8 @@ class SessionWiring {
 	 * confirmations and the runbook's {{namespace}} follow them.
 	 */
 	connected(resolved: Cluster, env: EnvInfo, settingsForContext: SessionOptions['settingsForContext']): void {
+		// The operator switched before the first cluster came: the switch stands.
+		if (this.#switched) return;
 		this.cluster = resolved;
 		const settings = settingsForContext?.(resolved.context);
 		if (settings) {
@@ -164,12 +171,37 @@ class SessionWiring {
 			env.production = settings.production;
 			this.contextPending = false;
 		}
-		if (settings || resolved.context !== env.context || resolved.namespace !== env.namespace) {
+		const all = resolved.namespaces === 'all';
+		if (settings || resolved.context !== env.context || resolved.namespace !== env.namespace || all !== Boolean(env.allNamespaces)) {
 			env.context = resolved.context;
 			env.namespace = resolved.namespace;
-			this.ctx.store.getState().clusterConnected(resolved.context, resolved.namespace, settings);
+			env.allNamespaces = all || undefined;
+			this.ctx.store.getState().clusterConnected(resolved.context, resolved.namespace, settings, all);
 			this.ctx.runbook.namespaceChanged();
 		}
+		this.startSources();
+	}
+
+	/**
+	 * The operator switched context or namespace (controller/cluster-switch.ts): the old watches stop
+	 * first, then their rows and feeds go (a late event of the old scope cannot land: its watcher is
+	 * stopped), the cockpit takes the new context's read-only and production settings, and the sources
+	 * start again on the new cluster. Rows of two scopes are never shown together.
+	 */
+	switchedTo(cluster: Cluster, settings: ContextSettingsNow, env: EnvInfo): void {
+		const {store} = this.ctx;
+		this.#switched = true;
+		this.stopSources();
+		this.cluster = cluster;
+		this.contextPending = false;
+		const all = cluster.namespaces === 'all';
+		Object.assign(env, {context: cluster.context, namespace: cluster.namespace, allNamespaces: all || undefined, readonly: settings.readonly, production: settings.production});
+		const state = store.getState();
+		state.dataShown(podsData, podsData.empty);
+		// Said afresh: "no answer yet" until the new scope's first list, and no feed of a context no longer watched.
+		for (const feed of Object.keys(state.feeds)) if (feed === 'cluster' || feed.startsWith('cluster ')) state.feedIdle(feed);
+		state.clusterConnected(cluster.context, cluster.namespace, settings, all);
+		this.ctx.runbook.namespaceChanged();
 		this.startSources();
 	}
 }
@@ -230,6 +262,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 	const ports: ControllerPorts = {
 		config, env, store, append, redact, now, metrics, incidentId, journalPath: path, exportDir: options.exportDir, onQuit: options.onQuit, lifetime: lifetime.signal, runbook,
 		cluster: () => wiring.cluster,
+		switcher: options.switcher ?? null,
+		switchedTo: (cluster, settings) => wiring.switchedTo(cluster, settings, env),
 		contextPending: () => wiring.contextPending,
 		runbookChosen: () => void (wiring.runbookChosen = true),
 		restartSources: () => wiring.startSources(),

@@ -47,7 +47,7 @@ export interface IncidentActions {
 	 */
 	dataShown<T>(slot: DataSlot<T>, value: T): void;
 	/** The cluster named its context and namespace (and their settings, when they were not known). */
-	clusterConnected(context: string, namespace: string, settings?: {readonly: boolean; production: boolean}): void;
+	clusterConnected(context: string, namespace: string, settings?: {readonly: boolean; production: boolean}, allNamespaces?: boolean): void;
 	// Timeline
 	eventsAppended(events: AnyTimelineEvent[]): void;
 	// Runbooks
@@ -228,12 +228,9 @@ function sourceActions({set, now, scrub}: Slice): SourceActions {
 		dataShown(slot, value) {
 			set(s => ({data: {...s.data, [slot.id]: scrubbed(slot, value, scrub)}}));
 		},
-		clusterConnected(context, namespace, settings) {
-			set(s =>
-				s.env.context === context && s.env.namespace === namespace && (!settings || (s.env.readonly === settings.readonly && s.env.production === settings.production))
-					? s
-					: {env: {...s.env, context, namespace, ...settings}},
-			);
+		clusterConnected(context, namespace, settings, allNamespaces = false) {
+			const same = (e: EnvInfo) => e.context === context && e.namespace === namespace && Boolean(e.allNamespaces) === allNamespaces;
+			set(s => (same(s.env) && (!settings || (s.env.readonly === settings.readonly && s.env.production === settings.production)) ? s : {env: {...s.env, context, namespace, ...settings, allNamespaces: allNamespaces || undefined}}));
 		},
 	};
 }

@@ -41,6 +41,8 @@ export interface EnvInfo {
 	readonly: boolean;
 	context: string;
 	namespace: string;
+	/** Every namespace is watched (-A, or switched to all namespaces); `namespace` stays the one acted on by default. */
+	allNamespaces?: boolean;
 	production: boolean;
 	/** Where the journal lives, shown in help and errors. */
 	journalPath?: string;
@@ -50,8 +52,24 @@ export interface EnvInfo {
 	resumeCommand?: string;
 }
 
-/** What a picker chooses: a runbook, a severity, a status, or a command to run (`commandChoice` values). */
-export type PickPurpose = 'runbook' | 'severity' | 'status' | 'command' | 'role';
+/**
+ * What a picker chooses: a runbook, a severity, a status, a command to run (`commandChoice` values),
+ * a role, or the kube context or namespace the cockpit watches (`scopeChoice` values).
+ */
+export type PickPurpose = 'runbook' | 'severity' | 'status' | 'command' | 'role' | 'context' | 'namespace';
+
+/** The namespace picker's values: one namespace, or every one (as -A). */
+export const scopeChoice = {
+	allNamespaces: '*all*',
+	namespace: (name: string) => `ns:${name}`,
+	context: (name: string) => `ctx:${name}`,
+	parse(value: string): {allNamespaces: true} | {namespace: string} | {context: string} | null {
+		if (value === '*all*') return {allNamespaces: true};
+		if (value.startsWith('ns:')) return {namespace: value.slice(3)};
+		if (value.startsWith('ctx:')) return {context: value.slice(4)};
+		return null;
+	},
+};
 
 /** A command picker's values: one command of a runbook step, or one of the config's `commands`. */
 export const commandChoice = {
@@ -93,7 +111,11 @@ export type Dialog =
 	| {kind: 'quit'}
 	/** Taking the incident commander role from `from` (source/controller/role-flow.ts). */
 	| {kind: 'handover'; title: string; text: string; from: string}
-	| {kind: 'pick'; purpose: PickPurpose; title: string; items: PickItem[]; current?: string}
+	/**
+	 * `note`: a line above the items (why the list is what it is: namespaces offered from the config
+	 * after a 403); `filterable`: typing narrows the items (long lists: contexts, namespaces).
+	 */
+	| {kind: 'pick'; purpose: PickPurpose; title: string; items: PickItem[]; current?: string; note?: string; filterable?: boolean}
 	/** `x` on a step with variables no source gives: one field per variable; `problem` says why the values given were refused. */
 	| {kind: 'variables'; title: string; stepId: string; commandIndex?: number; fields: VariableField[]; problem?: string};
 

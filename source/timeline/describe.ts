@@ -1,5 +1,5 @@
 import type {Tone} from '../text/format.js';
-import type {ActionTarget, AnyTimelineEvent, EventData, Severity} from './events.js';
+import type {ActionTarget, AnyTimelineEvent, EventData, Severity, SwitchedScope} from './events.js';
 
 /**
  * One line per timeline event, with a tone: used by the Timeline pane and by the post-mortem export,
@@ -37,6 +37,11 @@ export function oneLine(text: string, max = 300): string {
 function subject(kind: string, target: ActionTarget | undefined): string {
 	const object = target?.object ?? '?';
 	return object.startsWith(`${kind}/`) || kind === 'command' ? object : `${kind} ${object}`;
+}
+
+/** "context prod-eu, namespace shop", "context prod-eu, all namespaces": a scope the cockpit watched. */
+export function scopeText(scope: SwitchedScope): string {
+	return `context ${scope.context}, ${scope.allNamespaces ? 'all namespaces' : `namespace ${scope.namespace}`}`;
 }
 
 /** "no rollback was done": what a step's action kind (rollback, scale, restart) not being taken is called. */
@@ -137,6 +142,9 @@ export function describeEvent(event: AnyTimelineEvent, max = 300): EventDescript
 		}
 		case 'presence.left': {
 			return {text: oneLine(`${event.by} left${event.data.reason ? ` (${event.data.reason})` : ''}`, max), tone: 'muted'};
+		}
+		case 'cluster.switched': {
+			return {text: oneLine(`Switched to ${scopeText(event.data.to)} (from ${scopeText(event.data.from)})`, max), tone: 'info'};
 		}
 		case 'role.assigned': {
 			const {user, role, handover} = event.data;

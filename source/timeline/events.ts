@@ -22,6 +22,13 @@ export interface ActionTarget {
 	object: string;
 }
 
+/** A scope the cockpit watched: a context, and a namespace or (`allNamespaces`) every one. */
+export interface SwitchedScope {
+	context: string;
+	namespace: string;
+	allNamespaces?: boolean;
+}
+
 /** What every action event names: which action, on what, and the change. */
 export interface ActionEventBase {
 	actionId: string;
@@ -101,6 +108,11 @@ export interface EventData {
 	 * the commander role from `from`, who had it when the taker confirmed (source/sync/roles.ts).
 	 */
 	'role.assigned': {user: string; role: Role; previous?: Role; handover?: {from: string}};
+	/**
+	 * The operator switched the cockpit to another context or namespace (the context and namespace
+	 * pickers); `by` is who. From then on the panes, actions and commands are the new scope's.
+	 */
+	'cluster.switched': {from: SwitchedScope; to: SwitchedScope};
 	/** Something the cockpit observed by itself. */
 	signal: {
 		kind:

@@ -40,6 +40,8 @@ const globalCommands: readonly Command[] = [
 	Command.PickRunbook,
 	Command.Export,
 	Command.Role,
+	Command.PickContext,
+	Command.PickNamespace,
 	Command.RunConfigCommand,
 	Command.Cancel,
 ];
@@ -176,6 +178,10 @@ function runGlobalCommand(command: Command, kind: Kind, state: State, ctx: Scree
 			return openRunbookPicker(state);
 		case Command.Role:
 			return openRolePicker(ctx.store);
+		case Command.PickContext:
+			return controller.pickContext();
+		case Command.PickNamespace:
+			return controller.pickNamespace();
 		case Command.Export:
 			return controller.exportPostmortem();
 		case Command.RunConfigCommand:

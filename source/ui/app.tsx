@@ -84,7 +84,7 @@ function dialogView(dialog: Dialog, common: {width: number; height: number; isAc
 		case 'handover':
 			return <HandoverDialog title={dialog.title} text={dialog.text} from={dialog.from} {...common} />;
 		case 'pick':
-			return <PickDialog purpose={dialog.purpose} title={dialog.title} items={dialog.items} current={dialog.current} {...common} />;
+			return <PickDialog key={`${dialog.purpose}:${dialog.title}`} purpose={dialog.purpose} title={dialog.title} items={dialog.items} current={dialog.current} note={dialog.note} filterable={dialog.filterable} {...common} />;
 		case 'variables':
 			// Opened again with the problem when a value is refused: drawn afresh from the values it gives.
 			return <VariablesDialog key={`${dialog.stepId}:${dialog.problem ?? ''}`} title={dialog.title} stepId={dialog.stepId} commandIndex={dialog.commandIndex} fields={dialog.fields} problem={dialog.problem} {...common} />;

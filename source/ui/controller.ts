@@ -24,4 +24,7 @@ export const inertController: CockpitController = {
 	followLog() {},
 	stopLog() {},
 	showDetails() {},
+	pickContext() {},
+	pickNamespace() {},
+	switchScope() {},
 };

@@ -2,6 +2,7 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {formatAge, type Tone} from '../text/format.js';
 import type {IncidentInfo} from '../timeline/incident.js';
+import type {EnvInfo} from '../store/types.js';
 import {displayText} from '../text/display.js';
 import {sourcesSummary} from '../store/feeds.js';
 import {syncSummary} from '../sync/status.js';
@@ -54,6 +55,11 @@ function SyncSummary() {
 	return <Text color={theme.colorOf(tone)}>{`[${theme.color ? '' : `${theme.symbolOf(tone)} `}${text}] `}</Text>;
 }
 
+/** "prod-eu/shop", "prod-eu/all namespaces": the context and namespace the cockpit acts in. */
+export function scopeOf(env: Pick<EnvInfo, 'context' | 'namespace' | 'allNamespaces'>): string {
+	return `${env.context ? `${env.context}/` : ''}${env.allNamespaces ? 'all namespaces' : env.namespace}`;
+}
+
 /** One line: badges, severity, status, elapsed time, the sources' summary, roles, title, who else is in the incident, context/namespace. */
 export function Header(props: {width: number}) {
 	const theme = useTheme();
@@ -62,12 +68,13 @@ export function Header(props: {width: number}) {
 	const now = useNow();
 	const clock = elapsedText(incident, now);
 	const escalation = useIncident(s => escalationCountdown(s.runbook, s.incident, now));
+	const production = env.production && !env.demo;
 	return (
 		<Box width={props.width} height={1}>
 			<Text wrap="truncate-end">
 				{env.demo ? <Text inverse bold color={theme.colorOf('info')}>{' DEMO '}</Text> : null}
 				{env.readonly ? <Text inverse bold color={theme.colorOf('warn')}>{' READ-ONLY '}</Text> : null}
-				{env.production && !env.demo ? <Text inverse bold color={theme.colorOf('crit')}>{' PROD '}</Text> : null}
+				{production ? <Text inverse bold color={theme.colorOf('crit')}>{' PROD '}</Text> : null}
 				<Text> </Text>
 				<Text bold color={theme.colorOf(severityTone[incident.severity] ?? 'info')}>{incident.severity}</Text>
 				<Text> </Text>
@@ -80,7 +87,11 @@ export function Header(props: {width: number}) {
 				<HeaderRoles />
 				<Text bold>{displayText(incident.title)}</Text>
 				<HeaderPresence />
-				<Text dimColor>{displayText(`  ${incident.id}  ${env.context ? `${env.context}/` : ''}${env.namespace}`)}</Text>
+				<Text dimColor>{displayText(`  ${incident.id}  `)}</Text>
+				{/* Where actions act: a production context in the PROD badge's colour, bold (the badge's text says it without colour). */}
+				<Text dimColor={!production} bold={production} color={production ? theme.colorOf('crit') : undefined}>
+					{displayText(scopeOf(env))}
+				</Text>
 			</Text>
 		</Box>
 	);

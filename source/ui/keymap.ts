@@ -38,6 +38,8 @@ export enum Command {
 	ClearInput = 'clearInput',
 	NextField = 'nextField',
 	Role = 'role',
+	PickContext = 'pickContext',
+	PickNamespace = 'pickNamespace',
 	OlderTarget = 'olderTarget',
 	NewerTarget = 'newerTarget',
 }
@@ -76,6 +78,8 @@ export const keymap: Record<Command, Binding> = {
 	[Command.Status]: {keys: ['T'], label: 'T', help: 'Change the incident status (investigating → resolved)', scope: 'global'},
 	[Command.PickRunbook]: {keys: ['b'], label: 'b', help: 'Choose the active runbook', scope: 'global'},
 	[Command.Role]: {keys: ['R'], label: 'R', help: 'Choose your role: commander, scribe, responder, observer', scope: 'global'},
+	[Command.PickContext]: {keys: ['C'], label: 'C', help: 'Switch the kube context (as :ctx in k9s)', scope: 'global'},
+	[Command.PickNamespace]: {keys: ['N'], label: 'N', help: 'Switch the namespace, or all (as :ns in k9s)', scope: 'global'},
 	[Command.Export]: {keys: ['E'], label: 'E', help: 'Write the post-mortem draft (ID-postmortem.md, in the working directory)', scope: 'global'},
 	[Command.RunConfigCommand]: {keys: ['c'], label: 'c', help: 'Run one of the config’s commands (after confirmation)', scope: 'global', dangerous: actions.command.dangerous},
 	[Command.Cancel]: {keys: ['escape'], label: 'esc', help: 'Close the dialog, cancel the action or running command', scope: 'dialog'},

@@ -14,16 +14,18 @@ import type {
 	EventSubject,
 	LogFollower,
 	MutationResult,
+	NamespaceList,
 	ObjectPlace,
 	PodLogTail,
 	PodNow,
 	RevisionInfo,
 } from '../../ports/cluster.js';
-import {KubeError} from '../kube-errors.js';
+import {KubeError, statusCodeOf} from '../kube-errors.js';
 import {BatchClock} from '../watch-stream.js';
 import {KubeApi} from './api.js';
 import {CommandPins, loadConfig, targetOf, type KubeClusterOptions} from './config.js';
 import {followLog, objectEvents, podLog, podNow} from './diagnose.js';
+import {namespaceNames} from './readable.js';
 import {autoscalerFor, rollBack, restartDeployment, rolloutHistory, scaleDeployment} from './rollout.js';
 import {watchCluster, type WatchSettings} from './watch.js';
 
@@ -97,6 +99,15 @@ export class KubeCluster implements Cluster {
 
 	autoscalerFor(deployment: string, signal?: AbortSignal): Promise<string | null> {
 		return autoscalerFor(this.api, deployment, signal);
+	}
+
+	async listNamespaces(signal?: AbortSignal): Promise<NamespaceList> {
+		try {
+			return {names: await namespaceNames(this.api, signal)};
+		} catch (error) {
+			if (statusCodeOf(error) === 403) return {forbidden: (error as Error).message};
+			throw error;
+		}
 	}
 
 	/** Runbook commands act on this context and namespace too (kube-pin.ts); written on first use. */

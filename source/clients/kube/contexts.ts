@@ -16,6 +16,7 @@ import type {
 	EventSubject,
 	LogFollower,
 	MutationResult,
+	NamespaceList,
 	ObjectPlace,
 	PodInfo,
 	PodLogTail,
@@ -96,6 +97,11 @@ export class ContextsCluster implements Cluster {
 
 	commandEnvironment(namespace?: string): CommandEnvironment | null {
 		return this.first.commandEnvironment(namespace);
+	}
+
+	/** The first context's namespaces (the one calls without a place act on). */
+	listNamespaces(signal?: AbortSignal): Promise<NamespaceList> {
+		return this.first.listNamespaces(signal);
 	}
 }
 

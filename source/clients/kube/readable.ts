@@ -21,11 +21,19 @@ export interface ReadableNamespaces {
 	note: string;
 }
 
+/** Every namespace's name, sorted; throws what the API server said (403 when RBAC does not allow listing them). */
+export async function namespaceNames(api: KubeApi, signal?: AbortSignal): Promise<string[]> {
+	const list = await api.read('list namespaces', options => api.core.listNamespace({}, options), signal);
+	return list.items
+		.map(item => item.metadata?.name ?? '')
+		.filter(Boolean)
+		.sort();
+}
+
 /** Every namespace's name, or null when the user may not list them (or the list fails). */
 async function listedNamespaces(api: KubeApi, signal: AbortSignal): Promise<string[] | null> {
 	try {
-		const list = await api.read('list namespaces', options => api.core.listNamespace({}, options), signal);
-		return list.items.map(item => item.metadata?.name ?? '').filter(Boolean);
+		return await namespaceNames(api, signal);
 	} catch {
 		return null;
 	}

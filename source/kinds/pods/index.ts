@@ -24,7 +24,7 @@ export const podsKind: Kind = {
 		const {podGroups, deployments} = podsData.of(state);
 		return cache.memo(podsSummary)(podGroups, deployments, cache);
 	},
-	extra: state => `${state.env.context || '-'}/${state.env.namespace}  ${podSortOf(state) === 'name' ? 'by name' : 'problems first'}`,
+	extra: state => `${state.env.context || '-'}/${state.env.allNamespaces ? 'all namespaces' : state.env.namespace}  ${podSortOf(state) === 'name' ? 'by name' : 'problems first'}`,
 	columns: podColumns,
 	empty: state => {
 		const feed = state.feeds.cluster;

@@ -4,7 +4,7 @@ import {editAction, validateAction} from '../../actions/registry.js';
 import {useTextInput} from '../components/paste.js';
 import {actionName, type ActionRequest} from '../../actions/types.js';
 import {Command, dialogFooter, matches} from '../keymap.js';
-import {useController, useTheme} from '../context.js';
+import {useController, useIncident, useTheme} from '../context.js';
 import {editText, useLatestState} from '../components/text-input.js';
 import {displayText, tailText} from '../../text/display.js';
 import {DialogFrame, dialogTextWidth, frameLines, wrapHanging} from './dialog-frame.js';
@@ -124,15 +124,17 @@ export function ConfirmDialog(props: {request: ActionRequest; width: number; hei
 	const theme = useTheme();
 	const {request, value, typed, error, field, editingInput, mustType} = useConfirmKeys(props);
 	const t = request.target;
+	// A dangerous action in a production context says so beside the context, in words (NO_COLOR too).
+	const production = useIncident(s => s.env.production && !s.env.demo) && request.dangerous;
 	const lines: Array<[string, string]> = [
-		['context', t.context || '(none)'],
+		['context', `${t.context || '(none)'}${production ? '  (PRODUCTION)' : ''}`],
 		['namespace', t.namespace],
 		['object', t.object],
 		['change', request.change],
 	];
 	if (request.kubectl) lines.push([request.kind === 'command' ? 'runs' : 'kubectl', request.kubectl]);
 	if (request.marked) lines.push(...markedLines(request.marked));
-	const tone = request.dangerous ? 'warn' : 'info';
+	const tone = production ? 'crit' : request.dangerous ? 'warn' : 'info';
 	// Nothing here is cut short: what will change, the warnings and every argument wrap, under
 	// their label. The warnings come before the details, so a short terminal clips details first.
 	const textWidth = Math.max(1, dialogTextWidth(props.width) - labelWidth);
