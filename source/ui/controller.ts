@@ -24,4 +24,5 @@ export const inertController: CockpitController = {
 	followLog() {},
 	stopLog() {},
 	showDetails() {},
+	showVariables() {},
 };
