@@ -2,6 +2,7 @@ import {runCommand, type CommandSpec} from '../clients/command-runner.js';
 import type {CommandEnvironment} from '../ports/cluster.js';
 import type {RunbookCommand, RunbookVariable} from '../runbook/model.js';
 import {checkValue, codeWordReason, markValue, showValue, type ValueMark} from '../runbook/command-safety.js';
+import {captureScript} from '../runbook/step-output.js';
 import {MissingVariableError, placeholders, renderTemplate, shellQuote, templateVariables} from '../runbook/template.js';
 import type {EnvInfo} from '../store/types.js';
 import {createLineRedactor, createRedactor, REDACTED, type Redactor} from '../timeline/redact.js';
@@ -28,6 +29,11 @@ export interface PrepareCommandInput {
 	kube?: CommandEnvironment | null;
 	/** The runbook's variables: a `pattern` or `allowed` list decides which values may fill a command. */
 	declared?: RunbookVariable[];
+	/**
+	 * A script that sets variables a later step uses (`POD=$(…)`): after it, the values of `names` are
+	 * written to `file`, passed as the last positional parameter (runbook/step-output.ts).
+	 */
+	capture?: {names: readonly string[]; file: string};
 }
 
 /** A failed command: carries the exit code and the redacted output excerpt for action.failed. */
@@ -151,7 +157,10 @@ async function prepare(input: PrepareCommandInput): Promise<PreparedCommand> {
 		const problem = binding.problems[0];
 		if (problem) throw new UnsafeCommandError(command, problem.variable, `at line ${problem.line}, column ${problem.column} of the script`, problem.reason);
 		const marks = checkedValues(binding.params, vars, declared, command.script);
-		spec = {script: binding.script, args: marks.map(mark => mark.value)};
+		const capture = input.capture && input.capture.names.length > 0 ? input.capture : undefined;
+		spec = capture
+			? {script: captureScript(binding.script, capture.names, marks.length + 1), args: [...marks.map(mark => mark.value), capture.file]}
+			: {script: binding.script, args: marks.map(mark => mark.value)};
 		// Runnable as shown: `set --` gives the script the same positional parameters.
 		const set = marks.length > 0 ? `set -- ${binding.params.map(name => shellQuote(displayVars[name]!)).join(' ')}\n` : '';
 		shown = `${set}${binding.script}`;
@@ -164,6 +173,7 @@ async function prepare(input: PrepareCommandInput): Promise<PreparedCommand> {
 			details.push('Its values, passed as positional parameters (never read as shell code):');
 			marks.forEach((mark, index) => details.push(`  $${index + 1}  ${mark.name} = ${showValue(displayVars[mark.name]!)}`));
 		}
+		if (capture) details.push(`Then the values it sets (${capture.names.join(', ')}) are written to a file of the cockpit's, for later steps, and recorded in the timeline (secret ones masked).`);
 	} else {
 		throw new Error(`runbook command '${command.id}'${command.line ? ` (line ${command.line})` : ''} has neither argv nor script`);
 	}

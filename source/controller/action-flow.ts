@@ -18,14 +18,17 @@ import {selectedRow} from '../kinds/panes.js';
 import type {Cluster, ObjectPlace} from '../ports/cluster.js';
 import {checkValue} from '../runbook/command-safety.js';
 import type {RunbookCommand, RunbookStep, RunbookVariable} from '../runbook/model.js';
-import {markedCommand, resolveVariable, unknownVariables, validateVariable, type MarkedPart} from '../runbook/variables.js';
+import {markedCommand, unknownVariables, validateVariable, type MarkedPart} from '../runbook/variables.js';
 import {REDACTED} from '../timeline/redact.js';
 import {stepDeployment} from '../runbook/template.js';
-import {commandChoice, type VariableField} from '../store/types.js';
+import {commandChoice} from '../store/types.js';
 import {actionRefusal, replayRoles} from '../sync/roles.js';
 import {hhmmss, stepCheckHow} from '../timeline/describe.js';
 import {newEventId} from '../timeline/ids.js';
 import {errorText, type ControllerPorts} from './ports.js';
+import {selectedClusterRow, type RowValues} from './selected-row.js';
+import {StepCaptures} from './step-captures.js';
+import {recordCaptured, stepNumber, variableFields} from './step-values.js';
 import {watchRecovery} from './recovery.js';
 import {ConflictRecheck} from './conflict-recheck.js';
 
@@ -36,6 +39,8 @@ const contextPendingText = 'the kube context is not known yet: its read-only and
 export class ActionFlow {
 	/** What each open command confirmation runs (by request id), kept here and not in the store: it holds secret values. */
 	readonly #commandRuns = new Map<string, CommandRun>();
+	/** The capture files of commands that set variables, by request id (step-captures.ts). */
+	readonly #captures = new StepCaptures();
 	/** The action running now (one at a time). */
 	#running: AbortController | null = null;
 
@@ -69,31 +74,36 @@ export class ActionFlow {
 			.catch(this.#fail);
 	}
 
-	/** `x`: the step's action, or its command (a picker first when it has several and none is named). */
+	/**
+	 * `x`: the step's action, or its command (a picker first when it has several and none is named),
+	 * filled with this incident's values, the row selected in the Pods pane and earlier steps' outputs
+	 * among them (RunbookState.valuesFor); a value no source gives is asked for in a form first.
+	 */
 	requestStep(stepId: string, commandIndex?: number): void {
 		const {runbook} = this.ports.runbook;
 		const step = runbook?.steps.find(s => s.id === stepId);
 		if (!step) return;
 		if (this.ports.env.readonly) return this.#flash('read-only mode: running steps is disabled', 'warn');
-		if (step.action) return this.#requestStepAction(step, step.action);
+		const row = selectedClusterRow(this.ports.store.getState());
+		const values = this.ports.runbook.valuesFor(row);
+		if (step.action) return this.#requestStepAction(step, step.action, values);
 		if (step.commands.length === 0) return this.#flash('this step has no command or action to run', 'info');
 		if (commandIndex === undefined && step.commands.length > 1) {
-			const {variables} = this.ports.runbook;
 			const secret = this.ports.runbook.secretVariables();
 			this.ports.store.getState().dialogOpened({
 				kind: 'pick',
 				purpose: 'command',
 				title: `Run which command of "${step.title}"?`,
-				items: step.commands.map((c, i) => ({label: `${c.title ? `${c.title}: ` : ''}${shownCommand(c, variables, secret, 'keep')}`, value: commandChoice.step(step.id, i)})),
+				items: step.commands.map((c, i) => ({label: `${c.title ? `${c.title}: ` : ''}${shownCommand(c, values, secret, 'keep')}`, value: commandChoice.step(step.id, i)})),
 			});
 			return;
 		}
 		const chosen = step.commands[commandIndex ?? 0];
 		if (!chosen) return;
-		const unknown = this.ports.runbook.loaded ? unknownVariables(this.ports.runbook.loaded, step, this.ports.runbook.variables) : [];
-		if (unknown.length > 0) return this.#askVariables(step, commandIndex, unknown);
+		const unknown = this.ports.runbook.loaded ? unknownVariables(this.ports.runbook.loaded, step, values) : [];
+		if (unknown.length > 0) return this.#askVariables(step, commandIndex, unknown, {}, undefined, row);
 		// Titled after its step ("Run: Check the new pods"), not its generated id, unless it has its own title.
-		this.#prepareCommand(chosen.title ? chosen : {...chosen, title: `Run: ${step.title}`}, true, this.#stepRerunWarnings(step));
+		this.#prepareCommand(chosen.title ? chosen : {...chosen, title: `Run: ${step.title}`}, true, this.#stepRerunWarnings(step), {values, row, step});
 	}
 
 	/** The variables form submitted: each value checked against its variable, recorded (secrets masked), then the step's command prepared. */
@@ -117,15 +127,9 @@ export class ActionFlow {
 	}
 
 	/** Opens the variables form for `unknown`, each field prefilled with what a source knows of it (else what was typed). */
-	#askVariables(step: RunbookStep, commandIndex: number | undefined, unknown: readonly RunbookVariable[], typed: Record<string, string> = {}, problem?: string): void {
-		const {alert} = this.ports.runbook;
-		const inputs = {...(alert ? {alert: {labels: alert.labels}} : {}), session: {namespace: this.ports.env.namespace, context: this.ports.env.context}};
-		const fields: VariableField[] = unknown.map(variable => ({
-			name: variable.name,
-			value: typed[variable.name] ?? resolveVariable(variable, inputs).value ?? '',
-			hint: variableHint(variable),
-			secret: variable.secret === true,
-		}));
+	#askVariables(step: RunbookStep, commandIndex: number | undefined, unknown: readonly RunbookVariable[], typed: Record<string, string> = {}, problem?: string, row = selectedClusterRow(this.ports.store.getState())): void {
+		// Prefilled from every source, in its order: what was entered, --var, the alert, the selected row, the session, earlier steps.
+		const fields = variableFields(unknown, typed, this.ports.runbook.inputs(row), this.ports.runbook.loaded);
 		this.ports.store.getState().dialogOpened({kind: 'variables', title: `Values for "${step.title}"`, stepId: step.id, ...(commandIndex === undefined ? {} : {commandIndex}), fields, ...(problem ? {problem} : {})});
 	}
 
@@ -158,12 +162,12 @@ export class ActionFlow {
 		if (again) return store.getState().dialogOpened({kind: 'confirm', request: again});
 		const command = this.#commandRuns.get(request.id);
 		this.#commandRuns.delete(request.id);
-		if (env.readonly && request.dangerous) return this.#flash('read-only mode: nothing was sent', 'warn');
-		// An observer in a shared incident watches (a role set from any host: sync/roles.ts).
-		const observer = request.dangerous ? actionRefusal(replayRoles(store.getState().timeline), env.author!) : null;
-		if (observer) return this.#flash(`${observer}; nothing was sent`, 'warn');
-		if (this.ports.contextPending() && request.dangerous) return this.#flash(`${contextPendingText}; nothing was sent`, 'warn');
-		if (this.#running) return this.#flash('another action is still running (esc cancels it)', 'warn');
+		const refusal = this.#refusal(request);
+		if (refusal) {
+			// Nothing runs, so nothing is captured: its capture file goes.
+			this.#captures.drop(request.id);
+			return this.#flash(refusal, 'warn');
+		}
 		const running = new AbortController();
 		this.#running = running;
 		store.getState().actionStarted(request.id, request.title);
@@ -178,13 +182,29 @@ export class ActionFlow {
 				if (result === 'succeeded') this.#afterSuccess(request);
 			})
 			.catch(this.#fail)
-			.finally(() => this.#finish(request, ended));
+			.finally(() => {
+				this.#finish(request, ended);
+				this.#captured(request);
+			});
+	}
+
+	/** Why a confirmed request may not run now: read-only mode, an observer's role, the context unknown, another action running. */
+	#refusal(request: ActionRequest): string | null {
+		const {store, env} = this.ports;
+		if (env.readonly && request.dangerous) return 'read-only mode: nothing was sent';
+		// An observer in a shared incident watches (a role set from any host: sync/roles.ts).
+		const observer = request.dangerous ? actionRefusal(replayRoles(store.getState().timeline), env.author!) : null;
+		if (observer) return `${observer}; nothing was sent`;
+		if (this.ports.contextPending() && request.dangerous) return `${contextPendingText}; nothing was sent`;
+		if (this.#running) return 'another action is still running (esc cancels it)';
+		return null;
 	}
 
 	/** The operator declined the confirmation: closed, and the cancel journaled. */
 	cancel(request: ActionRequest): void {
 		this.ports.store.getState().dialogClosed();
 		this.#commandRuns.delete(request.id);
+		this.#captures.drop(request.id);
 		this.#conflicts.closed(request);
 		cancelAction(request, this.ports.append)
 			.then(() => this.#flash(`cancelled: ${actionName(request)}`, 'info'))
@@ -219,8 +239,8 @@ export class ActionFlow {
 	}
 
 	/** x on a step with an action: the deployment it names (checked as a command's values are), prepared as u/s/r would. */
-	#requestStepAction(step: RunbookStep, action: NonNullable<RunbookStep['action']>): void {
-		const {variables, loaded} = this.ports.runbook;
+	#requestStepAction(step: RunbookStep, action: NonNullable<RunbookStep['action']>, variables: Record<string, string>): void {
+		const {loaded} = this.ports.runbook;
 		const target = stepDeployment(step, variables);
 		if (!target) return this.#flash(`step "${step.title}" names no deployment; set the runbook variable 'deployment'`, 'warn');
 		// As for commands: a name from an alert label that starts with "-" (or breaks its pattern) is refused.
@@ -272,9 +292,9 @@ export class ActionFlow {
 	}
 
 	/** The command as written with each value marked and its source; undefined when it has no placeholder. */
-	#marked(command: RunbookCommand): MarkedPart[] | undefined {
+	#marked(command: RunbookCommand, row?: RowValues): MarkedPart[] | undefined {
 		const text = [command.script ?? '', ...(command.argv ?? [])].join('\n');
-		const resolved = this.ports.runbook.sources(text);
+		const resolved = this.ports.runbook.sources(text, row);
 		if (resolved.length === 0) return undefined;
 		return markedCommand(command, resolved);
 	}
@@ -291,23 +311,53 @@ export class ActionFlow {
 		return restartAction.prepare({...common, replicas});
 	}
 
-	/** Opens the confirmation of a runbook or config command, run with the cluster's pinned KUBECONFIG. */
-	#prepareCommand(command: RunbookCommand, dangerous: boolean, warnings: readonly string[] = []): void {
+	/**
+	 * Opens the confirmation of a runbook or config command, run with the cluster's pinned KUBECONFIG.
+	 * `use`: a step's values (the selected row's among them) and the step; a command that sets
+	 * variables (`POD=$(…)`) writes their values to a capture file for later steps.
+	 */
+	#prepareCommand(command: RunbookCommand, dangerous: boolean, warnings: readonly string[] = [], use: {values?: Record<string, string>; row?: RowValues; step?: RunbookStep} = {}): void {
 		if (this.ports.contextPending() && dangerous) return this.#flash(contextPendingText, 'warn');
 		const {env, runbook} = this.ports;
+		const vars = use.values ?? runbook.variables;
+		const sets = use.step && command.script !== undefined ? (command.sets ?? []) : [];
 		// A value that may not fill the command (unsafe place, "-" first, outside its pattern) is refused here, in a flash.
 		Promise.resolve()
-			.then(() => {
-				// kubectl in the command defaults to the namespace its variables name (the alert's), as its {{namespace}} does.
-				const namespace = runbook.variables.namespace || env.namespace;
-				const kube = this.ports.cluster()?.commandEnvironment?.(namespace) ?? null;
+			.then(async () => {
+				// kubectl in the command defaults to the namespace its variables name (the alert's, the row's), as its {{namespace}} does.
+				const namespace = vars.namespace || env.namespace;
+				const kube = this.#clusterFor(use.row)?.commandEnvironment?.(namespace) ?? null;
 				const secretVars = runbook.secretVariables();
-				return commandAction.prepare({command, vars: runbook.variables, secretVars, declared: runbook.runbook?.variables ?? [], env: {...env, namespace}, newId: newEventId, redact: this.ports.redact, kube, dangerous});
+				const capture = sets.length > 0 ? {names: sets, file: await this.#captures.file()} : undefined;
+				const context = use.row?.values.context ?? env.context;
+				const prepared = await commandAction.prepare({command, vars, secretVars, declared: runbook.runbook?.variables ?? [], env: {...env, namespace, context}, newId: newEventId, redact: this.ports.redact, kube, dangerous, ...(capture ? {capture} : {})});
+				if (capture && use.step) this.#captures.expect(prepared.id, {file: capture.file, names: sets, stepId: use.step.id, step: stepNumber(runbook.loaded, use.step.id) ?? use.step.id, commandId: command.id});
+				return prepared;
 			})
 			.then(request => {
-				const marked = this.#marked(command);
+				const marked = this.#marked(command, use.row);
 				return this.#open(marked ? {...request, marked} : request, warnings);
 			})
+			.catch(this.#fail);
+	}
+
+	/** The cluster a command reads with: the selected row's context when several are watched, else the session's. */
+	#clusterFor(row: RowValues | undefined): Cluster | null {
+		const cluster = this.ports.cluster();
+		if (!cluster || !row?.values.context || row.values.context === cluster.context) return cluster;
+		try {
+			return cluster.at?.({context: row.values.context, namespace: row.values.namespace}) ?? cluster;
+		} catch {
+			// A context the cockpit does not watch: the command reads with the session's, as its confirmation says.
+			return cluster;
+		}
+	}
+
+	/** After a command that set variables ran: their values kept for later steps and recorded in the timeline, secret ones masked. */
+	#captured(request: ActionRequest): void {
+		this.#captures
+			.read(request.id)
+			.then(found => recordCaptured(found, this.ports.runbook, this.ports.append))
 			.catch(this.#fail);
 	}
 
@@ -361,7 +411,9 @@ export class ActionFlow {
 	 * 1 % for 2 minutes"), and the action alone is not that.
 	 */
 	#tickStepsDoneBy(request: ActionRequest, deployment: string): void {
-		const {runbook, variables} = this.ports.runbook;
+		const {runbook} = this.ports.runbook;
+		// A step names its deployment as x fills it: the selected row's among the values.
+		const variables = this.ports.runbook.valuesFor(selectedClusterRow(this.ports.store.getState()));
 		if (!runbook) return;
 		const {kind} = request;
 		const checked = this.ports.store.getState().incident.checkedSteps;
@@ -375,16 +427,6 @@ export class ActionFlow {
 	/** The session ends: the action running is cancelled. */
 	stop(): void {
 		this.#running?.abort();
+		this.#captures.stop();
 	}
-}
-
-/** What the form says under a variable's field: what it must match, what the runbook says of it, where it is used. */
-function variableHint(variable: RunbookVariable): string {
-	const parts: string[] = [];
-	if (variable.description) parts.push(variable.description);
-	if (variable.allowed?.length) parts.push(`one of ${variable.allowed.join(', ')}`);
-	if (variable.pattern) parts.push(`matches ${variable.pattern}`);
-	if (variable.written?.length) parts.push(`written ${variable.written.join(', ')}`);
-	if (variable.uses?.length) parts.push(`line ${variable.uses.join(', ')}`);
-	return parts.join(' · ');
 }

@@ -22,6 +22,8 @@ import {readInSharedOrder} from '../sync/shared-order.js';
 import type {CockpitController} from './types.js';
 import {ActionFlow, type DeploymentActionKind} from './action-flow.js';
 import {ClusterSwitchFlow, type ScopeChoice} from './cluster-switch.js';
+import {variablesDetails} from '../kinds/runbook/details.js';
+import {selectedClusterRow} from './selected-row.js';
 import {LogFollower} from './log-follow.js';
 import {RoleFlow} from './role-flow.js';
 import {errorText, type ControllerPorts} from './ports.js';
@@ -139,9 +141,19 @@ export class Controller implements CockpitController {
 
 	showDetails(ref: RowRef): void {
 		const {store, redact, now, metrics, runbook} = this.ports;
-		detailsFor(ref, store.getState(), this.ports.cluster(), {redact, now, variables: runbook.variables, secretVariables: runbook.secretVariables(), variableRows: runbook.variableRows(), metrics})
+		// A step shows what x would run: filled from the row selected in the Pods pane too.
+		const row = selectedClusterRow(store.getState());
+		detailsFor(ref, store.getState(), this.ports.cluster(), {redact, now, variables: runbook.valuesFor(row), secretVariables: runbook.secretVariables(), variableRows: runbook.variableRows(row), metrics})
 			.then(details => store.getState().dialogOpened({kind: 'details', ...details}))
 			.catch(this.#fail);
+	}
+
+	/** v on the Runbook pane: every variable of the active runbook, its value (secrets masked) and where it came from, as x would fill it now. */
+	showVariables(): void {
+		const {store, runbook} = this.ports;
+		if (!runbook.runbook) return this.#flash('no runbook (b to choose one)', 'info');
+		const row = selectedClusterRow(store.getState());
+		store.getState().dialogOpened({kind: 'details', ...variablesDetails(runbook.runbook, runbook.variableRows(row), row)});
 	}
 
 	/** A demo incident's post-mortem scores its drill (timeline/drill.ts). */

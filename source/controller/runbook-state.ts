@@ -10,8 +10,17 @@ import {withFilledTitles} from '../runbook/template.js';
 import type {IncidentStore} from '../store/store.js';
 import type {EnvInfo} from '../store/types.js';
 import {REDACTED} from '../timeline/redact.js';
-import {resolveVariable, sourceText, type ResolvedVariable} from '../runbook/variables.js';
+import {resolveVariable, sourceText, type ResolvedVariable, type VariableInputs} from '../runbook/variables.js';
 import {placeholders} from '../runbook/template.js';
+import type {RowValues} from './selected-row.js';
+
+/** A value an earlier step's command computed (runbook/step-output.ts): `CONTROLLERPOD=$(oc get pods …)`. */
+export interface CapturedValue {
+	value: string;
+	/** The step's number in the runbook ("3"): the confirmation says "output of step 3". */
+	step: string;
+	command?: string;
+}
 
 export class RunbookState {
 	/** The active runbook as shown: its titles filled in, secrets masked. */
@@ -24,6 +33,8 @@ export class RunbookState {
 	alert: AlertInfo | undefined;
 	/** Values the operator entered in the variables form: they beat every other source, --var too. */
 	readonly entered: Record<string, string> = {};
+	/** Values earlier steps' commands set, by variable name: a later step's `$CONTROLLERPOD` is filled from them. */
+	readonly captured: Record<string, CapturedValue> = {};
 
 	constructor(
 		private readonly store: IncidentStore,
@@ -65,35 +76,69 @@ export class RunbookState {
 		return this.loaded?.variables.filter(v => v.secret).map(v => v.name) ?? [];
 	}
 
+	/** Every source of a value, in the order of runbook/variables.ts: entered, --var, alert, the selected row, session, earlier steps. */
+	inputs(row?: RowValues): VariableInputs {
+		return {
+			entered: this.entered,
+			cli: this.given,
+			...(this.alert ? {alert: {labels: this.alert.labels}} : {}),
+			...(row ? {row: row.values, rowKind: row.kind} : {}),
+			session: {namespace: this.env.namespace, context: this.env.context},
+			stepOutputs: this.captured,
+		};
+	}
+
+	/**
+	 * The values `x` fills a step with: this incident's variables, and where the selected row or an
+	 * earlier step's output comes before the source that gave the value now (the session's namespace,
+	 * a default, nothing), theirs.
+	 */
+	valuesFor(row?: RowValues): Record<string, string> {
+		const values = {...this.variables};
+		if (!this.loaded) return values;
+		const inputs = this.inputs(row);
+		for (const variable of this.loaded.variables) {
+			const found = resolveVariable(variable, inputs);
+			if (found.value !== undefined && !found.problem && (found.source?.kind === 'row' || found.source?.kind === 'step')) values[variable.name] = found.value;
+		}
+		return values;
+	}
+
+	/** An earlier step's command set these: later steps use them (after the alert, the row and the session). */
+	capture(values: Record<string, string>, step: string, command?: string): void {
+		for (const [name, value] of Object.entries(values)) this.captured[name] = {value, step, ...(command ? {command} : {})};
+	}
+
 	/**
 	 * Each variable `text` uses with the value the commands are filled with and where that value came
-	 * from (runbook/variables.ts, in its order: entered, --var, alert, session, default); no source
-	 * when the sources give another value than the one used.
+	 * from (runbook/variables.ts, in its order: entered, --var, alert, the selected row, session,
+	 * earlier steps, default); no source when the sources give another value than the one used.
 	 */
-	sources(text: string): ResolvedVariable[] {
+	sources(text: string, row?: RowValues): ResolvedVariable[] {
 		const declared = this.loaded?.variables ?? [];
-		const inputs = {entered: this.entered, cli: this.given, ...(this.alert ? {alert: {labels: this.alert.labels}} : {}), session: {namespace: this.env.namespace, context: this.env.context}};
+		const inputs = this.inputs(row);
+		const values = this.valuesFor(row);
 		const names = [...new Set(placeholders(text).map(p => p.name))];
 		return names.map(name => {
 			const variable = declared.find(v => v.name === name) ?? {name, secret: this.secretVariables().includes(name)};
 			const found = resolveVariable(variable, inputs);
-			const value = this.variables[name];
+			const value = values[name];
 			if (value === undefined) return {name, variable};
 			return found.value === value && found.source ? {name, variable, value, source: found.source} : {name, variable, value};
 		});
 	}
 
 	/** The variables view: every variable of the runbook, its value (secrets masked) and where it came from. */
-	variableRows(): Array<{name: string; value?: string; source: string}> {
+	variableRows(row?: RowValues): Array<{name: string; value?: string; source: string}> {
 		const names = this.loaded?.variables.map(v => `{{${v.name}}}`).join(' ') ?? '';
-		const masked = this.maskedVariables();
-		return this.sources(names).map(item => ({name: item.name, ...(item.value === undefined ? {} : {value: masked[item.name]}), source: item.value === undefined ? sourceText(undefined) : item.source ? sourceText(item.source) : 'set when the runbook was chosen'}));
+		const masked = this.maskedVariables(this.valuesFor(row));
+		return this.sources(names, row).map(item => ({name: item.name, ...(item.value === undefined ? {} : {value: masked[item.name]}), source: item.value === undefined ? sourceText(undefined) : item.source ? sourceText(item.source) : 'set when the runbook was chosen'}));
 	}
 
 	/** The variables as shown: secret ones masked. */
-	maskedVariables(): Record<string, string> {
+	maskedVariables(values: Record<string, string> = this.variables): Record<string, string> {
 		const secret = new Set(this.secretVariables());
-		return Object.fromEntries(Object.entries(this.variables).map(([name, value]) => [name, secret.has(name) ? REDACTED : value]));
+		return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, secret.has(name) ? REDACTED : value]));
 	}
 
 	/** The values `runbook.selected` records: the secret ones left out. */

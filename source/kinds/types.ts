@@ -123,6 +123,8 @@ export interface KindController {
 	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string, options?: {place?: ObjectPlace}): void;
 	toggleStep(stepId: string): void;
 	requestStep(stepId: string): void;
+	/** The variables view: every variable of the active runbook, its value and where it came from. */
+	showVariables(): void;
 	togglePin(eventId: string): void;
 	followLog(pod: string): void;
 }

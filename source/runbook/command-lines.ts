@@ -70,9 +70,17 @@ export function programWord(line: string): string {
 	return words[i] ?? '';
 }
 
+/**
+ * A Prometheus metric's name (`etcd_mvcc_db_total_size_in_bytes`): snake case, two underscores or
+ * more, ending in a unit or a type as Prometheus names them. It starts like a program (`etcd…`) but
+ * is never one; `pg_test_fsync` is a program and stays one.
+ */
+const METRIC_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:total|bytes|seconds|count|sum|bucket|ratio|info|created|percent|celsius|volts|joules|grams|meters|amperes|milliseconds|errors|requests)$/;
+
 /** A program the importer knows: a listed CLI, a known prefix or suffix (`kafka-topics`, `patronictl`), a script path. */
 export function isKnownProgram(word: string): boolean {
 	if (!word) return false;
+	if (METRIC_NAME.test(word) && (word.match(/_/g)?.length ?? 0) >= 2) return false;
 	if (KNOWN_COMMANDS.has(word)) return true;
 	if (/^(?:\.{1,2}\/|~\/)[\w./@+-]+$/.test(word)) return true;
 	if (/^\/(?:[\w.@+-]+\/)*[\w.@+-]+$/.test(word) && (/(?:^|\/)(?:s?bin|scripts?|opt|usr)\//.test(word) || /\.(?:sh|py|rb|pl|bash)$/.test(word))) return true;

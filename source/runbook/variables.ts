@@ -62,7 +62,7 @@ export type ValueSource =
 	| {kind: 'entered'}
 	| {kind: 'cli'}
 	| {kind: 'alert'; label: string}
-	| {kind: 'row'; field: string}
+	| {kind: 'row'; field: string; of?: string}
 	| {kind: 'session'; field: 'namespace' | 'context' | 'environment'}
 	| {kind: 'step'; step: string; command?: string}
 	| {kind: 'default'};
@@ -76,6 +76,8 @@ export interface VariableInputs {
 	alert?: {labels: Record<string, string>};
 	/** The selected row: its pod, deployment, namespace, node, container, service. */
 	row?: Partial<Record<string, string>>;
+	/** What the selected row is (`pod`, `deployment`): the confirmation says "selected pod row". */
+	rowKind?: string;
 	/** The session: the namespace and context it acts on, and the cockpit's environment. */
 	session?: {namespace?: string; context?: string; environment?: Record<string, string | undefined>};
 	/** Values captured from earlier steps' commands (source/runbook/step-output.ts), by variable name. */
@@ -122,7 +124,7 @@ export function resolveVariable(variable: RunbookVariable, inputs: VariableInput
 		if (alert) return alert;
 	}
 	for (const key of keys) {
-		const row = found(own(inputs.row, key), {kind: 'row', field: key});
+		const row = found(own(inputs.row, key), {kind: 'row', field: key, ...(inputs.rowKind ? {of: inputs.rowKind} : {})});
 		if (row) return row;
 	}
 	for (const key of keys) {
@@ -157,7 +159,7 @@ export function variableValues(resolved: readonly ResolvedVariable[]): Record<st
 	return values;
 }
 
-/** `alert label pod`, `selected row (pod)`, `session namespace`, `output of step find-controller`: for the view and the confirmation. */
+/** `alert label pod`, `selected pod row (namespace)`, `session namespace`, `output of step 3`: for the view and the confirmation. */
 export function sourceText(source: ValueSource | undefined): string {
 	if (!source) return 'unknown: asked for';
 	switch (source.kind) {
@@ -168,7 +170,7 @@ export function sourceText(source: ValueSource | undefined): string {
 		case 'alert':
 			return `alert label ${source.label}`;
 		case 'row':
-			return `selected row (${source.field})`;
+			return `selected ${source.of ? `${source.of} ` : ''}row (${source.field})`;
 		case 'session':
 			return source.field === 'environment' ? "the cockpit's environment" : `session ${source.field}`;
 		case 'step':

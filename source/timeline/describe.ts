@@ -108,6 +108,10 @@ export function describeEvent(event: AnyTimelineEvent, max = 300): EventDescript
 			const values = Object.entries(event.data.values).map(([name, value]) => `${name}=${value}`);
 			return {text: oneLine(`Variables entered: ${values.join(', ')}`, max), tone: 'info'};
 		}
+		case 'variables.captured': {
+			const values = Object.entries(event.data.values).map(([name, value]) => `${name}=${value}`);
+			return {text: oneLine(`Variables set by a step's command: ${values.join(', ')}`, max), tone: 'info'};
+		}
 		case 'step.unchecked': {
 			return {text: oneLine(`Step unchecked: ${event.data.title}`, max), tone: 'muted'};
 		}

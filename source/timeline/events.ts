@@ -89,6 +89,8 @@ export interface EventData {
 	'step.unchecked': {runbookId: string; stepId: string; title: string};
 	/** Values the operator entered in the variables form before running a step (secret ones as [REDACTED]). */
 	'variables.entered': {runbookId: string; stepId: string; values: Record<string, string>};
+	/** Values a step's command set for later steps (`POD=$(…)`), read after it ran (secret ones as [REDACTED]). */
+	'variables.captured': {runbookId: string; stepId: string; commandId: string; values: Record<string, string>};
 	'action.requested': ActionEventBase;
 	'action.confirmed': ActionEventBase;
 	'action.cancelled': Omit<ActionEventBase, 'kubectl'>;

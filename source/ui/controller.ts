@@ -27,4 +27,5 @@ export const inertController: CockpitController = {
 	pickContext() {},
 	pickNamespace() {},
 	switchScope() {},
+	showVariables() {},
 };

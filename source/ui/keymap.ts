@@ -92,7 +92,7 @@ export const keymap: Record<Command, Binding> = {
 	[Command.CloseDialog]: {keys: ['q'], label: 'q', help: 'Close a details, output or log view', scope: 'dialog'},
 	[Command.PickNumber]: {keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], label: '1-9', help: 'In a picker: choose the row of that number among those shown', scope: 'dialog'},
 	[Command.ClearInput]: {keys: ['ctrl+u'], label: 'ctrl+u', help: 'Clear the text typed in a field', scope: 'dialog'},
-	[Command.NextField]: {keys: ['tab'], label: 'tab', help: 'In a confirmation with two fields: go to the other one', scope: 'dialog'},
+	[Command.NextField]: {keys: ['tab'], label: 'tab', help: 'Next field: two-field confirmations, the variables form', scope: 'dialog'},
 };
 
 /** Whether a key press is `name` (a printable key, or one of Ink's named keys such as `return`). */

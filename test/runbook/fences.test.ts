@@ -65,6 +65,17 @@ describe('what a fence holds: commands, output or requests', () => {
 		expect(analyseFence('', 'sum(rate(ledger_errors_total{job="writer"}[5m]))', false).kind).toBe('query');
 	});
 
+	it('a PromQL expression in a console block, `(ledger_db_size_bytes / ledger_db_quota_bytes) * 100`, is a query: a metric named after a program is not that program in a subshell', () => {
+		const ratio = '(ledger_db_size_bytes / ledger_db_quota_bytes) * 100';
+		const etcdLike = '(etcd_store_total_size_in_bytes - etcd_store_in_use_bytes)/1024/1024';
+		expect(lineKind(etcdLike)).not.toBe('command');
+		expect(analyseFence('console', `${etcdLike}\n`, false)).toMatchObject({kind: 'query', parts: [{promql: etcdLike}]});
+		expect(analyseFence('console', `${ratio}\n`, false)).toMatchObject({kind: 'query'});
+		// A subshell of a program so named is still a command, and so are programs with underscores.
+		expect(lineKind('(etcdctl endpoint status -w table)')).toBe('command');
+		expect(lineKind('pg_test_fsync -f /var/lib/postgresql/fsync.test')).toBe('command');
+	});
+
 	it('every fence of a runbook is reported with what it became, and requests are listed apart from commands', () => {
 		const text = [
 			'# Ledger writer stalled',

@@ -48,6 +48,15 @@ describe('where a variable\'s value comes from, in order', () => {
 		expect(sourceText(undefined)).toBe('unknown: asked for');
 	});
 
+	it('names what the selected row is: "selected pod row (namespace)", a deployment row likewise', () => {
+		const namespace = placeholder('cluster-namespace');
+		const fromPod = resolveVariable(namespace, {row: {pod: 'checkout-7d9-x2', namespace: 'shop'}, rowKind: 'pod', session: {namespace: 'default'}});
+		expect(fromPod).toMatchObject({value: 'shop', source: {kind: 'row', field: 'namespace', of: 'pod'}});
+		expect(sourceText(fromPod.source)).toBe('selected pod row (namespace)');
+		const fromDeployment = resolveVariable(placeholder('deployment'), {row: {deployment: 'checkout'}, rowKind: 'deployment'});
+		expect(sourceText(fromDeployment.source)).toBe('selected deployment row (deployment)');
+	});
+
 	it('what the operator typed wins over every source, and is validated against the variable\'s pattern', () => {
 		const pod = placeholder('pod', {pattern: '^[a-z0-9-]+$'});
 		expect(resolveVariable(pod, {...everywhere, entered: {pod: 'writer-0'}})).toMatchObject({value: 'writer-0', source: {kind: 'entered'}});

@@ -25,6 +25,11 @@ describe('keymap', () => {
 		}
 	});
 
+	it('says where tab moves: the other field of a two-field confirmation, and the next value of the variables form', () => {
+		expect(keymap[Command.NextField].help).toMatch(/confirmation/);
+		expect(keymap[Command.NextField].help).toMatch(/variables form/);
+	});
+
 	it('lists every command in the generated help', () => {
 		const lines = helpLines(false);
 		for (const command of Object.values(Command)) expect(lines.some(l => l.help === keymap[command].help), command).toBe(true);

@@ -1,5 +1,6 @@
 /** enter on the Runbook pane: a step as this incident would run it, or the steps under a heading. */
 import {shownCommand} from '../../actions/command.js';
+import type {Runbook} from '../../runbook/model.js';
 import {renderTemplate, stepDeployment} from '../../runbook/template.js';
 import type {DetailPart} from '../../store/types.js';
 import {hhmmss, stepCheckHow} from '../../timeline/describe.js';
@@ -41,6 +42,39 @@ function sectionDetails(ref: RowRef, {state}: DetailsContext): Details {
 	const title = ref.name ?? ref.key;
 	const steps = state.runbook?.steps.filter(step => step.section === title) ?? [];
 	return {title, lines: steps.length ? steps.map(step => `${state.incident.checkedSteps[step.id] ? '[x]' : '[ ]'} ${step.title}`) : ['(a heading: the rows under it have the details)']};
+}
+
+/** What the variables view says of the selected row, as controller/selected-row.ts gives it. */
+export interface SelectedRowText {
+	kind: string;
+	name: string;
+	values: Record<string, string>;
+}
+
+/**
+ * `v` on the Runbook pane: every variable of the runbook, its value (secrets masked) and where it
+ * came from, each with the lines that use it and the step that sets it; first the order of the
+ * sources and the row selected in the Pods pane, which x fills values from.
+ */
+export function variablesDetails(runbook: Pick<Runbook, 'title' | 'variables' | 'steps'>, rows: NonNullable<DetailsContext['variableRows']>, row: SelectedRowText | undefined): Details {
+	const place = row ? Object.entries(row.values).filter(([name]) => name !== row.kind).map(([name, value]) => `${name} ${value}`).join(', ') : '';
+	const lines = [
+		'Values come from, in order: entered in the cockpit, --var, the alert that chose the runbook, the row selected in the Pods pane, the session (namespace, context), an earlier step’s output, the runbook’s default; else x asks.',
+		row ? `Selected row: ${row.kind} ${row.name}${place ? ` (${place})` : ''}` : 'Selected row: none (select a pod or a deployment in the Pods pane)',
+		'',
+	];
+	if (rows.length === 0) lines.push('(this runbook has no variables)');
+	for (const item of rows) {
+		lines.push(`${item.name} = ${item.value ?? '(unknown)'} · ${item.source}`);
+		const variable = runbook.variables.find(v => v.name === item.name);
+		const about: string[] = [];
+		if (variable?.written?.length) about.push(`written ${variable.written.join(', ')}`);
+		if (variable?.uses?.length) about.push(`line ${variable.uses.join(', ')}`);
+		const setBy = variable?.setBy ? runbook.steps.findIndex(step => step.id === variable.setBy!.step) : -1;
+		if (setBy >= 0) about.push(`set by step ${setBy + 1}`);
+		if (about.length) lines.push(`    ${about.join(' · ')}`);
+	}
+	return {title: `Variables of ${runbook.title}`, lines};
 }
 
 /** The variables view: each variable of the runbook, its value and where it came from (runbook/variables.ts sourceText). */

@@ -23,6 +23,13 @@ const runKey: KindKey = {
 	run: (row, controller) => controller.requestStep(row.ref.key),
 };
 
+const variablesKey: KindKey = {
+	id: 'variables',
+	binding: {keys: ['v'], label: 'v', help: 'List the runbook’s variables: value and source of each', short: 'vars'},
+	disabled: (_row, {state}) => (state.runbook ? null : 'no runbook (b to choose one)'),
+	run: (_row, controller) => controller.showVariables(),
+};
+
 /** The active runbook's watchers: its done-when conditions and its escalation policy. */
 function start(ctx: KindContext): () => void {
 	if (!ctx.runbook) return () => {};
@@ -48,5 +55,5 @@ export const runbookKind: Kind = {
 	empty: () => 'no steps',
 	details: stepDetails,
 	liveLines: stepLiveLines,
-	keys: [toggleKey, runKey],
+	keys: [toggleKey, runKey, variablesKey],
 };
