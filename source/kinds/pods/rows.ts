@@ -200,8 +200,18 @@ function groupRows(d: DeploymentInfo, members: readonly PodInfo[], sort: PodSort
 	return rows;
 }
 
+/**
+ * A group's pods in the pane's order. Problems first: the members are sorted by name already (see
+ * cluster-data.ts), so one pass into a bucket per rank keeps the names' order within each rank and
+ * asks each pod its problem once; a sort by byProblem asked it at every comparison, twice (at 50,000
+ * pods and 1,000 updates a second, the groups rebuilt at each flush spent ~40 ms in 30 s there).
+ */
 function sortedPods(members: readonly PodInfo[], sort: PodSort): readonly PodInfo[] {
-	return sort === 'problems' ? [...members].sort(byProblem) : members;
+	if (sort !== 'problems') return members;
+	const byRank: PodInfo[][] = [];
+	for (const pod of members) (byRank[podRank(pod)] ??= []).push(pod);
+	// flat() skips the ranks no pod has.
+	return byRank.flat();
 }
 
 const noPods: readonly PodInfo[] = Object.freeze([]);

@@ -45,3 +45,19 @@ describe('filtering the Pods pane', () => {
 		expect(filterPodRows(rows, '  ')).toBe(rows);
 	});
 });
+
+describe('the Pods pane, problems first', () => {
+	it('orders a deployment’s pods most urgent first, then by name within each problem, as sorting by problem then name does', () => {
+		const reasons: Array<Partial<PodInfo>> = [{}, {waitingReason: 'CrashLoopBackOff', ready: 0}, {lastTerminationReason: 'OOMKilled'}, {ready: 0}, {phase: 'Pending', ready: 0}, {terminating: true}, {waitingReason: 'ImagePullBackOff', ready: 0}];
+		const pods = Array.from({length: 60}, (_, i) => pod(`api-${String((i * 37) % 60).padStart(2, '0')}`, 'api', reasons[(i * 5) % reasons.length]));
+		const data = clusterData(pods, [deployment('api')]);
+		const shown = buildPodRows(data.podGroups, data.deployments, 'problems', new RowCache()).filter(row => row.ref.pod).map(row => row.ref.pod!);
+		const rank = (name: string) => {
+			const p = pods.find(candidate => candidate.name === name)!;
+			return p.waitingReason === 'CrashLoopBackOff' ? 0 : p.waitingReason === 'ImagePullBackOff' ? 1 : p.lastTerminationReason === 'OOMKilled' ? 2 : p.terminating ? 5 : p.phase === 'Pending' ? 4 : p.ready < p.containers ? 3 : 9;
+		};
+		const expected = pods.map(p => p.name).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+		expect(shown).toEqual(expected);
+		expect(rank(shown[0]!)).toBe(0);
+	});
+});
