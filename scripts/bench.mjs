@@ -387,7 +387,7 @@ const helpTitle = 'Keys — ? or esc closes';
  * and filtering the pods as you type.
  */
 async function measureKeys(cockpit, count) {
-	const samples = {move: [], pane: [], help: [], filter: [], bytes: []};
+	const samples = {move: [], pane: [], help: [], filter: [], bytes: [], bytesByKind: {move: [], pane: [], help: [], filter: []}};
 	let sent = 0;
 	const press = async (kind, data, predicate, what) => {
 		const before = performance.now();
@@ -397,6 +397,7 @@ async function measureKeys(cockpit, count) {
 		samples[kind].push((await arrived) - before);
 		// What the key cost on the wire: every byte written from the key to the frame that shows it.
 		samples.bytes.push(cockpit.state.bytes - bytesBefore);
+		samples.bytesByKind[kind].push(cockpit.state.bytes - bytesBefore);
 		sent++;
 		await sleep(5 + Math.random() * 30);
 	};
@@ -522,6 +523,10 @@ async function measureWorkload(spec, ticksPerSecond) {
 			const sorted = [...samples[kind]].sort((a, b) => a - b);
 			results[`key_to_frame_ms_p50_${kind}`] = percentile(sorted, 50);
 			results[`key_to_frame_ms_p99_${kind}`] = percentile(sorted, 99);
+			// Which keys make the bytes' tail: each kind's own p50 and p99 (output_bytes_per_key_p99 is over all keys).
+			const bytes = [...samples.bytesByKind[kind]].sort((a, b) => a - b);
+			results[`output_bytes_per_key_p50_${kind}`] = percentile(bytes, 50);
+			results[`output_bytes_per_key_p99_${kind}`] = percentile(bytes, 99);
 		}
 
 		/** CPU (% of a core) and bytes written per second while `during` runs, and when it started. */

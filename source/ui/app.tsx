@@ -1,4 +1,4 @@
-import React, {useEffect, useState} from 'react';
+import React, {useEffect, useRef, useState} from 'react';
 import {Box, Text, useStdout, type Key} from 'ink';
 import {useShallow} from 'zustand/react/shallow';
 import {useKeyPresses} from './components/use-key-presses.js';
@@ -126,6 +126,13 @@ function TooSmall(props: {terminal: {width: number; height: number}; dialog: Dia
 	);
 }
 
+/** The panes focused so far, most recent first, each once: a column keeps the layout its last focused pane gave it (computeLayout). */
+function useFocusHistory(focus: string): readonly string[] {
+	const history = useRef<readonly string[]>([]);
+	if (history.current[0] !== focus) history.current = [focus, ...history.current.filter(id => id !== focus)];
+	return history.current;
+}
+
 /**
  * The App's keys: force-quit always; an open dialog owns every other key; then the help overlay; else
  * the focused pane's (ui/app-keys.ts). A paste is never taken as keys.
@@ -178,8 +185,9 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 
 	useAppKeys({dialog, height, width, now, inputActive});
 
+	const focused = useFocusHistory(focus);
 	// The escalation banner takes its line from the panes.
-	const layout: Layout = computeLayout(width, height - (banner ? 1 : 0), focus, wants);
+	const layout: Layout = computeLayout(width, height - (banner ? 1 : 0), focus, wants, undefined, focused);
 	/** A dialog, drawn over the foot of the panes, which stay live around it. */
 	let overlay: React.ReactNode = null;
 	/** The help: it takes the whole body, so it replaces the panes. */

@@ -879,3 +879,26 @@ describe('80x24', () => {
 		expect(ui.frame()).toContain('10000 pods');
 	});
 });
+
+describe('moving the focus between the two columns', () => {
+	it('leaves the other column where it is: only the titles and the selected rows change', async () => {
+		const ui = await open({width: 200, height: 40, byName: true});
+		// Every pane of the left column wants more lines than it has, so their shares depend on the weights.
+		const state = fullState();
+		const many = <T extends {name: string}>(rows: readonly T[], count: number) => Array.from({length: count}, (_, i) => ({...rows[i % rows.length]!, name: `${rows[i % rows.length]!.name}-${i}`}));
+		ui.store.getState().dataReceived(healthData, many(state.health, 40));
+		ui.store.getState().dataReceived(podsData, clusterData(many(state.cluster.pods, 300), state.cluster.deployments));
+		await ui.press('3');
+		await ui.waitForFrame(f => rowOf(f, '3 Pods').includes('▶') || f.includes('3 Pods'));
+		// The left column's lines: up to where the right column starts, without the footer (it lists the focused pane's keys).
+		const rightStart = rowOf(ui.frame(), '5 Timeline').indexOf('5 Timeline') - 1;
+		const left = (frame: string) => frame.split('\n').slice(0, -1).map(line => line.slice(0, rightStart));
+		const onPods = left(ui.frame());
+		await ui.press('5');
+		await ui.waitForFrame(() => focusedKind(ui.store.getState()).id === 'timeline');
+		const onTimeline = left(ui.frame());
+		const changed = onTimeline.map((line, i) => (line === onPods[i] ? null : i)).filter(i => i !== null);
+		// The Pods title (its focus marker) and the selected row's marker: two lines, not the column.
+		expect(changed.length, `${changed.length} lines of the left column changed:\n${changed.map(i => `${onPods[i!]}\n${onTimeline[i!]}`).join('\n')}`).toBeLessThanOrEqual(2);
+	});
+});

@@ -55,3 +55,22 @@ describe('layout', () => {
 		expect(scrollOffset(3, 5, 10, 7)).toBe(0);
 	});
 });
+
+describe('layout when the focus moves between columns', () => {
+	const wants = {health: 60, metrics: 60, pods: 9000, runbook: 30};
+
+	it('the column the focus left keeps the heights its last focused pane gave it', () => {
+		const onPods = computeLayout(200, 49, 'pods', wants, undefined, ['pods']);
+		const onTimeline = computeLayout(200, 49, 'timeline', wants, undefined, ['timeline', 'pods']);
+		expect(onTimeline.columns[0]).toEqual(onPods.columns[0]);
+		// Back on the left: the right column keeps the Timeline's share.
+		const backOnHealth = computeLayout(200, 49, 'health', wants, undefined, ['health', 'timeline', 'pods']);
+		expect(backOnHealth.columns[1]).toEqual(onTimeline.columns[1]);
+		// The focused column still widens the focused pane.
+		expect(backOnHealth.columns[0]!.find(b => b.id === 'health')!.height).toBeGreaterThan(onPods.columns[0]!.find(b => b.id === 'health')!.height);
+	});
+
+	it('in one column only the focused pane is widened, whatever was focused before', () => {
+		expect(computeLayout(100, 40, 'pods', wants, undefined, ['pods', 'timeline', 'health'])).toEqual(computeLayout(100, 40, 'pods', wants));
+	});
+});

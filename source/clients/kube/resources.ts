@@ -10,6 +10,7 @@
 import {sameRow, type ClusterChange, type ClusterWatcher, type DeploymentInfo, type PodInfo} from '../../ports/cluster.js';
 import type {KubeApi} from './api.js';
 import type {Interner} from './intern.js';
+import {listPage} from './list-page.js';
 import {objectKey, replicaSetDeployment, toDeploymentInfo, toPodInfo, type RawDeployment, type RawMeta, type RawPod, type RawReplicaSet} from './convert.js';
 
 export interface Page<Raw> {
@@ -161,9 +162,7 @@ class ReplicaSetResource implements Resource<RawReplicaSet> {
 	}
 
 	list(params: ListParams, signal: AbortSignal): Promise<Page<RawReplicaSet>> {
-		const {api, scope} = this;
-		const options = api.callOptions(signal);
-		return (scope === null ? api.apps.listReplicaSetForAllNamespaces(params, options) : api.apps.listNamespacedReplicaSet({namespace: scope, ...params}, options)) as Promise<Page<RawReplicaSet>>;
+		return listPage<RawReplicaSet>(this.api, this.path, params, signal);
 	}
 
 	startList(): Listing<RawReplicaSet> {
@@ -197,13 +196,11 @@ function contextOf(state: WatchedState): {context?: string} {
 
 /** The pods of `scope` (a namespace, or null: every namespace). */
 export function podResource(api: KubeApi, state: WatchedState, scope: string | null): Resource<RawPod> {
-	const {core} = api;
 	return new RowResource<RawPod, PodInfo>(
 		{
 			plural: 'pods',
 			path: collectionPath('/api/v1', 'pods', scope),
-			list: (params, signal) =>
-				(scope === null ? core.listPodForAllNamespaces(params, api.callOptions(signal)) : core.listNamespacedPod({namespace: scope, ...params}, api.callOptions(signal))) as Promise<Page<RawPod>>,
+			list: (params, signal) => listPage<RawPod>(api, collectionPath('/api/v1', 'pods', scope), params, signal),
 			rows: state.pods,
 			toRow: raw => toPodInfo(raw, state.replicaSetOwners, state.rowContext, state.strings),
 			change: (pod, name, namespace) => (pod ? {kind: 'pod', type: 'upsert', pod} : {kind: 'pod', type: 'delete', name, namespace, ...contextOf(state)}),
@@ -215,15 +212,11 @@ export function podResource(api: KubeApi, state: WatchedState, scope: string | n
 
 /** The deployments of `scope` (a namespace, or null: every namespace). */
 export function deploymentResource(api: KubeApi, state: WatchedState, scope: string | null): Resource<RawDeployment> {
-	const {apps} = api;
 	return new RowResource<RawDeployment, DeploymentInfo>(
 		{
 			plural: 'deployments',
 			path: collectionPath('/apis/apps/v1', 'deployments', scope),
-			list: (params, signal) =>
-				(scope === null
-					? apps.listDeploymentForAllNamespaces(params, api.callOptions(signal))
-					: apps.listNamespacedDeployment({namespace: scope, ...params}, api.callOptions(signal))) as Promise<Page<RawDeployment>>,
+			list: (params, signal) => listPage<RawDeployment>(api, collectionPath('/apis/apps/v1', 'deployments', scope), params, signal),
 			rows: state.deployments,
 			toRow: raw => toDeploymentInfo(raw, state.rowContext, state.strings),
 			change: (deployment, name, namespace) =>
