@@ -24,4 +24,6 @@ export const inertController: CockpitController = {
 	followLog() {},
 	stopLog() {},
 	showDetails() {},
+	openForm() {},
+	requestAction() {},
 };

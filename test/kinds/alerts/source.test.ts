@@ -1,12 +1,13 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {fetchAlertmanagerAlerts} from '../../../source/clients/alertmanager.js';
-import {alertKey, mergeAlerts, startAlertsSource} from '../../../source/kinds/metrics/alerts.js';
+import {mergeAlerts, startAlertsSource} from '../../../source/kinds/alerts/source.js';
+import {alertKey} from '../../../source/kinds/alerts/data.js';
 import {PrometheusMetrics} from '../../../source/clients/prometheus.js';
 import type {LocalServer} from '../../clients/local-server.js';
 import {waitFor} from '../../support/wait.js';
 import {startFakePrometheus, type Reply} from '../../clients/fake-prometheus.js';
 import {makeConfig, makeContext} from '../support.js';
-import {alertsData} from '../../../source/kinds/metrics/alerts.js';
+import {alertsData} from '../../../source/kinds/alerts/data.js';
 
 let servers: LocalServer[] = [];
 let stops: Array<() => void> = [];
@@ -88,7 +89,11 @@ describe('startAlertsSource', () => {
 		let firing = [{name: 'HighErrorRate'}];
 		let amDown = false;
 		const prom = await startFakePrometheus(() => promAlerts(firing));
-		const am = await startFakePrometheus(() => (amDown ? {status: 502, body: 'bad gateway'} : {body: [{labels: {alertname: 'DiskFull', severity: 'warning'}, annotations: {}, status: {state: 'active'}}]}));
+		// Alertmanager's alerts as its routes group them (/api/v2/alerts/groups), and no silences.
+		const diskFull = {labels: {alertname: 'DiskFull', severity: 'warning'}, annotations: {}, status: {state: 'active'}};
+		const am = await startFakePrometheus(path =>
+			amDown ? {status: 502, body: 'bad gateway'} : path === '/api/v2/silences' ? {body: []} : {body: [{labels: {alertname: 'DiskFull'}, receiver: {name: 'null'}, alerts: [diskFull]}]},
+		);
 		servers.push(prom, am);
 		const ctx = makeContext(makeConfig({alertmanager: {url: am.url}, refresh: {alertsMs: 20}}));
 		stops.push(startAlertsSource({...ctx, metrics: new PrometheusMetrics({url: prom.url})}));
