@@ -56,13 +56,6 @@ export function differingLabels(alerts: readonly Alert[]): string[] {
 	return [...names].filter(name => name !== 'alertname' && new Set(alerts.map(alert => alert.labels[name] ?? '')).size > 1).sort(byText);
 }
 
-/** A group alone: the labels beyond those it is grouped by, but for alertname and severity (shown in their own columns). */
-function ownLabels(alert: Alert, groupLabels: Labels): string[] {
-	return Object.keys(alert.labels)
-		.filter(name => name !== 'alertname' && name !== 'severity' && !(name in groupLabels))
-		.sort(byText);
-}
-
 function labelsText(alert: Alert, names: readonly string[]): string {
 	return names.map(name => `${name}=${alert.labels[name] ?? ''}`).join(' ');
 }
@@ -102,7 +95,8 @@ export function buildAlertRows(alerts: readonly Alert[]): Row[] {
 	const rows: Row[] = [];
 	for (const group of groupAlerts(alerts)) {
 		if (group.alerts.length > 1) rows.push(headingRow(group));
-		const names = group.alerts.length > 1 ? differingLabels(group.alerts) : ownLabels(group.alerts[0]!, group.labels);
+		// An alert alone in its group has no label to tell it apart: its summary says it (enter shows them all).
+		const names = group.alerts.length > 1 ? differingLabels(group.alerts) : [];
 		for (const alert of group.alerts) rows.push(alertRow(alert, names));
 	}
 	return rows;
