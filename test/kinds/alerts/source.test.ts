@@ -1,5 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {fetchAlertmanagerAlerts} from '../../../source/clients/alertmanager.js';
+import {fetchAlertmanagerAlerts, fetchAlertmanagerGroups} from '../../../source/clients/alertmanager.js';
+import {alertsKind} from '../../../source/kinds/alerts/index.js';
+import {RowCache} from '../../../source/store/memo.js';
 import {mergeAlerts, startAlertsSource} from '../../../source/kinds/alerts/source.js';
 import {alertKey} from '../../../source/kinds/alerts/data.js';
 import {PrometheusMetrics} from '../../../source/clients/prometheus.js';
@@ -110,6 +112,21 @@ describe('startAlertsSource', () => {
 		await waitFor(() => ctx.signals().length === 3, {message: 'resolved signal', timeoutMs: 10_000});
 		expect(ctx.signals()[2]).toEqual({kind: 'alert.resolved', level: 'ok', message: 'alert HighErrorRate{severity=critical} resolved', subject: 'HighErrorRate{severity=critical}'});
 		expect(alertsData.of(ctx.store.getState()).map(a => a.name)).toEqual(['DiskFull']);
+	});
+
+	it('shows an Alertmanager that answers garbage as an error in the Alerts pane, not as no alerts', async () => {
+		const am = await startFakePrometheus(path => (path === '/api/v2/alerts/groups' ? {contentType: 'text/html', body: '<html>login</html>'} : {body: {groups: 'not a list'}}));
+		servers.push(am);
+		const ctx = makeContext(makeConfig({alertmanager: {url: am.url}, refresh: {alertsMs: 20}}));
+		stops.push(startAlertsSource({...ctx, metrics: null}));
+		const feed = await waitFor(() => (ctx.store.getState().feeds.alerts?.status === 'error' ? ctx.store.getState().feeds.alerts : null), {message: 'alerts feed error'});
+		expect(feed.error).toMatch(/^Alertmanager at http:\/\/127\.0\.0\.1:\d+\/api\/v2\/alerts\/groups returned a text\/html body instead of JSON: "<html>login<\/html>"; is the URL right\?/);
+		const now = Date.now();
+		const state = ctx.store.getState();
+		expect(alertsKind.summary(state, now, new RowCache())).toMatchObject({text: expect.stringMatching(/^error \d+s$/), tone: 'crit'});
+		expect(alertsKind.empty(state)).toBe('not known: no alert source has answered yet');
+		// A JSON answer that is not a list of groups is refused too.
+		await expect(fetchAlertmanagerGroups({url: `${am.url}/x`}, signal)).rejects.toThrow(/did not return a list of alert groups; is the URL right\?/);
 	});
 
 	it('does nothing without an alert backend', () => {
