@@ -1,13 +1,25 @@
+import type {Matcher} from '../clients/alertmanager.js';
+import type {Config} from '../config/schema.js';
 import type {Cluster, RevisionInfo} from '../ports/cluster.js';
 import type {CommandRun} from './command-run.js';
 import type {ActionTarget, AppendEvent} from '../timeline/events.js';
 import type {EnvInfo} from '../store/types.js';
 
-export type ActionKind = 'rollback' | 'scale' | 'restart' | 'command';
+/** What an action made from values (ActionDef.fromValues) is prepared with: the config, the cockpit's environment, ids and the clock. */
+export interface ValuesContext {
+	config: Config;
+	env: EnvInfo;
+	newId: () => string;
+	now: () => number;
+}
+
+export type ActionKind = 'rollback' | 'scale' | 'restart' | 'command' | 'silence' | 'expire-silence';
 
 export interface ActionContext {
 	env: EnvInfo;
 	cluster: Cluster | null;
+	/** The config: where actions that are not the cluster's act (the Alertmanager a silence is made in). */
+	config?: Config;
 	append: AppendEvent;
 	/** Called with each line of streamed output (commands). */
 	onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
@@ -44,7 +56,9 @@ export type ActionParams =
 	| (DeploymentParams & {kind: 'rollback'; toRevision: number; history: RevisionInfo[]; now: number})
 	| (DeploymentParams & {kind: 'scale'; current?: number; value: string; autoscaler: string | null; autoscalerUnknown?: string})
 	| (DeploymentParams & {kind: 'restart'; replicas?: number})
-	| {kind: 'command'; commandId: string};
+	| {kind: 'command'; commandId: string}
+	| {kind: 'silence'; matchers: Matcher[]; durationMs: number; comment: string; createdBy: string}
+	| {kind: 'expire-silence'; silenceId: string};
 
 /**
  * A prepared action as its confirmation shows it: plain data, no function, described by core
@@ -125,5 +139,10 @@ export interface ActionDef {
 	edit?(request: ActionRequest, change: ActionEdit): ActionRequest | undefined;
 	/** Why the request cannot run as it stands (an invalid replica count); null when it can. */
 	validate?(request: ActionRequest): string | null;
+	/**
+	 * The request made from values a kind's key or form gives (a silence's matchers, duration and
+	 * comment); a message `field: why` when they cannot make one. See ActionFlow.requestAction.
+	 */
+	fromValues?(values: Readonly<Record<string, string>>, ctx: ValuesContext): ActionRequest | string;
 	run(request: ActionRequest, ctx: ActionContext): Promise<ActionOutcome>;
 }

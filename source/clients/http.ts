@@ -25,6 +25,10 @@ export class HttpError extends Error {
 
 export interface HttpGetOptions {
 	timeoutMs: number;
+	/** Another method than GET (Alertmanager's POST /api/v2/silences, DELETE /api/v2/silence/{id}). */
+	method?: 'POST' | 'DELETE';
+	/** The request's body (with `method`), sent as it is; say its type in `headers`. */
+	body?: string;
 	signal?: AbortSignal;
 	headers?: Record<string, string>;
 	/** Path to a PEM CA bundle. */
@@ -162,7 +166,7 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
 	return new Promise<HttpResponse>((resolve, reject) => {
 		const started = performance.now();
 		let settled = false;
-		const requestOptions: https.RequestOptions = {method: 'GET', headers};
+		const requestOptions: https.RequestOptions = {method: options.method ?? 'GET', headers};
 		if (isHttps) {
 			if (ca) requestOptions.ca = ca;
 			if (options.insecureSkipVerify) requestOptions.rejectUnauthorized = false;
@@ -193,14 +197,15 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
 			// `request`, not `req`: after a retry `req` is the new request, and this handler the old one's.
 			request.on('error', (error: NodeJS.ErrnoException) => {
 				if (settled) return;
-				if (staleReuse(request, error, answered)) send(false);
+				// A pooled connection the server had closed: sent again on a new one, unless it changes something.
+				if (staleReuse(request, error, answered) && !options.method) send(false);
 				else finish(classifyError(error, url));
 			});
 			request.on('response', res => {
 				answered = true;
 				receive(res);
 			});
-			request.end();
+			request.end(options.body);
 		};
 		const receive = (res: http.IncomingMessage) => {
 			const declared = Number(res.headers['content-length']);

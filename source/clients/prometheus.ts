@@ -76,6 +76,23 @@ export class Endpoint {
 		return {response, url};
 	}
 
+	/**
+	 * POST `body` as JSON, or DELETE, at `path` (Alertmanager's silences), on a new connection: a
+	 * change is sent once, never again on another connection. Resolves for every HTTP status.
+	 */
+	async send(method: 'POST' | 'DELETE', path: string, body: unknown, signal: AbortSignal): Promise<HttpResponse> {
+		return httpGet(this.urlFor(path), {
+			method,
+			timeoutMs: this.options.timeoutMs ?? 5000,
+			signal,
+			headers: {accept: 'application/json', ...(body === undefined ? {} : {'content-type': 'application/json'})},
+			...(body === undefined ? {} : {body: JSON.stringify(body)}),
+			...(this.options.ca ? {ca: this.options.ca} : {}),
+			insecureSkipVerify: this.options.insecureSkipVerify ?? false,
+			...(await this.credentials()),
+		});
+	}
+
 	/** GET and parse JSON, turning every way it can go wrong into one readable message. */
 	async getJson(path: string, params: Record<string, string>, signal: AbortSignal): Promise<{status: number; json: unknown}> {
 		const {response, url} = await this.get(path, params, signal);

@@ -7,6 +7,7 @@
 import type {CommandRun} from '../actions/command-run.js';
 import {commandAction, shownCommand, type PreparedCommand} from '../actions/command.js';
 import {cancelAction, performAction, requestAction} from '../actions/perform.js';
+import {actionFromValues, actions} from '../actions/registry.js';
 import {restartAction} from '../actions/restart.js';
 import {rollbackAction} from '../actions/rollback.js';
 import {scaleAction} from '../actions/scale.js';
@@ -21,7 +22,7 @@ import type {RunbookCommand, RunbookStep, RunbookVariable} from '../runbook/mode
 import {markedCommand, unknownVariables, validateVariable, type MarkedPart} from '../runbook/variables.js';
 import {REDACTED} from '../timeline/redact.js';
 import {stepDeployment} from '../runbook/template.js';
-import {commandChoice} from '../store/types.js';
+import {commandChoice, type FormDialog, type VariableField} from '../store/types.js';
 import {actionRefusal, replayRoles} from '../sync/roles.js';
 import {hhmmss, stepCheckHow} from '../timeline/describe.js';
 import {newEventId} from '../timeline/ids.js';
@@ -72,6 +73,22 @@ export class ActionFlow {
 		this.#prepareDeploymentAction(cluster, kind, deployment, options)
 			.then(request => this.#open(request))
 			.catch(this.#fail);
+	}
+
+	/**
+	 * A kind's key or form: the action `kind` made from `values` (actions/registry.ts actionFromValues),
+	 * journaled and its confirmation opened; a value refused opens the form again on it, saying why.
+	 */
+	requestAction(kind: string, values: Record<string, string>, form?: FormDialog): void {
+		const dangerous = Object.hasOwn(actions, kind) && actions[kind as keyof typeof actions].dangerous;
+		if (this.ports.env.readonly && dangerous) return this.#flash(`read-only mode: ${kind} is disabled`, 'warn');
+		const made = actionFromValues(kind, values, {config: this.ports.config, env: this.ports.env, newId: newEventId, now: this.ports.now});
+		if (typeof made === 'string') {
+			if (!form) return this.#flash(made, 'warn');
+			return this.ports.store.getState().dialogOpened({...form, fields: form.fields.map(field => ({...field, value: values[field.name] ?? field.value})), problem: made});
+		}
+		if (form) this.ports.store.getState().dialogClosed();
+		this.#open(made).catch(this.#fail);
 	}
 
 	/**
@@ -175,7 +192,7 @@ export class ActionFlow {
 		/** "exit 2", "timed out after 60 s": the output dialog's title says how the command ended. */
 		let ended = 'finished';
 		const onOutput = (_stream: 'stdout' | 'stderr', line: string) => store.getState().actionOutput(request.id, line);
-		performAction(request, {env, cluster: this.ports.cluster(), append: this.ports.append, signal: running.signal, ...(command ? {command} : {}), onOutput})
+		performAction(request, {env, cluster: this.ports.cluster(), config: this.ports.config, append: this.ports.append, signal: running.signal, ...(command ? {command} : {}), onOutput})
 			.then(({result, detail}) => {
 				ended = detail;
 				this.#flash(`${actionName(request)}: ${result}${detail ? ` (${detail})` : ''}`, result === 'succeeded' ? 'ok' : 'crit');
@@ -384,7 +401,8 @@ export class ActionFlow {
 		const {alert} = this.ports.runbook;
 		const wanted = alert?.labels.namespace;
 		const acting = request.target.namespace;
-		if (!alert || !wanted || wanted === acting) return [];
+		// An action outside Kubernetes (a silence) acts in no namespace.
+		if (!alert || !wanted || !acting || wanted === acting) return [];
 		const [given] = this.ports.runbook.sources('{{namespace}}');
 		const byVar = request.kind === 'command' || (given?.value === acting && given.source?.kind === 'cli');
 		const why = byVar ? `, set by --var namespace=${acting}` : `, the cockpit's (-n, else the kube context's); start it with -n ${wanted} to act on the alert's`;

@@ -10,6 +10,7 @@
 import {writeFile} from 'node:fs/promises';
 import {resolve as resolvePath} from 'node:path';
 import type {ActionRequest} from '../actions/types.js';
+import type {FormDialog} from '../store/types.js';
 import {detailsFor} from '../kinds/panes.js';
 import type {RowRef} from '../kinds/types.js';
 import type {ObjectPlace} from '../ports/cluster.js';
@@ -71,6 +72,14 @@ export class Controller implements CockpitController {
 
 	requestConfigCommand(id?: string): void {
 		this.#actions.requestConfigCommand(id);
+	}
+
+	openForm(form: FormDialog): void {
+		this.ports.store.getState().dialogOpened(form);
+	}
+
+	requestAction(action: string, values: Record<string, string>, form?: FormDialog): void {
+		this.#actions.requestAction(action, values, form);
 	}
 
 	confirm(request: ActionRequest): void {

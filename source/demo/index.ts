@@ -2,6 +2,7 @@ import {configSchema, type Config} from '../config/schema.js';
 import {SimulatedCluster, demoContext, demoNamespace} from './cluster.js';
 import type {DemoServices, TrafficStats} from './services.js';
 import {serveDemoApi, type DemoApiServer} from './kube-api.js';
+import {serveDemoAlertmanager, type DemoAlertmanager} from './alertmanager.js';
 import type {DemoResume} from './resume.js';
 
 /**
@@ -54,10 +55,13 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
 	const {startServices, startTraffic} = await import('./services.js');
 	let services: DemoServices;
 	let api: DemoApiServer;
+	let alertmanager: DemoAlertmanager;
 	try {
 		services = await startServices({cluster, signal: controller.signal});
 		// The cluster over the Kubernetes API too, so the runbook's kubectl steps act on it (kube-api.ts).
 		api = await serveDemoApi(cluster, {signal: controller.signal});
+		// Its alerts over Alertmanager's API, where the Alerts pane reads and silences them (alertmanager.ts).
+		alertmanager = await serveDemoAlertmanager(cluster, controller.signal);
 	} catch (error) {
 		controller.abort();
 		throw error;
@@ -71,7 +75,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
 			traffic.stop();
 			cluster.stop();
 			controller.abort();
-			await Promise.all([services.stop(), api.close()]);
+			await Promise.all([services.stop(), api.close(), alertmanager.close()]);
 		})();
 		return stopping;
 	};
@@ -99,6 +103,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
 			{id: 'latency_p95', title: 'p95 latency', promql: demoQueries.latencyP95, unit: 'seconds', warn: 0.3, critical: 1},
 			{id: 'request_rate', title: 'Request rate', promql: demoQueries.requestRate, unit: 'rps'},
 		],
+		alertmanager: {url: alertmanager.url, timeoutMs: 2000},
 		runbook: 'bad-deploy',
 		refresh: {healthMs: 3000, metricsMs: 2000, alertsMs: 15_000},
 		recovery: {watchSeconds: 90},

@@ -3,6 +3,7 @@
  * switching, help, footer, details and the sources started are generated from this list. Adding a
  * kind is one folder under kinds/ and one line here.
  */
+import {alertsKind} from './alerts/index.js';
 import {healthKind} from './health/index.js';
 import {metricsKind} from './metrics/index.js';
 import {podsKind} from './pods/index.js';
@@ -10,7 +11,7 @@ import {runbookKind} from './runbook/index.js';
 import {timelineKind} from './timeline/index.js';
 import type {Kind} from './types.js';
 
-export const kinds: readonly Kind[] = [healthKind, metricsKind, podsKind, runbookKind, timelineKind];
+export const kinds: readonly Kind[] = [healthKind, metricsKind, podsKind, runbookKind, timelineKind, alertsKind];
 
 /** The kind called `id`; undefined for an id no kind has. */
 export function kindById(id: string): Kind | undefined {

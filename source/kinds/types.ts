@@ -11,7 +11,7 @@ import type {Metrics} from '../ports/metrics.js';
 import type {Runbook} from '../runbook/model.js';
 import type {RowCache} from '../store/memo.js';
 import type {IncidentStore} from '../store/store.js';
-import type {DetailPart, IncidentState, LivePart} from '../store/types.js';
+import type {DetailPart, FormDialog, IncidentState, LivePart} from '../store/types.js';
 import type {Tone} from '../text/format.js';
 import type {AppendEvent} from '../timeline/events.js';
 import type {Redactor} from '../timeline/redact.js';
@@ -127,6 +127,13 @@ export interface KindController {
 	showVariables(): void;
 	togglePin(eventId: string): void;
 	followLog(pod: string): void;
+	/** Opens a form whose values, on enter, make its action (requestAction with the form). */
+	openForm(form: FormDialog): void;
+	/**
+	 * The action `action` of the registry (actions/registry.ts) made from `values`, its confirmation
+	 * opened; from a form, a value refused opens the form again saying why.
+	 */
+	requestAction(action: string, values: Record<string, string>, form?: FormDialog): void;
 }
 
 /** A key binding: the keys (printable, or Ink's named keys such as `return`), what help and the footer show. */

@@ -9,7 +9,7 @@ import {Controller} from '../controller/controller.js';
 import type {ControllerPorts} from '../controller/ports.js';
 import {RunbookState} from '../controller/runbook-state.js';
 import {createMetricsBackend} from '../clients/metrics-backend.js';
-import {alertsData} from '../kinds/metrics/alerts.js';
+import {alertsData} from '../kinds/alerts/data.js';
 import {startKinds} from '../kinds/start.js';
 import type {Cluster, ClusterSwitcher, ContextSettingsNow} from '../ports/cluster.js';
 import {podsData} from '../kinds/pods/data.js';

@@ -117,7 +117,17 @@ export type Dialog =
 	 */
 	| {kind: 'pick'; purpose: PickPurpose; title: string; items: PickItem[]; current?: string; note?: string; filterable?: boolean}
 	/** `x` on a step with variables no source gives: one field per variable; `problem` says why the values given were refused. */
-	| {kind: 'variables'; title: string; stepId: string; commandIndex?: number; fields: VariableField[]; problem?: string};
+	| {kind: 'variables'; title: string; stepId: string; commandIndex?: number; fields: VariableField[]; problem?: string}
+	| FormDialog;
+
+/** A form whose values make the action `action` (actions/registry.ts actionFromValues): a silence's matchers, duration, comment; `problem` says why the values given were refused. */
+export interface FormDialog {
+	kind: 'form';
+	action: string;
+	title: string;
+	fields: VariableField[];
+	problem?: string;
+}
 
 /** A field of the variables form: the variable, its value so far, and what the form says of it (its pattern, where a value could come from). */
 export interface VariableField {

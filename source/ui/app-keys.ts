@@ -8,7 +8,7 @@ import {focusedKind, paneProblemLines, rowsFor, selectedRow, unmovedSelection} f
 import {textWidth} from '../text/display.js';
 import {shownFlash} from './footer.js';
 import {kinds, paneNumber} from '../kinds/registry.js';
-import {alertsData} from '../kinds/metrics/alerts.js';
+import {alertsData} from '../kinds/alerts/data.js';
 import type {Kind, KindKey} from '../kinds/types.js';
 import {runbookChoices, type RunbookChoice} from '../runbook/match.js';
 import type {IncidentActions, IncidentStore} from '../store/store.js';

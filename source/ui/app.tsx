@@ -23,6 +23,7 @@ import {QuitDialog} from './dialogs/quit-dialog.js';
 import {PickDialog} from './dialogs/pick-dialog.js';
 import {HandoverDialog} from './dialogs/handover-dialog.js';
 import {VariablesDialog} from './dialogs/variables-dialog.js';
+import {FormDialog} from './dialogs/form-dialog.js';
 
 /**
  * The smallest screen the layout fits (header, five pane titles, footer). Below it the frame would
@@ -88,6 +89,8 @@ function dialogView(dialog: Dialog, common: {width: number; height: number; isAc
 		case 'variables':
 			// Opened again with the problem when a value is refused: drawn afresh from the values it gives.
 			return <VariablesDialog key={`${dialog.stepId}:${dialog.problem ?? ''}`} title={dialog.title} stepId={dialog.stepId} commandIndex={dialog.commandIndex} fields={dialog.fields} problem={dialog.problem} {...common} />;
+		case 'form':
+			return <FormDialog key={`${dialog.action}:${dialog.problem ?? ''}`} form={dialog} {...common} />;
 	}
 }
 

@@ -28,4 +28,6 @@ export const inertController: CockpitController = {
 	pickNamespace() {},
 	switchScope() {},
 	showVariables() {},
+	openForm() {},
+	requestAction() {},
 };

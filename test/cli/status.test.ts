@@ -636,8 +636,13 @@ describe.skipIf(!alertmanagerBinary)('incident-tui status with a real Alertmanag
 		const config = await writeConfig({prometheus: {url: prometheus.url}, alertmanager: {url: am.url}});
 		const result = await runCli(['status', '--json', '--config', config], {home});
 		const report = JSON.parse(result.stdout) as Report;
-		expect(report.alerts).toEqual([expect.objectContaining({name: 'CheckoutDown', state: 'suppressed'})]);
+		expect(report.alerts).toEqual([expect.objectContaining({name: 'CheckoutDown', state: 'suppressed', silencedBy: [silence]})]);
+		// The silences Alertmanager holds: which, what they match, until when, by whom and why.
+		const silences = (report as unknown as {silences: Array<Record<string, unknown>>}).silences;
+		expect(silences).toEqual([expect.objectContaining({id: silence, state: 'active', createdBy: 'test', comment: 'known, being fixed', matchers: [{name: 'alertname', value: 'CheckoutDown', isRegex: false, isEqual: true}]})]);
 		expect(result.code).toBe(0);
+		const table = await runCli(['status', '--config', config], {home});
+		expect(table.stdout).toMatch(new RegExp(`^SILENCES$\\n\\s+active\\s+${silence}\\s+alertname="CheckoutDown"\\s+until `, 'm'));
 		await am.expireSilence(silence);
 	});
 });

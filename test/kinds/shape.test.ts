@@ -4,7 +4,7 @@ import {oversized} from '../support/size-limits.js';
 
 describe('the kinds, the controller, the actions, the store and the App', () => {
 	it('list each kind once, with a title, a layout and keys that name a binding', () => {
-		expect(kinds.map(kind => kind.id)).toEqual(['health', 'metrics', 'pods', 'runbook', 'timeline']);
+		expect(kinds.map(kind => kind.id)).toEqual(['health', 'metrics', 'pods', 'runbook', 'timeline', 'alerts']);
 		for (const kind of kinds) {
 			expect(kind.title.trim(), kind.id).not.toBe('');
 			expect(kind.layout.weight, kind.id).toBeGreaterThan(0);

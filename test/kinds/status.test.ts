@@ -4,7 +4,7 @@ import {HttpError} from '../../source/clients/http.js';
 import {collectStatus as collectAll, formatStatusTable, readsRange, sourceState, statusExitCode, type CollectStatusOptions, type StatusReport as AnyReport} from '../../source/kinds/status.js';
 import type {HealthStatus} from '../../source/kinds/health/status.js';
 import type {MetricsStatus} from '../../source/kinds/metrics/status.js';
-import type {AlertsStatus} from '../../source/kinds/metrics/alerts.js';
+import type {AlertsStatus} from '../../source/kinds/alerts/status.js';
 import type {PodsStatus} from '../../source/kinds/pods/status.js';
 
 /** The report with the fields of the kinds' status parts (each kind declares its own). */

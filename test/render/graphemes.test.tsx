@@ -14,7 +14,7 @@ import type {AnyTimelineEvent} from '../../source/timeline/events.js';
 import {unicode11Terminal} from '../text/terminal-widths.js';
 import {recordingController} from '../support/render-cockpit.js';
 import {waitFor} from '../support/wait.js';
-import {alertsData} from '../../source/kinds/metrics/alerts.js';
+import {alertsData} from '../../source/kinds/alerts/data.js';
 import {clusterData} from '../../source/kinds/pods/cluster-data.js';
 import {healthData} from '../../source/kinds/health/data.js';
 import {metricsData} from '../../source/kinds/metrics/data.js';

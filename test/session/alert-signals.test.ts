@@ -7,7 +7,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {requireAlertmanager, startAlertmanager, type RunningAlertmanager} from '../support/alertmanager.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf, journalEvents, SessionHarness} from './support.js';
-import {alertsData} from '../../source/kinds/metrics/alerts.js';
+import {alertsData} from '../../source/kinds/alerts/data.js';
 
 const binary = requireAlertmanager('session: alert signals against a real Alertmanager');
 

@@ -2,7 +2,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {AlertInfo} from '../../source/ports/metrics.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf, journalEvents, SessionHarness} from './support.js';
-import {alertsData} from '../../source/kinds/metrics/alerts.js';
+import {alertsData} from '../../source/kinds/alerts/data.js';
 
 const harness = new SessionHarness();
 afterEach(() => harness.cleanup());

@@ -10,7 +10,7 @@ import {waitFor} from '../support/wait.js';
 import {runCli, sendJson, startServer, tempDir, type TestServer} from '../cli/run-cli.js';
 import {createVirtualTerminal, type VirtualTerminal} from '../render/virtual-terminal.js';
 import {SessionHarness} from './support.js';
-import {alertsData} from '../../source/kinds/metrics/alerts.js';
+import {alertsData} from '../../source/kinds/alerts/data.js';
 import {podsData} from '../../source/kinds/pods/data.js';
 import {healthData} from '../../source/kinds/health/data.js';
 import {metricsData} from '../../source/kinds/metrics/data.js';
@@ -102,7 +102,7 @@ afterAll(async () => {
 	await harness.cleanup();
 });
 
-/** The hostile HTTP side: a deep-health endpoint, Prometheus's query and alerts API, Alertmanager's alerts. */
+/** The hostile HTTP side: a deep-health endpoint, Prometheus's query and alerts API, Alertmanager's alert groups. */
 function hostileServer(): Promise<TestServer> {
 	return startServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://x');
@@ -116,8 +116,9 @@ function hostileServer(): Promise<TestServer> {
 			return sendJson(res, 200, {status: 'success', data: {resultType: 'vector', result: [{metric: {r: hostile('lbl')}, value: [now, '0.5']}, {metric: {r: 'plain'}, value: [now, '0.25']}]}});
 		}
 		if (url.pathname === '/api/v1/alerts') return sendJson(res, 200, {status: 'success', data: {alerts: []}});
-		if (url.pathname === '/api/v2/alerts') {
-			return sendJson(res, 200, [{labels: {alertname: `alertname-marker ${controls} ${secretsOneLine()}`, severity: 'critical'}, annotations: {summary: hostile('summary', true)}, status: {state: 'active'}, startsAt: new Date().toISOString()}]);
+		if (url.pathname === '/api/v2/alerts/groups') {
+			const labels = {alertname: `alertname-marker ${controls} ${secretsOneLine()}`, severity: 'critical'};
+			return sendJson(res, 200, [{labels: {alertname: labels.alertname}, receiver: {name: 'null'}, alerts: [{labels, annotations: {summary: hostile('summary', true)}, status: {state: 'active'}, startsAt: new Date().toISOString()}]}]);
 		}
 		res.writeHead(404);
 		res.end();

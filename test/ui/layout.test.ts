@@ -38,11 +38,13 @@ describe('layout', () => {
 
 	it('leaves the lines no pane wants at the bottom of the column, whichever pane is focused', () => {
 		for (const focus of ['health', 'metrics'] as const) {
-			const column = computeLayout(160, 40, focus, {health: 7, metrics: 3, pods: 13}).columns[0]!;
+			const column = computeLayout(160, 40, focus, {health: 7, metrics: 3, pods: 13, alerts: 4}).columns[0]!;
 			expect(column.map(b => [b.id, b.height])).toEqual([
 				['health', 7],
 				['metrics', 3],
-				['pods', 38 - 7 - 3],
+				['pods', 13],
+				// The left column's last pane: it takes the lines no pane wants, under its own.
+				['alerts', 38 - 7 - 3 - 13],
 			]);
 		}
 	});

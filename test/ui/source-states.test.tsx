@@ -12,7 +12,7 @@ import {startServer, type LocalServer} from '../clients/local-server.js';
 import {renderCockpit} from '../support/render-cockpit.js';
 import {waitFor} from '../support/wait.js';
 import {makeConfig, makeContext} from '../kinds/support.js';
-import {alertsData} from '../../source/kinds/metrics/alerts.js';
+import {alertsData} from '../../source/kinds/alerts/data.js';
 import {healthData} from '../../source/kinds/health/data.js';
 import {metricsData} from '../../source/kinds/metrics/data.js';
 

@@ -5,7 +5,7 @@
  * recorded as what they are, never as a resolution.
  */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {startAlertsSource} from '../../../source/kinds/metrics/alerts.js';
+import {startAlertsSource} from '../../../source/kinds/alerts/source.js';
 import {PrometheusMetrics} from '../../../source/clients/prometheus.js';
 import {alertmanagerTestUser, requireAlertmanager, startAlertmanager, type RunningAlertmanager} from '../../support/alertmanager.js';
 import {renderCockpit} from '../../support/render-cockpit.js';
@@ -13,7 +13,7 @@ import {waitFor} from '../../support/wait.js';
 import type {LocalServer} from '../../clients/local-server.js';
 import {startFakePrometheus} from '../../clients/fake-prometheus.js';
 import {makeConfig, makeContext} from '../support.js';
-import {alertsData} from '../../../source/kinds/metrics/alerts.js';
+import {alertsData} from '../../../source/kinds/alerts/data.js';
 
 const binary = requireAlertmanager('alerts source against a real Alertmanager');
 
@@ -49,7 +49,7 @@ describe.skipIf(!binary)('alerts source against a real Alertmanager', () => {
 	/** A label set no other test uses, so tests sharing the server do not see each other's alerts. */
 	const unique = (name: string) => ({alertname: name, severity: 'critical', test: `${name}-${Math.random().toString(36).slice(2, 8)}`});
 
-	it('shows an Alertmanager that is down as unreachable in the Metrics pane title and the header, with the last alerts kept as stale', async () => {
+	it('shows an Alertmanager that is down as unreachable in the Alerts pane title and the header, with the last alerts kept as stale', async () => {
 		const down = await startAlertmanager(binary!);
 		cleanups.push(() => down.close());
 		const labels = unique('CheckoutDown');
@@ -57,15 +57,16 @@ describe.skipIf(!binary)('alerts source against a real Alertmanager', () => {
 		const ctx = source({alertmanager: {url: down.url, timeoutMs: 1000}});
 		const ui = await renderCockpit({store: ctx.store, width: 120, height: 30});
 		cleanups.push(() => ui.unmount());
-		await ui.waitForFrame(f => f.includes('1 firing: CheckoutDown'), 'the alert in the Metrics pane title');
+		await ui.waitForFrame(f => /6 Alerts +1 firing/.test(f) && f.includes('CheckoutDown'), 'the alert in the Alerts pane');
 		await down.stop();
 		await waitFor(() => ctx.store.getState().feeds.alerts?.status === 'error', {message: 'alerts feed failed', timeoutMs: 10_000});
-		// The header says it, the Metrics pane title says it, and the alert is not taken for resolved.
+		// The header says it, the Alerts pane title says it, and the alert is not taken for resolved.
 		await ui.waitForFrame(f => /alerts: stale \d+s \(unreachable\)/.test(f.split('\n')[0]!), 'alerts stale in the header');
-		const metricsTitle = ui.frame().split('\n').find(line => line.includes('2 Metrics'))!;
-		expect(metricsTitle).toMatch(/alerts: stale \d+s \(unreachable\)/);
+		const alertsTitle = ui.frame().split('\n').find(line => line.includes('6 Alerts'))!;
+		expect(alertsTitle).toMatch(/1 firing · stale \d+s \(unreachable\)/);
+		expect(ui.frame()).toContain('CheckoutDown');
 		expect(ctx.store.getState().feeds.alerts).toMatchObject({status: 'error', failure: 'unreachable'});
-		expect(ctx.store.getState().feeds.alerts?.error).toMatch(/^Alertmanager at http:\/\/127\.0\.0\.1:\d+\/api\/v2\/alerts: connection refused/);
+		expect(ctx.store.getState().feeds.alerts?.error).toMatch(/^Alertmanager at http:\/\/127\.0\.0\.1:\d+\/api\/v2\/alerts\/groups: connection refused/);
 		expect(kinds(ctx).filter(k => k.startsWith('alert.resolved'))).toEqual([]);
 	});
 
@@ -77,7 +78,10 @@ describe.skipIf(!binary)('alerts source against a real Alertmanager', () => {
 		const ui = await renderCockpit({store: ctx.store, width: 120, height: 30});
 		cleanups.push(() => ui.unmount());
 		await ui.waitForFrame(f => /alerts: unreachable \d+s/.test(f.split('\n')[0]!), 'alerts unreachable in the header');
-		expect(ui.frame().split('\n').find(line => line.includes('2 Metrics'))).toMatch(/alerts: unreachable \d+s/);
+		expect(ui.frame().split('\n').find(line => line.includes('6 Alerts'))).toMatch(/unreachable \d+s/);
+		// Its pane does not say there are no alerts: it says they are not known.
+		expect(ui.frame()).not.toMatch(/no alert is firing/);
+		expect(ui.frame()).toContain('not known: no alert source has answered yet');
 	});
 
 	it('shows an Alertmanager that refuses the credentials as unauthorized', async () => {

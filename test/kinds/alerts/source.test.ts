@@ -1,12 +1,15 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {fetchAlertmanagerAlerts} from '../../../source/clients/alertmanager.js';
-import {alertKey, mergeAlerts, startAlertsSource} from '../../../source/kinds/metrics/alerts.js';
+import {fetchAlertmanagerAlerts, fetchAlertmanagerGroups} from '../../../source/clients/alertmanager.js';
+import {alertsKind} from '../../../source/kinds/alerts/index.js';
+import {RowCache} from '../../../source/store/memo.js';
+import {mergeAlerts, startAlertsSource} from '../../../source/kinds/alerts/source.js';
+import {alertKey} from '../../../source/kinds/alerts/data.js';
 import {PrometheusMetrics} from '../../../source/clients/prometheus.js';
 import type {LocalServer} from '../../clients/local-server.js';
 import {waitFor} from '../../support/wait.js';
 import {startFakePrometheus, type Reply} from '../../clients/fake-prometheus.js';
 import {makeConfig, makeContext} from '../support.js';
-import {alertsData} from '../../../source/kinds/metrics/alerts.js';
+import {alertsData} from '../../../source/kinds/alerts/data.js';
 
 let servers: LocalServer[] = [];
 let stops: Array<() => void> = [];
@@ -88,7 +91,11 @@ describe('startAlertsSource', () => {
 		let firing = [{name: 'HighErrorRate'}];
 		let amDown = false;
 		const prom = await startFakePrometheus(() => promAlerts(firing));
-		const am = await startFakePrometheus(() => (amDown ? {status: 502, body: 'bad gateway'} : {body: [{labels: {alertname: 'DiskFull', severity: 'warning'}, annotations: {}, status: {state: 'active'}}]}));
+		// Alertmanager's alerts as its routes group them (/api/v2/alerts/groups), and no silences.
+		const diskFull = {labels: {alertname: 'DiskFull', severity: 'warning'}, annotations: {}, status: {state: 'active'}};
+		const am = await startFakePrometheus(path =>
+			amDown ? {status: 502, body: 'bad gateway'} : path === '/api/v2/silences' ? {body: []} : {body: [{labels: {alertname: 'DiskFull'}, receiver: {name: 'null'}, alerts: [diskFull]}]},
+		);
 		servers.push(prom, am);
 		const ctx = makeContext(makeConfig({alertmanager: {url: am.url}, refresh: {alertsMs: 20}}));
 		stops.push(startAlertsSource({...ctx, metrics: new PrometheusMetrics({url: prom.url})}));
@@ -105,6 +112,21 @@ describe('startAlertsSource', () => {
 		await waitFor(() => ctx.signals().length === 3, {message: 'resolved signal', timeoutMs: 10_000});
 		expect(ctx.signals()[2]).toEqual({kind: 'alert.resolved', level: 'ok', message: 'alert HighErrorRate{severity=critical} resolved', subject: 'HighErrorRate{severity=critical}'});
 		expect(alertsData.of(ctx.store.getState()).map(a => a.name)).toEqual(['DiskFull']);
+	});
+
+	it('shows an Alertmanager that answers garbage as an error in the Alerts pane, not as no alerts', async () => {
+		const am = await startFakePrometheus(path => (path === '/api/v2/alerts/groups' ? {contentType: 'text/html', body: '<html>login</html>'} : {body: {groups: 'not a list'}}));
+		servers.push(am);
+		const ctx = makeContext(makeConfig({alertmanager: {url: am.url}, refresh: {alertsMs: 20}}));
+		stops.push(startAlertsSource({...ctx, metrics: null}));
+		const feed = await waitFor(() => (ctx.store.getState().feeds.alerts?.status === 'error' ? ctx.store.getState().feeds.alerts : null), {message: 'alerts feed error'});
+		expect(feed.error).toMatch(/^Alertmanager at http:\/\/127\.0\.0\.1:\d+\/api\/v2\/alerts\/groups returned a text\/html body instead of JSON: "<html>login<\/html>"; is the URL right\?/);
+		const now = Date.now();
+		const state = ctx.store.getState();
+		expect(alertsKind.summary(state, now, new RowCache())).toMatchObject({text: expect.stringMatching(/^error \d+s$/), tone: 'crit'});
+		expect(alertsKind.empty(state)).toBe('not known: no alert source has answered yet');
+		// A JSON answer that is not a list of groups is refused too.
+		await expect(fetchAlertmanagerGroups({url: `${am.url}/x`}, signal)).rejects.toThrow(/did not return a list of alert groups; is the URL right\?/);
 	});
 
 	it('does nothing without an alert backend', () => {
