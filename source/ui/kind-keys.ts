@@ -17,6 +17,14 @@ export function focusBinding(kind: Kind): KeyBinding {
 	return {keys: [number], label: number, help: `Focus ${kind.title}`};
 }
 
+/**
+ * The help's one line for the pane numbers (each pane's title shows its number): one line per pane
+ * made the help too tall for a 120×40 terminal once there were six.
+ */
+export function focusHelpLine(): HelpLine {
+	return {group: scopeTitles.global, label: `1-${kinds.length}`, help: 'Focus the pane of that number (shown in its title)', disabled: false};
+}
+
 /** The kind whose pane number the key press is. */
 export function kindToFocus(input: string, key: Key): Kind | undefined {
 	return kinds.find(kind => bindingMatches(focusBinding(kind), input, key));
@@ -77,8 +85,7 @@ export function helpLines(readonly: boolean): HelpLine[] {
 	const global = commandLines('global', readonly);
 	// The pane numbers come after tab and S-tab, the other keys that move the focus.
 	const afterFocus = global.findIndex(line => line.label === keymap[Command.PrevPane].label) + 1;
-	const focus = kinds.map(kind => ({group: scopeTitles.global, label: focusBinding(kind).label, help: focusBinding(kind).help, disabled: false}));
-	return [...global.slice(0, afterFocus), ...focus, ...global.slice(afterFocus), ...commandLines('list', readonly), ...kindHelpLines(readonly), ...commandLines('dialog', readonly)];
+	return [...global.slice(0, afterFocus), focusHelpLine(), ...global.slice(afterFocus), ...commandLines('list', readonly), ...kindHelpLines(readonly), ...commandLines('dialog', readonly)];
 }
 
 /** Footer hints for the focused kind: its own keys first, then the list's and the global essentials. */

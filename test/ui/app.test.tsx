@@ -851,7 +851,8 @@ describe('80x24', () => {
 	});
 
 	it('shows every key of the help whole at 120 columns, in two columns of whole groups', async () => {
-		// 42 rows: with the Alerts pane's group the taller column is 37 lines (40 rows held 35).
+		// 42 rows: with the keys of the Alerts pane, switching (C, N) and the variables view (v), two
+		// columns of whole groups no longer fit 40 rows, though the pane numbers share one line.
 		const ui = await open({width: 120, height: 42});
 		await ui.press('?');
 		await ui.waitForFrame(f => f.includes('Keys — ? or esc closes'));
