@@ -32,6 +32,13 @@ const secretKeyName = new RegExp(`^[A-Za-z0-9_.-]*?(?:${secretKeyWords})$`, 'i')
 // length at every word boundary, quadratic in a long word (a 100 KB note without spaces).
 const keyPrefix = '[A-Za-z0-9_.-]{0,64}?';
 
+/**
+ * What a secret's name may be followed by that holds no secret: a shell substitution, bare or in
+ * double quotes (`DB_PASSWORD=$(kubectl get secret …)`, `TOKEN="${FROM_VAULT}"`), which says where the
+ * secret comes from. Masking it hid a runbook's command from the engineer who had to run it.
+ */
+const notAValue = String.raw`(?!"?\$[({])`;
+
 /** A quoted or bare value after `key=` / `key:`. */
 const valuePattern = String.raw`("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|\\"(?:(?!\\")[^\n])*\\"|[^\s,;&"'{}<>\[\]]+|\[REDACTED\])`;
 
@@ -120,13 +127,13 @@ const builtinRules: Rule[] = [
 	{
 		// --password value, -p is too ambiguous to guess.
 		name: 'secret flag',
-		pattern: new RegExp(String.raw`(--?(?:[A-Za-z0-9-]{0,64}?)(?:${secretKeyWords})\s+)(?!-)${valuePattern}`, 'gi'),
+		pattern: new RegExp(String.raw`(--?(?:[A-Za-z0-9-]{0,64}?)(?:${secretKeyWords})\s+)(?!-)${notAValue}${valuePattern}`, 'gi'),
 		replace: (_m, head: string, value: string) => `${head}${maskValue(value)}`,
 	},
 	{
 		// password=..., "password": "...", DB_PASSWORD=..., token: ..., aws_secret_access_key = ...
 		name: 'secret key/value',
-		pattern: new RegExp(String.raw`((?:\\?["'])?\b${keyPrefix}(?:${secretKeyWords})(?:\\?["'])?\s*[:=]\s*)${valuePattern}`, 'gi'),
+		pattern: new RegExp(String.raw`((?:\\?["'])?\b${keyPrefix}(?:${secretKeyWords})(?:\\?["'])?\s*[:=]\s*)${notAValue}${valuePattern}`, 'gi'),
 		replace: (_m, head: string, value: string) => `${head}${maskValue(value)}`,
 	},
 	{

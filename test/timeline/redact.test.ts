@@ -78,6 +78,17 @@ describe('createRedactor', () => {
 		expect(redact('password=a token=b https://u:c@h')).toBe(`password=${REDACTED} token=${REDACTED} https://u:${REDACTED}@h`);
 	});
 
+	it('leaves a shell substitution after a secret name as it is: it names where the secret comes from, and holds none', () => {
+		// A runbook's `DB_PASSWORD=$(printf …)` was shown as `DB_PASSWORD=[REDACTED] …)`.
+		expect(redact('DB_PASSWORD=$(printf %s "$X") psql')).toBe('DB_PASSWORD=$(printf %s "$X") psql');
+		expect(redact('export API_TOKEN=${TOKEN_FROM_VAULT}')).toBe('export API_TOKEN=${TOKEN_FROM_VAULT}');
+		expect(redact('mysql --password $(cat /run/secrets/db)')).toBe('mysql --password $(cat /run/secrets/db)');
+		expect(redact('PGPASSWORD="$(kubectl get secret db -o jsonpath={.data.pw})"')).toBe('PGPASSWORD="$(kubectl get secret db -o jsonpath={.data.pw})"');
+		// A value written out is still masked, whatever it begins with; in single quotes `$(` is no substitution.
+		expect(redact('DB_PASSWORD=$ecret-1')).toBe(`DB_PASSWORD=${REDACTED}`);
+		expect(redact("DB_PASSWORD='$(literal'")).toBe(`DB_PASSWORD='${REDACTED}'`);
+	});
+
 	it('applies configured patterns: whole match, or only the first group', () => {
 		const custom = createRedactor(['CUST-[0-9]{6}', 'session=([a-f0-9]+)']);
 		expect(custom('order CUST-123456 done')).toBe(`order ${REDACTED} done`);
