@@ -1,5 +1,6 @@
 import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
+import {gzipSync} from 'node:zlib';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {KubeApi} from '../../../source/clients/kube/api.js';
 import {listPage, MalformedList} from '../../../source/clients/kube/list-page.js';
@@ -13,18 +14,25 @@ afterEach(async () => {
 });
 
 /** A server answering every GET with `answer(url)`, and the part of KubeApi listPage uses, pointed at it. */
-async function serve(answer: (url: URL) => {status: number; body: string}): Promise<{api: KubeApi; asked: URL[]}> {
+async function serve(answer: (url: URL) => {status: number; body: string}, options: {gzip?: boolean} = {}): Promise<{api: KubeApi; asked: URL[]; encodings: string[]}> {
 	const asked: URL[] = [];
+	const encodings: string[] = [];
 	server = createServer((request, response) => {
 		const url = new URL(request.url ?? '/', 'http://localhost');
 		asked.push(url);
+		encodings.push(request.headers['accept-encoding'] ?? '');
 		const {status, body} = answer(url);
+		// As kube-apiserver does for a client that accepts it.
+		if (options.gzip && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+			response.writeHead(status, {'content-type': 'application/json', 'content-encoding': 'gzip'}).end(gzipSync(body));
+			return;
+		}
 		response.writeHead(status, {'content-type': 'application/json'}).end(body);
 	});
 	await new Promise<void>(resolve => server!.listen(0, '127.0.0.1', resolve));
 	const {port} = server.address() as AddressInfo;
 	const api = {target: {server: `http://127.0.0.1:${port}`, context: 'test', namespace: 'shop'}, requestOptions: async () => ({})} as unknown as KubeApi;
-	return {api, asked};
+	return {api, asked, encodings};
 }
 
 describe('a list page read by hand', () => {
@@ -34,6 +42,15 @@ describe('a list page read by hand', () => {
 		expect(page).toEqual({items: [{metadata: {name: 'api-1'}}], metadata: {resourceVersion: '42', _continue: 'next-page'}});
 		expect(asked[0]!.pathname).toBe('/api/v1/namespaces/shop/pods');
 		expect(Object.fromEntries(asked[0]!.searchParams)).toEqual({limit: '500', continue: 'this-page'});
+	});
+
+	it('asks for a compressed answer and reads it, as the API server compresses large lists (a refusal too)', async () => {
+		const items = Array.from({length: 500}, (_, i) => ({metadata: {name: `api-${i}`, namespace: 'shop'}, status: {phase: 'Running'}}));
+		const {api, encodings} = await serve(url => (url.searchParams.get('continue') === 'denied' ? {status: 403, body: JSON.stringify({kind: 'Status', message: 'pods is forbidden', code: 403})} : {status: 200, body: JSON.stringify({metadata: {resourceVersion: '9'}, items})}), {gzip: true});
+		expect(await listPage(api, '/api/v1/pods', {limit: 500}, new AbortController().signal)).toEqual({items, metadata: {resourceVersion: '9'}});
+		expect(encodings[0]).toContain('gzip');
+		const refused = await listPage(api, '/api/v1/pods', {limit: 500, _continue: 'denied'}, new AbortController().signal).catch((e: unknown) => e);
+		expect(describeKubeError(refused, {context: 'test', namespace: 'shop'}).message).toBe('pods is forbidden (context test, namespace shop)');
 	});
 
 	it('a last page has no token, and a list with no items is empty', async () => {
