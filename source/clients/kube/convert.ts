@@ -96,6 +96,14 @@ function text(value: unknown): string | undefined {
 	return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * A list from the wire as a list of objects, or none: a field that is not a list (an object, a
+ * string) or entries that are not objects (null, a number) never reach the code that reads them.
+ */
+export function records<T extends object>(value: readonly T[] | undefined): T[] {
+	return Array.isArray(value) ? value.filter((entry): entry is T => typeof entry === 'object' && entry !== null && !Array.isArray(entry)) : [];
+}
+
 function count(value: unknown): number {
 	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
@@ -110,12 +118,13 @@ export function objectKey(namespace: string | undefined, name: string | undefine
  * name minus the pod-template-hash).
  */
 export function podDeployment(pod: RawPod, replicaSetOwners: ReadonlyMap<string, string>): string | undefined {
-	const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'ReplicaSet' && (o.controller ?? true));
-	if (!owner?.name) return undefined;
-	const known = replicaSetOwners.get(objectKey(text(pod.metadata?.namespace), owner.name));
+	const owner = records(pod.metadata?.ownerReferences).find(o => o.kind === 'ReplicaSet' && (o.controller ?? true));
+	const name = text(owner?.name);
+	if (!name) return undefined;
+	const known = replicaSetOwners.get(objectKey(text(pod.metadata?.namespace), name));
 	if (known) return known;
-	const hash = pod.metadata?.labels?.[podTemplateHashLabel];
-	if (hash && owner.name.endsWith(`-${hash}`)) return owner.name.slice(0, -hash.length - 1);
+	const hash = text(pod.metadata?.labels?.[podTemplateHashLabel]);
+	if (hash && name.endsWith(`-${hash}`)) return name.slice(0, -hash.length - 1);
 	return undefined;
 }
 
@@ -133,7 +142,7 @@ interface PodTrouble {
  */
 function podTrouble(pod: RawPod): PodTrouble {
 	const trouble: PodTrouble = {ready: 0, restarts: 0};
-	const inits = pod.status?.initContainerStatuses ?? [];
+	const inits = records(pod.status?.initContainerStatuses);
 	for (const [i, s] of inits.entries()) {
 		trouble.restarts += count(s.restartCount);
 		if (trouble.waitingReason) continue;
@@ -147,7 +156,7 @@ function podTrouble(pod: RawPod): PodTrouble {
 				: `Init:${i}/${inits.length}`;
 		trouble.lastTerminationReason = text(s.lastState?.terminated?.reason) || text(done?.reason) || undefined;
 	}
-	for (const s of pod.status?.containerStatuses ?? []) {
+	for (const s of records(pod.status?.containerStatuses)) {
 		if (s.ready === true) trouble.ready++;
 		trouble.restarts += count(s.restartCount);
 		trouble.waitingReason ??= text(s.state?.waiting?.reason) || undefined;
@@ -170,7 +179,7 @@ export function toPodInfo(pod: RawPod, replicaSetOwners: ReadonlyMap<string, str
 		namespace: strings.get(text(pod.metadata?.namespace) ?? ''),
 		phase: strings.get(text(pod.status?.phase) ?? 'Pending'),
 		ready,
-		containers: Array.isArray(pod.spec?.containers) ? pod.spec.containers.length : (pod.status?.containerStatuses ?? []).length,
+		containers: Array.isArray(pod.spec?.containers) ? pod.spec.containers.length : records(pod.status?.containerStatuses).length,
 		restarts,
 		createdAt: strings.get(iso(pod.metadata?.creationTimestamp)),
 	};
@@ -192,7 +201,7 @@ export function revisionOf(meta: RawMeta | undefined): number {
 }
 
 export function imagesOf(template: RawTemplate | undefined): string[] {
-	return (template?.spec?.containers ?? []).map(c => c.image ?? '');
+	return records(template?.spec?.containers).map(c => text(c.image) ?? '');
 }
 
 /** Whether the rollout has finished, decided like `kubectl rollout status`. */
@@ -200,7 +209,7 @@ export function rolloutComplete(d: RawDeployment): boolean {
 	const generation = d.metadata?.generation ?? 0;
 	const observed = d.status?.observedGeneration ?? 0;
 	if (observed < generation) return false;
-	if (d.status?.conditions?.some(c => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded')) return false;
+	if (records(d.status?.conditions).some(c => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded')) return false;
 	const desired = d.spec?.replicas ?? 1;
 	const updated = d.status?.updatedReplicas ?? 0;
 	const total = d.status?.replicas ?? 0;
@@ -230,5 +239,5 @@ export function toDeploymentInfo(d: RawDeployment, context?: string, strings: Pi
 
 /** The Deployment controlling a ReplicaSet, by name. */
 export function replicaSetDeployment(rs: RawReplicaSet): string | undefined {
-	return rs.metadata?.ownerReferences?.find(o => o.kind === 'Deployment' && (o.controller ?? true))?.name;
+	return text(records(rs.metadata?.ownerReferences).find(o => o.kind === 'Deployment' && (o.controller ?? true))?.name);
 }

@@ -8,7 +8,7 @@ import type {ContainerStatusInfo, EventInfo, EventSubject, LogFollower, PodLogTa
 import {KubeError} from '../kube-errors.js';
 import {openLogStream} from '../log-stream.js';
 import type {KubeApi} from './api.js';
-import {toPodInfo, type RawPod} from './convert.js';
+import {records, toPodInfo, type RawPod} from './convert.js';
 
 interface RawEvent {
 	type?: string;
@@ -44,8 +44,8 @@ export function toEvents(items: readonly RawEvent[]): EventInfo[] {
 
 /** A pod's containers as `kubectl describe pod` lists them: state, restarts, and how the last run ended. */
 export function toContainerStatuses(pod: RawPod): ContainerStatusInfo[] {
-	const init = new Set(pod.status?.initContainerStatuses ?? []);
-	return [...init, ...(pod.status?.containerStatuses ?? [])].map(s => {
+	const init = new Set(records(pod.status?.initContainerStatuses));
+	return [...init, ...records(pod.status?.containerStatuses)].map(s => {
 		const {waiting, terminated} = s.state ?? {};
 		const state = waiting ? `waiting: ${waiting.reason ?? '?'}` : terminated ? `terminated: ${terminated.reason ?? '?'}${terminated.exitCode === undefined ? '' : ` (exit ${terminated.exitCode})`}` : s.state?.running ? 'running' : 'unknown';
 		const last = s.lastState?.terminated;
@@ -76,15 +76,15 @@ export function toContainerStatuses(pod: RawPod): ContainerStatusInfo[] {
  */
 export function logContainerOf(pod: RawPod): {container: string; previous: boolean} | undefined {
 	let chosen: {container: string; finishedAt: number} | undefined;
-	for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+	for (const s of [...records(pod.status?.initContainerStatuses), ...records(pod.status?.containerStatuses)]) {
 		const finished = s.lastState?.terminated ? Date.parse(s.lastState.terminated.finishedAt ?? '') || 0 : undefined;
-		if (s.name && finished !== undefined && (s.restartCount ?? 0) > 0 && (!chosen || finished > chosen.finishedAt)) chosen = {container: s.name, finishedAt: finished};
+		if (typeof s.name === 'string' && s.name && finished !== undefined && (s.restartCount ?? 0) > 0 && (!chosen || finished > chosen.finishedAt)) chosen = {container: s.name, finishedAt: finished};
 	}
 	if (chosen) return {container: chosen.container, previous: true};
-	const failedInit = pod.status?.initContainerStatuses?.find(s => s.name && (s.state?.terminated?.exitCode ?? 0) !== 0);
+	const failedInit = records(pod.status?.initContainerStatuses).find(s => typeof s.name === 'string' && s.name && (s.state?.terminated?.exitCode ?? 0) !== 0);
 	if (failedInit?.name) return {container: failedInit.name, previous: false};
-	const first = (pod.spec?.containers as Array<{name?: string}> | undefined)?.[0]?.name;
-	return first ? {container: first, previous: false} : undefined;
+	const first: unknown = records(pod.spec?.containers as Array<{name?: string}> | undefined)[0]?.name;
+	return typeof first === 'string' && first ? {container: first, previous: false} : undefined;
 }
 
 /** `kubectl describe KIND NAME`'s events: the newest, oldest first. */
@@ -94,7 +94,7 @@ export async function objectEvents(api: KubeApi, kind: EventSubject, name: strin
 	const fieldSelector = `involvedObject.kind=${kind},involvedObject.name=${name}`;
 	const list = await api.readRaw<{items?: RawEvent[]}>(doing, opts => core.listNamespacedEvent({namespace, fieldSelector}, opts), signal);
 	if (list.items !== undefined && !Array.isArray(list.items)) throw new KubeError(`${doing}: the API server sent items that are not a list (${api.where()})`, undefined, 'Malformed');
-	return toEvents(list.items ?? []);
+	return toEvents(records(list.items));
 }
 
 function readPod(api: KubeApi, pod: string, signal?: AbortSignal): Promise<RawPod> {

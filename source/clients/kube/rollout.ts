@@ -14,6 +14,7 @@ import type {KubeApi} from './api.js';
 import {
 	changeCauseAnnotation,
 	imagesOf,
+	records,
 	iso,
 	podTemplateHashLabel,
 	restartedAtAnnotation,
@@ -35,7 +36,7 @@ const undoSkippedAnnotations = new Set([
 ]);
 
 function ownedBy(rs: RawReplicaSet, uid: string | undefined): boolean {
-	return Boolean(uid) && (rs.metadata?.ownerReferences ?? []).some(o => o.controller && o.uid === uid);
+	return Boolean(uid) && records(rs.metadata?.ownerReferences).some(o => o.controller && o.uid === uid);
 }
 
 /** The kubectl rollout history rows for the ReplicaSets a deployment (uid) controls, newest first. */
@@ -135,7 +136,7 @@ async function ownedReplicaSets(api: KubeApi, name: string, signal?: AbortSignal
 		signal,
 	);
 	const uid = deployment.metadata?.uid;
-	return {deployment, replicaSets: (list.items ?? []).filter(rs => ownedBy(rs, uid))};
+	return {deployment, replicaSets: records(list.items).filter(rs => ownedBy(rs, uid))};
 }
 
 function refuseIfPaused(deployment: RawDeployment, name: string, then: string): void {
