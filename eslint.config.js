@@ -1,5 +1,6 @@
 // The direction of imports is the design (../shared/design.md): ui -> kinds -> store,
-// ui -> actions -> timeline, kinds -> clients. Sources and actions never import React;
+// ui -> actions -> timeline, kinds -> clients; the store and the actions share plain data in
+// source/model, below both. Sources and actions never import React;
 // components never do I/O. ESLint's core no-restricted-imports keeps it that way.
 import tseslint from 'typescript-eslint';
 import importPlugin from 'eslint-plugin-import';
@@ -45,12 +46,17 @@ export default [
 	restrict(['source/kinds/**'], react, [
 		layer(['**/ui/**', '**/session/**', '**/controller/**', '**/demo/**'], 'A kind writes to the store and says what its pane shows; it knows nothing of the UI, the session or the demo.'),
 	]),
-	restrict(['source/actions/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/demo/**'], 'Actions use ports and the timeline only.')]),
+	restrict(['source/actions/**'], react, [
+		layer(['**/ui/**', '**/session/**', '**/controller/**', '**/kinds/**', '**/store/**', '**/demo/**'], 'Actions use the ports, the runbook, the timeline and the plain data of source/model; never the store or the kinds.'),
+	]),
 	restrict(['source/timeline/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/**', '**/demo/**'], 'The timeline is below actions and kinds.')]),
 	restrict(['source/sync/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/**', '**/store/**', '**/demo/**'], 'The sync is below the session: it shares the journal, through the timeline.')]),
 	restrict(['source/runbook/**'], react, [layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/**', '**/demo/**'], 'Runbooks are data.')]),
 	restrict(['source/store/**'], react, [
-		layer(['**/ui/**', '**/session/**', '**/kinds/**', '**/actions/*', '!**/actions/types.js', '**/clients/**', '**/demo/**'], 'The store is plain state, generic over the kinds; it imports no UI and does no I/O.'),
+		layer(['**/ui/**', '**/session/**', '**/controller/**', '**/kinds/**', '**/actions/**', '**/clients/**', '**/demo/**'], 'The store is plain state, generic over the kinds; it imports no UI and does no I/O (an action\'s request, as plain data, is source/model\'s).'),
+	]),
+	restrict(['source/model/**'], [...react, ...io], [
+		layer(['**/ui/**', '**/session/**', '**/controller/**', '**/kinds/**', '**/actions/**', '**/store/**', '**/sync/**', '**/runbook/**', '**/clients/**', '**/demo/**'], 'source/model is plain data the store and the actions share: below both.'),
 	]),
 	restrict(['source/clients/**', 'source/ports/**', 'source/config/**'], react, [layer(['**/ui/**', '**/session/**', '**/store/**', '**/kinds/**', '**/demo/**'], 'Thin I/O, below everything.')]),
 	restrict(['source/text/**'], [...react, ...io], [

@@ -3,7 +3,7 @@ import type {CommandEnvironment} from '../ports/cluster.js';
 import type {RunbookCommand, RunbookVariable} from '../runbook/model.js';
 import {checkValue, codeWordReason, markValue, showValue, type ValueMark} from '../runbook/command-safety.js';
 import {MissingVariableError, placeholders, renderTemplate, shellQuote, templateVariables} from '../runbook/template.js';
-import type {EnvInfo} from '../store/types.js';
+import type {EnvInfo} from '../model/env.js';
 import {createLineRedactor, createRedactor, REDACTED, type Redactor} from '../timeline/redact.js';
 import type {CommandRun} from './command-run.js';
 import type {ActionContext, ActionDef, ActionOutcome, ActionRequest} from './types.js';

@@ -3,7 +3,7 @@
  * annotation on the pod template makes the deployment replace its pods, respecting its strategy).
  */
 import type {Cluster} from '../ports/cluster.js';
-import type {EnvInfo} from '../store/types.js';
+import type {EnvInfo} from '../model/env.js';
 import {rolloutRestartCommand} from './kubectl.js';
 import {actingAt, kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
 import type {ActionContext, ActionDef, ActionOutcome, ActionRequest} from './types.js';

@@ -5,7 +5,7 @@
  * a rollback). run() rolls back to exactly the revision the operator saw.
  */
 import type {Cluster, RevisionInfo} from '../ports/cluster.js';
-import type {EnvInfo} from '../store/types.js';
+import type {EnvInfo} from '../model/env.js';
 import type {ActionContext, ActionDef, ActionEdit, ActionOutcome, ActionParams, ActionRequest} from './types.js';
 import {rolloutUndoCommand} from './kubectl.js';
 

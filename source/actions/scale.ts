@@ -4,7 +4,7 @@
  * manages the deployment (it would override the count).
  */
 import type {Cluster} from '../ports/cluster.js';
-import type {EnvInfo} from '../store/types.js';
+import type {EnvInfo} from '../model/env.js';
 import {scaleCommand} from './kubectl.js';
 import {actingAt, kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
 import type {ActionContext, ActionDef, ActionEdit, ActionOutcome, ActionParams, ActionRequest} from './types.js';
