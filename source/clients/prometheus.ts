@@ -2,7 +2,7 @@
  * The Metrics port on the Prometheus HTTP API: /api/v1/query, /api/v1/query_range, /api/v1/alerts.
  */
 import {readFile} from 'node:fs/promises';
-import {displayUrl, httpGet, HttpError, statusLine, type HttpGetOptions, type HttpResponse} from './http.js';
+import {CaFiles, displayUrl, httpGet, HttpError, statusLine, type HttpGetOptions, type HttpResponse} from './http.js';
 import type {AlertInfo, InstantSample, Labels, Metrics, RangeSeries, TargetState} from '../ports/metrics.js';
 import {promqlParts} from './promql-parts.js';
 
@@ -26,11 +26,13 @@ async function readSecret(path: string, what: string): Promise<string> {
 }
 
 /**
- * An authenticated GET against one configured endpoint (Prometheus or Alertmanager). Secrets are
- * read from their files on first use and kept in memory; they never appear in messages.
+ * An authenticated GET against one configured endpoint (Prometheus or Alertmanager). Secrets and
+ * the CA file are read from their files on first use and kept in memory, by this endpoint (the
+ * session that built it): secrets never appear in messages.
  */
 export class Endpoint {
 	private auth?: Promise<Pick<HttpGetOptions, 'bearerToken' | 'basicAuth'>>;
+	readonly #caFiles = new CaFiles();
 
 	constructor(
 		readonly options: EndpointOptions,
@@ -69,7 +71,7 @@ export class Endpoint {
 			headers: {accept: 'application/json'},
 			// Queries go to one server every refresh: one connection serves them all (see reusingAgents).
 			keepAlive: true,
-			...(this.options.ca ? {ca: this.options.ca} : {}),
+			...(this.options.ca ? {ca: this.options.ca, caFiles: this.#caFiles} : {}),
 			insecureSkipVerify: this.options.insecureSkipVerify ?? false,
 			...(await this.credentials()),
 		});
