@@ -1,11 +1,11 @@
-import type {ActionEdit, ActionKind, ActionRequest} from '../model/action-request.js';
+import type {ActionEdit, ActionKind, ActionRequest, ActionSubject} from '../model/action-request.js';
 import type {EnvInfo} from '../model/env.js';
 import type {Cluster} from '../ports/cluster.js';
 import type {AppendEvent} from '../timeline/events.js';
 import type {CommandRun} from './command-run.js';
 
 // The request as plain data is below the store and the actions (model/action-request.ts); said here too for the actions' modules.
-export type {ActionEdit, ActionKind, ActionParams, ActionRequest, DeploymentParams} from '../model/action-request.js';
+export type {ActionEdit, ActionKind, ActionParams, ActionRequest, ActionSubject, DeploymentParams} from '../model/action-request.js';
 
 export interface ActionContext {
 	env: EnvInfo;
@@ -19,6 +19,16 @@ export interface ActionContext {
 	 * whoever prepared it, never in the store (its argv holds the secret values it masks).
 	 */
 	command?: CommandRun;
+}
+
+/** What an action's `request` prepares with, beside its subject: the session's environment and where it acts. */
+export interface PrepareContext {
+	env: EnvInfo;
+	/** The cluster where the subject is (its namespace and context, when it says), for an action that acts on the cluster; else null. */
+	cluster: Cluster | null;
+	/** The subject's deployment's replica count as the cockpit knows it now (the Pods pane's); undefined when unknown. */
+	replicas?: number;
+	newId: () => string;
 }
 
 export interface ActionOutcome {
@@ -59,6 +69,14 @@ export interface ActionDef {
 	kind: ActionKind;
 	title: string;
 	dangerous: boolean;
+	/** It acts on the cluster: refused while none is connected, and prepared where its subject is. */
+	cluster?: boolean;
+	/**
+	 * Prepares a request on `subject` for a key that names the action (kinds/types.ts KeyBinding.action)
+	 * or a runbook step's `action:`: reads what the confirmation shows, never changes anything. Absent:
+	 * the action is not asked for on a row (a command is prepared from its step or the config).
+	 */
+	request?(subject: ActionSubject, ctx: PrepareContext): Promise<ActionRequest>;
 	/** The request after the operator's change (another revision, a typed count); undefined when there is no such change. */
 	edit?(request: ActionRequest, change: ActionEdit): ActionRequest | undefined;
 	/** Why the request cannot run as it stands (an invalid replica count); null when it can. */

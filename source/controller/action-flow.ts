@@ -7,13 +7,11 @@
 import type {CommandRun} from '../actions/command-run.js';
 import {commandAction, shownCommand, type PreparedCommand} from '../actions/command.js';
 import {cancelAction, performAction, requestAction} from '../actions/perform.js';
-import {restartAction} from '../actions/restart.js';
-import {rollbackAction} from '../actions/rollback.js';
-import {scaleAction} from '../actions/scale.js';
-import {actionName, withWarnings, type ActionRequest} from '../actions/types.js';
+import {actions} from '../actions/registry.js';
+import {actionName, withWarnings, type ActionKind, type ActionRequest, type ActionSubject} from '../actions/types.js';
 import {objectKey} from '../kinds/pods/cluster-data.js';
 import {podsData} from '../kinds/pods/data.js';
-import type {Cluster, ObjectPlace} from '../ports/cluster.js';
+import type {Cluster} from '../ports/cluster.js';
 import {checkValue} from '../runbook/command-safety.js';
 import type {RunbookCommand, RunbookStep, RunbookVariable} from '../runbook/model.js';
 import {markedCommand, resolveVariable, unknownVariables, validateVariable, type MarkedPart} from '../runbook/variables.js';
@@ -26,8 +24,6 @@ import {newEventId} from '../timeline/ids.js';
 import {errorText, type ControllerPorts} from './ports.js';
 import {watchRecovery} from './recovery.js';
 import {ConflictRecheck} from './conflict-recheck.js';
-
-export type DeploymentActionKind = 'rollback' | 'scale' | 'restart';
 
 const contextPendingText = 'the kube context is not known yet: its read-only and production settings apply once the cluster connects';
 
@@ -50,20 +46,29 @@ export class ActionFlow {
 
 	readonly #fail = (error: unknown): void => this.#flash(errorText(error), 'crit');
 
-	/** `u`, `s`, `r`: prepares a rollback, scale or restart of `deployment` and opens its confirmation. */
-	requestDeploymentAction(kind: DeploymentActionKind, deployment: string, options: {toRevision?: number; replicas?: number; place?: ObjectPlace} = {}): void {
-		if (this.ports.env.readonly) return this.#flash(`read-only mode: ${kind} is disabled`, 'warn');
-		const connected = this.ports.cluster();
-		if (!connected) return this.#flash('no cluster connected', 'warn');
-		let cluster: Cluster;
-		try {
-			// The row's namespace and context (several watched): read, confirm and act there; a context not watched is refused.
-			cluster = options.place ? (connected.at?.(options.place) ?? connected) : connected;
-		} catch (error) {
-			return this.#fail(error);
+	/**
+	 * The one path of every action asked for on a row (a key whose binding names it) or by a runbook
+	 * step's `action:`: refused in read-only mode when dangerous and without a cluster when it acts on
+	 * one, prepared by the action's `request` where the subject is, then journaled and confirmed.
+	 */
+	requestAction(id: ActionKind, subject: ActionSubject, warnings: readonly string[] = []): void {
+		const action = actions[id];
+		if (this.ports.env.readonly && action.dangerous) return this.#flash(`read-only mode: ${id} is disabled`, 'warn');
+		if (!action.request) return this.#flash(`${action.title} is not asked for on a row: run it from a runbook step or the config (c)`, 'warn');
+		let cluster: Cluster | null = null;
+		if (action.cluster) {
+			const connected = this.ports.cluster();
+			if (!connected) return this.#flash('no cluster connected', 'warn');
+			try {
+				// The row's namespace and context (several watched): read, confirm and act there; a context not watched is refused.
+				cluster = placed(connected, subject);
+			} catch (error) {
+				return this.#fail(error);
+			}
 		}
-		this.#prepareDeploymentAction(cluster, kind, deployment, options)
-			.then(request => this.#open(request))
+		action
+			.request(subject, {env: this.ports.env, cluster, newId: newEventId, replicas: this.#replicas(cluster, subject)})
+			.then(request => this.#open(request, warnings))
 			.catch(this.#fail);
 	}
 
@@ -216,7 +221,7 @@ export class ActionFlow {
 		this.#tickStepsDoneBy(request, deployment);
 	}
 
-	/** x on a step with an action: the deployment it names (checked as a command's values are), prepared as u/s/r would. */
+	/** x on a step with an action: the deployment it names (checked as a command's values are), asked for as u/s/r would. */
 	#requestStepAction(step: RunbookStep, action: NonNullable<RunbookStep['action']>): void {
 		const {variables, loaded} = this.ports.runbook;
 		const target = stepDeployment(step, variables);
@@ -227,15 +232,12 @@ export class ActionFlow {
 		} catch (error) {
 			return this.#fail(error);
 		}
-		const cluster = this.ports.cluster();
-		if (!cluster) return this.#flash('no cluster connected', 'warn');
-		const warnings = this.#stepRerunWarnings(step);
-		this.#prepareDeploymentAction(cluster, action.kind, target, {
-			toRevision: action.kind === 'rollback' ? action.toRevision : undefined,
-			replicas: action.kind === 'scale' ? action.replicas : undefined,
-		})
-			.then(request => this.#open(request, warnings))
-			.catch(this.#fail);
+		const subject: ActionSubject = {
+			deployment: target,
+			...(action.kind === 'rollback' && action.toRevision !== undefined ? {toRevision: action.toRevision} : {}),
+			...(action.kind === 'scale' && action.replicas !== undefined ? {replicas: action.replicas} : {}),
+		};
+		this.requestAction(action.kind, subject, this.#stepRerunWarnings(step));
 	}
 
 	/** The command as written with each value marked and its source; undefined when it has no placeholder. */
@@ -246,16 +248,12 @@ export class ActionFlow {
 		return markedCommand(command, resolved);
 	}
 
-	/** Reads what a rollback, scale or restart would change (no mutating call). */
-	#prepareDeploymentAction(cluster: Cluster, kind: DeploymentActionKind, deployment: string, options: {toRevision?: number; replicas?: number}): Promise<ActionRequest> {
+	/** The replica count the store knows for the subject's deployment, where `cluster` acts (watching wide, by namespace and context). */
+	#replicas(cluster: Cluster | null, subject: ActionSubject): number | undefined {
+		if (!cluster || !subject.deployment) return undefined;
 		const data = podsData.of(this.ports.store.getState());
-		// Watching wide, the store knows it by where it is: the namespace (and context, when several) acted in.
-		const place = {name: deployment, namespace: cluster.namespace, ...(this.ports.cluster()?.contexts ? {context: cluster.context} : {})};
-		const replicas = data.deployments[objectKey(data.wide, place)]?.replicas;
-		const common = {cluster, env: this.ports.env, deployment, newId: newEventId};
-		if (kind === 'rollback') return rollbackAction.prepare({...common, toRevision: options.toRevision});
-		if (kind === 'scale') return scaleAction.prepare({...common, current: replicas, replicas: options.replicas ?? replicas});
-		return restartAction.prepare({...common, replicas});
+		const place = {name: subject.deployment, namespace: cluster.namespace, ...(this.ports.cluster()?.contexts ? {context: cluster.context} : {})};
+		return data.deployments[objectKey(data.wide, place)]?.replicas;
 	}
 
 	/** Opens the confirmation of a runbook or config command, run with the cluster's pinned KUBECONFIG. */
@@ -353,4 +351,11 @@ function variableHint(variable: RunbookVariable): string {
 	if (variable.written?.length) parts.push(`written ${variable.written.join(', ')}`);
 	if (variable.uses?.length) parts.push(`line ${variable.uses.join(', ')}`);
 	return parts.join(' · ');
+}
+
+/** The cluster where `subject` is, when it says (several namespaces or contexts watched): Cluster.at, which refuses a context not watched. */
+function placed(cluster: Cluster, subject: ActionSubject): Cluster {
+	const {namespace, context} = subject;
+	if (namespace === undefined && context === undefined) return cluster;
+	return cluster.at?.({...(namespace === undefined ? {} : {namespace}), ...(context === undefined ? {} : {context})}) ?? cluster;
 }

@@ -5,7 +5,8 @@
  * the layout, pane switching, help, footer, details and `status` are generated from that list.
  */
 import type {Config} from '../config/schema.js';
-import type {Cluster, ObjectPlace} from '../ports/cluster.js';
+import type {ActionKind, ActionSubject} from '../model/action-request.js';
+import type {Cluster} from '../ports/cluster.js';
 import type {QueryDef} from './metrics/source.js';
 import type {Metrics} from '../ports/metrics.js';
 import type {Runbook} from '../runbook/model.js';
@@ -119,8 +120,12 @@ export interface DetailsContext {
 
 /** What a kind's keys may ask of the cockpit (the controller implements it; components never do I/O). */
 export interface KindController {
-	/** `place`: the row's namespace and context, when several are watched: the action acts there. */
-	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string, options?: {place?: ObjectPlace}): void;
+	/**
+	 * The one path of every action a key names (KeyBinding.action): prepares it on `subject` (the row's
+	 * reference: its deployment, and where it is when several namespaces or contexts are watched),
+	 * journals the request and opens its confirmation (controller/action-flow.ts).
+	 */
+	requestAction(action: ActionKind, subject: ActionSubject): void;
 	toggleStep(stepId: string): void;
 	requestStep(stepId: string): void;
 	togglePin(eventId: string): void;
@@ -137,6 +142,8 @@ export interface KeyBinding {
 	short?: string;
 	/** Mutates the cluster or runs a command: disabled in read-only mode. */
 	dangerous?: boolean;
+	/** The action the key asks for on the selected row (actions/registry.ts); `dangerous` is then that action's (kinds/action-key.ts actionBinding). */
+	action?: ActionKind;
 }
 
 /** What a key's handler sees beside the selected row: the store now, and where the other panes are. */

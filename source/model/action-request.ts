@@ -9,6 +9,23 @@ import type {ActionKind} from './action-ids.js';
 
 export type {ActionKind} from './action-ids.js';
 
+/**
+ * What a key or a runbook step asks an action to act on, as plain data: the selected row's facets
+ * (kinds/types.ts RowRef has them) or the step's. The action's `request` (actions/types.ts ActionDef)
+ * reads what it needs of it.
+ */
+export interface ActionSubject {
+	/** The Kubernetes deployment it names. */
+	deployment?: string;
+	/** Where it is, when several namespaces or contexts are watched: the action acts there. */
+	namespace?: string;
+	context?: string;
+	/** A runbook step's rollback: the revision to restore (default the previous one). */
+	toRevision?: number;
+	/** A runbook step's scale: the replica count to propose (default the current one). */
+	replicas?: number;
+}
+
 /** What a rollback, scale or restart read when it was prepared: its confirmation is rebuilt from it alone. */
 export interface DeploymentParams {
 	deployment: string;

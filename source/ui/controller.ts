@@ -6,7 +6,7 @@ export type {CockpitController} from '../controller/types.js';
 export const inertController: CockpitController = {
 	quit() {},
 	toggleStep() {},
-	requestDeploymentAction() {},
+	requestAction() {},
 	requestStep() {},
 	enterVariables() {},
 	requestConfigCommand() {},
