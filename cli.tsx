@@ -315,7 +315,7 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		// The context could not be read from the kubeconfig: its settings apply once the cluster names it.
 		...(!options.demo && k.wanted && !k.context && Object.keys(contextSettingsByName(config.kubernetes)).length > 0 ? {settingsForContext: (name: string) => contextSettings(config, options, name)} : {}),
 		// The Kubernetes client (0.5 s to import) is connected only after the first frame is drawn.
-		cluster: options.demo ? cluster : new Promise<Cluster | null>((resolve, reject) => (connect = () => connectCluster(config, options, incidentId).then(resolve, reject))),
+		cluster: options.demo ? cluster : new Promise<Cluster | null>((resolve, reject) => (connect = () => void connectCluster(config, options, incidentId).then(resolve, reject))),
 		runbookRef: options.runbook,
 		variables: {...variables, ...parseVars(options.var)},
 		onQuit: () => quit(),

@@ -90,7 +90,7 @@ export function shownCommand(command: RunbookCommand, vars: Record<string, strin
 function checkedValues(names: readonly string[], vars: Record<string, string>, declared: readonly RunbookVariable[], text: string): ValueMark[] {
 	return names.map(name => {
 		if (!Object.prototype.hasOwnProperty.call(vars, name) || vars[name] === undefined) throw new MissingVariableError(name, text);
-		const value = vars[name]!;
+		const value = vars[name];
 		checkValue(name, value, declared);
 		return markValue(name, value);
 	});

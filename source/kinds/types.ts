@@ -150,7 +150,7 @@ export interface KeyBinding {
 export interface KeyContext {
 	state: IncidentState;
 	/** Sets how a kind's pane orders its rows (IncidentState.ui.sort). */
-	sortChanged(kind: string, sort: string): void;
+	sortChanged: (kind: string, sort: string) => void;
 	/** The number that focuses a kind's pane (its place in kinds/registry.ts). */
 	paneNumber(kind: string): number;
 }

@@ -163,7 +163,7 @@ class ReplicaSetResource implements Resource<RawReplicaSet> {
 	list(params: ListParams, signal: AbortSignal): Promise<Page<RawReplicaSet>> {
 		const {api, scope} = this;
 		const options = api.callOptions(signal);
-		return (scope === null ? api.apps.listReplicaSetForAllNamespaces(params, options) : api.apps.listNamespacedReplicaSet({namespace: scope, ...params}, options)) as Promise<Page<RawReplicaSet>>;
+		return (scope === null ? api.apps.listReplicaSetForAllNamespaces(params, options) : api.apps.listNamespacedReplicaSet({namespace: scope, ...params}, options));
 	}
 
 	startList(): Listing<RawReplicaSet> {
@@ -223,7 +223,7 @@ export function deploymentResource(api: KubeApi, state: WatchedState, scope: str
 			list: (params, signal) =>
 				(scope === null
 					? apps.listDeploymentForAllNamespaces(params, api.callOptions(signal))
-					: apps.listNamespacedDeployment({namespace: scope, ...params}, api.callOptions(signal))) as Promise<Page<RawDeployment>>,
+					: apps.listNamespacedDeployment({namespace: scope, ...params}, api.callOptions(signal))),
 			rows: state.deployments,
 			toRow: raw => toDeploymentInfo(raw, state.rowContext, state.strings),
 			change: (deployment, name, namespace) =>

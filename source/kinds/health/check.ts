@@ -91,7 +91,7 @@ function latencyOf(value: unknown): number | undefined {
 
 function row(name: string, value: unknown): DependencyRow | undefined {
 	// RFC-draft health+json: `checks: {"db:responseTime": [{status, observedValue}]}`
-	const item = Array.isArray(value) ? value[0] : value;
+	const item: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
 	const status = statusOf(item);
 	if (status === undefined) return undefined;
 	const tone = statusTone(status);
