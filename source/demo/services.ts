@@ -360,6 +360,7 @@ export async function startServices(options: ServicesOptions): Promise<DemoServi
 
 	if (options.signal) {
 		if (options.signal.aborted) await stop();
+		// Aborted with the demo: see demo/index.ts onAbort.
 		else options.signal.addEventListener('abort', () => void stop(), {once: true});
 	}
 

@@ -31,7 +31,7 @@ export function FormDialog(props: {form: Form; width: number; height: number; is
 		(input, key) => {
 			if (matches(Command.Cancel, input, key)) return dialogClosed();
 			if (matches(Command.NextField, input, key)) return setFocus((getFocus() + 1) % Math.max(1, fields.length));
-			if (matches(Command.Confirm, input, key)) return controller.requestAction(form.action, Object.fromEntries(fields.map((field, i) => [field.name, getValues()[i] ?? ''])), form);
+			if (matches(Command.Confirm, input, key)) return controller.requestAction(form.action, {values: Object.fromEntries(fields.map((field, i) => [field.name, getValues()[i] ?? '']))}, form);
 			const at = getFocus();
 			const next = editText(getValues()[at] ?? '', input, key);
 			if (next === null) return;
