@@ -156,6 +156,7 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 	};
 
 	store.getState().feedLoading('cluster');
+	// Not awaited: the watch runs until stopped, and its failure is said in its catch (the feed fails).
 	void cluster
 		.watch(
 			{
