@@ -111,11 +111,13 @@ export function objectKey(namespace: string | undefined, name: string | undefine
  */
 export function podDeployment(pod: RawPod, replicaSetOwners: ReadonlyMap<string, string>): string | undefined {
 	const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'ReplicaSet' && (o.controller ?? true));
-	if (!owner?.name) return undefined;
-	const known = replicaSetOwners.get(objectKey(text(pod.metadata?.namespace), owner.name));
+	// Read as the API server sent it (a watch's JSON is not checked against its type): a name that is not text names nothing.
+	const name = text(owner?.name);
+	if (!name) return undefined;
+	const known = replicaSetOwners.get(objectKey(text(pod.metadata?.namespace), name));
 	if (known) return known;
-	const hash = pod.metadata?.labels?.[podTemplateHashLabel];
-	if (hash && owner.name.endsWith(`-${hash}`)) return owner.name.slice(0, -hash.length - 1);
+	const hash = text(pod.metadata?.labels?.[podTemplateHashLabel]);
+	if (hash && name.endsWith(`-${hash}`)) return name.slice(0, -hash.length - 1);
 	return undefined;
 }
 
