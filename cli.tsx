@@ -320,8 +320,9 @@ async function runCockpit(options: GlobalOptions & {demo?: boolean}) {
 		production: k.production,
 		// The context could not be read from the kubeconfig: its settings apply once the cluster names it.
 		...(!options.demo && k.wanted && !k.context && Object.keys(contextSettingsByName(config.kubernetes)).length > 0 ? {settingsForContext: (name: string) => contextSettings(config, options, name)} : {}),
-		// The Kubernetes client (0.5 s to import) is connected only after the first frame is drawn.
-		cluster: options.demo ? cluster : new Promise<Cluster | null>((resolve, reject) => (connect = () => connectCluster(config, options, incidentId).then(resolve, reject))),
+		// The Kubernetes client (0.5 s to import) is connected only after the first frame is drawn; `void`: its
+		// outcome, failure included, settles this promise (then(resolve, reject)), which the session awaits.
+		cluster: options.demo ? cluster : new Promise<Cluster | null>((resolve, reject) => (connect = () => void connectCluster(config, options, incidentId).then(resolve, reject))),
 		// C and N switch context and namespace at run time: clients made as the first one (source/clients/kube/switcher.ts).
 		...(!options.demo && k.wanted
 			? {switcher: createKubeSwitcher({kubeconfig: k.kubeconfig, fieldManager: fieldManagerOf(incidentId)}, context => contextSettings(config, options, context))}

@@ -4,7 +4,7 @@ import type {RunbookCommand, RunbookVariable} from '../runbook/model.js';
 import {checkValue, codeWordReason, markValue, showValue, type ValueMark} from '../runbook/command-safety.js';
 import {captureScript} from '../runbook/step-output.js';
 import {MissingVariableError, placeholders, renderTemplate, shellQuote, templateVariables} from '../runbook/template.js';
-import type {EnvInfo} from '../store/types.js';
+import type {EnvInfo} from '../model/env.js';
 import {createLineRedactor, createRedactor, REDACTED, type Redactor} from '../timeline/redact.js';
 import type {CommandRun} from './command-run.js';
 import type {ActionContext, ActionDef, ActionOutcome, ActionRequest} from './types.js';
@@ -96,7 +96,7 @@ export function shownCommand(command: RunbookCommand, vars: Record<string, strin
 function checkedValues(names: readonly string[], vars: Record<string, string>, declared: readonly RunbookVariable[], text: string): ValueMark[] {
 	return names.map(name => {
 		if (!Object.prototype.hasOwnProperty.call(vars, name) || vars[name] === undefined) throw new MissingVariableError(name, text);
-		const value = vars[name]!;
+		const value = vars[name];
 		checkValue(name, value, declared);
 		return markValue(name, value);
 	});

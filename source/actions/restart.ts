@@ -3,10 +3,10 @@
  * annotation on the pod template makes the deployment replace its pods, respecting its strategy).
  */
 import type {Cluster} from '../ports/cluster.js';
-import type {EnvInfo} from '../store/types.js';
+import type {EnvInfo} from '../model/env.js';
 import {rolloutRestartCommand} from './kubectl.js';
-import {actingAt, kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
-import type {ActionContext, ActionDef, ActionOutcome, ActionRequest} from './types.js';
+import {actingAt, deploymentSubject, kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
+import type {ActionContext, ActionDef, ActionOutcome, ActionRequest, ActionSubject, PrepareContext} from './types.js';
 
 export interface RestartInput {
 	cluster: Cluster;
@@ -41,6 +41,12 @@ function prepare(input: RestartInput): Promise<ActionRequest> {
 	});
 }
 
+/** A restart asked for on a row or a step. */
+async function request(subject: ActionSubject, ctx: PrepareContext): Promise<ActionRequest> {
+	const {cluster, deployment} = deploymentSubject('restart', subject, ctx);
+	return await prepare({cluster, env: ctx.env, deployment, replicas: ctx.replicas, newId: ctx.newId});
+}
+
 /** `kubectl rollout restart` through the API. */
 async function run(request: ActionRequest, ctx: ActionContext): Promise<ActionOutcome> {
 	const params = request.params;
@@ -54,6 +60,8 @@ export const restartAction = {
 	kind: 'restart' as const,
 	title: 'Restart deployment',
 	dangerous: true,
+	cluster: true,
+	request,
 	prepare,
 	run,
 } satisfies ActionDef & {prepare: (input: RestartInput) => Promise<ActionRequest>};

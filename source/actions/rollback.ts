@@ -5,8 +5,8 @@
  * a rollback). run() rolls back to exactly the revision the operator saw.
  */
 import type {Cluster, RevisionInfo} from '../ports/cluster.js';
-import type {EnvInfo} from '../store/types.js';
-import type {ActionContext, ActionDef, ActionEdit, ActionOutcome, ActionParams, ActionRequest} from './types.js';
+import type {EnvInfo} from '../model/env.js';
+import type {ActionContext, ActionDef, ActionEdit, ActionOutcome, ActionParams, ActionRequest, ActionSubject, PrepareContext} from './types.js';
 import {rolloutUndoCommand} from './kubectl.js';
 
 export const kubeActionTimeoutMs = 30_000;
@@ -64,6 +64,13 @@ export function imageChanges(from: readonly string[], to: readonly string[]): st
  */
 export function actingAt(cluster: Cluster, where: {context: string; namespace: string}): Cluster {
 	return cluster.at?.(where) ?? cluster;
+}
+
+/** The cluster and the deployment a rollback, scale or restart asked for on `subject` acts on; an error when it names none. */
+export function deploymentSubject(kind: string, subject: ActionSubject, ctx: PrepareContext): {cluster: Cluster; deployment: string} {
+	if (!subject.deployment) throw new Error(`${kind}: select a deployment, or a row that names one, first`);
+	if (!ctx.cluster) throw new Error(`no cluster connected to ${kind} deployment/${subject.deployment} in`);
+	return {cluster: ctx.cluster, deployment: subject.deployment};
 }
 
 export function readOnlyRefusal(kind: string, deployment: string): Error {
@@ -148,6 +155,12 @@ async function prepare(input: RollbackInput): Promise<ActionRequest> {
 	return describe(input.newId(), params);
 }
 
+/** A rollback asked for on a row or a step: to the step's revision, else the previous one. */
+async function request(subject: ActionSubject, ctx: PrepareContext): Promise<ActionRequest> {
+	const {cluster, deployment} = deploymentSubject('rollback', subject, ctx);
+	return await prepare({cluster, env: ctx.env, deployment, toRevision: subject.toRevision, newId: ctx.newId});
+}
+
 /** The same rollback to the next older or newer revision of the history it read; undefined past the last. */
 function edit(request: ActionRequest, change: ActionEdit): ActionRequest | undefined {
 	const params = request.params;
@@ -171,6 +184,8 @@ export const rollbackAction = {
 	kind: 'rollback' as const,
 	title: 'Roll back deployment',
 	dangerous: true,
+	cluster: true,
+	request,
 	prepare,
 	edit,
 	run,

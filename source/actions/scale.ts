@@ -4,10 +4,10 @@
  * manages the deployment (it would override the count).
  */
 import type {Cluster} from '../ports/cluster.js';
-import type {EnvInfo} from '../store/types.js';
+import type {EnvInfo} from '../model/env.js';
 import {scaleCommand} from './kubectl.js';
-import {actingAt, kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
-import type {ActionContext, ActionDef, ActionEdit, ActionOutcome, ActionParams, ActionRequest} from './types.js';
+import {actingAt, deploymentSubject, kubeActionTimeoutMs, readOnlyRefusal} from './rollback.js';
+import type {ActionContext, ActionDef, ActionEdit, ActionOutcome, ActionParams, ActionRequest, ActionSubject, PrepareContext} from './types.js';
 
 /** Upper bound that catches a typo (60 for 6) before it reaches the cluster. */
 export const maxReplicas = 1000;
@@ -92,6 +92,12 @@ async function prepare(input: ScaleInput): Promise<ActionRequest> {
 	return describe(input.newId(), params);
 }
 
+/** A scale asked for on a row or a step: proposes the step's count, else the current one. */
+async function request(subject: ActionSubject, ctx: PrepareContext): Promise<ActionRequest> {
+	const {cluster, deployment} = deploymentSubject('scale', subject, ctx);
+	return await prepare({cluster, env: ctx.env, deployment, current: ctx.replicas, replicas: subject.replicas ?? ctx.replicas, newId: ctx.newId});
+}
+
 /** The scale with the count the operator typed. */
 function edit(request: ActionRequest, change: ActionEdit): ActionRequest | undefined {
 	const params = request.params;
@@ -114,6 +120,8 @@ export const scaleAction = {
 	kind: 'scale' as const,
 	title: 'Scale deployment',
 	dangerous: true,
+	cluster: true,
+	request,
 	prepare,
 	edit,
 	validate: (request: ActionRequest) => (request.params.kind === 'scale' ? validateReplicas(request.params.value) : null),

@@ -1,9 +1,12 @@
-import type {Matcher} from '../clients/alertmanager.js';
 import type {Config} from '../config/schema.js';
-import type {Cluster, RevisionInfo} from '../ports/cluster.js';
+import type {ActionEdit, ActionKind, ActionRequest, ActionSubject} from '../model/action-request.js';
+import type {EnvInfo} from '../model/env.js';
+import type {Cluster} from '../ports/cluster.js';
+import type {AppendEvent} from '../timeline/events.js';
 import type {CommandRun} from './command-run.js';
-import type {ActionTarget, AppendEvent} from '../timeline/events.js';
-import type {EnvInfo} from '../store/types.js';
+
+// The request as plain data is below the store and the actions (model/action-request.ts); said here too for the actions' modules.
+export type {ActionEdit, ActionKind, ActionParams, ActionRequest, ActionSubject, DeploymentParams} from '../model/action-request.js';
 
 /** What an action made from values (ActionDef.fromValues) is prepared with: the config, the cockpit's environment, ids and the clock. */
 export interface ValuesContext {
@@ -12,8 +15,6 @@ export interface ValuesContext {
 	newId: () => string;
 	now: () => number;
 }
-
-export type ActionKind = 'rollback' | 'scale' | 'restart' | 'command' | 'silence' | 'expire-silence';
 
 export interface ActionContext {
 	env: EnvInfo;
@@ -31,75 +32,22 @@ export interface ActionContext {
 	command?: CommandRun;
 }
 
+/** What an action's `request` prepares with, beside its subject: the session's environment and where it acts. */
+export interface PrepareContext {
+	env: EnvInfo;
+	/** The cluster where the subject is (its namespace and context, when it says), for an action that acts on the cluster; else null. */
+	cluster: Cluster | null;
+	/** The subject's deployment's replica count as the cockpit knows it now (the Pods pane's); undefined when unknown. */
+	replicas?: number;
+	newId: () => string;
+}
+
 export interface ActionOutcome {
 	/** One line: "revision 3 -> 2", "replicas 4 -> 6", "exit 0". */
 	summary: string;
 	exitCode?: number;
 	/** Redacted, capped output excerpt for the timeline. */
 	output?: string;
-}
-
-/** What a rollback, scale or restart read when it was prepared: its confirmation is rebuilt from it alone. */
-export interface DeploymentParams {
-	deployment: string;
-	/** Where it acts: the cluster's context and namespace when it was prepared. */
-	where: {context: string; namespace: string};
-	/** The context is marked production: the confirmation asks for the deployment's name. */
-	production: boolean;
-}
-
-/**
- * What an action acts on and what was read to describe it, as plain data: the store keeps it in the
- * confirmation, and the action registry (registry.ts) describes, edits and runs a request from it.
- */
-export type ActionParams =
-	| (DeploymentParams & {kind: 'rollback'; toRevision: number; history: RevisionInfo[]; now: number})
-	| (DeploymentParams & {kind: 'scale'; current?: number; value: string; autoscaler: string | null; autoscalerUnknown?: string})
-	| (DeploymentParams & {kind: 'restart'; replicas?: number})
-	| {kind: 'command'; commandId: string}
-	| {kind: 'silence'; matchers: Matcher[]; durationMs: number; comment: string; createdBy: string}
-	| {kind: 'expire-silence'; silenceId: string};
-
-/**
- * A prepared action as its confirmation shows it: plain data, no function, described by core
- * (source/actions), drawn by UI (source/ui/dialogs/confirm-dialog.tsx). How it runs is its kind's in
- * the action registry (registry.ts runAction).
- */
-export interface ActionRequest {
-	/** Unique per request; links the requested/confirmed/succeeded events. */
-	id: string;
-	kind: ActionKind;
-	title: string;
-	dangerous: boolean;
-	target: ActionTarget;
-	/** "before -> after", e.g. "revision 3 (api:1.4.0) -> revision 2 (api:1.3.2)". */
-	change: string;
-	/**
-	 * What `action.requested` records instead of `change` when the change is not decided until the
-	 * confirmation (scale: the operator types the count): "replicas 4 -> ? (typed in the confirmation;
-	 * 6 proposed)". A record of the request must not read as a change nobody confirmed.
-	 */
-	proposal?: string;
-	/** Equivalent kubectl command, or the exact command text for command actions. */
-	kubectl?: string;
-	/** Extra preview lines (images that change, when each revision was created, HPA warnings). */
-	details: string[];
-	warnings: string[];
-	/** Those of `warnings` the cockpit added (a step already done, another namespace): first, and kept when the request is edited. */
-	notes?: string[];
-	/** When set, the user must type this exact text to confirm (production rollback/scale). */
-	typeToConfirm?: string;
-	/** For scale: the editable replica count, checked by the registry's `validate`. */
-	input?: {label: string; value: string};
-	/** The other targets the confirmation can switch to with ← and → (rollback: an older or a newer revision). */
-	alternatives?: {older: boolean; newer: boolean};
-	timeoutMs: number;
-	params: ActionParams;
-	/**
-	 * A runbook command as written, each value put in it a part of its own with where it came from
-	 * (runbook/variables.ts markedCommand; secret values masked): what the confirmation marks.
-	 */
-	marked?: Array<{text: string} | {variable: string; value: string; source: string; secret: boolean}>;
 }
 
 /** "Scale deployment/cart", "Roll back deployment/checkout", "Run logs": the action and its object, once. */
@@ -122,9 +70,6 @@ export function withWarnings(request: ActionRequest, notes: readonly string[]): 
 	return {...request, notes: [...notes, ...(request.notes ?? [])], warnings: [...notes, ...request.warnings]};
 }
 
-/** A change the operator makes in a confirmation: another target (←/→), or the value typed (scale's replicas). */
-export type ActionEdit = {type: 'target'; direction: 'older' | 'newer'} | {type: 'input'; value: string};
-
 /**
  * An action in the registry (registry.ts): its kind, its title, whether it is dangerous (read-only
  * mode refuses it; said here once), how a confirmation is edited and checked, and how it runs. Each
@@ -135,6 +80,14 @@ export interface ActionDef {
 	kind: ActionKind;
 	title: string;
 	dangerous: boolean;
+	/** It acts on the cluster: refused while none is connected, and prepared where its subject is. */
+	cluster?: boolean;
+	/**
+	 * Prepares a request on `subject` for a key that names the action (kinds/types.ts KeyBinding.action)
+	 * or a runbook step's `action:`: reads what the confirmation shows, never changes anything. Absent:
+	 * the action is not asked for on a row (a command is prepared from its step or the config).
+	 */
+	request?(subject: ActionSubject, ctx: PrepareContext): Promise<ActionRequest>;
 	/** The request after the operator's change (another revision, a typed count); undefined when there is no such change. */
 	edit?(request: ActionRequest, change: ActionEdit): ActionRequest | undefined;
 	/** Why the request cannot run as it stands (an invalid replica count); null when it can. */

@@ -7,6 +7,7 @@ import {createHash} from 'node:crypto';
 import {displayUrl, HttpError, type HttpResponse} from './http.js';
 import type {AlertInfo, Labels} from '../ports/metrics.js';
 import {Endpoint, type EndpointOptions} from './prometheus.js';
+import type {Matcher} from '../model/matcher.js';
 
 /** The group an alert is in: Alertmanager's (`/api/v2/alerts/groups`), or its name's when only Prometheus knows it. */
 export interface AlertGroup {
@@ -28,13 +29,8 @@ export interface Alert extends AlertInfo {
 	from?: string;
 }
 
-/** One matcher of a silence, as Alertmanager's API writes it. */
-export interface Matcher {
-	name: string;
-	value: string;
-	isRegex: boolean;
-	isEqual: boolean;
-}
+// One matcher of a silence, as Alertmanager's API writes it: plain data of source/model, said here too for the client's callers.
+export type {Matcher};
 
 /** A silence as Alertmanager holds it (`GET /api/v2/silences`). */
 export interface Silence {

@@ -146,7 +146,7 @@ export async function runCommand(spec: CommandSpec, options: RunOptions): Promis
 		if (timedOut) error = `timed out after ${options.timeoutMs} ms: ${describeSpec(spec)}`;
 		else if (cancelled) error = 'cancelled by the operator';
 		else if (result.signal) error = `killed by ${result.signal}`;
-		else if (exitCode === null && result.failed) error = spawnError(result as unknown as {code?: string; shortMessage?: string; message?: string}, file);
+		else if (exitCode === null && result.failed) error = spawnError(result, file);
 		return {
 			exitCode,
 			...(result.signal ? {signal: result.signal} : {}),

@@ -33,6 +33,8 @@ export interface HttpGetOptions {
 	headers?: Record<string, string>;
 	/** Path to a PEM CA bundle. */
 	ca?: string;
+	/** Where `ca` is read from: the session's kept reads (see CaFiles); without it, the file is read for this request. */
+	caFiles?: CaFiles;
 	insecureSkipVerify?: boolean;
 	bearerToken?: string;
 	basicAuth?: {username: string; password: string};
@@ -123,17 +125,32 @@ function staleReuse(request: http.ClientRequest, error: NodeJS.ErrnoException, a
 	return request.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.message === 'socket hang up');
 }
 
-const caCache = new Map<string, Promise<string>>();
+/**
+ * The CA bundles of one session's requests, each file read once, on first use, and kept by whoever
+ * holds this: an endpoint (clients/prometheus.ts Endpoint), a scrape backend, a run of the health
+ * checks. Nothing is kept in the module: a cockpit started after a CA file changed reads the new
+ * one, and two sessions in one process (tests, the demo beside a real one) never share a read. A
+ * file that could not be read is not kept: it may appear before the next request.
+ */
+export class CaFiles {
+	readonly #read = new Map<string, Promise<string>>();
 
-async function loadCa(path: string, url: string): Promise<string> {
-	let pending = caCache.get(path);
-	if (!pending) {
-		pending = readFile(path, 'utf8');
-		caCache.set(path, pending);
-		pending.catch(() => caCache.delete(path));
+	/** The PEM text of the CA file at `path`, read on the first request that names it. */
+	read(path: string): Promise<string> {
+		let pending = this.#read.get(path);
+		if (!pending) {
+			pending = readFile(path, 'utf8');
+			this.#read.set(path, pending);
+			pending.catch(() => this.#read.delete(path));
+		}
+		return pending;
 	}
+}
+
+/** The CA file's text, kept in `caFiles` when given (else read for this request alone), or an HttpError that names the file. */
+async function loadCa(path: string, url: string, caFiles: CaFiles | undefined): Promise<string> {
 	try {
-		return await pending;
+		return await (caFiles ? caFiles.read(path) : readFile(path, 'utf8'));
 	} catch (error) {
 		throw new HttpError('tls', `cannot read CA file ${path}: ${(error as Error).message}`, url);
 	}
@@ -152,7 +169,7 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
 	}
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new HttpError('http', `unsupported URL scheme ${parsed.protocol} (${url})`, url);
 	const isHttps = parsed.protocol === 'https:';
-	const ca = isHttps && options.ca ? await loadCa(options.ca, url) : undefined;
+	const ca = isHttps && options.ca ? await loadCa(options.ca, url, options.caFiles) : undefined;
 	const maxBytes = options.maxBytes ?? defaultMaxBytes;
 	const shown = displayUrl(url);
 

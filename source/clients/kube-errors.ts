@@ -89,7 +89,7 @@ const maxBodyChars = 200;
 /** A response body that is not a Status, as one short line: tags, control characters and runs of spaces dropped. */
 export function bodyText(body: unknown): string {
 	if (typeof body !== 'string') return '';
-	// eslint-disable-next-line no-control-regex -- control characters are what is removed
+	// Control characters are what is removed.
 	const text = body.replace(/<[^>]*>/g, ' ').replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ').replace(/\s+/g, ' ').trim();
 	return text.length > maxBodyChars ? `${text.slice(0, maxBodyChars)}…` : text;
 }

@@ -41,7 +41,8 @@ export function startPoller(options: PollerOptions): () => void {
 
 	const schedule = (delayMs: number) => {
 		if (stopped) return;
-		timer = setTimeout(tick, Math.max(0, delayMs));
+		// tick() turns every failure of `run` into onError and a retry: it does not reject.
+		timer = setTimeout(() => void tick(), Math.max(0, delayMs));
 	};
 
 	const tick = async () => {
@@ -73,6 +74,7 @@ export function startPoller(options: PollerOptions): () => void {
 		return () => {};
 	}
 	signal.addEventListener('abort', stop, {once: true});
+	// As above: tick() does not reject.
 	void tick();
 	return stop;
 }

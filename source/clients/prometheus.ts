@@ -2,7 +2,7 @@
  * The Metrics port on the Prometheus HTTP API: /api/v1/query, /api/v1/query_range, /api/v1/alerts.
  */
 import {readFile} from 'node:fs/promises';
-import {displayUrl, httpGet, HttpError, statusLine, type HttpGetOptions, type HttpResponse} from './http.js';
+import {CaFiles, displayUrl, httpGet, HttpError, statusLine, type HttpGetOptions, type HttpResponse} from './http.js';
 import type {AlertInfo, InstantSample, Labels, Metrics, RangeSeries, TargetState} from '../ports/metrics.js';
 import {promqlParts} from './promql-parts.js';
 
@@ -26,11 +26,13 @@ async function readSecret(path: string, what: string): Promise<string> {
 }
 
 /**
- * An authenticated GET against one configured endpoint (Prometheus or Alertmanager). Secrets are
- * read from their files on first use and kept in memory; they never appear in messages.
+ * An authenticated GET against one configured endpoint (Prometheus or Alertmanager). Secrets and
+ * the CA file are read from their files on first use and kept in memory, by this endpoint (the
+ * session that built it): secrets never appear in messages.
  */
 export class Endpoint {
 	private auth?: Promise<Pick<HttpGetOptions, 'bearerToken' | 'basicAuth'>>;
+	readonly #caFiles = new CaFiles();
 
 	constructor(
 		readonly options: EndpointOptions,
@@ -69,7 +71,7 @@ export class Endpoint {
 			headers: {accept: 'application/json'},
 			// Queries go to one server every refresh: one connection serves them all (see reusingAgents).
 			keepAlive: true,
-			...(this.options.ca ? {ca: this.options.ca} : {}),
+			...(this.options.ca ? {ca: this.options.ca, caFiles: this.#caFiles} : {}),
 			insecureSkipVerify: this.options.insecureSkipVerify ?? false,
 			...(await this.credentials()),
 		});
@@ -131,6 +133,16 @@ export function parseSampleValue(value: unknown): number {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A JSON value's fields, or none when it is not an object. */
+function fieldsOf(value: unknown): Record<string, unknown> {
+	return isRecord(value) ? value : {};
+}
+
+/** A JSON value as a list, or an empty one when it is not a list. */
+function listOf(value: unknown): unknown[] {
+	return Array.isArray(value) ? (value as unknown[]) : [];
 }
 
 function labelsOf(value: unknown): Labels {
@@ -206,15 +218,14 @@ export class PrometheusMetrics implements Metrics {
 			}
 			case 'vector': {
 				if (!Array.isArray(result)) throw new Error('Prometheus returned a malformed vector');
-				return result.map(item => ({labels: labelsOf(item?.metric), value: pointOf(item?.value)[1]}));
+				return listOf(result).map(item => ({labels: labelsOf(fieldsOf(item).metric), value: pointOf(fieldsOf(item).value)[1]}));
 			}
 			case 'matrix': {
 				// A bare range selector: show each series' latest point.
 				if (!Array.isArray(result)) throw new Error('Prometheus returned a malformed matrix');
-				return result.flatMap(item => {
-					const values = Array.isArray(item?.values) ? item.values : [];
-					const last = values.at(-1);
-					return last === undefined ? [] : [{labels: labelsOf(item?.metric), value: pointOf(last)[1]}];
+				return listOf(result).flatMap(item => {
+					const last = listOf(fieldsOf(item).values).at(-1);
+					return last === undefined ? [] : [{labels: labelsOf(fieldsOf(item).metric), value: pointOf(last)[1]}];
 				});
 			}
 			default:
@@ -225,7 +236,7 @@ export class PrometheusMetrics implements Metrics {
 	async range(promql: string, startSec: number, endSec: number, stepSec: number, signal: AbortSignal): Promise<RangeSeries[]> {
 		const data = await this.call('/api/v1/query_range', {query: promql, start: String(startSec), end: String(endSec), step: String(stepSec)}, signal, promql);
 		if (data.resultType !== 'matrix' || !Array.isArray(data.result)) throw new Error(`Prometheus returned a ${String(data.resultType)} result for a range query`);
-		return data.result.map(item => ({labels: labelsOf(item?.metric), points: (Array.isArray(item?.values) ? item.values : []).map(pointOf)}));
+		return listOf(data.result).map(item => ({labels: labelsOf(fieldsOf(item).metric), points: listOf(fieldsOf(item).values).map(pointOf)}));
 	}
 
 	/**
@@ -280,8 +291,8 @@ export class PrometheusMetrics implements Metrics {
 		const key = targetKey(state.job, state.instance);
 		if (!this.downSince.has(key)) {
 			const data = await this.call('/api/v1/query', {query: `up{job=${promqlString(state.job)},instance=${promqlString(state.instance)}}[${lookbackText}]`}, signal);
-			const series = Array.isArray(data.result) ? data.result[0] : undefined;
-			const points: Array<[number, number]> = (Array.isArray(series?.values) ? series.values : []).map(pointOf);
+			const series = listOf(data.result)[0];
+			const points: Array<[number, number]> = listOf(fieldsOf(series).values).map(pointOf);
 			let lastUp = points.length - 1;
 			while (lastUp >= 0 && points[lastUp]![1] !== 1) lastUp--;
 			const first = points[lastUp + 1];

@@ -5,7 +5,6 @@
  */
 import {parser} from '@prometheus-io/lezer-promql';
 
-type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
 
 export interface PromqlParts {
 	/** The text of each series selector, as written: `http_requests_total{status=~"5.."}`. */
@@ -43,7 +42,7 @@ export function promqlParts(promql: string): PromqlParts | null {
 			if (broken) return false;
 			if (ref.name === 'VectorSelector') parts.selectors.push(promql.slice(ref.from, ref.to));
 			if (ref.name === 'MatrixSelector') {
-				const duration = (ref.node as SyntaxNode).getChild('DurationExpr');
+				const duration = (ref.node).getChild('DurationExpr');
 				if (duration) {
 					try {
 						parts.longestRangeMs = Math.max(parts.longestRangeMs, durationMs(promql.slice(duration.from, duration.to)));

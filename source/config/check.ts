@@ -37,7 +37,7 @@ function duplicates(parsed: ParsedYaml, file: string, list: ReadonlyArray<Record
 	list.forEach((item, index) => {
 		const value = item?.[key];
 		if (value === undefined) return;
-		if (seen.has(value)) out.push(at(parsed, file, [section, index, key], `duplicate ${what} '${String(value)}'`));
+		if (seen.has(value)) out.push(at(parsed, file, [section, index, key], `duplicate ${what} '${typeof value === 'string' ? value : JSON.stringify(value)}'`));
 		seen.add(value);
 	});
 	return out;

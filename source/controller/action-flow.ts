@@ -7,22 +7,14 @@
 import type {CommandRun} from '../actions/command-run.js';
 import {commandAction, shownCommand, type PreparedCommand} from '../actions/command.js';
 import {cancelAction, performAction, requestAction} from '../actions/perform.js';
-import {actionFromValues, actions} from '../actions/registry.js';
-import {restartAction} from '../actions/restart.js';
-import {rollbackAction} from '../actions/rollback.js';
-import {scaleAction} from '../actions/scale.js';
-import {actionName, withWarnings, type ActionRequest} from '../actions/types.js';
-import {objectKey} from '../kinds/pods/cluster-data.js';
-import {podsData} from '../kinds/pods/data.js';
-import {podsKind} from '../kinds/pods/index.js';
-import {selectedRow} from '../kinds/panes.js';
-import type {Cluster, ObjectPlace} from '../ports/cluster.js';
-import {checkValue} from '../runbook/command-safety.js';
+import {actions} from '../actions/registry.js';
+import {actionName, withWarnings, type ActionKind, type ActionRequest, type ActionSubject} from '../actions/types.js';
+import type {Cluster} from '../ports/cluster.js';
 import type {RunbookCommand, RunbookStep, RunbookVariable} from '../runbook/model.js';
 import {markedCommand, unknownVariables, validateVariable, type MarkedPart} from '../runbook/variables.js';
 import {REDACTED} from '../timeline/redact.js';
 import {stepDeployment} from '../runbook/template.js';
-import {commandChoice, type FormDialog, type VariableField} from '../store/types.js';
+import {commandChoice, type FormDialog} from '../store/types.js';
 import {actionRefusal, replayRoles} from '../sync/roles.js';
 import {hhmmss, stepCheckHow} from '../timeline/describe.js';
 import {newEventId} from '../timeline/ids.js';
@@ -32,8 +24,8 @@ import {StepCaptures} from './step-captures.js';
 import {recordCaptured, stepNumber, variableFields} from './step-values.js';
 import {watchRecovery} from './recovery.js';
 import {ConflictRecheck} from './conflict-recheck.js';
-
-export type DeploymentActionKind = 'rollback' | 'scale' | 'restart';
+import {requestFromValues} from './action-values.js';
+import {knownReplicas, placed, stepActionSubject} from './action-subject.js';
 
 const contextPendingText = 'the kube context is not known yet: its read-only and production settings apply once the cluster connects';
 
@@ -58,37 +50,38 @@ export class ActionFlow {
 
 	readonly #fail = (error: unknown): void => this.#flash(errorText(error), 'crit');
 
-	/** `u`, `s`, `r`: prepares a rollback, scale or restart of `deployment` and opens its confirmation. */
-	requestDeploymentAction(kind: DeploymentActionKind, deployment: string, options: {toRevision?: number; replicas?: number; place?: ObjectPlace} = {}): void {
-		if (this.ports.env.readonly) return this.#flash(`read-only mode: ${kind} is disabled`, 'warn');
-		const connected = this.ports.cluster();
-		if (!connected) return this.#flash('no cluster connected', 'warn');
-		let cluster: Cluster;
-		try {
-			// The row's namespace and context (several watched): read, confirm and act there; a context not watched is refused.
-			cluster = options.place ? (connected.at?.(options.place) ?? connected) : connected;
-		} catch (error) {
-			return this.#fail(error);
-		}
-		this.#prepareDeploymentAction(cluster, kind, deployment, options)
-			.then(request => this.#open(request))
-			.catch(this.#fail);
-	}
-
 	/**
-	 * A kind's key or form: the action `kind` made from `values` (actions/registry.ts actionFromValues),
-	 * journaled and its confirmation opened; a value refused opens the form again on it, saying why.
+	 * The one path of every action asked for: a key whose binding names it (on the row's subject), a
+	 * kind's key or form that gives values (`subject.values`, made by ActionDef.fromValues), or a
+	 * runbook step's `action:`. Refused in read-only mode when dangerous and without a cluster when it
+	 * acts on one, prepared where the subject is, then journaled and confirmed. From `form`, a value
+	 * refused opens the form again saying why (action-values.ts).
 	 */
-	requestAction(kind: string, values: Record<string, string>, form?: FormDialog): void {
-		const dangerous = Object.hasOwn(actions, kind) && actions[kind as keyof typeof actions].dangerous;
-		if (this.ports.env.readonly && dangerous) return this.#flash(`read-only mode: ${kind} is disabled`, 'warn');
-		const made = actionFromValues(kind, values, {config: this.ports.config, env: this.ports.env, newId: newEventId, now: this.ports.now});
-		if (typeof made === 'string') {
-			if (!form) return this.#flash(made, 'warn');
-			return this.ports.store.getState().dialogOpened({...form, fields: form.fields.map(field => ({...field, value: values[field.name] ?? field.value})), problem: made});
+	requestAction(id: ActionKind, subject: ActionSubject, options: {warnings?: readonly string[]; form?: FormDialog} = {}): void {
+		const action = actions[id];
+		const {warnings = [], form} = options;
+		if (this.ports.env.readonly && action.dangerous) return this.#flash(`read-only mode: ${id} is disabled`, 'warn');
+		if (subject.values) {
+			const made = requestFromValues(this.ports, id, subject.values, form);
+			if (made) this.#open(made, warnings).catch(this.#fail);
+			return;
 		}
-		if (form) this.ports.store.getState().dialogClosed();
-		this.#open(made).catch(this.#fail);
+		if (!action.request) return this.#flash(`${action.title} is not asked for on a row: run it from a runbook step or the config (c)`, 'warn');
+		let cluster: Cluster | null = null;
+		if (action.cluster) {
+			const connected = this.ports.cluster();
+			if (!connected) return this.#flash('no cluster connected', 'warn');
+			try {
+				// The row's namespace and context (several watched): read, confirm and act there; a context not watched is refused.
+				cluster = placed(connected, subject);
+			} catch (error) {
+				return this.#fail(error);
+			}
+		}
+		action
+			.request(subject, {env: this.ports.env, cluster, newId: newEventId, replicas: knownReplicas(this.ports, cluster, subject)})
+			.then(request => this.#open(request, warnings))
+			.catch(this.#fail);
 	}
 
 	/**
@@ -255,57 +248,16 @@ export class ActionFlow {
 		this.#tickStepsDoneBy(request, deployment);
 	}
 
-	/** x on a step with an action: the deployment it names (checked as a command's values are), prepared as u/s/r would. */
+	/** x on a step with an action: the deployment it names (checked as a command's values are), where it is, asked for as u/s/r would. */
 	#requestStepAction(step: RunbookStep, action: NonNullable<RunbookStep['action']>, variables: Record<string, string>): void {
-		const {loaded} = this.ports.runbook;
-		const target = stepDeployment(step, variables);
-		if (!target) return this.#flash(`step "${step.title}" names no deployment; set the runbook variable 'deployment'`, 'warn');
-		// As for commands: a name from an alert label that starts with "-" (or breaks its pattern) is refused.
+		let subject: ActionSubject | null;
 		try {
-			checkValue('deployment', target, loaded?.variables ?? []);
+			subject = stepActionSubject(this.ports, step, action, variables);
 		} catch (error) {
 			return this.#fail(error);
 		}
-		const connected = this.ports.cluster();
-		if (!connected) return this.#flash('no cluster connected', 'warn');
-		let cluster: Cluster;
-		try {
-			// Where the step acts: its runbook's namespace (and context), else the selected row's, else the cockpit's; a context not watched is refused.
-			const place = this.#stepPlace(target);
-			cluster = place ? (connected.at?.(place) ?? connected) : connected;
-		} catch (error) {
-			return this.#fail(error);
-		}
-		const warnings = this.#stepRerunWarnings(step);
-		this.#prepareDeploymentAction(cluster, action.kind, target, {
-			toRevision: action.kind === 'rollback' ? action.toRevision : undefined,
-			replicas: action.kind === 'scale' ? action.replicas : undefined,
-		})
-			.then(request => this.#open(request, warnings))
-			.catch(this.#fail);
-	}
-
-	/**
-	 * Where a step's action on `deployment` acts, when not in the cockpit's namespace: the runbook's
-	 * `namespace` (and `context`) variables when a source other than the cockpit's own gave them (the
-	 * alert, --var, the form, the runbook's default); else the Pods pane's selected row when it is that
-	 * deployment or one of its pods (watching several namespaces, the operator chose which); else
-	 * undefined: the cockpit's namespace.
-	 */
-	#stepPlace(deployment: string): ObjectPlace | undefined {
-		const {runbook, store} = this.ports;
-		const given = (name: 'namespace' | 'context'): string | undefined => {
-			const value = runbook.variables[name];
-			if (!value) return undefined;
-			const [found] = runbook.sources(`{{${name}}}`);
-			return found?.source?.kind === 'session' ? undefined : value;
-		};
-		const namespace = given('namespace');
-		const context = given('context');
-		if (namespace || context) return {...(namespace ? {namespace} : {}), ...(context ? {context} : {})};
-		const row = selectedRow(store.getState(), podsKind, store.cache);
-		if (row?.ref.deployment !== deployment || (!row.ref.namespace && !row.ref.context)) return undefined;
-		return {...(row.ref.namespace ? {namespace: row.ref.namespace} : {}), ...(row.ref.context ? {context: row.ref.context} : {})};
+		if (!subject) return this.#flash(`step "${step.title}" names no deployment; set the runbook variable 'deployment'`, 'warn');
+		this.requestAction(action.kind, subject, {warnings: this.#stepRerunWarnings(step)});
 	}
 
 	/** The command as written with each value marked and its source; undefined when it has no placeholder. */
@@ -314,18 +266,6 @@ export class ActionFlow {
 		const resolved = this.ports.runbook.sources(text, row);
 		if (resolved.length === 0) return undefined;
 		return markedCommand(command, resolved);
-	}
-
-	/** Reads what a rollback, scale or restart would change (no mutating call). */
-	#prepareDeploymentAction(cluster: Cluster, kind: DeploymentActionKind, deployment: string, options: {toRevision?: number; replicas?: number}): Promise<ActionRequest> {
-		const data = podsData.of(this.ports.store.getState());
-		// Watching wide, the store knows it by where it is: the namespace (and context, when several) acted in.
-		const place = {name: deployment, namespace: cluster.namespace, ...(this.ports.cluster()?.contexts ? {context: cluster.context} : {})};
-		const replicas = data.deployments[objectKey(data.wide, place)]?.replicas;
-		const common = {cluster, env: this.ports.env, deployment, newId: newEventId};
-		if (kind === 'rollback') return rollbackAction.prepare({...common, toRevision: options.toRevision});
-		if (kind === 'scale') return scaleAction.prepare({...common, current: replicas, replicas: options.replicas ?? replicas});
-		return restartAction.prepare({...common, replicas});
 	}
 
 	/**

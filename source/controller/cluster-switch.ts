@@ -106,7 +106,7 @@ export class ClusterSwitchFlow {
 		if (Array.isArray(k?.namespaces)) for (const name of k.namespaces) known.add(name);
 		known.add(env.namespace);
 		known.add(cluster.namespace);
-		if (Array.isArray(cluster.namespaces)) for (const name of cluster.namespaces) known.add(name);
+		if (cluster.namespaces && cluster.namespaces !== 'all') for (const name of cluster.namespaces) known.add(name);
 		const state = store.getState();
 		for (const deployment of Object.values(podsData.of(state).deployments)) if (deployment.namespace) known.add(deployment.namespace);
 		for (const event of state.timeline) {

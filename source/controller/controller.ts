@@ -2,18 +2,18 @@
  * The controller: what the UI may ask for (ui/controller.ts CockpitController), as named methods built
  * from the session's ports. Components never do I/O: they call these, and the controller does the
  * work, writes the journal and updates the store. Following `u`: ui/app-keys.ts handleScreenKey ->
- * the Pods kind's key (kinds/deployment-keys.ts) -> Controller.requestDeploymentAction ->
- * ActionFlow.requestDeploymentAction -> actions/rollback.ts prepare -> Cluster.history; y ->
+ * the Pods kind's key, which names the rollback (kinds/deployment-keys.ts, kinds/action-key.ts) ->
+ * Controller.requestAction -> ActionFlow.requestAction -> actions/registry.ts rollback.request ->
+ * actions/rollback.ts prepare -> Cluster.history; y ->
  * Controller.confirm -> actions/perform.ts performAction -> actions/registry.ts runAction ->
  * actions/rollback.ts run -> Cluster.undo.
  */
 import {writeFile} from 'node:fs/promises';
 import {resolve as resolvePath} from 'node:path';
-import type {ActionRequest} from '../actions/types.js';
+import type {ActionKind, ActionRequest, ActionSubject} from '../actions/types.js';
 import type {FormDialog} from '../store/types.js';
 import {detailsFor} from '../kinds/panes.js';
 import type {RowRef} from '../kinds/types.js';
-import type {ObjectPlace} from '../ports/cluster.js';
 import type {Runbook} from '../runbook/model.js';
 import {withFilledTitles} from '../runbook/template.js';
 import type {AnyTimelineEvent, IncidentStatus, Role, Severity} from '../timeline/events.js';
@@ -21,7 +21,7 @@ import type {DrillInput} from '../timeline/drill.js';
 import {exportPostmortem} from '../timeline/export.js';
 import {readInSharedOrder} from '../sync/shared-order.js';
 import type {CockpitController} from './types.js';
-import {ActionFlow, type DeploymentActionKind} from './action-flow.js';
+import {ActionFlow} from './action-flow.js';
 import {ClusterSwitchFlow, type ScopeChoice} from './cluster-switch.js';
 import {variablesDetails} from '../kinds/runbook/details.js';
 import {selectedClusterRow} from './selected-row.js';
@@ -58,8 +58,8 @@ export class Controller implements CockpitController {
 		this.ports.onQuit?.();
 	}
 
-	requestDeploymentAction(kind: DeploymentActionKind, deployment: string, options?: {toRevision?: number; replicas?: number; place?: ObjectPlace}): void {
-		this.#actions.requestDeploymentAction(kind, deployment, options);
+	requestAction(action: ActionKind, subject: ActionSubject, form?: FormDialog): void {
+		this.#actions.requestAction(action, subject, form ? {form} : {});
 	}
 
 	requestStep(stepId: string, commandIndex?: number): void {
@@ -76,10 +76,6 @@ export class Controller implements CockpitController {
 
 	openForm(form: FormDialog): void {
 		this.ports.store.getState().dialogOpened(form);
-	}
-
-	requestAction(action: string, values: Record<string, string>, form?: FormDialog): void {
-		this.#actions.requestAction(action, values, form);
 	}
 
 	confirm(request: ActionRequest): void {

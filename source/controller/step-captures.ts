@@ -56,7 +56,8 @@ export class StepCaptures {
 	drop(requestId: string): void {
 		const capture = this.#expected.get(requestId);
 		this.#expected.delete(requestId);
-		if (capture) void rm(capture.file, {force: true});
+		// Not awaited: nothing waits on the removal, and a file that cannot go now goes with the directory at stop.
+		if (capture) void rm(capture.file, {force: true}).catch(() => undefined);
 	}
 
 	/** The session ends: the directory goes, with any file left in it. */
@@ -64,6 +65,8 @@ export class StepCaptures {
 		const dir = this.#dir;
 		this.#dir = null;
 		this.#expected.clear();
+		// Not awaited: the session is ending and nothing waits on it; a directory that cannot be removed stays in
+		// the system's temporary directory (named incident-tui-capture-…), as the catch leaves it.
 		if (dir) void dir.then(path => rm(path, {recursive: true, force: true})).catch(() => undefined);
 	}
 }

@@ -4,7 +4,6 @@
  */
 import type {ActionRequest} from '../actions/types.js';
 import type {KindController, RowRef} from '../kinds/types.js';
-import type {ObjectPlace} from '../ports/cluster.js';
 import type {IncidentStatus, Role, Severity} from '../timeline/events.js';
 
 /**
@@ -14,8 +13,6 @@ import type {IncidentStatus, Role, Severity} from '../timeline/events.js';
 export interface CockpitController extends KindController {
 	quit(): void;
 	toggleStep(stepId: string): void;
-	/** Prepares a rollback/scale/restart of a deployment and opens its confirmation. */
-	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string, options?: {toRevision?: number; replicas?: number; place?: ObjectPlace}): void;
 	/**
 	 * Prepares the step's built-in action or command and opens its confirmation; a step with several
 	 * commands first opens a picker of them, unless `commandIndex` names one.

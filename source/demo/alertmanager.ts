@@ -108,7 +108,9 @@ class DemoAlertmanagerApi {
 	silences(): unknown[] {
 		const now = Date.now();
 		return this.#silences.map(silence => {
-			const {expiredAt: _expiredAt, ...shown} = silence;
+			// Alertmanager's API shows an expired silence by its state, not by a field of its own.
+			const shown: HeldSilence = {...silence};
+			delete shown.expiredAt;
 			return {...shown, status: {state: silenceState(silence, now)}};
 		});
 	}

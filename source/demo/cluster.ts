@@ -114,10 +114,12 @@ export class SimulatedCluster implements Cluster {
 
 	// ---- the Cluster port ----
 
-	async watch(watcher: ClusterWatcher, signal: AbortSignal): Promise<void> {
-		if (signal.aborted || this.sim.isStopped) return;
+	/** Resolves at once: the simulation's watch is running once it has said what there is (reset). */
+	watch(watcher: ClusterWatcher, signal: AbortSignal): Promise<void> {
+		if (signal.aborted || this.sim.isStopped) return Promise.resolve();
 		this.sim.addWatcher(watcher, signal);
 		watcher.reset(this.listPods(), this.listDeployments());
+		return Promise.resolve();
 	}
 
 	async history(deployment: string, signal?: AbortSignal): Promise<RevisionInfo[]> {

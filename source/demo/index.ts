@@ -79,10 +79,11 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
 		})();
 		return stopping;
 	};
+	// Aborted, the demo's servers close with the process that aborts it: a server that fails to close has no one left to tell.
 	const onAbort = () => void stop();
 	options.signal.addEventListener('abort', onAbort, {once: true});
 	// Aborted while the servers were starting: stop right away.
-	if (options.signal.aborted) void stop();
+	if (options.signal.aborted) void stop(); // as onAbort
 
 	const config = configSchema.parse({
 		title: 'Checkout 5xx after deploy of 1.8.0',

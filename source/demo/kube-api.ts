@@ -326,7 +326,12 @@ export async function serveDemoApi(cluster: SimulatedCluster, options: {signal?:
 	const lifetime = new AbortController();
 	const watcher: ClusterWatcher = {reset: () => {}, change: change => api.changed(change), error: () => {}};
 	await cluster.watch(watcher, lifetime.signal);
-	const server: Server = createServer((req, res) => void api.handle(req, res));
+	const server: Server = createServer((req, res) => {
+		api.handle(req, res).catch((error: unknown) => {
+			if (!res.headersSent) sendStatus(res, 500, 'InternalError', `the demo's API server failed: ${error instanceof Error ? error.message : String(error)}`);
+			else res.end();
+		});
+	});
 	const sockets = new Set<Socket>();
 	server.on('connection', socket => {
 		sockets.add(socket);
@@ -348,6 +353,7 @@ export async function serveDemoApi(cluster: SimulatedCluster, options: {signal?:
 		});
 		return closing;
 	};
+	// Aborted with the demo: see demo/index.ts onAbort.
 	options.signal?.addEventListener('abort', () => void close(), {once: true});
 	return {url, close};
 }

@@ -48,7 +48,8 @@ export function templateFromObject(deployment: string, object: KObject): Templat
 	if (typeof image !== 'string' || image === '') return null;
 	const restartedAt = object.metadata?.annotations?.[restartedAtAnnotation];
 	const rebuilt = podTemplate(deployment, {image, ...(typeof restartedAt === 'string' ? {restartedAt} : {})});
-	const {['pod-template-hash']: _hash, ...labels} = object.metadata?.labels ?? {};
+	const labels = {...(object.metadata?.labels ?? {})};
+	delete labels['pod-template-hash'];
 	const same = JSON.stringify(containers) === JSON.stringify(rebuilt.spec.containers) && JSON.stringify(labels) === JSON.stringify(rebuilt.metadata.labels);
 	return same ? {image, ...(typeof restartedAt === 'string' ? {restartedAt} : {})} : null;
 }

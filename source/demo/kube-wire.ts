@@ -10,7 +10,6 @@
 import {isDeepStrictEqual} from 'node:util';
 import type {ServerResponse} from 'node:http';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export type KObject = {metadata: any; spec?: any; status?: any; [key: string]: any};
 
 export const patchTypes = {

@@ -285,6 +285,7 @@ export async function startServices(options: ServicesOptions): Promise<DemoServi
 				return;
 			}
 			if (req.method === 'GET' && path === '/health/deep') {
+				// Not awaited: the request is answered by serveDeepHealth, or by the catch when it fails.
 				void serveDeepHealth(res).catch((error: unknown) => {
 					if (!res.headersSent) sendJson(res, 500, {status: 'unhealthy', error: error instanceof Error ? error.message : String(error)});
 				});
@@ -360,6 +361,7 @@ export async function startServices(options: ServicesOptions): Promise<DemoServi
 
 	if (options.signal) {
 		if (options.signal.aborted) await stop();
+		// Aborted with the demo: see demo/index.ts onAbort.
 		else options.signal.addEventListener('abort', () => void stop(), {once: true});
 	}
 

@@ -5,7 +5,8 @@
  * the layout, pane switching, help, footer, details and `status` are generated from that list.
  */
 import type {Config} from '../config/schema.js';
-import type {Cluster, ObjectPlace} from '../ports/cluster.js';
+import type {ActionKind, ActionSubject} from '../model/action-request.js';
+import type {Cluster} from '../ports/cluster.js';
 import type {QueryDef} from './metrics/source.js';
 import type {Metrics} from '../ports/metrics.js';
 import type {Runbook} from '../runbook/model.js';
@@ -119,21 +120,21 @@ export interface DetailsContext {
 
 /** What a kind's keys may ask of the cockpit (the controller implements it; components never do I/O). */
 export interface KindController {
-	/** `place`: the row's namespace and context, when several are watched: the action acts there. */
-	requestDeploymentAction(kind: 'rollback' | 'scale' | 'restart', deployment: string, options?: {place?: ObjectPlace}): void;
+	/**
+	 * The one path of every action a key names (KeyBinding.action): prepares it on `subject` (the row's
+	 * reference: its deployment, and where it is when several namespaces or contexts are watched; or the
+	 * `values` a key or form gives an action made from values), journals the request and opens its
+	 * confirmation (controller/action-flow.ts). From `form`, a value refused opens the form again saying why.
+	 */
+	requestAction(action: ActionKind, subject: ActionSubject, form?: FormDialog): void;
 	toggleStep(stepId: string): void;
 	requestStep(stepId: string): void;
 	/** The variables view: every variable of the active runbook, its value and where it came from. */
 	showVariables(): void;
 	togglePin(eventId: string): void;
 	followLog(pod: string): void;
-	/** Opens a form whose values, on enter, make its action (requestAction with the form). */
+	/** Opens a form whose values, on enter, make its action (requestAction with {values} and the form). */
 	openForm(form: FormDialog): void;
-	/**
-	 * The action `action` of the registry (actions/registry.ts) made from `values`, its confirmation
-	 * opened; from a form, a value refused opens the form again saying why.
-	 */
-	requestAction(action: string, values: Record<string, string>, form?: FormDialog): void;
 }
 
 /** A key binding: the keys (printable, or Ink's named keys such as `return`), what help and the footer show. */
@@ -146,13 +147,15 @@ export interface KeyBinding {
 	short?: string;
 	/** Mutates the cluster or runs a command: disabled in read-only mode. */
 	dangerous?: boolean;
+	/** The action the key asks for on the selected row (actions/registry.ts); `dangerous` is then that action's (kinds/action-key.ts actionBinding). */
+	action?: ActionKind;
 }
 
 /** What a key's handler sees beside the selected row: the store now, and where the other panes are. */
 export interface KeyContext {
 	state: IncidentState;
 	/** Sets how a kind's pane orders its rows (IncidentState.ui.sort). */
-	sortChanged(kind: string, sort: string): void;
+	sortChanged: (kind: string, sort: string) => void;
 	/** The number that focuses a kind's pane (its place in kinds/registry.ts). */
 	paneNumber(kind: string): number;
 }

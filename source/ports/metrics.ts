@@ -19,7 +19,8 @@ export interface RangeSeries {
 export interface AlertInfo {
 	name: string;
 	/** `suppressed`: Alertmanager silences or inhibits it (see silencedBy, inhibitedBy). */
-	state: 'firing' | 'pending' | 'inactive' | 'suppressed' | string;
+	/** 'firing', 'pending', 'inactive' or 'suppressed'; kept as the server says it when it says another. */
+	state: string;
 	labels: Labels;
 	activeAt?: string;
 	summary?: string;

@@ -2,6 +2,7 @@
  * The Runbook model. YAML runbooks (source/runbook/yaml.ts) and Markdown runbooks
  * (source/runbook/markdown.ts) both load into this shape; the UI and the sources only see this.
  */
+import type {StepActionKind, StepActionParams} from '../model/action-ids.js';
 
 export interface RunbookVariable {
 	name: string;
@@ -74,10 +75,8 @@ export interface RunbookRequest {
 	line?: number;
 }
 
-export type StepAction =
-	| {kind: 'rollback'; deployment?: string; toRevision?: number}
-	| {kind: 'scale'; deployment?: string; replicas?: number}
-	| {kind: 'restart'; deployment?: string};
+/** A step's built-in action: one of the actions a step may name (model/action-ids.ts), on its deployment, with that action's parameters. */
+export type StepAction = {[K in StepActionKind]: {kind: K; deployment?: string} & StepActionParams[K]}[StepActionKind];
 
 export type DoneWhen =
 	| {query: string; below?: number; above?: number; forSeconds?: number}

@@ -183,6 +183,7 @@ class WorkerParser implements RunbookParser {
 		const worker = this.worker;
 		this.worker = undefined;
 		this.started = undefined;
+		// The worker is dropped: its exit code says nothing the parser needs, and terminate() does not fail on a live worker.
 		void worker?.terminate();
 	}
 }

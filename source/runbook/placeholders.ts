@@ -93,7 +93,7 @@ function fillerOf(token: string): {prefix: string} | null {
 
 /** The name of a filler from where it sits: `--namespace xxxx`, `POD=xxxx`, `pod/xxxx`, `logs xxxx-xxxx`, `i-xxxx`. */
 function fillerName(before: string, token: string, prefix: string): string {
-	if (prefix && AWS_PREFIXES[prefix]) return AWS_PREFIXES[prefix]!;
+	if (prefix && AWS_PREFIXES[prefix]) return AWS_PREFIXES[prefix];
 	const key = /([A-Za-z_][\w.-]*)[=:]["']?$/.exec(before);
 	if (key && !/::$/.test(before)) return variableName(key[1]!.replace(/^-+/, '').split('.').at(-1)!);
 	if (/arn:[\w-]*:[\w-]*:[\w-]*:$/.test(before) || /::$/.test(before)) return 'account-id';
@@ -106,7 +106,7 @@ function fillerName(before: string, token: string, prefix: string): string {
 	const word = /([A-Za-z][\w-]*)\s+["']?$/.exec(before);
 	if (word) {
 		const previous = word[1]!.toLowerCase();
-		if (RESOURCE_WORDS[previous]) return RESOURCE_WORDS[previous]!;
+		if (RESOURCE_WORDS[previous]) return RESOURCE_WORDS[previous];
 		if (POD_VERBS.has(previous)) return 'pod';
 	}
 	if (/^[xX.]+$/.test(token) && token.split('.').length === 4) return 'ip';

@@ -1,5 +1,7 @@
 import {z} from 'zod';
 import {idSchema, querySchema} from '../config/schema.js';
+import {stepActionIds, type StepActionKind} from '../model/action-ids.js';
+import type {StepAction} from './model.js';
 
 /**
  * The YAML runbook format (see README "Runbooks"). Validated with zod; the loader
@@ -49,15 +51,29 @@ export const commandSchema = z
 	.refine(c => (c.argv ? 1 : 0) + (c.script ? 1 : 0) === 1, {message: 'give exactly one of argv or script'});
 
 const deployment = z.string().min(1).optional();
-export const actionSchema = z.discriminatedUnion(
-	'kind',
-	[
-		z.object({kind: z.literal('rollback'), deployment, toRevision: z.number().int().positive().optional()}).strict(),
-		z.object({kind: z.literal('scale'), deployment, replicas: z.number().int().min(0).optional()}).strict(),
-		z.object({kind: z.literal('restart'), deployment}).strict(),
-	],
-	{errorMap: (issue, ctx) => (issue.code === 'invalid_union_discriminator' ? {message: 'kind must be rollback, scale or restart'} : {message: ctx.defaultError})},
-);
+
+/** What a step's `action:` gives beside its kind and deployment (model/action-ids.ts StepActionParams), per action it may name: one entry per name of stepActionIds, no other. */
+const stepActionParams = {
+	rollback: {toRevision: z.number().int().positive().optional()},
+	scale: {replicas: z.number().int().min(0).optional()},
+	restart: {},
+} satisfies Record<StepActionKind, z.ZodRawShape>;
+
+/** "rollback, scale or restart" */
+function oneOf(names: readonly string[]): string {
+	return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? '');
+}
+
+const [firstStepAction, ...otherStepActions] = stepActionIds.map(kind => z.object({kind: z.literal(kind), deployment, ...stepActionParams[kind]}).strict());
+
+/**
+ * A step's `action:`, its kinds the action ids a step may name (model/action-ids.ts stepActionIds),
+ * not a list of its own. Built from that list, its type is said as StepAction's (runbook/model.ts,
+ * made from the same list and params).
+ */
+export const actionSchema = z.discriminatedUnion('kind', [firstStepAction!, ...otherStepActions], {
+	errorMap: (issue, ctx) => (issue.code === 'invalid_union_discriminator' ? {message: `kind must be ${oneOf(stepActionIds)}`} : {message: ctx.defaultError}),
+}) as unknown as z.ZodType<StepAction>;
 
 export const doneWhenSchema = z.union([
 	z

@@ -48,7 +48,7 @@ export function renderTemplate(text: string, vars: Record<string, string>, optio
 			if (missing === 'keep') return whole;
 			throw new MissingVariableError(name, text);
 		}
-		const value = vars[name]!;
+		const value = vars[name];
 		return options.quote ? options.quote(value) : value;
 	});
 }

@@ -13,7 +13,7 @@ export class RowCache {
 		let memoized = this.#memos.get(fn) as ((...args: A) => R) | undefined;
 		if (!memoized) {
 			memoized = lastResult(fn);
-			this.#memos.set(fn, memoized as (...args: never[]) => unknown);
+			this.#memos.set(fn, memoized);
 		}
 		return memoized;
 	}

@@ -24,69 +24,70 @@ export const limits = {
 	warnings: 50,
 };
 
+/** The store's actions: closures over the store (set, get), not methods of an object: property types say so, and they may be passed around unbound. */
 export interface IncidentActions {
 	// Sources (named after what happened)
-	feedLoading(feed: string): void;
+	feedLoading: (feed: string) => void;
 	/** A feed's fetch failed: `failure` says how (default `error`); its last good data stays. */
-	feedFailed(feed: string, error: string, at?: number, failure?: FeedFailure): void;
+	feedFailed: (feed: string, error: string, at?: number, failure?: FeedFailure) => void;
 	/** The feed's source turned out not to be configured (no cluster after all): nothing to say about it. */
-	feedIdle(feed: string): void;
+	feedIdle: (feed: string) => void;
 	/** A feed that failed works again with no new data to bring (a watch resumed): what it shows is current. */
-	feedRecovered(feed: string, at?: number): void;
+	feedRecovered: (feed: string, at?: number) => void;
 	/** A source is writing `signal` to the journal (see IncidentState.pendingSignals). */
-	signalPending(signal: PendingSignal): void;
+	signalPending: (signal: PendingSignal) => void;
 	/** That write ended (the event is in the timeline, or it failed). */
-	signalSettled(signal: PendingSignal): void;
+	signalSettled: (signal: PendingSignal) => void;
 	/** A source answered: its data is `value` (scrubbed), and its feed is ok. */
-	dataReceived<T>(slot: DataSlot<T>, value: T, at?: number): void;
+	dataReceived: <T>(slot: DataSlot<T>, value: T, at?: number) => void;
 	/** A source answered with a change to what it brought before (a watch's events): its feed is ok. */
-	dataUpdated<T>(slot: DataSlot<T>, update: (value: T) => T, at?: number): void;
+	dataUpdated: <T>(slot: DataSlot<T>, update: (value: T) => T, at?: number) => void;
 	/**
 	 * What a kind shows changed without an answer from its source (its first is on its way, every
 	 * query failed, one of its servers did not answer): the feed is left for feedLoading/feedFailed.
 	 */
-	dataShown<T>(slot: DataSlot<T>, value: T): void;
+	dataShown: <T>(slot: DataSlot<T>, value: T) => void;
 	/** The cluster named its context and namespace (and their settings, when they were not known). */
-	clusterConnected(context: string, namespace: string, settings?: {readonly: boolean; production: boolean}, allNamespaces?: boolean): void;
+	clusterConnected: (context: string, namespace: string, settings?: {readonly: boolean; production: boolean}, allNamespaces?: boolean) => void;
 	// Timeline
-	eventsAppended(events: AnyTimelineEvent[]): void;
+	eventsAppended: (events: AnyTimelineEvent[]) => void;
 	// Runbooks
-	runbookLoaded(runbook: Runbook | null): void;
+	runbookLoaded: (runbook: Runbook | null) => void;
 	/** The runbooks found in the configured directories (the picker's list). */
-	runbooksAvailable(runbooks: Runbook[]): void;
+	runbooksAvailable: (runbooks: Runbook[]) => void;
 	/** A step's done-when condition holds since `since` (ms), or no longer holds (null). */
-	doneWhenChanged(stepId: string, since: number | null): void;
+	doneWhenChanged: (stepId: string, since: number | null) => void;
 	// UI, by kind id (kinds/registry.ts)
-	focusChanged(kind: string): void;
+	focusChanged: (kind: string) => void;
 	/**
 	 * Moves a pane's selection by `delta` rows of `rows` (the pane's rows as shown), skipping headings;
 	 * `unmoved`: where the selection is before the operator first moves it (default the first row).
 	 */
-	selectionMoved(kind: string, delta: number, rows: readonly SelectableRow[], unmoved?: Selection): void;
+	selectionMoved: (kind: string, delta: number, rows: readonly SelectableRow[], unmoved?: Selection) => void;
 	/** Puts a pane's selection on row `index` of `rows` (or the nearest row that is not a heading). */
-	selectionSet(kind: string, index: number, rows: readonly SelectableRow[]): void;
-	filterChanged(kind: string, filter: string): void;
+	selectionSet: (kind: string, index: number, rows: readonly SelectableRow[]) => void;
+	filterChanged: (kind: string, filter: string) => void;
 	/** A pane's rows are ordered another way (`sort`, as its kind names it). */
-	sortChanged(kind: string, sort: string): void;
-	dialogOpened(dialog: Dialog): void;
-	dialogClosed(): void;
-	helpToggled(show?: boolean): void;
-	flashed(text: string, tone?: Tone): void;
+	sortChanged: (kind: string, sort: string) => void;
+	dialogOpened: (dialog: Dialog) => void;
+	dialogClosed: () => void;
+	helpToggled: (show?: boolean) => void;
+	flashed: (text: string, tone?: Tone) => void;
 	// Actions
-	actionStarted(actionId: string, title: string): void;
-	actionOutput(actionId: string, line: string): void;
-	actionFinished(actionId: string): void;
+	actionStarted: (actionId: string, title: string) => void;
+	actionOutput: (actionId: string, line: string) => void;
+	actionFinished: (actionId: string) => void;
 	/** A pod's log starts being followed (follow `id`); any earlier one is replaced. */
-	logFollowed(id: number, pod: string, tailLines: number): void;
+	logFollowed: (id: number, pod: string, tailLines: number) => void;
 	/** Follow `id` is open on `container`. */
-	logOpened(id: number, container: string): void;
-	logLines(id: number, lines: readonly string[]): void;
+	logOpened: (id: number, container: string) => void;
+	logLines: (id: number, lines: readonly string[]) => void;
 	/** Follow `id` ended, and why. */
-	logEnded(id: number, why: string): void;
-	logClosed(): void;
-	warned(message: string): void;
+	logEnded: (id: number, why: string) => void;
+	logClosed: () => void;
+	warned: (message: string) => void;
 	/** The sync worker's status changed (source/sync/start.ts onStatus). */
-	syncReported(status: SyncStatus): void;
+	syncReported: (status: SyncStatus) => void;
 }
 
 /** The store, with its RowCache: the rows its panes show, memoized for this store alone (memo.ts). */
@@ -197,7 +198,7 @@ type SourceActions = Pick<IncidentActions, 'feedLoading' | 'feedFailed' | 'feedI
 function sourceActions({set, now, scrub}: Slice): SourceActions {
 	return {
 		feedLoading(feed) {
-			set(s => ({feeds: {...s.feeds, [feed]: {...s.feeds[feed], status: s.feeds[feed]?.lastOkAt ? s.feeds[feed]!.status : 'loading', lastAttemptAt: now()}}}));
+			set(s => ({feeds: {...s.feeds, [feed]: {...s.feeds[feed], status: s.feeds[feed]?.lastOkAt ? s.feeds[feed].status : 'loading', lastAttemptAt: now()}}}));
 		},
 		feedFailed(feed, error, at = now(), failure = 'error') {
 			set(s => {

@@ -1,9 +1,14 @@
+import type {ActionKind, ActionRequest} from '../model/action-request.js';
+import type {EnvInfo} from '../model/env.js';
 import type {AnyTimelineEvent} from '../timeline/events.js';
 import type {IncidentInfo} from '../timeline/incident.js';
 import type {Runbook} from '../runbook/model.js';
 import type {SyncStatus} from '../sync/status.js';
 import type {Tone} from '../text/format.js';
 import type {Selection} from './selection.js';
+
+// The environment is plain data below the store and the actions (model/env.ts); the store's callers read it from here.
+export type {EnvInfo} from '../model/env.js';
 
 /**
  * Why a feed failed: `unreachable` (no answer: refused, DNS, TLS, timeout, reset), `unauthorized`
@@ -34,22 +39,6 @@ export interface PendingSignal {
 	kind: string;
 	level: string;
 	subject: string;
-}
-
-export interface EnvInfo {
-	demo: boolean;
-	readonly: boolean;
-	context: string;
-	namespace: string;
-	/** Every namespace is watched (-A, or switched to all namespaces); `namespace` stays the one acted on by default. */
-	allNamespaces?: boolean;
-	production: boolean;
-	/** Where the journal lives, shown in help and errors. */
-	journalPath?: string;
-	/** Who this cockpit writes events as (user@host), so the header can name the others on the incident. */
-	author?: string;
-	/** The command that resumes this incident, the one the CLI prints at exit (source/cli/printed.ts). */
-	resumeCommand?: string;
 }
 
 /**
@@ -100,7 +89,7 @@ export interface LivePart {
 
 /** A dialog the UI shows; described by core, drawn by UI. */
 export type Dialog =
-	| {kind: 'confirm'; request: import('../actions/types.js').ActionRequest}
+	| {kind: 'confirm'; request: ActionRequest}
 	| {kind: 'prompt'; purpose: 'note' | 'filter'; title: string; value: string}
 	/** `output`: a finished command's output, kept one line per line (its tables) and opened at its end. */
 	| {kind: 'details'; title: string; lines: string[]; output?: boolean; parts?: DetailPart[]}
@@ -123,7 +112,7 @@ export type Dialog =
 /** A form whose values make the action `action` (actions/registry.ts actionFromValues): a silence's matchers, duration, comment; `problem` says why the values given were refused. */
 export interface FormDialog {
 	kind: 'form';
-	action: string;
+	action: ActionKind;
 	title: string;
 	fields: VariableField[];
 	problem?: string;

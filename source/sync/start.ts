@@ -33,7 +33,7 @@ export interface SyncHandle {
 	stop(reason?: string): Promise<void>;
 }
 
-const noSync: SyncHandle = {status: () => undefined, stop: async () => undefined};
+const noSync: SyncHandle = {status: () => undefined, stop: () => Promise.resolve()};
 
 export function startSync(options: StartSyncOptions): SyncHandle {
 	const {config} = options;

@@ -135,7 +135,7 @@ export class SyncWorker {
 	private async stopAfterLeaving(reason?: string): Promise<void> {
 		try {
 			const left = await this.options.append('presence.left', reason ? {reason} : {});
-			this.localEvents([left as AnyTimelineEvent]);
+			this.localEvents([left]);
 		} catch {
 			// The journal is closing or closed: nothing more to say.
 		}

@@ -90,9 +90,10 @@ function cleanValue<T>(value: T, clean: (text: string) => string): T {
 	if (typeof value === 'string') return clean(value) as T;
 	if (Array.isArray(value)) {
 		let out: unknown[] | undefined;
-		for (let index = 0; index < value.length; index++) {
-			const item = cleanValue(value[index], clean);
-			if (item !== value[index]) (out ??= value.slice())[index] = item;
+		const items = value as unknown[];
+		for (let index = 0; index < items.length; index++) {
+			const item = cleanValue(items[index], clean);
+			if (item !== items[index]) (out ??= items.slice())[index] = item;
 		}
 		return (out ?? value) as T;
 	}

@@ -32,7 +32,6 @@ export async function appendForeignEvents(file: string, events: readonly AnyTime
 	} catch (error) {
 		throw unwritableStateDir(path.dirname(file), error);
 	}
-	// eslint-disable-next-line no-bitwise
 	const handle = await open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
 	try {
 		// A writer that crashed mid-line left a torn last line: these events start on a line of their own.

@@ -52,6 +52,7 @@ export class JournalFollower {
 	start(): void {
 		if (this.signal.aborted) return;
 		this.signal.addEventListener('abort', this.stop, {once: true});
+		// readNow() does not reject: readNew() turns a failed read into a retry at the next poll.
 		void this.readNow();
 	}
 
@@ -61,13 +62,14 @@ export class JournalFollower {
 		this.watcher = undefined;
 		const r = this.reader;
 		this.reader = undefined;
+		// Stopping: a reader that fails to close has nothing more to give, and the file is only read.
 		void r?.close().catch(() => undefined);
 	};
 
 	private watchFile(): void {
 		if (this.watcher || this.signal.aborted) return;
 		try {
-			this.watcher = watch(this.file, {persistent: false}, () => void this.readNow());
+			this.watcher = watch(this.file, {persistent: false}, () => void this.readNow()); // does not reject (see start)
 			this.watcher.on('error', () => {
 				this.watcher?.close();
 				this.watcher = undefined;
@@ -103,7 +105,7 @@ export class JournalFollower {
 			return;
 		}
 		this.watchFile();
-		this.timer = setTimeout(() => void this.readNow(), this.intervalMs);
+		this.timer = setTimeout(() => void this.readNow(), this.intervalMs); // does not reject (see start)
 	}
 
 	private async readNew(): Promise<void> {

@@ -23,7 +23,7 @@ function capStrings<T>(value: T, max: number): T {
 	if (typeof value === 'string') {
 		return (value.length > max ? `${value.slice(0, max)}… [${value.length - max} more characters cut]` : value) as T;
 	}
-	if (Array.isArray(value)) return value.map(item => capStrings(item, max)) as T;
+	if (Array.isArray(value)) return (value as unknown[]).map(item => capStrings(item, max)) as T;
 	if (value && typeof value === 'object') {
 		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, capStrings(v, max)])) as T;
 	}

@@ -69,7 +69,6 @@ async function openForAppending(file: string): Promise<FileHandle> {
 	}
 	let handle: FileHandle;
 	try {
-		// eslint-disable-next-line no-bitwise
 		handle = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
 	} catch (error) {
 		// A journal that does not exist yet could not be created: the directory refused.

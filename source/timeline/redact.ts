@@ -170,8 +170,8 @@ function applyExtra(text: string, pattern: RegExp): string {
 		out += text.slice(last, start) + REDACTED;
 		last = end;
 		if (group) {
-			out += text.slice(end, match.index! + match[0].length);
-			last = match.index! + match[0].length;
+			out += text.slice(end, match.index + match[0].length);
+			last = match.index + match[0].length;
 		}
 	}
 	return out + text.slice(last);
@@ -186,7 +186,7 @@ export function createRedactor(extraPatterns: string[] = []): Redactor {
 	return (text: string): string => {
 		if (!text) return text;
 		let out = text;
-		if (mayHoldSecret.test(text)) for (const rule of builtinRules) out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: any[]) => string);
+		if (mayHoldSecret.test(text)) for (const rule of builtinRules) out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: unknown[]) => string);
 		for (const pattern of extras) out = applyExtra(out, pattern);
 		return out;
 	};
@@ -242,7 +242,7 @@ export function isSecretKey(key: string): boolean {
 /** Applies the redactor to every string in a JSON-like value; values under secret-named keys are masked whole. */
 export function redactDeep<T>(value: T, redactor: Redactor): T {
 	if (typeof value === 'string') return redactor(value) as T;
-	if (Array.isArray(value)) return value.map(item => redactDeep(item, redactor)) as T;
+	if (Array.isArray(value)) return (value as unknown[]).map(item => redactDeep(item, redactor)) as T;
 	if (value && typeof value === 'object') {
 		const out: Record<string, unknown> = {};
 		for (const [key, item] of Object.entries(value as Record<string, unknown>)) {

@@ -175,7 +175,6 @@ export function App(props: {size?: {width: number; height: number}; inputActive?
 	const width = Math.max(minimumSize.width, terminal.width);
 	const height = Math.max(minimumSize.height, terminal.height);
 	const store = useStoreApi();
-	const controller = useController();
 	const focus = useIncident(s => focusedKind(s).id);
 	const dialog = useIncident(s => s.ui.dialog);
 	const help = useIncident(s => s.ui.help);

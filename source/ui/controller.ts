@@ -6,7 +6,7 @@ export type {CockpitController} from '../controller/types.js';
 export const inertController: CockpitController = {
 	quit() {},
 	toggleStep() {},
-	requestDeploymentAction() {},
+	requestAction() {},
 	requestStep() {},
 	enterVariables() {},
 	requestConfigCommand() {},
@@ -29,5 +29,4 @@ export const inertController: CockpitController = {
 	switchScope() {},
 	showVariables() {},
 	openForm() {},
-	requestAction() {},
 };

@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {actions} from '../../source/actions/registry.js';
 import {kinds} from '../../source/kinds/registry.js';
 import {oversized} from '../support/size-limits.js';
 
@@ -10,6 +11,12 @@ describe('the kinds, the controller, the actions, the store and the App', () => 
 			expect(kind.layout.weight, kind.id).toBeGreaterThan(0);
 			for (const key of kind.keys) expect(key.binding.keys.length, `${kind.id}.${key.id}`).toBeGreaterThan(0);
 		}
+	});
+
+	it('name, in the binding of a key that acts through the action registry, its action, dangerous as the registry says', () => {
+		const named = kinds.flatMap(kind => kind.keys.filter(key => key.binding.action).map(key => `${kind.id}.${key.id}: ${key.binding.action}`));
+		expect(named).toEqual(['health.rollback: rollback', 'health.scale: scale', 'health.restart: restart', 'pods.rollback: rollback', 'pods.scale: scale', 'pods.restart: restart', 'alerts.silence: silence', 'alerts.expire: expire-silence']);
+		for (const kind of kinds) for (const key of kind.keys) if (key.binding.action) expect(key.binding.dangerous, key.id).toBe(actions[key.binding.action].dangerous);
 	});
 
 	it('have no file over 400 lines and no function over 80', async () => {
@@ -28,7 +35,7 @@ describe('the kinds, the controller, the actions, the store and the App', () => 
 				'source/store/*.ts',
 			]),
 		).toEqual([
-			// Still to split (see the redesign's report): the two watch/poll loops written as one closure each.
+			// Over 80, each with the reason in its comment: a watch's and a poll's handlers share one start's state (the redesign makes it a class).
 			expect.stringMatching(/^source\/kinds\/metrics\/source\.ts:\d+: Function 'startMetricsSource'/),
 			expect.stringMatching(/^source\/kinds\/pods\/source\.ts:\d+: Function 'startKubernetesSource'/),
 		]);

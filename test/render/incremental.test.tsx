@@ -248,7 +248,6 @@ describe('Ink rewriting only the changed cells of a line (patches/ink+6.8.0.patc
 			// The colour of the unchanged text of row 2 follows the frame.
 			expect(await terminal.foregroundAt(2, 0), `colour of row 2 after frame ${frame}`).toBe(frame % 2 === 0 ? 2 : 1);
 			expect(await terminal.foregroundAt(1, 14), `colour of the restart count after frame ${frame}`).toBe(frame % 2 === 0 ? 3 : 1);
-			// eslint-disable-next-line no-control-regex
 			const text = terminal.written().slice(writtenBefore).replace(/\u001B\[[\d;?]*[A-Za-z]/g, '');
 			expect(text, 'unchanged leading cells are not rewritten').not.toMatch(/svc-01|pod-a|a long line|frame \d/);
 			expect(text, 'a recoloured line is rewritten whole').toContain('same text, another colour');
@@ -267,7 +266,6 @@ describe("Ink's frame cap (patches/ink+6.8.0.patch)", () => {
 		// 50 frames a second: one frame every 20 ms.
 		const instance = ink.render(<Frame lines={['frame 0']} />, {stdout: terminal.stdout, stdin: terminal.stdin, stderr: terminal.stdout, incrementalRendering: true, patchConsole: false, exitOnCtrlC: false, maxFps: 50});
 		cleanup.push(() => terminal.dispose(), () => instance.unmount());
-		// eslint-disable-next-line no-control-regex
 		const written = () => terminal.written().replace(/\u001B\[[\d;?]*[A-Za-z]/g, '');
 		const settle = async () => {
 			// React commits on a real setImmediate; let it run without moving the faked clock.

@@ -10,7 +10,8 @@ import {commandChoice} from '../../source/store/types.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf, journalEvents, SessionHarness, writeRunbook} from './support.js';
 import {podsData} from '../../source/kinds/pods/data.js';
-import {editAction} from '../../source/actions/registry.js';
+import {actions, editAction} from '../../source/actions/registry.js';
+import {actionBinding, actionKey} from '../../source/kinds/action-key.js';
 import {podRows} from '../../source/kinds/pods/rows.js';
 import {podsKind} from '../../source/kinds/pods/index.js';
 import type {KeyContext, Row} from '../../source/kinds/types.js';
@@ -48,7 +49,7 @@ const mutations = (server: FakeKubeServer) => server.requests.filter(r => r.meth
 describe('session: rollback through the controller', () => {
 	it('confirm names the target, sends the PATCH, and journals requested -> confirmed -> succeeded with the kubectl equivalent', async () => {
 		const {server, session} = await kubeSession();
-		session.controller.requestDeploymentAction('rollback', 'checkout');
+		session.controller.requestAction('rollback', {deployment: 'checkout'});
 		const request = await confirmDialog(session);
 		expect(request.target).toEqual({context: 'test-ctx', namespace: 'shop', object: 'deployment/checkout'});
 		expect(request.change).toMatch(/revision 2.*->.*revision 1/);
@@ -75,7 +76,7 @@ describe('session: rollback through the controller', () => {
 
 	it('cancel journals action.cancelled and sends nothing', async () => {
 		const {server, session} = await kubeSession();
-		session.controller.requestDeploymentAction('rollback', 'checkout');
+		session.controller.requestAction('rollback', {deployment: 'checkout'});
 		const request = await confirmDialog(session);
 		session.controller.cancel(request);
 		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.cancelled').length === 1, {message: 'action.cancelled'});
@@ -249,7 +250,7 @@ describe('session: a rollback taken is a runbook step done', () => {
 		const [checkout, cart, restart, conditional] = runbook.steps;
 
 		// u on the Pods pane, not x on the step.
-		session.controller.requestDeploymentAction('rollback', 'checkout');
+		session.controller.requestAction('rollback', {deployment: 'checkout'});
 		const rollback = await confirmDialog(session);
 		session.controller.confirm(rollback);
 		await waitFor(() => session.store.getState().incident.checkedSteps[checkout!.id], {message: 'the rollback step ticked'});
@@ -402,3 +403,27 @@ describe('session: choosing which command to run', () => {
 	});
 });
 
+
+describe('session: a key that names an action', () => {
+	it('needs no controller method of its own: the key asks the one path (requestAction), which prepares the action where the row is, journals the request and opens its confirmation', async () => {
+		const {session} = await kubeSession();
+		// A key no kind has: built from the registry's action alone.
+		const key = actionKey(actionBinding('restart', {keys: ['X'], label: 'X', help: 'Restart (a key made in a test)'}), {id: 'restartAgain'});
+		expect(key.binding.dangerous).toBe(actions.restart.dangerous);
+		const row = podRows(session.store.getState(), new RowCache()).find(r => r.ref.deployment === 'checkout' && !r.ref.pod);
+		expect(row).toBeDefined();
+		key.run(row!, session.controller, {state: session.store.getState(), paneNumber: () => 1, sortChanged: () => {}} satisfies KeyContext);
+		const request = await confirmDialog(session);
+		expect(request.kind).toBe('restart');
+		expect(request.target).toEqual({context: 'test-ctx', namespace: 'shop', object: 'deployment/checkout'});
+		expect(request.change).toBe('restart all 2 pods (rolling)');
+		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.requested').length === 1, {message: 'action.requested'});
+	});
+
+	it('is refused on the same path in read-only mode, by the registry\'s dangerous, before anything is read', async () => {
+		const readonly = await harness.open({stateDir: harness.tempDir(), incidentId: 'inc-20261122-0304-ro', readonly: true});
+		readonly.controller.requestAction('scale', {deployment: 'checkout'});
+		expect(readonly.store.getState().ui.dialog).toBeNull();
+		expect(readonly.store.getState().ui.flash?.text).toBe('read-only mode: scale is disabled');
+	});
+});

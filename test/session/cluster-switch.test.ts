@@ -134,7 +134,7 @@ describe('switching the namespace at run time', () => {
 		expect(switched[0]!.by).toBe(session.store.getState().env.author);
 
 		// The next action acts in the new namespace, and its confirmation names it.
-		session.controller.requestDeploymentAction('rollback', 'ledger');
+		session.controller.requestAction('rollback', {deployment: 'ledger'});
 		const rollback = await confirmDialog(session);
 		expect(rollback.target).toEqual({context: 'test-ctx', namespace: 'team-b', object: 'deployment/ledger'});
 		session.controller.confirm(rollback);
@@ -182,7 +182,7 @@ describe('switching the namespace at run time', () => {
 		await waitFor(() => deploymentNames(session).join() === 'ledger', {message: 'team-b shown'});
 		expect(session.store.getState().env.readonly).toBe(true);
 		expect(eventsOf(session.store.getState().timeline, 'cluster.switched')).toHaveLength(1);
-		session.controller.requestDeploymentAction('rollback', 'ledger');
+		session.controller.requestAction('rollback', {deployment: 'ledger'});
 		await waitFor(() => session.store.getState().ui.flash?.text.includes('read-only'), {message: 'rollback refused'});
 		expect(mutations(server)).toEqual([]);
 	});
@@ -213,13 +213,13 @@ describe('switching the context at run time', () => {
 		expect(eventsOf(session.store.getState().timeline, 'cluster.switched')[0]!.data).toEqual({from: {context: 'prod-eu', namespace: 'shop'}, to: {context: 'prod-us', namespace: 'shop'}});
 
 		// A production context: the rollback's confirmation names the context and asks for the name.
-		session.controller.requestDeploymentAction('rollback', 'payments');
+		session.controller.requestAction('rollback', {deployment: 'payments'});
 		const rollback = await confirmDialog(session);
 		expect(rollback.target.context).toBe('prod-us');
 		expect(rollback.typeToConfirm).toBe('payments');
 		session.controller.cancel(rollback);
 		await waitFor(() => session.store.getState().ui.dialog === null, {message: 'cancelled'});
-		session.controller.requestDeploymentAction('restart', 'payments');
+		session.controller.requestAction('restart', {deployment: 'payments'});
 		const restart = await confirmDialog(session);
 		session.controller.confirm(restart);
 		await waitFor(() => mutations(us).some(r => r.method === 'PATCH'), {message: 'the restart sent to prod-us'});

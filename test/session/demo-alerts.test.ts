@@ -38,7 +38,7 @@ describe('session: the demo’s alerts', () => {
 		expect(highErrorRate()).toMatchObject({labels: {service: 'checkout', severity: 'critical'}, annotations: {runbook_url: expect.stringMatching(/^https:/)}});
 		await waitFor(() => eventsOf(store.getState().timeline, 'signal').some(e => e.data.kind === 'alert.firing' && e.data.subject?.startsWith('HighErrorRate')), {message: 'its firing signal in the timeline'});
 
-		controller.requestAction('silence', {matchers: 'alertname="HighErrorRate", service="checkout"', duration: '30m', comment: 'drill: rolling back'});
+		controller.requestAction('silence', {values: {matchers: 'alertname="HighErrorRate", service="checkout"', duration: '30m', comment: 'drill: rolling back'}});
 		const dialog = await waitFor(() => {
 			const d = store.getState().ui.dialog;
 			return d?.kind === 'confirm' ? d : undefined;
@@ -52,7 +52,7 @@ describe('session: the demo’s alerts', () => {
 		expect(done.data.outcome).toContain(`silence ${id} of alertname="HighErrorRate", service="checkout" until `);
 		expect(silencesData.of(store.getState())).toEqual([expect.objectContaining({id, state: 'active', comment: 'drill: rolling back'})]);
 
-		controller.requestAction('expire-silence', {id});
+		controller.requestAction('expire-silence', {values: {id}});
 		const expiry = await waitFor(() => {
 			const d = store.getState().ui.dialog;
 			return d?.kind === 'confirm' && d.request.kind === 'expire-silence' ? d : undefined;

@@ -57,7 +57,7 @@ describe('records of an action whose confirmation changed it', () => {
 	it('a scale from 4 typed to 6 is recorded as 4 -> 6 in the timeline and the post-mortem, never as 4 -> 4', async () => {
 		const {server, session} = await kubeSession(4);
 		// `s` on the Pods pane: the confirmation proposes the current count, the operator types 6.
-		session.controller.requestDeploymentAction('scale', 'checkout');
+		session.controller.requestAction('scale', {deployment: 'checkout'});
 		const proposed = await confirmDialog(session);
 		expect(proposed.input?.value).toBe('4');
 		const six = editAction(proposed, {type: 'input', value: '6'})!;
@@ -92,7 +92,7 @@ describe('records of an action whose confirmation changed it', () => {
 		const session = await harness.open({stateDir: harness.tempDir(), incidentId, cluster, context: server.context, namespace: server.namespace});
 		session.start();
 		await waitFor(() => podsData.of(session.store.getState()).deployments['checkout'], {message: 'checkout deployment in the store'});
-		session.controller.requestDeploymentAction('rollback', 'checkout');
+		session.controller.requestAction('rollback', {deployment: 'checkout'});
 		const previous = await confirmDialog(session);
 		expect(previous.change).toMatch(/-> revision 2 /);
 		const older = editAction(previous, {type: 'target', direction: 'older'})!;
@@ -189,7 +189,7 @@ describe('a runbook step ticked by its condition', () => {
 		const {session} = await kubeSession(2);
 		const runbook = await listedRunbook(session, badDeploy);
 		await chooseRunbook(session, runbook.id);
-		session.controller.requestDeploymentAction('rollback', 'checkout');
+		session.controller.requestAction('rollback', {deployment: 'checkout'});
 		const request = await confirmDialog(session);
 		session.controller.confirm(request);
 		await waitFor(() => eventsOf(session.store.getState().timeline, 'action.succeeded').length === 1, {message: 'the rollback done'});
@@ -213,7 +213,7 @@ describe('a runbook step ticked by its condition', () => {
 		const {session} = await kubeSession(2);
 		const runbook = await listedRunbook(session, ['id: plain-rollback', 'title: Plain rollback', 'steps:', '  - title: Roll back checkout', '    action: {kind: rollback, deployment: checkout}']);
 		await chooseRunbook(session, runbook.id);
-		session.controller.requestDeploymentAction('rollback', 'checkout');
+		session.controller.requestAction('rollback', {deployment: 'checkout'});
 		const request = await confirmDialog(session);
 		session.controller.confirm(request);
 		const checked = await waitFor(() => eventsOf(session.store.getState().timeline, 'step.checked')[0], {message: 'the step ticked by the rollback'});

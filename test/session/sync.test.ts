@@ -152,12 +152,12 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		const alice = await responder('alice@bastion-1');
 		await waitFor(() => alice.store.getState().sync?.waiting === 0, {timeoutMs: 20_000, message: 'alice pushed the incident'});
 		const bob = await responder('bob@bastion-2');
-		alice.controller.requestDeploymentAction('rollback', 'checkout');
+		alice.controller.requestAction('rollback', {deployment: 'checkout'});
 		const first = await confirmation(alice);
 		expect(first.warnings.join('\n')).not.toMatch(/bob@bastion-2/);
 		alice.controller.confirm(first);
 		await waitFor(() => bob.store.getState().timeline.some(e => e.type === 'action.succeeded' && e.by === 'alice@bastion-1'), {timeoutMs: 20_000, message: "alice's rollback in bob's timeline"});
-		bob.controller.requestDeploymentAction('rollback', 'checkout');
+		bob.controller.requestAction('rollback', {deployment: 'checkout'});
 		const second = await confirmation(bob);
 		expect(second.warnings[0]).toMatch(/^alice@bastion-1 did rollback deployment\/checkout \(revision .*\) \d+ s ago: check the timeline before doing it again\.$/);
 	});
@@ -190,12 +190,12 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		const bob = await responder('bob@bastion-2');
 		const ui = await renderCockpit({store: alice.store, controller: recordingController(alice.controller), width: 200, height: 40});
 		harness.onCleanup(() => ui.unmount());
-		alice.controller.requestDeploymentAction('rollback', 'checkout');
+		alice.controller.requestAction('rollback', {deployment: 'checkout'});
 		expect((await confirmation(alice)).warnings.join('\n')).not.toMatch(/bob@bastion-2/);
 		await ui.waitForFrame(f => /Roll back deployment\/checkout\?/.test(f), "alice's confirmation on screen");
 		// While alice's dialog is open, bob rolls the same deployment back (warned that alice opened hers).
 		await waitFor(() => bob.store.getState().timeline.some(e => e.type === 'action.requested' && e.by === 'alice@bastion-1'), {timeoutMs: 20_000, message: "alice's request in bob's timeline"});
-		bob.controller.requestDeploymentAction('rollback', 'checkout');
+		bob.controller.requestAction('rollback', {deployment: 'checkout'});
 		bob.controller.confirm(await confirmation(bob));
 		await waitFor(() => alice.store.getState().timeline.some(e => e.type === 'action.confirmed' && e.by === 'bob@bastion-2'), {timeoutMs: 20_000, message: "bob's confirm in alice's timeline"});
 		await ui.press('y');
@@ -214,7 +214,7 @@ describe.skipIf(!bin)('cockpit sessions sharing an incident through PostgreSQL',
 		// The commander makes carol an observer, on alice's host.
 		await alice.journal.append('role.assigned', {user: 'carol@laptop-3', role: 'observer', previous: 'responder'});
 		await waitFor(() => carol.store.getState().timeline.some(e => e.type === 'role.assigned'), {timeoutMs: 20_000, message: "the role on carol's host"});
-		carol.controller.requestDeploymentAction('rollback', 'checkout');
+		carol.controller.requestAction('rollback', {deployment: 'checkout'});
 		carol.controller.confirm(await confirmation(carol));
 		await waitFor(() => /observer in this incident: actions are read-only.*nothing was sent/.test(carol.store.getState().ui.flash?.text ?? ''), {message: 'carol is told why'});
 		expect(carol.store.getState().timeline.filter(e => e.type === 'action.confirmed' || e.type === 'action.succeeded')).toEqual([]);

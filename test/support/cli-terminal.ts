@@ -68,7 +68,6 @@ export function startCli(args: string[], options: {env?: NodeJS.ProcessEnv; file
 	let exited = false;
 	const exit = new Promise<void>(resolve => terminal.once('exit', () => ((exited = true), resolve())));
 	const journalDir = path.join(state, 'incident-tui', 'incidents');
-	// eslint-disable-next-line no-control-regex
 	const plain = () => raw.replace(/\u001B\[[0-9;?]*[A-Za-z]|\u001B\][^\u0007]*\u0007|\u001B[()][A-Z0-9]|\u001B[=>]/g, '');
 	const events = (): AnyTimelineEvent[] => {
 		const name = existsSync(journalDir) ? readdirSync(journalDir).find(file => file.endsWith('.jsonl')) : undefined;

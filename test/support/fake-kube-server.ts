@@ -21,7 +21,6 @@ import type {TLSSocket} from 'node:tls';
 import {isDeepStrictEqual} from 'node:util';
 import {applyPatch, PatchError, scaleOf, selectObjects, sendJson, sendStatus, type KObject} from '../../source/demo/kube-wire.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export type {KObject};
 export type Resource = 'pods' | 'deployments' | 'replicasets' | 'horizontalpodautoscalers' | 'events';
 export type GoneMode = 'http' | 'event';

@@ -46,7 +46,6 @@ export function runInTerminal(commandLine: string, options: {cwd: string; env: N
 		for (let y = 0; y < emulator.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
 		return lines.join('\n');
 	};
-	// eslint-disable-next-line no-control-regex
 	const output = () => raw.replace(/\u001B\[[0-9;?]*[A-Za-z]|\u001B\][^\u0007]*\u0007|\u001B[()][A-Z0-9]|\u001B[=>]/g, '').replaceAll('\r', '');
 	return {
 		screen,

@@ -18,6 +18,9 @@ import {healthData} from '../../source/kinds/health/data.js';
 import {metricsData} from '../../source/kinds/metrics/data.js';
 import {podsData} from '../../source/kinds/pods/data.js';
 
+/** What a key asked the controller for (requestAction): the action, and the deployment of the row it acts on. */
+const asked = (args: unknown[] | undefined) => [args?.[0], (args?.[1] as {deployment?: string} | undefined)?.deployment];
+
 /** `byName`: the Pods pane ordered by name, as kubectl lists pods (its default is problems first). */
 function prefilled(options: {readonly?: boolean; production?: boolean; byName?: boolean} = {}) {
 	const store = createIncidentStore({incidentId: 'inc-20261122-0300-test', env: {context: 'prod-eu', namespace: 'shop', readonly: options.readonly ?? false, production: options.production ?? false}});
@@ -199,9 +202,9 @@ describe('focus and keys', () => {
 		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods?.index === 3);
 		// rows: ▾ cart, cart-…e, cart-…f, ▾ checkout → index 3 is the checkout deployment
 		await ui.press('u');
-		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestDeploymentAction'));
-		const call = (ui.controller as ReturnType<typeof recordingController>).calls.find(([name]) => name === 'requestDeploymentAction');
-		expect(call?.[1]).toEqual(['rollback', 'checkout']);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestAction'));
+		const call = (ui.controller as ReturnType<typeof recordingController>).calls.find(([name]) => name === 'requestAction');
+		expect(asked(call?.[1])).toEqual(['rollback', 'checkout']);
 	});
 
 	it('follows the selected pod’s log with l, and on a deployment the pod kubectl logs would pick', async () => {
@@ -252,8 +255,8 @@ describe('focus and keys', () => {
 		await ui.waitForFrame(f => !f.includes('cart-5c6b7-eeeee'));
 		expect(ui.frame()).toMatch(/▶ ▾ checkout/);
 		await ui.press('u');
-		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestDeploymentAction'));
-		expect(ui.controller.calls.find(([name]) => name === 'requestDeploymentAction')?.[1]).toEqual(['rollback', 'checkout']);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestAction'));
+		expect(asked(ui.controller.calls.find(([name]) => name === 'requestAction')?.[1])).toEqual(['rollback', 'checkout']);
 	});
 
 	it('when the selected row goes, selects the row now in its place', async () => {
@@ -269,8 +272,8 @@ describe('focus and keys', () => {
 		await ui.press('3', 'jjjj');
 		await ui.waitForFrame(() => ui.store.getState().ui.selected.pods?.index === 4);
 		await ui.press('u');
-		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestDeploymentAction'));
-		expect(ui.controller.calls.find(([name]) => name === 'requestDeploymentAction')?.[1]).toEqual(['rollback', 'checkout']);
+		await ui.waitForFrame(() => ui.controller.calls.some(([name]) => name === 'requestAction'));
+		expect(asked(ui.controller.calls.find(([name]) => name === 'requestAction')?.[1])).toEqual(['rollback', 'checkout']);
 	});
 
 	it('opens and closes the help overlay generated from the keymap', async () => {
@@ -338,7 +341,7 @@ describe('focus and keys', () => {
 		expect(ui.frame()).toContain('READ-ONLY');
 		await ui.press('3', 'j', 'u');
 		await ui.waitForFrame(f => f.includes('read-only mode'));
-		expect(ui.controller.calls.some(([name]) => name === 'requestDeploymentAction')).toBe(false);
+		expect(ui.controller.calls.some(([name]) => name === 'requestAction')).toBe(false);
 	});
 
 	it('says in which pane a key works when it is pressed in another, and does nothing else', async () => {
@@ -350,14 +353,14 @@ describe('focus and keys', () => {
 		await ui.waitForFrame(f => f.includes('u: roll back the deployment (rollout undo), in the Pods pane (press 3)'));
 		await ui.press('p');
 		await ui.waitForFrame(f => f.includes('p: pin or unpin the selected timeline event, in the Timeline pane (press 5)'));
-		expect(ui.controller.calls.some(([name]) => name === 'requestDeploymentAction')).toBe(false);
+		expect(ui.controller.calls.some(([name]) => name === 'requestAction')).toBe(false);
 		expect(ui.store.getState().ui.focus).toBe('metrics');
 	});
 
 	it('rolls back, scales or restarts the deployment a Health row’s service names, and says so when it names none', async () => {
 		const ui = await open({width: 160, height: 40});
 		expect(focusedKind(ui.store.getState()).id).toBe('health');
-		const requests = () => ui.controller.calls.filter(([name]) => name === 'requestDeploymentAction').map(([, args]) => args);
+		const requests = () => ui.controller.calls.filter(([name]) => name === 'requestAction').map(([, args]) => asked(args));
 		// checkout (deployment: checkout), then its postgres dependency row, which belongs to checkout too.
 		await ui.press('u');
 		await ui.waitForFrame(() => requests().length === 1);

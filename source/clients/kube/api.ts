@@ -102,7 +102,7 @@ export class KubeApi {
 				return new k8s.Observable(
 					response.body.text().then(text => {
 						capture.text = text;
-						response.body = {text: async () => text, binary: async () => Buffer.from(text)};
+						response.body = {text: () => Promise.resolve(text), binary: () => Promise.resolve(Buffer.from(text))};
 						return response;
 					}),
 				);

@@ -61,16 +61,18 @@ export async function listPage<Raw>(api: KubeApi, path: string, params: PagePara
 	const url = listPageUrl(api.target.server, path, params);
 	return new Promise<ListedPage<Raw>>((resolve, reject) => {
 		let settled = false;
-		const settle = (error: unknown, page?: ListedPage<Raw>) => {
+		const settle = (error: Error | undefined, page?: ListedPage<Raw>) => {
 			if (settled) return;
 			settled = true;
 			signal.removeEventListener('abort', aborted);
 			if (page) resolve(page);
-			else reject(error);
+			else reject(error ?? new Error(`the list of ${path} ended with neither a page nor an error`));
 		};
 		const aborted = () => {
 			request.destroy();
-			settle(signal.reason);
+			// The caller's reason (its deadline's TimeoutError, its AbortError) when it gave an Error, as a promise's rejection must be.
+			const reason: unknown = signal.reason;
+			settle(reason instanceof Error ? reason : new Error(`the list of ${path} was aborted`));
 		};
 		const read = (response: IncomingMessage) => {
 			// Compressed when the server compresses (kube-apiserver does for large lists, as it does for

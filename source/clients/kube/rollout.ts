@@ -92,7 +92,7 @@ export function pickRollbackTarget(
 
 /** A pod template without its pod-template-hash label: how kubectl compares and restores templates. */
 function withoutHash(template: RawTemplate | undefined): RawTemplate {
-	const copy = structuredClone(template ?? {}) as RawTemplate;
+	const copy = structuredClone<RawTemplate>(template ?? {});
 	if (copy.metadata?.labels) delete copy.metadata.labels[podTemplateHashLabel];
 	return copy;
 }

@@ -121,6 +121,7 @@ class ClusterWatch implements WatchedState {
 		this.initialDone = true;
 		if (listed.sets.some(set => set.pods.listed || set.deployments.listed)) this.rowsListed();
 		for (const set of listed.sets) {
+			// Each loop says its own failures through the watcher (error, with its retry) until the signal aborts: it does not reject.
 			for (const resource of [set.pods, set.deployments, set.replicaSets]) void new ResourceLoop(this, resource, listed.errors.get(resource)).run();
 		}
 	}
@@ -128,9 +129,9 @@ class ClusterWatch implements WatchedState {
 	/** Lists every scope's resources: the ReplicaSets first (to map pods to deployments), then pods and deployments. */
 	private async listScopes(scopes: Array<string | null>): Promise<{sets: ScopeResources[]; errors: Map<AnyResource, unknown>}> {
 		const sets = scopes.map(scope => ({
-			pods: podResource(this.api, this, scope) as AnyResource,
-			deployments: deploymentResource(this.api, this, scope) as AnyResource,
-			replicaSets: replicaSetResource(this.api, this, scope) as AnyResource,
+			pods: podResource(this.api, this, scope),
+			deployments: deploymentResource(this.api, this, scope),
+			replicaSets: replicaSetResource(this.api, this, scope),
 		}));
 		const errors = new Map<AnyResource, unknown>();
 		const tryList = async (resource: AnyResource) => {

@@ -27,11 +27,10 @@
  * fresh cockpit (or `incident-tui status` with two scrapes a second apart) shows the real
  * per-second rate rather than a ramp up from zero. With a full window it equals Prometheus.
  */
-import {assertOk, httpGet} from '../http.js';
+import {assertOk, CaFiles, httpGet} from '../http.js';
 import type {Coverage, InstantSample, Labels, Metrics, RangeSeries, TargetState} from '../../ports/metrics.js';
 import {startPoller} from '../poller.js';
-import {parseSampleValue} from '../prometheus.js';
-import {durationMs, promqlParts, type PromqlParts} from '../promql-parts.js';
+import {promqlParts, type PromqlParts} from '../promql-parts.js';
 import {Evaluator} from './evaluate.js';
 import {ExpositionError} from './exposition.js';
 import {children, parsePromql, selectorMatchers, type Matcher, type Parsed, type SyntaxNode} from './promql.js';
@@ -69,6 +68,8 @@ export class ScrapeMetrics implements Metrics {
 	readonly windowMs: number;
 	readonly maxSeries: number;
 	private readonly now: () => number;
+	/** The targets' CA files, read once by this backend (the session's), not by the module. */
+	readonly #caFiles = new CaFiles();
 
 	constructor(readonly options: ScrapeOptions) {
 		this.intervalMs = options.intervalMs ?? 5000;
@@ -122,7 +123,7 @@ export class ScrapeMetrics implements Metrics {
 		const timeoutMs = record.target.timeoutMs ?? 5000;
 		try {
 			const target = this.options.targets.find(t => t.name === record.target.name) ?? {...record.target};
-			const text = this.options.fetchText ? await this.options.fetchText(target, signal) : await fetchExposition(target, signal);
+			const text = this.options.fetchText ? await this.options.fetchText(target, signal) : await fetchExposition(target, signal, this.#caFiles);
 			const read = new ScrapeRead(record, text, at, this.series, this.maxSeries);
 			while (!read.step(sliceMs)) {
 				if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('scrape stopped');
@@ -238,8 +239,9 @@ export class ScrapeMetrics implements Metrics {
 	 * scrape match one of its selectors, and those with no good scrape yet that its `job` and
 	 * `instance` matchers do not rule out (what they would send is not known).
 	 */
-	async targets(promqls: readonly string[]): Promise<TargetState[][]> {
-		return promqls.map(promql => {
+	targets(promqls: readonly string[]): Promise<TargetState[][]> {
+		// Read from the scrapes already made: nothing to wait for.
+		return Promise.resolve(promqls.map(promql => {
 			let selectors: Matcher[][];
 			try {
 				selectors = this.selectorsOf(promql);
@@ -247,7 +249,7 @@ export class ScrapeMetrics implements Metrics {
 				return [];
 			}
 			return [...this.records.values()].filter(record => selectors.some(matchers => selects(record, matchers))).map(record => this.stateOf(record));
-		});
+		}));
 	}
 
 	private selectorsOf(promql: string): Matcher[][] {
@@ -366,6 +368,7 @@ function untilAnswered(answered: Promise<void>, signal?: AbortSignal): Promise<v
 	return new Promise((resolve, reject) => {
 		const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('query cancelled'));
 		signal.addEventListener('abort', onAbort, {once: true});
+		// `answered` only resolves (ScrapeMetrics.firstAnswer): nothing to catch.
 		void answered.then(() => {
 			signal.removeEventListener('abort', onAbort);
 			resolve();
@@ -373,7 +376,8 @@ function untilAnswered(answered: Promise<void>, signal?: AbortSignal): Promise<v
 	});
 }
 
-async function fetchExposition(target: ScrapeTarget, signal: AbortSignal): Promise<string> {
+/** The target's exposition text; its CA file read once per backend (`caFiles`, the session's). */
+async function fetchExposition(target: ScrapeTarget, signal: AbortSignal, caFiles: CaFiles): Promise<string> {
 	const res = assertOk(
 		await httpGet(target.url, {
 			timeoutMs: target.timeoutMs ?? 5000,
@@ -382,7 +386,7 @@ async function fetchExposition(target: ScrapeTarget, signal: AbortSignal): Promi
 			headers: {accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1', ...target.headers},
 			// Scraped every refresh, as Prometheus does, over a kept connection.
 			keepAlive: true,
-			...(target.ca ? {ca: target.ca} : {}),
+			...(target.ca ? {ca: target.ca, caFiles} : {}),
 			insecureSkipVerify: target.insecureSkipVerify ?? false,
 		}),
 		target.url,

@@ -1,6 +1,5 @@
-import type {Labels} from '../../ports/metrics.js';
 import {ExpositionError, readLine, seriesLabels, type SampleLine} from './exposition.js';
-import {labelsKey, nextTurn, sliceMs, type Series, type TargetRecord} from './series.js';
+import {labelsKey, type Series, type TargetRecord} from './series.js';
 
 /**
  * One scrape's body read into the window, a slice at a time: nothing changes in the window until

@@ -44,7 +44,8 @@ export function labelsKey(labels: Labels): string {
 
 export function withoutName(labels: Labels): Labels {
 	if (!('__name__' in labels)) return labels;
-	const {__name__: _, ...rest} = labels;
+	const rest = {...labels};
+	delete rest.__name__;
 	return rest;
 }
 

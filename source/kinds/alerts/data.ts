@@ -58,8 +58,8 @@ export function alertKey(alert: AlertInfo): string {
 	return labels ? `${alert.name}{${labels}}` : alert.name;
 }
 
-/** How an alert stands, in the pane's words: firing, pending, silenced, inhibited. */
-export function alertState(alert: AlertInfo): 'firing' | 'pending' | 'silenced' | 'inhibited' | string {
+/** How an alert stands, in the pane's words: firing, pending, silenced, inhibited (or the server's word for another state, as it says it). */
+export function alertState(alert: AlertInfo): string {
 	if (alert.state !== 'suppressed') return alert.state;
 	return alert.silencedBy?.length ? 'silenced' : 'inhibited';
 }

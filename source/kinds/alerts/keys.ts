@@ -1,6 +1,6 @@
 /** The Alerts pane's keys: m silences the selected alert (a form, then a confirmation), M expires its silence. */
-import {actions} from '../../actions/registry.js';
 import {alertMatchers, matchersText} from '../../actions/silence.js';
+import {actionBinding} from '../action-key.js';
 import type {KeyContext, KindKey, Row} from '../types.js';
 import {alertKey, alertsData, alertState, silencesData, type Alert} from './data.js';
 
@@ -18,7 +18,8 @@ function cannotSilence(row: Row | undefined, ctx: KeyContext): string | null {
 
 export const silenceKey: KindKey = {
 	id: 'silence',
-	binding: {keys: ['m'], label: 'm', help: 'Silence the selected alert in Alertmanager', short: 'silence', dangerous: actions.silence.dangerous},
+	// Its binding names the action (dangerous as the registry says); its run opens the form first, whose values make it.
+	binding: actionBinding('silence', {keys: ['m'], label: 'm', help: 'Silence the selected alert in Alertmanager', short: 'silence'}),
 	disabled: cannotSilence,
 	run(row, controller, ctx) {
 		const alert = selectedAlert(row, ctx)!;
@@ -44,11 +45,12 @@ function notSilenced(row: Row | undefined, ctx: KeyContext): string | null {
 
 export const expireKey: KindKey = {
 	id: 'expire',
-	binding: {keys: ['M'], label: 'M', help: 'Expire the selected alert’s silence', short: 'unsilence', dangerous: actions['expire-silence'].dangerous},
+	// Its run gives the silence's id as a value: the row's reference names the alert, not its silence.
+	binding: actionBinding('expire-silence', {keys: ['M'], label: 'M', help: 'Expire the selected alert’s silence', short: 'unsilence'}),
 	disabled: notSilenced,
 	run(row, controller, ctx) {
 		const id = selectedAlert(row, ctx)!.silencedBy![0]!;
 		const silence = silencesData.of(ctx.state).find(s => s.id === id);
-		controller.requestAction('expire-silence', {id, ...(silence ? {matchers: matchersText(silence.matchers)} : {})});
+		controller.requestAction('expire-silence', {values: {id, ...(silence ? {matchers: matchersText(silence.matchers)} : {})}});
 	},
 };

@@ -63,7 +63,7 @@ export interface AlertBackend {
 	authoritative?: boolean;
 	fetch(signal: AbortSignal): Promise<Alert[]>;
 	/** The silences it holds (Alertmanager). */
-	silences?(signal: AbortSignal): Promise<Silence[]>;
+	silences?: (signal: AbortSignal) => Promise<Silence[]>;
 }
 
 /** The alert backends a config and a metrics backend offer. */
@@ -220,10 +220,10 @@ async function pollAlerts(ctx: KindContext, backends: readonly AlertBackend[], l
 
 /** The silences of the backend that holds them; undefined when none does or it did not answer (the last ones stay). */
 async function readSilences(backends: readonly AlertBackend[], signal: AbortSignal): Promise<Silence[] | undefined> {
-	const holder = backends.find(b => b.silences);
-	if (!holder) return undefined;
+	const read = backends.find(b => b.silences)?.silences;
+	if (!read) return undefined;
 	try {
-		return await holder.silences!(signal);
+		return await read(signal);
 	} catch {
 		// Its alerts' failure says why; the silences shown are the last read.
 		return undefined;

@@ -2,7 +2,7 @@
  * Health checks: one GET per configured service, with its status code, latency and, when the
  * body is a JSON deep-health document, one sub-row per dependency.
  */
-import {httpGet, statusLine} from '../../clients/http.js';
+import {httpGet, statusLine, type CaFiles} from '../../clients/http.js';
 import type {ServiceConfig} from '../../config/schema.js';
 import {formatValue, toneFor, worstTone, type Tone} from '../../text/format.js';
 import type {DependencyRow, HealthRow} from './data.js';
@@ -91,7 +91,7 @@ function latencyOf(value: unknown): number | undefined {
 
 function row(name: string, value: unknown): DependencyRow | undefined {
 	// RFC-draft health+json: `checks: {"db:responseTime": [{status, observedValue}]}`
-	const item = Array.isArray(value) ? value[0] : value;
+	const item: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
 	const status = statusOf(item);
 	if (status === undefined) return undefined;
 	const tone = statusTone(status);
@@ -170,8 +170,11 @@ export function withLastKnown(row: HealthRow, previous: HealthRow | undefined): 
 	return next;
 }
 
-/** Checks one service once. Never throws: a failure is a row that says what went wrong. */
-export async function checkService(service: ServiceConfig, signal: AbortSignal, now: () => number = Date.now): Promise<HealthRow> {
+/**
+ * Checks one service once. Never throws: a failure is a row that says what went wrong. `caFiles`
+ * keeps the CA files the checks of one run read (the health source's); without it each check reads its own.
+ */
+export async function checkService(service: ServiceConfig, signal: AbortSignal, now: () => number = Date.now, caFiles?: CaFiles): Promise<HealthRow> {
 	const url = service.health ?? '';
 	const base = {name: service.name, url, ...(service.deployment ? {deployment: service.deployment} : {}), dependencies: [] as DependencyRow[]};
 	try {
@@ -180,7 +183,7 @@ export async function checkService(service: ServiceConfig, signal: AbortSignal, 
 			timeoutMs: service.timeoutMs ?? 2000,
 			signal,
 			headers: {accept: 'application/json, text/plain;q=0.9, */*;q=0.5', ...service.headers},
-			...(service.ca ? {ca: service.ca} : {}),
+			...(service.ca ? {ca: service.ca, ...(caFiles ? {caFiles} : {})} : {}),
 			insecureSkipVerify: service.insecureSkipVerify ?? false,
 			maxBytes: 1024 * 1024,
 		});
@@ -217,6 +220,6 @@ export async function checkService(service: ServiceConfig, signal: AbortSignal, 
 }
 
 /** Checks every service with a health URL, all at once. */
-export async function checkAll(services: readonly ServiceConfig[], signal: AbortSignal, now?: () => number): Promise<HealthRow[]> {
-	return Promise.all(services.filter(s => s.health).map(s => checkService(s, signal, now)));
+export async function checkAll(services: readonly ServiceConfig[], signal: AbortSignal, now?: () => number, caFiles?: CaFiles): Promise<HealthRow[]> {
+	return Promise.all(services.filter(s => s.health).map(s => checkService(s, signal, now, caFiles)));
 }

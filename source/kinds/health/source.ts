@@ -2,6 +2,7 @@
  * The Health kind's source: polls the services' health URLs (check.ts) into the store, and writes one
  * timeline signal per healthy <-> unhealthy flip.
  */
+import {CaFiles} from '../../clients/http.js';
 import {formatValue} from '../../text/format.js';
 import {recordedSignals, recordSignal, startFeedPoller} from '../feed-poller.js';
 import type {KindContext} from '../types.js';
@@ -14,9 +15,11 @@ export function startHealthSource(ctx: KindContext): () => void {
 	if (services.length === 0) return () => {};
 	const {now} = ctx;
 	const store = ctx.store;
+	// The CA files are read once per start of the source (a session, or a restart of its sources), not once per process.
+	const caFiles = new CaFiles();
 
 	return startFeedPoller(ctx, 'health', ctx.config.refresh.healthMs, async signal => {
-		const checked = await checkAll(services, signal, now);
+		const checked = await checkAll(services, signal, now, caFiles);
 		if (signal.aborted) return;
 		const previous = new Map(healthData.of(store.getState()).map(r => [r.name, r]));
 		const rows = checked.map(r => withLastKnown(r, previous.get(r.name)));

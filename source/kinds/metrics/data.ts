@@ -12,7 +12,8 @@ export interface SeriesRow {
 	tone: Tone;
 }
 
-export type Unit = 'ratio' | 'percent' | 'seconds' | 'ms' | 'bytes' | 'rps' | 'count' | string;
+/** How a value is shown: 'ratio', 'percent', 'seconds', 'ms', 'bytes', 'rps', 'count' are formatted (text/format.ts formatValue); any other unit is printed after the number. */
+export type Unit = string;
 
 export interface MetricRow {
 	id: string;

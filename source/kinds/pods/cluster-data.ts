@@ -155,7 +155,7 @@ export function applyClusterChanges(data: ClusterData, changes: readonly Cluster
 	const changed = new Map<string, PodInfo | null>();
 	const edit = (key: string, name: string, pod: PodInfo | null) => {
 		let named = edits.get(key);
-		if (!named) edits.set(key, (named = new Map()));
+		if (!named) edits.set(key, (named = new Map<string, PodInfo | null>()));
 		named.set(name, pod);
 	};
 	for (const change of changes) {

@@ -24,6 +24,15 @@ function placeText(object: {namespace?: string; context?: string}): string {
 	return [object.namespace ? `namespace ${object.namespace}` : '', object.context ? `context ${object.context}` : ''].filter(Boolean).join(', ');
 }
 
+/**
+ * Watches the cluster into the store, batching changes per refresh.podsMs, and writes the timeline's
+ * signals (OOMKilled, CrashLoopBackOff, rollouts started and finished) once each.
+ *
+ * Over 80 lines, knowingly: the watch's handlers (reset, change, contextState, error) share the
+ * objects known so far, the pending batch and its timer, and the signals' memory, all of one watch;
+ * split into functions, each would take all of them. The redesign that follows this round makes
+ * the watch's state a class of its own (as the real cluster client's watch is), and this then splits.
+ */
 export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () => void {
 	const {store, append} = ctx;
 	// Every store write re-derives the changed deployments' rows and draws a frame: changes wait up to
@@ -147,6 +156,7 @@ export function startKubernetesSource(ctx: KindContext, cluster: Cluster): () =>
 	};
 
 	store.getState().feedLoading('cluster');
+	// Not awaited: the watch runs until stopped, and its failure is said in its catch (the feed fails).
 	void cluster
 		.watch(
 			{

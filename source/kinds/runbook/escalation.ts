@@ -3,6 +3,7 @@ import type {IncidentInfo} from '../../timeline/incident.js';
 import {formatCountdown} from '../../text/format.js';
 import type {IncidentStore} from '../../store/store.js';
 import type {AppendEvent} from '../../timeline/events.js';
+import {notRecorded} from '../feed-poller.js';
 
 /**
  * The runbook's escalation policy: once the incident has been open `afterMinutes` without being
@@ -24,7 +25,12 @@ export function startEscalation(options: {store: IncidentStore; append: AppendEv
 			if (openFor < step.afterMinutes * 60_000 || pending.has(subject)) continue;
 			if (state.timeline.some(e => e.type === 'signal' && e.data.kind === 'escalation.due' && e.data.subject === subject)) continue;
 			pending.add(subject);
-			void append('signal', {kind: 'escalation.due', level: 'warn', subject, message: `escalate to ${step.to}: open ${step.afterMinutes} min without mitigation`}).catch(() => pending.delete(subject));
+			const message = `escalate to ${step.to}: open ${step.afterMinutes} min without mitigation`;
+			append('signal', {kind: 'escalation.due', level: 'warn', subject, message}).catch((error: unknown) => {
+				// Said, and tried again at the next check.
+				pending.delete(subject);
+				notRecorded(store, `escalation due (${message})`, error);
+			});
 		}
 	};
 	const timer = setInterval(check, options.tickMs ?? 5000);
@@ -48,7 +54,7 @@ export interface EscalationStatus {
  */
 export function escalationStatus(runbook: Runbook | null, incident: IncidentInfo, now: number): EscalationStatus {
 	// A runbook made in code (a test's, a fuzzer's) may come without a policy at all.
-	const policy = (runbook?.escalation as Runbook['escalation'] | undefined) ?? [];
+	const policy = (runbook?.escalation) ?? [];
 	if (policy.length === 0) return {};
 	if (incident.closedAt || incident.milestones.mitigated || incident.milestones.resolved) return {};
 	const opened = Date.parse(incident.openedAt);

@@ -24,7 +24,7 @@ export function FormDialog(props: {form: Form; width: number; height: number; is
 			fields={form.fields}
 			problem={form.problem}
 			footer={formFooter}
-			onSubmit={values => controller.requestAction(form.action, values, form)}
+			onSubmit={values => controller.requestAction(form.action, {values}, form)}
 			width={props.width}
 			height={props.height}
 			isActive={props.isActive}

@@ -148,8 +148,8 @@ describe.skipIf(!binary)('the Alerts kind against a real Alertmanager', () => {
 		}
 		await ui.waitForFrame(f => f.includes('read-only mode'), 'the key refused');
 		// The controller refuses what a key would have asked for, too.
-		opened.controller.requestAction('silence', {matchers: `test="${test}"`, duration: '1h', comment: 'should not be made'});
-		opened.controller.requestAction('expire-silence', {id: existing});
+		opened.controller.requestAction('silence', {values: {matchers: `test="${test}"`, duration: '1h', comment: 'should not be made'}});
+		opened.controller.requestAction('expire-silence', {values: {id: existing}});
 		opened.controller.addNote('barrier');
 		await waitFor(() => eventsOf(store.getState().timeline, 'note.added').length === 1, {message: 'barrier'});
 		expect((await silences()).length).toBe(before);

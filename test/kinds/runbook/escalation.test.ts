@@ -3,6 +3,7 @@ import {startEscalation} from '../../../source/kinds/runbook/escalation.js';
 import {createIncidentStore} from '../../../source/store/store.js';
 import type {AnyTimelineEvent, AppendEvent} from '../../../source/timeline/events.js';
 import {runbookFixture} from '../../support/fixtures.js';
+import {waitFor} from '../../support/wait.js';
 
 function setup(openedAt: string) {
 	const store = createIncidentStore();
@@ -45,6 +46,20 @@ describe('escalation', () => {
 		startEscalation({store, append, runbook, signal: abort.signal, now: () => Date.parse('2026-11-22T04:00:00.000Z')});
 		await Promise.resolve();
 		expect(escalations(store.getState().timeline)).toHaveLength(0);
+		abort.abort();
+	});
+
+	it('says so when a due escalation cannot be written to the journal, and writes it at the next check', async () => {
+		const {store, append, runbook} = setup('2026-11-22T03:00:00.000Z');
+		let full = true;
+		const failing: AppendEvent = (type, data) => (full ? Promise.reject(new Error('ENOSPC: no space left on device')) : append(type, data));
+		const abort = new AbortController();
+		startEscalation({store, append: failing, runbook: {...runbook, escalation: [runbook.escalation[0]!]}, signal: abort.signal, now: () => Date.parse('2026-11-22T03:16:00.000Z'), tickMs: 20});
+		await waitFor(() => store.getState().ui.flash?.text.includes('not written to the journal'), {message: 'the failed write said'});
+		expect(store.getState().ui.flash).toMatchObject({tone: 'crit', text: 'escalation due (escalate to payments lead: open 15 min without mitigation) not written to the journal: ENOSPC: no space left on device'});
+		expect(store.getState().warnings).toContain(store.getState().ui.flash!.text);
+		full = false;
+		await waitFor(() => escalations(store.getState().timeline).length === 1, {message: 'written at a later check'});
 		abort.abort();
 	});
 });
