@@ -34,7 +34,7 @@ function firingRules(deployments: readonly DeploymentInfo[], pods: readonly PodI
 	if (deployments.some(d => d.name === 'checkout' && d.images.includes(badImage))) {
 		const where = {namespace: demoNamespace, service: 'checkout', deployment: 'checkout'};
 		rules.push(
-			{labels: {alertname: 'HighErrorRate', severity: 'critical', ...where}, annotations: {summary: 'checkout 5xx ratio above 5% for 2 minutes', runbook_url: runbook}},
+			{labels: {alertname: 'HighErrorRate', severity: 'critical', ...where}, annotations: {summary: 'checkout 5xx ratio above 5%', runbook_url: runbook}},
 			{labels: {alertname: 'HighLatency', severity: 'warning', ...where}, annotations: {summary: 'checkout p95 latency above 300 ms', runbook_url: runbook}},
 		);
 	}
