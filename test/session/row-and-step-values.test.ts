@@ -9,15 +9,13 @@ import '../support/no-ci.js';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {ActionRequest} from '../../source/actions/types.js';
 import {createKubeCluster} from '../../source/clients/kube-cluster.js';
-import type {CockpitController} from '../../source/controller/types.js';
 import {rowsFor} from '../../source/kinds/panes.js';
 import {kindById} from '../../source/kinds/registry.js';
 import {RowCache} from '../../source/store/memo.js';
 import type {IncidentStore} from '../../source/store/store.js';
 import {describeEvent} from '../../source/timeline/describe.js';
-import {inertController} from '../../source/ui/controller.js';
 import {startFakeKubeServer, type FakeKubeServer} from '../support/fake-kube-server.js';
-import {keys, recordingController, renderCockpit} from '../support/render-cockpit.js';
+import {forwardedTo, keys, recordingController, renderCockpit} from '../support/render-cockpit.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf, SessionHarness, writeRunbook} from './support.js';
 
@@ -72,12 +70,6 @@ const writerRunbook = [
 	'```',
 	'',
 ].join('\n');
-
-/** The session's controller behind the UI's keys, every method bound. */
-function forwardedTo(controller: CockpitController): Partial<CockpitController> {
-	const methods = controller as unknown as Record<string, (...args: unknown[]) => void>;
-	return Object.fromEntries(Object.keys(inertController).map(name => [name, (...args: unknown[]) => methods[name]!.apply(controller, args)]));
-}
 
 async function confirmation(store: IncidentStore): Promise<ActionRequest> {
 	return waitFor(

@@ -4,9 +4,7 @@
  * timeline (secret ones masked) and the command is then prepared as before.
  */
 import {afterEach, describe, expect, it} from 'vitest';
-import type {CockpitController} from '../../source/controller/types.js';
-import {inertController} from '../../source/ui/controller.js';
-import {keys, recordingController, renderCockpit} from '../support/render-cockpit.js';
+import {forwardedTo, keys, recordingController, renderCockpit} from '../support/render-cockpit.js';
 import {waitFor} from '../support/wait.js';
 import {eventsOf, SessionHarness, writeRunbook} from './support.js';
 
@@ -25,12 +23,6 @@ const markdown = [
 	'```',
 	'',
 ].join('\n');
-
-/** The session's controller behind the UI's keys, every method bound. */
-function forwardedTo(controller: CockpitController): Partial<CockpitController> {
-	const methods = controller as unknown as Record<string, (...args: unknown[]) => void>;
-	return Object.fromEntries(Object.keys(inertController).map(name => [name, (...args: unknown[]) => methods[name]!.apply(controller, args)]));
-}
 
 describe('session: the variables form opened by x', () => {
 	it('asks for each unknown variable, refuses a value outside its pattern, records the values (secret masked), then confirms the command', async () => {

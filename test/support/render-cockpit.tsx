@@ -20,6 +20,12 @@ export const keys = {
 	ctrlC: '\u0003',
 };
 
+/** The session's controller behind the UI's keys, every method bound. */
+export function forwardedTo(controller: CockpitController): Partial<CockpitController> {
+	const methods = controller as unknown as Record<string, (...args: unknown[]) => void>;
+	return Object.fromEntries(Object.keys(inertController).map(name => [name, (...args: unknown[]) => methods[name]!.apply(controller, args)]));
+}
+
 /** A controller that records what the UI asked for. */
 export type RecordingController = CockpitController & {calls: Array<[string, unknown[]]>};
 
